@@ -1,0 +1,18 @@
+# The CUDA backend: built when nvcc is found (GPUSTARK_CUDA=AUTO), required (ON) or skipped (OFF).
+set(GPUSTARK_BACKEND_LIBS "")
+set(GPUSTARK_HAVE_CUDA OFF)
+if(NOT GPUSTARK_CUDA STREQUAL "OFF")
+  include(CheckLanguage)
+  check_language(CUDA)
+  if(CMAKE_CUDA_COMPILER)
+    set(GPUSTARK_HAVE_CUDA ON)
+  elseif(GPUSTARK_CUDA STREQUAL "ON")
+    message(FATAL_ERROR "GPUSTARK_CUDA=ON but no CUDA compiler was found (set CUDACXX or put nvcc on PATH)")
+  else()
+    message(STATUS "gpustark: nvcc not found, building without the CUDA backend")
+  endif()
+endif()
+
+if(GPUSTARK_HAVE_CUDA)
+  add_subdirectory(cpp/backends/cuda)
+endif()

@@ -1,0 +1,21 @@
+#include "builtin.h"
+
+#include "cpu/cpu_backend.h"
+#ifdef GPUSTARK_WITH_CUDA
+#include "cuda/cuda_backend.h"
+#endif
+
+namespace gpustark {
+
+void register_builtin_backends() {
+    static const bool done = [] {
+        register_cpu_backend();
+#ifdef GPUSTARK_WITH_CUDA
+        register_cuda_backend();
+#endif
+        return true;
+    }();
+    (void)done;
+}
+
+}  // namespace gpustark

@@ -1,0 +1,8 @@
+#pragma once
+
+namespace gpustark {
+
+// Registers `cpu` and every device backend this build includes. Idempotent.
+void register_builtin_backends();
+
+}  // namespace gpustark

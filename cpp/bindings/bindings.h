@@ -1,0 +1,12 @@
+#pragma once
+#include <pybind11/pybind11.h>
+
+namespace gpustark {
+
+void bind_field(pybind11::module_& m);
+void bind_hash(pybind11::module_& m);
+void bind_ntt(pybind11::module_& m);
+void bind_merkle(pybind11::module_& m);
+void bind_transcript(pybind11::module_& m);
+
+}  // namespace gpustark

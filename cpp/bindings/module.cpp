@@ -1,0 +1,33 @@
+// gpustark._native: the native half of the package. Python wraps every function with input
+// validation and docs (python/gpustark/); call through that layer, not this one.
+#include <pybind11/stl.h>
+
+#include "../backends/builtin.h"
+#include "../core/backend.h"
+#include "arrays.h"
+#include "bindings.h"
+
+namespace py = pybind11;
+using namespace gpustark;
+
+PYBIND11_MODULE(_native, m) {
+    m.doc() = "gpustark native core (use the gpustark package, not this module)";
+    register_builtin_backends();
+
+    m.def("backends", &available_backends, "Names of the backends that built and found a device.");
+    m.def("device_info", [](const std::string& name) {
+        DeviceInfo d = get_backend(name).info();
+        py::dict out;
+        out["backend"] = d.backend;
+        out["name"] = d.name;
+        out["limits"] = d.limits;
+        return out;
+    });
+    m.attr("P") = py::int_(GS_P);
+
+    bind_field(m);
+    bind_hash(m);
+    bind_ntt(m);
+    bind_merkle(m);
+    bind_transcript(m);
+}

@@ -1,0 +1,60 @@
+// The backend interface: every primitive a prover phase is built from, on canonical u32 buffers
+// in host memory. A device backend stages its own copies; the CPU backend works in place.
+//
+// Callers (the bindings) validate shapes and field ranges before calling; implementations may
+// assume: counts fit the buffers, values are < p, NTT sizes are powers of two <= 2^27.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "../kernels/pow/pow.h"
+#include "merkle_tree.h"
+
+namespace gpustark {
+
+// What `gpustark devices` prints: a name and the limits the launch planner reads.
+struct DeviceInfo {
+    std::string backend;
+    std::string name;
+    std::map<std::string, std::string> limits;
+};
+
+// A batch of columns of length 2^log_n, row-major: element (row, col) at data[row * batch + col].
+struct NttShape {
+    uint32_t log_n = 0;
+    uint32_t batch = 1;
+};
+
+class Backend {
+public:
+    virtual ~Backend() = default;
+    virtual DeviceInfo info() const = 0;
+
+    // states: count x 16, permuted in place.
+    virtual void poseidon2_permute(uint32_t* states, size_t count) = 0;
+    // matrix: rows x width; digests: rows x 8, digests[r] = H(matrix[r]).
+    virtual void hash_rows(const uint32_t* matrix, size_t rows, uint32_t width, uint32_t* digests) = 0;
+    // left, right, out: count x 8; out[i] = C(left[i], right[i]).
+    virtual void compress(const uint32_t* left, const uint32_t* right, size_t count, uint32_t* out) = 0;
+    // In place. Forward: coefficients -> evaluations on shift * <omega_{log_n}>; inverse: back.
+    virtual void ntt(uint32_t* data, NttShape shape, bool inverse, uint32_t shift) = 0;
+    // Merkle tree over the rows of a rows x width matrix, grouping 2^log_group rows per query.
+    virtual MerkleTree merkle_tree(const uint32_t* matrix, size_t rows, uint32_t width, uint32_t log_group) = 0;
+    // The smallest witness w in [0, p) that passes the proof-of-work check for this state.
+    virtual uint32_t grind(const PowParams& params) = 0;
+};
+
+using BackendFactory = std::function<std::unique_ptr<Backend>()>;
+
+// Backends register by name at static-initialisation time; `available` lists those that built
+// and found a device. get() creates each backend once and keeps it.
+void register_backend(const std::string& name, BackendFactory factory);
+std::vector<std::string> available_backends();
+Backend& get_backend(const std::string& name);
+
+}  // namespace gpustark

@@ -1,0 +1,30 @@
+#include "ntt_tables.h"
+
+#include <cstddef>
+
+#include "../kernels/field/two_adic.h"
+
+namespace gpustark {
+
+std::vector<uint32_t> ntt_twiddles(uint32_t log_n, bool inverse) {
+    size_t half = log_n == 0 ? 0 : size_t(1) << (log_n - 1);
+    std::vector<uint32_t> out(half);
+    Fp w = fp_two_adic_generator(log_n);
+    if (inverse) w = fp_inv(w);
+    Fp power = fp_one();
+    for (size_t k = 0; k < half; ++k, power = fp_mul(power, w)) out[k] = power.m;
+    return out;
+}
+
+std::vector<uint32_t> ntt_scale_factors(uint32_t log_n, bool inverse, uint32_t shift) {
+    if (!inverse && shift == 1) return {};
+    size_t n = size_t(1) << log_n;
+    Fp step = fp_from_canonical(shift);
+    if (inverse) step = fp_inv(step);
+    Fp power = inverse ? fp_inv(fp_from_canonical(uint32_t(n))) : fp_one();
+    std::vector<uint32_t> out(n);
+    for (size_t j = 0; j < n; ++j, power = fp_mul(power, step)) out[j] = power.m;
+    return out;
+}
+
+}  // namespace gpustark

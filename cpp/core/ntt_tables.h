@@ -1,0 +1,16 @@
+// Host-side tables for the NTT kernels, shared by every backend: twiddles and scale factors in
+// Montgomery form (see kernels/ntt/ntt.h for why).
+#pragma once
+#include <cstdint>
+#include <vector>
+
+namespace gpustark {
+
+// w^k for k < 2^(log_n - 1), w = omega_{log_n} (or its inverse when `inverse`).
+std::vector<uint32_t> ntt_twiddles(uint32_t log_n, bool inverse);
+
+// Per-row factors applied before a forward NTT (shift^j) or after an inverse one
+// (shift^-j / n). Empty when there is nothing to scale (forward, shift 1).
+std::vector<uint32_t> ntt_scale_factors(uint32_t log_n, bool inverse, uint32_t shift);
+
+}  // namespace gpustark

@@ -1,0 +1,16 @@
+// A fixed pool of worker threads for the CPU backend: parallel_for splits [0, n) into contiguous
+// chunks, runs them on the pool and the calling thread, and returns when all are done.
+#pragma once
+#include <cstddef>
+#include <functional>
+
+namespace gpustark {
+
+// Number of threads parallel_for uses (GPUSTARK_NUM_THREADS, else the hardware concurrency).
+size_t num_threads();
+
+// fn(begin, end) over chunks of at least `grain` items. Runs inline when n is small or when
+// called from inside another parallel_for.
+void parallel_for(size_t n, size_t grain, const std::function<void(size_t, size_t)>& fn);
+
+}  // namespace gpustark

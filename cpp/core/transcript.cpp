@@ -1,0 +1,69 @@
+#include "transcript.h"
+
+#include <stdexcept>
+#include <string>
+
+#include "../kernels/hash/hash.h"
+#include "backend.h"
+
+namespace gpustark {
+
+void Transcript::permute() {
+    p2_permute_canonical(state_.data());
+    absorb_idx_ = 0;
+    sample_idx_ = GS_P2_RATE;
+}
+
+void Transcript::observe(uint32_t value) {
+    if (value >= GS_P) throw std::invalid_argument("observe: value " + std::to_string(value) + " is not < p");
+    state_[absorb_idx_++] = value;
+    if (absorb_idx_ == GS_P2_RATE) permute();
+}
+
+void Transcript::observe_many(const std::vector<uint32_t>& values) {
+    for (uint32_t v : values) observe(v);
+}
+
+void Transcript::observe_ext(const ExtElement& value) {
+    for (uint32_t limb : value) observe(limb);
+}
+
+uint32_t Transcript::sample() {
+    if (absorb_idx_ != 0 || sample_idx_ == 0) permute();
+    return state_[--sample_idx_];
+}
+
+ExtElement Transcript::sample_ext() {
+    ExtElement r;
+    for (auto& limb : r) limb = sample();
+    return r;
+}
+
+uint32_t Transcript::sample_bits(uint32_t bits) {
+    if (bits >= 31) throw std::invalid_argument("sample_bits: bits must be < 31, got " + std::to_string(bits));
+    return sample() & ((1u << bits) - 1u);
+}
+
+bool Transcript::check_witness(uint32_t bits, uint32_t witness) {
+    if (bits == 0) return true;
+    observe(witness);
+    return sample_bits(bits) == 0;
+}
+
+PowParams Transcript::pow_params(uint32_t bits) const {
+    PowParams p{};
+    for (size_t i = 0; i < 16; ++i) p.state[i] = state_[i];
+    p.absorb_idx = absorb_idx_;
+    p.bits = bits;
+    return p;
+}
+
+uint32_t Transcript::grind(uint32_t bits, Backend& backend) {
+    if (bits >= 31) throw std::invalid_argument("grind: bits must be < 31, got " + std::to_string(bits));
+    if (bits == 0) return 0;
+    uint32_t witness = backend.grind(pow_params(bits));
+    if (!check_witness(bits, witness)) throw std::logic_error("grind: backend returned a failing witness");
+    return witness;
+}
+
+}  // namespace gpustark

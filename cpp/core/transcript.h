@@ -1,0 +1,44 @@
+// The Fiat-Shamir transcript: OpenVM's duplex sponge in overwrite mode (PROTOCOL 2.5), equal to
+// Plonky3's DuplexChallenger<BabyBear, Poseidon2-16, 16, 8>. All values are canonical.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "../kernels/pow/pow.h"
+
+namespace gpustark {
+
+class Backend;
+
+using ExtElement = std::array<uint32_t, 4>;  // a0..a3 of EF = F[X]/(X^4 - 11)
+
+class Transcript {
+public:
+    void observe(uint32_t value);
+    void observe_many(const std::vector<uint32_t>& values);
+    void observe_ext(const ExtElement& value);
+    uint32_t sample();
+    ExtElement sample_ext();
+    // One sample, low `bits` bits of its canonical value; bits must be < 31.
+    uint32_t sample_bits(uint32_t bits);
+    // bits == 0 touches nothing and accepts; else observe(witness) then sample_bits(bits) == 0.
+    bool check_witness(uint32_t bits, uint32_t witness);
+    // Finds the smallest passing witness with `backend`, applies check_witness with it and
+    // returns it.
+    uint32_t grind(uint32_t bits, Backend& backend);
+    // The proof-of-work search problem for the current state.
+    PowParams pow_params(uint32_t bits) const;
+
+    const std::array<uint32_t, 16>& state() const { return state_; }
+    uint32_t absorb_index() const { return absorb_idx_; }
+    uint32_t sample_index() const { return sample_idx_; }
+
+private:
+    void permute();
+    std::array<uint32_t, 16> state_{};
+    uint32_t absorb_idx_ = 0;  // next rate lane to overwrite, in [0, 8)
+    uint32_t sample_idx_ = 0;  // samples left to read, lanes sample_idx_-1 down to 0
+};
+
+}  // namespace gpustark

@@ -1,0 +1,66 @@
+// BabyBear, p = 2^31 - 2^27 + 1, as a value type with free functions.
+//
+// An `Fp` holds its value in Montgomery form (x * 2^32 mod p) so that a product costs one 64-bit
+// multiply and one reduction. Buffers hold canonical u32 values: kernels convert with
+// fp_from_canonical() when they load and fp_to_canonical() when they store. Memory-bound passes
+// hide those two extra multiplies; compute-bound bodies convert once and stay in Montgomery form.
+#pragma once
+#include "../platform.h"
+
+#define GS_P 0x78000001u
+// -p^{-1} mod 2^32
+#define GS_P_NEG_INV 0x77ffffffu
+// 2^64 mod p: multiplying by it in Montgomery form converts canonical -> Montgomery.
+#define GS_R2_MOD_P 1172168163u
+// 2^32 mod p: the Montgomery form of 1.
+#define GS_ONE_MONT 268435454u
+
+struct Fp {
+    u32 m;  // Montgomery form, always < p
+};
+
+GS_FN u32 fp_monty_reduce(u64 x) {
+    // x < p * 2^32. t = (x + (x * -p^{-1} mod 2^32) * p) / 2^32 < 2p.
+    u32 q = (u32)x * GS_P_NEG_INV;
+    u32 t = (u32)((x + (u64)q * GS_P) >> 32);
+    return t >= GS_P ? t - GS_P : t;
+}
+
+GS_FN Fp fp_raw(u32 montgomery) { Fp r; r.m = montgomery; return r; }
+GS_FN Fp fp_from_canonical(u32 x) { return fp_raw(fp_monty_reduce((u64)x * GS_R2_MOD_P)); }
+GS_FN u32 fp_to_canonical(Fp a) { return fp_monty_reduce((u64)a.m); }
+GS_FN Fp fp_zero() { return fp_raw(0u); }
+GS_FN Fp fp_one() { return fp_raw(GS_ONE_MONT); }
+
+GS_FN Fp fp_add(Fp a, Fp b) {
+    u32 s = a.m + b.m;  // < 2p < 2^32
+    return fp_raw(s >= GS_P ? s - GS_P : s);
+}
+GS_FN Fp fp_sub(Fp a, Fp b) { return fp_raw(a.m >= b.m ? a.m - b.m : a.m + GS_P - b.m); }
+GS_FN Fp fp_neg(Fp a) { return fp_raw(a.m == 0u ? 0u : GS_P - a.m); }
+GS_FN Fp fp_mul(Fp a, Fp b) { return fp_raw(fp_monty_reduce((u64)a.m * b.m)); }
+GS_FN Fp fp_square(Fp a) { return fp_mul(a, a); }
+GS_FN Fp fp_double(Fp a) { return fp_add(a, a); }
+GS_FN bool fp_eq(Fp a, Fp b) { return a.m == b.m; }
+GS_FN bool fp_is_zero(Fp a) { return a.m == 0u; }
+
+GS_FN Fp fp_pow(Fp base, u64 e) {
+    Fp acc = fp_one();
+    while (e != 0) {
+        if (e & 1u) acc = fp_mul(acc, base);
+        base = fp_square(base);
+        e >>= 1;
+    }
+    return acc;
+}
+
+// a^(p-2); the inverse of 0 is 0 (callers that can meet 0 check it themselves).
+GS_FN Fp fp_inv(Fp a) { return fp_pow(a, (u64)(GS_P - 2u)); }
+
+// x^7, the Poseidon2 S-box.
+GS_FN Fp fp_pow7(Fp x) {
+    Fp x2 = fp_square(x);
+    Fp x3 = fp_mul(x2, x);
+    Fp x4 = fp_square(x2);
+    return fp_mul(x3, x4);
+}

@@ -1,0 +1,32 @@
+// Merkle tree bodies (PROTOCOL 6.4). Level 0 holds one digest per matrix row. A level of size
+// 2M is compressed into one of size M with a child stride s: node i combines children
+// c0 = (i % s) + 2 (i / s) s and c0 + s. The first k levels use s = L / 2^k, which folds the
+// rows y + t L/2^k (t < 2^k) of one query group in t order; the levels above use s = 1, the
+// ordinary tree over adjacent pairs.
+#pragma once
+#include "../hash/hash.h"
+
+struct MerkleParams {
+    u32 width;        // leaf level: words per row
+    u32 child_stride; // compress levels: s above
+};
+
+#ifndef __METAL_VERSION__
+static_assert(sizeof(MerkleParams) == 8, "MerkleParams layout is shared with MSL and CUDA");
+#endif
+
+// Lane = row index: digests[row] = H(matrix[row][0..width]).
+GS_FN void merkle_leaf_body(u32 row, GS_DEVICE const u32* matrix, GS_DEVICE u32* digests, MerkleParams p) {
+    hash_row(matrix + (u64)row * p.width, p.width, digests + (u64)row * GS_DIGEST_WIDTH);
+}
+
+GS_FN u32 merkle_left_child(u32 node, u32 child_stride) {
+    return node % child_stride + 2u * (node / child_stride) * child_stride;
+}
+
+// Lane = node index of the level being built from `children`.
+GS_FN void merkle_compress_body(u32 node, GS_DEVICE const u32* children, GS_DEVICE u32* parents, MerkleParams p) {
+    u32 left = merkle_left_child(node, p.child_stride);
+    compress_digests(children + left * GS_DIGEST_WIDTH, children + (left + p.child_stride) * GS_DIGEST_WIDTH,
+                     parents + node * GS_DIGEST_WIDTH);
+}

@@ -1,0 +1,76 @@
+// Radix-2 decimation-in-time NTT bodies over many columns (natural-order in and out).
+//
+// Forward: out[i] = sum_j c_j w^(ij) with w = omega_{log_n} (Plonky3's generator); inverse uses
+// w^-1 and a final scale by 1/n. A coset shift s multiplies c_j by s^j before the forward pass
+// (or by s^-j after the inverse one); all such factors are one scale pass.
+//
+// The pass order is: bit_reverse, then stages 0..log_n-1, each a full pass over the data, or a
+// block pass that runs the first stages in group scratch (ntt_block.h) and global passes for the
+// rest. Data stay canonical: twiddles and scale factors are stored in Montgomery form, and a
+// Montgomery product of a canonical value with a Montgomery-form constant is canonical again.
+#pragma once
+#include "../field/babybear.h"
+#include "ntt_params.h"
+
+GS_FN u32 ntt_bit_reverse(u32 x, u32 bits) {
+    u32 r = 0;
+    for (u32 i = 0; i < bits; ++i) {
+        r = (r << 1) | (x & 1u);
+        x >>= 1;
+    }
+    return r;
+}
+
+GS_FN u32 ntt_index(NttParams p, u32 row, u32 col) { return row * p.row_stride + col * p.col_stride; }
+
+// Lane `lane` in [0, n * batch): swap row `lane / batch` with its bit-reversed partner.
+GS_FN void ntt_bit_reverse_body(u32 lane, GS_DEVICE u32* data, NttParams p) {
+    u32 row = lane / p.batch, col = lane % p.batch;
+    u32 partner = ntt_bit_reverse(row, p.log_n);
+    if (row < partner) {
+        u32 a = ntt_index(p, row, col), b = ntt_index(p, partner, col);
+        u32 t = data[a];
+        data[a] = data[b];
+        data[b] = t;
+    }
+}
+
+// One butterfly on canonical values: (a, b) -> (a + w b, a - w b), w in Montgomery form.
+GS_FN void ntt_butterfly(GS_DEVICE u32* x0, GS_DEVICE u32* x1, u32 twiddle_mont) {
+    Fp a = fp_raw(*x0);
+    Fp t = fp_mul(fp_raw(*x1), fp_raw(twiddle_mont));
+    *x0 = fp_add(a, t).m;
+    *x1 = fp_sub(a, t).m;
+}
+
+// Butterfly `b` of stage `stage` pairs rows row0 and row0 + 2^stage with twiddle index `twiddle`.
+struct NttButterfly {
+    u32 row0;
+    u32 row1;
+    u32 twiddle;
+};
+
+GS_FN NttButterfly ntt_stage_butterfly(u32 b, u32 stage, u32 log_n) {
+    u32 half = 1u << stage;
+    u32 j = b & (half - 1u);
+    NttButterfly r;
+    r.row0 = ((b >> stage) << (stage + 1u)) + j;
+    r.row1 = r.row0 + half;
+    r.twiddle = j << (log_n - 1u - stage);
+    return r;
+}
+
+// Lane in [0, n/2 * batch): butterfly `lane / batch` of stage p.stage on column `lane % batch`.
+// twiddles[k] = w^k (Montgomery form) for k < n/2.
+GS_FN void ntt_stage_body(u32 lane, GS_DEVICE u32* data, GS_DEVICE const u32* twiddles, NttParams p) {
+    u32 col = lane % p.batch;
+    NttButterfly bf = ntt_stage_butterfly(lane / p.batch, p.stage, p.log_n);
+    ntt_butterfly(data + ntt_index(p, bf.row0, col), data + ntt_index(p, bf.row1, col), twiddles[bf.twiddle]);
+}
+
+// Lane in [0, n * batch): data[row][col] *= factors[row] (Montgomery form).
+GS_FN void ntt_scale_body(u32 lane, GS_DEVICE u32* data, GS_DEVICE const u32* factors, NttParams p) {
+    u32 row = lane / p.batch, col = lane % p.batch;
+    u32 i = ntt_index(p, row, col);
+    data[i] = fp_mul(fp_raw(data[i]), fp_raw(factors[row])).m;
+}

@@ -1,0 +1,51 @@
+// The few things that differ between MSL, CUDA and plain C++.
+//
+// Every kernel header under cpp/kernels/ includes only this file for platform needs, so the
+// same source compiles as Metal Shading Language (metal/*.metal), CUDA (cpp/backends/cuda/*.cu)
+// and C++ (the CPU backend, the lane emulator and the native tests).
+#pragma once
+
+#if defined(__METAL_VERSION__)
+#include <metal_stdlib>
+using namespace metal;
+typedef uint u32;
+typedef ulong u64;
+#define GS_FN inline
+#define GS_DEVICE device
+#define GS_THREAD thread
+#define GS_CONSTANT constant
+#define GS_THREADGROUP threadgroup
+#define GS_TABLE constant
+#define GS_GROUP_BARRIER() threadgroup_barrier(mem_flags::mem_threadgroup)
+#define GS_ATOMIC_MIN(ptr, value) \
+    atomic_fetch_min_explicit((device atomic_uint*)(ptr), (value), memory_order_relaxed)
+
+#elif defined(__CUDACC__)
+#include <cstdint>
+typedef uint32_t u32;
+typedef uint64_t u64;
+// Device-only: nvcc rejects barriers inside __host__ __device__ code, and the CPU backend
+// compiles these headers as plain C++ in its own translation units.
+#define GS_FN __device__ __forceinline__
+#define GS_DEVICE
+#define GS_THREAD
+#define GS_CONSTANT
+#define GS_THREADGROUP
+#define GS_TABLE static __device__ const
+#define GS_GROUP_BARRIER() __syncthreads()
+#define GS_ATOMIC_MIN(ptr, value) atomicMin((ptr), (value))
+
+#else
+#include <cstdint>
+typedef uint32_t u32;
+typedef uint64_t u64;
+#define GS_FN inline
+#define GS_DEVICE
+#define GS_THREAD
+#define GS_CONSTANT
+#define GS_THREADGROUP
+#define GS_TABLE static const
+// Plain C++ runs one lane at a time, so GS_GROUP_BARRIER is left undefined here: a body that
+// needs a barrier is run only on devices and by the lane emulator, which compiles the MSL branch
+// above against its own <metal_stdlib>.
+#endif
