@@ -1,0 +1,62 @@
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "kernels/field/ext4.h"
+#include "kernels/field/two_adic.h"
+
+namespace {
+
+constexpr uint64_t P = GS_P;
+
+uint32_t mul_ref(uint32_t a, uint32_t b) { return uint32_t(uint64_t(a) * b % P); }
+
+uint32_t canon(Fp x) { return fp_to_canonical(x); }
+Fp fp(uint32_t x) { return fp_from_canonical(x); }
+
+TEST(Field, ArithmeticMatchesModularIntegers) {
+    std::mt19937_64 rng(1);
+    std::uniform_int_distribution<uint32_t> value(0, GS_P - 1);
+    for (int i = 0; i < 100000; ++i) {
+        uint32_t a = i < 4 ? uint32_t(i) : value(rng), b = i < 4 ? GS_P - 1 : value(rng);
+        EXPECT_EQ(canon(fp_add(fp(a), fp(b))), (uint64_t(a) + b) % P);
+        EXPECT_EQ(canon(fp_sub(fp(a), fp(b))), (uint64_t(a) + P - b) % P);
+        EXPECT_EQ(canon(fp_mul(fp(a), fp(b))), mul_ref(a, b));
+        EXPECT_EQ(canon(fp_neg(fp(a))), (P - a) % P);
+    }
+}
+
+TEST(Field, CanonicalRoundTripAndInverse) {
+    for (uint32_t a : {0u, 1u, 2u, 11u, GS_P - 1, GS_P - 2, 123456789u}) {
+        EXPECT_EQ(canon(fp(a)), a);
+        if (a != 0) EXPECT_EQ(canon(fp_mul(fp(a), fp_inv(fp(a)))), 1u);
+    }
+    EXPECT_EQ(canon(fp_pow7(fp(3))), 2187u);
+}
+
+TEST(Field, TwoAdicGeneratorsHaveExactOrder) {
+    EXPECT_EQ(GS_TWO_ADIC_GENERATORS[27], 0x1a427a41u);
+    for (uint32_t k = 1; k <= 27; ++k) {
+        Fp w = fp_two_adic_generator(k);
+        EXPECT_EQ(canon(fp_pow(w, uint64_t(1) << (k - 1))), GS_P - 1) << "k=" << k;
+        EXPECT_EQ(canon(fp_square(w)), GS_TWO_ADIC_GENERATORS[k - 1]) << "k=" << k;
+    }
+}
+
+TEST(Extension, InverseAndReduction) {
+    std::mt19937_64 rng(2);
+    std::uniform_int_distribution<uint32_t> value(0, GS_P - 1);
+    Ef x = ef_make(fp_zero(), fp_zero(), fp_zero(), fp_one());  // X^3; X^4 = 11
+    Ef x6 = ef_mul(x, x);
+    EXPECT_EQ(canon(x6.c2), 11u);
+    EXPECT_EQ(canon(x6.c0) + canon(x6.c1) + canon(x6.c3), 0u);
+    for (int i = 0; i < 2000; ++i) {
+        Ef a = ef_make(fp(value(rng)), fp(value(rng)), fp(value(rng)), fp(value(rng)));
+        EXPECT_TRUE(ef_eq(ef_mul(a, ef_inv(a)), ef_one()));
+        Ef b = ef_make(fp(value(rng)), fp(value(rng)), fp(value(rng)), fp(value(rng)));
+        EXPECT_TRUE(ef_eq(ef_mul(a, b), ef_mul(b, a)));
+        EXPECT_TRUE(ef_eq(ef_pow(a, 3), ef_mul(ef_mul(a, a), a)));
+    }
+}
+
+}  // namespace

@@ -1,0 +1,42 @@
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "kernels/hash/hash.h"
+
+namespace {
+
+// PROTOCOL 2.6.
+TEST(Poseidon2, KnownAnswers) {
+    u32 state[16];
+    for (u32 i = 0; i < 16; ++i) state[i] = i;
+    p2_permute_canonical(state);
+    const u32 expected[16] = {1906786279, 1737026427, 1959749225, 700325316,  1638050605, 1021608788,
+                              1726691001, 1761127344, 1552405120, 417318995,  36799261,   1215172152,
+                              614923223,  1300746575, 957311597,  304856115};
+    for (u32 i = 0; i < 16; ++i) EXPECT_EQ(state[i], expected[i]) << "lane " << i;
+
+    u32 zeros[16] = {};
+    p2_permute_canonical(zeros);
+    EXPECT_EQ(zeros[0], 1168947398u);
+    EXPECT_EQ(zeros[15], 11259290u);
+}
+
+TEST(Poseidon2, LeafHashAndCompression) {
+    std::vector<u32> ten = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+    u32 digest[8];
+    hash_row(ten.data(), 10, digest);
+    const u32 expected[8] = {87136126, 1960160520, 1843710888, 1025622754, 1310518341, 1155505785, 1992950343, 1745347503};
+    for (u32 i = 0; i < 8; ++i) EXPECT_EQ(digest[i], expected[i]);
+
+    u32 left[8], right[8], out[8];
+    for (u32 i = 0; i < 8; ++i) left[i] = i, right[i] = 8 + i;
+    compress_digests(left, right, out);
+    EXPECT_EQ(out[0], 1906786279u);
+    EXPECT_EQ(out[7], 1761127344u);
+
+    hash_row(nullptr, 0, digest);
+    for (u32 i = 0; i < 8; ++i) EXPECT_EQ(digest[i], 0u);
+}
+
+}  // namespace

@@ -1,0 +1,38 @@
+"""The console script, run as a user would: `python -m gpustark ...` in a subprocess."""
+import subprocess
+import sys
+
+import numpy as np
+
+import gpustark
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "gpustark", *args], capture_output=True, text=True, timeout=120)
+
+
+def test_devices_lists_the_cpu_backend_and_its_limits():
+    result = run("devices")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("cpu: ")
+    assert "threads" in result.stdout
+
+
+def test_commit_prints_the_root_of_the_encoded_matrix():
+    result = run("commit", "--log-rows", "6", "--cols", "3", "--log-blowup", "1", "--log-group", "2", "--seed", "7")
+    assert result.returncode == 0, result.stderr
+    root_line = [line for line in result.stdout.splitlines() if line.startswith("root")][0]
+    # The same computation through the library.
+    coefficients = np.random.default_rng(7).integers(0, gpustark.field.P, size=(64, 3), dtype=np.uint32)
+    padded = np.zeros((128, 3), np.uint32)
+    padded[:64] = coefficients
+    tree = gpustark.merkle.MerkleTree(gpustark.ntt.ntt(padded), log_group=2)
+    assert root_line.split()[1:] == [str(int(v)) for v in tree.root]
+
+
+def test_bad_arguments_give_one_line_errors():
+    for args, message in [(("commit", "--cols", "0"), "--cols"), (("commit", "--backend", "nope"), "'nope' is not available"),
+                          (("commit", "--log-rows", "3", "--log-group", "9"), "--log-group")]:
+        result = run(*args)
+        assert result.returncode == 2
+        assert message in result.stderr and "Traceback" not in result.stderr
