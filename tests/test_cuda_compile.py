@@ -1,0 +1,81 @@
+"""The CUDA backend compiles: every cpp/backends/cuda/*.cu (the kernels and their launchers, which
+pull in the shared kernel headers as CUDA) and the host-side *.cpp, with `nvcc -c`.
+
+Needs only nvcc, no GPU. Skipped when nvcc is not installed. The files are compiled once each,
+in parallel, into a temporary directory.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CUDA_DIR = ROOT / "cpp" / "backends" / "cuda"
+SOURCES = sorted(CUDA_DIR.glob("*.cu")) + sorted(CUDA_DIR.glob("*.cpp"))
+ARCH = "sm_90"
+TIMEOUT_S = 300
+
+
+def find_nvcc() -> str | None:
+    found = shutil.which("nvcc")
+    if found:
+        return found
+    for candidate in (os.environ.get("CUDACXX"), "/usr/local/cuda/bin/nvcc"):
+        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+NVCC = find_nvcc()
+pytestmark = pytest.mark.skipif(NVCC is None, reason="nvcc not found (not on PATH, $CUDACXX or /usr/local/cuda/bin)")
+
+
+def _compile(source: Path, out_dir: Path) -> subprocess.CompletedProcess:
+    cmd = [
+        NVCC,
+        "-c",
+        "-std=c++17",
+        "-I",
+        str(ROOT / "cpp"),
+        f"-arch={ARCH}",
+        str(source),
+        "-o",
+        str(out_dir / (source.name + ".o")),
+    ]
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT_S, cwd=ROOT)
+    except subprocess.TimeoutExpired as e:
+        return subprocess.CompletedProcess(cmd, returncode=-1, stdout=str(e.stdout or ""),
+                                           stderr=f"timed out after {TIMEOUT_S} s")
+
+
+@pytest.fixture(scope="module")
+def compiled():
+    """source name -> CompletedProcess, all sources compiled once, in parallel."""
+    with tempfile.TemporaryDirectory(prefix="gpustark-nvcc-") as tmp:
+        workers = max(1, min(len(SOURCES), os.cpu_count() or 1))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            results = dict(zip((s.name for s in SOURCES), pool.map(lambda s: _compile(s, Path(tmp)), SOURCES)))
+        yield results
+
+
+def test_sources_present():
+    names = {s.name for s in SOURCES}
+    for family in ("poseidon2.cu", "merkle.cu", "ntt.cu", "pow.cu"):
+        assert family in names, f"{family} missing from {CUDA_DIR}"
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda s: s.name)
+def test_nvcc_compiles(source: Path, compiled):
+    result = compiled[source.name]
+    output = (result.stdout or "") + (result.stderr or "")
+    assert result.returncode == 0, (
+        f"nvcc failed on {source.relative_to(ROOT)} (exit {result.returncode}):\n"
+        f"$ {' '.join(map(str, result.args))}\n{output}"
+    )
