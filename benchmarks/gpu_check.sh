@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# One run on an NVIDIA machine: build the extension with CUDA, run the primitive test suites on the
+# `cuda` backend, compare cuda against cpu on random inputs, and time both backends.
+#   benchmarks/gpu_check.sh [OUT_DIR]
+# Needs nvcc, cmake, numpy and pybind11 (pip or a wheel directory in $GPUSTARK_WHEELS); no network.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+out=${1:-gpu_check_out}
+mkdir -p "$out"
+status=0
+
+if [ -n "${GPUSTARK_WHEELS:-}" ]; then
+    python3 -m pip install -q --no-index --no-deps --target /tmp/gpustark_site "$GPUSTARK_WHEELS"/*.whl || exit 1
+    export PYTHONPATH=/tmp/gpustark_site${PYTHONPATH:+:$PYTHONPATH}
+fi
+nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | tee "$out/device.txt"
+nvcc --version | tail -2
+
+echo "== build (CUDA on, archs native)"
+cmake -S . -B build/gpu -G Ninja -DGPUSTARK_CUDA=ON -DGPUSTARK_PYTHON=ON -DCMAKE_CUDA_ARCHITECTURES=native \
+    -Dpybind11_DIR="$(python3 -m pybind11 --cmakedir)" -DPython_EXECUTABLE="$(command -v python3)" >"$out/configure.log" 2>&1 \
+    || { tail -30 "$out/configure.log"; exit 1; }
+cmake --build build/gpu -j "$(nproc)" >"$out/build.log" 2>&1 || { tail -40 "$out/build.log"; exit 1; }
+cp build/gpu/_native*.so python/gpustark/
+export PYTHONPATH=$PWD/python:$PWD/tests${PYTHONPATH:+:$PYTHONPATH}
+python3 -m gpustark devices | tee "$out/devices.txt"
+
+echo "== primitive suites on --backend cuda"
+python3 -m pytest -q -p no:cacheprovider tests/test_vectors.py tests/test_poseidon2.py tests/test_hash.py \
+    tests/test_merkle.py tests/test_transcript.py --backend cuda 2>&1 | tee "$out/pytest_cuda.txt" | tail -5
+[ "${PIPESTATUS[0]}" = 0 ] || status=1
+
+echo "== cuda vs cpu on random inputs, with timings"
+python3 benchmarks/cuda_primitives_check.py 2>&1 | tee "$out/cuda_check.txt" | tail -40
+[ "${PIPESTATUS[0]}" = 0 ] || status=1
+
+echo "== primitives table, cpu and cuda"
+for b in cpu cuda; do python3 benchmarks/primitives.py --backend "$b" --runs 5 --max-log-ntt 22 2>&1 | tee "$out/primitives_$b.txt"; done
+
+if command -v compute-sanitizer >/dev/null; then
+    echo "== racecheck on the block NTT and Merkle kernels"
+    compute-sanitizer --tool racecheck --error-exitcode 3 python3 -c "
+import numpy as np, gpustark
+x = np.random.default_rng(1).integers(0, gpustark.field.P, size=(1 << 14, 4), dtype=np.uint32)
+assert (gpustark.ntt.ntt(x, backend='cuda') == gpustark.ntt.ntt(x)).all()
+assert (gpustark.merkle.MerkleTree(x, 2, backend='cuda').root == gpustark.merkle.MerkleTree(x, 2).root).all()
+print('racecheck workload ok')" 2>&1 | tail -5 | tee "$out/racecheck.txt"
+    [ "${PIPESTATUS[0]}" = 0 ] || status=1
+fi
+echo "gpu_check status $status"
+exit $status

@@ -1,0 +1,221 @@
+"""The metal/*.metal kernels, run on the CPU by the lane emulator (tests/msl/emulator/), against
+independent numpy references (tests/msl/msl_reference.py, checked against the known-answer
+vectors) and against the CPU backend through the Python API (skipped until gpustark is built).
+
+Sizes include 1 and other tiny cases, grids that do not fill their last threadgroup, and NTT
+block passes with fewer lanes than butterflies, lane counts that are not powers of two and
+log_block both below and equal to log_n. The emulator is built with ASan/UBSan where available,
+so a lane that reads or writes outside its buffers fails the run.
+"""
+
+import importlib
+import re
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "msl"))
+import msl_emulator  # noqa: E402
+import msl_reference as ref  # noqa: E402
+import msl_sources  # noqa: E402
+
+P = ref.P
+
+
+@pytest.fixture(scope="session")
+def emu(tmp_path_factory):
+    try:
+        return msl_emulator.build(tmp_path_factory.mktemp("lane_emulator"))
+    except msl_emulator.EmulatorError as e:
+        pytest.fail(str(e), pytrace=False)
+
+
+def gpustark_module(name):
+    """gpustark or one of its submodules, for the CPU-backend comparisons. Skips only while the
+    package itself is not built; once it is, a missing submodule is an error."""
+    pytest.importorskip("gpustark", reason="gpustark is not importable (build it to compare with the CPU backend)")
+    return importlib.import_module(name)
+
+
+def field(rng, *shape):
+    return rng.integers(0, P, size=shape, dtype=np.uint32)
+
+
+def assert_words(actual, expected, what):
+    actual, expected = np.asarray(actual, dtype=np.uint32), np.asarray(expected, dtype=np.uint32)
+    assert actual.shape == expected.shape, f"{what}: shape {actual.shape} != {expected.shape}"
+    bad = np.argwhere(actual != expected)
+    assert bad.size == 0, (f"{what}: {len(bad)} of {actual.size} words differ, first at {tuple(bad[0])}: "
+                           f"{actual[tuple(bad[0])]} != {expected[tuple(bad[0])]}")
+
+
+# --- coverage ---------------------------------------------------------------------------------
+
+def test_every_kernel_has_an_emulator_scenario(emu):
+    listed = {k for kernels in emu.scenarios().values() for k in kernels}
+    source = (msl_emulator.EMULATOR_DIR / "emulator.cpp").read_text()
+    problems = []
+    assert msl_sources.metal_files(), f"no .metal files in {msl_sources.METAL_DIR}"
+    for f in msl_sources.metal_files():
+        names = msl_sources.kernel_names(f)
+        if not names:
+            problems.append(f"{f.name}: no `kernel void NAME(` found")
+        if f'#include "{f.name}"' not in source:
+            problems.append(f"{f.name} is not #included by tests/msl/emulator/emulator.cpp")
+        for k in names:
+            if k not in listed:
+                problems.append(f"{f.name}: kernel {k} has no scenario in `emulator --list`")
+            if not re.search(rf"\b{k}\(", source):
+                problems.append(f"{f.name}: kernel {k} is never called in emulator.cpp")
+    assert not problems, "lane emulator does not cover every kernel:\n  " + "\n  ".join(problems)
+
+
+# --- poseidon2 --------------------------------------------------------------------------------
+
+def test_poseidon2_known_answers(emu):
+    vectors = ref.VECTORS["poseidon2_perm"]
+    out = emu.run("poseidon2", len(vectors), data=[v["in"] for v in vectors], group=1)
+    assert_words(out.reshape(-1, 16), [v["out"] for v in vectors], "poseidon2 known answers")
+
+
+@pytest.mark.parametrize("count,group", [(1, 32), (2, 1), (5, 4), (33, 32), (100, 7)])
+@pytest.mark.parametrize("cpu", [False, True], ids=["reference", "cpu"])
+def test_poseidon2(emu, count, group, cpu):
+    states = field(np.random.default_rng(count), count, 16)
+    expected = gpustark_module("gpustark.hash").poseidon2_permute(states, backend="cpu") if cpu else ref.poseidon2(states)
+    out = emu.run("poseidon2", count, data=states, group=group).reshape(count, 16)
+    assert_words(out, expected, f"poseidon2 vs {'CPU backend' if cpu else 'reference'}")
+
+
+# --- merkle -----------------------------------------------------------------------------------
+
+def test_hash_rows_known_answers(emu):
+    for v in ref.VECTORS["hash_rows"]:
+        out = emu.run("merkle_leaf", 1, len(v["in"]), data=v["in"])
+        assert_words(out, v["out"], f"hash of {v['in']}")
+
+
+@pytest.mark.parametrize("rows,width,group", [(1, 0, 1), (1, 1, 32), (3, 8, 2), (7, 9, 4), (37, 17, 32)])
+@pytest.mark.parametrize("cpu", [False, True], ids=["reference", "cpu"])
+def test_merkle_leaf(emu, rows, width, group, cpu):
+    matrix = field(np.random.default_rng(rows * 100 + width), rows, width)
+    expected = gpustark_module("gpustark.hash").hash_rows(matrix, backend="cpu") if cpu else ref.hash_rows(matrix)
+    out = emu.run("merkle_leaf", rows, width, data=matrix, group=group).reshape(rows, 8)
+    assert_words(out, expected, f"merkle_leaf vs {'CPU backend' if cpu else 'reference'}")
+
+
+def test_compress_known_answer(emu):
+    for v in ref.VECTORS["compress"]:
+        out = emu.run("merkle_compress", 1, 1, data=v["left"] + v["right"])
+        assert_words(out, v["out"], "compress known answer")
+
+
+@pytest.mark.parametrize("count,stride,group", [(1, 1, 32), (4, 1, 3), (6, 3, 4), (12, 4, 5), (40, 8, 32)])
+@pytest.mark.parametrize("cpu", [False, True], ids=["reference", "cpu"])
+def test_merkle_compress(emu, count, stride, group, cpu):
+    children = field(np.random.default_rng(count * 10 + stride), 2 * count, 8)
+    # PROTOCOL 6.4: node i combines c0 = i % s + 2 (i / s) s and c0 + s.
+    i = np.arange(count)
+    c0 = i % stride + 2 * (i // stride) * stride
+    left, right = children[c0], children[c0 + stride]
+    expected = gpustark_module("gpustark.hash").compress(left, right, backend="cpu") if cpu else ref.compress(left, right)
+    out = emu.run("merkle_compress", count, stride, data=children, group=group).reshape(count, 8)
+    assert_words(out, expected, f"merkle_compress vs {'CPU backend' if cpu else 'reference'}")
+
+
+@pytest.mark.parametrize("rows,width,log_group,group", [
+    (1, 3, 0, 32), (2, 1, 1, 1), (8, 5, 2, 3), (16, 4, 0, 32), (32, 9, 3, 7), (64, 2, 6, 32)])
+@pytest.mark.parametrize("cpu", [False, True], ids=["reference", "cpu"])
+def test_merkle_tree_root(emu, rows, width, log_group, group, cpu):
+    matrix = field(np.random.default_rng(rows + width + log_group), rows, width)
+    if cpu:
+        expected = gpustark_module("gpustark.merkle").MerkleTree(matrix, log_group=log_group, backend="cpu").root
+    else:
+        expected = ref.merkle_root(matrix, log_group)
+    root = emu.run("merkle_tree", rows, width, log_group, data=matrix, group=group)
+    assert_words(root, expected, f"merkle root vs {'CPU backend' if cpu else 'reference'}")
+
+
+# --- ntt --------------------------------------------------------------------------------------
+
+NTT_CASES = [
+    # log_n, batch, log_block, block lanes, 1-D group size
+    (0, 1, 0, 1, 1),      # size 1
+    (1, 1, 1, 1, 32),
+    (2, 3, 1, 2, 5),
+    (3, 2, 2, 3, 7),      # 3 lanes: not a power of two, fewer than the block's 4 rows
+    (5, 3, 5, 7, 32),     # log_block == log_n
+    (6, 2, 3, 64, 16),    # more lanes than butterflies
+    (7, 4, 0, 1, 24),     # no block pass: global stages only
+    (10, 3, 6, 24, 64),   # lanes stride over 32 butterflies
+]
+COSET = 31  # BabyBear's multiplicative generator
+
+
+@pytest.mark.parametrize("log_n,batch,log_block,lanes,group", NTT_CASES)
+@pytest.mark.parametrize("shift", [1, COSET])
+@pytest.mark.parametrize("cpu", [False, True], ids=["reference", "cpu"])
+def test_ntt_forward(emu, log_n, batch, log_block, lanes, group, shift, cpu):
+    n = 1 << log_n
+    coeffs = field(np.random.default_rng(log_n * 7 + shift), n, batch)
+    if cpu:
+        expected = gpustark_module("gpustark.ntt").ntt(coeffs, inverse=False, shift=shift, backend="cpu")
+    else:
+        expected = ref.ntt(coeffs, shift)
+    out = emu.run("ntt", log_n, batch, log_block, lanes, 0, shift, data=coeffs, group=group).reshape(n, batch)
+    assert_words(out, expected, f"forward ntt vs {'CPU backend' if cpu else 'naive DFT'}")
+
+
+@pytest.mark.parametrize("log_n,batch,log_block,lanes,group", NTT_CASES)
+@pytest.mark.parametrize("shift", [1, COSET])
+@pytest.mark.parametrize("cpu", [False, True], ids=["reference", "cpu"])
+def test_ntt_inverse(emu, log_n, batch, log_block, lanes, group, shift, cpu):
+    n = 1 << log_n
+    evals = field(np.random.default_rng(log_n * 11 + shift), n, batch)
+    cpu_out = gpustark_module("gpustark.ntt").ntt(evals, inverse=True, shift=shift, backend="cpu") if cpu else None
+    out = emu.run("ntt", log_n, batch, log_block, lanes, 1, shift, data=evals, group=group).reshape(n, batch)
+    if cpu:
+        assert_words(out, cpu_out, "inverse ntt vs CPU backend")
+    else:  # the naive forward DFT must undo it
+        assert_words(ref.ntt(out, shift), evals, "naive DFT of inverse ntt")
+
+
+@pytest.mark.parametrize("inverse", [0, 1])
+def test_ntt_column_major(emu, inverse):
+    log_n, batch = 6, 3
+    data = field(np.random.default_rng(5 + inverse), 1 << log_n, batch)
+    row_major = emu.run("ntt", log_n, batch, 4, 5, inverse, COSET, data=data)
+    col_major = emu.run("ntt", log_n, batch, 4, 5, inverse, COSET, data=data.T, col_major=True)
+    assert_words(col_major.reshape(batch, -1).T, row_major.reshape(-1, batch), "column-major vs row-major ntt")
+
+
+# --- proof of work ----------------------------------------------------------------------------
+
+def test_reference_sponge_matches_vectors():
+    for v in ref.VECTORS["sponge"]:
+        s = ref.Sponge()
+        for x in v["observe"]:
+            s.observe(x)
+        assert [s.sample() for _ in v["samples"]] == v["samples"]
+
+
+@pytest.mark.parametrize("bits,absorb_idx,window,group", [
+    (1, 0, 1, 1), (2, 3, 1, 4), (4, 7, 7, 3), (6, 5, 64, 32), (8, 0, 1000, 32)])
+def test_pow_grind(emu, bits, absorb_idx, window, group):
+    state = field(np.random.default_rng(bits * 8 + absorb_idx), 16)
+    out = emu.run("pow", bits, absorb_idx, window, data=state, group=group)
+    assert_words(out, [ref.grind(state, absorb_idx, bits)], "pow witness vs brute force")
+
+
+@pytest.mark.parametrize("observed,bits", [(0, 3), (5, 7), (8, 5), (13, 8)])
+def test_pow_grind_vs_transcript(emu, observed, bits):
+    gpustark = gpustark_module("gpustark")
+    values = field(np.random.default_rng(observed), observed)
+    transcript, mirror = gpustark.Transcript(), ref.Sponge()
+    for x in values:
+        transcript.observe(int(x))
+        mirror.observe(int(x))
+    out = emu.run("pow", bits, mirror.absorb_idx, 256, data=mirror.state)
+    assert_words(out, [transcript.grind(bits, backend="cpu")], "pow witness vs Transcript.grind")
