@@ -8,5 +8,9 @@ void bind_hash(pybind11::module_& m);
 void bind_ntt(pybind11::module_& m);
 void bind_merkle(pybind11::module_& m);
 void bind_transcript(pybind11::module_& m);
+// Prover phases: the stacked PCS (commit, stacked reduction, WHIR) and the RAP constraints
+// (LogUp-GKR, batch constraint sumcheck).
+void bind_pcs(pybind11::module_& m);
+void bind_rap(pybind11::module_& m);
 
 }  // namespace gpustark

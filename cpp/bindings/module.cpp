@@ -30,4 +30,6 @@ PYBIND11_MODULE(_native, m) {
     bind_ntt(m);
     bind_merkle(m);
     bind_transcript(m);
+    bind_pcs(m);
+    bind_rap(m);
 }
