@@ -1,7 +1,121 @@
+// The RAP-constraints phase and the AIR program it evaluates.
+#include <pybind11/stl.h>
+
+#include "../core/backend.h"
+#include "../prover/rap.h"
+#include "arrays.h"
 #include "bindings.h"
+#include "ef_arrays.h"
 
 namespace gpustark {
+namespace {
 
-void bind_rap(pybind11::module_& m) { (void)m; }
+AirProgram make_air_program(const std::string& name, uint32_t width, bool need_rot, const py::array& nodes,
+                            const std::vector<uint32_t>& constraints,
+                            const std::vector<std::tuple<uint32_t, uint32_t, std::vector<uint32_t>>>& interactions,
+                            size_t num_public_values) {
+    AirProgram air;
+    air.name = name;
+    air.width = width;
+    air.need_rot = need_rot;
+    U32Array table = U32Array::ensure(nodes);
+    if (!table || table.ndim() != 2 || table.shape(1) != 4)
+        throw py::value_error("AIR '" + name + "': nodes must be a uint32 array of shape (num_nodes, 4)");
+    for (py::ssize_t i = 0; i < table.shape(0); ++i) {
+        const uint32_t* row = table.data() + 4 * i;
+        air.nodes.push_back({row[0], row[1], row[2], row[3]});
+    }
+    air.constraints = constraints;
+    for (const auto& [bus, count, message] : interactions) air.interactions.push_back({bus, count, message});
+    air.num_public_values = num_public_values;
+    air.validate();
+    return air;
+}
+
+py::dict rap_proof_to_dict(const RapProofData& data) {
+    py::dict gkr;
+    gkr["logup_pow_witness"] = data.gkr.logup_pow_witness;
+    gkr["q0_claim"] = ef_to_array(data.gkr.q0_claim);
+    gkr["claims_per_layer"] = ef_rows_to_array(data.gkr.claims_per_layer);
+    py::list polys;
+    for (const auto& layer : data.gkr.sumcheck_polys) polys.append(ef_rows_to_array(layer));
+    gkr["sumcheck_polys"] = polys;
+
+    py::dict batch;
+    batch["numerator_term_per_air"] = ef_vector_to_array(data.batch.numerator_term_per_air);
+    batch["denominator_term_per_air"] = ef_vector_to_array(data.batch.denominator_term_per_air);
+    batch["univariate_round_coeffs"] = ef_vector_to_array(data.batch.univariate_round_coeffs);
+    size_t rounds = data.batch.sumcheck_round_polys.size();
+    size_t per_round = rounds ? data.batch.sumcheck_round_polys[0].size() : 0;
+    U32Array round_polys({py::ssize_t(rounds), py::ssize_t(per_round), py::ssize_t(4)});
+    for (size_t i = 0; i < rounds; ++i)
+        for (size_t k = 0; k < per_round; ++k) ef_store(round_polys.mutable_data() + 4 * (i * per_round + k), data.batch.sumcheck_round_polys[i][k]);
+    batch["sumcheck_round_polys"] = round_polys;
+    py::list openings;
+    for (const EfVec& per_trace : data.batch.column_openings) {
+        py::list parts;
+        parts.append(ef_vector_to_array(per_trace));  // the common main part
+        openings.append(parts);
+    }
+    batch["column_openings"] = openings;
+
+    py::dict out;
+    out["gkr"] = gkr;
+    out["batch"] = batch;
+    out["r"] = ef_vector_to_array(data.r);
+    return out;
+}
+
+}  // namespace
+
+void bind_rap(py::module_& m) {
+    py::class_<AirProgram>(m, "AirProgram")
+        .def(py::init(&make_air_program), py::arg("name"), py::arg("width"), py::arg("need_rot"), py::arg("nodes"),
+             py::arg("constraints"), py::arg("interactions"), py::arg("num_public_values"))
+        .def_readonly("name", &AirProgram::name)
+        .def_readonly("width", &AirProgram::width)
+        .def_readonly("need_rot", &AirProgram::need_rot);
+
+    // traces: [(AirProgram, trace (h, w) uint32, public values)], already in sorted order.
+    m.def("prove_rap_constraints",
+          [](Transcript& transcript, const std::vector<std::tuple<const AirProgram*, py::array, std::vector<uint32_t>>>& inputs,
+             uint32_t l_skip, uint32_t logup_pow_bits, uint32_t max_constraint_degree, const std::string& backend) {
+              if (l_skip < 1) throw py::value_error("l_skip must be at least 1");
+              if (max_constraint_degree < 1) throw py::value_error("max_constraint_degree must be at least 1");
+              std::vector<U32Array> keep_alive;
+              std::vector<RapTrace> traces;
+              uint32_t previous_log_height = 64;
+              for (const auto& [air, values, publics] : inputs) {
+                  U32Array trace = checked_field_array(values, "trace", 2);
+                  size_t height = trace.shape(0);
+                  if (height == 0 || (height & (height - 1))) throw py::value_error("trace height must be a power of two");
+                  if (size_t(trace.shape(1)) != air->width)
+                      throw py::value_error("trace of AIR '" + air->name + "' has width " + std::to_string(trace.shape(1)) +
+                                            ", expected " + std::to_string(air->width));
+                  RapTrace t;
+                  t.air = air;
+                  t.values = trace.data();
+                  while ((size_t(1) << t.log_height) < height) ++t.log_height;
+                  if (t.log_height > previous_log_height) throw py::value_error("traces must be sorted by descending height");
+                  previous_log_height = t.log_height;
+                  if (publics.size() != air->num_public_values)
+                      throw py::value_error("AIR '" + air->name + "' expects " + std::to_string(air->num_public_values) +
+                                            " public values, found " + std::to_string(publics.size()));
+                  for (uint32_t v : publics) {
+                      if (v >= GS_P) throw py::value_error("public values must be < p");
+                      t.publics.push_back(fp_from_canonical(v));
+                  }
+                  keep_alive.push_back(trace);
+                  traces.push_back(std::move(t));
+              }
+              Backend& b = get_backend(backend);
+              RapProofData data;
+              {
+                  py::gil_scoped_release release;
+                  data = prove_rap_constraints(transcript, traces, {l_skip, logup_pow_bits, max_constraint_degree}, b);
+              }
+              return rap_proof_to_dict(data);
+          });
+}
 
 }  // namespace gpustark

@@ -1,0 +1,300 @@
+#include "batch_constraints.h"
+
+#include <algorithm>
+#include <mutex>
+
+#include "../core/parallel.h"
+#include "subgroup.h"
+
+namespace gpustark {
+namespace {
+
+uint32_t cube_vars(const RapTrace& t, uint32_t l_skip) { return t.log_height > l_skip ? t.log_height - l_skip : 0; }
+
+// The per-trace weights every sum shares: lambda powers for the constraints, the slot weight
+// e_{t,sigma} of each interaction, and the LogUp numerator's norm 2^-(l_skip - log h).
+struct TraceWeights {
+    EfVec lambda_powers;
+    EfVec slot_weights;
+    Fp norm;
+};
+
+TraceWeights trace_weights(const BatchInput& in, size_t t, const EfVec& lambda_powers) {
+    const RapTrace& trace = (*in.traces)[t];
+    uint32_t vars = cube_vars(trace, in.l_skip);
+    TraceWeights w;
+    w.lambda_powers = lambda_powers;
+    size_t lifted = size_t(1) << (in.l_skip + vars);
+    w.norm = trace.log_height < in.l_skip ? fp_inv(fp_from_canonical(uint32_t(lifted >> trace.log_height))) : fp_one();
+    for (uint64_t offset : in.logup->slot_offsets[t]) {
+        EfVec tail(in.xi.begin() + in.l_skip + vars, in.xi.begin() + in.l_skip + in.logup->n_logup);
+        EfVec bits(tail.size());
+        for (size_t b = 0; b < tail.size(); ++b) bits[b] = ((offset >> (in.l_skip + vars + b)) & 1) ? ef_one() : ef_zero();
+        w.slot_weights.push_back(eq_eval(tail, bits));
+    }
+    return w;
+}
+
+// The zerocheck sum C = sum_i lambda^i c_i and the weighted LogUp numerator and denominator
+// (without alpha) at one point, from the DAG's node values there.
+template <class V>
+struct PointSums {
+    Ef constraint, numerator, denominator;
+};
+
+template <class V>
+PointSums<V> point_sums(const AirProgram& air, const V* nodes, const TraceWeights& w, const EfVec& beta_powers) {
+    PointSums<V> s{ef_zero(), ef_zero(), ef_zero()};
+    for (size_t i = 0; i < air.constraints.size(); ++i)
+        s.constraint = ef_add(s.constraint, ef_scale(w.lambda_powers[i], nodes[air.constraints[i]]));
+    for (size_t k = 0; k < air.interactions.size(); ++k) {
+        const InteractionProgram& it = air.interactions[k];
+        s.numerator = ef_add(s.numerator, ef_scale(w.slot_weights[k], nodes[it.count]));
+        s.denominator = ef_add(s.denominator, ef_mul(w.slot_weights[k], logup_denominator(nodes, it, beta_powers)));
+    }
+    return s;
+}
+
+// sum_p[t], sum_q[t] (PROTOCOL 9.1) over the rows of the lifted trace.
+void logup_sums(const BatchInput& in, size_t t, const TraceWeights& w, const EfVec& beta_powers, Ef& sum_p, Ef& sum_q) {
+    const RapTrace& trace = (*in.traces)[t];
+    sum_p = sum_q = ef_zero();
+    if (trace.air->interactions.empty()) return;
+    uint32_t vars = cube_vars(trace, in.l_skip);
+    EfVec eq = eq_table(EfVec(in.xi.begin(), in.xi.begin() + in.l_skip + vars));
+    size_t height = size_t(1) << trace.log_height;
+    TraceRow row;
+    std::vector<Fp> nodes(trace.air->nodes.size());
+    for (size_t i = 0; i < eq.size(); ++i) {
+        evaluate_nodes(*trace.air, row.point(trace, i % height), nodes.data());
+        PointSums<Fp> s = point_sums<Fp>(*trace.air, nodes.data(), w, beta_powers);
+        sum_p = ef_add(sum_p, ef_mul(eq[i], ef_mul_base(s.numerator, w.norm)));
+        sum_q = ef_add(sum_q, ef_mul(eq[i], s.denominator));
+    }
+}
+
+// The column values, rotated values and selectors of one chunk x (rows a + N x of the lifted
+// trace, a < N) combined with Lagrange weights: the PLEs at (z, x).
+template <class V>
+void chunk_at(const RapTrace& trace, uint32_t l_skip, size_t x, const std::vector<V>& lagrange, std::vector<V>& local,
+              std::vector<V>& next, V selectors[3]) {
+    uint32_t width = trace.air->width;
+    size_t n = size_t(1) << l_skip, height = size_t(1) << trace.log_height;
+    local.assign(width, V{});
+    next.assign(width, V{});
+    for (int s = 0; s < 3; ++s) selectors[s] = V{};
+    for (size_t a = 0; a < n; ++a) {
+        size_t row = (a + n * x) % height;
+        const uint32_t* here = trace.values + row * width;
+        const uint32_t* after = trace.values + ((row + 1) % height) * width;
+        V weight = lagrange[a];
+        for (uint32_t c = 0; c < width; ++c) {
+            local[c] = val_add(local[c], val_mul(weight, val_from_base<V>(fp_from_canonical(here[c]))));
+            next[c] = val_add(next[c], val_mul(weight, val_from_base<V>(fp_from_canonical(after[c]))));
+        }
+        if (row == 0) selectors[0] = val_add(selectors[0], weight);
+        if (row == height - 1) selectors[1] = val_add(selectors[1], weight);
+        else selectors[2] = val_add(selectors[2], weight);
+    }
+}
+
+// MLE tables of one trace over its cube at Z = r_0, folded round by round.
+struct TraceTables {
+    uint32_t vars = 0;
+    std::vector<EfVec> local, next;  // [column][x]
+    EfVec selectors[3];
+    EfVec eq;
+};
+
+inline Ef table_at(const EfVec& v, size_t i, Ef x) { return ef_add(v[2 * i], ef_mul(x, ef_sub(v[2 * i + 1], v[2 * i]))); }
+void fold_table(EfVec& v, Ef r) {
+    for (size_t i = 0; i < v.size() / 2; ++i) v[i] = table_at(v, i, r);
+    v.resize(v.size() / 2);
+}
+
+}  // namespace
+
+EfVec prove_batch_constraints(Transcript& transcript, const BatchInput& in, BatchProofData& proof) {
+    const std::vector<RapTrace>& traces = *in.traces;
+    const size_t num_traces = traces.size();
+    const uint32_t l = in.l_skip, d = in.degree;
+    const size_t n = size_t(1) << l;
+    uint32_t n_max = 0;
+    size_t max_message = 0, max_constraints = 0;
+    for (const RapTrace& t : traces) {
+        n_max = std::max(n_max, cube_vars(t, l));
+        for (const auto& it : t.air->interactions) max_message = std::max(max_message, it.message.size());
+        max_constraints = std::max(max_constraints, t.air->constraints.size());
+    }
+    EfVec beta_powers = powers(in.beta, max_message + 1);
+
+    // Steps 8-10: lambda, the per-trace LogUp sums, mu.
+    Ef lambda = sample_ef(transcript);
+    EfVec lambda_powers = powers(lambda, max_constraints);
+    std::vector<TraceWeights> weights;
+    for (size_t t = 0; t < num_traces; ++t) {
+        weights.push_back(trace_weights(in, t, lambda_powers));
+        Ef sum_p, sum_q;
+        logup_sums(in, t, weights[t], beta_powers, sum_p, sum_q);
+        proof.numerator_term_per_air.push_back(sum_p);
+        proof.denominator_term_per_air.push_back(sum_q);
+        observe_ef(transcript, sum_p);
+        observe_ef(transcript, sum_q);
+    }
+    Ef mu = sample_ef(transcript);
+    EfVec mu_powers = powers(mu, 3 * num_traces);
+
+    // Step 11: s_0 from its values at (d+1)(N-1)+1 points off D, interpolated to coefficients.
+    const size_t num_coeffs = (d + 1) * (n - 1) + 1;
+    std::vector<Fp> points(num_coeffs);
+    for (size_t k = 0; k < num_coeffs; ++k) points[k] = fp_from_canonical(uint32_t(n + 2 + k));
+    EfVec eq_low_table = eq_table(EfVec(in.xi.begin(), in.xi.begin() + l));  // eq(xi_<l, bits(a))
+    std::vector<EfVec> eq_cube(num_traces);  // eq(xi[l..l+n~_t], x)
+    for (size_t t = 0; t < num_traces; ++t)
+        eq_cube[t] = eq_table(EfVec(in.xi.begin() + l, in.xi.begin() + l + cube_vars(traces[t], l)));
+    EfVec s0_values(num_coeffs, ef_zero());
+    parallel_for(num_coeffs, 1, [&](size_t begin, size_t end) {
+        std::vector<Fp> local, next;
+        for (size_t k = begin; k < end; ++k) {
+            std::vector<Fp> lagrange = subgroup_lagrange_base(l, points[k]);
+            Ef eq_sharp = ef_zero();
+            for (size_t a = 0; a < n; ++a) eq_sharp = ef_add(eq_sharp, ef_mul_base(eq_low_table[a], lagrange[a]));
+            Ef eq_d = eq_uni(l, in.xi[0], ef_from_base(points[k]));
+            Ef logup_part = ef_zero(), zerocheck_part = ef_zero();
+            for (size_t t = 0; t < num_traces; ++t) {
+                const RapTrace& trace = traces[t];
+                const EfVec& eq_x = eq_cube[t];
+                std::vector<Fp> nodes(trace.air->nodes.size());
+                Ef sp = ef_zero(), sq = ef_zero(), sc = ef_zero();
+                for (size_t x = 0; x < eq_x.size(); ++x) {
+                    Fp sel[3];
+                    chunk_at<Fp>(trace, l, x, lagrange, local, next, sel);
+                    evaluate_nodes<Fp>(*trace.air, {local.data(), next.data(), sel[0], sel[1], sel[2], trace.publics.data()},
+                                       nodes.data());
+                    PointSums<Fp> s = point_sums<Fp>(*trace.air, nodes.data(), weights[t], beta_powers);
+                    sc = ef_add(sc, ef_mul(eq_x[x], s.constraint));
+                    sp = ef_add(sp, ef_mul(eq_x[x], ef_mul_base(s.numerator, weights[t].norm)));
+                    sq = ef_add(sq, ef_mul(eq_x[x], s.denominator));
+                }
+                logup_part = ef_add(logup_part, ef_add(ef_mul(mu_powers[2 * t], sp), ef_mul(mu_powers[2 * t + 1], sq)));
+                zerocheck_part = ef_add(zerocheck_part, ef_mul(mu_powers[2 * num_traces + t], sc));
+            }
+            s0_values[k] = ef_add(ef_mul(eq_sharp, logup_part), ef_mul(eq_d, zerocheck_part));
+        }
+    });
+    proof.univariate_round_coeffs = interpolate_coefficients(points, s0_values);
+    for (Ef c : proof.univariate_round_coeffs) observe_ef(transcript, c);
+    Ef r0 = sample_ef(transcript);
+    EfVec r = {r0};
+
+    // Tables at Z = r_0 and the per-trace constant weights of G.
+    EfVec lagrange_r0 = subgroup_lagrange(l, r0);
+    Ef eq_sharp_r0 = ef_zero();
+    for (size_t a = 0; a < n; ++a) eq_sharp_r0 = ef_add(eq_sharp_r0, ef_mul(eq_low_table[a], lagrange_r0[a]));
+    Ef eq_d_r0 = eq_uni(l, in.xi[0], r0);
+    std::vector<TraceTables> tables(num_traces);
+    EfVec zerocheck_weight(num_traces), numerator_weight(num_traces), denominator_weight(num_traces);
+    for (size_t t = 0; t < num_traces; ++t) {
+        const RapTrace& trace = traces[t];
+        TraceTables& tab = tables[t];
+        tab.vars = cube_vars(trace, l);
+        size_t size = size_t(1) << tab.vars;
+        uint32_t width = trace.air->width;
+        tab.local.assign(width, EfVec(size));
+        tab.next.assign(width, EfVec(size));
+        for (auto& s : tab.selectors) s.assign(size, ef_zero());
+        parallel_for(size, 16, [&](size_t begin, size_t end) {
+            std::vector<Ef> local, next;
+            for (size_t x = begin; x < end; ++x) {
+                Ef sel[3];
+                chunk_at<Ef>(trace, l, x, lagrange_r0, local, next, sel);
+                for (uint32_t c = 0; c < width; ++c) tab.local[c][x] = local[c], tab.next[c][x] = next[c];
+                for (int s = 0; s < 3; ++s) tab.selectors[s][x] = sel[s];
+            }
+        });
+        tab.eq = eq_cube[t];
+        zerocheck_weight[t] = ef_mul(mu_powers[2 * num_traces + t], eq_d_r0);
+        numerator_weight[t] = ef_mul_base(ef_mul(mu_powers[2 * t], eq_sharp_r0), weights[t].norm);
+        denominator_weight[t] = ef_mul(mu_powers[2 * t + 1], eq_sharp_r0);
+    }
+
+    // G_t at one point of the trace's remaining cube, from table entries interpolated at X.
+    auto g_at = [&](size_t t, size_t i, Ef x_value, std::vector<Ef>& local, std::vector<Ef>& next, std::vector<Ef>& nodes) {
+        const TraceTables& tab = tables[t];
+        const AirProgram& air = *traces[t].air;
+        bool bound = tab.eq.size() == 1;
+        auto get = [&](const EfVec& v) { return bound ? v[0] : table_at(v, i, x_value); };
+        for (uint32_t c = 0; c < air.width; ++c) local[c] = get(tab.local[c]), next[c] = get(tab.next[c]);
+        RowPoint<Ef> point{local.data(), next.data(), get(tab.selectors[0]), get(tab.selectors[1]), get(tab.selectors[2]),
+                           traces[t].publics.data()};
+        evaluate_nodes<Ef>(air, point, nodes.data());
+        PointSums<Ef> s = point_sums<Ef>(air, nodes.data(), weights[t], beta_powers);
+        Ef inner = ef_add(ef_mul(zerocheck_weight[t], s.constraint),
+                          ef_add(ef_mul(numerator_weight[t], s.numerator), ef_mul(denominator_weight[t], s.denominator)));
+        return ef_mul(get(tab.eq), inner);
+    };
+
+    // Step 13: rounds 1..n_max. A trace whose cube is already bound contributes value * prod r * X.
+    std::vector<Ef> bound_value(num_traces, ef_zero());
+    for (size_t t = 0; t < num_traces; ++t)
+        if (tables[t].vars == 0) {
+            std::vector<Ef> local(traces[t].air->width), next(traces[t].air->width), nodes(traces[t].air->nodes.size());
+            bound_value[t] = g_at(t, 0, ef_zero(), local, next, nodes);
+        }
+    for (uint32_t round = 1; round <= n_max; ++round) {
+        EfVec s(d + 1, ef_zero());
+        for (size_t t = 0; t < num_traces; ++t) {
+            if (tables[t].vars < round) {
+                for (uint32_t k = 0; k <= d; ++k) s[k] = ef_add(s[k], ef_mul(bound_value[t], ef_from_canonical(k + 1)));
+                continue;
+            }
+            size_t pairs = tables[t].eq.size() / 2;
+            std::mutex merge;
+            parallel_for(pairs, 8, [&](size_t begin, size_t end) {
+                std::vector<Ef> local(traces[t].air->width), next(traces[t].air->width), nodes(traces[t].air->nodes.size());
+                EfVec partial(d + 1, ef_zero());
+                for (size_t i = begin; i < end; ++i)
+                    for (uint32_t k = 0; k <= d; ++k)
+                        partial[k] = ef_add(partial[k], g_at(t, i, ef_from_canonical(k + 1), local, next, nodes));
+                std::lock_guard<std::mutex> lock(merge);
+                for (uint32_t k = 0; k <= d; ++k) s[k] = ef_add(s[k], partial[k]);
+            });
+        }
+        for (Ef v : s) observe_ef(transcript, v);
+        proof.sumcheck_round_polys.push_back(s);
+        Ef ri = sample_ef(transcript);
+        r.push_back(ri);
+        for (size_t t = 0; t < num_traces; ++t) {
+            TraceTables& tab = tables[t];
+            if (tab.vars < round) {
+                bound_value[t] = ef_mul(bound_value[t], ri);
+                continue;
+            }
+            for (auto* cols : {&tab.local, &tab.next})
+                for (EfVec& col : *cols) fold_table(col, ri);
+            for (EfVec& sel : tab.selectors) fold_table(sel, ri);
+            fold_table(tab.eq, ri);
+            if (tab.vars == round) {
+                std::vector<Ef> local(traces[t].air->width), next(traces[t].air->width), nodes(traces[t].air->nodes.size());
+                bound_value[t] = g_at(t, 0, ef_zero(), local, next, nodes);
+            }
+        }
+    }
+
+    // Step 14: every trace's column openings at (r_0, r_1..r_{n~_t}), rotations interleaved.
+    for (size_t t = 0; t < num_traces; ++t) {
+        const TraceTables& tab = tables[t];
+        bool rot = traces[t].air->need_rot;
+        EfVec openings;
+        for (uint32_t c = 0; c < traces[t].air->width; ++c) {
+            openings.push_back(tab.local[c][0]);
+            if (rot) openings.push_back(tab.next[c][0]);
+            observe_ef(transcript, tab.local[c][0]);
+            observe_ef(transcript, rot ? tab.next[c][0] : ef_zero());
+        }
+        proof.column_openings.push_back(openings);
+    }
+    return r;
+}
+
+}  // namespace gpustark

@@ -1,0 +1,86 @@
+// The LogUp-GKR input layer (PROTOCOL 8.1): one slot of 2^(l_skip + n~_t) leaves per (trace,
+// interaction) in sorted-trace then interaction order; counts and messages evaluated on the rows
+// of the unlifted trace, repeated cyclically in lifted slots with the numerator scaled by
+// 2^-(l_skip - log h). Unused leaves are (0, alpha).
+#include "../core/parallel.h"
+#include "rap.h"
+
+namespace gpustark {
+
+EfVec powers(Ef x, size_t count) {
+    EfVec out(count);
+    Ef acc = ef_one();
+    for (size_t i = 0; i < count; ++i, acc = ef_mul(acc, x)) out[i] = acc;
+    return out;
+}
+
+RowPoint<Fp> TraceRow::point(const RapTrace& trace, size_t row) {
+    uint32_t width = trace.air->width;
+    size_t height = size_t(1) << trace.log_height;
+    local.resize(width);
+    next.resize(width);
+    const uint32_t* here = trace.values + row * width;
+    const uint32_t* after = trace.values + ((row + 1) % height) * width;
+    for (uint32_t c = 0; c < width; ++c) {
+        local[c] = fp_from_canonical(here[c]);
+        next[c] = fp_from_canonical(after[c]);
+    }
+    bool last = row == height - 1;
+    return {local.data(), next.data(), row == 0 ? fp_one() : fp_zero(), last ? fp_one() : fp_zero(),
+            last ? fp_zero() : fp_one(), trace.publics.data()};
+}
+
+static uint32_t bit_length(uint64_t x) {
+    uint32_t n = 0;
+    while (x) ++n, x >>= 1;
+    return n;
+}
+
+LogUpInput build_logup_input(const std::vector<RapTrace>& traces, uint32_t l_skip, Ef alpha, Ef beta) {
+    LogUpInput input;
+    uint64_t total = 0;
+    size_t max_message = 0;
+    input.slot_offsets.resize(traces.size());
+    for (size_t t = 0; t < traces.size(); ++t) {
+        uint64_t slot = uint64_t(1) << std::max(traces[t].log_height, l_skip);
+        for (const auto& interaction : traces[t].air->interactions) {
+            input.slot_offsets[t].push_back(total);
+            total += slot;
+            max_message = std::max(max_message, interaction.message.size());
+        }
+    }
+    if (total == 0) return input;
+    input.n_logup = bit_length(total) - l_skip;
+    size_t leaves = size_t(1) << (l_skip + input.n_logup);
+    input.p.assign(leaves, ef_zero());
+    input.q.assign(leaves, alpha);
+    EfVec beta_powers = powers(beta, max_message + 1);
+
+    for (size_t t = 0; t < traces.size(); ++t) {
+        const RapTrace& trace = traces[t];
+        const AirProgram& air = *trace.air;
+        if (air.interactions.empty()) continue;
+        size_t height = size_t(1) << trace.log_height;
+        size_t slot = size_t(1) << std::max(trace.log_height, l_skip);
+        Fp norm = trace.log_height < l_skip ? fp_inv(fp_from_canonical(uint32_t(slot / height))) : fp_one();
+        parallel_for(height, 64, [&](size_t begin, size_t end) {
+            TraceRow row_values;
+            std::vector<Fp> nodes(air.nodes.size());
+            for (size_t row = begin; row < end; ++row) {
+                evaluate_nodes(air, row_values.point(trace, row), nodes.data());
+                for (size_t s = 0; s < air.interactions.size(); ++s) {
+                    const InteractionProgram& interaction = air.interactions[s];
+                    Ef p = ef_from_base(fp_mul(norm, nodes[interaction.count]));
+                    Ef q = ef_add(alpha, logup_denominator(nodes.data(), interaction, beta_powers));
+                    for (size_t lifted = row; lifted < slot; lifted += height) {
+                        input.p[input.slot_offsets[t][s] + lifted] = p;
+                        input.q[input.slot_offsets[t][s] + lifted] = q;
+                    }
+                }
+            }
+        });
+    }
+    return input;
+}
+
+}  // namespace gpustark

@@ -1,0 +1,92 @@
+// The RAP-constraints phase (PROTOCOL 7 steps 4-14): LogUp proof-of-work and alpha/beta, the
+// LogUp-GKR fractional sumcheck, and the batch constraint sumcheck with the univariate skip.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "../core/backend.h"
+#include "../core/transcript.h"
+#include "air_program.h"
+#include "ef_poly.h"
+
+namespace gpustark {
+
+// One present trace, in sorted order (descending height, then ascending AIR index).
+struct RapTrace {
+    const AirProgram* air = nullptr;
+    const uint32_t* values = nullptr;  // height x width, row-major, canonical
+    uint32_t log_height = 0;
+    std::vector<Fp> publics;
+};
+
+struct RapParams {
+    uint32_t l_skip = 0;
+    uint32_t logup_pow_bits = 0;
+    uint32_t max_constraint_degree = 0;
+};
+
+struct GkrProofData {
+    uint32_t logup_pow_witness = 0;
+    Ef q0_claim = ef_one();
+    std::vector<std::array<Ef, 4>> claims_per_layer;          // struct order: p0, p1, q0, q1
+    std::vector<std::vector<std::array<Ef, 3>>> sumcheck_polys;  // round j = 2..J: j-1 x s(1..3)
+};
+
+struct BatchProofData {
+    EfVec numerator_term_per_air;
+    EfVec denominator_term_per_air;
+    EfVec univariate_round_coeffs;
+    std::vector<EfVec> sumcheck_round_polys;  // n_max x (d + 1): s_i(1..d+1)
+    std::vector<EfVec> column_openings;       // per trace, common main: c_1[, rot_1], c_2, ...
+};
+
+struct RapProofData {
+    GkrProofData gkr;
+    BatchProofData batch;
+    EfVec r;  // (r_0, r_1..r_{n_max})
+};
+
+RapProofData prove_rap_constraints(Transcript& transcript, const std::vector<RapTrace>& traces, const RapParams& params,
+                                   Backend& backend);
+
+// ---- pieces, exposed for tests ----
+
+// The LogUp-GKR input layer (PROTOCOL 8.1): leaves p and q of length 2^(l_skip + n_logup), and
+// each (trace, interaction) slot's offset. Empty leaves when there are no interactions.
+struct LogUpInput {
+    EfVec p, q;
+    uint32_t n_logup = 0;
+    std::vector<std::vector<uint64_t>> slot_offsets;  // [trace][interaction]
+};
+LogUpInput build_logup_input(const std::vector<RapTrace>& traces, uint32_t l_skip, Ef alpha, Ef beta);
+
+struct GkrOutput {
+    EfVec xi;  // length l_skip + n_logup
+    Ef p_claim, q_claim;
+};
+// Proves the fraction tree over the leaves (PROTOCOL 8.2-8.3) on the transcript.
+GkrOutput prove_fraction_tree(Transcript& transcript, const EfVec& p, const EfVec& q, GkrProofData& proof);
+
+// h_beta(message, bus) = sum_j beta^j m_j + beta^L (bus + 1), given beta^0..beta^L.
+inline Ef ef_scale(Ef a, Fp b) { return ef_mul_base(a, b); }
+inline Ef ef_scale(Ef a, Ef b) { return ef_mul(a, b); }
+template <class V>
+Ef logup_denominator(const V* node_values, const InteractionProgram& interaction, const EfVec& beta_powers) {
+    size_t length = interaction.message.size();
+    Ef acc = ef_mul_base(beta_powers[length], fp_from_canonical(interaction.bus + 1));
+    for (size_t j = 0; j < length; ++j) acc = ef_add(acc, ef_scale(beta_powers[j], node_values[interaction.message[j]]));
+    return acc;
+}
+
+// Base-field values of one row of a trace of height 2^log_height (row < height): the local and
+// next (cyclic) rows and the selectors, as RowPoint<Fp> reads them.
+struct TraceRow {
+    std::vector<Fp> local, next;
+    RowPoint<Fp> point(const RapTrace& trace, size_t row);
+};
+
+// beta^0 .. beta^max_length.
+EfVec powers(Ef x, size_t count);
+
+}  // namespace gpustark
