@@ -1,6 +1,16 @@
 """gpustark: SWIRL (OpenVM v2) STARK proving and verification on Metal, CUDA and the CPU.
 
-The primitives of the proof system, on numpy uint32 arrays of canonical BabyBear elements:
+    import gpustark
+    from gpustark.examples import fibonacci_air, fibonacci_trace, fibonacci_public_values
+
+    params = gpustark.test_params_small()
+    pk, vk = gpustark.keygen([fibonacci_air()], params)
+    trace = fibonacci_trace(64)
+    proof = gpustark.prove(pk, [trace], public_values=[fibonacci_public_values(trace)])
+    gpustark.verify(vk, proof)                    # raises gpustark.VerificationError if invalid
+    data = proof.to_bytes()                       # OpenVM's binary codec
+
+Primitives, on numpy uint32 arrays of canonical BabyBear elements:
 
     gpustark.field      BabyBear and its quartic extension
     gpustark.hash       Poseidon2-16, the leaf hash H and compression C
@@ -12,7 +22,16 @@ Every function takes `backend=` ('cpu', or a device backend from gpustark.backen
 """
 from . import field, hash, merkle, ntt  # noqa: A004 - `hash` is the protocol's name
 from ._backend import backends, device_info
+from .air import Air
+from .keygen import ProvingKey, VerifyingKey, keygen
+from .params import SystemParams, app_params_with_100_bits_security, test_params_small
+from .proof import Proof, ProofFormatError
+from .prover import prove
 from .transcript import Transcript
+from .verifier.errors import VerificationError
+from .verifier.verify import verify
 
 __version__ = "0.1.0"
-__all__ = ["field", "hash", "merkle", "ntt", "Transcript", "backends", "device_info", "__version__"]
+__all__ = ["Air", "keygen", "prove", "verify", "Proof", "ProofFormatError", "VerificationError", "ProvingKey",
+           "VerifyingKey", "SystemParams", "test_params_small", "app_params_with_100_bits_security", "field", "hash",
+           "merkle", "ntt", "Transcript", "backends", "device_info", "__version__"]

@@ -100,6 +100,9 @@ class SystemParams:
                              f"l_skip={self.l_skip}, n_stack={self.n_stack}, log_blowup={self.log_blowup}")
         if self.log_blowup < 1 or self.whir.k < 1 or self.max_constraint_degree < 1:
             raise ValueError("params: log_blowup, whir.k and max_constraint_degree must be at least 1")
+        if self.whir.num_rounds < 1:
+            raise ValueError(f"params: WHIR needs at least one round, but log_stacked_height {self.log_stacked_height} "
+                             f"leaves none (OpenVM's prover cannot run without one either)")
         if self.log_final_poly_len < 0:
             raise ValueError(f"params: {self.whir.num_rounds} WHIR rounds of k={self.whir.k} exceed m={self.log_stacked_height}")
 
@@ -130,9 +133,12 @@ def _logup_pow_bits_unique_decoding() -> int:
 
 
 def app_params_with_100_bits_security(log_stacked_height: int) -> SystemParams:
-    """OpenVM's app preset: l_skip=4, log_blowup=1, k=4, unique decoding, 100-bit target."""
-    if not 4 <= log_stacked_height <= 24:
-        raise ValueError(f"log_stacked_height: expected 4..24, found {log_stacked_height}")
+    """OpenVM's app preset: l_skip=4, log_blowup=1, k=4, unique decoding, 100-bit target.
+
+    log_stacked_height runs from 11 (below that WHIR would have no round) to 24.
+    """
+    if not 11 <= log_stacked_height <= 24:
+        raise ValueError(f"log_stacked_height: expected 11..24, found {log_stacked_height}")
     l_skip, log_blowup = 4, 1
     whir = WhirConfig.new(log_blowup, log_stacked_height, k=4, log_final_poly_len=10, query_phase_pow_bits=20,
                           folding_pow_bits=5, mu_pow_bits=15, proximity=ProximityStrategy.unique(), security_bits=100)

@@ -32,6 +32,12 @@ def _sample(transcript) -> Ext:
     return Ext.of(transcript.sample_ext())
 
 
+def check_batch_shape(traces, proof, *, l_skip: int, max_degree: int) -> None:
+    """Lengths of every batch-proof field (PROTOCOL 13 step 2)."""
+    n_max = max(cube_vars(t, l_skip) for t in traces)
+    _check_shapes(traces, proof, (max_degree + 1) * ((1 << l_skip) - 1) + 1, n_max, max_degree)
+
+
 def _check_shapes(traces, proof, num_coeffs: int, n_max: int, degree: int) -> None:
     count = len(traces)
     if len(proof.numerator_term_per_air) != count or len(proof.denominator_term_per_air) != count:

@@ -27,6 +27,21 @@ def _sample(transcript) -> Ext:
     return Ext.of(transcript.sample_ext())
 
 
+def check_gkr_shape(proof, num_layers: int) -> None:
+    """Layer and sumcheck counts (PROTOCOL 13 step 2)."""
+    layers, polys = proof.claims_per_layer, proof.sumcheck_polys
+    if num_layers == 0:
+        if len(layers) or len(polys):
+            raise VerificationError("gkr_shape", "claims or sumcheck polynomials present without interactions")
+        return
+    if len(layers) != num_layers or len(polys) != num_layers - 1:
+        raise VerificationError("gkr_shape", f"expected {num_layers} layers and {num_layers - 1} sumchecks, "
+                                             f"found {len(layers)} and {len(polys)}")
+    for j, rounds in enumerate(polys, start=2):
+        if tuple(rounds.shape) != (j - 1, 3, 4):
+            raise VerificationError("gkr_shape", f"round {j}: expected {j - 1} sub-rounds of 3 values")
+
+
 def verify_gkr(transcript, proof, logup_pow_bits: int, num_layers: int) -> GkrResult:
     """Steps 4-6 of PROTOCOL 7. `num_layers` is l_skip + n_logup, or 0 without interactions.
 
@@ -38,18 +53,11 @@ def verify_gkr(transcript, proof, logup_pow_bits: int, num_layers: int) -> GkrRe
     alpha, beta = _sample(transcript), _sample(transcript)
     q0_claim = Ext.of(proof.q0_claim)
     layers, polys = proof.claims_per_layer, proof.sumcheck_polys
+    check_gkr_shape(proof, num_layers)
     if num_layers == 0:
         if q0_claim != Ext(1):
             raise VerificationError("gkr_q0_claim", "without interactions q0_claim must be 1")
-        if len(layers) or len(polys):
-            raise VerificationError("gkr_shape", "claims or sumcheck polynomials present without interactions")
         return GkrResult(alpha, beta, [], Ext(0), alpha)
-    if len(layers) != num_layers or len(polys) != num_layers - 1:
-        raise VerificationError("gkr_shape", f"expected {num_layers} layers and {num_layers - 1} sumchecks, "
-                                             f"found {len(layers)} and {len(polys)}")
-    for j, rounds in enumerate(polys, start=2):
-        if tuple(rounds.shape) != (j - 1, 3, 4):
-            raise VerificationError("gkr_shape", f"round {j}: expected {j - 1} sub-rounds of 3 values")
 
     _observe(transcript, q0_claim)
     p0, p1, q0, q1 = (Ext.of(v) for v in layers[0])

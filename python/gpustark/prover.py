@@ -1,0 +1,101 @@
+"""The prover: OpenVM's Coordinator::prove (PROTOCOL 7), orchestrating native phases.
+
+    proof = gpustark.prove(pk, traces, public_values=[...], backend="cpu")
+
+Phases: witness checks; sort traces (descending height, then AIR index); commit the common main
+trace (stacked PCS); the preamble transcript; the RAP constraints (LogUp-GKR and the batch
+constraint sumcheck); the openings (stacked reduction and WHIR). Every phase runs natively on the
+chosen backend; grinding returns the smallest witness, so the proof bytes depend only on the inputs.
+"""
+from __future__ import annotations
+
+import functools
+from typing import Sequence
+
+import numpy as np
+
+from . import _native, pcs
+from ._backend import resolve
+from .air import check_trace
+from .keygen import AirVerifyingKey, ProvingKey
+from .proof import BatchConstraintProof, GkrProof, Proof, StackingProof, TraceVData, WhirProof
+from .transcript import Transcript
+
+__all__ = ["prove", "sorted_trace_order"]
+
+
+@functools.lru_cache(maxsize=256)
+def air_program(avk: AirVerifyingKey) -> "_native.AirProgram":
+    """The native instruction program of one AIR (built once per key)."""
+    return _native.AirProgram(avk.name, avk.width.common_main, avk.need_rot, avk.instructions,
+                              [int(i) for i in avk.constraint_idx],
+                              [(it.bus_index, it.count, list(it.message)) for it in avk.interactions],
+                              avk.num_public_values)
+
+
+def sorted_trace_order(log_heights: Sequence[int | None]) -> list[int]:
+    """Present AIRs by descending height, then ascending index (PROTOCOL 4.4)."""
+    return sorted((i for i, h in enumerate(log_heights) if h is not None), key=lambda i: (-log_heights[i], i))
+
+
+def _public_values(pk: ProvingKey, public_values) -> list[list[int]]:
+    count = len(pk.vk.per_air)
+    if public_values is None:
+        public_values = [[] for _ in range(count)]
+    if len(public_values) != count:
+        raise ValueError(f"public_values: expected {count} lists (one per AIR), found {len(public_values)}")
+    return [[int(v) for v in (pvs or [])] for pvs in public_values]
+
+
+def prove(pk: ProvingKey, traces: Sequence[np.ndarray], public_values=None, backend: str | None = None, *,
+          check_witness: bool = True) -> Proof:
+    """Prove that `traces` (one (height, width) uint32 array per AIR, vk order) satisfy the AIRs.
+
+    With check_witness (the default) an unsatisfied constraint or unbalanced interactions raise
+    ValueError before any work; without it the prover still runs and the verifier rejects.
+    """
+    backend = resolve(backend)
+    params, vk = pk.params, pk.vk
+    pvs = _public_values(pk, public_values)
+    if check_witness:
+        pk.check_witness(traces, pvs)
+    else:
+        if len(traces) != len(vk.per_air):
+            raise ValueError(f"expected {len(vk.per_air)} traces (one per AIR), found {len(traces)}")
+        for apk, trace, values in zip(pk.per_air, traces, pvs):
+            check_trace(apk.air, trace, values)
+    traces = [np.ascontiguousarray(t) for t in traces]
+    log_heights = [int(t.shape[0]).bit_length() - 1 for t in traces]
+    order = sorted_trace_order(log_heights)
+
+    # Commit the common main traces, stacked in sorted order.
+    common = pcs.stacked_commit([traces[i] for i in order], params, backend=backend)
+
+    # Preamble (PROTOCOL 7 steps 1-3).
+    transcript = Transcript()
+    transcript.observe_digest(vk.pre_hash)
+    transcript.observe_digest(common.root)
+    for avk, log_h, values in zip(vk.per_air, log_heights, pvs):
+        if not avk.is_required:
+            transcript.observe(1)
+        transcript.observe(log_h)
+        transcript.observe_many(values)
+
+    # RAP constraints (steps 4-14).
+    rap = _native.prove_rap_constraints(
+        transcript._t, [(air_program(vk.per_air[i]), traces[i], pvs[i]) for i in order],
+        params.l_skip, params.logup.pow_bits, params.max_constraint_degree, backend)
+
+    # Openings (steps 15-21): one commitment, every trace's need_rot per stacked matrix.
+    need_rot = [[vk.per_air[i].need_rot for i in order]]
+    stacking, whir = pcs.prove_openings(transcript, [common], rap["r"], need_rot, params, backend=backend)
+
+    return Proof(
+        common_main_commit=np.asarray(common.root, dtype=np.uint32),
+        trace_vdata=[TraceVData(log_height=h, cached_commitments=[]) for h in log_heights],
+        public_values=pvs,
+        gkr_proof=GkrProof(**rap["gkr"]),
+        batch_constraint_proof=BatchConstraintProof(**rap["batch"]),
+        stacking_proof=StackingProof(**stacking),
+        whir_proof=WhirProof(**whir),
+    )

@@ -1,0 +1,88 @@
+"""gpustark.verify: OpenVM's verifier order (PROTOCOL 13) over the phase verifiers.
+
+    proof shape -> trace-height constraints -> preamble -> LogUp-GKR -> batch constraints
+    -> stacked reduction -> WHIR
+
+Everything is recomputed from the vk and the proof: the verifier shares no code with the prover's
+phases, only the native primitives (hashing, Merkle paths) and the transcript.
+"""
+from __future__ import annotations
+
+import functools
+
+from ..keygen import AirVerifyingKey, VerifyingKey
+from ..layout import stacked_layout
+from ..proof import Proof
+from ..transcript import Transcript
+from .batch_constraints import check_batch_shape, verify_batch_constraints
+from .errors import VerificationError
+from .gkr import check_gkr_shape, verify_gkr
+from .proof_shape import check_trace_data
+from .stacking import verify_stacked_reduction
+from .statement import AirStatement, TraceStatement, logup_layout
+from .whir import verify_whir
+
+__all__ = ["verify", "VerificationError"]
+
+
+@functools.lru_cache(maxsize=256)
+def air_statement(avk: AirVerifyingKey) -> AirStatement:
+    return AirStatement(avk.name, avk.width.common_main, avk.need_rot, avk.instructions,
+                        [int(i) for i in avk.constraint_idx],
+                        [(it.bus_index, it.count, list(it.message)) for it in avk.interactions])
+
+
+def verify(vk: VerifyingKey, proof: Proof) -> None:
+    """Return normally if `proof` is valid for `vk`; raise VerificationError naming the failed check."""
+    if not isinstance(vk, VerifyingKey):
+        raise TypeError(f"vk: expected a gpustark VerifyingKey, found {type(vk).__name__}")
+    if not isinstance(proof, Proof):
+        raise VerificationError("shape_proof", f"expected a gpustark Proof, found {type(proof).__name__}")
+    params = vk.params
+    l_skip = params.l_skip
+
+    # Proof shape, before any transcript work.
+    log_heights = check_trace_data(vk, proof)
+    order = sorted(
+        (i for i, h in enumerate(log_heights) if h is not None), key=lambda i: (-log_heights[i], i))
+    traces = [TraceStatement(air_statement(vk.per_air[i]), log_heights[i], proof.public_values[i]) for i in order]
+    n_logup, slot_offsets = logup_layout(traces, l_skip)
+    num_gkr_layers = l_skip + n_logup if n_logup else 0
+    check_gkr_shape(proof.gkr_proof, num_gkr_layers)
+    check_batch_shape(traces, proof.batch_constraint_proof, l_skip=l_skip, max_degree=params.max_constraint_degree)
+    try:
+        layout = stacked_layout(l_skip, params.log_stacked_height,
+                                [(log_heights[i], vk.per_air[i].width.common_main) for i in order])
+    except ValueError as exc:
+        raise VerificationError("shape_stacking_layout", str(exc)) from None
+    if layout[1] > params.w_stack:
+        raise VerificationError("shape_w_stack", f"stacked width {layout[1]} exceeds w_stack = {params.w_stack}")
+
+    # Trace-height linear constraints.
+    try:
+        vk.check_trace_heights(log_heights)
+    except ValueError as exc:
+        raise VerificationError("trace_height_constraints", str(exc)) from None
+
+    # Preamble (PROTOCOL 7 steps 1-3).
+    transcript = Transcript()
+    transcript.observe_digest(vk.pre_hash)
+    transcript.observe_digest(proof.common_main_commit)
+    for avk, log_h, pvs in zip(vk.per_air, log_heights, proof.public_values):
+        if not avk.is_required:
+            transcript.observe(0 if log_h is None else 1)
+        if log_h is not None:
+            transcript.observe(log_h)
+            transcript.observe_many(pvs)
+
+    gkr = verify_gkr(transcript, proof.gkr_proof, params.logup.pow_bits, num_gkr_layers)
+    batch = verify_batch_constraints(transcript, traces, gkr, proof.batch_constraint_proof, l_skip=l_skip,
+                                     max_degree=params.max_constraint_degree, n_logup=n_logup,
+                                     slot_offsets=slot_offsets)
+
+    # One commitment (common main): its slots are the sorted traces' columns in order.
+    claims = [[pair for per_trace in batch.openings for pair in per_trace]]
+    need_rot = [[t.air.need_rot for t in traces]]
+    u = verify_stacked_reduction(transcript, [layout], claims, need_rot, batch.r, params, proof.stacking_proof)
+    verify_whir(transcript, [proof.common_main_commit], [layout[1]], u, proof.stacking_proof.stacking_openings, params,
+                proof.whir_proof)

@@ -1,0 +1,159 @@
+"""Whole proofs: honest ones verify (both presets, every example, several sizes and seeds), every
+mutated field is rejected, unsatisfied witnesses are refused, bad input raises ValueError."""
+import numpy as np
+import pytest
+
+import gpustark
+from gpustark.examples import fibonacci_air, fibonacci_public_values, fibonacci_trace, fixture11, multi_fixture
+from gpustark.proof import get_element, proof_fields, set_element
+
+P = gpustark.field.P
+SMALL = gpustark.test_params_small()
+
+
+def fib(height, params=SMALL):
+    pk, vk = gpustark.keygen([fibonacci_air()], params)
+    trace = fibonacci_trace(height)
+    return pk, vk, [trace], [fibonacci_public_values(trace)]
+
+
+def interactions(params=SMALL):
+    airs, traces, pvs = fixture11()
+    return (*gpustark.keygen(airs, params), traces, pvs)
+
+
+def multi(seed, params=SMALL, **sizes):
+    airs, traces, pvs = multi_fixture(seed=seed, **sizes)
+    return (*gpustark.keygen(airs, params), traces, pvs)
+
+
+def prove_and_verify(pk, vk, traces, pvs, backend):
+    proof = gpustark.prove(pk, traces, public_values=pvs, backend=backend)
+    gpustark.verify(vk, proof)
+    decoded = gpustark.Proof.from_bytes(proof.to_bytes())
+    assert decoded == proof
+    gpustark.verify(vk, decoded)
+    return proof
+
+
+@pytest.mark.parametrize("height", [1, 2, 4, 16, 256])
+def test_fibonacci_small_params(backend, height):
+    prove_and_verify(*fib(height), backend)
+
+
+def test_interaction_fixture_small_params(backend):
+    prove_and_verify(*interactions(), backend)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_multi_air_small_params(backend, seed):
+    prove_and_verify(*multi(seed), backend)
+
+
+@pytest.mark.parametrize("sizes", [dict(table_log_height=2, user_log_height=2, pair_log_height=0),
+                                   dict(table_log_height=5, user_log_height=3, pair_log_height=1)])
+def test_multi_air_other_heights(backend, sizes):
+    prove_and_verify(*multi(7, **sizes), backend)
+
+
+@pytest.mark.parametrize("make", [lambda p: fib(64, p), interactions, lambda p: multi(3, p)], ids=["fib", "interactions", "multi"])
+def test_app_params(backend, make):
+    prove_and_verify(*make(gpustark.app_params_with_100_bits_security(11)), backend)
+
+
+def test_proofs_are_deterministic(backend):
+    pk, vk, traces, pvs = multi(1)
+    first = gpustark.prove(pk, traces, public_values=pvs, backend=backend).to_bytes()
+    assert gpustark.prove(pk, traces, public_values=pvs, backend=backend).to_bytes() == first
+
+
+def _bumped(value):
+    return value + 1 if isinstance(value, int) and value + 1 < P else (int(value) + 1) % P
+
+
+def test_every_mutation_is_rejected():
+    # The multi-AIR proof has every kind of field: interactions (GKR), rotations, a short trace,
+    # three heights, every WHIR round.
+    pk, vk, traces, pvs = multi(0)
+    proof = gpustark.prove(pk, traces, public_values=pvs)
+    paths = []
+    for path, container, index in proof_fields(proof):
+        original = get_element(container, index)
+        set_element(container, index, _bumped(original))
+        try:
+            with pytest.raises(gpustark.VerificationError):
+                gpustark.verify(vk, proof)
+        except pytest.fail.Exception:
+            raise AssertionError(f"mutating {path} was accepted") from None
+        finally:
+            set_element(container, index, original)
+        paths.append(path)
+    gpustark.verify(vk, proof)  # restored
+    kinds = {p.split("[")[0] for p in paths}
+    assert {"common_main_commit", "gkr_proof.q0_claim", "gkr_proof.sumcheck_polys", "batch_constraint_proof.column_openings",
+            "stacking_proof.stacking_openings", "whir_proof.initial_round_merkle_proofs", "whir_proof.final_poly",
+            "whir_proof.query_phase_pow_witnesses", "trace_vdata"} <= kinds
+
+
+def test_public_values_are_bound():
+    pk, vk, traces, pvs = fib(16)
+    proof = gpustark.prove(pk, traces, public_values=pvs)
+    for i in range(len(proof.public_values[0])):
+        proof.public_values[0][i] = (proof.public_values[0][i] + 1) % P
+        with pytest.raises(gpustark.VerificationError):
+            gpustark.verify(vk, proof)
+        proof.public_values[0][i] = (proof.public_values[0][i] - 1) % P
+
+
+def test_unsatisfied_trace_is_refused_and_a_forced_proof_rejected():
+    pk, vk, traces, pvs = fib(32)
+    traces[0][5, 1] = (int(traces[0][5, 1]) + 1) % P
+    with pytest.raises(ValueError, match="fails at row"):
+        gpustark.prove(pk, traces, public_values=pvs)
+    proof = gpustark.prove(pk, traces, public_values=pvs, check_witness=False)
+    with pytest.raises(gpustark.VerificationError, match="batch_final_claim|univariate_skip_sum"):
+        gpustark.verify(vk, proof)
+
+
+def test_wrong_public_value_is_refused_and_a_forced_proof_rejected():
+    pk, vk, traces, pvs = fib(32)
+    pvs[0][2] = (pvs[0][2] + 1) % P
+    with pytest.raises(ValueError, match="fails at row"):
+        gpustark.prove(pk, traces, public_values=pvs)
+    with pytest.raises(gpustark.VerificationError):
+        gpustark.verify(vk, gpustark.prove(pk, traces, public_values=pvs, check_witness=False))
+
+
+def test_unbalanced_interactions_are_refused_and_a_forced_proof_rejected():
+    pk, vk, traces, pvs = interactions()
+    traces[1][0, 0] += 1  # the receiver takes one more (5) than was sent
+    with pytest.raises(ValueError, match="do not balance"):
+        gpustark.prove(pk, traces, public_values=pvs)
+    with pytest.raises(gpustark.VerificationError, match="gkr_root_numerator"):
+        gpustark.verify(vk, gpustark.prove(pk, traces, public_values=pvs, check_witness=False))
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda t, p: ([t[0][:, :1].copy()], p), "width"),
+    (lambda t, p: ([t[0][:12].copy()], p), "power of two"),
+    (lambda t, p: ([t[0][:0].copy()], p), "power of two|height"),
+    (lambda t, p: ([np.full_like(t[0], P)], p), "2013265921"),
+    (lambda t, p: ([t[0].astype(np.int64)], p), "dtype"),
+    (lambda t, p: (t, [p[0][:2]]), "public"),
+    (lambda t, p: (t, [p[0][:2] + [P + 3]]), "public|2013265924"),
+    (lambda t, p: (t + t, p), "expected 1 traces"),
+    (lambda t, p: (t, p + p), "expected 1"),
+])
+def test_bad_input_raises_value_error(edit, message):
+    pk, _, traces, pvs = fib(16)
+    traces, pvs = edit(traces, pvs)
+    with pytest.raises(ValueError, match=message):
+        gpustark.prove(pk, traces, public_values=pvs)
+
+
+def test_verifier_rejects_a_proof_for_another_key():
+    pk, _, traces, pvs = fib(16)
+    proof = gpustark.prove(pk, traces, public_values=pvs)
+    _, other_vk, _, _ = interactions()
+    with pytest.raises(gpustark.VerificationError, match="shape"):
+        gpustark.verify(other_vk, proof)
