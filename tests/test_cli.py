@@ -3,6 +3,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 
 import gpustark
 
@@ -36,3 +37,32 @@ def test_bad_arguments_give_one_line_errors():
         result = run(*args)
         assert result.returncode == 2
         assert message in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("workload, extra", [("fib", ["--height", "64"]), ("interactions", []), ("multi", ["--seed", "2"])])
+def test_prove_then_verify(tmp_path, workload, extra):
+    out = tmp_path / f"{workload}.proof"
+    result = run("prove", workload, "--out", str(out), *extra)
+    assert result.returncode == 0, result.stderr
+    assert out.exists() and "proved" in result.stdout
+    result = run("verify", str(out))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("valid:")
+
+
+def test_verify_rejects_tampered_and_malformed_files(tmp_path):
+    good = tmp_path / "fib.proof"
+    assert run("prove", "fib", "--height", "32", "--out", str(good)).returncode == 0
+    data = good.read_bytes()
+    cases = {"flipped": data[:-40] + bytes([data[-40] ^ 1]) + data[-39:], "truncated": data[:-7],
+             "garbage": b"not a proof", "bad header": data[:12] + b"}" + data[13:], "empty": b""}
+    for name, content in cases.items():
+        path = tmp_path / f"{name}.proof"
+        path.write_bytes(content)
+        result = run("verify", str(path))
+        assert result.returncode == 1, name
+        lines = result.stdout.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("invalid:"), (name, result.stdout)
+        assert "Traceback" not in result.stderr, name
+    missing = run("verify", str(tmp_path / "missing.proof"))
+    assert missing.returncode == 1 and missing.stdout.startswith("invalid:")

@@ -1,7 +1,9 @@
 """The `gpustark` command line (also `python -m gpustark`).
 
-    gpustark devices                   backends built here and each device's limits
-    gpustark commit [--log-rows N ...] Reed-Solomon encode a random matrix and Merkle-commit it
+    gpustark devices                         backends built here and each device's limits
+    gpustark prove WORKLOAD --out FILE       prove a named workload (fib, interactions, multi)
+    gpustark verify FILE                     exit 0 for a valid proof, 1 with a one-line reason
+    gpustark commit [--log-rows N ...]       Reed-Solomon encode a random matrix and Merkle-commit it
 """
 from __future__ import annotations
 
@@ -13,6 +15,12 @@ import numpy as np
 
 from . import __version__, _backend, merkle, ntt
 from ._checks import P
+from .keygen import keygen
+from .proof import Proof
+from .proof_file import read_proof_file, write_proof_file
+from .prover import prove
+from .verifier.verify import verify
+from .workloads import WORKLOADS, make_params
 
 
 def _devices(args: argparse.Namespace) -> int:
@@ -49,6 +57,55 @@ def _commit(args: argparse.Namespace) -> int:
     return 0
 
 
+def _workload_options(args: argparse.Namespace) -> dict:
+    workload = WORKLOADS[args.workload]
+    options = dict(workload.defaults)
+    for key in options:
+        value = getattr(args, key, None)
+        if value is not None:
+            options[key] = value
+    if "height" in options and (options["height"] < 1 or options["height"] & (options["height"] - 1)):
+        raise ValueError(f"--height: expected a power of two, found {options['height']}")
+    return options
+
+
+def _prove(args: argparse.Namespace) -> int:
+    backend = _backend.resolve(args.backend)
+    workload, options = WORKLOADS[args.workload], _workload_options(args)
+    params = make_params(args.params, args.log_stacked_height)
+    pk, _ = keygen(workload.airs(options), params)
+    traces, public_values = workload.witness(options)
+    start = time.perf_counter()
+    proof = prove(pk, traces, public_values=public_values, backend=backend)
+    elapsed = time.perf_counter() - start
+    data = proof.to_bytes()
+    header = {"workload": workload.name, "options": options, "params": args.params,
+              "log_stacked_height": args.log_stacked_height}
+    write_proof_file(args.out, header, data)
+    shapes = ", ".join(f"{t.shape[0]}x{t.shape[1]}" for t in traces)
+    print(f"proved {workload.name} {options} (traces {shapes}) with {params.name} on {backend} "
+          f"in {elapsed:.2f} s: {len(data)} bytes -> {args.out}")
+    return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    """Exit 0 for a valid proof; 1 with one line for a rejected, malformed or unreadable one."""
+    try:
+        header, data = read_proof_file(args.file)
+        workload = WORKLOADS.get(header.get("workload"))
+        if workload is None:
+            raise ValueError(f"unknown workload {header.get('workload')!r}")
+        options = {**workload.defaults, **header.get("options", {})}
+        _, vk = keygen(workload.airs(options), make_params(header.get("params"), header.get("log_stacked_height")))
+        start = time.perf_counter()
+        verify(vk, Proof.from_bytes(data))
+    except Exception as exc:  # noqa: BLE001 - any failure is a one-line rejection, never a traceback
+        print(f"invalid: {type(exc).__name__}: {exc}")
+        return 1
+    print(f"valid: {workload.name} {options} ({len(data)} bytes, verified in {time.perf_counter() - start:.2f} s)")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gpustark", description="SWIRL STARKs on Metal, CUDA and the CPU.")
     parser.add_argument("--version", action="version", version=f"gpustark {__version__}")
@@ -56,6 +113,21 @@ def _parser() -> argparse.ArgumentParser:
 
     devices = commands.add_parser("devices", help="list the backends built and each device's limits")
     devices.set_defaults(run=_devices)
+
+    prove_cmd = commands.add_parser("prove", help="prove a workload and write a proof file")
+    prove_cmd.add_argument("workload", choices=sorted(WORKLOADS))
+    prove_cmd.add_argument("--out", required=True, help="the proof file to write")
+    prove_cmd.add_argument("--params", choices=["small", "app"], default="small",
+                           help="test_params_small (default) or app_params_with_100_bits_security")
+    prove_cmd.add_argument("--log-stacked-height", type=int, default=None, help="app params: l_skip + n_stack (default 21)")
+    prove_cmd.add_argument("--height", type=int, default=None, help="fib: trace height (default 1024)")
+    prove_cmd.add_argument("--seed", type=int, default=None, help="multi: witness seed (default 0)")
+    prove_cmd.add_argument("--backend", default=None, help="cpu (default) or a device backend")
+    prove_cmd.set_defaults(run=_prove)
+
+    verify_cmd = commands.add_parser("verify", help="verify a proof file: exit 0 if valid, 1 if not")
+    verify_cmd.add_argument("file")
+    verify_cmd.set_defaults(run=_verify)
 
     commit = commands.add_parser("commit", help="RS-encode and Merkle-commit a random matrix")
     commit.add_argument("--log-rows", type=int, default=16, choices=range(0, 26), metavar="N", help="2^N rows (default 16)")
