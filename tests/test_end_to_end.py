@@ -157,3 +157,27 @@ def test_verifier_rejects_a_proof_for_another_key():
     _, other_vk, _, _ = interactions()
     with pytest.raises(gpustark.VerificationError, match="shape"):
         gpustark.verify(other_vk, proof)
+
+
+def _pow_witnesses(proof):
+    """Every witness in transcript order: LogUp, WHIR mu, then per round its k folds and its query phase."""
+    w = proof.whir_proof
+    k = len(w.folding_pow_witnesses) // len(w.query_phase_pow_witnesses)
+    per_round = [[*w.folding_pow_witnesses[i * k:(i + 1) * k], q] for i, q in enumerate(w.query_phase_pow_witnesses)]
+    return [proof.gkr_proof.logup_pow_witness, w.mu_pow_witness, *(x for r in per_round for x in r)]
+
+
+def test_replayed_witnesses_reproduce_the_proof():
+    pk, vk, traces, pvs = multi(4)
+    proof = gpustark.prove(pk, traces, public_values=pvs)
+    replayed = gpustark.prove(pk, traces, public_values=pvs, pow_witnesses=_pow_witnesses(proof))
+    assert replayed.to_bytes() == proof.to_bytes()
+
+
+def test_a_replayed_witness_that_fails_is_refused():
+    pk, vk, traces, pvs = fib(16)
+    witnesses = _pow_witnesses(gpustark.prove(pk, traces, public_values=pvs))
+    # The LogUp PoW (2 bits) witness is the smallest passing one, so every smaller value fails.
+    assert witnesses[0] > 0
+    with pytest.raises(ValueError, match="does not pass"):
+        gpustark.prove(pk, traces, public_values=pvs, pow_witnesses=[witnesses[0] - 1] + witnesses[1:])

@@ -22,6 +22,7 @@ void bind_transcript(py::module_& m) {
             py::gil_scoped_release release;
             return t.grind(bits, b);
         })
+        .def("replay_witnesses", &Transcript::replay_witnesses)
         .def("copy", [](const Transcript& t) { return Transcript(t); })
         .def_property_readonly("state", [](const Transcript& t) { return std::vector<uint32_t>(t.state().begin(), t.state().end()); })
         .def_property_readonly("absorb_index", &Transcript::absorb_index)

@@ -50,6 +50,10 @@ bool Transcript::check_witness(uint32_t bits, uint32_t witness) {
     return sample_bits(bits) == 0;
 }
 
+void Transcript::replay_witnesses(const std::vector<uint32_t>& witnesses) {
+    replay_.assign(witnesses.rbegin(), witnesses.rend());
+}
+
 PowParams Transcript::pow_params(uint32_t bits) const {
     PowParams p{};
     for (size_t i = 0; i < 16; ++i) p.state[i] = state_[i];
@@ -61,6 +65,14 @@ PowParams Transcript::pow_params(uint32_t bits) const {
 uint32_t Transcript::grind(uint32_t bits, Backend& backend) {
     if (bits >= 31) throw std::invalid_argument("grind: bits must be < 31, got " + std::to_string(bits));
     if (bits == 0) return 0;
+    if (!replay_.empty()) {
+        uint32_t witness = replay_.back();
+        replay_.pop_back();
+        if (!check_witness(bits, witness))
+            throw std::invalid_argument("grind: replayed witness " + std::to_string(witness) + " does not pass " +
+                                        std::to_string(bits) + " bits");
+        return witness;
+    }
     uint32_t witness = backend.grind(pow_params(bits));
     if (!check_witness(bits, witness)) throw std::logic_error("grind: backend returned a failing witness");
     return witness;

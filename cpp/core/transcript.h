@@ -25,8 +25,12 @@ public:
     // bits == 0 touches nothing and accepts; else observe(witness) then sample_bits(bits) == 0.
     bool check_witness(uint32_t bits, uint32_t witness);
     // Finds the smallest passing witness with `backend`, applies check_witness with it and
-    // returns it.
+    // returns it. With replay witnesses queued, takes the next one instead of searching (and
+    // throws std::invalid_argument if it does not pass); grinding 0 bits consumes none.
     uint32_t grind(uint32_t bits, Backend& backend);
+    // Witnesses for the next grinds, in order: replays a recorded transcript (OpenVM's grinding
+    // returns any passing witness, gpustark's the smallest).
+    void replay_witnesses(const std::vector<uint32_t>& witnesses);
     // The proof-of-work search problem for the current state.
     PowParams pow_params(uint32_t bits) const;
 
@@ -39,6 +43,7 @@ private:
     std::array<uint32_t, 16> state_{};
     uint32_t absorb_idx_ = 0;  // next rate lane to overwrite, in [0, 8)
     uint32_t sample_idx_ = 0;  // samples left to read, lanes sample_idx_-1 down to 0
+    std::vector<uint32_t> replay_;  // witnesses still to replay, next one last
 };
 
 }  // namespace gpustark

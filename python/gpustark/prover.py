@@ -48,11 +48,13 @@ def _public_values(pk: ProvingKey, public_values) -> list[list[int]]:
 
 
 def prove(pk: ProvingKey, traces: Sequence[np.ndarray], public_values=None, backend: str | None = None, *,
-          check_witness: bool = True) -> Proof:
+          check_witness: bool = True, pow_witnesses: Sequence[int] | None = None) -> Proof:
     """Prove that `traces` (one (height, width) uint32 array per AIR, vk order) satisfy the AIRs.
 
     With check_witness (the default) an unsatisfied constraint or unbalanced interactions raise
     ValueError before any work; without it the prover still runs and the verifier rejects.
+    pow_witnesses replays recorded proof-of-work witnesses (in transcript order: LogUp, WHIR mu,
+    then per WHIR round its k folds and its query phase) instead of grinding for the smallest ones.
     """
     backend = resolve(backend)
     params, vk = pk.params, pk.vk
@@ -73,6 +75,8 @@ def prove(pk: ProvingKey, traces: Sequence[np.ndarray], public_values=None, back
 
     # Preamble (PROTOCOL 7 steps 1-3).
     transcript = Transcript()
+    if pow_witnesses is not None:
+        transcript.replay_witnesses(pow_witnesses)
     transcript.observe_digest(vk.pre_hash)
     transcript.observe_digest(common.root)
     for avk, log_h, values in zip(vk.per_air, log_heights, pvs):

@@ -54,6 +54,13 @@ class Transcript:
         """Find the smallest passing proof-of-work witness, apply the check with it, return it."""
         return self._t.grind(nonnegative_int(bits, "bits", below=MAX_POW_BITS + 1), resolve(backend))
 
+    def replay_witnesses(self, witnesses: Iterable[int]) -> None:
+        """Use these proof-of-work witnesses, in order, for the next grinds instead of searching.
+
+        Replays a recorded transcript; a replayed witness that does not pass raises ValueError.
+        """
+        self._t.replay_witnesses([nonnegative_int(w, "witness", below=P) for w in witnesses])
+
     def copy(self) -> "Transcript":
         """An independent transcript in the same state."""
         return Transcript(self._t.copy())
