@@ -12,6 +12,7 @@
 #include "../../core/parallel.h"
 #include "../../kernels/merkle/merkle.h"
 #include "../../kernels/ntt/ntt.h"
+#include "poseidon2_lanes.h"
 
 namespace gpustark {
 namespace {
@@ -24,26 +25,26 @@ public:
         d.name = "host CPU";
         d.limits["threads"] = std::to_string(num_threads());
         d.limits["hardware_concurrency"] = std::to_string(std::thread::hardware_concurrency());
+        d.limits["poseidon2_lanes"] = std::to_string(kPoseidon2Lanes) + " (" + poseidon2_lanes_isa() + ")";
         return d;
     }
 
     void poseidon2_permute(uint32_t* states, size_t count) override {
-        parallel_for(count, 256, [&](size_t begin, size_t end) {
-            for (size_t i = begin; i < end; ++i) p2_permute_canonical(states + 16 * i);
-        });
+        for_lane_batches(count, [&](size_t first, size_t n) { p2_permute_lanes(states + 16 * first, n, 16); });
     }
 
     void hash_rows(const uint32_t* matrix, size_t rows, uint32_t width, uint32_t* digests) override {
-        MerkleParams p{width, 1};
-        parallel_for(rows, 256, [&](size_t begin, size_t end) {
-            for (size_t r = begin; r < end; ++r) merkle_leaf_body(uint32_t(r), matrix, digests, p);
+        for_lane_batches(rows, [&](size_t first, size_t n) {
+            hash_rows_lanes(matrix + first * width, n, width, width, digests + first * GS_DIGEST_WIDTH);
         });
     }
 
     void compress(const uint32_t* left, const uint32_t* right, size_t count, uint32_t* out) override {
-        parallel_for(count, 256, [&](size_t begin, size_t end) {
-            for (size_t i = begin; i < end; ++i)
-                compress_digests(left + 8 * i, right + 8 * i, out + 8 * i);
+        for_lane_batches(count, [&](size_t first, size_t n) {
+            const uint32_t *l[kPoseidon2Lanes], *r[kPoseidon2Lanes];
+            uint32_t* o[kPoseidon2Lanes];
+            for (size_t i = 0; i < n; ++i) l[i] = left + 8 * (first + i), r[i] = right + 8 * (first + i), o[i] = out + 8 * (first + i);
+            compress_lanes(l, r, n, o);
         });
     }
 
@@ -88,9 +89,16 @@ public:
             MerkleParams p{width, uint32_t(level <= log_group ? rows >> log_group : 1)};
             std::vector<uint32_t> parents(size * GS_DIGEST_WIDTH);
             const std::vector<uint32_t>& children = tree.levels.back();
-            parallel_for(size, 256, [&](size_t begin, size_t end) {
-                for (size_t node = begin; node < end; ++node)
-                    merkle_compress_body(uint32_t(node), children.data(), parents.data(), p);
+            for_lane_batches(size, [&](size_t first, size_t n) {
+                const uint32_t *l[kPoseidon2Lanes], *r[kPoseidon2Lanes];
+                uint32_t* o[kPoseidon2Lanes];
+                for (size_t i = 0; i < n; ++i) {
+                    size_t left = merkle_left_child(uint32_t(first + i), p.child_stride);
+                    l[i] = children.data() + left * GS_DIGEST_WIDTH;
+                    r[i] = children.data() + (left + p.child_stride) * GS_DIGEST_WIDTH;
+                    o[i] = parents.data() + (first + i) * GS_DIGEST_WIDTH;
+                }
+                compress_lanes(l, r, n, o);
             });
             tree.levels.push_back(std::move(parents));
         }
@@ -104,15 +112,17 @@ public:
         for (uint64_t start = 0; start < GS_P; start += window) {
             std::atomic<uint32_t> best{UINT32_MAX};
             uint64_t count = std::min<uint64_t>(window, GS_P - start);
-            parallel_for(count, 1024, [&](size_t begin, size_t end) {
-                for (size_t i = begin; i < end; ++i) {
-                    uint32_t w = uint32_t(start + i);
-                    if (w >= best.load(std::memory_order_relaxed)) return;
-                    if (pow_witness_passes(params, w)) {
-                        uint32_t cur = best.load();
-                        while (w < cur && !best.compare_exchange_weak(cur, w)) {}
-                        return;
-                    }
+            parallel_for((count + kPoseidon2Lanes - 1) / kPoseidon2Lanes, 128, [&](size_t begin, size_t end) {
+                for (size_t batch = begin; batch < end; ++batch) {
+                    uint32_t first = uint32_t(start + batch * kPoseidon2Lanes);
+                    if (first >= best.load(std::memory_order_relaxed)) return;
+                    uint32_t mask = pow_check_lanes(params, first);
+                    if (uint64_t(first) + kPoseidon2Lanes > GS_P) mask &= (1u << (GS_P - first)) - 1u;  // w < p only
+                    if (mask == 0) continue;
+                    uint32_t w = first + uint32_t(__builtin_ctz(mask));  // the lowest passing lane
+                    uint32_t cur = best.load();
+                    while (w < cur && !best.compare_exchange_weak(cur, w)) {}
+                    return;
                 }
             });
             if (best.load() != UINT32_MAX) return best.load();
@@ -121,6 +131,18 @@ public:
     }
 
 private:
+    // fn(first, n) over [0, count) in batches of at most kPoseidon2Lanes, in parallel.
+    template <class Fn>
+    static void for_lane_batches(size_t count, Fn fn) {
+        size_t batches = (count + kPoseidon2Lanes - 1) / kPoseidon2Lanes;
+        parallel_for(batches, 32, [&](size_t begin, size_t end) {
+            for (size_t b = begin; b < end; ++b) {
+                size_t first = b * kPoseidon2Lanes;
+                fn(first, std::min(kPoseidon2Lanes, count - first));
+            }
+        });
+    }
+
     static void scale(uint32_t* data, const std::vector<uint32_t>& factors, NttParams p, size_t cells) {
         parallel_for(cells, 4096, [&](size_t begin, size_t end) {
             for (size_t lane = begin; lane < end; ++lane) ntt_scale_body(uint32_t(lane), data, factors.data(), p);

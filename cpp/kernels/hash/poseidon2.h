@@ -11,16 +11,23 @@
 #define GS_P2_HALF_EXTERNAL_ROUNDS 4u
 #define GS_P2_INTERNAL_ROUNDS 13u
 
-struct P2State {
-    Fp s[16];
+// The permutation is written over a lane type F: Fp (one state per thread, as every device runs
+// it) or a CPU vector of several states (cpp/backends/cpu/fp_lanes.h) with the same free functions
+// fp_add, fp_double, fp_mul, fp_pow7 and p2_lane_constant.
+template <class F>
+struct P2Lanes {
+    F s[16];
 };
+typedef P2Lanes<Fp> P2State;
+
+// A Montgomery-form constant as a lane value.
+GS_FN Fp p2_lane_constant(Fp, u32 montgomery) { return fp_raw(montgomery); }
 
 // x <- M4 x on lanes base..base+3, M4 = [[2,3,1,1],[1,2,3,1],[1,1,2,3],[3,1,1,2]].
-GS_FN void p2_apply_m4(GS_THREAD P2State& st, u32 base) {
-    Fp x0 = st.s[base], x1 = st.s[base + 1], x2 = st.s[base + 2], x3 = st.s[base + 3];
-    Fp t01 = fp_add(x0, x1);
-    Fp t23 = fp_add(x2, x3);
-    Fp t0123 = fp_add(t01, t23);
+template <class F>
+GS_FN void p2_apply_m4(GS_THREAD P2Lanes<F>& st, u32 base) {
+    F x0 = st.s[base], x1 = st.s[base + 1], x2 = st.s[base + 2], x3 = st.s[base + 3];
+    F t0123 = fp_add(fp_add(x0, x1), fp_add(x2, x3));
     // row i = x_i + (sum of all) + x_{i+1} (indices mod 4), read off M4's rows.
     st.s[base] = fp_add(fp_add(t0123, x0), fp_double(x1));
     st.s[base + 1] = fp_add(fp_add(t0123, x1), fp_double(x2));
@@ -29,35 +36,39 @@ GS_FN void p2_apply_m4(GS_THREAD P2State& st, u32 base) {
 }
 
 // The external layer circ(2 M4, M4, M4, M4): M4 on every block, then add the column sums.
-GS_FN void p2_external_layer(GS_THREAD P2State& st) {
+template <class F>
+GS_FN void p2_external_layer(GS_THREAD P2Lanes<F>& st) {
     for (u32 b = 0; b < 16u; b += 4u) p2_apply_m4(st, b);
     for (u32 j = 0; j < 4u; ++j) {
-        Fp col = fp_add(fp_add(st.s[j], st.s[j + 4u]), fp_add(st.s[j + 8u], st.s[j + 12u]));
+        F col = fp_add(fp_add(st.s[j], st.s[j + 4u]), fp_add(st.s[j + 8u], st.s[j + 12u]));
         for (u32 b = 0; b < 16u; b += 4u) st.s[b + j] = fp_add(st.s[b + j], col);
     }
 }
 
 // s_i <- sum(s) + V_i s_i.
-GS_FN void p2_internal_layer(GS_THREAD P2State& st) {
-    Fp sum = st.s[0];
+template <class F>
+GS_FN void p2_internal_layer(GS_THREAD P2Lanes<F>& st) {
+    F sum = st.s[0];
     for (u32 i = 1; i < 16u; ++i) sum = fp_add(sum, st.s[i]);
-    for (u32 i = 0; i < 16u; ++i) st.s[i] = fp_add(sum, fp_mul(st.s[i], fp_raw(GS_P2_INTERNAL_DIAG[i])));
+    for (u32 i = 0; i < 16u; ++i)
+        st.s[i] = fp_add(sum, fp_mul(st.s[i], p2_lane_constant(sum, GS_P2_INTERNAL_DIAG[i])));
 }
 
-GS_FN void p2_permute(GS_THREAD P2State& st) {
+template <class F>
+GS_FN void p2_permute(GS_THREAD P2Lanes<F>& st) {
     p2_external_layer(st);
     for (u32 r = 0; r < GS_P2_HALF_EXTERNAL_ROUNDS; ++r) {
         for (u32 i = 0; i < 16u; ++i)
-            st.s[i] = fp_pow7(fp_add(st.s[i], fp_raw(GS_P2_EXTERNAL_INITIAL[16u * r + i])));
+            st.s[i] = fp_pow7(fp_add(st.s[i], p2_lane_constant(st.s[i], GS_P2_EXTERNAL_INITIAL[16u * r + i])));
         p2_external_layer(st);
     }
     for (u32 r = 0; r < GS_P2_INTERNAL_ROUNDS; ++r) {
-        st.s[0] = fp_pow7(fp_add(st.s[0], fp_raw(GS_P2_INTERNAL[r])));
+        st.s[0] = fp_pow7(fp_add(st.s[0], p2_lane_constant(st.s[0], GS_P2_INTERNAL[r])));
         p2_internal_layer(st);
     }
     for (u32 r = 0; r < GS_P2_HALF_EXTERNAL_ROUNDS; ++r) {
         for (u32 i = 0; i < 16u; ++i)
-            st.s[i] = fp_pow7(fp_add(st.s[i], fp_raw(GS_P2_EXTERNAL_FINAL[16u * r + i])));
+            st.s[i] = fp_pow7(fp_add(st.s[i], p2_lane_constant(st.s[i], GS_P2_EXTERNAL_FINAL[16u * r + i])));
         p2_external_layer(st);
     }
 }

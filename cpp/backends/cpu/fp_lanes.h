@@ -1,0 +1,56 @@
+// Several BabyBear values processed side by side (structure of arrays), with the free functions
+// the kernel bodies use on Fp. Written as plain loops over lanes, branch-free, so the compiler
+// vectorises them (unsigned min selects the reduced value: x - p wraps above x when x < p).
+#pragma once
+#include <algorithm>
+
+#include "../../kernels/field/babybear.h"
+
+namespace gpustark {
+// Internal linkage: this header is compiled once per instruction set (poseidon2_lanes.cpp), and
+// each copy's instantiations must stay in its own object rather than merge at link time.
+namespace {
+
+constexpr int kCpuLanes = 8;
+
+struct FpLanes {
+    u32 v[kCpuLanes];
+};
+
+inline FpLanes fp_add(FpLanes a, FpLanes b) {
+    FpLanes r;
+    for (int i = 0; i < kCpuLanes; ++i) {
+        u32 s = a.v[i] + b.v[i];
+        r.v[i] = std::min(s, s - GS_P);
+    }
+    return r;
+}
+
+inline FpLanes fp_double(FpLanes a) { return fp_add(a, a); }
+
+inline FpLanes fp_mul(FpLanes a, FpLanes b) {
+    FpLanes r;
+    for (int i = 0; i < kCpuLanes; ++i) {
+        u64 x = (u64)a.v[i] * b.v[i];
+        u32 q = (u32)x * GS_P_NEG_INV;
+        u32 t = (u32)((x + (u64)q * GS_P) >> 32);
+        r.v[i] = std::min(t, t - GS_P);
+    }
+    return r;
+}
+
+inline FpLanes fp_pow7(FpLanes x) {
+    FpLanes x2 = fp_mul(x, x);
+    FpLanes x3 = fp_mul(x2, x);
+    FpLanes x4 = fp_mul(x2, x2);
+    return fp_mul(x3, x4);
+}
+
+inline FpLanes p2_lane_constant(FpLanes, u32 montgomery) {
+    FpLanes r;
+    for (int i = 0; i < kCpuLanes; ++i) r.v[i] = montgomery;
+    return r;
+}
+
+}  // namespace
+}  // namespace gpustark

@@ -1,0 +1,28 @@
+// Batched Poseidon2 on the CPU: kCpuLanes states at once through the shared permutation body
+// (kernels/hash/poseidon2.h) instantiated on FpLanes. Loads and stores convert canonical values.
+#pragma once
+#include <cstddef>
+
+#include "../../kernels/pow/pow.h"
+
+namespace gpustark {
+
+// How many states the functions below process per call.
+constexpr size_t kPoseidon2Lanes = 8;
+
+// Permutes `count` (<= kPoseidon2Lanes) states of 16 canonical words each, at states + i * stride.
+void p2_permute_lanes(uint32_t* states, size_t count, size_t stride);
+
+// Leaf hash of `count` (<= kPoseidon2Lanes) rows of `width` words, rows at matrix + i * row_stride.
+void hash_rows_lanes(const uint32_t* matrix, size_t count, uint32_t width, size_t row_stride, uint32_t* digests);
+
+// out[i] = C(left[i], right[i]) for `count` (<= kPoseidon2Lanes) digests; pointers to each pair.
+void compress_lanes(const uint32_t* const* left, const uint32_t* const* right, size_t count, uint32_t* const* out);
+
+// Bit mask of which of the kPoseidon2Lanes witnesses first_witness + i pass the proof-of-work check.
+uint32_t pow_check_lanes(const PowParams& params, uint32_t first_witness);
+
+// The instruction set the functions above use on this CPU ("avx2" or "baseline").
+const char* poseidon2_lanes_isa();
+
+}  // namespace gpustark

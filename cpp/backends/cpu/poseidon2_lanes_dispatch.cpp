@@ -1,0 +1,47 @@
+// Chooses the widest compiled copy of the batched Poseidon2 functions that this CPU supports.
+#include "poseidon2_lanes.h"
+
+namespace gpustark {
+
+#define GS_DECLARE_LANES(ns)                                                                                     \
+    namespace ns {                                                                                               \
+    void p2_permute_lanes(uint32_t*, size_t, size_t);                                                            \
+    void hash_rows_lanes(const uint32_t*, size_t, uint32_t, size_t, uint32_t*);                                  \
+    void compress_lanes(const uint32_t* const*, const uint32_t* const*, size_t, uint32_t* const*);               \
+    uint32_t pow_check_lanes(const PowParams&, uint32_t);                                                        \
+    }
+GS_DECLARE_LANES(lanes_base)
+#ifdef GPUSTARK_HAVE_AVX2_LANES
+GS_DECLARE_LANES(lanes_avx2)
+#endif
+
+namespace {
+bool use_avx2() {
+#ifdef GPUSTARK_HAVE_AVX2_LANES
+    static const bool yes = __builtin_cpu_supports("avx2");
+    return yes;
+#else
+    return false;
+#endif
+}
+}  // namespace
+
+#ifdef GPUSTARK_HAVE_AVX2_LANES
+#define GS_DISPATCH(fn, ...) (use_avx2() ? lanes_avx2::fn(__VA_ARGS__) : lanes_base::fn(__VA_ARGS__))
+#else
+#define GS_DISPATCH(fn, ...) lanes_base::fn(__VA_ARGS__)
+#endif
+
+void p2_permute_lanes(uint32_t* states, size_t count, size_t stride) { GS_DISPATCH(p2_permute_lanes, states, count, stride); }
+void hash_rows_lanes(const uint32_t* matrix, size_t count, uint32_t width, size_t row_stride, uint32_t* digests) {
+    GS_DISPATCH(hash_rows_lanes, matrix, count, width, row_stride, digests);
+}
+void compress_lanes(const uint32_t* const* left, const uint32_t* const* right, size_t count, uint32_t* const* out) {
+    GS_DISPATCH(compress_lanes, left, right, count, out);
+}
+uint32_t pow_check_lanes(const PowParams& params, uint32_t first_witness) {
+    return GS_DISPATCH(pow_check_lanes, params, first_witness);
+}
+const char* poseidon2_lanes_isa() { return use_avx2() ? "avx2" : "baseline"; }
+
+}  // namespace gpustark
