@@ -4,20 +4,10 @@
 #include <mutex>
 
 #include "../core/parallel.h"
+#include "batch_terms.h"
 #include "subgroup.h"
 
 namespace gpustark {
-namespace {
-
-uint32_t cube_vars(const RapTrace& t, uint32_t l_skip) { return t.log_height > l_skip ? t.log_height - l_skip : 0; }
-
-// The per-trace weights every sum shares: lambda powers for the constraints, the slot weight
-// e_{t,sigma} of each interaction, and the LogUp numerator's norm 2^-(l_skip - log h).
-struct TraceWeights {
-    EfVec lambda_powers;
-    EfVec slot_weights;
-    Fp norm;
-};
 
 TraceWeights trace_weights(const BatchInput& in, size_t t, const EfVec& lambda_powers) {
     const RapTrace& trace = (*in.traces)[t];
@@ -35,25 +25,7 @@ TraceWeights trace_weights(const BatchInput& in, size_t t, const EfVec& lambda_p
     return w;
 }
 
-// The zerocheck sum C = sum_i lambda^i c_i and the weighted LogUp numerator and denominator
-// (without alpha) at one point, from the DAG's node values there.
-template <class V>
-struct PointSums {
-    Ef constraint, numerator, denominator;
-};
-
-template <class V>
-PointSums<V> point_sums(const AirProgram& air, const V* nodes, const TraceWeights& w, const EfVec& beta_powers) {
-    PointSums<V> s{ef_zero(), ef_zero(), ef_zero()};
-    for (size_t i = 0; i < air.constraints.size(); ++i)
-        s.constraint = ef_add(s.constraint, ef_scale(w.lambda_powers[i], nodes[air.constraints[i]]));
-    for (size_t k = 0; k < air.interactions.size(); ++k) {
-        const InteractionProgram& it = air.interactions[k];
-        s.numerator = ef_add(s.numerator, ef_scale(w.slot_weights[k], nodes[it.count]));
-        s.denominator = ef_add(s.denominator, ef_mul(w.slot_weights[k], logup_denominator(nodes, it, beta_powers)));
-    }
-    return s;
-}
+namespace {
 
 // sum_p[t], sum_q[t] (PROTOCOL 9.1) over the rows of the lifted trace.
 void logup_sums(const BatchInput& in, size_t t, const TraceWeights& w, const EfVec& beta_powers, Ef& sum_p, Ef& sum_q) {
@@ -67,7 +39,7 @@ void logup_sums(const BatchInput& in, size_t t, const TraceWeights& w, const EfV
     std::vector<Fp> nodes(trace.air->nodes.size());
     for (size_t i = 0; i < eq.size(); ++i) {
         evaluate_nodes(*trace.air, row.point(trace, i % height), nodes.data());
-        PointSums<Fp> s = point_sums<Fp>(*trace.air, nodes.data(), w, beta_powers);
+        PointSums s = point_sums<Fp>(*trace.air, nodes.data(), w, beta_powers);
         sum_p = ef_add(sum_p, ef_mul(eq[i], ef_mul_base(s.numerator, w.norm)));
         sum_q = ef_add(sum_q, ef_mul(eq[i], s.denominator));
     }
@@ -144,45 +116,12 @@ EfVec prove_batch_constraints(Transcript& transcript, const BatchInput& in, Batc
     Ef mu = sample_ef(transcript);
     EfVec mu_powers = powers(mu, 3 * num_traces);
 
-    // Step 11: s_0 from its values at (d+1)(N-1)+1 points off D, interpolated to coefficients.
-    const size_t num_coeffs = (d + 1) * (n - 1) + 1;
-    std::vector<Fp> points(num_coeffs);
-    for (size_t k = 0; k < num_coeffs; ++k) points[k] = fp_from_canonical(uint32_t(n + 2 + k));
-    EfVec eq_low_table = eq_table(EfVec(in.xi.begin(), in.xi.begin() + l));  // eq(xi_<l, bits(a))
+    // Step 11: s_0 in coefficient form (round0.cpp).
     std::vector<EfVec> eq_cube(num_traces);  // eq(xi[l..l+n~_t], x)
     for (size_t t = 0; t < num_traces; ++t)
         eq_cube[t] = eq_table(EfVec(in.xi.begin() + l, in.xi.begin() + l + cube_vars(traces[t], l)));
-    EfVec s0_values(num_coeffs, ef_zero());
-    parallel_for(num_coeffs, 1, [&](size_t begin, size_t end) {
-        std::vector<Fp> local, next;
-        for (size_t k = begin; k < end; ++k) {
-            std::vector<Fp> lagrange = subgroup_lagrange_base(l, points[k]);
-            Ef eq_sharp = ef_zero();
-            for (size_t a = 0; a < n; ++a) eq_sharp = ef_add(eq_sharp, ef_mul_base(eq_low_table[a], lagrange[a]));
-            Ef eq_d = eq_uni(l, in.xi[0], ef_from_base(points[k]));
-            Ef logup_part = ef_zero(), zerocheck_part = ef_zero();
-            for (size_t t = 0; t < num_traces; ++t) {
-                const RapTrace& trace = traces[t];
-                const EfVec& eq_x = eq_cube[t];
-                std::vector<Fp> nodes(trace.air->nodes.size());
-                Ef sp = ef_zero(), sq = ef_zero(), sc = ef_zero();
-                for (size_t x = 0; x < eq_x.size(); ++x) {
-                    Fp sel[3];
-                    chunk_at<Fp>(trace, l, x, lagrange, local, next, sel);
-                    evaluate_nodes<Fp>(*trace.air, {local.data(), next.data(), sel[0], sel[1], sel[2], trace.publics.data()},
-                                       nodes.data());
-                    PointSums<Fp> s = point_sums<Fp>(*trace.air, nodes.data(), weights[t], beta_powers);
-                    sc = ef_add(sc, ef_mul(eq_x[x], s.constraint));
-                    sp = ef_add(sp, ef_mul(eq_x[x], ef_mul_base(s.numerator, weights[t].norm)));
-                    sq = ef_add(sq, ef_mul(eq_x[x], s.denominator));
-                }
-                logup_part = ef_add(logup_part, ef_add(ef_mul(mu_powers[2 * t], sp), ef_mul(mu_powers[2 * t + 1], sq)));
-                zerocheck_part = ef_add(zerocheck_part, ef_mul(mu_powers[2 * num_traces + t], sc));
-            }
-            s0_values[k] = ef_add(ef_mul(eq_sharp, logup_part), ef_mul(eq_d, zerocheck_part));
-        }
-    });
-    proof.univariate_round_coeffs = interpolate_coefficients(points, s0_values);
+    EfVec eq_low_table = eq_table(EfVec(in.xi.begin(), in.xi.begin() + l));  // eq(xi_<l, bits(a))
+    proof.univariate_round_coeffs = round0_coefficients({&in, &weights, &beta_powers, &mu_powers}, *in.backend);
     for (Ef c : proof.univariate_round_coeffs) observe_ef(transcript, c);
     Ef r0 = sample_ef(transcript);
     EfVec r = {r0};
@@ -228,7 +167,7 @@ EfVec prove_batch_constraints(Transcript& transcript, const BatchInput& in, Batc
         RowPoint<Ef> point{local.data(), next.data(), get(tab.selectors[0]), get(tab.selectors[1]), get(tab.selectors[2]),
                            traces[t].publics.data()};
         evaluate_nodes<Ef>(air, point, nodes.data());
-        PointSums<Ef> s = point_sums<Ef>(air, nodes.data(), weights[t], beta_powers);
+        PointSums s = point_sums<Ef>(air, nodes.data(), weights[t], beta_powers);
         Ef inner = ef_add(ef_mul(zerocheck_weight[t], s.constraint),
                           ef_add(ef_mul(numerator_weight[t], s.numerator), ef_mul(denominator_weight[t], s.denominator)));
         return ef_mul(get(tab.eq), inner);

@@ -13,6 +13,7 @@ struct BatchInput {
     uint32_t degree;          // max_constraint_degree d
     EfVec xi;                 // length l_skip + max(n_max, n_logup)
     Ef beta;
+    Backend* backend;         // batched NTTs for round 0
 };
 
 // Runs PROTOCOL 7 steps 8-14 on the transcript; returns r = (r_0..r_{n_max}).

@@ -27,7 +27,7 @@ RapProofData prove_rap_constraints(Transcript& transcript, const std::vector<Rap
     for (const RapTrace& t : traces) n_max = std::max(n_max, t.log_height > params.l_skip ? t.log_height - params.l_skip : 0u);
     while (xi.size() < params.l_skip + std::max(n_max, logup.n_logup)) xi.push_back(sample_ef(transcript));
 
-    BatchInput batch{&traces, &logup, params.l_skip, params.max_constraint_degree, xi, beta};
+    BatchInput batch{&traces, &logup, params.l_skip, params.max_constraint_degree, xi, beta, &backend};
     out.r = prove_batch_constraints(transcript, batch, out.batch);
     return out;
 }
