@@ -12,5 +12,7 @@ void bind_transcript(pybind11::module_& m);
 // (LogUp-GKR, batch constraint sumcheck).
 void bind_pcs(pybind11::module_& m);
 void bind_rap(pybind11::module_& m);
+// Timing spans shared with C++ ScopedSpan (gpustark.spans).
+void bind_spans(pybind11::module_& m);
 
 }  // namespace gpustark

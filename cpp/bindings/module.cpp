@@ -32,4 +32,5 @@ PYBIND11_MODULE(_native, m) {
     bind_transcript(m);
     bind_pcs(m);
     bind_rap(m);
+    bind_spans(m);
 }

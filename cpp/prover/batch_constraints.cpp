@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include "../core/parallel.h"
+#include "../core/spans.h"
 #include "batch_terms.h"
 #include "subgroup.h"
 
@@ -99,6 +100,8 @@ EfVec prove_batch_constraints(Transcript& transcript, const BatchInput& in, Batc
         max_constraints = std::max(max_constraints, t.air->constraints.size());
     }
     EfVec beta_powers = powers(in.beta, max_message + 1);
+    // OpenVM's GPU prover: round0 runs from lambda to r_0 and the tables at r_0; mle_rounds the rest.
+    ScopedSpan round0_span("round0");
 
     // Steps 8-10: lambda, the per-trace LogUp sums, mu.
     Ef lambda = sample_ef(transcript);
@@ -172,6 +175,9 @@ EfVec prove_batch_constraints(Transcript& transcript, const BatchInput& in, Batc
                           ef_add(ef_mul(numerator_weight[t], s.numerator), ef_mul(denominator_weight[t], s.denominator)));
         return ef_mul(get(tab.eq), inner);
     };
+
+    round0_span.close();
+    ScopedSpan mle_rounds_span("mle_rounds");
 
     // Step 13: rounds 1..n_max. A trace whose cube is already bound contributes value * prod r * X.
     std::vector<Ef> bound_value(num_traces, ef_zero());

@@ -3,6 +3,7 @@
 
 #include <stdexcept>
 
+#include "../core/spans.h"
 #include "batch_constraints.h"
 
 namespace gpustark {
@@ -12,13 +13,18 @@ RapProofData prove_rap_constraints(Transcript& transcript, const std::vector<Rap
     if (traces.empty()) throw std::invalid_argument("prove_rap_constraints: no traces");
     RapProofData out;
 
+    // As in OpenVM's GPU prover, logup_gkr covers steps 4-7: the LogUp PoW, the input layer, the GKR
+    // and extending xi.
+    ScopedSpan gkr_span("logup_gkr");
     // Step 4-5: the LogUp proof-of-work happens even without interactions, then alpha, beta.
     out.gkr.logup_pow_witness = transcript.grind(params.logup_pow_bits, backend);
     Ef alpha = sample_ef(transcript);
     Ef beta = sample_ef(transcript);
 
     // Step 6: GKR over the input layer, when there is one.
+    ScopedSpan input_span("input_evals");  // OpenVM: prover.rap_constraints.logup_gkr.input_evals
     LogUpInput logup = build_logup_input(traces, params.l_skip, alpha, beta);
+    input_span.close();
     EfVec xi;
     if (!logup.p.empty()) xi = prove_fraction_tree(transcript, logup.p, logup.q, out.gkr).xi;
 
@@ -26,6 +32,7 @@ RapProofData prove_rap_constraints(Transcript& transcript, const std::vector<Rap
     uint32_t n_max = 0;
     for (const RapTrace& t : traces) n_max = std::max(n_max, t.log_height > params.l_skip ? t.log_height - params.l_skip : 0u);
     while (xi.size() < params.l_skip + std::max(n_max, logup.n_logup)) xi.push_back(sample_ef(transcript));
+    gkr_span.close();
 
     BatchInput batch{&traces, &logup, params.l_skip, params.max_constraint_degree, xi, beta, &backend};
     out.r = prove_batch_constraints(transcript, batch, out.batch);

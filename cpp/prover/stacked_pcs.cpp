@@ -5,6 +5,7 @@
 #include <string>
 
 #include "../core/parallel.h"
+#include "../core/spans.h"
 #include "../kernels/field/babybear.h"
 #include "../kernels/field/two_adic.h"
 
@@ -108,6 +109,7 @@ std::vector<uint32_t> rs_encode(const std::vector<uint32_t>& message, uint32_t l
 
 StackedPcsData stacked_commit(const std::vector<TraceView>& traces, uint32_t l_skip, uint32_t n_stack,
                               uint32_t log_blowup, uint32_t k, Backend& backend) {
+    ScopedSpan span("stacked_commit");
     const uint32_t m = l_skip + n_stack;
     if (m + log_blowup > GS_TWO_ADICITY)
         throw std::invalid_argument("stacked_commit: l_skip + n_stack + log_blowup exceeds 27");
@@ -128,8 +130,11 @@ StackedPcsData stacked_commit(const std::vector<TraceView>& traces, uint32_t l_s
     d.log_blowup = log_blowup;
     d.k = k;
     d.matrix = stack_traces(d.layout, traces);
+    ScopedSpan rs_span("rs_code_matrix");
     d.message = eval_to_coeff_message(d.matrix, m, d.layout.width, l_skip, backend);
     std::vector<uint32_t> codeword = rs_encode(d.message, m, d.layout.width, log_blowup, backend);
+    rs_span.close();
+    ScopedSpan merkle_span("merkle_tree");
     d.tree = backend.merkle_tree(codeword.data(), size_t(1) << (m + log_blowup), d.layout.width, k);
     return d;
 }

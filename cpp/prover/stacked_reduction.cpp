@@ -4,6 +4,7 @@
 #include <string>
 
 #include "../core/parallel.h"
+#include "../core/spans.h"
 
 namespace gpustark {
 namespace {
@@ -256,6 +257,7 @@ EfVec u_cube_from_u(const EfVec& u, uint32_t l_skip) {
 StackedReductionOutput prove_stacked_reduction(Transcript& transcript, const std::vector<const StackedPcsData*>& commits,
                                                const EfVec& r, const std::vector<std::vector<bool>>& need_rot,
                                                uint32_t l_skip, uint32_t n_stack) {
+    ScopedSpan span("stacked_reduction");
     if (commits.empty()) throw std::invalid_argument("prove_stacked_reduction: no commitments");
     if (need_rot.size() != commits.size())
         throw std::invalid_argument("prove_stacked_reduction: need_rot has " + std::to_string(need_rot.size()) +

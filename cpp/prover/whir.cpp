@@ -5,6 +5,7 @@
 #include <string>
 
 #include "../core/parallel.h"
+#include "../core/spans.h"
 
 namespace gpustark {
 
@@ -122,6 +123,7 @@ void append(std::vector<uint32_t>& out, const std::vector<uint32_t>& v) { out.in
 
 WhirProof prove_whir(Transcript& transcript, const std::vector<const StackedPcsData*>& commits, const EfVec& u_cube,
                      const WhirParams& params, Backend& backend) {
+    ScopedSpan span("whir");
     if (commits.empty()) throw std::invalid_argument("prove_whir: no commitments");
     const uint32_t m = commits[0]->log_stacked_height(), log_blowup = commits[0]->log_blowup, k = params.k;
     const size_t rounds = params.num_queries.size();

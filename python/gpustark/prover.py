@@ -6,6 +6,7 @@ Phases: witness checks; sort traces (descending height, then AIR index); commit 
 trace (stacked PCS); the preamble transcript; the RAP constraints (LogUp-GKR and the batch
 constraint sumcheck); the openings (stacked reduction and WHIR). Every phase runs natively on the
 chosen backend; grinding returns the smallest witness, so the proof bytes depend only on the inputs.
+Each phase is a span under OpenVM's name: record them with gpustark.spans.record().
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from ._backend import resolve
 from .air import check_trace
 from .keygen import AirVerifyingKey, ProvingKey
 from .proof import BatchConstraintProof, GkrProof, Proof, StackingProof, TraceVData, WhirProof
+from .spans import span
 from .transcript import Transcript
 
 __all__ = ["prove", "sorted_trace_order"]
@@ -66,40 +68,45 @@ def prove(pk: ProvingKey, traces: Sequence[np.ndarray], public_values=None, back
             raise ValueError(f"expected {len(vk.per_air)} traces (one per AIR), found {len(traces)}")
         for apk, trace, values in zip(pk.per_air, traces, pvs):
             check_trace(apk.air, trace, values)
-    traces = [np.ascontiguousarray(t) for t in traces]
-    log_heights = [int(t.shape[0]).bit_length() - 1 for t in traces]
-    order = sorted_trace_order(log_heights)
+    # Spans (gpustark.spans) under OpenVM's names; the witness checks above are not part of the headline.
+    with span("stark_prove_excluding_trace"):
+        traces = [np.ascontiguousarray(t) for t in traces]
+        log_heights = [int(t.shape[0]).bit_length() - 1 for t in traces]
+        order = sorted_trace_order(log_heights)
 
-    # Commit the common main traces, stacked in sorted order.
-    common = pcs.stacked_commit([traces[i] for i in order], params, backend=backend)
+        # Commit the common main traces, stacked in sorted order.
+        with span("prover.main_trace_commit"):
+            common = pcs.stacked_commit([traces[i] for i in order], params, backend=backend)
 
-    # Preamble (PROTOCOL 7 steps 1-3).
-    transcript = Transcript()
-    if pow_witnesses is not None:
-        transcript.replay_witnesses(pow_witnesses)
-    transcript.observe_digest(vk.pre_hash)
-    transcript.observe_digest(common.root)
-    for avk, log_h, values in zip(vk.per_air, log_heights, pvs):
-        if not avk.is_required:
-            transcript.observe(1)
-        transcript.observe(log_h)
-        transcript.observe_many(values)
+        # Preamble (PROTOCOL 7 steps 1-3).
+        transcript = Transcript()
+        if pow_witnesses is not None:
+            transcript.replay_witnesses(pow_witnesses)
+        transcript.observe_digest(vk.pre_hash)
+        transcript.observe_digest(common.root)
+        for avk, log_h, values in zip(vk.per_air, log_heights, pvs):
+            if not avk.is_required:
+                transcript.observe(1)
+            transcript.observe(log_h)
+            transcript.observe_many(values)
 
-    # RAP constraints (steps 4-14).
-    rap = _native.prove_rap_constraints(
-        transcript._t, [(air_program(vk.per_air[i]), traces[i], pvs[i]) for i in order],
-        params.l_skip, params.logup.pow_bits, params.max_constraint_degree, backend)
+        # RAP constraints (steps 4-14).
+        with span("prover.rap_constraints"):
+            rap = _native.prove_rap_constraints(
+                transcript._t, [(air_program(vk.per_air[i]), traces[i], pvs[i]) for i in order],
+                params.l_skip, params.logup.pow_bits, params.max_constraint_degree, backend)
 
-    # Openings (steps 15-21): one commitment, every trace's need_rot per stacked matrix.
-    need_rot = [[vk.per_air[i].need_rot for i in order]]
-    stacking, whir = pcs.prove_openings(transcript, [common], rap["r"], need_rot, params, backend=backend)
+        # Openings (steps 15-21): one commitment, every trace's need_rot per stacked matrix.
+        need_rot = [[vk.per_air[i].need_rot for i in order]]
+        with span("prover.openings"):
+            stacking, whir = pcs.prove_openings(transcript, [common], rap["r"], need_rot, params, backend=backend)
 
-    return Proof(
-        common_main_commit=np.asarray(common.root, dtype=np.uint32),
-        trace_vdata=[TraceVData(log_height=h, cached_commitments=[]) for h in log_heights],
-        public_values=pvs,
-        gkr_proof=GkrProof(**rap["gkr"]),
-        batch_constraint_proof=BatchConstraintProof(**rap["batch"]),
-        stacking_proof=StackingProof(**stacking),
-        whir_proof=WhirProof(**whir),
-    )
+        return Proof(
+            common_main_commit=np.asarray(common.root, dtype=np.uint32),
+            trace_vdata=[TraceVData(log_height=h, cached_commitments=[]) for h in log_heights],
+            public_values=pvs,
+            gkr_proof=GkrProof(**rap["gkr"]),
+            batch_constraint_proof=BatchConstraintProof(**rap["batch"]),
+            stacking_proof=StackingProof(**stacking),
+            whir_proof=WhirProof(**whir),
+        )

@@ -10,8 +10,10 @@ import numpy as np
 from . import params as _params
 from .air import Air
 from .examples import fibonacci_air, fibonacci_public_values, fibonacci_trace, fixture11, multi_airs, multi_fixture
+from .examples.interaction_bench import interaction_bench_airs, interaction_bench_witness
+from .examples.keccak import keccak_air, keccak_inputs, keccak_trace
 
-__all__ = ["Workload", "WORKLOADS", "make_params"]
+__all__ = ["Workload", "WORKLOADS", "make_params", "resolve_params"]
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,8 @@ class Workload:
     airs: Callable[[dict], list[Air]]
     witness: Callable[[dict], tuple[list[np.ndarray], list[list[int]]]]
     defaults: dict
+    # The preset a run uses unless told otherwise: (name for make_params, log_stacked_height or None).
+    params: Callable[[dict], tuple[str, int | None]] = lambda options: ("small", None)
 
 
 def _fib_witness(options):
@@ -33,6 +37,31 @@ def _multi_witness(options):
     return traces, pvs
 
 
+def _log2(height: int) -> int:
+    return int(height).bit_length() - 1
+
+
+# The largest trace fills the stacked height, as small as app params allow (11..24).
+def _large_params(options):
+    return "app", max(11, _log2(options["height"]))
+
+
+def _keccak_perms(options) -> int:
+    perms = options["perms"]
+    if isinstance(perms, bool) or not isinstance(perms, int) or perms < 1:
+        raise ValueError(f"--perms: expected an integer >= 1, found {perms!r}")
+    return perms
+
+
+def _keccak_airs(options):
+    _keccak_perms(options)
+    return [keccak_air()]
+
+
+def _keccak_witness(options):
+    return [keccak_trace(keccak_inputs(_keccak_perms(options)))], [[]]
+
+
 WORKLOADS = {
     "fib": Workload("fib", "Fibonacci AIR with public values a, b and the last value",
                     lambda o: [fibonacci_air()], _fib_witness, {"height": 1024}),
@@ -40,7 +69,24 @@ WORKLOADS = {
                              lambda o: fixture11()[0], lambda o: fixture11()[1:], {}),
     "multi": Workload("multi", "three AIRs of different heights (one short) with rotations and a lookup bus",
                       lambda o: multi_airs(), _multi_witness, {"seed": 0}),
+    "interactions-large": Workload(
+        "interactions-large", "a lookup table and two AIRs looking it up on two buses (2.5 x height interaction rows)",
+        lambda o: interaction_bench_airs(), lambda o: interaction_bench_witness(_log2(o["height"]), o["seed"]),
+        {"height": 1 << 16, "seed": 0}, params=_large_params),
+    # OpenVM's keccakf example (PROTOCOL 14): its inputs come from numpy, not Rust's StdRng.
+    "keccakf": Workload("keccakf", "Plonky3's Keccak-f[1600] AIR, 24 rows per permutation (OpenVM's keccakf example)",
+                        _keccak_airs, _keccak_witness, {"perms": 1024}, params=lambda o: ("app", 21)),
 }
+
+
+def resolve_params(workload: Workload, options: dict, name: str | None = None,
+                   log_stacked_height: int | None = None) -> tuple[str, int | None]:
+    """(preset name, log_stacked_height) for make_params: the arguments where given, else the
+    workload's choice (its log_stacked_height only applies to its own preset)."""
+    default_name, default_height = workload.params(options)
+    if name is None or name == default_name:
+        return default_name, log_stacked_height if log_stacked_height is not None else default_height
+    return name, log_stacked_height
 
 
 def make_params(name: str, log_stacked_height: int | None = None) -> _params.SystemParams:
