@@ -49,32 +49,28 @@ public:
     }
 
     void ntt(uint32_t* data, NttShape shape, bool inverse, uint32_t shift) override {
-        NttParams p{shape.log_n, shape.batch, shape.batch, 1, 0, 0};
         size_t n = size_t(1) << shape.log_n;
-        size_t cells = n * shape.batch;
         std::vector<uint32_t> factors = ntt_scale_factors(shape.log_n, inverse, shift);
-        if (!inverse && !factors.empty()) scale(data, factors, p, cells);
-        // Row-major rows are contiguous: loop over rows (or butterflies) and then over the
-        // columns, so the inner loop runs over consecutive words with no index division.
-        parallel_for(n, 1024, [&](size_t begin, size_t end) {
-            for (size_t row = begin; row < end; ++row) {
-                size_t partner = ntt_bit_reverse(uint32_t(row), shape.log_n);
-                if (row < partner)
-                    std::swap_ranges(data + row * shape.batch, data + (row + 1) * shape.batch, data + partner * shape.batch);
-            }
-        });
         std::vector<uint32_t> twiddles = ntt_twiddles(shape.log_n, inverse);
-        for (uint32_t stage = 0; stage < shape.log_n; ++stage) {
-            parallel_for(n / 2, 512, [&](size_t begin, size_t end) {
+        // Few rows and many columns (round 0's chunk transforms): threads take column blocks and
+        // run the whole transform on them. Otherwise threads share each pass over the rows.
+        const size_t block = 64;
+        if (shape.batch >= 2 * block && n <= 1024) {
+            parallel_for((shape.batch + block - 1) / block, 1, [&](size_t begin, size_t end) {
                 for (size_t b = begin; b < end; ++b) {
-                    NttButterfly bf = ntt_stage_butterfly(uint32_t(b), stage, shape.log_n);
-                    uint32_t* row0 = data + size_t(bf.row0) * shape.batch;
-                    uint32_t* row1 = data + size_t(bf.row1) * shape.batch;
-                    for (uint32_t col = 0; col < shape.batch; ++col) ntt_butterfly(row0 + col, row1 + col, twiddles[bf.twiddle]);
+                    size_t first = b * block, cols = std::min<size_t>(block, shape.batch - first);
+                    transform(data, n, shape, first, first + cols, inverse, factors, twiddles);
                 }
             });
+            return;
         }
-        if (inverse && !factors.empty()) scale(data, factors, p, cells);
+        if (!inverse && !factors.empty()) scale_rows(data, shape, 0, shape.batch, factors, true);
+        parallel_for(n, 1024, [&](size_t begin, size_t end) { bit_reverse_rows(data, shape, 0, shape.batch, begin, end); });
+        for (uint32_t stage = 0; stage < shape.log_n; ++stage)
+            parallel_for(n / 2, 512, [&](size_t begin, size_t end) {
+                stage_rows(data, shape, 0, shape.batch, stage, twiddles, begin, end);
+            });
+        if (inverse && !factors.empty()) scale_rows(data, shape, 0, shape.batch, factors, true);
     }
 
     MerkleTree merkle_tree(const uint32_t* matrix, size_t rows, uint32_t width, uint32_t log_group) override {
@@ -143,10 +139,46 @@ private:
         });
     }
 
-    static void scale(uint32_t* data, const std::vector<uint32_t>& factors, NttParams p, size_t cells) {
-        parallel_for(cells, 4096, [&](size_t begin, size_t end) {
-            for (size_t lane = begin; lane < end; ++lane) ntt_scale_body(uint32_t(lane), data, factors.data(), p);
-        });
+    // The transform on columns [c0, c1) only, sequentially.
+    static void transform(uint32_t* data, size_t n, NttShape shape, size_t c0, size_t c1, bool inverse,
+                          const std::vector<uint32_t>& factors, const std::vector<uint32_t>& twiddles) {
+        if (!inverse && !factors.empty()) scale_rows(data, shape, c0, c1, factors, false);
+        bit_reverse_rows(data, shape, c0, c1, 0, n);
+        for (uint32_t stage = 0; stage < shape.log_n; ++stage) stage_rows(data, shape, c0, c1, stage, twiddles, 0, n / 2);
+        if (inverse && !factors.empty()) scale_rows(data, shape, c0, c1, factors, false);
+    }
+
+    static void bit_reverse_rows(uint32_t* data, NttShape shape, size_t c0, size_t c1, size_t begin, size_t end) {
+        for (size_t row = begin; row < end; ++row) {
+            size_t partner = ntt_bit_reverse(uint32_t(row), shape.log_n);
+            if (row < partner)
+                std::swap_ranges(data + row * shape.batch + c0, data + row * shape.batch + c1, data + partner * shape.batch + c0);
+        }
+    }
+
+    static void stage_rows(uint32_t* data, NttShape shape, size_t c0, size_t c1, uint32_t stage,
+                           const std::vector<uint32_t>& twiddles, size_t begin, size_t end) {
+        for (size_t b = begin; b < end; ++b) {
+            NttButterfly bf = ntt_stage_butterfly(uint32_t(b), stage, shape.log_n);
+            uint32_t* row0 = data + size_t(bf.row0) * shape.batch;
+            uint32_t* row1 = data + size_t(bf.row1) * shape.batch;
+            for (size_t col = c0; col < c1; ++col) ntt_butterfly(row0 + col, row1 + col, twiddles[bf.twiddle]);
+        }
+    }
+
+    // data[row][c0..c1) *= factors[row] (Montgomery form), in parallel over rows if asked.
+    static void scale_rows(uint32_t* data, NttShape shape, size_t c0, size_t c1, const std::vector<uint32_t>& factors,
+                           bool parallel) {
+        size_t n = size_t(1) << shape.log_n;
+        auto rows = [&](size_t begin, size_t end) {
+            for (size_t row = begin; row < end; ++row)
+                for (size_t col = c0; col < c1; ++col) {
+                    uint32_t& x = data[row * shape.batch + col];
+                    x = fp_mul(fp_raw(x), fp_raw(factors[row])).m;
+                }
+        };
+        if (parallel) parallel_for(n, 256, rows);
+        else rows(0, n);
     }
 };
 
