@@ -9,6 +9,7 @@
 
 #include "../core/parallel.h"
 #include "batch_terms.h"
+#include "dag_lanes.h"
 #include "subgroup.h"
 
 namespace gpustark {
@@ -51,24 +52,33 @@ struct BlockSums {
     void run(const std::vector<uint32_t>& local, const std::vector<uint32_t>& next, size_t first, size_t count, size_t n,
              EfVec& constraint_acc, EfVec& logup_acc) const {
         const AirProgram& air = *trace.air;
-        size_t width = air.width, cols = width + 3;
+        const size_t width = air.width, cols = width + 3, points = n * count, lanes = kDagLanes;
         std::mutex merge;
-        parallel_for(n * count, 4, [&](size_t begin, size_t end) {
-            std::vector<Fp> here(width), after(width), nodes(air.nodes.size());
+        // Points k = a * count + x, kDagLanes at a time through the lane-parallel DAG evaluator.
+        parallel_for((points + lanes - 1) / lanes, 1, [&](size_t begin, size_t end) {
+            std::vector<uint32_t> here(width * lanes), after(width * lanes), selectors(3 * lanes), nodes(air.nodes.size() * lanes);
             EfVec constraint_part(n, ef_zero()), logup_part(n, ef_zero());
-            for (size_t k = begin; k < end; ++k) {
-                size_t a = k / count, x = k % count;
-                const uint32_t* l = local.data() + (a * count + x) * cols;
-                const uint32_t* nx = next.data() + (a * count + x) * width;
-                for (size_t c = 0; c < width; ++c) here[c] = fp_from_canonical(l[c]), after[c] = fp_from_canonical(nx[c]);
-                RowPoint<Fp> point{here.data(), after.data(), fp_from_canonical(l[width]), fp_from_canonical(l[width + 1]),
-                                   fp_from_canonical(l[width + 2]), trace.publics.data()};
-                evaluate_nodes(air, point, nodes.data());
-                PointSums s = point_sums<Fp>(air, nodes.data(), weights, beta_powers, constraints);
-                Ef eq = eq_cube[first + x];
-                constraint_part[a] = ef_add(constraint_part[a], ef_mul(eq, ef_mul(zerocheck_weight, s.constraint)));
-                Ef logup = ef_add(ef_mul(numerator_weight, s.numerator), ef_mul(denominator_weight, s.denominator));
-                logup_part[a] = ef_add(logup_part[a], ef_mul(eq, logup));
+            for (size_t group = begin; group < end; ++group) {
+                size_t k0 = group * lanes, live = std::min(lanes, points - k0);
+                for (size_t j = 0; j < lanes; ++j) {
+                    size_t k = k0 + std::min(j, live - 1);  // idle lanes repeat the last point
+                    const uint32_t* l = local.data() + k * cols;
+                    const uint32_t* nx = next.data() + k * width;
+                    for (size_t c = 0; c < width; ++c) {
+                        here[c * lanes + j] = fp_from_canonical(l[c]).m;
+                        after[c * lanes + j] = fp_from_canonical(nx[c]).m;
+                    }
+                    for (size_t s = 0; s < 3; ++s) selectors[s * lanes + j] = fp_from_canonical(l[width + s]).m;
+                }
+                evaluate_dag_lanes(air, {here.data(), after.data(), selectors.data(), trace.publics.data()}, nodes.data());
+                for (size_t j = 0; j < live; ++j) {
+                    size_t k = k0 + j, a = k / count, x = k % count;
+                    PointSums s = lane_sums(nodes.data(), j);
+                    Ef eq = eq_cube[first + x];
+                    constraint_part[a] = ef_add(constraint_part[a], ef_mul(eq, ef_mul(zerocheck_weight, s.constraint)));
+                    Ef logup = ef_add(ef_mul(numerator_weight, s.numerator), ef_mul(denominator_weight, s.denominator));
+                    logup_part[a] = ef_add(logup_part[a], ef_mul(eq, logup));
+                }
             }
             std::lock_guard<std::mutex> lock(merge);
             for (size_t a = 0; a < n; ++a) {
@@ -76,6 +86,25 @@ struct BlockSums {
                 logup_acc[a] = ef_add(logup_acc[a], logup_part[a]);
             }
         });
+    }
+
+    // point_sums for lane j of a lane-major node table.
+    PointSums lane_sums(const uint32_t* nodes, size_t j) const {
+        const AirProgram& air = *trace.air;
+        PointSums s{ef_zero(), ef_zero(), ef_zero()};
+        auto node = [&](uint32_t i) { return fp_raw(nodes[size_t(i) * kDagLanes + j]); };
+        if (constraints)
+            for (size_t i = 0; i < air.constraints.size(); ++i)
+                s.constraint = ef_add(s.constraint, ef_mul_base(weights.lambda_powers[i], node(air.constraints[i])));
+        for (size_t k = 0; k < air.interactions.size(); ++k) {
+            const InteractionProgram& it = air.interactions[k];
+            s.numerator = ef_add(s.numerator, ef_mul_base(weights.slot_weights[k], node(it.count)));
+            size_t length = it.message.size();
+            Ef h = ef_mul_base(beta_powers[length], fp_from_canonical(it.bus + 1));
+            for (size_t m = 0; m < length; ++m) h = ef_add(h, ef_mul_base(beta_powers[m], node(it.message[m])));
+            s.denominator = ef_add(s.denominator, ef_mul(weights.slot_weights[k], h));
+        }
+        return s;
     }
 };
 
