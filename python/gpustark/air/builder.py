@@ -4,7 +4,7 @@ Constraints are recorded in the order they are asserted, with Plonky3's builder 
 that order fixes OpenVM's DAG node order:
 
 * `assert_zero(x)` records x; `assert_eq(a, b)` records a - b; `assert_one(x)` records x - 1;
-  `assert_bool(x)` records Plonky3's bool_check, (1 - x) * x.
+  `assert_bool(x)` records Plonky3's bool_check, x * (x - 1).
 * a gated builder (`when(c)`, `when_first_row()`, ...) records `c * x` for every `x` asserted
   through it (the condition on the left, as Plonky3's FilteredAirBuilder does); gating a gated
   builder nests: `c1 * (c2 * x)`.
@@ -51,7 +51,7 @@ class _Asserts:
         self.assert_zero(as_expr(x) - ex.constant(1))
 
     def assert_bool(self, x: ExprLike) -> None:
-        """Assert x is 0 or 1 (records (1 - x) * x, Plonky3's bool_check)."""
+        """Assert x is 0 or 1 (records x * (x - 1), Plonky3 v0.4.3's bool_check)."""
         self.assert_zero(as_expr(x).bool_check())
 
     def when(self, condition: ExprLike) -> Gated:

@@ -95,8 +95,9 @@ class Expr:
         return self + y - self * y.double()
 
     def bool_check(self) -> Expr:
-        """(1 - x) * x, zero exactly on bits (Plonky3's bool_check is andn(x, x))."""
-        return self.andn(self)
+        """x * (x - 1), zero exactly on bits: Plonky3 v0.4.3's bool_check, whose node shape
+        OpenVM's DAG (and so the lambda powers) depends on."""
+        return self * (self - 1)
 
     def __bool__(self) -> bool:
         # `if expr:` or `a == b` in a condition is always a bug in constraint code.

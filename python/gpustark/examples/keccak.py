@@ -23,9 +23,13 @@ so `preimage[y][x]` holds lane x + 5y), with the column offsets of `KECCAK_COLS`
     a_prime_prime_prime_0_0_limbs[4]  A''[0][0] ^ RC[round] (iota), limbs
 
 The constraints are recorded in Plonky3's order with its expression shapes (`eval_round_flags`,
-then `KeccakAir::eval`), so the DAG matches OpenVM's keygen of the same AIR node for node:
-36,020 nodes and 3,182 constraints. Plonky3's `bool_check` at v0.4.3 is `x * (x - 1)`; this module
-writes that shape itself (`_bool_check`).
+then `KeccakAir::eval`), so that the DAG built from them follows OpenVM's keygen of the same AIR:
+3,182 constraints (OpenVM's count) of degree 3, and 39,273 nodes with gpustark's DAG builder
+(OpenVM v2.0.1's interning and simplification rules). OpenVM PR #217 quotes 36,020 nodes for
+KeccakAir; that figure predates the PR's rebase onto Plonky3 0.4.3 and we could not reproduce it
+from the v0.4.3 source (its other figures, a max intermediate use of 321, point to an unfolded
+`TWO.double()` shared by the 320 theta-sum constraints, so it measured a different builder).
+Bit checks use `Expr.bool_check`, Plonky3 v0.4.3's `x * (x - 1)`.
 
 `keccak_trace` follows Plonky3's `generate_trace_rows(inputs, 0)`: 24 rows per permutation, the
 height rounded up to a power of two and filled with permutations of the all-zero state, the last of
@@ -127,11 +131,6 @@ NUM_KECCAK_COLS = KECCAK_COLS.width  # 2633
 _RC_BITS = tuple(tuple((rc >> i) & 1 for i in range(64)) for rc in RC)
 
 
-def _bool_check(x: Expr) -> Expr:
-    """Plonky3 v0.4.3's PrimeCharacteristicRing::bool_check: x * (x - 1)."""
-    return x * (x - constant(1))
-
-
 def _limb_fold(bits) -> Expr:
     """(limb*16 .. limb*16+16).rev().fold(ZERO, |acc, z| acc.double() + bit(z)) for the 16 given bits,
     listed from low to high."""
@@ -180,13 +179,13 @@ def keccak_air() -> Air:
                 gated.assert_zero(loc(K.preimage_(y, x, limb)) - nxt(K.preimage_(y, x, limb)))
 
     # export is a bit, and 0 off the final step.
-    air.assert_zero(_bool_check(loc(K.export)))
+    air.assert_zero(loc(K.export).bool_check())
     air.when(not_final_step).assert_zero(loc(K.export))
 
     # C'[x, z] = xor3(C[x, z], C[x - 1, z], C[x + 1, z - 1]); C is boolean.
     for x in range(5):
         for z in range(64):
-            air.assert_zero(_bool_check(loc(K.c_(x, z))))
+            air.assert_zero(loc(K.c_(x, z)).bool_check())
         for z in range(64):
             xor = loc(K.c_(x, z)).xor(loc(K.c_((x + 4) % 5, z))).xor(loc(K.c_((x + 1) % 5, (z + 63) % 64)))
             air.assert_zero(loc(K.c_prime_(x, z)) - xor)
@@ -195,7 +194,7 @@ def keccak_air() -> Air:
     for y in range(5):
         for x in range(5):
             for z in range(64):
-                air.assert_zero(_bool_check(loc(K.a_prime_(y, x, z))))
+                air.assert_zero(loc(K.a_prime_(y, x, z)).bool_check())
             for limb in range(U64_LIMBS):
                 bits = [loc(K.a_prime_(y, x, z)).xor(loc(K.c_(x, z))).xor(loc(K.c_prime_(x, z)))
                         for z in range(limb * BITS_PER_LIMB, (limb + 1) * BITS_PER_LIMB)]
@@ -221,7 +220,7 @@ def keccak_air() -> Air:
 
     # The bits of A''[0, 0] are boolean and recompose its limbs.
     for z in range(64):
-        air.assert_zero(_bool_check(loc(K.a_prime_prime_0_0_bits + z)))
+        air.assert_zero(loc(K.a_prime_prime_0_0_bits + z).bool_check())
     for limb in range(U64_LIMBS):
         bits = [loc(K.a_prime_prime_0_0_bits + z) for z in range(limb * BITS_PER_LIMB, (limb + 1) * BITS_PER_LIMB)]
         air.assert_zero(_limb_fold(bits) - loc(K.a_prime_prime_(0, 0, limb)))
