@@ -1,0 +1,293 @@
+// The launch planner against recorded limits of real devices: every plan is checked against the
+// promises of launch_plan.h, and a few are pinned to exact numbers.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "core/device/launch_plan.h"
+
+namespace {
+
+using gpustark::device::DeviceLimits;
+using gpustark::device::LaunchPlan;
+using gpustark::device::NttBlockPlan;
+using gpustark::device::PipelineLimits;
+using gpustark::device::Problem;
+using gpustark::device::plan;
+using gpustark::device::plan_ntt_block;
+using gpustark::device::resident_threads;
+
+struct NamedDevice {
+    const char* name;
+    DeviceLimits limits;
+};
+
+// MTLDevice maxThreadsPerThreadgroup.width, threadExecutionWidth, maxThreadgroupMemoryLength,
+// GPU cores; Metal reports no per-core thread count or grid limit here.
+constexpr DeviceLimits kM1{1024, 32, 32768, 8, 0, 0};
+constexpr DeviceLimits kM3Max{1024, 32, 32768, 40, 0, 0};
+// cudaDeviceProp: maxThreadsPerBlock, warpSize, sharedMemPerBlock (48 KiB without opt-in),
+// multiProcessorCount, maxThreadsPerMultiProcessor, maxGridSize[0].
+constexpr DeviceLimits kH100{1024, 32, 49152, 132, 2048, 2147483647};
+// The same with sharedMemPerBlockOptin (227 KiB), for kernels that raised their attribute.
+constexpr DeviceLimits kH100OptIn{1024, 32, 232448, 132, 2048, 2147483647};
+
+const std::vector<NamedDevice>& devices() {
+    static const std::vector<NamedDevice> all{{"M1", kM1}, {"M3 Max", kM3Max}, {"H100", kH100}, {"H100 opt-in", kH100OptIn}};
+    return all;
+}
+
+// Compiled pipelines: max total threads (register pressure lowers it), static scratch, width.
+const std::vector<PipelineLimits>& pipelines() {
+    static const std::vector<PipelineLimits> all{
+        {1024, 0, 32},     // a light lane kernel
+        {576, 0, 32},      // register-heavy Poseidon2
+        {896, 4096, 32},   // with static scratch
+        {448, 16384, 0},   // static scratch; width left to the device
+        {24, 0, 32},       // a cap below one SIMD group
+    };
+    return all;
+}
+
+std::vector<uint64_t> item_counts() {
+    return {1, 5, 31, 32, 33, 255, 1000, 1001, 4095, 14348907 /* 3^15 */, uint64_t(1) << 20,
+            (uint64_t(1) << 20) + 7, uint64_t(1) << 33};
+}
+
+// Every promise of plan() for one (device, pipeline, problem).
+void expect_valid(const DeviceLimits& d, const PipelineLimits& p, const Problem& w, const LaunchPlan& lp,
+                  const std::string& what) {
+    SCOPED_TRACE(what);
+    if (w.items == 0) {
+        EXPECT_TRUE(lp.empty());
+        return;
+    }
+    uint32_t cap = std::min(d.max_threads_per_group, p.max_total_threads);
+    if (w.max_group_threads) cap = std::min(cap, w.max_group_threads);
+    uint32_t width = p.thread_execution_width ? p.thread_execution_width : d.simd_width;
+    ASSERT_GE(lp.group, 1u);
+    EXPECT_LE(lp.group, cap);
+    if (cap >= width) { EXPECT_EQ(lp.group % width, 0u) << "group " << lp.group; }
+    if (w.power_of_two_group) { EXPECT_EQ(lp.group & (lp.group - 1), 0u); }
+    EXPECT_EQ(lp.scratch_bytes % 16, 0u);
+    EXPECT_LE(lp.scratch_bytes + p.static_scratch_bytes, d.max_group_scratch_bytes);
+    uint64_t need = w.scratch_for_group ? w.scratch_for_group(lp.group) : w.scratch_bytes;
+    EXPECT_GE(lp.scratch_bytes, need);
+    EXPECT_LT(lp.scratch_bytes, need + 16);
+    ASSERT_GE(lp.items_per_thread, w.items_per_thread);
+    // Covers every item, with no group that would be wholly out of bounds.
+    EXPECT_GE(lp.grid * lp.group * lp.items_per_thread, w.items);
+    EXPECT_LT((lp.grid - 1) * lp.group * lp.items_per_thread, w.items);
+    if (d.max_groups) { EXPECT_LE(lp.grid, d.max_groups); }
+    if (w.max_groups) { EXPECT_LE(lp.grid, w.max_groups); }
+}
+
+TEST(DeviceLaunchPlan, InvariantsOnRecordedDevices) {
+    for (const NamedDevice& dev : devices())
+        for (const PipelineLimits& pipe : pipelines())
+            for (uint64_t items : item_counts())
+                for (int variant = 0; variant < 5; ++variant) {
+                    Problem w;
+                    w.items = items;
+                    if (variant == 1) w.scratch_bytes = 1000;                       // fixed, rounds to 1008
+                    if (variant == 2) w.scratch_for_group = [](uint32_t g) { return 40ull * g + 4; };
+                    if (variant == 3) w.items_per_thread = 4, w.max_group_threads = 256;
+                    if (variant == 4) w.power_of_two_group = true, w.max_groups = 64;
+                    LaunchPlan lp = plan(dev.limits, pipe, w);
+                    expect_valid(dev.limits, pipe, w, lp,
+                                 std::string(dev.name) + " pipeline " + std::to_string(pipe.max_total_threads) +
+                                     " items " + std::to_string(items) + " variant " + std::to_string(variant));
+                }
+}
+
+TEST(DeviceLaunchPlan, LargeProblemsUseTheWholeGroupTheLimitsAllow) {
+    Problem w;
+    w.items = uint64_t(1) << 20;
+    LaunchPlan lp = plan(kM1, {1024, 0, 32}, w);
+    EXPECT_EQ(lp.group, 1024u);
+    EXPECT_EQ(lp.grid, 1024u);
+    EXPECT_EQ(lp.scratch_bytes, 0u);
+    EXPECT_EQ(lp.items_per_thread, 1u);
+
+    lp = plan(kM3Max, {576, 0, 32}, w);  // Poseidon2: the pipeline, not the device, decides
+    EXPECT_EQ(lp.group, 576u);
+    EXPECT_EQ(lp.grid, 1821u);  // 1820 * 576 = 1048320 < 2^20
+
+    lp = plan(kH100, {1024, 0, 32}, [] {
+        Problem p;
+        p.items = uint64_t(1) << 20;
+        p.max_group_threads = 256;  // the CUDA backend's 8 warps
+        return p;
+    }());
+    EXPECT_EQ(lp.group, 256u);
+    EXPECT_EQ(lp.grid, 4096u);
+}
+
+TEST(DeviceLaunchPlan, SmallProblemsSpreadOverEveryCore) {
+    Problem w;
+    w.items = 1000;
+    LaunchPlan lp = plan(kM1, {1024, 0, 32}, w);  // 8 cores: 125 per core -> 4 SIMD groups
+    EXPECT_EQ(lp.group, 128u);
+    EXPECT_EQ(lp.grid, 8u);
+    lp = plan(kH100, {1024, 0, 32}, w);  // 132 SMs: never below one warp
+    EXPECT_EQ(lp.group, 32u);
+    EXPECT_EQ(lp.grid, 32u);
+    w.items = 5;
+    lp = plan(kM3Max, {1024, 0, 32}, w);
+    EXPECT_EQ(lp.group, 32u);
+    EXPECT_EQ(lp.grid, 1u);
+    lp = plan(kM3Max, {24, 0, 32}, w);  // a cap below the SIMD width is used as is
+    EXPECT_EQ(lp.group, 5u);
+    EXPECT_EQ(lp.grid, 1u);
+}
+
+TEST(DeviceLaunchPlan, ScratchRoundsTo16AndShrinksTheGroupToFit) {
+    Problem w;
+    w.items = uint64_t(1) << 20;
+    w.scratch_bytes = 1000;
+    EXPECT_EQ(plan(kM1, {1024, 0, 32}, w).scratch_bytes, 1008u);
+
+    w.scratch_bytes = 0;
+    w.scratch_for_group = [](uint32_t g) { return 64ull * g; };
+    LaunchPlan lp = plan(kM1, {1024, 0, 32}, w);  // 64 KiB at 1024 > 32 KiB: half the group fits
+    EXPECT_EQ(lp.group, 512u);
+    EXPECT_EQ(lp.scratch_bytes, 32768u);
+    lp = plan(kM1, {896, 4096, 32}, w);  // 28 KiB left next to 4 KiB of static scratch
+    EXPECT_EQ(lp.group, 448u);
+    EXPECT_EQ(lp.scratch_bytes, 28672u);
+    lp = plan(kH100, {1024, 0, 32}, w);  // 48 KiB: 768 threads
+    EXPECT_EQ(lp.group, 768u);
+}
+
+TEST(DeviceLaunchPlan, GridLimitRaisesItemsPerThread) {
+    Problem w;
+    w.items = uint64_t(1) << 42;
+    LaunchPlan lp = plan(kH100, {1024, 0, 32}, w);
+    EXPECT_EQ(lp.group, 1024u);
+    EXPECT_EQ(lp.items_per_thread, 3u);  // 2 would need 2^31 blocks, one more than CUDA allows
+    EXPECT_LE(lp.grid, kH100.max_groups);
+    expect_valid(kH100, {1024, 0, 32}, w, lp, "2^42 items");
+
+    w.items = uint64_t(1) << 20;
+    w.max_groups = resident_threads(kH100, 256) / 256;  // one wave of 256-thread blocks
+    w.max_group_threads = 256;
+    lp = plan(kH100, {1024, 0, 32}, w);
+    EXPECT_EQ(lp.grid, 1024u);  // 132 * 8 = 1056 resident blocks; 4 items per thread need 1024
+    EXPECT_EQ(lp.items_per_thread, 4u);
+}
+
+TEST(DeviceLaunchPlan, ZeroItemsIsAnEmptyPlan) {
+    Problem w;
+    LaunchPlan lp = plan(kM1, {1024, 0, 32}, w);
+    EXPECT_TRUE(lp.empty());
+    EXPECT_EQ(lp.group, 0u);
+    EXPECT_EQ(lp.scratch_bytes, 0u);
+}
+
+TEST(DeviceLaunchPlan, ImpossibleInputsThrowWithTheNumbers) {
+    Problem w;
+    w.items = 100;
+    EXPECT_THROW(plan({}, {1024, 0, 32}, w), std::invalid_argument);            // device limits not read
+    EXPECT_THROW(plan(kM1, {0, 0, 32}, w), std::invalid_argument);              // pipeline limits not read
+    EXPECT_THROW(plan(kM1, {1024, 40000, 32}, w), std::invalid_argument);       // static > device
+    Problem zero_ipt = w;
+    zero_ipt.items_per_thread = 0;
+    EXPECT_THROW(plan(kM1, {1024, 0, 32}, zero_ipt), std::invalid_argument);
+    w.scratch_bytes = 32768;  // fits alone, but not next to 16 bytes of static scratch
+    EXPECT_NO_THROW(plan(kM1, {1024, 0, 32}, w));
+    try {
+        plan(kM1, {1024, 16, 32}, w);
+        FAIL() << "expected std::invalid_argument";
+    } catch (const std::invalid_argument& e) {
+        std::string msg = e.what();
+        EXPECT_NE(msg.find("32768 bytes"), std::string::npos) << msg;
+        EXPECT_NE(msg.find("32752 bytes left"), std::string::npos) << msg;
+    }
+    w.scratch_bytes = 0;
+    w.scratch_for_group = [](uint32_t) { return uint64_t(1) << 20; };  // never fits
+    EXPECT_THROW(plan(kH100, {1024, 0, 32}, w), std::invalid_argument);
+}
+
+void expect_valid_ntt(const DeviceLimits& d, const PipelineLimits& p, uint32_t log_n, uint32_t batch,
+                      const NttBlockPlan& np) {
+    SCOPED_TRACE("log_n " + std::to_string(log_n) + " batch " + std::to_string(batch) + " pipeline " +
+                 std::to_string(p.max_total_threads));
+    if (log_n == 0 || batch == 0) {
+        EXPECT_EQ(np.log_block, 0u);
+        EXPECT_EQ(np.groups, 0u);
+        return;
+    }
+    uint64_t room = d.max_group_scratch_bytes - p.static_scratch_bytes;
+    auto scratch = [](uint32_t lb) { return std::max<uint64_t>(uint64_t(4) << lb, 16); };
+    ASSERT_GE(np.log_block, 1u);
+    ASSERT_LE(np.log_block, log_n);
+    EXPECT_EQ(np.scratch_bytes, scratch(np.log_block));
+    EXPECT_LE(np.scratch_bytes, room);
+    if (np.log_block < log_n) { EXPECT_GT(scratch(np.log_block + 1), room) << "a larger block fits"; }
+    EXPECT_GE(np.lanes, 1u);
+    EXPECT_LE(np.lanes, 1u << (np.log_block - 1));
+    EXPECT_LE(np.lanes, std::min(d.max_threads_per_group, p.max_total_threads));
+    if (np.lanes >= 32) { EXPECT_EQ(np.lanes % 32, 0u); }
+    EXPECT_EQ(np.groups << np.log_block, (uint64_t(1) << log_n) * batch);
+}
+
+TEST(DeviceNttBlockPlan, InvariantsOnRecordedDevices) {
+    for (const NamedDevice& dev : devices())
+        for (const PipelineLimits& pipe : pipelines())
+            for (uint32_t log_n : {0u, 1u, 2u, 3u, 5u, 10u, 13u, 14u, 16u, 20u, 24u, 27u})
+                for (uint32_t batch : {0u, 1u, 3u, 64u}) {
+                    SCOPED_TRACE(dev.name);
+                    expect_valid_ntt(dev.limits, pipe, log_n, batch, plan_ntt_block(dev.limits, pipe, log_n, batch));
+                }
+}
+
+TEST(DeviceNttBlockPlan, ExactChoices) {
+    NttBlockPlan np = plan_ntt_block(kM1, {1024, 0, 32}, 20, 4);  // 32 KiB: 2^13 rows
+    EXPECT_EQ(np.log_block, 13u);
+    EXPECT_EQ(np.lanes, 1024u);
+    EXPECT_EQ(np.groups, 512u);
+    EXPECT_EQ(np.scratch_bytes, 32768u);
+
+    np = plan_ntt_block(kM3Max, {448, 4096, 32}, 20, 1);  // 28 KiB left: 2^12 rows, 448 lanes
+    EXPECT_EQ(np.log_block, 12u);
+    EXPECT_EQ(np.lanes, 448u);
+    EXPECT_EQ(np.groups, 256u);
+
+    np = plan_ntt_block(kH100, {1024, 0, 32}, 24, 2);  // 48 KiB: still 2^13 (2^14 needs 64 KiB)
+    EXPECT_EQ(np.log_block, 13u);
+    EXPECT_EQ(np.scratch_bytes, 32768u);
+    np = plan_ntt_block(kH100OptIn, {1024, 0, 32}, 24, 2);  // 227 KiB: 2^15
+    EXPECT_EQ(np.log_block, 15u);
+    EXPECT_EQ(np.scratch_bytes, 131072u);
+    EXPECT_EQ(np.groups, 1024u);
+
+    np = plan_ntt_block(kH100, {1024, 0, 32}, 3, 5);  // short columns: the whole column, 4 lanes
+    EXPECT_EQ(np.log_block, 3u);
+    EXPECT_EQ(np.lanes, 4u);
+    EXPECT_EQ(np.groups, 5u);
+    EXPECT_EQ(np.scratch_bytes, 32u);
+    np = plan_ntt_block(kM1, {1024, 0, 32}, 1, 1);  // 8 bytes of rows, 16 of scratch
+    EXPECT_EQ(np.log_block, 1u);
+    EXPECT_EQ(np.lanes, 1u);
+    EXPECT_EQ(np.scratch_bytes, 16u);
+}
+
+TEST(DeviceNttBlockPlan, ImpossibleInputsThrow) {
+    EXPECT_THROW(plan_ntt_block(kM1, {1024, 0, 32}, 32, 1), std::invalid_argument);
+    EXPECT_THROW(plan_ntt_block(kM1, {1024, 32760, 32}, 10, 1), std::invalid_argument);  // 8 bytes left
+    EXPECT_THROW(plan_ntt_block(kM1, {0, 0, 32}, 10, 1), std::invalid_argument);
+    // 2^18 blocks of 2^13 rows x 2^13 columns = 2^31 groups: one more than CUDA's grid allows.
+    EXPECT_THROW(plan_ntt_block(kH100, {1024, 0, 32}, 31, 1u << 13), std::invalid_argument);
+    EXPECT_NO_THROW(plan_ntt_block(kH100, {1024, 0, 32}, 31, (1u << 13) - 1));
+}
+
+TEST(DeviceLaunchPlan, ResidentThreads) {
+    EXPECT_EQ(resident_threads(kH100, 1024), 132u * 2048u);
+    EXPECT_EQ(resident_threads(kH100, 576), 132u * 1728u);  // three whole blocks per SM
+    EXPECT_EQ(resident_threads(kM1, 256), 0u);              // Metal does not say
+}
+
+}  // namespace
