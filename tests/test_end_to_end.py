@@ -181,3 +181,16 @@ def test_a_replayed_witness_that_fails_is_refused():
     assert witnesses[0] > 0
     with pytest.raises(ValueError, match="does not pass"):
         gpustark.prove(pk, traces, public_values=pvs, pow_witnesses=[witnesses[0] - 1] + witnesses[1:])
+
+
+@pytest.mark.parametrize("edit", [(5, 1), (0, 0), (31, 1), (31, 0)])
+def test_native_witness_check_agrees_with_numpy(edit):
+    from gpustark.air import find_unsatisfied
+    from gpustark.native_air import air_program
+
+    pk, _, traces, pvs = fib(32)
+    row, col = edit
+    traces[0][row, col] = (int(traces[0][row, col]) + 7) % P
+    expected = find_unsatisfied(pk.per_air[0].air, traces[0], pvs[0])
+    found = gpustark._native.first_unsatisfied(air_program(pk.per_air[0].vk), traces[0], pvs[0])
+    assert expected is not None and found == (expected.constraint, expected.row)

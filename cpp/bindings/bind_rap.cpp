@@ -2,6 +2,7 @@
 #include <pybind11/stl.h>
 
 #include "../core/backend.h"
+#include "../prover/constraint_check.h"
 #include "../prover/rap.h"
 #include "arrays.h"
 #include "bindings.h"
@@ -75,6 +76,26 @@ void bind_rap(py::module_& m) {
         .def_readonly("name", &AirProgram::name)
         .def_readonly("width", &AirProgram::width)
         .def_readonly("need_rot", &AirProgram::need_rot);
+
+    // The first (constraint position, row) where the trace fails, or None.
+    m.def("first_unsatisfied", [](const AirProgram& air, const py::array& values, const std::vector<uint32_t>& publics) {
+        U32Array trace = checked_field_array(values, "trace", 2);
+        if (size_t(trace.shape(1)) != air.width || trace.shape(0) == 0)
+            throw py::value_error("trace of AIR '" + air.name + "' has shape " + std::to_string(trace.shape(0)) + "x" +
+                                  std::to_string(trace.shape(1)) + ", expected width " + std::to_string(air.width));
+        if (publics.size() != air.num_public_values) throw py::value_error("AIR '" + air.name + "': wrong number of public values");
+        std::vector<Fp> pvs;
+        for (uint32_t v : publics) {
+            if (v >= GS_P) throw py::value_error("public values must be < p");
+            pvs.push_back(fp_from_canonical(v));
+        }
+        std::optional<std::pair<size_t, size_t>> bad;
+        {
+            py::gil_scoped_release release;
+            bad = first_unsatisfied(air, trace.data(), trace.shape(0), pvs);
+        }
+        return bad ? py::object(py::make_tuple(bad->first, bad->second)) : py::object(py::none());
+    });
 
     // traces: [(AirProgram, trace (h, w) uint32, public values)], already in sorted order.
     m.def("prove_rap_constraints",

@@ -17,9 +17,11 @@ import numpy as np
 
 from . import hash as _hash
 from ._checks import P
-from .air import Air, ConstraintDag, DagInteraction, check_trace, find_unsatisfied, interaction_balance
+from . import _native
+from .air import Air, ConstraintDag, DagInteraction, check_trace, interaction_balance
 from .air.balance import format_imbalance
 from .air.expr import MAIN, PUBLIC
+from .native_air import air_program
 from .params import SystemParams
 
 __all__ = ["TraceWidth", "LinearConstraint", "AirVerifyingKey", "VerifyingKey", "AirProvingKey", "ProvingKey",
@@ -140,7 +142,8 @@ class ProvingKey:
 
         Checks, in order: one trace per AIR (all AIRs are required), each trace's shape and values
         (check_trace), heights at most 2^(l_skip + n_stack), the trace-height constraints, every
-        constraint on every row (find_unsatisfied), and that every bus balances.
+        constraint on every row (natively; gpustark.air.find_unsatisfied is the same check in numpy),
+        and that every bus balances.
         """
         n = len(self.per_air)
         if len(traces) != n:
@@ -149,23 +152,24 @@ class ProvingKey:
         if len(pvs_list) != n:
             raise ValueError(f"expected {n} public value lists (one per AIR), found {len(pvs_list)}")
         max_log = self.params.l_skip + self.params.n_stack
-        log_heights = []
+        log_heights, checked_pvs = [], []
         for apk, trace, pvs in zip(self.per_air, traces, pvs_list):
             if trace is None:
                 raise ValueError(f"AIR {apk.air.name}: a trace is required")
-            check_trace(apk.air, trace, pvs)
+            checked_pvs.append(check_trace(apk.air, trace, pvs))
             log_h = int(trace.shape[0]).bit_length() - 1
             if log_h > max_log:
                 raise ValueError(f"AIR {apk.air.name}: trace height 2^{log_h} exceeds the stacked height "
                                  f"2^{max_log} (l_skip + n_stack)")
             log_heights.append(log_h)
         self.vk.check_trace_heights(log_heights)
-        for apk, trace, pvs in zip(self.per_air, traces, pvs_list):
-            bad = find_unsatisfied(apk.air, trace, pvs, dag=apk.dag)
+        for apk, trace, pvs in zip(self.per_air, traces, checked_pvs):
+            bad = _native.first_unsatisfied(air_program(apk.vk), np.ascontiguousarray(trace), [int(v) for v in pvs])
             if bad is not None:
-                node = apk.dag.constraint_idx[bad.constraint]
-                raise ValueError(f"AIR {apk.air.name}: constraint {bad.constraint} (node {node}: "
-                                 f"{apk.dag.describe(node)}) fails at row {bad.row}")
+                constraint, row = bad
+                node = apk.dag.constraint_idx[constraint]
+                raise ValueError(f"AIR {apk.air.name}: constraint {constraint} (node {node}: "
+                                 f"{apk.dag.describe(node)}) fails at row {row}")
         imbalance = interaction_balance([apk.air for apk in self.per_air], traces, pvs_list)
         if imbalance:
             raise ValueError(f"interactions do not balance: {format_imbalance(imbalance)}")

@@ -10,7 +10,6 @@ Each phase is a span under OpenVM's name: record them with gpustark.spans.record
 """
 from __future__ import annotations
 
-import functools
 from typing import Sequence
 
 import numpy as np
@@ -18,21 +17,13 @@ import numpy as np
 from . import _native, pcs
 from ._backend import resolve
 from .air import check_trace
-from .keygen import AirVerifyingKey, ProvingKey
+from .keygen import ProvingKey
+from .native_air import air_program
 from .proof import BatchConstraintProof, GkrProof, Proof, StackingProof, TraceVData, WhirProof
 from .spans import span
 from .transcript import Transcript
 
 __all__ = ["prove", "sorted_trace_order"]
-
-
-@functools.lru_cache(maxsize=256)
-def air_program(avk: AirVerifyingKey) -> "_native.AirProgram":
-    """The native instruction program of one AIR (built once per key)."""
-    return _native.AirProgram(avk.name, avk.width.common_main, avk.need_rot, avk.instructions,
-                              [int(i) for i in avk.constraint_idx],
-                              [(it.bus_index, it.count, list(it.message)) for it in avk.interactions],
-                              avk.num_public_values)
 
 
 def sorted_trace_order(log_heights: Sequence[int | None]) -> list[int]:
