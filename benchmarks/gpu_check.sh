@@ -25,17 +25,30 @@ cp build/gpu/_native*.so python/gpustark/
 export PYTHONPATH=$PWD/python:$PWD/tests${PYTHONPATH:+:$PYTHONPATH}
 python3 -m gpustark devices | tee "$out/devices.txt"
 
-echo "== primitive suites on --backend cuda"
+echo "== primitive and end-to-end suites on --backend cuda"
 python3 -m pytest -q -p no:cacheprovider tests/test_vectors.py tests/test_poseidon2.py tests/test_hash.py \
-    tests/test_merkle.py tests/test_transcript.py --backend cuda 2>&1 | tee "$out/pytest_cuda.txt" | tail -5
+    tests/test_merkle.py tests/test_transcript.py tests/test_end_to_end.py --backend cuda 2>&1 | tee "$out/pytest_cuda.txt" | tail -5
 [ "${PIPESTATUS[0]}" = 0 ] || status=1
 
 echo "== cuda vs cpu on random inputs, with timings"
 python3 benchmarks/cuda_primitives_check.py 2>&1 | tee "$out/cuda_check.txt" | tail -40
 [ "${PIPESTATUS[0]}" = 0 ] || status=1
 
-echo "== primitives table, cpu and cuda"
-for b in cpu cuda; do python3 benchmarks/primitives.py --backend "$b" --runs 5 --max-log-ntt 22 2>&1 | tee "$out/primitives_$b.txt"; done
+if [ -n "${GPUSTARK_CHECK_PRIMITIVES:-}" ]; then
+    echo "== primitives table, cpu and cuda"
+    for b in cpu cuda; do python3 benchmarks/primitives.py --backend "$b" --runs 5 --max-log-ntt 22 2>&1 | tee "$out/primitives_$b.txt"; done
+fi
+
+echo "== keccakf proofs on cpu and cuda: byte-identical, and the span table of each"
+perms=${GPUSTARK_CHECK_PERMS:-1024}
+for b in cpu cuda; do
+    python3 -m gpustark prove keccakf --perms "$perms" --backend "$b" --out "$out/keccakf_$b.proof" 2>&1 | tail -1
+done
+if cmp -s "$out/keccakf_cpu.proof" "$out/keccakf_cuda.proof"; then echo "keccakf proofs identical (cpu, cuda)"; else echo "keccakf proofs DIFFER"; status=1; fi
+python3 -m gpustark verify "$out/keccakf_cuda.proof" || status=1
+python3 -m gpustark bench keccakf --perms "$perms" --backend cpu --runs 2 --warmup 0 --json "$out/bench_keccakf_cpu.json" 2>&1 | tee "$out/bench_keccakf_cpu.txt"
+python3 -m gpustark bench keccakf --perms "$perms" --backend cuda --runs 3 --warmup 1 --json "$out/bench_keccakf_cuda.json" \
+    --baseline "$out/bench_keccakf_cpu.json" 2>&1 | tee "$out/bench_keccakf_cuda.txt"
 
 if command -v compute-sanitizer >/dev/null; then
     echo "== racecheck on the block NTT and Merkle kernels"
