@@ -14,6 +14,7 @@
 #include "../prover/whir.h"
 #include "arrays.h"
 #include "bindings.h"
+#include "ef_arrays.h"
 
 namespace gpustark {
 namespace {
@@ -39,13 +40,6 @@ U32Array flat_array(const std::vector<uint32_t>& v, std::vector<py::ssize_t> sha
     U32Array out = new_array(shape);
     if (size_t(out.size()) != v.size()) throw std::logic_error("flat_array: size mismatch");
     if (!v.empty()) std::memcpy(out.mutable_data(), v.data(), v.size() * sizeof(uint32_t));
-    return out;
-}
-
-EfVec ef_vec_from(const py::array& a, const char* name) {
-    U32Array in = checked_field_array(a, name, 2, 4);
-    EfVec out(in.shape(0));
-    for (size_t i = 0; i < out.size(); ++i) out[i] = ef_load(in.data() + 4 * i);
     return out;
 }
 
@@ -113,7 +107,7 @@ void bind_pcs(py::module_& m) {
 
     m.def("column_openings", [](const py::array& matrix, const py::array& r, uint32_t l_skip, bool need_rot) {
         U32Array t = checked_field_array(matrix, "matrix", 2);
-        EfVec point = ef_vec_from(r, "r");
+        EfVec point = array_to_ef_vector(r, "r");
         std::vector<EfPair> out;
         {
             py::gil_scoped_release release;
@@ -123,13 +117,13 @@ void bind_pcs(py::module_& m) {
     });
 
     m.def("u_cube", [](const py::array& u, uint32_t l_skip) {
-        return ef_vec_array(u_cube_from_u(ef_vec_from(u, "u"), l_skip));
+        return ef_vec_array(u_cube_from_u(array_to_ef_vector(u, "u"), l_skip));
     });
 
     m.def("prove_stacked_reduction", [](Transcript& transcript, const py::list& commits, const py::array& r,
                                         const std::vector<std::vector<bool>>& need_rot, uint32_t l_skip, uint32_t n_stack) {
         std::vector<const StackedPcsData*> data = commit_list(commits);
-        EfVec point = ef_vec_from(r, "r");
+        EfVec point = array_to_ef_vector(r, "r");
         StackedReductionOutput out;
         {
             py::gil_scoped_release release;
@@ -148,7 +142,7 @@ void bind_pcs(py::module_& m) {
                            const std::vector<uint32_t>& num_queries, uint32_t mu_pow_bits, uint32_t folding_pow_bits,
                            uint32_t query_phase_pow_bits, const std::string& backend) {
         std::vector<const StackedPcsData*> data = commit_list(commits);
-        EfVec point = ef_vec_from(u_cube, "u_cube");
+        EfVec point = array_to_ef_vector(u_cube, "u_cube");
         WhirParams params{k, num_queries, mu_pow_bits, folding_pow_bits, query_phase_pow_bits};
         Backend& b = get_backend(backend);
         WhirProof p;

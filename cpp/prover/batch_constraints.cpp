@@ -79,11 +79,6 @@ struct TraceTables {
     EfVec eq;
 };
 
-inline Ef table_at(const EfVec& v, size_t i, Ef x) { return ef_add(v[2 * i], ef_mul(x, ef_sub(v[2 * i + 1], v[2 * i]))); }
-void fold_table(EfVec& v, Ef r) {
-    for (size_t i = 0; i < v.size() / 2; ++i) v[i] = table_at(v, i, r);
-    v.resize(v.size() / 2);
-}
 
 }  // namespace
 
@@ -165,7 +160,7 @@ EfVec prove_batch_constraints(Transcript& transcript, const BatchInput& in, Batc
         const TraceTables& tab = tables[t];
         const AirProgram& air = *traces[t].air;
         bool bound = tab.eq.size() == 1;
-        auto get = [&](const EfVec& v) { return bound ? v[0] : table_at(v, i, x_value); };
+        auto get = [&](const EfVec& v) { return bound ? v[0] : mle_pair_at(v, i, x_value); };
         for (uint32_t c = 0; c < air.width; ++c) local[c] = get(tab.local[c]), next[c] = get(tab.next[c]);
         RowPoint<Ef> point{local.data(), next.data(), get(tab.selectors[0]), get(tab.selectors[1]), get(tab.selectors[2]),
                            traces[t].publics.data()};
@@ -216,9 +211,9 @@ EfVec prove_batch_constraints(Transcript& transcript, const BatchInput& in, Batc
                 continue;
             }
             for (auto* cols : {&tab.local, &tab.next})
-                for (EfVec& col : *cols) fold_table(col, ri);
-            for (EfVec& sel : tab.selectors) fold_table(sel, ri);
-            fold_table(tab.eq, ri);
+                for (EfVec& col : *cols) fold_lowest(col, ri);
+            for (EfVec& sel : tab.selectors) fold_lowest(sel, ri);
+            fold_lowest(tab.eq, ri);
             if (tab.vars == round) {
                 std::vector<Ef> local(traces[t].air->width), next(traces[t].air->width), nodes(traces[t].air->nodes.size());
                 bound_value[t] = g_at(t, 0, ef_zero(), local, next, nodes);

@@ -82,4 +82,20 @@ EfVec poly_mul(const EfVec& a, const EfVec& b) {
     return out;
 }
 
+void fold_lowest(EfVec& v, Ef r) {
+    for (size_t i = 0; i < v.size() / 2; ++i) v[i] = mle_pair_at(v, i, r);
+    v.resize(v.size() / 2);
+}
+
+EfPair product_round_values(const EfVec& a, const EfVec& b, size_t begin, size_t end) {
+    // At X = 1 the pair's high entries; at X = 2, 2 v[2i+1] - v[2i].
+    Ef s1 = ef_zero(), s2 = ef_zero();
+    for (size_t i = begin; i < end; ++i) {
+        const Ef a0 = a[2 * i], a1 = a[2 * i + 1], b0 = b[2 * i], b1 = b[2 * i + 1];
+        s1 = ef_add(s1, ef_mul(a1, b1));
+        s2 = ef_add(s2, ef_mul(ef_sub(ef_add(a1, a1), a0), ef_sub(ef_add(b1, b1), b0)));
+    }
+    return {s1, s2};
+}
+
 }  // namespace gpustark

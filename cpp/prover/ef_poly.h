@@ -2,6 +2,7 @@
 // univariate kernels and interpolation (PROTOCOL 5.3), and transcript I/O of EF values.
 // Multilinear variables are little-endian: point[0] pairs with bit 0.
 #pragma once
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -13,6 +14,7 @@
 namespace gpustark {
 
 using EfVec = std::vector<Ef>;
+using EfPair = std::array<Ef, 2>;
 
 Ef ef_from_canonical(uint32_t x);
 Ef ef_from_limbs(const ExtElement& limbs);
@@ -33,5 +35,14 @@ Ef horner(const EfVec& coeffs, Ef x);
 Ef interpolate_on_integers(const EfVec& values, Ef x);
 // Product of two coefficient vectors.
 EfVec poly_mul(const EfVec& a, const EfVec& b);
+
+// Multilinear tables, lowest variable first: pair i is (v[2i], v[2i+1]).
+// The table's value at pair i with its lowest variable set to x.
+inline Ef mle_pair_at(const EfVec& v, size_t i, Ef x) { return ef_add(v[2 * i], ef_mul(x, ef_sub(v[2 * i + 1], v[2 * i]))); }
+// Binds the lowest variable to r: the table halves.
+void fold_lowest(EfVec& v, Ef r);
+// (s(1), s(2)) of s(X) = sum over pairs i in [begin, end) of a(X, i) b(X, i): one degree-2
+// sumcheck round (the stacked reduction's and WHIR's).
+EfPair product_round_values(const EfVec& a, const EfVec& b, size_t begin, size_t end);
 
 }  // namespace gpustark

@@ -30,14 +30,6 @@ std::vector<FractionLayer> build_layers(const EfVec& p, const EfVec& q) {
     return layers;
 }
 
-// v[2i] + x (v[2i+1] - v[2i]): the table's value with its lowest variable set to x.
-inline Ef at(const EfVec& v, size_t i, Ef x) { return ef_add(v[2 * i], ef_mul(x, ef_sub(v[2 * i + 1], v[2 * i]))); }
-
-void fold(EfVec& v, Ef r) {
-    for (size_t i = 0; i < v.size() / 2; ++i) v[i] = at(v, i, r);
-    v.resize(v.size() / 2);
-}
-
 Ef interpolate_linear(Ef v0, Ef v1, Ef x) { return ef_add(v0, ef_mul(x, ef_sub(v1, v0))); }
 
 }  // namespace
@@ -75,16 +67,16 @@ GkrOutput prove_fraction_tree(Transcript& transcript, const EfVec& p, const EfVe
             const Ef xs[3] = {ef_one(), two, three};
             for (size_t i = 0; i < eq.size() / 2; ++i) {
                 for (int k = 0; k < 3; ++k) {
-                    Ef a0 = at(p0, i, xs[k]), a1 = at(p1, i, xs[k]), b0 = at(q0, i, xs[k]), b1 = at(q1, i, xs[k]);
+                    Ef a0 = mle_pair_at(p0, i, xs[k]), a1 = mle_pair_at(p1, i, xs[k]), b0 = mle_pair_at(q0, i, xs[k]), b1 = mle_pair_at(q1, i, xs[k]);
                     Ef cross = ef_add(ef_mul(a0, b1), ef_mul(a1, b0));
-                    s[k] = ef_add(s[k], ef_mul(at(eq, i, xs[k]), ef_add(cross, ef_mul(lambda, ef_mul(b0, b1)))));
+                    s[k] = ef_add(s[k], ef_mul(mle_pair_at(eq, i, xs[k]), ef_add(cross, ef_mul(lambda, ef_mul(b0, b1)))));
                 }
             }
             for (Ef v : s) observe_ef(transcript, v);
             polys.push_back(s);
             Ef r = sample_ef(transcript);
             rho.push_back(r);
-            for (EfVec* table : {&p0, &p1, &q0, &q1, &eq}) fold(*table, r);
+            for (EfVec* table : {&p0, &p1, &q0, &q1, &eq}) fold_lowest(*table, r);
         }
         for (Ef v : {p0[0], q0[0], p1[0], q1[0]}) observe_ef(transcript, v);
         proof.claims_per_layer.push_back({p0[0], p1[0], q0[0], q1[0]});

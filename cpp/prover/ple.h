@@ -10,7 +10,6 @@
 
 namespace gpustark {
 
-using EfPair = std::array<Ef, 2>;
 
 // The Lagrange basis of the subgroup D of order 2^log_order at z: out[a] = eq_D(z, omega^a).
 EfVec subgroup_lagrange_weights(uint32_t log_order, Ef z);

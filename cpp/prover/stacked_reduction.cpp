@@ -216,15 +216,7 @@ EfPair round_poly(const std::vector<FoldedColumn>& cols) {
     std::vector<EfPair> partial(cols.size());
     parallel_for(cols.size(), 1, [&](size_t begin, size_t end) {
         for (size_t c = begin; c < end; ++c) {
-            const EfVec& q = cols[c].q;
-            const EfVec& k = cols[c].k;
-            Ef s1 = ef_zero(), s2 = ef_zero();
-            for (size_t y = 0; y < q.size() / 2; ++y) {
-                const Ef q0 = q[2 * y], q1 = q[2 * y + 1], k0 = k[2 * y], k1 = k[2 * y + 1];
-                s1 = ef_add(s1, ef_mul(q1, k1));
-                s2 = ef_add(s2, ef_mul(ef_sub(ef_add(q1, q1), q0), ef_sub(ef_add(k1, k1), k0)));
-            }
-            partial[c] = {s1, s2};
+            partial[c] = product_round_values(cols[c].q, cols[c].k, 0, cols[c].q.size() / 2);
         }
     });
     EfPair s{ef_zero(), ef_zero()};
@@ -233,12 +225,6 @@ EfPair round_poly(const std::vector<FoldedColumn>& cols) {
         s[1] = ef_add(s[1], p[1]);
     }
     return s;
-}
-
-void fold_low(EfVec& v, Ef u) {
-    const size_t half = v.size() / 2;
-    for (size_t y = 0; y < half; ++y) v[y] = ef_add(v[2 * y], ef_mul(u, ef_sub(v[2 * y + 1], v[2 * y])));
-    v.resize(half);
 }
 
 }  // namespace
@@ -310,8 +296,8 @@ StackedReductionOutput prove_stacked_reduction(Transcript& transcript, const std
         out.u.push_back(u);
         parallel_for(cols.size(), 1, [&](size_t begin, size_t end) {
             for (size_t c = begin; c < end; ++c) {
-                fold_low(cols[c].q, u);
-                fold_low(cols[c].k, u);
+                fold_lowest(cols[c].q, u);
+                fold_lowest(cols[c].k, u);
             }
         });
     }

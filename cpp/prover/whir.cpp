@@ -44,13 +44,7 @@ EfPair sumcheck_round(const EfVec& f, const EfVec& w) {
     std::vector<EfPair> partial(blocks, EfPair{ef_zero(), ef_zero()});
     parallel_for(blocks, 1, [&](size_t begin, size_t end) {
         for (size_t b = begin; b < end; ++b) {
-            Ef s1 = ef_zero(), s2 = ef_zero();
-            for (size_t y = b * block; y < std::min(half, (b + 1) * block); ++y) {
-                const Ef f0 = f[2 * y], f1 = f[2 * y + 1], w0 = w[2 * y], w1 = w[2 * y + 1];
-                s1 = ef_add(s1, ef_mul(f1, w1));
-                s2 = ef_add(s2, ef_mul(ef_sub(ef_add(f1, f1), f0), ef_sub(ef_add(w1, w1), w0)));
-            }
-            partial[b] = {s1, s2};
+            partial[b] = product_round_values(f, w, b * block, std::min(half, (b + 1) * block));
         }
     });
     EfPair s{ef_zero(), ef_zero()};
@@ -59,12 +53,6 @@ EfPair sumcheck_round(const EfVec& f, const EfVec& w) {
         s[1] = ef_add(s[1], p[1]);
     }
     return s;
-}
-
-void fold_low(EfVec& v, Ef alpha) {
-    const size_t half = v.size() / 2;
-    for (size_t y = 0; y < half; ++y) v[y] = ef_add(v[2 * y], ef_mul(alpha, ef_sub(v[2 * y + 1], v[2 * y])));
-    v.resize(half);
 }
 
 // f = sum_J mu^J f~_J in evaluation form on H_m: batch the RS messages (coefficient tables,
@@ -155,8 +143,8 @@ WhirProof prove_whir(Transcript& transcript, const std::vector<const StackedPcsD
             proof.whir_sumcheck_polys.push_back(s);
             proof.folding_pow_witnesses.push_back(transcript.grind(params.folding_pow_bits, backend));
             const Ef alpha = sample_ef(transcript);
-            fold_low(f, alpha);
-            fold_low(w, alpha);
+            fold_lowest(f, alpha);
+            fold_lowest(w, alpha);
         }
         // g = f(alpha, .) in coefficient form: the next codeword's message / the final polynomial.
         EfVec g = f;
