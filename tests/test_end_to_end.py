@@ -194,3 +194,19 @@ def test_native_witness_check_agrees_with_numpy(edit):
     expected = find_unsatisfied(pk.per_air[0].air, traces[0], pvs[0])
     found = gpustark._native.first_unsatisfied(air_program(pk.per_air[0].vk), traces[0], pvs[0])
     assert expected is not None and found == (expected.constraint, expected.row)
+
+
+@pytest.mark.parametrize("cut, check", [
+    (lambda p: setattr(p.stacking_proof, "sumcheck_round_polys", p.stacking_proof.sumcheck_round_polys[:-1]), "stacking_shape"),
+    (lambda p: setattr(p.whir_proof, "final_poly", p.whir_proof.final_poly[:-1]), "whir_shape"),
+    (lambda p: setattr(p.whir_proof, "query_phase_pow_witnesses", p.whir_proof.query_phase_pow_witnesses[:-1]), "whir_shape"),
+    (lambda p: setattr(p.batch_constraint_proof, "univariate_round_coeffs", p.batch_constraint_proof.univariate_round_coeffs[:-1]), "batch_shape"),
+    (lambda p: setattr(p.gkr_proof, "claims_per_layer", p.gkr_proof.claims_per_layer[:-1]), "gkr_shape"),
+])
+def test_shape_errors_come_before_any_transcript_check(cut, check):
+    pk, vk, traces, pvs = multi(5)
+    proof = gpustark.prove(pk, traces, public_values=pvs)
+    cut(proof)
+    with pytest.raises(gpustark.VerificationError) as info:
+        gpustark.verify(vk, proof)
+    assert info.value.check == check

@@ -111,6 +111,27 @@ def _slot_kernel(l_skip: int, n_stack: int, slot, need_rot: bool, u: list[Ext], 
     return eq_b * batched * ind
 
 
+def check_stacking_shape(proof, layouts, params):
+    """The StackingProof's lengths against the layouts (PROTOCOL 13 step 2); returns its fields as
+    Ext values: (round-0 coefficients, round polynomials, openings per commit)."""
+    n_uni, n_stack = 1 << params.l_skip, params.n_stack
+    coeffs = ext_list(proof_field(proof, "univariate_round_coeffs"), "stacking_shape", "univariate_round_coeffs",
+                      2 * (n_uni - 1) + 1)
+    rounds_raw = proof_field(proof, "sumcheck_round_polys")
+    if len(rounds_raw) != n_stack:
+        raise VerificationError("stacking_shape", f"expected {n_stack} sumcheck rounds, found {len(rounds_raw)}")
+    rounds = [ext_list(pair, "stacking_shape", f"sumcheck_round_polys[{i}]", 2) for i, pair in enumerate(rounds_raw)]
+    openings_raw = proof_field(proof, "stacking_openings")
+    if len(openings_raw) != len(layouts):
+        raise VerificationError("stacking_shape", f"stacking openings for {len(openings_raw)} commitments, "
+                                                  f"expected {len(layouts)}")
+    openings = [ext_list(o, "stacking_shape", f"stacking_openings[{c}]", width)
+                for c, (o, (_, width)) in enumerate(zip(openings_raw, layouts))]
+    if sum(width for _, width in layouts) > params.w_stack:
+        raise VerificationError("stacking_shape", f"total stacked width exceeds w_stack = {params.w_stack}")
+    return coeffs, rounds, openings
+
+
 def verify_stacked_reduction(transcript, layouts, claims, need_rot, r, params, proof) -> list[Ext]:
     """Check a StackingProof; returns u = (u_0, u_1..u_n_stack).
 
@@ -129,20 +150,7 @@ def verify_stacked_reduction(transcript, layouts, claims, need_rot, r, params, p
     if not len(layouts) == len(claims) == len(need_rot):
         raise VerificationError("stacking_shape", f"{len(layouts)} layouts, {len(claims)} claim lists and "
                                                   f"{len(need_rot)} need_rot lists")
-    coeffs = ext_list(proof_field(proof, "univariate_round_coeffs"), "stacking_shape", "univariate_round_coeffs",
-                      2 * (n_uni - 1) + 1)
-    rounds_raw = proof_field(proof, "sumcheck_round_polys")
-    if len(rounds_raw) != n_stack:
-        raise VerificationError("stacking_shape", f"expected {n_stack} sumcheck rounds, found {len(rounds_raw)}")
-    rounds = [ext_list(pair, "stacking_shape", f"sumcheck_round_polys[{i}]", 2) for i, pair in enumerate(rounds_raw)]
-    openings_raw = proof_field(proof, "stacking_openings")
-    if len(openings_raw) != len(layouts):
-        raise VerificationError("stacking_shape", f"stacking openings for {len(openings_raw)} commitments, "
-                                                  f"expected {len(layouts)}")
-    openings = [ext_list(o, "stacking_shape", f"stacking_openings[{c}]", width)
-                for c, (o, (_, width)) in enumerate(zip(openings_raw, layouts))]
-    if sum(width for _, width in layouts) > params.w_stack:
-        raise VerificationError("stacking_shape", f"total stacked width exceeds w_stack = {params.w_stack}")
+    coeffs, rounds, openings = check_stacking_shape(proof, layouts, params)
     layouts = [([Slot(*s) for s in slots], int(width)) for slots, width in layouts]
     slot_claims = []
     for c, ((slots, _), cl, flags) in enumerate(zip(layouts, claims, need_rot)):

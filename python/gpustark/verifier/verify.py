@@ -18,9 +18,9 @@ from .batch_constraints import check_batch_shape, verify_batch_constraints
 from .errors import VerificationError
 from .gkr import check_gkr_shape, verify_gkr
 from .proof_shape import check_trace_data
-from .stacking import verify_stacked_reduction
+from .stacking import check_stacking_shape, verify_stacked_reduction
 from .statement import AirStatement, TraceStatement, logup_layout
-from .whir import verify_whir
+from .whir import check_whir_shape, verify_whir
 
 __all__ = ["verify", "VerificationError"]
 
@@ -57,6 +57,9 @@ def verify(vk: VerifyingKey, proof: Proof) -> None:
         raise VerificationError("shape_stacking_layout", str(exc)) from None
     if layout[1] > params.w_stack:
         raise VerificationError("shape_w_stack", f"stacked width {layout[1]} exceeds w_stack = {params.w_stack}")
+    check_stacking_shape(proof.stacking_proof, [layout], params)
+    check_whir_shape(proof.whir_proof, params, [proof.common_main_commit], [layout[1]],
+                     proof.stacking_proof.stacking_openings)
 
     # Trace-height linear constraints.
     try:

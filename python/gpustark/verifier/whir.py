@@ -138,6 +138,11 @@ class _Shape:
                                    1 << (m - rounds * k))
 
 
+def check_whir_shape(proof, params, commitments, widths, stacking_openings) -> None:
+    """Every WhirProof length and Merkle depth (PROTOCOL 13 step 2), before any transcript work."""
+    _Shape(proof, params, commitments, widths, stacking_openings, np.zeros((params.n_stack + 1, 4), np.uint32))
+
+
 def verify_whir(transcript, commitments, widths, u, stacking_openings, params, proof) -> None:
     """Check a WhirProof opening every commitment's stacked columns at u (PROTOCOL 11).
 
