@@ -1,6 +1,7 @@
 #include <mutex>
 #include <stdexcept>
 
+#include "../backends/dual/dual_backend.h"
 #include "backend.h"
 
 namespace gpustark {
@@ -51,16 +52,40 @@ std::vector<std::string> available_backends() {
     return names;
 }
 
-Backend& get_backend(const std::string& name) {
-    Registry& r = registry();
-    std::lock_guard<std::mutex> lock(r.mutex);
-    if (Backend* b = try_create(r, name)) return *b;
+// Called with the lock held: throws, naming `name`, why it cannot be had; `context` prefixes the
+// message (the dual name a part came from).
+[[noreturn]] static void throw_unavailable(Registry& r, const std::string& name, const std::string& context = "") {
     std::string known;
     for (const auto& entry : r.factories) known += (known.empty() ? "" : ", ") + entry.first;
     auto failure = r.failures.find(name);
     if (failure != r.failures.end())
-        throw std::runtime_error("backend '" + name + "' is built but could not start: " + failure->second);
-    throw std::invalid_argument("unknown backend '" + name + "'; built backends: " + known);
+        throw std::runtime_error(context + "backend '" + name + "' is built but could not start: " + failure->second);
+    throw std::invalid_argument(context + "unknown backend '" + name + "'; built backends: " + known);
+}
+
+// "dual:A,B" is not registered: it is made on first use over the registry's own A and B (which
+// outlive it) and then kept like any other instance. Parts are resolved here, under the lock
+// already held, rather than through get_backend.
+static Backend& create_dual(Registry& r, const std::string& name) {
+    std::string a, b;
+    if (!parse_dual_name(name, a, b))
+        throw std::invalid_argument("backend '" + name + "': expected dual:A,B with two backend names, e.g. dual:cpu,cuda");
+    Backend* ba = try_create(r, a);
+    if (!ba) throw_unavailable(r, a, "backend '" + name + "': ");
+    Backend* bb = try_create(r, b);
+    if (!bb) throw_unavailable(r, b, "backend '" + name + "': ");
+    auto dual = std::make_unique<DualBackend>(*ba, *bb);
+    Backend* raw = dual.get();
+    r.instances[name] = std::move(dual);
+    return *raw;
+}
+
+Backend& get_backend(const std::string& name) {
+    Registry& r = registry();
+    std::lock_guard<std::mutex> lock(r.mutex);
+    if (Backend* b = try_create(r, name)) return *b;
+    if (name.compare(0, 5, "dual:") == 0) return create_dual(r, name);
+    throw_unavailable(r, name);
 }
 
 }  // namespace gpustark

@@ -1,5 +1,6 @@
 """Backend selection: names are resolved by the native registry; this adds the default and a
-clear error for unknown or unavailable names."""
+clear error for unknown or unavailable names. 'dual:A,B' (A and B both available) runs both and
+compares every output."""
 from __future__ import annotations
 
 import os
@@ -7,6 +8,7 @@ import os
 from . import _native
 
 DEFAULT_BACKEND = "cpu"
+DUAL_PREFIX = "dual:"
 
 
 def backends() -> list[str]:
@@ -15,14 +17,29 @@ def backends() -> list[str]:
 
 
 def resolve(backend: str | None) -> str:
-    """The backend to use: the argument, else $GPUSTARK_BACKEND, else 'cpu'."""
+    """The backend to use: the argument, else $GPUSTARK_BACKEND, else 'cpu'. Either a name from
+    backends() or 'dual:A,B' over two of them."""
     name = backend or os.environ.get("GPUSTARK_BACKEND") or DEFAULT_BACKEND
     if not isinstance(name, str):
         raise ValueError(f"backend: expected a name such as 'cpu', found {name!r}")
     available = backends()
-    if name not in available:
+    if name.startswith(DUAL_PREFIX):
+        _check_dual(name, available)
+    elif name not in available:
         raise ValueError(f"backend: '{name}' is not available; available backends: {', '.join(available)}")
     return name
+
+
+def _check_dual(name: str, available: list[str]) -> None:
+    """'dual:A,B' runs every primitive on A and B and compares (the native registry builds it on
+    first use), so it is available exactly when A and B are; it is not listed by backends()."""
+    parts = name[len(DUAL_PREFIX):].split(",")
+    if len(parts) != 2 or not all(parts):
+        raise ValueError(f"backend: '{name}' is malformed; expected 'dual:A,B' with two backend names, "
+                         f"e.g. 'dual:cpu,cpu'")
+    for part in parts:
+        if part not in available:
+            raise ValueError(f"backend: '{name}': '{part}' is not available; available backends: {', '.join(available)}")
 
 
 def device_info(backend: str | None = None) -> dict:

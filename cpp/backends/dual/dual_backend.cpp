@@ -1,0 +1,130 @@
+#include "dual_backend.h"
+
+#include <algorithm>
+#include <stdexcept>
+#include <vector>
+
+namespace gpustark {
+namespace {
+
+constexpr size_t kDigest = 8;
+
+// Index of the first word where x and y differ, or n when they agree.
+size_t first_difference(const uint32_t* x, const uint32_t* y, size_t n) {
+    return size_t(std::mismatch(x, x + n, y).first - x);
+}
+
+std::string str(uint64_t v) { return std::to_string(v); }
+
+}  // namespace
+
+bool parse_dual_name(const std::string& name, std::string& a, std::string& b) {
+    const std::string prefix = "dual:";
+    if (name.compare(0, prefix.size(), prefix) != 0) return false;
+    std::string rest = name.substr(prefix.size());
+    size_t comma = rest.find(',');
+    if (comma == std::string::npos || rest.find(',', comma + 1) != std::string::npos) return false;
+    a = rest.substr(0, comma);
+    b = rest.substr(comma + 1);
+    return !a.empty() && !b.empty();
+}
+
+DualBackend::DualBackend(Backend& a, Backend& b) : a_(a), b_(b), name_a_(a.info().backend), name_b_(b.info().backend) {
+    // dual:cpu,cpu is legitimate (it tests the dual machinery itself); keep its messages readable.
+    if (name_a_ == name_b_) name_a_ += " (A)", name_b_ += " (B)";
+}
+
+DeviceInfo DualBackend::info() const {
+    DeviceInfo da = a_.info(), db = b_.info();
+    DeviceInfo d;
+    d.backend = "dual:" + da.backend + "," + db.backend;
+    d.name = da.name + " | " + db.name;
+    // Distinct prefixes even for dual:cpu,cpu, so neither side's limits hide the other's.
+    std::string pa = da.backend == db.backend ? "a." : da.backend + ".";
+    std::string pb = da.backend == db.backend ? "b." : db.backend + ".";
+    for (const auto& kv : da.limits) d.limits[pa + kv.first] = kv.second;
+    for (const auto& kv : db.limits) d.limits[pb + kv.first] = kv.second;
+    return d;
+}
+
+void DualBackend::fail(const std::string& what, const std::string& where, uint64_t value_a, uint64_t value_b) const {
+    throw std::runtime_error("dual backend: " + what + " differs between " + name_a_ + " and " + name_b_ + " at " +
+                             where + ": " + name_a_ + " = " + str(value_a) + ", " + name_b_ + " = " + str(value_b));
+}
+
+// The sides run one after the other, not concurrently: a device backend's host code and the CPU
+// backend both want every core, and sequential runs keep a failure attributable to one call.
+
+void DualBackend::poseidon2_permute(uint32_t* states, size_t count) {
+    std::vector<uint32_t> b_states(states, states + 16 * count);
+    a_.poseidon2_permute(states, count);
+    b_.poseidon2_permute(b_states.data(), count);
+    size_t i = first_difference(states, b_states.data(), b_states.size());
+    if (i < b_states.size())
+        fail("poseidon2_permute (" + str(count) + " states)", "state " + str(i / 16) + ", lane " + str(i % 16),
+             states[i], b_states[i]);
+}
+
+void DualBackend::hash_rows(const uint32_t* matrix, size_t rows, uint32_t width, uint32_t* digests) {
+    std::vector<uint32_t> b_matrix(matrix, matrix + rows * width), b_digests(rows * kDigest);
+    a_.hash_rows(matrix, rows, width, digests);
+    b_.hash_rows(b_matrix.data(), rows, width, b_digests.data());
+    size_t i = first_difference(digests, b_digests.data(), b_digests.size());
+    if (i < b_digests.size())
+        fail("hash_rows (" + str(rows) + " x " + str(width) + ")", "row " + str(i / kDigest) + ", digest word " + str(i % kDigest),
+             digests[i], b_digests[i]);
+}
+
+void DualBackend::compress(const uint32_t* left, const uint32_t* right, size_t count, uint32_t* out) {
+    std::vector<uint32_t> b_left(left, left + count * kDigest), b_right(right, right + count * kDigest), b_out(count * kDigest);
+    a_.compress(left, right, count, out);
+    b_.compress(b_left.data(), b_right.data(), count, b_out.data());
+    size_t i = first_difference(out, b_out.data(), b_out.size());
+    if (i < b_out.size())
+        fail("compress (" + str(count) + " pairs)", "pair " + str(i / kDigest) + ", digest word " + str(i % kDigest), out[i],
+             b_out[i]);
+}
+
+void DualBackend::ntt(uint32_t* data, NttShape shape, bool inverse, uint32_t shift) {
+    std::vector<uint32_t> b_data(data, data + (size_t(1) << shape.log_n) * shape.batch);
+    a_.ntt(data, shape, inverse, shift);
+    b_.ntt(b_data.data(), shape, inverse, shift);
+    size_t i = first_difference(data, b_data.data(), b_data.size());
+    if (i < b_data.size())
+        fail(std::string(inverse ? "inverse" : "forward") + " ntt (2^" + str(shape.log_n) + " x " + str(shape.batch) +
+                 ", shift " + str(shift) + ")",
+             "row " + str(i / shape.batch) + ", column " + str(i % shape.batch), data[i], b_data[i]);
+}
+
+MerkleTree DualBackend::merkle_tree(const uint32_t* matrix, size_t rows, uint32_t width, uint32_t log_group) {
+    std::vector<uint32_t> b_matrix(matrix, matrix + rows * width);
+    MerkleTree ta = a_.merkle_tree(matrix, rows, width, log_group);
+    MerkleTree tb = b_.merkle_tree(b_matrix.data(), rows, width, log_group);
+    const std::string what = "merkle_tree (" + str(rows) + " x " + str(width) + ", log_group " + str(log_group) + ")";
+    // The shape and the kept matrix feed every opening, so they must agree as much as the digests.
+    if (ta.rows != tb.rows) fail(what, "rows", ta.rows, tb.rows);
+    if (ta.width != tb.width) fail(what, "width", ta.width, tb.width);
+    if (ta.log_group != tb.log_group) fail(what, "log_group", ta.log_group, tb.log_group);
+    if (ta.matrix.size() != tb.matrix.size()) fail(what, "the size of the kept matrix", ta.matrix.size(), tb.matrix.size());
+    size_t i = first_difference(ta.matrix.data(), tb.matrix.data(), ta.matrix.size());
+    if (i < ta.matrix.size())
+        fail(what, "kept matrix row " + str(i / width) + ", column " + str(i % width), ta.matrix[i], tb.matrix[i]);
+    if (ta.levels.size() != tb.levels.size()) fail(what, "the number of levels", ta.levels.size(), tb.levels.size());
+    for (size_t level = 0; level < ta.levels.size(); ++level) {
+        const auto &la = ta.levels[level], &lb = tb.levels[level];
+        if (la.size() != lb.size()) fail(what, "the size of level " + str(level), la.size(), lb.size());
+        size_t j = first_difference(la.data(), lb.data(), la.size());
+        if (j < la.size())
+            fail(what, "level " + str(level) + ", node " + str(j / kDigest) + ", digest word " + str(j % kDigest), la[j], lb[j]);
+    }
+    return ta;
+}
+
+uint32_t DualBackend::grind(const PowParams& params) {
+    PowParams b_params = params;
+    uint32_t wa = a_.grind(params), wb = b_.grind(b_params);
+    if (wa != wb) fail("grind (" + str(params.bits) + " bits)", "the witness", wa, wb);
+    return wa;
+}
+
+}  // namespace gpustark

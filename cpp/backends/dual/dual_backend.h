@@ -1,0 +1,47 @@
+// The `dual:A,B` backend: runs every primitive on two backends and compares the outputs word for
+// word. This is how a device backend is proven equal to the CPU reference (risc0's hal/dual is
+// the model): run the whole prover or test suite on `dual:cpu,cuda` and the first divergence
+// stops it with the primitive, the position and both values.
+#pragma once
+#include <string>
+
+#include "../../core/backend.h"
+
+namespace gpustark {
+
+class DualBackend final : public Backend {
+public:
+    // Does not own `a` or `b`; both must outlive this object (the registry keeps its backends for
+    // the life of the process). Messages name them by their info().backend.
+    DualBackend(Backend& a, Backend& b);
+
+    // backend "dual:A,B", name "<A's device> | <B's device>", limits of each side under "A." / "B."
+    // (or "a." / "b." when both sides have the same name, e.g. dual:cpu,cpu).
+    DeviceInfo info() const override;
+
+    // Each primitive runs on A with the caller's buffers and on B with its own copy of the inputs
+    // (so a side that scribbles on its inputs cannot hide it from the other), then compares.
+    // On the first differing word it throws std::runtime_error naming the primitive, both
+    // backends, the position (state/lane, row/column, level/node/word, witness) and both values;
+    // otherwise the caller sees A's result.
+    void poseidon2_permute(uint32_t* states, size_t count) override;
+    void hash_rows(const uint32_t* matrix, size_t rows, uint32_t width, uint32_t* digests) override;
+    void compress(const uint32_t* left, const uint32_t* right, size_t count, uint32_t* out) override;
+    void ntt(uint32_t* data, NttShape shape, bool inverse, uint32_t shift) override;
+    MerkleTree merkle_tree(const uint32_t* matrix, size_t rows, uint32_t width, uint32_t log_group) override;
+    uint32_t grind(const PowParams& params) override;
+
+private:
+    [[noreturn]] void fail(const std::string& what, const std::string& where, uint64_t value_a,
+                           uint64_t value_b) const;
+
+    Backend& a_;
+    Backend& b_;
+    std::string name_a_, name_b_;
+};
+
+// "dual:A,B" -> {A, B}; false when `name` is not of that form (missing prefix, not exactly one
+// comma, an empty part).
+bool parse_dual_name(const std::string& name, std::string& a, std::string& b);
+
+}  // namespace gpustark
