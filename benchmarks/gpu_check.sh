@@ -25,10 +25,13 @@ cp build/gpu/_native*.so python/gpustark/
 export PYTHONPATH=$PWD/python:$PWD/tests${PYTHONPATH:+:$PYTHONPATH}
 python3 -m gpustark devices | tee "$out/devices.txt"
 
-echo "== primitive and end-to-end suites on --backend cuda"
-python3 -m pytest -q -p no:cacheprovider tests/test_vectors.py tests/test_poseidon2.py tests/test_hash.py \
-    tests/test_merkle.py tests/test_transcript.py tests/test_end_to_end.py --backend cuda 2>&1 | tee "$out/pytest_cuda.txt" | tail -5
-[ "${PIPESTATUS[0]}" = 0 ] || status=1
+suites="tests/test_vectors.py tests/test_poseidon2.py tests/test_hash.py tests/test_merkle.py tests/test_transcript.py
+        tests/test_end_to_end.py tests/test_dual_backend.py"
+for b in cuda dual:cpu,cuda; do
+    echo "== primitive and end-to-end suites on --backend $b"
+    python3 -m pytest -q -p no:cacheprovider $suites --backend "$b" 2>&1 | tee "$out/pytest_${b//[:,]/_}.txt" | tail -3
+    [ "${PIPESTATUS[0]}" = 0 ] || status=1
+done
 
 echo "== cuda vs cpu on random inputs, with timings"
 python3 benchmarks/cuda_primitives_check.py 2>&1 | tee "$out/cuda_check.txt" | tail -40
@@ -47,8 +50,11 @@ done
 if cmp -s "$out/keccakf_cpu.proof" "$out/keccakf_cuda.proof"; then echo "keccakf proofs identical (cpu, cuda)"; else echo "keccakf proofs DIFFER"; status=1; fi
 python3 -m gpustark verify "$out/keccakf_cuda.proof" || status=1
 python3 -m gpustark bench keccakf --perms "$perms" --backend cpu --runs 2 --warmup 0 --json "$out/bench_keccakf_cpu.json" 2>&1 | tee "$out/bench_keccakf_cpu.txt"
-python3 -m gpustark bench keccakf --perms "$perms" --backend cuda --runs 3 --warmup 1 --json "$out/bench_keccakf_cuda.json" \
+python3 -m gpustark bench keccakf --perms "$perms" --backend cuda --runs 5 --warmup 1 --json "$out/bench_keccakf_cuda.json" \
     --baseline "$out/bench_keccakf_cpu.json" 2>&1 | tee "$out/bench_keccakf_cuda.txt"
+python3 -m gpustark bench interactions-large --backend cpu --runs 5 --warmup 1 --json "$out/bench_il_cpu.json" 2>&1 | tail -3
+python3 -m gpustark bench interactions-large --backend cuda --runs 5 --warmup 1 --baseline "$out/bench_il_cpu.json" 2>&1 \
+    | tee "$out/bench_il_cuda.txt"
 
 if command -v compute-sanitizer >/dev/null; then
     echo "== racecheck on the block NTT and Merkle kernels"
