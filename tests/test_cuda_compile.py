@@ -79,3 +79,42 @@ def test_nvcc_compiles(source: Path, compiled):
         f"nvcc failed on {source.relative_to(ROOT)} (exit {result.returncode}):\n"
         f"$ {' '.join(map(str, result.args))}\n{output}"
     )
+
+
+def _host_cxx() -> str | None:
+    for name in (os.environ.get("CXX"), "c++", "g++", "clang++"):
+        if name and shutil.which(name):
+            return shutil.which(name)
+    return None
+
+
+def test_backend_header_is_plain_cpp():
+    """cuda_backend.h is included by plain C++ (backends/builtin.cpp), so it must compile without any
+    CUDA header on the include path; only cuda_backend.cpp and the .cu files talk to the runtime."""
+    cxx = _host_cxx()
+    if cxx is None:
+        pytest.skip("no host C++ compiler")
+    cmd = [cxx, "-std=c++17", "-fsyntax-only", "-x", "c++", "-I", str(ROOT / "cpp"),
+           str(CUDA_DIR / "cuda_backend.h")]
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT_S, cwd=ROOT)
+    assert result.returncode == 0, f"$ {' '.join(cmd)}\n{result.stdout}{result.stderr}"
+
+
+def test_lane_kernels_stride_over_the_grid():
+    """The planner may raise items_per_thread above 1 (a grid over max_groups, or the grinder's one
+    wave of resident threads), so every lane kernel loops `lane += lane_stride()` (launch.h)
+    instead of assuming one lane per thread; the block NTT is the only kernel that does not."""
+    import re
+
+    kernels = {}
+    for source in CUDA_DIR.glob("*.cu"):
+        text = source.read_text()
+        for match in re.finditer(r"__global__ void (\w+)\([^)]*\)\s*\{(.*?)\n\}", text, re.S):
+            kernels[match.group(1)] = match.group(2)
+    assert len(kernels) == 10, sorted(kernels)
+    for name, body in kernels.items():
+        if name == "ntt_block_kernel":
+            assert "lane_stride" not in body
+            continue
+        assert re.search(r"for \(uint64_t \w+ = first_lane\(\); \w+ < \w+; \w+ \+= lane_stride\(\)\)", body), (
+            f"{name} is not a grid-stride loop:\n{body}")

@@ -1,16 +1,22 @@
-// The CUDA backend: host buffers are copied to reusable device buffers, the kernels run on one
-// stream, and results are copied back before each call returns. Compiled by the host compiler;
-// the kernels and their launchers are in the *.cu files beside this one (launch.h).
+// The CUDA backend: host buffers are copied through pinned staging to reusable device buffers,
+// the kernels run on one stream, staged through the shared Stager, and results are copied back
+// after the one host wait of each call. Compiled by the host compiler; the kernels and their
+// launchers are in the *.cu files beside this one (launch.h).
 #include "cuda_backend.h"
 
 #include <cuda_runtime_api.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <exception>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "../../core/ntt_tables.h"
+#include "../../core/parallel.h"
+#include "../../core/spans.h"
 #include "launch.h"
 
 #ifndef GPUSTARK_CUDA_ARCHS
@@ -23,12 +29,12 @@ namespace gpustark {
 
 namespace {
 
-constexpr uint32_t kTargetWarpsPerBlock = 8;  // lane kernels: up to 8 warps per block
-constexpr uint32_t kMaxLogBlock = 27;         // no NTT here is longer than 2^27
-
-uint32_t round_down(uint32_t value, uint32_t multiple) {
-    return multiple == 0 ? value : value / multiple * multiple;
-}
+constexpr uint32_t kMaxLogN = 27;                    // no NTT here is longer than 2^27
+constexpr size_t kStagingAlign = 256;                // start of every staged copy
+constexpr size_t kStagingGranule = size_t(2) << 20;  // pinned allocations: whole 2 MiB
+constexpr size_t kCopyPiece = size_t(4) << 20;       // host copies go in parallel pieces of 4 MiB
+// The largest lane count a lane kernel is planned for in info(): a typical big launch.
+constexpr uint64_t kInfoLanes = uint64_t(1) << 24;
 
 const void* kernel_address(CudaKernel k) {
     if (const void* f = cuda::poseidon2_kernel(k)) return f;
@@ -44,6 +50,31 @@ uint32_t log2_exact(size_t x) {
     while ((size_t(1) << log) < x) ++log;
     return log;
 }
+
+// memcpy in pieces over the worker pool (inline when small or already inside a parallel_for).
+void host_copy(void* dst, const void* src, size_t bytes) {
+    if (bytes == 0) return;
+    size_t pieces = (bytes + kCopyPiece - 1) / kCopyPiece;
+    if (pieces <= 1) {
+        std::memcpy(dst, src, bytes);
+        return;
+    }
+    parallel_for(pieces, 1, [&](size_t begin, size_t end) {
+        size_t lo = begin * kCopyPiece, hi = std::min(bytes, end * kCopyPiece);
+        std::memcpy(static_cast<char*>(dst) + lo, static_cast<const char*>(src) + lo, hi - lo);
+    });
+}
+
+device::LaunchPlan as_launch_plan(const device::NttBlockPlan& b) {
+    device::LaunchPlan p;
+    p.grid = b.groups;
+    p.group = b.lanes;
+    p.scratch_bytes = b.scratch_bytes;
+    p.items_per_thread = b.lanes == 0 ? 0 : ((uint64_t(1) << b.log_block) + b.lanes - 1) / b.lanes;
+    return p;
+}
+
+void log_line(const std::string& line) { std::fprintf(stderr, "gpustark debug: %s\n", line.c_str()); }
 
 }  // namespace
 
@@ -63,34 +94,55 @@ const char* cuda_kernel_name(CudaKernel kernel) {
     }
 }
 
-CudaLaunchPlan plan_cuda_launches(const CudaLimits& limits) {
-    CudaLaunchPlan plan;
-    uint32_t warp = std::max<uint32_t>(limits.warp_size, 1);
-    for (int k = 0; k < kCudaKernelCount; ++k) {
-        uint32_t cap = limits.max_threads_per_block;
-        if (limits.kernel_max_threads[k] != 0) cap = std::min(cap, limits.kernel_max_threads[k]);
-        uint32_t threads = round_down(std::min(cap, kTargetWarpsPerBlock * warp), warp);
-        plan.block_threads[k] = std::max<uint32_t>(threads != 0 ? threads : cap, 1);
-    }
+// ---- CudaSink ----
 
-    size_t static_shared = limits.ntt_block_static_shared;
-    size_t available = limits.shared_mem_per_block > static_shared ? limits.shared_mem_per_block - static_shared : 0;
-    uint32_t log_block = 0;
-    while (log_block < kMaxLogBlock && (size_t(4) << (log_block + 1)) <= available) ++log_block;
-    if ((size_t(4) << log_block) > available) log_block = 0;  // not even one word of scratch
-    if (log_block >= 1) {
-        uint32_t cap = limits.max_threads_per_block;
-        uint32_t kernel_cap = limits.kernel_max_threads[static_cast<int>(CudaKernel::NttBlock)];
-        if (kernel_cap != 0) cap = std::min(cap, kernel_cap);
-        uint32_t butterflies = 1u << (log_block - 1);
-        uint32_t threads = std::min(cap, butterflies);
-        if (threads >= warp) threads = round_down(threads, warp);
-        plan.ntt_log_block = log_block;
-        plan.ntt_block_threads = std::max<uint32_t>(threads, 1);
-        plan.ntt_scratch_bytes = size_t(4) << log_block;
-    }
-    return plan;
+void CudaSink::encode(const device::Dispatch&, const device::EncodeFn& fn) {
+    if (fn) fn();
 }
+
+void CudaSink::wait() { GS_CUDA_CHECK(cudaStreamSynchronize(stream_)); }
+
+// ---- one primitive call ----
+
+// Holds the backend's lock for the call, makes its device current, and opens the stage named
+// after the primitive; on leaving, closes the stage (the Stager logs dispatch_stage under
+// GPUSTARK_LOG=debug) and adds the call's counters to the innermost open span.
+class CudaBackend::Call {
+public:
+    Call(CudaBackend& backend, const char* stage)
+        : b_(backend), lock_(backend.mutex_), before_(backend.stager_->totals()),
+          exceptions_(std::uncaught_exceptions()) {
+        b_.activate();
+        b_.h2d_bytes_ = 0;
+        b_.d2h_bytes_ = 0;
+        b_.stager_->begin_stage(stage);
+    }
+    ~Call() {
+        if (std::uncaught_exceptions() > exceptions_) b_.recover();
+        try {
+            b_.stager_->end_stage();
+            const device::StageCounters& now = b_.stager_->totals();
+            spans::count(CudaCallCounters::kCommandBuffers,
+                         int64_t(now.command_buffer_count - before_.command_buffer_count));
+            spans::count(CudaCallCounters::kKernels, int64_t(now.kernel_count - before_.kernel_count));
+            spans::count(CudaCallCounters::kSyncs, int64_t(now.sync_count - before_.sync_count));
+            spans::count(CudaCallCounters::kHostToDevice, int64_t(b_.h2d_bytes_));
+            spans::count(CudaCallCounters::kDeviceToHost, int64_t(b_.d2h_bytes_));
+        } catch (...) {
+            // Reporting must not turn a finished call (or an exception in flight) into a crash.
+        }
+    }
+    Call(const Call&) = delete;
+    Call& operator=(const Call&) = delete;
+
+private:
+    CudaBackend& b_;
+    std::lock_guard<std::mutex> lock_;
+    device::StageCounters before_;
+    int exceptions_;
+};
+
+// ---- construction and limits ----
 
 CudaBackend::CudaBackend(int device) : device_(device) {
     GS_CUDA_CHECK(cudaSetDevice(device_));
@@ -98,10 +150,15 @@ CudaBackend::CudaBackend(int device) : device_(device) {
     GS_CUDA_CHECK(cudaGetDeviceProperties(&prop, device_));
     std::string sm = std::to_string(prop.major) + "." + std::to_string(prop.minor);
 
-    CudaLimits limits;
-    limits.max_threads_per_block = static_cast<uint32_t>(prop.maxThreadsPerBlock);
-    limits.shared_mem_per_block = prop.sharedMemPerBlock;
-    limits.warp_size = static_cast<uint32_t>(prop.warpSize);
+    limits_.max_threads_per_group = static_cast<uint32_t>(prop.maxThreadsPerBlock);
+    limits_.simd_width = static_cast<uint32_t>(prop.warpSize);
+    // Without cudaFuncAttributeMaxDynamicSharedMemorySize (no kernel opts in), a block gets
+    // sharedMemPerBlock (48 KiB) of static plus dynamic shared memory.
+    limits_.max_group_scratch_bytes = prop.sharedMemPerBlock;
+    limits_.core_count = static_cast<uint32_t>(prop.multiProcessorCount);
+    limits_.max_threads_per_core = static_cast<uint32_t>(prop.maxThreadsPerMultiProcessor);
+    limits_.max_groups = static_cast<uint64_t>(prop.maxGridSize[0]);
+
     int kernel_regs[kCudaKernelCount] = {};
     for (int k = 0; k < kCudaKernelCount; ++k) {
         CudaKernel kernel = static_cast<CudaKernel>(k);
@@ -114,19 +171,53 @@ CudaBackend::CudaBackend(int device) : device_(device) {
                                      ", compute capability " + sm + "; built for CUDA architectures " +
                                      GPUSTARK_CUDA_ARCHS + ")");
         }
-        limits.kernel_max_threads[k] = static_cast<uint32_t>(attr.maxThreadsPerBlock);
+        pipelines_[k].max_total_threads = static_cast<uint32_t>(attr.maxThreadsPerBlock);
+        pipelines_[k].static_scratch_bytes = attr.sharedSizeBytes;
+        pipelines_[k].thread_execution_width = 0;  // the device's warp size
         kernel_regs[k] = attr.numRegs;
-        if (kernel == CudaKernel::NttBlock) limits.ntt_block_static_shared = attr.sharedSizeBytes;
     }
-    plan_ = plan_cuda_launches(limits);
 
-    wave_lanes_ = uint64_t(prop.multiProcessorCount) * uint64_t(prop.maxThreadsPerMultiProcessor);
-    uint32_t grind_block = block(CudaKernel::PowGrind);
-    wave_lanes_ = std::max<uint64_t>((wave_lanes_ + grind_block - 1) / grind_block * grind_block, grind_block);
+    // Plan once here so that limits the planner rejects make the backend unavailable with a
+    // reason instead of failing on the first call; info() reports these plans.
+    device::LaunchPlan info_plans[kCudaKernelCount];
+    device::NttBlockPlan ntt_block{};
+    std::string ntt_block_note;
+    try {
+        for (int k = 0; k < kCudaKernelCount; ++k)
+            if (static_cast<CudaKernel>(k) != CudaKernel::NttBlock)
+                info_plans[k] = lane_plan(static_cast<CudaKernel>(k), kInfoLanes);
+        // One block size for every grind window, and a window of whole waves of resident
+        // threads: the occupancy API says how many such blocks fit one SM at once.
+        grind_group_ = lane_plan(CudaKernel::PowGrind, uint64_t(1) << 32).group;
+        device::DeviceLimits resident = limits_;
+        int blocks_per_sm = 0;
+        if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks_per_sm, kernel_address(CudaKernel::PowGrind),
+                                                          static_cast<int>(grind_group_), 0) == cudaSuccess &&
+            blocks_per_sm > 0)
+            resident.max_threads_per_core =
+                std::min<uint32_t>(resident.max_threads_per_core, uint32_t(blocks_per_sm) * grind_group_);
+        else
+            cudaGetLastError();
+        grind_wave_ = device::resident_threads(resident, grind_group_);
+        if (grind_wave_ == 0) grind_wave_ = uint64_t(grind_group_) * std::max<uint32_t>(limits_.core_count, 1);
+    } catch (const std::invalid_argument& e) {
+        throw std::runtime_error(std::string("cuda launch plan on ") + prop.name + ": " + e.what());
+    }
+    try {
+        ntt_block = device::plan_ntt_block(limits_, pipeline_limits(CudaKernel::NttBlock), kMaxLogN, 1);
+    } catch (const std::invalid_argument& e) {
+        ntt_block_note = e.what();  // every NTT then runs per-stage kernels only
+    }
 
     cudaStream_t stream = nullptr;
     GS_CUDA_CHECK(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking));
     stream_ = stream;
+    sink_ = std::make_unique<CudaSink>(stream_);
+    device::StagerOptions options;
+    options.max_dispatches = 0;  // a CUDA commit submits nothing: no budget, one buffer per wait
+    options.max_bytes = 0;
+    options.log = log_line;
+    stager_ = std::make_unique<device::Stager>(*sink_, options);
 
     int runtime_version = 0, driver_version = 0;
     cudaRuntimeGetVersion(&runtime_version);
@@ -142,38 +233,53 @@ CudaBackend::CudaBackend(int device) : device_(device) {
     m["multiprocessors"] = std::to_string(prop.multiProcessorCount);
     m["max_threads_per_multiprocessor"] = std::to_string(prop.maxThreadsPerMultiProcessor);
     m["max_threads_per_block"] = std::to_string(prop.maxThreadsPerBlock);
+    m["max_grid_x"] = std::to_string(prop.maxGridSize[0]);
     m["shared_mem_per_block"] = std::to_string(prop.sharedMemPerBlock);
     m["warp_size"] = std::to_string(prop.warpSize);
     m["cuda_runtime"] = version(runtime_version);
     m["cuda_driver"] = version(driver_version);
     m["built_architectures"] = GPUSTARK_CUDA_ARCHS;
-    m["ntt_log_block"] = std::to_string(plan_.ntt_log_block);
-    m["ntt_block_threads"] = std::to_string(plan_.ntt_block_threads);
-    m["ntt_scratch_bytes"] = std::to_string(plan_.ntt_scratch_bytes);
+    m["lane_group_cap"] = std::to_string(kCudaMaxLaneGroup);
+    m["ntt_log_block"] = std::to_string(ntt_block.log_block);
+    m["ntt_block_threads"] = std::to_string(ntt_block.lanes);
+    m["ntt_scratch_bytes"] = std::to_string(ntt_block.scratch_bytes);
+    if (!ntt_block_note.empty()) m["ntt_block_unavailable"] = ntt_block_note;
+    m["grind_block_threads"] = std::to_string(grind_group_);
+    m["grind_wave_threads"] = std::to_string(grind_wave_);
     for (int k = 0; k < kCudaKernelCount; ++k) {
         std::string name = cuda_kernel_name(static_cast<CudaKernel>(k));
-        m["kernel." + name + ".max_threads_per_block"] = std::to_string(limits.kernel_max_threads[k]);
+        m["kernel." + name + ".max_threads_per_block"] = std::to_string(pipelines_[k].max_total_threads);
+        m["kernel." + name + ".static_shared_bytes"] = std::to_string(pipelines_[k].static_scratch_bytes);
         m["kernel." + name + ".registers"] = std::to_string(kernel_regs[k]);
-        m["kernel." + name + ".block_threads"] = std::to_string(plan_.block_threads[k]);
+        // The block of a large launch (2^24 lanes; the block NTT's own plan for 2^27 rows).
+        m["kernel." + name + ".block_threads"] = std::to_string(
+            static_cast<CudaKernel>(k) == CudaKernel::NttBlock ? ntt_block.lanes : info_plans[k].group);
     }
 }
 
 CudaBackend::~CudaBackend() {
     // Errors are ignored: at process exit the runtime may already be unloading.
     cudaSetDevice(device_);
+    if (stream_) cudaStreamSynchronize(stream_);
     for (uint32_t* p : slots_)
         if (p) cudaFree(p);
     for (auto& entry : twiddle_cache_) cudaFree(entry.second);
     if (scale_ptr_) cudaFree(scale_ptr_);
+    if (staging_) cudaFreeHost(staging_);
     if (stream_) cudaStreamDestroy(stream_);
     cudaGetLastError();
 }
 
 DeviceInfo CudaBackend::info() const { return info_; }
 
-void CudaBackend::activate() const { GS_CUDA_CHECK(cudaSetDevice(device_)); }
+device::LaunchPlan CudaBackend::lane_plan(CudaKernel k, uint64_t lanes) const {
+    device::Problem work;
+    work.items = lanes;
+    work.max_group_threads = kCudaMaxLaneGroup;
+    return device::plan(limits_, pipeline_limits(k), work);
+}
 
-void CudaBackend::synchronize() { GS_CUDA_CHECK(cudaStreamSynchronize(stream_)); }
+void CudaBackend::activate() const { GS_CUDA_CHECK(cudaSetDevice(device_)); }
 
 uint32_t* CudaBackend::slot(Slot s, size_t words) {
     words = std::max<size_t>(words, 1);
@@ -191,133 +297,252 @@ uint32_t* CudaBackend::slot(Slot s, size_t words) {
     return slots_[s];
 }
 
-const uint32_t* CudaBackend::twiddles(uint32_t log_n, bool inverse) {
-    auto key = std::make_pair(log_n, inverse);
-    auto found = twiddle_cache_.find(key);
-    if (found != twiddle_cache_.end()) return found->second;
-    std::vector<uint32_t> host = ntt_twiddles(log_n, inverse);
-    void* p = nullptr;
-    GS_CUDA_CHECK(cudaMalloc(&p, std::max<size_t>(host.size(), 1) * sizeof(uint32_t)));
-    uint32_t* dev = static_cast<uint32_t*>(p);
-    try {
-        GS_CUDA_CHECK(cudaMemcpy(dev, host.data(), host.size() * sizeof(uint32_t), cudaMemcpyHostToDevice));
-    } catch (...) {
-        cudaFree(dev);
-        throw;
+// ---- staging ----
+
+size_t CudaBackend::staged_size(size_t bytes) { return (bytes + kStagingAlign - 1) / kStagingAlign * kStagingAlign; }
+
+void CudaBackend::reserve_staging(size_t bytes) {
+    staging_in_ = 0;
+    staging_out_ = 0;
+    if (bytes <= staging_bytes_) return;
+    // Grow by at least a quarter so that slowly growing calls do not reallocate every time
+    // (pinning is slow); nothing is in flight here (every call ends with a wait, or recover()).
+    size_t want = std::max(bytes, staging_bytes_ + staging_bytes_ / 4);
+    want = (want + kStagingGranule - 1) / kStagingGranule * kStagingGranule;
+    if (staging_) {
+        GS_CUDA_CHECK(cudaFreeHost(staging_));
+        staging_ = nullptr;
+        staging_bytes_ = 0;
     }
-    twiddle_cache_[key] = dev;
-    return dev;
+    void* p = nullptr;
+    GS_CUDA_CHECK(cudaMallocHost(&p, want));
+    staging_ = static_cast<char*>(p);
+    staging_bytes_ = want;
 }
 
-const uint32_t* CudaBackend::scale_factors(uint32_t log_n, bool inverse, uint32_t shift, bool* any) {
-    uint32_t key[3] = {log_n, inverse ? 1u : 0u, shift};
-    if (!(scale_valid_ && std::equal(key, key + 3, scale_key_))) {
-        scale_valid_ = false;
-        std::vector<uint32_t> host = ntt_scale_factors(log_n, inverse, shift);
-        scale_any_ = !host.empty();
-        if (scale_any_) {
-            if (scale_words_ < host.size()) {
-                if (scale_ptr_) GS_CUDA_CHECK(cudaFree(scale_ptr_));
-                scale_ptr_ = nullptr;
-                scale_words_ = 0;
-                void* p = nullptr;
-                GS_CUDA_CHECK(cudaMalloc(&p, host.size() * sizeof(uint32_t)));
-                scale_ptr_ = static_cast<uint32_t*>(p);
-                scale_words_ = host.size();
-            }
-            GS_CUDA_CHECK(
-                cudaMemcpy(scale_ptr_, host.data(), host.size() * sizeof(uint32_t), cudaMemcpyHostToDevice));
+void CudaBackend::upload(void* device_dst, const void* host_src, size_t bytes) {
+    if (bytes == 0) return;
+    if (staging_in_ + bytes > staging_bytes_) throw std::logic_error("cuda staging: upload beyond the reservation");
+    char* pinned = staging_ + staging_in_;
+    staging_in_ += staged_size(bytes);
+    h2d_bytes_ += bytes;
+    size_t pieces = (bytes + kCopyPiece - 1) / kCopyPiece;
+    auto copy = [&](size_t begin, size_t end) {
+        // Piece by piece, so the DMA of one piece overlaps the host copy of the next.
+        for (size_t i = begin; i < end; ++i) {
+            size_t lo = i * kCopyPiece, n = std::min(bytes - lo, kCopyPiece);
+            std::memcpy(pinned + lo, static_cast<const char*>(host_src) + lo, n);
+            GS_CUDA_CHECK(cudaMemcpyAsync(static_cast<char*>(device_dst) + lo, pinned + lo, n,
+                                          cudaMemcpyHostToDevice, stream_));
         }
-        std::copy(key, key + 3, scale_key_);
-        scale_valid_ = true;
+    };
+    if (pieces <= 1) {
+        copy(0, pieces);
+        return;
     }
-    *any = scale_any_;
-    return scale_any_ ? scale_ptr_ : nullptr;
+    // Worker threads enqueue their pieces themselves; the current device is per thread.
+    parallel_for(pieces, 1, [&](size_t begin, size_t end) {
+        GS_CUDA_CHECK(cudaSetDevice(device_));
+        copy(begin, end);
+    });
 }
+
+const void* CudaBackend::download(const void* device_src, size_t bytes) {
+    if (staging_out_ + bytes > staging_bytes_)
+        throw std::logic_error("cuda staging: download beyond the reservation");
+    char* pinned = staging_ + staging_out_;
+    staging_out_ += staged_size(bytes);
+    d2h_bytes_ += bytes;
+    if (bytes) GS_CUDA_CHECK(cudaMemcpyAsync(pinned, device_src, bytes, cudaMemcpyDeviceToHost, stream_));
+    return pinned;
+}
+
+void CudaBackend::finish(const char* reason) {
+    uint64_t syncs = stager_->totals().sync_count;
+    stager_->sync(reason);
+    // Stager::sync waits only when a kernel was committed since the last wait; every call
+    // dispatches one before it reads, but copies alone must still be waited for.
+    if (stager_->totals().sync_count == syncs) GS_CUDA_CHECK(cudaStreamSynchronize(stream_));
+}
+
+void CudaBackend::recover() noexcept {
+    cudaStreamSynchronize(stream_);
+    cudaGetLastError();
+    try {
+        stager_->sync("recover after error");
+    } catch (...) {
+    }
+    cudaGetLastError();
+}
+
+void CudaBackend::dispatch(CudaKernel k, const device::LaunchPlan& plan, uint64_t bytes,
+                           const std::function<int()>& launch) {
+    const char* name = cuda_kernel_name(k);
+    stager_->dispatch({name, plan, bytes}, [&] {
+        cudaError_t err = static_cast<cudaError_t>(launch());
+        if (err != cudaSuccess) cuda::check(err, (std::string("launch of ") + name).c_str());
+    });
+}
+
+// ---- primitives ----
 
 void CudaBackend::poseidon2_permute(uint32_t* states, size_t count) {
     if (count == 0) return;
-    std::lock_guard<std::mutex> lock(mutex_);
-    activate();
-    size_t words = count * GS_P2_WIDTH;
-    uint32_t* d = slot(kSlotA, words);
-    GS_CUDA_CHECK(cudaMemcpyAsync(d, states, words * 4, cudaMemcpyHostToDevice, stream_));
-    GS_CUDA_CHECK(cuda::launch_poseidon2_permute(d, count, block(CudaKernel::Poseidon2Permute), stream_));
-    GS_CUDA_CHECK(cudaMemcpyAsync(states, d, words * 4, cudaMemcpyDeviceToHost, stream_));
-    synchronize();
+    Call call(*this, "poseidon2_permute");
+    size_t bytes = count * GS_P2_WIDTH * sizeof(uint32_t);
+    reserve_staging(staged_size(bytes));
+    uint32_t* d = slot(kSlotA, count * GS_P2_WIDTH);
+    upload(d, states, bytes);
+    device::LaunchPlan plan = lane_plan(CudaKernel::Poseidon2Permute, count);
+    dispatch(CudaKernel::Poseidon2Permute, plan, 2 * bytes,
+             [&] { return cuda::launch_poseidon2_permute(d, count, plan, stream_); });
+    const void* out = download(d, bytes);
+    finish("copy back");
+    host_copy(states, out, bytes);
 }
 
 void CudaBackend::hash_rows(const uint32_t* matrix, size_t rows, uint32_t width, uint32_t* digests) {
     if (rows == 0) return;
-    std::lock_guard<std::mutex> lock(mutex_);
-    activate();
-    size_t in_words = rows * size_t(width), out_words = rows * GS_DIGEST_WIDTH;
-    uint32_t* d_matrix = slot(kSlotA, in_words);
-    uint32_t* d_digests = slot(kSlotB, out_words);
-    if (in_words) GS_CUDA_CHECK(cudaMemcpyAsync(d_matrix, matrix, in_words * 4, cudaMemcpyHostToDevice, stream_));
-    GS_CUDA_CHECK(cuda::launch_hash_rows(d_matrix, rows, width, d_digests, block(CudaKernel::HashRows), stream_));
-    GS_CUDA_CHECK(cudaMemcpyAsync(digests, d_digests, out_words * 4, cudaMemcpyDeviceToHost, stream_));
-    synchronize();
+    Call call(*this, "hash_rows");
+    size_t in_bytes = rows * size_t(width) * sizeof(uint32_t), out_bytes = rows * GS_DIGEST_WIDTH * sizeof(uint32_t);
+    reserve_staging(std::max(staged_size(in_bytes), staged_size(out_bytes)));
+    uint32_t* d_matrix = slot(kSlotA, rows * size_t(width));
+    uint32_t* d_digests = slot(kSlotB, rows * GS_DIGEST_WIDTH);
+    upload(d_matrix, matrix, in_bytes);
+    device::LaunchPlan plan = lane_plan(CudaKernel::HashRows, rows);
+    dispatch(CudaKernel::HashRows, plan, in_bytes + out_bytes,
+             [&] { return cuda::launch_hash_rows(d_matrix, rows, width, d_digests, plan, stream_); });
+    const void* out = download(d_digests, out_bytes);
+    finish("copy back");
+    host_copy(digests, out, out_bytes);
 }
 
 void CudaBackend::compress(const uint32_t* left, const uint32_t* right, size_t count, uint32_t* out) {
     if (count == 0) return;
-    std::lock_guard<std::mutex> lock(mutex_);
-    activate();
-    size_t words = count * GS_DIGEST_WIDTH;
+    Call call(*this, "compress");
+    size_t words = count * GS_DIGEST_WIDTH, bytes = words * sizeof(uint32_t);
+    reserve_staging(2 * staged_size(bytes));
     uint32_t* d_left = slot(kSlotA, words);
     uint32_t* d_right = slot(kSlotB, words);
     uint32_t* d_out = slot(kSlotC, words);
-    GS_CUDA_CHECK(cudaMemcpyAsync(d_left, left, words * 4, cudaMemcpyHostToDevice, stream_));
-    GS_CUDA_CHECK(cudaMemcpyAsync(d_right, right, words * 4, cudaMemcpyHostToDevice, stream_));
-    GS_CUDA_CHECK(cuda::launch_compress(d_left, d_right, count, d_out, block(CudaKernel::Compress), stream_));
-    GS_CUDA_CHECK(cudaMemcpyAsync(out, d_out, words * 4, cudaMemcpyDeviceToHost, stream_));
-    synchronize();
+    upload(d_left, left, bytes);
+    upload(d_right, right, bytes);
+    device::LaunchPlan plan = lane_plan(CudaKernel::Compress, count);
+    dispatch(CudaKernel::Compress, plan, 3 * bytes,
+             [&] { return cuda::launch_compress(d_left, d_right, count, d_out, plan, stream_); });
+    const void* staged = download(d_out, bytes);
+    finish("copy back");
+    host_copy(out, staged, bytes);
 }
 
 void CudaBackend::ntt(uint32_t* data, NttShape shape, bool inverse, uint32_t shift) {
     // n = 1: the transform, 1/n and shift^0 are all the identity.
     if (shape.log_n == 0 || shape.batch == 0) return;
-    if (shape.log_n > kMaxLogBlock) throw std::invalid_argument("cuda ntt: log_n must be <= 27");
+    if (shape.log_n > kMaxLogN) throw std::invalid_argument("cuda ntt: log_n must be <= 27");
     uint64_t n = uint64_t(1) << shape.log_n;
     uint64_t words = n * shape.batch;
     if (words > 0x100000000ull)
         throw std::invalid_argument("cuda ntt: n * batch = " + std::to_string(words) +
                                     " exceeds the 2^32 elements the kernels index");
-    std::lock_guard<std::mutex> lock(mutex_);
-    activate();
+    Call call(*this, "ntt");
+    size_t bytes = size_t(words) * sizeof(uint32_t);
 
     NttParams p{};
     p.log_n = shape.log_n;
     p.batch = shape.batch;
     p.row_stride = shape.batch;  // row-major: element (row, col) at row * batch + col
     p.col_stride = 1;
-    const uint32_t* d_twiddles = twiddles(shape.log_n, inverse);
-    bool scale = false;
-    const uint32_t* d_factors = scale_factors(shape.log_n, inverse, shift, &scale);
 
+    // Tables missing from the device caches travel with the data, through the same staging.
+    auto twiddle_key = std::make_pair(shape.log_n, inverse);
+    auto cached = twiddle_cache_.find(twiddle_key);
+    std::vector<uint32_t> twiddle_host, scale_host;
+    if (cached == twiddle_cache_.end()) twiddle_host = ntt_twiddles(shape.log_n, inverse);
+    uint32_t scale_key[3] = {shape.log_n, inverse ? 1u : 0u, shift};
+    bool scale_hit = scale_valid_ && std::equal(scale_key, scale_key + 3, scale_key_);
+    if (!scale_hit) scale_host = ntt_scale_factors(shape.log_n, inverse, shift);
+    reserve_staging(staged_size(bytes) + staged_size(twiddle_host.size() * 4) + staged_size(scale_host.size() * 4));
+
+    // Every device allocation before the first copy: cudaFree (growing a buffer) waits for the
+    // whole device, which must not include this call's own copies.
     uint32_t* d = slot(kSlotA, words);
-    GS_CUDA_CHECK(cudaMemcpyAsync(d, data, words * 4, cudaMemcpyHostToDevice, stream_));
-    if (scale && !inverse)
-        GS_CUDA_CHECK(cuda::launch_ntt_scale(d, d_factors, p, block(CudaKernel::NttScale), stream_));
-    GS_CUDA_CHECK(cuda::launch_ntt_bit_reverse(d, p, block(CudaKernel::NttBitReverse), stream_));
+    if (!scale_host.empty() && scale_words_ < scale_host.size()) {
+        scale_valid_ = false;
+        if (scale_ptr_) GS_CUDA_CHECK(cudaFree(scale_ptr_));
+        scale_ptr_ = nullptr;
+        scale_words_ = 0;
+        void* raw = nullptr;
+        GS_CUDA_CHECK(cudaMalloc(&raw, scale_host.size() * sizeof(uint32_t)));
+        scale_ptr_ = static_cast<uint32_t*>(raw);
+        scale_words_ = scale_host.size();
+    }
+    const uint32_t* d_twiddles = nullptr;
+    if (cached != twiddle_cache_.end()) {
+        d_twiddles = cached->second;
+    } else {
+        void* raw = nullptr;
+        GS_CUDA_CHECK(cudaMalloc(&raw, std::max<size_t>(twiddle_host.size(), 1) * sizeof(uint32_t)));
+        try {
+            upload(raw, twiddle_host.data(), twiddle_host.size() * sizeof(uint32_t));
+        } catch (...) {
+            cudaStreamSynchronize(stream_);
+            cudaFree(raw);
+            throw;
+        }
+        d_twiddles = static_cast<uint32_t*>(raw);
+        twiddle_cache_[twiddle_key] = static_cast<uint32_t*>(raw);
+    }
+    if (!scale_hit) {
+        scale_valid_ = false;
+        if (!scale_host.empty()) upload(scale_ptr_, scale_host.data(), scale_host.size() * sizeof(uint32_t));
+        scale_any_ = !scale_host.empty();
+        std::copy(scale_key, scale_key + 3, scale_key_);
+        scale_valid_ = true;
+    }
+    const bool scale = scale_any_;
+    const uint32_t* d_factors = scale ? scale_ptr_ : nullptr;
+    upload(d, data, bytes);
 
+    const uint64_t elements = cuda::ntt_lanes(p, CudaKernel::NttScale);
+    auto scale_pass = [&] {
+        device::LaunchPlan plan = lane_plan(CudaKernel::NttScale, elements);
+        dispatch(CudaKernel::NttScale, plan, 3 * bytes,
+                 [&] { return cuda::launch_ntt_scale(d, d_factors, p, plan, stream_); });
+    };
+    if (scale && !inverse) scale_pass();
+    {
+        device::LaunchPlan plan = lane_plan(CudaKernel::NttBitReverse, elements);
+        dispatch(CudaKernel::NttBitReverse, plan, 2 * bytes,
+                 [&] { return cuda::launch_ntt_bit_reverse(d, p, plan, stream_); });
+    }
+
+    // The first log_block stages in shared memory, when the planner finds room for a block;
+    // otherwise (no room, or a grid too large) every stage runs as its own kernel.
     uint32_t first_stage = 0;
-    uint32_t log_block = std::min(plan_.ntt_log_block, shape.log_n);
-    if (log_block >= 1) {
-        p.log_block = log_block;
-        uint32_t threads = std::min(plan_.ntt_block_threads, 1u << (log_block - 1));
-        GS_CUDA_CHECK(cuda::launch_ntt_block(d, d_twiddles, p, threads, size_t(4) << log_block, stream_));
-        first_stage = log_block;
+    device::NttBlockPlan block{};
+    try {
+        block = device::plan_ntt_block(limits_, pipeline_limits(CudaKernel::NttBlock), shape.log_n, shape.batch);
+    } catch (const std::invalid_argument&) {
+        block = device::NttBlockPlan{};
     }
-    for (uint32_t stage = first_stage; stage < shape.log_n; ++stage) {
-        p.stage = stage;
-        GS_CUDA_CHECK(cuda::launch_ntt_stage(d, d_twiddles, p, block(CudaKernel::NttStage), stream_));
+    if (block.log_block >= 1) {
+        p.log_block = block.log_block;
+        dispatch(CudaKernel::NttBlock, as_launch_plan(block), 2 * bytes,
+                 [&] { return cuda::launch_ntt_block(d, d_twiddles, p, block, stream_); });
+        first_stage = block.log_block;
     }
-    if (scale && inverse)
-        GS_CUDA_CHECK(cuda::launch_ntt_scale(d, d_factors, p, block(CudaKernel::NttScale), stream_));
-    GS_CUDA_CHECK(cudaMemcpyAsync(data, d, words * 4, cudaMemcpyDeviceToHost, stream_));
-    synchronize();
+    if (first_stage < shape.log_n) {
+        device::LaunchPlan plan = lane_plan(CudaKernel::NttStage, cuda::ntt_lanes(p, CudaKernel::NttStage));
+        for (uint32_t stage = first_stage; stage < shape.log_n; ++stage) {
+            p.stage = stage;
+            dispatch(CudaKernel::NttStage, plan, 2 * bytes,
+                     [&] { return cuda::launch_ntt_stage(d, d_twiddles, p, plan, stream_); });
+        }
+    }
+    if (scale && inverse) scale_pass();
+    const void* out = download(d, bytes);
+    finish("copy back");
+    host_copy(data, out, bytes);
 }
 
 MerkleTree CudaBackend::merkle_tree(const uint32_t* matrix, size_t rows, uint32_t width, uint32_t log_group) {
@@ -327,12 +552,6 @@ MerkleTree CudaBackend::merkle_tree(const uint32_t* matrix, size_t rows, uint32_
     if (uint64_t(rows) * GS_DIGEST_WIDTH > 0xffffffffull)
         throw std::invalid_argument("cuda merkle_tree: rows * 8 must fit in 32 bits");
 
-    MerkleTree tree;
-    tree.matrix.assign(matrix, matrix + rows * size_t(width));
-    tree.rows = rows;
-    tree.width = width;
-    tree.log_group = log_group;
-
     // All levels in one device buffer: level k (rows >> k digests) follows levels 0..k-1.
     std::vector<size_t> offsets(log_rows + 1);
     size_t total = 0;
@@ -341,52 +560,73 @@ MerkleTree CudaBackend::merkle_tree(const uint32_t* matrix, size_t rows, uint32_
         total += (rows >> k) * GS_DIGEST_WIDTH;
     }
 
-    std::lock_guard<std::mutex> lock(mutex_);
-    activate();
+    Call call(*this, "merkle_tree");
     size_t in_words = rows * size_t(width);
+    reserve_staging(std::max(staged_size(in_words * 4), staged_size(total * 4)));
     uint32_t* d_matrix = slot(kSlotA, in_words);
     uint32_t* d_levels = slot(kSlotB, total);
-    if (in_words) GS_CUDA_CHECK(cudaMemcpyAsync(d_matrix, matrix, in_words * 4, cudaMemcpyHostToDevice, stream_));
+    upload(d_matrix, matrix, in_words * 4);
     MerkleParams p{};
     p.width = width;
-    GS_CUDA_CHECK(
-        cuda::launch_merkle_leaves(d_matrix, rows, p, d_levels, block(CudaKernel::MerkleLeaves), stream_));
+    {
+        device::LaunchPlan plan = lane_plan(CudaKernel::MerkleLeaves, rows);
+        dispatch(CudaKernel::MerkleLeaves, plan, in_words * 4 + rows * 32,
+                 [&] { return cuda::launch_merkle_leaves(d_matrix, rows, p, d_levels, plan, stream_); });
+    }
     size_t query_stride = rows >> log_group;
     for (uint32_t k = 0; k < log_rows; ++k) {
         p.child_stride = static_cast<uint32_t>(k < log_group ? query_stride : 1);
-        GS_CUDA_CHECK(cuda::launch_merkle_compress(d_levels + offsets[k], rows >> (k + 1), p, d_levels + offsets[k + 1],
-                                                   block(CudaKernel::MerkleCompress), stream_));
+        uint64_t nodes = rows >> (k + 1);
+        device::LaunchPlan plan = lane_plan(CudaKernel::MerkleCompress, nodes);
+        dispatch(CudaKernel::MerkleCompress, plan, nodes * 96, [&] {
+            return cuda::launch_merkle_compress(d_levels + offsets[k], nodes, p, d_levels + offsets[k + 1], plan,
+                                                stream_);
+        });
     }
+    const uint32_t* staged = static_cast<const uint32_t*>(download(d_levels, total * 4));
+
+    // Host work that needs no device result runs while the GPU works.
+    MerkleTree tree;
+    tree.matrix.assign(matrix, matrix + in_words);
+    tree.rows = rows;
+    tree.width = width;
+    tree.log_group = log_group;
     tree.levels.resize(log_rows + 1);
-    for (uint32_t k = 0; k <= log_rows; ++k) {
-        std::vector<uint32_t>& level = tree.levels[k];
-        level.resize((rows >> k) * GS_DIGEST_WIDTH);
-        GS_CUDA_CHECK(cudaMemcpyAsync(level.data(), d_levels + offsets[k], level.size() * 4, cudaMemcpyDeviceToHost,
-                                      stream_));
-    }
-    synchronize();
+    for (uint32_t k = 0; k <= log_rows; ++k) tree.levels[k].resize((rows >> k) * GS_DIGEST_WIDTH);
+
+    finish("copy back");
+    for (uint32_t k = 0; k <= log_rows; ++k)
+        host_copy(tree.levels[k].data(), staged + offsets[k], tree.levels[k].size() * 4);
     return tree;
 }
 
 uint32_t CudaBackend::grind(const PowParams& params) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    activate();
+    Call call(*this, "grind");
     // About four times the expected number of trials, so one window usually holds a hit; at
-    // least one wave of resident threads and at most 64, in whole waves.
+    // least one wave of resident threads and at most 64, in whole waves. Each window is one
+    // wave of blocks whose threads stride over it.
     uint64_t want = uint64_t(4) << std::min<uint32_t>(params.bits, 40);
-    uint64_t window = std::min(std::max(want, wave_lanes_), wave_lanes_ * 64);
-    window = (window + wave_lanes_ - 1) / wave_lanes_ * wave_lanes_;
+    uint64_t window = std::min(std::max(want, grind_wave_), grind_wave_ * 64);
+    window = (window + grind_wave_ - 1) / grind_wave_ * grind_wave_;
 
+    reserve_staging(kStagingAlign);
     uint32_t* d_best = slot(kSlotResult, 1);
     GS_CUDA_CHECK(cudaMemsetAsync(d_best, 0xff, sizeof(uint32_t), stream_));
     PowParams p = params;
     for (uint64_t first = 0; first < GS_P; first += window) {
         uint64_t lanes = std::min<uint64_t>(window, GS_P - first);
         p.first_witness = static_cast<uint32_t>(first);
-        GS_CUDA_CHECK(cuda::launch_pow_grind(p, lanes, d_best, block(CudaKernel::PowGrind), stream_));
-        uint32_t best = 0xffffffffu;
-        GS_CUDA_CHECK(cudaMemcpyAsync(&best, d_best, sizeof(uint32_t), cudaMemcpyDeviceToHost, stream_));
-        synchronize();
+        device::Problem work;
+        work.items = lanes;
+        work.max_group_threads = grind_group_;
+        work.max_groups = std::max<uint64_t>(grind_wave_ / grind_group_, 1);
+        device::LaunchPlan plan = device::plan(limits_, pipeline_limits(CudaKernel::PowGrind), work);
+        dispatch(CudaKernel::PowGrind, plan, 0,
+                 [&] { return cuda::launch_pow_grind(p, lanes, d_best, plan, stream_); });
+        staging_out_ = 0;  // each window reads the same word
+        const uint32_t* staged = static_cast<const uint32_t*>(download(d_best, sizeof(uint32_t)));
+        finish("grind window result");
+        uint32_t best = *staged;
         if (best != 0xffffffffu) return best;
     }
     throw std::runtime_error("cuda grind: no witness in [0, p) passes " + std::to_string(params.bits) + " bits");

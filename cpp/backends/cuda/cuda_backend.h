@@ -1,16 +1,25 @@
 // The CUDA backend: every Backend primitive on one NVIDIA GPU, through the shared kernel bodies
 // of cpp/kernels/ compiled as CUDA (the thin __global__ entry points live in *.cu beside this).
 //
+// Launch geometry comes from the shared planner (core/device/launch_plan.h): DeviceLimits from
+// cudaDeviceProp, one PipelineLimits per kernel from cudaFuncGetAttributes. Work is staged through
+// the shared Stager (core/device/stager.h) with a CudaSink, so each primitive call is one stage
+// with command-buffer / kernel / sync counters, and the host waits only where it reads results.
+//
 // This header stays free of CUDA headers so that plain C++ translation units (builtin.cpp) can
 // include it; cuda_backend.cpp holds everything that talks to the CUDA runtime.
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <utility>
 
 #include "../../core/backend.h"
+#include "../../core/device/launch_plan.h"
+#include "../../core/device/stager.h"
 
 struct CUstream_st;  // cudaStream_t is CUstream_st*
 
@@ -37,28 +46,43 @@ enum class CudaKernel : int {
 constexpr int kCudaKernelCount = static_cast<int>(CudaKernel::Count);
 const char* cuda_kernel_name(CudaKernel kernel);
 
-// What the launch planner reads: cudaDeviceProp and cudaFuncGetAttributes values.
-struct CudaLimits {
-    uint32_t max_threads_per_block = 0;  // cudaDeviceProp::maxThreadsPerBlock
-    size_t shared_mem_per_block = 0;     // cudaDeviceProp::sharedMemPerBlock
-    uint32_t warp_size = 0;              // cudaDeviceProp::warpSize
-    uint32_t kernel_max_threads[kCudaKernelCount] = {};  // cudaFuncAttributes::maxThreadsPerBlock
-    size_t ntt_block_static_shared = 0;  // cudaFuncAttributes::sharedSizeBytes of the block NTT
+// The caller's cap on the block of every lane kernel (Problem::max_group_threads): eight warps,
+// so that several blocks share an SM and a block's registers stay small; the planner may pick
+// fewer threads (a register-heavy kernel, or a problem too small to reach every SM).
+constexpr uint32_t kCudaMaxLaneGroup = 256;
+
+// The device side of the Stager on CUDA. A launch starts as soon as it is on the stream, so there
+// is nothing to open or submit: begin and commit do nothing and one "command buffer" is one batch
+// of stream work between two host waits. encode runs the launch function (which enqueues on the
+// backend's stream and throws on a launch error); wait is cudaStreamSynchronize.
+class CudaSink : public device::CommandSink {
+public:
+    explicit CudaSink(CUstream_st* stream) : stream_(stream) {}
+    void begin() override {}
+    void encode(const device::Dispatch& d, const device::EncodeFn& fn) override;
+    void commit() override {}
+    void wait() override;
+
+private:
+    CUstream_st* stream_;
 };
 
-struct CudaLaunchPlan {
-    uint32_t block_threads[kCudaKernelCount] = {};  // threads per block of each one-lane-per-thread kernel
-    uint32_t ntt_log_block = 0;      // stages run in shared memory by the block NTT; 0 = none
-    uint32_t ntt_block_threads = 0;  // threads per block of the block NTT (for 2^ntt_log_block rows)
-    size_t ntt_scratch_bytes = 0;    // dynamic shared memory of the block NTT: 4 << ntt_log_block
+// Counters of one primitive call (stage), reported on the innermost open span with
+// spans::count under these names. Per call, with K kernels (the dispatch_stage line agrees):
+//   poseidon2_permute, hash_rows, compress: 1 command buffer, K = 1, 1 sync;
+//   ntt: 1 command buffer, 1 sync, K = 1 (bit reverse) + 1 (block NTT, when planned)
+//        + (log_n - log_block) stages + 1 (scale: forward with shift != 1, or inverse);
+//   merkle_tree: 1 command buffer, 1 sync, K = 1 (leaves) + log2(rows) compress levels;
+//   grind: per window tried (usually 1): 1 command buffer, K = 1, 1 sync.
+// The CUDA stager has no dispatch or byte budget (commits submit nothing), so a call never
+// splits into more command buffers. h2d_bytes / d2h_bytes count the bytes copied each way.
+struct CudaCallCounters {
+    static constexpr const char* kCommandBuffers = "command_buffer_count";
+    static constexpr const char* kKernels = "kernel_count";
+    static constexpr const char* kSyncs = "sync_count";
+    static constexpr const char* kHostToDevice = "h2d_bytes";
+    static constexpr const char* kDeviceToHost = "d2h_bytes";
 };
-
-// Pure: block sizes and the block-NTT size from the device and per-kernel limits.
-//  - lane kernels: the largest multiple of the warp size <= min(device, kernel, 8 warps);
-//  - block NTT: the largest log_block with 4 << log_block bytes of scratch <= the shared memory
-//    left per block next to the kernel's static shared memory, and as many threads as the
-//    kernel allows (a multiple of the warp size) up to 2^(log_block - 1), one per butterfly.
-CudaLaunchPlan plan_cuda_launches(const CudaLimits& limits);
 
 class CudaBackend : public Backend {
 public:
@@ -75,26 +99,55 @@ public:
     MerkleTree merkle_tree(const uint32_t* matrix, size_t rows, uint32_t width, uint32_t log_group) override;
     uint32_t grind(const PowParams& params) override;
 
-    const CudaLaunchPlan& plan() const { return plan_; }
+    // The limits the planner reads, and the plan of one lane-kernel launch over `lanes` lanes.
+    const device::DeviceLimits& device_limits() const { return limits_; }
+    const device::PipelineLimits& pipeline_limits(CudaKernel k) const { return pipelines_[static_cast<int>(k)]; }
+    device::LaunchPlan lane_plan(CudaKernel k, uint64_t lanes) const;
+    // Cumulative counters per primitive stage ("ntt", "merkle_tree", ...) since construction.
+    // Not synchronised: read it only while no call is running.
+    const device::Stager& stager() const { return *stager_; }
 
 private:
+    class Call;  // one primitive call: the lock, the device, a stage and its span counters
+
     // Device buffers reused across calls, grown on demand (one per role within a call).
     enum Slot { kSlotA, kSlotB, kSlotC, kSlotResult, kSlotCount };
     uint32_t* slot(Slot s, size_t words);
-    const uint32_t* twiddles(uint32_t log_n, bool inverse);
-    const uint32_t* scale_factors(uint32_t log_n, bool inverse, uint32_t shift, bool* any);
-    void activate() const;   // cudaSetDevice(device_)
-    void synchronize();      // cudaStreamSynchronize(stream_)
-    uint32_t block(CudaKernel k) const { return plan_.block_threads[static_cast<int>(k)]; }
+    void activate() const;  // cudaSetDevice(device_)
+
+    // Pinned host staging: one cudaMallocHost buffer, grown on demand and reused by every call.
+    // A call reserves the larger of its upload and download totals (staged_size of each copy)
+    // before its first copy; uploads take successive regions from the start, and downloads take
+    // successive regions from the start again: on the one stream every upload has finished before
+    // any kernel runs, and every download starts after the kernels.
+    static size_t staged_size(size_t bytes);
+    void reserve_staging(size_t bytes);
+    // Host -> pinned (pieces copied in parallel) -> device, asynchronously on the stream.
+    void upload(void* device_dst, const void* host_src, size_t bytes);
+    // Device -> pinned, asynchronously; the returned pinned copy is valid after finish().
+    const void* download(const void* device_src, size_t bytes);
+    // The one host wait of a call (or of a grind window): Stager::sync.
+    void finish(const char* reason);
+    // After an error inside a call: let the stream drain so that no copy still reads or writes
+    // the staging buffer when the next call reuses it.
+    void recover() noexcept;
+
+    // Encodes one kernel launch through the stager; `launch` enqueues it and returns its status.
+    void dispatch(CudaKernel k, const device::LaunchPlan& plan, uint64_t bytes,
+                  const std::function<int()>& launch);
 
     int device_ = 0;
     CUstream_st* stream_ = nullptr;
-    CudaLaunchPlan plan_;
     DeviceInfo info_;
-    uint64_t grind_window_ = 0;  // witnesses tested per grind launch (a whole number of waves)
-    uint64_t wave_lanes_ = 0;    // SMs x resident threads per SM
+    device::DeviceLimits limits_;
+    device::PipelineLimits pipelines_[kCudaKernelCount];
+    uint32_t grind_group_ = 0;  // threads per grind block
+    uint64_t grind_wave_ = 0;   // grind threads resident at once on the device (whole blocks)
 
-    std::mutex mutex_;  // one call at a time: the stream and the buffers are shared
+    std::unique_ptr<CudaSink> sink_;
+    std::unique_ptr<device::Stager> stager_;
+
+    std::mutex mutex_;  // one call at a time: the stream, the stager and the buffers are shared
     uint32_t* slots_[kSlotCount] = {};
     size_t slot_words_[kSlotCount] = {};
     std::map<std::pair<uint32_t, bool>, uint32_t*> twiddle_cache_;
@@ -104,6 +157,13 @@ private:
     bool scale_valid_ = false;
     bool scale_any_ = false;
     uint32_t scale_key_[3] = {};
+
+    char* staging_ = nullptr;   // pinned
+    size_t staging_bytes_ = 0;
+    size_t staging_in_ = 0;     // next upload region
+    size_t staging_out_ = 0;    // next download region
+    uint64_t h2d_bytes_ = 0;    // this call's copies
+    uint64_t d2h_bytes_ = 0;
 };
 
 }  // namespace gpustark

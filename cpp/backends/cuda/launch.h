@@ -1,7 +1,13 @@
 // Host launch functions of the CUDA kernels (defined in poseidon2.cu, merkle.cu, ntt.cu, pow.cu)
 // and the error helper of the backend. Every launcher enqueues on `stream`, returns the launch
-// status (cudaGetLastError) and launches nothing for zero lanes. Block sizes come from the
-// launch plan (cuda_backend.h); nothing here picks geometry on its own.
+// status (cudaGetLastError) and launches nothing for zero lanes.
+//
+// Geometry comes from the shared planner (core/device/launch_plan.h) through the backend; nothing
+// here picks a block or grid size. The lane kernels are grid-stride loops: thread t of block b
+// handles lanes b * blockDim + t, then + gridDim * blockDim, ... until `lanes`, so any plan with
+// at least one block is correct, whatever its items_per_thread (the planner raises it above 1
+// when a grid would exceed max_groups, and the grinder asks for one wave of resident threads).
+// The block NTT takes a plan_ntt_block() plan: one block per (2^log_block rows, column).
 #pragma once
 #include <cuda_runtime_api.h>
 
@@ -10,6 +16,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "../../core/device/launch_plan.h"
 #include "../../kernels/merkle/merkle.h"
 #include "../../kernels/ntt/ntt_params.h"
 #include "../../kernels/pow/pow.h"
@@ -27,14 +34,23 @@ inline void check(cudaError_t err, const char* call) {
     }
 }
 
-// Blocks of `block` threads covering `lanes` lanes; false when that exceeds the grid limit.
-inline bool lane_grid(uint64_t lanes, uint32_t block, unsigned int* blocks) {
-    if (block == 0) return false;
-    uint64_t n = (lanes + block - 1) / block;
-    if (n > 0x7fffffffull) return false;
-    *blocks = static_cast<unsigned int>(n);
+// A plan's grid and block as launch arguments; false when CUDA cannot launch them (no block, a
+// block over 1024 threads, or more than 2^31 - 1 blocks in x).
+inline bool launch_dims(const device::LaunchPlan& plan, unsigned int* grid, unsigned int* block) {
+    if (plan.grid == 0 || plan.grid > 0x7fffffffull || plan.group == 0 || plan.group > 1024) return false;
+    *grid = static_cast<unsigned int>(plan.grid);
+    *block = plan.group;
     return true;
 }
+
+#if defined(__CUDACC__)
+// Grid-stride lane loop of the lane kernels: for (uint64_t lane = first_lane(); lane < lanes;
+// lane += lane_stride()).
+__device__ __forceinline__ uint64_t first_lane() {
+    return static_cast<uint64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+}
+__device__ __forceinline__ uint64_t lane_stride() { return static_cast<uint64_t>(gridDim.x) * blockDim.x; }
+#endif
 
 // The host stub of each kernel, for cudaFuncGetAttributes; nullptr for another family's kernel.
 const void* poseidon2_kernel(CudaKernel kernel);
@@ -43,30 +59,34 @@ const void* ntt_kernel(CudaKernel kernel);
 const void* pow_kernel(CudaKernel kernel);
 
 // poseidon2.cu. states: count x 16; matrix: rows x width; left/right/out and digests: x 8.
-cudaError_t launch_poseidon2_permute(uint32_t* states, uint64_t count, uint32_t block, cudaStream_t stream);
+// Lanes: count (permute, compress), rows (hash_rows).
+cudaError_t launch_poseidon2_permute(uint32_t* states, uint64_t count, const device::LaunchPlan& plan,
+                                     cudaStream_t stream);
 cudaError_t launch_hash_rows(const uint32_t* matrix, uint64_t rows, uint32_t width, uint32_t* digests,
-                             uint32_t block, cudaStream_t stream);
+                             const device::LaunchPlan& plan, cudaStream_t stream);
 cudaError_t launch_compress(const uint32_t* left, const uint32_t* right, uint64_t count, uint32_t* out,
-                            uint32_t block, cudaStream_t stream);
+                            const device::LaunchPlan& plan, cudaStream_t stream);
 
 // merkle.cu. One lane per row (leaves) or per node of the level being built (compress).
 cudaError_t launch_merkle_leaves(const uint32_t* matrix, uint64_t rows, MerkleParams p, uint32_t* digests,
-                                 uint32_t block, cudaStream_t stream);
+                                 const device::LaunchPlan& plan, cudaStream_t stream);
 cudaError_t launch_merkle_compress(const uint32_t* children, uint64_t nodes, MerkleParams p, uint32_t* parents,
-                                   uint32_t block, cudaStream_t stream);
+                                   const device::LaunchPlan& plan, cudaStream_t stream);
 
-// ntt.cu. Lanes: n * batch (bit reverse, scale), n/2 * batch (stage); the block NTT runs one
-// group of `threads` threads per (2^p.log_block rows, column) with scratch_bytes of shared memory.
-cudaError_t launch_ntt_bit_reverse(uint32_t* data, NttParams p, uint32_t block, cudaStream_t stream);
-cudaError_t launch_ntt_stage(uint32_t* data, const uint32_t* twiddles, NttParams p, uint32_t block,
+// ntt.cu. Lanes (ntt_lanes): n * batch (bit reverse, scale), n/2 * batch (stage). The block NTT
+// runs plan.groups blocks of plan.lanes threads with plan.scratch_bytes of dynamic shared memory,
+// for p.log_block = plan.log_block.
+uint64_t ntt_lanes(const NttParams& p, CudaKernel kernel);
+cudaError_t launch_ntt_bit_reverse(uint32_t* data, NttParams p, const device::LaunchPlan& plan, cudaStream_t stream);
+cudaError_t launch_ntt_stage(uint32_t* data, const uint32_t* twiddles, NttParams p, const device::LaunchPlan& plan,
                              cudaStream_t stream);
-cudaError_t launch_ntt_scale(uint32_t* data, const uint32_t* factors, NttParams p, uint32_t block,
+cudaError_t launch_ntt_scale(uint32_t* data, const uint32_t* factors, NttParams p, const device::LaunchPlan& plan,
                              cudaStream_t stream);
-cudaError_t launch_ntt_block(uint32_t* data, const uint32_t* twiddles, NttParams p, uint32_t threads,
-                             size_t scratch_bytes, cudaStream_t stream);
+cudaError_t launch_ntt_block(uint32_t* data, const uint32_t* twiddles, NttParams p,
+                             const device::NttBlockPlan& plan, cudaStream_t stream);
 
-// pow.cu. Lane i tests witness p.first_witness + i; *best must start at 0xffffffff.
-cudaError_t launch_pow_grind(const PowParams& p, uint64_t lanes, uint32_t* best, uint32_t block,
+// pow.cu. Lane i tests witness p.first_witness + i for i < lanes; *best must start at 0xffffffff.
+cudaError_t launch_pow_grind(const PowParams& p, uint64_t lanes, uint32_t* best, const device::LaunchPlan& plan,
                              cudaStream_t stream);
 
 }  // namespace cuda
