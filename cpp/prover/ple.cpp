@@ -5,20 +5,9 @@
 #include <string>
 
 #include "../core/parallel.h"
+#include "subgroup.h"
 
 namespace gpustark {
-
-EfVec subgroup_lagrange_weights(uint32_t log_order, Ef z) {
-    const size_t n = size_t(1) << log_order;
-    const Fp omega = fp_two_adic_generator(log_order);
-    EfVec out(n);
-    Fp point = fp_one();
-    for (size_t a = 0; a < n; ++a) {
-        out[a] = eq_uni(log_order, z, ef_from_base(point));
-        point = fp_mul(point, omega);
-    }
-    return out;
-}
 
 EfVec ple_row_weights(uint32_t log_h, const EfVec& r, uint32_t l_skip) {
     if (r.empty()) throw std::invalid_argument("ple_row_weights: r is empty");
@@ -27,13 +16,13 @@ EfVec ple_row_weights(uint32_t log_h, const EfVec& r, uint32_t l_skip) {
         // at r_0^(2^i).
         Ef z = r[0];
         for (uint32_t s = 0; s < l_skip - log_h; ++s) z = ef_square(z);
-        return subgroup_lagrange_weights(log_h, z);
+        return subgroup_lagrange(log_h, z);
     }
     const uint32_t n = log_h - l_skip;
     if (r.size() < size_t(n) + 1)
         throw std::invalid_argument("ple_row_weights: a column of log height " + std::to_string(log_h) + " needs " +
                                     std::to_string(n + 1) + " coordinates of r, found " + std::to_string(r.size()));
-    const EfVec uni = subgroup_lagrange_weights(l_skip, r[0]);
+    const EfVec uni = subgroup_lagrange(l_skip, r[0]);
     const EfVec cube = eq_table(EfVec(r.begin() + 1, r.begin() + 1 + n));
     EfVec w(size_t(1) << log_h);
     for (size_t x = 0; x < cube.size(); ++x)

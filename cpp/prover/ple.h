@@ -10,10 +10,6 @@
 
 namespace gpustark {
 
-
-// The Lagrange basis of the subgroup D of order 2^log_order at z: out[a] = eq_D(z, omega^a).
-EfVec subgroup_lagrange_weights(uint32_t log_order, Ef z);
-
 // Row weights of the PLE evaluation: sum_i weights[i] * T[i] = T^(r) for any column T of height
 // 2^log_h. For log_h >= l_skip this is eq_D(r_0, omega^a) * eq(r_1..r_n, bits(x)) at row
 // a + 2^l_skip x (r must hold at least n + 1 entries); for a short column (log_h < l_skip) it is the

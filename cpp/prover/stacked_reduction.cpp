@@ -1,4 +1,5 @@
 #include "stacked_reduction.h"
+#include "subgroup.h"
 
 #include <stdexcept>
 #include <string>
@@ -155,7 +156,7 @@ std::vector<FoldedColumn> fold_round0(const std::vector<const StackedPcsData*>& 
                                       const EfVec& r, uint32_t l_skip, uint32_t n_stack, const std::vector<EfVec>& eq_r,
                                       Ef u0) {
     const size_t n = size_t(1) << l_skip, cube = size_t(1) << n_stack;
-    const EfVec lagrange = subgroup_lagrange_weights(l_skip, u0);
+    const EfVec lagrange = subgroup_lagrange(l_skip, u0);
     std::vector<FoldedColumn> cols;
     for (const StackedPcsData* d : commits)
         for (uint32_t c = 0; c < d->width(); ++c) cols.push_back({EfVec(cube, ef_zero()), EfVec(cube, ef_zero())});

@@ -21,13 +21,6 @@ EfVec subgroup_lagrange(uint32_t log_n, Ef z) {
     return out;
 }
 
-std::vector<Fp> subgroup_lagrange_base(uint32_t log_n, Fp z) {
-    EfVec ext = subgroup_lagrange(log_n, ef_from_base(z));
-    std::vector<Fp> out(ext.size());
-    for (size_t i = 0; i < ext.size(); ++i) out[i] = ext[i].c0;
-    return out;
-}
-
 EfVec interpolate_coefficients(const std::vector<Fp>& points, const EfVec& values) {
     size_t k = points.size();
     // master(Z) = prod_j (Z - z_j), constant term first.

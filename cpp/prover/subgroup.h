@@ -8,7 +8,6 @@ namespace gpustark {
 // L_a(z) for a < 2^log_n: the degree < 2^log_n polynomial that is 1 at omega^a and 0 on the rest
 // of D. Closed form omega^a (z^n - 1) / (n (z - omega^a)) off D, a delta on D.
 EfVec subgroup_lagrange(uint32_t log_n, Ef z);
-std::vector<Fp> subgroup_lagrange_base(uint32_t log_n, Fp z);
 
 // Coefficients (constant term first) of the polynomial of degree < |points| through
 // (points[k], values[k]); points distinct.
