@@ -210,3 +210,40 @@ def test_shape_errors_come_before_any_transcript_check(cut, check):
     with pytest.raises(gpustark.VerificationError) as info:
         gpustark.verify(vk, proof)
     assert info.value.check == check
+
+
+def _mle_counters(pk, traces, pvs, **limits):
+    from gpustark import spans
+
+    with spans.record() as recorded:
+        proof = gpustark.prove(pk, traces, public_values=pvs, **limits)
+    (mle,) = [s for s in recorded if s.name == "mle_rounds"]
+    return proof.to_bytes(), mle.counters
+
+
+def test_mle_batching_paths_give_the_same_proof():
+    # At test params the multi fixture's traces need 0 B (the 2-row trace), 896 B and 1408 B of MLE
+    # evaluation memory (pairs x (d+1) points x nodes x 16 B, batch_constraints.cpp).
+    pk, _, traces, pvs = multi(2)
+    reference, packed = _mle_counters(pk, traces, pvs)
+    assert packed["mle_batch_count"] == 1 and packed["peak_batch_memory_bytes"] == 2304
+    assert packed["fallback_count"] == 0 and packed["memory_limit_raises"] == 0
+    assert packed["total_logup_traces"] == 3 and packed["mle_trace_count"] == 3
+
+    split_bytes, split = _mle_counters(pk, traces, pvs, mle_memory_limit=1500, mle_memory_cap=1 << 20)
+    assert split["mle_batch_count"] == 2 and split["memory_limit_raises"] == 0 and split["fallback_count"] == 0
+
+    raised_bytes, raised = _mle_counters(pk, traces, pvs, mle_memory_limit=1024, mle_memory_cap=1 << 20)
+    assert raised["memory_limit_raises"] == 1 and raised["fallback_count"] == 0
+    assert raised["effective_memory_limit_bytes"] == 1408 and raised["initial_memory_limit_bytes"] == 1024
+
+    fallback_bytes, fallback = _mle_counters(pk, traces, pvs, mle_memory_limit=256, mle_memory_cap=1024)
+    assert fallback["fallback_count"] == 1 and fallback["memory_limit_raises"] == 1
+
+    assert split_bytes == raised_bytes == fallback_bytes == reference
+
+
+def test_mle_memory_limits_are_checked():
+    pk, _, traces, pvs = multi(2)
+    with pytest.raises(ValueError, match="mle_memory_limit"):
+        gpustark.prove(pk, traces, public_values=pvs, mle_memory_limit=1 << 20, mle_memory_cap=1 << 10)

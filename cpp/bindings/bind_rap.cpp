@@ -100,7 +100,10 @@ void bind_rap(py::module_& m) {
     // traces: [(AirProgram, trace (h, w) uint32, public values)], already in sorted order.
     m.def("prove_rap_constraints",
           [](Transcript& transcript, const std::vector<std::tuple<const AirProgram*, py::array, std::vector<uint32_t>>>& inputs,
-             uint32_t l_skip, uint32_t logup_pow_bits, uint32_t max_constraint_degree, const std::string& backend) {
+             uint32_t l_skip, uint32_t logup_pow_bits, uint32_t max_constraint_degree, const std::string& backend,
+             uint64_t mle_memory_limit, uint64_t mle_memory_cap) {
+              if (mle_memory_limit == 0 || mle_memory_limit > mle_memory_cap)
+                  throw py::value_error("mle_memory_limit must be in (0, mle_memory_cap]");
               if (l_skip < 1) throw py::value_error("l_skip must be at least 1");
               if (max_constraint_degree < 1) throw py::value_error("max_constraint_degree must be at least 1");
               std::vector<U32Array> keep_alive;
@@ -133,10 +136,14 @@ void bind_rap(py::module_& m) {
               RapProofData data;
               {
                   py::gil_scoped_release release;
-                  data = prove_rap_constraints(transcript, traces, {l_skip, logup_pow_bits, max_constraint_degree}, b);
+                  data = prove_rap_constraints(
+                      transcript, traces, {l_skip, logup_pow_bits, max_constraint_degree, mle_memory_limit, mle_memory_cap}, b);
               }
               return rap_proof_to_dict(data);
-          });
+          },
+          py::arg("transcript"), py::arg("traces"), py::arg("l_skip"), py::arg("logup_pow_bits"),
+          py::arg("max_constraint_degree"), py::arg("backend"), py::arg("mle_memory_limit") = uint64_t(1) << 30,
+          py::arg("mle_memory_cap") = uint64_t(5) << 30);
 }
 
 }  // namespace gpustark

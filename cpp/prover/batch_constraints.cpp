@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <mutex>
 
+#include "../core/device/memory_budget.h"
 #include "../core/parallel.h"
 #include "../core/spans.h"
 #include "batch_terms.h"
@@ -181,24 +182,51 @@ EfVec prove_batch_constraints(Transcript& transcript, const BatchInput& in, Batc
             std::vector<Ef> local(traces[t].air->width), next(traces[t].air->width), nodes(traces[t].air->nodes.size());
             bound_value[t] = g_at(t, 0, ef_zero(), local, next, nodes);
         }
+    // The traces' MLE evaluations are grouped under a memory budget (device/memory_budget.h):
+    // a trace needs (pairs x (d+1) points x nodes) extension values to be evaluated in one go.
+    // The CPU evaluates batch by batch as planned (a device backend allocates by the same plan);
+    // every grouping gives the same sums, and the plan's counters go on the mle_rounds span.
+    std::vector<device::TraceMemory> memory(num_traces);
+    for (size_t t = 0; t < num_traces; ++t) {
+        uint64_t pairs = tables[t].vars ? uint64_t(1) << (tables[t].vars - 1) : 0;
+        memory[t].bytes = pairs * (d + 1) * traces[t].air->nodes.size() * sizeof(Ef);
+    }
+    device::MleBatchPlan plan = device::plan_mle_batches(memory, in.mle_memory_limit, in.mle_memory_cap);
+    for (const auto& [name, value] : plan.report.counters()) spans::count(name.c_str(), int64_t(value));
+
     for (uint32_t round = 1; round <= n_max; ++round) {
         EfVec s(d + 1, ef_zero());
-        for (size_t t = 0; t < num_traces; ++t) {
-            if (tables[t].vars < round) {
+        for (size_t t = 0; t < num_traces; ++t)
+            if (tables[t].vars < round)
                 for (uint32_t k = 0; k <= d; ++k) s[k] = ef_add(s[k], ef_mul(bound_value[t], ef_from_canonical(k + 1)));
-                continue;
+        // One batch's traces are evaluated together over their concatenated pairs; a fallback
+        // trace alone, in pieces that each fit the cap.
+        for (const device::MleBatch& batch : plan.batches) {
+            std::vector<size_t> members, first_pair = {0};
+            for (size_t t : batch.traces)
+                if (tables[t].vars >= round) members.push_back(t), first_pair.push_back(first_pair.back() + tables[t].eq.size() / 2);
+            if (members.empty()) continue;
+            size_t total = first_pair.back(), piece = total;
+            if (batch.kind == device::BatchKind::Fallback) {
+                uint64_t per_pair = (d + 1) * traces[members[0]].air->nodes.size() * sizeof(Ef);
+                piece = size_t(std::max<uint64_t>(1, in.mle_memory_cap / per_pair));
             }
-            size_t pairs = tables[t].eq.size() / 2;
-            std::mutex merge;
-            parallel_for(pairs, 8, [&](size_t begin, size_t end) {
-                std::vector<Ef> local(traces[t].air->width), next(traces[t].air->width), nodes(traces[t].air->nodes.size());
-                EfVec partial(d + 1, ef_zero());
-                for (size_t i = begin; i < end; ++i)
-                    for (uint32_t k = 0; k <= d; ++k)
-                        partial[k] = ef_add(partial[k], g_at(t, i, ef_from_canonical(k + 1), local, next, nodes));
-                std::lock_guard<std::mutex> lock(merge);
-                for (uint32_t k = 0; k <= d; ++k) s[k] = ef_add(s[k], partial[k]);
-            });
+            for (size_t start = 0; start < total; start += piece) {
+                std::mutex merge;
+                parallel_for(std::min(piece, total - start), 8, [&](size_t begin, size_t end) {
+                    EfVec partial(d + 1, ef_zero());
+                    std::vector<Ef> local, next, nodes;
+                    for (size_t flat = start + begin; flat < start + end; ++flat) {
+                        size_t m = std::upper_bound(first_pair.begin(), first_pair.end(), flat) - first_pair.begin() - 1;
+                        size_t t = members[m], i = flat - first_pair[m];
+                        local.resize(traces[t].air->width), next.resize(traces[t].air->width), nodes.resize(traces[t].air->nodes.size());
+                        for (uint32_t k = 0; k <= d; ++k)
+                            partial[k] = ef_add(partial[k], g_at(t, i, ef_from_canonical(k + 1), local, next, nodes));
+                    }
+                    std::lock_guard<std::mutex> lock(merge);
+                    for (uint32_t k = 0; k <= d; ++k) s[k] = ef_add(s[k], partial[k]);
+                });
+            }
         }
         for (Ef v : s) observe_ef(transcript, v);
         proof.sumcheck_round_polys.push_back(s);

@@ -14,6 +14,8 @@ struct BatchInput {
     EfVec xi;                 // length l_skip + max(n_max, n_logup)
     Ef beta;
     Backend* backend;         // batched NTTs for round 0
+    uint64_t mle_memory_limit;  // the MLE evaluation budget: initial effective limit and hard cap
+    uint64_t mle_memory_cap;
 };
 
 // Runs PROTOCOL 7 steps 8-14 on the transcript; returns r = (r_0..r_{n_max}).

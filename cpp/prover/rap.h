@@ -24,6 +24,9 @@ struct RapParams {
     uint32_t l_skip = 0;
     uint32_t logup_pow_bits = 0;
     uint32_t max_constraint_degree = 0;
+    // MLE evaluation budget (device/memory_budget.h): initial effective limit and hard cap, bytes.
+    uint64_t mle_memory_limit = uint64_t(1) << 30;
+    uint64_t mle_memory_cap = uint64_t(5) << 30;
 };
 
 struct GkrProofData {

@@ -41,14 +41,21 @@ def _public_values(pk: ProvingKey, public_values) -> list[list[int]]:
 
 
 def prove(pk: ProvingKey, traces: Sequence[np.ndarray], public_values=None, backend: str | None = None, *,
-          check_witness: bool = True, pow_witnesses: Sequence[int] | None = None) -> Proof:
+          check_witness: bool = True, pow_witnesses: Sequence[int] | None = None,
+          mle_memory_limit: int = 1 << 30, mle_memory_cap: int = 5 << 30) -> Proof:
     """Prove that `traces` (one (height, width) uint32 array per AIR, vk order) satisfy the AIRs.
 
     With check_witness (the default) an unsatisfied constraint or unbalanced interactions raise
     ValueError before any work; without it the prover still runs and the verifier rejects.
     pow_witnesses replays recorded proof-of-work witnesses (in transcript order: LogUp, WHIR mu,
     then per WHIR round its k folds and its query phase) instead of grinding for the smallest ones.
+    mle_memory_limit / mle_memory_cap (bytes) bound the batch sumcheck's MLE evaluation: traces
+    are evaluated in batches under the limit, one larger trace raises it up to the cap, and a trace
+    above the cap is evaluated alone in pieces; the proof is the same for any limits.
     """
+    if not (isinstance(mle_memory_limit, int) and isinstance(mle_memory_cap, int) and 0 < mle_memory_limit <= mle_memory_cap):
+        raise ValueError(f"mle_memory_limit, mle_memory_cap: expected 0 < limit <= cap, found {mle_memory_limit} and "
+                         f"{mle_memory_cap}")
     backend = resolve(backend)
     params, vk = pk.params, pk.vk
     pvs = _public_values(pk, public_values)
@@ -85,7 +92,7 @@ def prove(pk: ProvingKey, traces: Sequence[np.ndarray], public_values=None, back
         with span("prover.rap_constraints"):
             rap = _native.prove_rap_constraints(
                 transcript._t, [(air_program(vk.per_air[i]), traces[i], pvs[i]) for i in order],
-                params.l_skip, params.logup.pow_bits, params.max_constraint_degree, backend)
+                params.l_skip, params.logup.pow_bits, params.max_constraint_degree, backend, mle_memory_limit, mle_memory_cap)
 
         # Openings (steps 15-21): one commitment, every trace's need_rot per stacked matrix.
         need_rot = [[vk.per_air[i].need_rot for i in order]]
