@@ -41,7 +41,7 @@ void logup_sums(const BatchInput& in, size_t t, const TraceWeights& w, const EfV
     std::vector<Fp> nodes(trace.air->nodes.size());
     for (size_t i = 0; i < eq.size(); ++i) {
         evaluate_nodes(*trace.air, row.point(trace, i % height), nodes.data());
-        PointSums s = point_sums<Fp>(*trace.air, nodes.data(), w, beta_powers);
+        PointSums s = point_sums(*trace.air, nodes.data(), w, beta_powers);
         sum_p = ef_add(sum_p, ef_mul(eq[i], ef_mul_base(s.numerator, w.norm)));
         sum_q = ef_add(sum_q, ef_mul(eq[i], s.denominator));
     }
@@ -166,7 +166,7 @@ EfVec prove_batch_constraints(Transcript& transcript, const BatchInput& in, Batc
         RowPoint<Ef> point{local.data(), next.data(), get(tab.selectors[0]), get(tab.selectors[1]), get(tab.selectors[2]),
                            traces[t].publics.data()};
         evaluate_nodes<Ef>(air, point, nodes.data());
-        PointSums s = point_sums<Ef>(air, nodes.data(), weights[t], beta_powers);
+        PointSums s = point_sums(air, nodes.data(), weights[t], beta_powers);
         Ef inner = ef_add(ef_mul(zerocheck_weight[t], s.constraint),
                           ef_add(ef_mul(numerator_weight[t], s.numerator), ef_mul(denominator_weight[t], s.denominator)));
         return ef_mul(get(tab.eq), inner);

@@ -22,8 +22,9 @@ struct PointSums {
     Ef constraint, numerator, denominator;
 };
 
-template <class V>
-PointSums point_sums(const AirProgram& air, const V* nodes, const TraceWeights& w, const EfVec& beta_powers,
+// nodes: anything indexable by node index (a pointer to node values, or a LaneView).
+template <class Nodes>
+PointSums point_sums(const AirProgram& air, const Nodes& nodes, const TraceWeights& w, const EfVec& beta_powers,
                      bool with_constraints = true) {
     PointSums s{ef_zero(), ef_zero(), ef_zero()};
     if (with_constraints)

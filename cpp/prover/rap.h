@@ -74,8 +74,9 @@ GkrOutput prove_fraction_tree(Transcript& transcript, const EfVec& p, const EfVe
 // h_beta(message, bus) = sum_j beta^j m_j + beta^L (bus + 1), given beta^0..beta^L.
 inline Ef ef_scale(Ef a, Fp b) { return ef_mul_base(a, b); }
 inline Ef ef_scale(Ef a, Ef b) { return ef_mul(a, b); }
-template <class V>
-Ef logup_denominator(const V* node_values, const InteractionProgram& interaction, const EfVec& beta_powers) {
+// node_values: anything indexable by node (a pointer, or a lane view of a lane-major table).
+template <class Nodes>
+Ef logup_denominator(const Nodes& node_values, const InteractionProgram& interaction, const EfVec& beta_powers) {
     size_t length = interaction.message.size();
     Ef acc = ef_mul_base(beta_powers[length], fp_from_canonical(interaction.bus + 1));
     for (size_t j = 0; j < length; ++j) acc = ef_add(acc, ef_scale(beta_powers[j], node_values[interaction.message[j]]));

@@ -39,6 +39,13 @@ std::vector<uint32_t> gather_chunks(const RapTrace& trace, uint32_t l_skip, size
     return out;
 }
 
+// Lane j of a lane-major node table (node i's lanes at i * kDagLanes), read as Fp values.
+struct LaneView {
+    const uint32_t* nodes;
+    size_t lane;
+    Fp operator[](size_t i) const { return fp_raw(nodes[i * kDagLanes + lane]); }
+};
+
 // Accumulates, at each point of a (N, count * cols) block, the trace's weighted sums:
 // zerocheck into constraint_acc[point], LogUp into logup_acc[point].
 struct BlockSums {
@@ -73,7 +80,7 @@ struct BlockSums {
                 evaluate_dag_lanes(air, {here.data(), after.data(), selectors.data(), trace.publics.data()}, nodes.data());
                 for (size_t j = 0; j < live; ++j) {
                     size_t k = k0 + j, a = k / count, x = k % count;
-                    PointSums s = lane_sums(nodes.data(), j);
+                    PointSums s = point_sums(air, LaneView{nodes.data(), j}, weights, beta_powers, constraints);
                     Ef eq = eq_cube[first + x];
                     constraint_part[a] = ef_add(constraint_part[a], ef_mul(eq, ef_mul(zerocheck_weight, s.constraint)));
                     Ef logup = ef_add(ef_mul(numerator_weight, s.numerator), ef_mul(denominator_weight, s.denominator));
@@ -86,25 +93,6 @@ struct BlockSums {
                 logup_acc[a] = ef_add(logup_acc[a], logup_part[a]);
             }
         });
-    }
-
-    // point_sums for lane j of a lane-major node table.
-    PointSums lane_sums(const uint32_t* nodes, size_t j) const {
-        const AirProgram& air = *trace.air;
-        PointSums s{ef_zero(), ef_zero(), ef_zero()};
-        auto node = [&](uint32_t i) { return fp_raw(nodes[size_t(i) * kDagLanes + j]); };
-        if (constraints)
-            for (size_t i = 0; i < air.constraints.size(); ++i)
-                s.constraint = ef_add(s.constraint, ef_mul_base(weights.lambda_powers[i], node(air.constraints[i])));
-        for (size_t k = 0; k < air.interactions.size(); ++k) {
-            const InteractionProgram& it = air.interactions[k];
-            s.numerator = ef_add(s.numerator, ef_mul_base(weights.slot_weights[k], node(it.count)));
-            size_t length = it.message.size();
-            Ef h = ef_mul_base(beta_powers[length], fp_from_canonical(it.bus + 1));
-            for (size_t m = 0; m < length; ++m) h = ef_add(h, ef_mul_base(beta_powers[m], node(it.message[m])));
-            s.denominator = ef_add(s.denominator, ef_mul(weights.slot_weights[k], h));
-        }
-        return s;
     }
 };
 
