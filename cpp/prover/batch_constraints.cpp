@@ -29,21 +29,24 @@ TraceWeights trace_weights(const BatchInput& in, size_t t, const EfVec& lambda_p
 
 namespace {
 
-// sum_p[t], sum_q[t] (PROTOCOL 9.1) over the rows of the lifted trace.
-void logup_sums(const BatchInput& in, size_t t, const TraceWeights& w, const EfVec& beta_powers, Ef& sum_p, Ef& sum_q) {
+// sum_p[t], sum_q[t] (PROTOCOL 9.1). The GKR input layer already holds every row's values:
+// leaf p = norm count and leaf q = alpha + h_beta, in each interaction's slot, so the sums are
+// eq-weighted sums of the trace's slots rather than a second evaluation of its rows.
+void logup_sums(const BatchInput& in, size_t t, const TraceWeights& w, Ef& sum_p, Ef& sum_q) {
     const RapTrace& trace = (*in.traces)[t];
     sum_p = sum_q = ef_zero();
     if (trace.air->interactions.empty()) return;
-    uint32_t vars = cube_vars(trace, in.l_skip);
-    EfVec eq = eq_table(EfVec(in.xi.begin(), in.xi.begin() + in.l_skip + vars));
-    size_t height = size_t(1) << trace.log_height;
-    TraceRow row;
-    std::vector<Fp> nodes(trace.air->nodes.size());
-    for (size_t i = 0; i < eq.size(); ++i) {
-        evaluate_nodes(*trace.air, row.point(trace, i % height), nodes.data());
-        PointSums s = point_sums(*trace.air, nodes.data(), w, beta_powers);
-        sum_p = ef_add(sum_p, ef_mul(eq[i], ef_mul_base(s.numerator, w.norm)));
-        sum_q = ef_add(sum_q, ef_mul(eq[i], s.denominator));
+    EfVec eq = eq_table(EfVec(in.xi.begin(), in.xi.begin() + in.l_skip + cube_vars(trace, in.l_skip)));
+    for (size_t k = 0; k < trace.air->interactions.size(); ++k) {
+        const Ef* p = in.logup->p.data() + in.logup->slot_offsets[t][k];
+        const Ef* q = in.logup->q.data() + in.logup->slot_offsets[t][k];
+        Ef slot_p = ef_zero(), slot_q = ef_zero();
+        for (size_t i = 0; i < eq.size(); ++i) {
+            slot_p = ef_add(slot_p, ef_mul(eq[i], p[i]));
+            slot_q = ef_add(slot_q, ef_mul(eq[i], ef_sub(q[i], in.alpha)));
+        }
+        sum_p = ef_add(sum_p, ef_mul(w.slot_weights[k], slot_p));
+        sum_q = ef_add(sum_q, ef_mul(w.slot_weights[k], slot_q));
     }
 }
 
@@ -106,7 +109,7 @@ EfVec prove_batch_constraints(Transcript& transcript, const BatchInput& in, Batc
     for (size_t t = 0; t < num_traces; ++t) {
         weights.push_back(trace_weights(in, t, lambda_powers));
         Ef sum_p, sum_q;
-        logup_sums(in, t, weights[t], beta_powers, sum_p, sum_q);
+        logup_sums(in, t, weights[t], sum_p, sum_q);
         proof.numerator_term_per_air.push_back(sum_p);
         proof.denominator_term_per_air.push_back(sum_q);
         observe_ef(transcript, sum_p);

@@ -34,7 +34,7 @@ RapProofData prove_rap_constraints(Transcript& transcript, const std::vector<Rap
     while (xi.size() < params.l_skip + std::max(n_max, logup.n_logup)) xi.push_back(sample_ef(transcript));
     gkr_span.close();
 
-    BatchInput batch{&traces, &logup, params.l_skip, params.max_constraint_degree, xi, beta, &backend,
+    BatchInput batch{&traces, &logup, params.l_skip, params.max_constraint_degree, xi, alpha, beta, &backend,
                      params.mle_memory_limit, params.mle_memory_cap};
     out.r = prove_batch_constraints(transcript, batch, out.batch);
     return out;
