@@ -121,13 +121,15 @@ void bind_pcs(py::module_& m) {
     });
 
     m.def("prove_stacked_reduction", [](Transcript& transcript, const py::list& commits, const py::array& r,
-                                        const std::vector<std::vector<bool>>& need_rot, uint32_t l_skip, uint32_t n_stack) {
+                                        const std::vector<std::vector<bool>>& need_rot, uint32_t l_skip, uint32_t n_stack,
+                                        const std::string& backend) {
         std::vector<const StackedPcsData*> data = commit_list(commits);
         EfVec point = array_to_ef_vector(r, "r");
+        Backend& b = get_backend(backend);
         StackedReductionOutput out;
         {
             py::gil_scoped_release release;
-            out = prove_stacked_reduction(transcript, data, point, need_rot, l_skip, n_stack);
+            out = prove_stacked_reduction(transcript, data, point, need_rot, l_skip, n_stack, b);
         }
         py::dict proof;
         proof["univariate_round_coeffs"] = ef_vec_array(out.proof.univariate_round_coeffs);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "../kernels/pow/pow.h"
+#include "ef_tables.h"
 #include "merkle_tree.h"
 
 namespace gpustark {
@@ -47,6 +48,10 @@ public:
     virtual MerkleTree merkle_tree(const uint32_t* matrix, size_t rows, uint32_t width, uint32_t log_group) = 0;
     // The smallest witness w in [0, p) that passes the proof-of-work check for this state.
     virtual uint32_t grind(const PowParams& params) = 0;
+
+    // Sumcheck tables on this backend's device (ef_tables.h): `count` tables of `length` values
+    // (a power of two), table c read from values[c * length, (c + 1) * length).
+    virtual std::unique_ptr<EfTables> ef_tables(const Ef* values, size_t count, size_t length) = 0;
 };
 
 using BackendFactory = std::function<std::unique_ptr<Backend>()>;

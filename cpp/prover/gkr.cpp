@@ -34,7 +34,8 @@ Ef interpolate_linear(Ef v0, Ef v1, Ef x) { return ef_add(v0, ef_mul(x, ef_sub(v
 
 }  // namespace
 
-GkrOutput prove_fraction_tree(Transcript& transcript, const EfVec& p, const EfVec& q, GkrProofData& proof) {
+GkrOutput prove_fraction_tree(Transcript& transcript, const EfVec& p, const EfVec& q, GkrProofData& proof,
+                              Backend& backend) {
     std::vector<FractionLayer> layers = build_layers(p, q);
     const size_t depth = layers.size() - 1;  // J = l_skip + n_logup >= 1
 
@@ -49,43 +50,39 @@ GkrOutput prove_fraction_tree(Transcript& transcript, const EfVec& p, const EfVe
     Ef claim_p = interpolate_linear(first.p[0], first.p[1], mu);
     Ef claim_q = interpolate_linear(first.q[0], first.q[1], mu);
 
-    const Ef two = ef_from_canonical(2), three = ef_from_canonical(3);
     for (size_t j = 2; j <= depth; ++j) {
+        // Five tables on the backend's device: p0, p1, q0, q1 (layer j's even and odd children)
+        // and eq(xi, .); each round reads s(1..3) back and folds them all with its challenge.
         const FractionLayer& layer = layers[j];
         size_t half = layer.p.size() / 2;
-        EfVec p0(half), p1(half), q0(half), q1(half);
+        EfVec eq = eq_table(xi), values(5 * half);
         for (size_t y = 0; y < half; ++y) {
-            p0[y] = layer.p[2 * y], p1[y] = layer.p[2 * y + 1];
-            q0[y] = layer.q[2 * y], q1[y] = layer.q[2 * y + 1];
+            values[y] = layer.p[2 * y], values[half + y] = layer.p[2 * y + 1];
+            values[2 * half + y] = layer.q[2 * y], values[3 * half + y] = layer.q[2 * y + 1];
+            values[4 * half + y] = eq[y];
         }
-        EfVec eq = eq_table(xi);
+        std::unique_ptr<EfTables> tables = backend.ef_tables(values.data(), 5, half);
         Ef lambda = sample_ef(transcript);
         std::vector<std::array<Ef, 3>> polys;
         EfVec rho;
         for (size_t round = 0; round + 1 < j; ++round) {
-            std::array<Ef, 3> s = {ef_zero(), ef_zero(), ef_zero()};
-            const Ef xs[3] = {ef_one(), two, three};
-            for (size_t i = 0; i < eq.size() / 2; ++i) {
-                for (int k = 0; k < 3; ++k) {
-                    Ef a0 = mle_pair_at(p0, i, xs[k]), a1 = mle_pair_at(p1, i, xs[k]), b0 = mle_pair_at(q0, i, xs[k]), b1 = mle_pair_at(q1, i, xs[k]);
-                    Ef cross = ef_add(ef_mul(a0, b1), ef_mul(a1, b0));
-                    s[k] = ef_add(s[k], ef_mul(mle_pair_at(eq, i, xs[k]), ef_add(cross, ef_mul(lambda, ef_mul(b0, b1)))));
-                }
-            }
+            std::array<Ef, 3> s = tables->fraction_round(lambda);
             for (Ef v : s) observe_ef(transcript, v);
             polys.push_back(s);
             Ef r = sample_ef(transcript);
             rho.push_back(r);
-            for (EfVec* table : {&p0, &p1, &q0, &q1, &eq}) fold_lowest(*table, r);
+            tables->fold(r);
         }
-        for (Ef v : {p0[0], q0[0], p1[0], q1[0]}) observe_ef(transcript, v);
-        proof.claims_per_layer.push_back({p0[0], p1[0], q0[0], q1[0]});
+        EfVec last = tables->read(0);
+        Ef p0 = last[0], p1 = last[1], q0 = last[2], q1 = last[3];
+        for (Ef v : {p0, q0, p1, q1}) observe_ef(transcript, v);
+        proof.claims_per_layer.push_back({p0, p1, q0, q1});
         proof.sumcheck_polys.push_back(polys);
         mu = sample_ef(transcript);
         xi.assign(1, mu);
         xi.insert(xi.end(), rho.begin(), rho.end());
-        claim_p = interpolate_linear(p0[0], p1[0], mu);
-        claim_q = interpolate_linear(q0[0], q1[0], mu);
+        claim_p = interpolate_linear(p0, p1, mu);
+        claim_q = interpolate_linear(q0, q1, mu);
     }
     return {xi, claim_p, claim_q};
 }

@@ -26,7 +26,7 @@ RapProofData prove_rap_constraints(Transcript& transcript, const std::vector<Rap
     LogUpInput logup = build_logup_input(traces, params.l_skip, alpha, beta);
     input_span.close();
     EfVec xi;
-    if (!logup.p.empty()) xi = prove_fraction_tree(transcript, logup.p, logup.q, out.gkr).xi;
+    if (!logup.p.empty()) xi = prove_fraction_tree(transcript, logup.p, logup.q, out.gkr, backend).xi;
 
     // Step 7: extend xi to l_skip + max(n_max, n_logup).
     uint32_t n_max = 0;

@@ -68,8 +68,10 @@ struct GkrOutput {
     EfVec xi;  // length l_skip + n_logup
     Ef p_claim, q_claim;
 };
-// Proves the fraction tree over the leaves (PROTOCOL 8.2-8.3) on the transcript.
-GkrOutput prove_fraction_tree(Transcript& transcript, const EfVec& p, const EfVec& q, GkrProofData& proof);
+// Proves the fraction tree over the leaves (PROTOCOL 8.2-8.3) on the transcript; each layer's
+// sumcheck runs on the backend's tables.
+GkrOutput prove_fraction_tree(Transcript& transcript, const EfVec& p, const EfVec& q, GkrProofData& proof,
+                              Backend& backend);
 
 // h_beta(message, bus) = sum_j beta^j m_j + beta^L (bus + 1), given beta^0..beta^L.
 inline Ef ef_scale(Ef a, Fp b) { return ef_mul_base(a, b); }

@@ -212,22 +212,6 @@ std::vector<FoldedColumn> fold_round0(const std::vector<const StackedPcsData*>& 
     return cols;
 }
 
-// One multilinear round: (s(1), s(2)) of s(X) = sum_c sum_y q_c(X, y) k_c(X, y), lowest variable.
-EfPair round_poly(const std::vector<FoldedColumn>& cols) {
-    std::vector<EfPair> partial(cols.size());
-    parallel_for(cols.size(), 1, [&](size_t begin, size_t end) {
-        for (size_t c = begin; c < end; ++c) {
-            partial[c] = product_round_values(cols[c].q, cols[c].k, 0, cols[c].q.size() / 2);
-        }
-    });
-    EfPair s{ef_zero(), ef_zero()};
-    for (const EfPair& p : partial) {
-        s[0] = ef_add(s[0], p[0]);
-        s[1] = ef_add(s[1], p[1]);
-    }
-    return s;
-}
-
 }  // namespace
 
 EfVec u_cube_from_u(const EfVec& u, uint32_t l_skip) {
@@ -243,7 +227,7 @@ EfVec u_cube_from_u(const EfVec& u, uint32_t l_skip) {
 
 StackedReductionOutput prove_stacked_reduction(Transcript& transcript, const std::vector<const StackedPcsData*>& commits,
                                                const EfVec& r, const std::vector<std::vector<bool>>& need_rot,
-                                               uint32_t l_skip, uint32_t n_stack) {
+                                               uint32_t l_skip, uint32_t n_stack, Backend& backend) {
     ScopedSpan span("stacked_reduction");
     if (commits.empty()) throw std::invalid_argument("prove_stacked_reduction: no commitments");
     if (need_rot.size() != commits.size())
@@ -287,25 +271,34 @@ StackedReductionOutput prove_stacked_reduction(Transcript& transcript, const std
     for (const Ef& c : out.proof.univariate_round_coeffs) observe_ef(transcript, c);  // step 16
     out.u.push_back(sample_ef(transcript));                                           // step 17
 
-    std::vector<FoldedColumn> cols = fold_round0(commits, terms, r, l_skip, n_stack, eq_r, out.u[0]);
-    for (uint32_t round = 1; round <= n_stack; ++round) {  // step 18
-        const EfPair s = round_poly(cols);
-        observe_ef(transcript, s[0]);
-        observe_ef(transcript, s[1]);
-        out.proof.sumcheck_round_polys.push_back(s);
-        const Ef u = sample_ef(transcript);
-        out.u.push_back(u);
+    // The multilinear rounds run on the backend's tables: (q_c, k_c) in pairs, column after column.
+    std::unique_ptr<EfTables> tables;
+    {
+        std::vector<FoldedColumn> cols = fold_round0(commits, terms, r, l_skip, n_stack, eq_r, out.u[0]);
+        const size_t cube = size_t(1) << n_stack;
+        EfVec values(2 * cols.size() * cube);
         parallel_for(cols.size(), 1, [&](size_t begin, size_t end) {
             for (size_t c = begin; c < end; ++c) {
-                fold_lowest(cols[c].q, u);
-                fold_lowest(cols[c].k, u);
+                std::copy(cols[c].q.begin(), cols[c].q.end(), values.begin() + 2 * c * cube);
+                std::copy(cols[c].k.begin(), cols[c].k.end(), values.begin() + (2 * c + 1) * cube);
             }
         });
+        tables = backend.ef_tables(values.data(), 2 * cols.size(), cube);
     }
+    for (uint32_t round = 1; round <= n_stack; ++round) {  // step 18
+        const std::array<Ef, 2> s = tables->pair_product_round();
+        observe_ef(transcript, s[0]);
+        observe_ef(transcript, s[1]);
+        out.proof.sumcheck_round_polys.push_back({s[0], s[1]});
+        const Ef u = sample_ef(transcript);
+        out.u.push_back(u);
+        tables->fold(u);
+    }
+    const EfVec bound = tables->read(0);  // q_c(u) at 2c, k_c(u) at 2c + 1
     size_t offset = 0;
     for (const StackedPcsData* d : commits) {  // step 19
         EfVec openings;
-        for (uint32_t c = 0; c < d->width(); ++c) openings.push_back(cols[offset + c].q[0]);
+        for (uint32_t c = 0; c < d->width(); ++c) openings.push_back(bound[2 * (offset + c)]);
         for (const Ef& v : openings) observe_ef(transcript, v);
         out.proof.stacking_openings.push_back(std::move(openings));
         offset += d->width();

@@ -37,24 +37,6 @@ EfVec mobius_eq_table(const EfVec& u) {
 
 namespace {
 
-// (s(1), s(2)) of s(X) = sum_y f(X, y) w(X, y) over the lowest variable; blocks sum in order.
-EfPair sumcheck_round(const EfVec& f, const EfVec& w) {
-    const size_t half = f.size() / 2, block = 4096;
-    const size_t blocks = (half + block - 1) / block;
-    std::vector<EfPair> partial(blocks, EfPair{ef_zero(), ef_zero()});
-    parallel_for(blocks, 1, [&](size_t begin, size_t end) {
-        for (size_t b = begin; b < end; ++b) {
-            partial[b] = product_round_values(f, w, b * block, std::min(half, (b + 1) * block));
-        }
-    });
-    EfPair s{ef_zero(), ef_zero()};
-    for (const EfPair& p : partial) {
-        s[0] = ef_add(s[0], p[0]);
-        s[1] = ef_add(s[1], p[1]);
-    }
-    return s;
-}
-
 // f = sum_J mu^J f~_J in evaluation form on H_m: batch the RS messages (coefficient tables,
 // commit order then column order), then one zeta transform (it is linear).
 EfVec batched_evals(const std::vector<const StackedPcsData*>& commits, Ef mu) {
@@ -94,17 +76,6 @@ std::vector<uint32_t> encode_ef(const EfVec& coeffs, uint32_t log_rows, Backend&
     return cw;
 }
 
-// w += weight * eq(., (z, z^2, z^4, ..)) over the table's variables.
-void add_eq_power_point(EfVec& w, Ef z, Ef weight) {
-    EfVec point;
-    for (size_t len = w.size(); len > 1; len >>= 1) {
-        point.push_back(z);
-        z = ef_square(z);
-    }
-    const EfVec eq = eq_table(point);
-    for (size_t i = 0; i < w.size(); ++i) w[i] = ef_add(w[i], ef_mul(weight, eq[i]));
-}
-
 void append(std::vector<uint32_t>& out, const std::vector<uint32_t>& v) { out.insert(out.end(), v.begin(), v.end()); }
 
 }  // namespace
@@ -127,8 +98,14 @@ WhirProof prove_whir(Transcript& transcript, const std::vector<const StackedPcsD
     WhirProof proof;
     proof.mu_pow_witness = transcript.grind(params.mu_pow_bits, backend);  // step 20
     const Ef mu = sample_ef(transcript);
-    EfVec f = batched_evals(commits, mu);
-    EfVec w = mobius_eq_table(u_cube);
+    // f and w as one pair of tables on the backend's device, folded together round by round.
+    std::unique_ptr<EfTables> tables;
+    {
+        EfVec f = batched_evals(commits, mu), w = mobius_eq_table(u_cube);
+        const size_t n = f.size();
+        f.insert(f.end(), w.begin(), w.end());
+        tables = backend.ef_tables(f.data(), 2, n);
+    }
     proof.initial_round_opened_rows.resize(commits.size());
     proof.initial_round_merkle_proofs.resize(commits.size());
 
@@ -137,17 +114,16 @@ WhirProof prove_whir(Transcript& transcript, const std::vector<const StackedPcsD
     for (size_t round = 0; round < rounds; ++round) {  // step 21
         const bool last = round + 1 == rounds;
         for (uint32_t sub = 0; sub < k; ++sub) {
-            const EfPair s = sumcheck_round(f, w);
+            const std::array<Ef, 2> s = tables->pair_product_round();
             observe_ef(transcript, s[0]);
             observe_ef(transcript, s[1]);
-            proof.whir_sumcheck_polys.push_back(s);
+            proof.whir_sumcheck_polys.push_back({s[0], s[1]});
             proof.folding_pow_witnesses.push_back(transcript.grind(params.folding_pow_bits, backend));
             const Ef alpha = sample_ef(transcript);
-            fold_lowest(f, alpha);
-            fold_lowest(w, alpha);
+            tables->fold(alpha);
         }
         // g = f(alpha, .) in coefficient form: the next codeword's message / the final polynomial.
-        EfVec g = f;
+        EfVec g = tables->table(0);
         evals_to_coeffs(g);
         MerkleTree tree;
         Ef z0 = ef_zero();
@@ -193,11 +169,11 @@ WhirProof prove_whir(Transcript& transcript, const std::vector<const StackedPcsD
         if (!last) {
             // New constraints: g(z0) = y0 with weight gamma, g(z_q) with gamma^(q+2), where
             // z_q = omega_{log|L| - k}^idx_q is the folded query point.
-            add_eq_power_point(w, z0, gamma);
+            tables->add_eq_powers(1, z0, gamma);
             const Fp omega = fp_two_adic_generator(query_bits);
             Ef weight = ef_mul(gamma, gamma);
             for (uint32_t idx : indices) {
-                add_eq_power_point(w, ef_from_base(fp_pow(omega, idx)), weight);
+                tables->add_eq_powers(1, ef_from_base(fp_pow(omega, idx)), weight);
                 weight = ef_mul(weight, gamma);
             }
             prev_tree = std::move(tree);

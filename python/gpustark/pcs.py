@@ -79,7 +79,7 @@ def u_cube(u, l_skip: int) -> np.ndarray:
 
 
 def prove_stacked_reduction(transcript, commits: Sequence[StackedPcsData], r, need_rot: Sequence[Sequence[bool]],
-                            params: SystemParams) -> tuple[dict, np.ndarray]:
+                            params: SystemParams, backend: str | None = None) -> tuple[dict, np.ndarray]:
     """Steps 15-19 of PROTOCOL 7 on `transcript`; returns (StackingProof fields, u (n_stack + 1, 4)).
 
     `commits` in commit order; need_rot[c][i] is the rotation flag of matrix i of commit c.
@@ -90,7 +90,7 @@ def prove_stacked_reduction(transcript, commits: Sequence[StackedPcsData], r, ne
     if len(need_rot) != len(commits):
         raise ValueError(f"need_rot: expected one list per commitment ({len(commits)}), found {len(need_rot)}")
     return _native.prove_stacked_reduction(_native_transcript(transcript), commits, _ext_vector(r, "r"), need_rot,
-                                           params.l_skip, params.n_stack)
+                                           params.l_skip, params.n_stack, resolve(backend))
 
 
 def prove_whir(transcript, commits: Sequence[StackedPcsData], u, params: SystemParams,
@@ -108,5 +108,5 @@ def prove_openings(transcript, commits: Sequence[StackedPcsData], r, need_rot: S
 
     Returns (StackingProof fields, WhirProof fields); the claims at r must already be observed.
     """
-    stacking, u = prove_stacked_reduction(transcript, commits, r, need_rot, params)
+    stacking, u = prove_stacked_reduction(transcript, commits, r, need_rot, params, backend=backend)
     return stacking, prove_whir(transcript, commits, u, params, backend=backend)

@@ -12,6 +12,7 @@
 #include "../../core/parallel.h"
 #include "../../kernels/merkle/merkle.h"
 #include "../../kernels/ntt/ntt.h"
+#include "cpu_ef_tables.h"
 #include "poseidon2_lanes.h"
 
 namespace gpustark {
@@ -27,6 +28,10 @@ public:
         d.limits["hardware_concurrency"] = std::to_string(std::thread::hardware_concurrency());
         d.limits["poseidon2_lanes"] = std::to_string(kPoseidon2Lanes) + " (" + poseidon2_lanes_isa() + ")";
         return d;
+    }
+
+    std::unique_ptr<EfTables> ef_tables(const Ef* values, size_t count, size_t length) override {
+        return make_cpu_ef_tables(values, count, length);
     }
 
     void poseidon2_permute(uint32_t* states, size_t count) override {

@@ -17,6 +17,7 @@
 #include "../../core/ntt_tables.h"
 #include "../../core/parallel.h"
 #include "../../core/spans.h"
+#include "cuda_ef_tables.h"
 #include "launch.h"
 
 #ifndef GPUSTARK_CUDA_ARCHS
@@ -40,7 +41,8 @@ const void* kernel_address(CudaKernel k) {
     if (const void* f = cuda::poseidon2_kernel(k)) return f;
     if (const void* f = cuda::merkle_kernel(k)) return f;
     if (const void* f = cuda::ntt_kernel(k)) return f;
-    return cuda::pow_kernel(k);
+    if (const void* f = cuda::pow_kernel(k)) return f;
+    return cuda::sumcheck_kernel(k);
 }
 
 bool is_power_of_two(size_t x) { return x != 0 && (x & (x - 1)) == 0; }
@@ -90,6 +92,10 @@ const char* cuda_kernel_name(CudaKernel kernel) {
         case CudaKernel::NttScale: return "ntt_scale";
         case CudaKernel::NttBlock: return "ntt_block";
         case CudaKernel::PowGrind: return "pow_grind";
+        case CudaKernel::SumcheckFold: return "sumcheck_fold";
+        case CudaKernel::SumcheckPairProduct: return "sumcheck_pair_product";
+        case CudaKernel::SumcheckFraction: return "sumcheck_fraction";
+        case CudaKernel::SumcheckAddEqPowers: return "sumcheck_add_eq_powers";
         default: return "unknown";
     }
 }
@@ -102,45 +108,51 @@ void CudaSink::encode(const device::Dispatch&, const device::EncodeFn& fn) {
 
 void CudaSink::wait() { GS_CUDA_CHECK(cudaStreamSynchronize(stream_)); }
 
-// ---- one primitive call ----
+// ---- one call ----
 
-// Holds the backend's lock for the call, makes its device current, and opens the stage named
-// after the primitive; on leaving, closes the stage (the Stager logs dispatch_stage under
-// GPUSTARK_LOG=debug) and adds the call's counters to the innermost open span.
-class CudaBackend::Call {
-public:
-    Call(CudaBackend& backend, const char* stage)
-        : b_(backend), lock_(backend.mutex_), before_(backend.stager_->totals()),
-          exceptions_(std::uncaught_exceptions()) {
-        b_.activate();
-        b_.h2d_bytes_ = 0;
-        b_.d2h_bytes_ = 0;
-        b_.stager_->begin_stage(stage);
-    }
-    ~Call() {
-        if (std::uncaught_exceptions() > exceptions_) b_.recover();
+CudaBackend::Call::Call(CudaBackend& backend, const char* stage)
+    : b_(backend), lock_(backend.mutex_), before_(backend.stager_->totals()),
+      exceptions_(std::uncaught_exceptions()) {
+    b_.activate();
+    b_.h2d_bytes_ = 0;
+    b_.d2h_bytes_ = 0;
+    b_.stager_->begin_stage(stage);
+}
+
+CudaBackend::Call::~Call() {
+    if (std::uncaught_exceptions() > exceptions_) {
+        b_.recover();
+    } else if (b_.staging_busy_) {
+        // A call that copied through the staging and returned without waiting: wait here, so
+        // that the next call can refill the staging while no copy still reads it.
         try {
-            b_.stager_->end_stage();
-            const device::StageCounters& now = b_.stager_->totals();
-            spans::count(CudaCallCounters::kCommandBuffers,
-                         int64_t(now.command_buffer_count - before_.command_buffer_count));
-            spans::count(CudaCallCounters::kKernels, int64_t(now.kernel_count - before_.kernel_count));
-            spans::count(CudaCallCounters::kSyncs, int64_t(now.sync_count - before_.sync_count));
-            spans::count(CudaCallCounters::kHostToDevice, int64_t(b_.h2d_bytes_));
-            spans::count(CudaCallCounters::kDeviceToHost, int64_t(b_.d2h_bytes_));
+            b_.finish("staged copies at the end of the call");
         } catch (...) {
-            // Reporting must not turn a finished call (or an exception in flight) into a crash.
+            b_.recover();
         }
     }
-    Call(const Call&) = delete;
-    Call& operator=(const Call&) = delete;
+    try {
+        b_.stager_->end_stage();
+        const device::StageCounters& now = b_.stager_->totals();
+        spans::count(CudaCallCounters::kCommandBuffers,
+                     int64_t(now.command_buffer_count - before_.command_buffer_count));
+        spans::count(CudaCallCounters::kKernels, int64_t(now.kernel_count - before_.kernel_count));
+        spans::count(CudaCallCounters::kSyncs, int64_t(now.sync_count - before_.sync_count));
+        spans::count(CudaCallCounters::kHostToDevice, int64_t(b_.h2d_bytes_));
+        spans::count(CudaCallCounters::kDeviceToHost, int64_t(b_.d2h_bytes_));
+    } catch (...) {
+        // Reporting must not turn a finished call (or an exception in flight) into a crash.
+    }
+}
 
-private:
-    CudaBackend& b_;
-    std::lock_guard<std::mutex> lock_;
-    device::StageCounters before_;
-    int exceptions_;
-};
+void CudaBackend::Call::commit() { b_.stager_->commit(); }
+
+void CudaBackend::drain() noexcept {
+    std::lock_guard<std::mutex> lock(mutex_);
+    cudaSetDevice(device_);
+    if (stream_) cudaStreamSynchronize(stream_);
+    cudaGetLastError();
+}
 
 // ---- construction and limits ----
 
@@ -158,6 +170,7 @@ CudaBackend::CudaBackend(int device) : device_(device) {
     limits_.core_count = static_cast<uint32_t>(prop.multiProcessorCount);
     limits_.max_threads_per_core = static_cast<uint32_t>(prop.maxThreadsPerMultiProcessor);
     limits_.max_groups = static_cast<uint64_t>(prop.maxGridSize[0]);
+    max_pitch_ = prop.memPitch;
 
     int kernel_regs[kCudaKernelCount] = {};
     for (int k = 0; k < kCudaKernelCount; ++k) {
@@ -276,6 +289,10 @@ device::LaunchPlan CudaBackend::lane_plan(CudaKernel k, uint64_t lanes) const {
     device::Problem work;
     work.items = lanes;
     work.max_group_threads = kCudaMaxLaneGroup;
+    return plan(k, work);
+}
+
+device::LaunchPlan CudaBackend::plan(CudaKernel k, const device::Problem& work) const {
     return device::plan(limits_, pipeline_limits(k), work);
 }
 
@@ -326,6 +343,7 @@ void CudaBackend::upload(void* device_dst, const void* host_src, size_t bytes) {
     char* pinned = staging_ + staging_in_;
     staging_in_ += staged_size(bytes);
     h2d_bytes_ += bytes;
+    staging_busy_ = true;
     size_t pieces = (bytes + kCopyPiece - 1) / kCopyPiece;
     auto copy = [&](size_t begin, size_t end) {
         // Piece by piece, so the DMA of one piece overlaps the host copy of the next.
@@ -353,7 +371,30 @@ const void* CudaBackend::download(const void* device_src, size_t bytes) {
     char* pinned = staging_ + staging_out_;
     staging_out_ += staged_size(bytes);
     d2h_bytes_ += bytes;
+    staging_busy_ = true;
     if (bytes) GS_CUDA_CHECK(cudaMemcpyAsync(pinned, device_src, bytes, cudaMemcpyDeviceToHost, stream_));
+    return pinned;
+}
+
+const void* CudaBackend::download_rows(const void* device_src, size_t pitch, size_t row_bytes, size_t rows) {
+    size_t bytes = row_bytes * rows;
+    if (rows <= 1 || pitch == row_bytes) return download(device_src, bytes);
+    if (pitch < row_bytes) throw std::logic_error("cuda download_rows: rows overlap (pitch < row_bytes)");
+    if (staging_out_ + bytes > staging_bytes_)
+        throw std::logic_error("cuda staging: download beyond the reservation");
+    char* pinned = staging_ + staging_out_;
+    staging_out_ += staged_size(bytes);
+    d2h_bytes_ += bytes;
+    staging_busy_ = true;
+    if (pitch <= max_pitch_) {
+        GS_CUDA_CHECK(cudaMemcpy2DAsync(pinned, row_bytes, device_src, pitch, row_bytes, rows, cudaMemcpyDeviceToHost,
+                                        stream_));
+    } else {
+        // cudaMemcpy2D refuses pitches beyond the device's limit: one copy per row.
+        for (size_t r = 0; r < rows; ++r)
+            GS_CUDA_CHECK(cudaMemcpyAsync(pinned + r * row_bytes, static_cast<const char*>(device_src) + r * pitch,
+                                          row_bytes, cudaMemcpyDeviceToHost, stream_));
+    }
     return pinned;
 }
 
@@ -363,11 +404,13 @@ void CudaBackend::finish(const char* reason) {
     // Stager::sync waits only when a kernel was committed since the last wait; every call
     // dispatches one before it reads, but copies alone must still be waited for.
     if (stager_->totals().sync_count == syncs) GS_CUDA_CHECK(cudaStreamSynchronize(stream_));
+    staging_busy_ = false;
 }
 
 void CudaBackend::recover() noexcept {
     cudaStreamSynchronize(stream_);
     cudaGetLastError();
+    staging_busy_ = false;
     try {
         stager_->sync("recover after error");
     } catch (...) {
@@ -630,6 +673,10 @@ uint32_t CudaBackend::grind(const PowParams& params) {
         if (best != 0xffffffffu) return best;
     }
     throw std::runtime_error("cuda grind: no witness in [0, p) passes " + std::to_string(params.bits) + " bits");
+}
+
+std::unique_ptr<EfTables> CudaBackend::ef_tables(const Ef* values, size_t count, size_t length) {
+    return make_cuda_ef_tables(*this, values, count, length);
 }
 
 void register_cuda_backend() {

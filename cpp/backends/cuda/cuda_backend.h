@@ -41,6 +41,10 @@ enum class CudaKernel : int {
     NttScale,
     NttBlock,
     PowGrind,
+    SumcheckFold,
+    SumcheckPairProduct,
+    SumcheckFraction,
+    SumcheckAddEqPowers,
     Count
 };
 constexpr int kCudaKernelCount = static_cast<int>(CudaKernel::Count);
@@ -74,6 +78,11 @@ private:
 //        + (log_n - log_block) stages + 1 (scale: forward with shift != 1, or inverse);
 //   merkle_tree: 1 command buffer, 1 sync, K = 1 (leaves) + log2(rows) compress levels;
 //   grind: per window tried (usually 1): 1 command buffer, K = 1, 1 sync.
+// Sumcheck tables (cuda_ef_tables.h), one stage per operation, named ef_tables.<operation>:
+//   ef_tables (the upload), read, table: no kernel; one host wait for the copy, counted as a
+//        sync only when it also waits for kernels (a fold or add_eq_powers before it);
+//   fold, add_eq_powers: 1 command buffer, K = 1, no sync (the next read or round waits);
+//   pair_product_round, fraction_round: 1 command buffer, K = 1, 1 sync.
 // The CUDA stager has no dispatch or byte budget (commits submit nothing), so a call never
 // splits into more command buffers. h2d_bytes / d2h_bytes count the bytes copied each way.
 struct CudaCallCounters {
@@ -98,18 +107,85 @@ public:
     void ntt(uint32_t* data, NttShape shape, bool inverse, uint32_t shift) override;
     MerkleTree merkle_tree(const uint32_t* matrix, size_t rows, uint32_t width, uint32_t log_group) override;
     uint32_t grind(const PowParams& params) override;
+    // Tables in device memory until the object is destroyed (cuda_ef_tables.h); it must not
+    // outlive this backend.
+    std::unique_ptr<EfTables> ef_tables(const Ef* values, size_t count, size_t length) override;
 
     // The limits the planner reads, and the plan of one lane-kernel launch over `lanes` lanes.
     const device::DeviceLimits& device_limits() const { return limits_; }
     const device::PipelineLimits& pipeline_limits(CudaKernel k) const { return pipelines_[static_cast<int>(k)]; }
     device::LaunchPlan lane_plan(CudaKernel k, uint64_t lanes) const;
+    // The plan of any launch of kernel k (scratch per block, a cap on the grid, ...) under k's limits.
+    device::LaunchPlan plan(CudaKernel k, const device::Problem& work) const;
     // Cumulative counters per primitive stage ("ntt", "merkle_tree", ...) since construction.
     // Not synchronised: read it only while no call is running.
     const device::Stager& stager() const { return *stager_; }
 
-private:
-    class Call;  // one primitive call: the lock, the device, a stage and its span counters
+    // ---- phase objects ----
+    // A phase object keeps device memory across calls (EfTables; later the constraint DAG) and
+    // runs each of its operations as one Call, the same unit as a primitive call:
+    //
+    //     CudaBackend::Call call(backend, "ef_tables.fold");   // lock, device, stage, counters
+    //     DeviceBuffer more(bytes);                            // allocations before the copies
+    //     call.reserve_staging(CudaBackend::staged_size(in) + ...);
+    //     call.upload(d_in, host_in, in);
+    //     call.dispatch(CudaKernel::X, plan, bytes, [&] { return int(cuda::launch_x(..., call.stream())); });
+    //     const void* out = call.download(d_out, n);           // pinned; valid after finish()
+    //     call.finish("round sums");                           // the one host wait
+    //     ... or, with nothing to read back: call.commit();    // the kernels run on; no wait
+    //
+    // Every piece of device work is ordered on the backend's one stream, so an operation that
+    // does not wait (a fold) is finished before any later operation's kernels or copies run.
+    // The pinned staging buffer is shared by every call: a call that copied through it waits
+    // before it ends (the destructor waits if the call did not), so the next call may refill it.
+    class Call {
+    public:
+        // Takes the backend's lock for the call's lifetime (one call at a time on the backend),
+        // makes its device current and opens the stage `stage`. On leaving, closes the stage and
+        // adds the call's command buffers, kernels, syncs and copied bytes to the innermost open
+        // span (CudaCallCounters); after an exception, first lets the stream drain.
+        Call(CudaBackend& backend, const char* stage);
+        ~Call();
+        Call(const Call&) = delete;
+        Call& operator=(const Call&) = delete;
 
+        // The backend's stream (a cudaStream_t), for launchers.
+        CUstream_st* stream() const { return b_.stream_; }
+        // Pinned staging for this call: the larger of its upload and its download totals, each
+        // the sum of staged_size() of its copies. Once per call, before its first copy.
+        void reserve_staging(size_t bytes) { b_.reserve_staging(bytes); }
+        // Host -> device through the staging, asynchronously (host_src may be reused at once).
+        void upload(void* device_dst, const void* host_src, size_t bytes) { b_.upload(device_dst, host_src, bytes); }
+        // Device -> pinned staging, asynchronously; the returned copy is valid after finish().
+        const void* download(const void* device_src, size_t bytes) { return b_.download(device_src, bytes); }
+        // `rows` pieces of row_bytes, pitch bytes apart on the device (a column of a row-major
+        // matrix, entry i of every table), packed into row_bytes * rows bytes of staging.
+        const void* download_rows(const void* device_src, size_t pitch, size_t row_bytes, size_t rows) {
+            return b_.download_rows(device_src, pitch, row_bytes, rows);
+        }
+        // One kernel launch through the stager (counted); `launch` enqueues it on stream() and
+        // returns its cudaError_t as an int; an error throws std::runtime_error naming the kernel.
+        void dispatch(CudaKernel k, const device::LaunchPlan& plan, uint64_t bytes, const std::function<int()>& launch) {
+            b_.dispatch(k, plan, bytes, launch);
+        }
+        // Ends the call's batch of kernels without waiting (one command buffer per operation).
+        void commit();
+        // The host wait before reading downloads: waits for every kernel and copy enqueued so far.
+        void finish(const char* reason) { b_.finish(reason); }
+
+    private:
+        CudaBackend& b_;
+        std::lock_guard<std::mutex> lock_;
+        device::StageCounters before_;
+        int exceptions_;
+    };
+    // The size a copy takes in the staging (copies start at aligned offsets).
+    static size_t staged_size(size_t bytes);
+    // Waits, under the lock, until everything on the stream has finished; errors are ignored.
+    // For a phase object's destructor, before it frees device memory that queued kernels use.
+    void drain() noexcept;
+
+private:
     // Device buffers reused across calls, grown on demand (one per role within a call).
     enum Slot { kSlotA, kSlotB, kSlotC, kSlotResult, kSlotCount };
     uint32_t* slot(Slot s, size_t words);
@@ -120,12 +196,12 @@ private:
     // before its first copy; uploads take successive regions from the start, and downloads take
     // successive regions from the start again: on the one stream every upload has finished before
     // any kernel runs, and every download starts after the kernels.
-    static size_t staged_size(size_t bytes);
     void reserve_staging(size_t bytes);
     // Host -> pinned (pieces copied in parallel) -> device, asynchronously on the stream.
     void upload(void* device_dst, const void* host_src, size_t bytes);
     // Device -> pinned, asynchronously; the returned pinned copy is valid after finish().
     const void* download(const void* device_src, size_t bytes);
+    const void* download_rows(const void* device_src, size_t pitch, size_t row_bytes, size_t rows);
     // The one host wait of a call (or of a grind window): Stager::sync.
     void finish(const char* reason);
     // After an error inside a call: let the stream drain so that no copy still reads or writes
@@ -143,6 +219,7 @@ private:
     device::PipelineLimits pipelines_[kCudaKernelCount];
     uint32_t grind_group_ = 0;  // threads per grind block
     uint64_t grind_wave_ = 0;   // grind threads resident at once on the device (whole blocks)
+    size_t max_pitch_ = 0;      // cudaDeviceProp::memPitch: the largest pitch of a 2D copy
 
     std::unique_ptr<CudaSink> sink_;
     std::unique_ptr<device::Stager> stager_;
@@ -164,6 +241,7 @@ private:
     size_t staging_out_ = 0;    // next download region
     uint64_t h2d_bytes_ = 0;    // this call's copies
     uint64_t d2h_bytes_ = 0;
+    bool staging_busy_ = false; // copies through the staging not yet waited for
 };
 
 }  // namespace gpustark

@@ -1,4 +1,5 @@
-// Host launch functions of the CUDA kernels (defined in poseidon2.cu, merkle.cu, ntt.cu, pow.cu)
+// Host launch functions of the CUDA kernels (defined in poseidon2.cu, merkle.cu, ntt.cu, pow.cu,
+// sumcheck.cu)
 // and the error helper of the backend. Every launcher enqueues on `stream`, returns the launch
 // status (cudaGetLastError) and launches nothing for zero lanes.
 //
@@ -17,6 +18,7 @@
 #include <string>
 
 #include "../../core/device/launch_plan.h"
+#include "../../kernels/field/ext4.h"
 #include "../../kernels/merkle/merkle.h"
 #include "../../kernels/ntt/ntt_params.h"
 #include "../../kernels/pow/pow.h"
@@ -57,6 +59,7 @@ const void* poseidon2_kernel(CudaKernel kernel);
 const void* merkle_kernel(CudaKernel kernel);
 const void* ntt_kernel(CudaKernel kernel);
 const void* pow_kernel(CudaKernel kernel);
+const void* sumcheck_kernel(CudaKernel kernel);
 
 // poseidon2.cu. states: count x 16; matrix: rows x width; left/right/out and digests: x 8.
 // Lanes: count (permute, compress), rows (hash_rows).
@@ -88,6 +91,39 @@ cudaError_t launch_ntt_block(uint32_t* data, const uint32_t* twiddles, NttParams
 // pow.cu. Lane i tests witness p.first_witness + i for i < lanes; *best must start at 0xffffffff.
 cudaError_t launch_pow_grind(const PowParams& p, uint64_t lanes, uint32_t* best, const device::LaunchPlan& plan,
                              cudaStream_t stream);
+
+// sumcheck.cu: the EfTables steps (core/ef_tables.h) over `count` tables of `length` Ef values (a
+// power of two), table c at tables + c * stride (stride >= length). Lanes:
+//   fold: count * length/2, one per (table, output index), from `in` into `out`, another buffer
+//     (a fold in place would race: output i overwrites input i, which lane i/2 still reads);
+//   pair_product: count/2 * length/2, one per (pair of tables, pair index);
+//   fraction: length/2, one per pair index of the five tables p0, p1, q0, q1, eq;
+//   add_eq_powers: length, one per entry of the one table.
+// The two rounds reduce in shared memory: block b writes its sums s(1), s(2)[, s(3)] to
+// partials[b * sums ...] (sumcheck_sums(kernel) values per block), which holds max_blocks blocks;
+// the host adds the plan.grid blocks' sums. Their plans need sumcheck_scratch(kernel, group) bytes
+// of dynamic shared memory per block (Problem::scratch_for_group); any block size works.
+uint32_t sumcheck_sums(CudaKernel kernel);
+uint64_t sumcheck_scratch(CudaKernel kernel, uint32_t group);
+
+// z^(2^k) for k < vars: the point (z, z^2, z^4, ...) of add_eq_powers, passed by value as a kernel
+// argument (1 KiB, within the 4 KiB of parameters), so that the step needs no upload and no wait.
+constexpr uint32_t kSumcheckMaxEqVars = 64;
+struct SumcheckEqPowers {
+    uint32_t vars;
+    Ef z[kSumcheckMaxEqVars];
+};
+
+cudaError_t launch_sumcheck_fold(const Ef* in, Ef* out, uint64_t count, uint64_t length, uint64_t stride, Ef r,
+                                 const device::LaunchPlan& plan, cudaStream_t stream);
+cudaError_t launch_sumcheck_pair_product(const Ef* tables, uint64_t count, uint64_t length, uint64_t stride,
+                                         Ef* partials, uint64_t max_blocks, const device::LaunchPlan& plan,
+                                         cudaStream_t stream);
+cudaError_t launch_sumcheck_fraction(const Ef* tables, uint64_t length, uint64_t stride, Ef lambda, Ef* partials,
+                                     uint64_t max_blocks, const device::LaunchPlan& plan, cudaStream_t stream);
+// table += weight * eq(., z powers) over length = 2^z.vars entries.
+cudaError_t launch_sumcheck_add_eq_powers(Ef* table, uint64_t length, const SumcheckEqPowers& z, Ef weight,
+                                          const device::LaunchPlan& plan, cudaStream_t stream);
 
 }  // namespace cuda
 }  // namespace gpustark

@@ -1,5 +1,7 @@
 #include "dual_backend.h"
 
+#include "dual_ef_tables.h"
+
 #include <algorithm>
 #include <stdexcept>
 #include <vector>
@@ -125,6 +127,10 @@ uint32_t DualBackend::grind(const PowParams& params) {
     uint32_t wa = a_.grind(params), wb = b_.grind(b_params);
     if (wa != wb) fail("grind (" + str(params.bits) + " bits)", "the witness", wa, wb);
     return wa;
+}
+
+std::unique_ptr<EfTables> DualBackend::ef_tables(const Ef* values, size_t count, size_t length) {
+    return make_dual_ef_tables(a_.ef_tables(values, count, length), b_.ef_tables(values, count, length), name_a_, name_b_);
 }
 
 }  // namespace gpustark

@@ -30,6 +30,8 @@ public:
     void ntt(uint32_t* data, NttShape shape, bool inverse, uint32_t shift) override;
     MerkleTree merkle_tree(const uint32_t* matrix, size_t rows, uint32_t width, uint32_t log_group) override;
     uint32_t grind(const PowParams& params) override;
+    // Tables on both sides; every step compared (dual_ef_tables.h).
+    std::unique_ptr<EfTables> ef_tables(const Ef* values, size_t count, size_t length) override;
 
 private:
     [[noreturn]] void fail(const std::string& what, const std::string& where, uint64_t value_a,

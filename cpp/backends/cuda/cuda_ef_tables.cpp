@@ -1,0 +1,186 @@
+#include "cuda_ef_tables.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "cuda_backend.h"
+#include "device_buffer.h"
+#include "launch.h"
+
+namespace gpustark {
+namespace {
+
+// Grid cap of the round reductions when the device does not say how many blocks are resident.
+constexpr uint64_t kFallbackReduceGroups = 1024;
+
+bool power_of_two(size_t x) { return x != 0 && (x & (x - 1)) == 0; }
+
+class CudaEfTables final : public EfTables {
+public:
+    CudaEfTables(CudaBackend& backend, const Ef* values, size_t count, size_t length)
+        : EfTables(count, length), backend_(backend), stride_(length), reduce_groups_(wave_groups(backend)) {
+        if (!power_of_two(length))
+            throw std::invalid_argument("cuda ef_tables: length must be a power of two, got " + std::to_string(length));
+        if (count > SIZE_MAX / sizeof(Ef) / length)
+            throw std::invalid_argument("cuda ef_tables: count * length overflows");
+        const size_t bytes = count * length * sizeof(Ef);
+        if (bytes == 0) return;
+        CudaBackend::Call call(backend_, "ef_tables");
+        // Every allocation before the copy. Length 1 never folds or runs a round.
+        buffers_[0] = cuda::DeviceBuffer(bytes);
+        if (length >= 2) {
+            buffers_[1] = cuda::DeviceBuffer(bytes);
+            partials_ = cuda::DeviceBuffer(reduce_groups_ * kMaxSums * sizeof(Ef));
+        }
+        call.reserve_staging(CudaBackend::staged_size(bytes));
+        call.upload(buffers_[0].data(), values, bytes);
+        call.finish("ef_tables upload");  // the staging is free again for the next call
+    }
+
+    // The last fold or add_eq_powers may still be running on the stream.
+    ~CudaEfTables() override { backend_.drain(); }
+
+    void fold(Ef r) override {
+        require_foldable("fold");
+        const uint64_t lanes = uint64_t(count()) * (length() / 2);
+        if (lanes != 0) {
+            CudaBackend::Call call(backend_, "ef_tables.fold");
+            const Ef* in = current();
+            Ef* out = other();
+            device::LaunchPlan plan = backend_.lane_plan(CudaKernel::SumcheckFold, lanes);
+            call.dispatch(CudaKernel::SumcheckFold, plan, 3 * lanes * sizeof(Ef), [&] {
+                return int(cuda::launch_sumcheck_fold(in, out, count(), length(), stride_, r, plan, call.stream()));
+            });
+            call.commit();  // no wait: the next read or round is ordered after it on the stream
+        }
+        current_ ^= 1;
+        halve();
+    }
+
+    std::vector<Ef> read(size_t index) override {
+        require_index(index);
+        std::vector<Ef> out(count());
+        if (out.empty()) return out;
+        CudaBackend::Call call(backend_, "ef_tables.read");
+        const size_t bytes = out.size() * sizeof(Ef);
+        call.reserve_staging(CudaBackend::staged_size(bytes));
+        const void* staged = call.download_rows(current() + index, stride_ * sizeof(Ef), sizeof(Ef), count());
+        call.finish("ef_tables read");
+        std::memcpy(out.data(), staged, bytes);
+        return out;
+    }
+
+    std::vector<Ef> table(size_t c) override {
+        require_table(c, "table");
+        std::vector<Ef> out(length());
+        CudaBackend::Call call(backend_, "ef_tables.table");
+        const size_t bytes = out.size() * sizeof(Ef);
+        call.reserve_staging(CudaBackend::staged_size(bytes));
+        const void* staged = call.download(current() + c * stride_, bytes);
+        call.finish("ef_tables table");
+        std::memcpy(out.data(), staged, bytes);
+        return out;
+    }
+
+    std::array<Ef, 2> pair_product_round() override {
+        require_pairs();
+        const uint64_t lanes = uint64_t(count() / 2) * (length() / 2);
+        const Ef* tables = current();
+        return reduce<2>("ef_tables.pair_product_round", CudaKernel::SumcheckPairProduct, lanes, 4 * lanes,
+                         [&](const device::LaunchPlan& plan, CUstream_st* stream) {
+                             return cuda::launch_sumcheck_pair_product(tables, count(), length(), stride_,
+                                                                       partials_.as<Ef>(), reduce_groups_, plan,
+                                                                       stream);
+                         });
+    }
+
+    std::array<Ef, 3> fraction_round(Ef lambda) override {
+        require_fraction();
+        const Ef* tables = current();
+        return reduce<3>("ef_tables.fraction_round", CudaKernel::SumcheckFraction, length() / 2, 5 * length(),
+                         [&](const device::LaunchPlan& plan, CUstream_st* stream) {
+                             return cuda::launch_sumcheck_fraction(tables, length(), stride_, lambda,
+                                                                   partials_.as<Ef>(), reduce_groups_, plan, stream);
+                         });
+    }
+
+    void add_eq_powers(size_t c, Ef z, Ef weight) override {
+        require_table(c, "add_eq_powers");
+        // z^(2^k) for each of the log2(length) <= 63 variables, as the CPU tables compute them.
+        cuda::SumcheckEqPowers powers{};
+        for (size_t len = length(); len > 1; len >>= 1, z = ef_square(z)) powers.z[powers.vars++] = z;
+        CudaBackend::Call call(backend_, "ef_tables.add_eq_powers");
+        Ef* t = current() + c * stride_;
+        const uint64_t lanes = length();
+        device::LaunchPlan plan = backend_.lane_plan(CudaKernel::SumcheckAddEqPowers, lanes);
+        call.dispatch(CudaKernel::SumcheckAddEqPowers, plan, 2 * lanes * sizeof(Ef), [&] {
+            return int(cuda::launch_sumcheck_add_eq_powers(t, lanes, powers, weight, plan, call.stream()));
+        });
+        call.commit();  // no wait, as for fold
+    }
+
+private:
+    static constexpr uint32_t kMaxSums = 3;  // per block: s(1), s(2)[, s(3)]
+
+    // One wave of resident blocks of the largest lane group: enough blocks to fill the device,
+    // few enough that the host adds only a few thousand partial sums.
+    static uint64_t wave_groups(const CudaBackend& backend) {
+        uint64_t threads = device::resident_threads(backend.device_limits(), kCudaMaxLaneGroup);
+        return threads == 0 ? kFallbackReduceGroups : std::max<uint64_t>(threads / kCudaMaxLaneGroup, 1);
+    }
+
+    // A round: one reduction kernel over `lanes` lanes reading `reads` values, writing K sums per
+    // block; the one wait; then the host adds the blocks' sums. Shared memory per block comes
+    // from the block size the planner picks.
+    template <size_t K, typename Launch>
+    std::array<Ef, K> reduce(const char* stage, CudaKernel kernel, uint64_t lanes, uint64_t reads,
+                             const Launch& launch) {
+        static_assert(K <= kMaxSums, "the partials buffer holds kMaxSums sums per block");
+        if (cuda::sumcheck_sums(kernel) != K) throw std::logic_error("cuda ef_tables: a round kernel's sum count");
+        std::array<Ef, K> sums;
+        sums.fill(ef_zero());
+        if (lanes == 0) return sums;
+
+        CudaBackend::Call call(backend_, stage);
+        device::Problem work;
+        work.items = lanes;
+        work.max_group_threads = kCudaMaxLaneGroup;
+        work.max_groups = reduce_groups_;
+        work.scratch_for_group = [kernel](uint32_t group) { return cuda::sumcheck_scratch(kernel, group); };
+        const device::LaunchPlan plan = backend_.plan(kernel, work);
+        const size_t bytes = size_t(plan.grid) * K * sizeof(Ef);
+        call.reserve_staging(CudaBackend::staged_size(bytes));
+        call.dispatch(kernel, plan, reads * sizeof(Ef) + bytes,
+                      [&] { return int(launch(plan, call.stream())); });
+        const void* staged = call.download(partials_.data(), bytes);
+        call.finish(stage);
+        std::vector<Ef> partial(size_t(plan.grid) * K);
+        std::memcpy(partial.data(), staged, bytes);
+        for (size_t b = 0; b < plan.grid; ++b)
+            for (size_t k = 0; k < K; ++k) sums[k] = ef_add(sums[k], partial[b * K + k]);
+        return sums;
+    }
+
+    Ef* current() const { return buffers_[current_].as<Ef>(); }
+    Ef* other() const { return buffers_[current_ ^ 1].as<Ef>(); }
+
+    CudaBackend& backend_;
+    const size_t stride_;            // table c starts at c * stride_ in either buffer
+    const uint64_t reduce_groups_;   // the rounds' grid cap, and the partials buffer's blocks
+    cuda::DeviceBuffer buffers_[2];  // the current tables and the next fold's output
+    int current_ = 0;
+    cuda::DeviceBuffer partials_;    // reduce_groups_ x kMaxSums
+};
+
+}  // namespace
+
+std::unique_ptr<EfTables> make_cuda_ef_tables(CudaBackend& backend, const Ef* values, size_t count, size_t length) {
+    return std::make_unique<CudaEfTables>(backend, values, count, length);
+}
+
+}  // namespace gpustark

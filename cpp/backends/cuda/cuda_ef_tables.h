@@ -1,0 +1,20 @@
+// The CUDA backend's sumcheck tables (core/ef_tables.h): every table in one device allocation
+// at a fixed stride (the initial length), folded into a second allocation and back (ping-pong),
+// round sums reduced per block on the device and added on the host. Only the round sums, reads
+// and whole tables asked for come back. Each operation is one CudaBackend::Call (its own stage,
+// lock and counters; cuda_backend.h lists them).
+#pragma once
+#include <cstddef>
+#include <memory>
+
+#include "../../core/ef_tables.h"
+
+namespace gpustark {
+
+class CudaBackend;
+
+// Uploads values[c * length + i] (table c, entry i; length a power of two) once. The tables must
+// not outlive the backend. Throws std::invalid_argument for a length that is not a power of two.
+std::unique_ptr<EfTables> make_cuda_ef_tables(CudaBackend& backend, const Ef* values, size_t count, size_t length);
+
+}  // namespace gpustark

@@ -1,0 +1,75 @@
+// One device allocation owned by a phase object (cudaMalloc on construction, cudaFree on
+// destruction), movable, not copyable.
+//
+// Allocate on the backend's device, i.e. inside a CudaBackend::Call (which makes it current), and
+// before the call's first copy. The owner waits for the stream (CudaBackend::drain) before the
+// buffer goes, rather than rely on cudaFree waiting for kernels that still use it.
+#pragma once
+#include <cuda_runtime_api.h>
+
+#include <cstddef>
+#include <string>
+#include <utility>
+
+#include "launch.h"
+
+namespace gpustark {
+namespace cuda {
+
+class DeviceBuffer {
+public:
+    DeviceBuffer() = default;
+    // `bytes` on the current device; nothing for 0 bytes (data() is then nullptr). Throws
+    // std::runtime_error when cudaMalloc fails (out of memory).
+    explicit DeviceBuffer(size_t bytes) {
+        if (bytes == 0) return;
+        check(cudaGetDevice(&device_), "cudaGetDevice");
+        check(cudaMalloc(&ptr_, bytes), ("cudaMalloc(" + std::to_string(bytes) + " bytes)").c_str());
+        bytes_ = bytes;
+    }
+    ~DeviceBuffer() { reset(); }
+
+    DeviceBuffer(DeviceBuffer&& other) noexcept { swap(other); }
+    DeviceBuffer& operator=(DeviceBuffer&& other) noexcept {
+        if (this != &other) {
+            reset();
+            swap(other);
+        }
+        return *this;
+    }
+    DeviceBuffer(const DeviceBuffer&) = delete;
+    DeviceBuffer& operator=(const DeviceBuffer&) = delete;
+
+    void* data() const { return ptr_; }
+    template <typename T>
+    T* as() const { return static_cast<T*>(ptr_); }
+    size_t bytes() const { return bytes_; }
+
+    // Frees the allocation (on its own device; the caller's current device is kept). Errors are
+    // ignored: this runs in destructors, possibly at process exit.
+    void reset() noexcept {
+        if (!ptr_) return;
+        int current = device_;
+        cudaGetDevice(&current);
+        if (current != device_) cudaSetDevice(device_);
+        cudaFree(ptr_);
+        if (current != device_) cudaSetDevice(current);
+        cudaGetLastError();
+        ptr_ = nullptr;
+        bytes_ = 0;
+    }
+
+private:
+    void swap(DeviceBuffer& other) noexcept {
+        std::swap(ptr_, other.ptr_);
+        std::swap(bytes_, other.bytes_);
+        std::swap(device_, other.device_);
+    }
+
+    void* ptr_ = nullptr;
+    size_t bytes_ = 0;
+    int device_ = 0;
+};
+
+}  // namespace cuda
+}  // namespace gpustark

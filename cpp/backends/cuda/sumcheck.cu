@@ -1,0 +1,182 @@
+// Sumcheck table entry points (core/ef_tables.h): fold, the two round reductions and
+// add_eq_powers, as grid-stride lane loops (launch.h) around the per-pair bodies of
+// kernels/sumcheck/tables.h. The rounds sum their lanes per thread, then per block in shared
+// memory, and write one partial sum per block for the host to add.
+#include "../../kernels/sumcheck/tables.h"
+#include "launch.h"
+
+namespace {
+
+using gpustark::CudaKernel;
+using gpustark::cuda::first_lane;
+using gpustark::cuda::lane_stride;
+
+constexpr uint32_t kPairProductSums = 2;  // s(1), s(2)
+constexpr uint32_t kFractionSums = 3;     // s(1), s(2), s(3)
+
+// Adds each thread's K values over the block and writes the block's K sums to
+// partials[blockIdx.x * K ...]. scratch holds K * blockDim.x values. A pairwise tree that works
+// for any block size: after the step of width s, entry t (a multiple of 2s) holds the sum of the
+// entries [t, t + 2s) that exist. Every thread of the block must call it (it has barriers).
+template <uint32_t K>
+__device__ __forceinline__ void block_sum(const Ef (&v)[K], Ef* scratch, Ef* partials) {
+    const unsigned int t = threadIdx.x, n = blockDim.x;
+    for (uint32_t k = 0; k < K; ++k) scratch[k * n + t] = v[k];
+    __syncthreads();
+    for (unsigned int s = 1; s < n; s *= 2) {
+        if ((t & (2 * s - 1)) == 0 && t + s < n)
+            for (uint32_t k = 0; k < K; ++k) scratch[k * n + t] = ef_add(scratch[k * n + t], scratch[k * n + t + s]);
+        __syncthreads();
+    }
+    if (t == 0)
+        for (uint32_t k = 0; k < K; ++k) partials[uint64_t(blockIdx.x) * K + k] = scratch[k * n];
+}
+
+// Lane = (table c, output index i): out[c][i] = fold of in[c]'s pair i.
+__global__ void sumcheck_fold_kernel(const Ef* __restrict__ in, Ef* __restrict__ out, uint64_t lanes, u32 log_half,
+                                     uint64_t stride, Ef r) {
+    const uint64_t mask = (uint64_t(1) << log_half) - 1;
+    for (uint64_t lane = first_lane(); lane < lanes; lane += lane_stride()) {
+        const uint64_t c = lane >> log_half, i = lane & mask;
+        const Ef* t = in + c * stride;
+        out[c * stride + i] = sumcheck_fold_pair(t[2 * i], t[2 * i + 1], r);
+    }
+}
+
+// Lane = (pair of tables j, pair index i) of a_j = table 2j, b_j = table 2j + 1.
+// No early return: every thread reaches block_sum's barriers.
+__global__ void sumcheck_pair_product_kernel(const Ef* __restrict__ tables, uint64_t lanes, u32 log_half,
+                                             uint64_t stride, Ef* __restrict__ partials) {
+    extern __shared__ Ef sumcheck_scratch[];
+    const uint64_t mask = (uint64_t(1) << log_half) - 1;
+    Ef s[kPairProductSums] = {ef_zero(), ef_zero()};
+    for (uint64_t lane = first_lane(); lane < lanes; lane += lane_stride()) {
+        const uint64_t j = lane >> log_half, i = lane & mask;
+        const Ef* a = tables + 2 * j * stride;
+        const Ef* b = a + stride;
+        sumcheck_pair_product(a[2 * i], a[2 * i + 1], b[2 * i], b[2 * i + 1], &s[0], &s[1]);
+    }
+    block_sum<kPairProductSums>(s, sumcheck_scratch, partials);
+}
+
+// Lane = pair index i of the five tables p0, p1, q0, q1, eq (tables 0..4).
+// No early return: every thread reaches block_sum's barriers.
+__global__ void sumcheck_fraction_kernel(const Ef* __restrict__ tables, uint64_t lanes, uint64_t stride, Ef lambda,
+                                         Ef* __restrict__ partials) {
+    extern __shared__ Ef sumcheck_scratch[];
+    const Ef* p0 = tables;
+    const Ef* p1 = p0 + stride;
+    const Ef* q0 = p1 + stride;
+    const Ef* q1 = q0 + stride;
+    const Ef* eq = q1 + stride;
+    Ef s[kFractionSums] = {ef_zero(), ef_zero(), ef_zero()};
+    for (uint64_t i = first_lane(); i < lanes; i += lane_stride())
+        sumcheck_fraction_pair(p0[2 * i], p0[2 * i + 1], p1[2 * i], p1[2 * i + 1], q0[2 * i], q0[2 * i + 1],
+                               q1[2 * i], q1[2 * i + 1], eq[2 * i], eq[2 * i + 1], lambda, s);
+    block_sum<kFractionSums>(s, sumcheck_scratch, partials);
+}
+
+// Lane = entry i. __grid_constant__ lets the body index the powers in parameter memory instead
+// of each thread copying 1 KiB to local memory.
+__global__ void sumcheck_add_eq_powers_kernel(Ef* __restrict__ table, uint64_t lanes,
+                                              const __grid_constant__ gpustark::cuda::SumcheckEqPowers z, Ef weight) {
+    for (uint64_t i = first_lane(); i < lanes; i += lane_stride())
+        table[i] = ef_add(table[i], ef_mul(weight, sumcheck_eq_power_weight(i, z.vars, z.z)));
+}
+
+bool power_of_two(uint64_t x) { return x != 0 && (x & (x - 1)) == 0; }
+
+u32 log2_exact(uint64_t x) {
+    u32 log = 0;
+    while ((uint64_t(1) << log) < x) ++log;
+    return log;
+}
+
+// The checks every table launcher shares: a power-of-two length of at least `min_length`, and
+// tables that do not overlap (stride >= length).
+bool valid_tables(uint64_t length, uint64_t stride, uint64_t min_length) {
+    return power_of_two(length) && length >= min_length && stride >= length;
+}
+
+// A reduction's plan must give each block its scratch and the partials buffer room for every block.
+bool valid_reduction(CudaKernel kernel, const gpustark::device::LaunchPlan& plan, uint32_t block,
+                     uint64_t max_blocks) {
+    return plan.scratch_bytes >= gpustark::cuda::sumcheck_scratch(kernel, block) && plan.grid <= max_blocks;
+}
+
+}  // namespace
+
+namespace gpustark {
+namespace cuda {
+
+const void* sumcheck_kernel(CudaKernel kernel) {
+    switch (kernel) {
+        case CudaKernel::SumcheckFold: return reinterpret_cast<const void*>(&sumcheck_fold_kernel);
+        case CudaKernel::SumcheckPairProduct: return reinterpret_cast<const void*>(&sumcheck_pair_product_kernel);
+        case CudaKernel::SumcheckFraction: return reinterpret_cast<const void*>(&sumcheck_fraction_kernel);
+        case CudaKernel::SumcheckAddEqPowers: return reinterpret_cast<const void*>(&sumcheck_add_eq_powers_kernel);
+        default: return nullptr;
+    }
+}
+
+uint32_t sumcheck_sums(CudaKernel kernel) {
+    switch (kernel) {
+        case CudaKernel::SumcheckPairProduct: return kPairProductSums;
+        case CudaKernel::SumcheckFraction: return kFractionSums;
+        default: return 0;
+    }
+}
+
+uint64_t sumcheck_scratch(CudaKernel kernel, uint32_t group) {
+    return uint64_t(group) * sumcheck_sums(kernel) * sizeof(Ef);
+}
+
+cudaError_t launch_sumcheck_fold(const Ef* in, Ef* out, uint64_t count, uint64_t length, uint64_t stride, Ef r,
+                                 const device::LaunchPlan& plan, cudaStream_t stream) {
+    if (!valid_tables(length, stride, 2) || in == out) return cudaErrorInvalidValue;
+    const uint64_t lanes = count * (length / 2);
+    if (lanes == 0) return cudaSuccess;
+    unsigned int grid = 0, block = 0;
+    if (!launch_dims(plan, &grid, &block)) return cudaErrorInvalidConfiguration;
+    sumcheck_fold_kernel<<<grid, block, 0, stream>>>(in, out, lanes, log2_exact(length / 2), stride, r);
+    return cudaGetLastError();
+}
+
+cudaError_t launch_sumcheck_pair_product(const Ef* tables, uint64_t count, uint64_t length, uint64_t stride,
+                                         Ef* partials, uint64_t max_blocks, const device::LaunchPlan& plan,
+                                         cudaStream_t stream) {
+    if (!valid_tables(length, stride, 2) || count % 2 != 0) return cudaErrorInvalidValue;
+    const uint64_t lanes = (count / 2) * (length / 2);
+    if (lanes == 0) return cudaSuccess;
+    unsigned int grid = 0, block = 0;
+    if (!launch_dims(plan, &grid, &block)) return cudaErrorInvalidConfiguration;
+    if (!valid_reduction(CudaKernel::SumcheckPairProduct, plan, block, max_blocks))
+        return cudaErrorInvalidConfiguration;
+    sumcheck_pair_product_kernel<<<grid, block, static_cast<size_t>(plan.scratch_bytes), stream>>>(
+        tables, lanes, log2_exact(length / 2), stride, partials);
+    return cudaGetLastError();
+}
+
+cudaError_t launch_sumcheck_fraction(const Ef* tables, uint64_t length, uint64_t stride, Ef lambda, Ef* partials,
+                                     uint64_t max_blocks, const device::LaunchPlan& plan, cudaStream_t stream) {
+    if (!valid_tables(length, stride, 2)) return cudaErrorInvalidValue;
+    const uint64_t lanes = length / 2;
+    unsigned int grid = 0, block = 0;
+    if (!launch_dims(plan, &grid, &block)) return cudaErrorInvalidConfiguration;
+    if (!valid_reduction(CudaKernel::SumcheckFraction, plan, block, max_blocks)) return cudaErrorInvalidConfiguration;
+    sumcheck_fraction_kernel<<<grid, block, static_cast<size_t>(plan.scratch_bytes), stream>>>(tables, lanes, stride,
+                                                                                              lambda, partials);
+    return cudaGetLastError();
+}
+
+cudaError_t launch_sumcheck_add_eq_powers(Ef* table, uint64_t length, const SumcheckEqPowers& z, Ef weight,
+                                          const device::LaunchPlan& plan, cudaStream_t stream) {
+    if (z.vars >= kSumcheckMaxEqVars || length != (uint64_t(1) << z.vars)) return cudaErrorInvalidValue;
+    unsigned int grid = 0, block = 0;
+    if (!launch_dims(plan, &grid, &block)) return cudaErrorInvalidConfiguration;
+    sumcheck_add_eq_powers_kernel<<<grid, block, 0, stream>>>(table, length, z, weight);
+    return cudaGetLastError();
+}
+
+}  // namespace cuda
+}  // namespace gpustark

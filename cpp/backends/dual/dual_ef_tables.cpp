@@ -1,0 +1,95 @@
+#include "dual_ef_tables.h"
+
+#include <stdexcept>
+
+namespace gpustark {
+namespace {
+
+std::string str(uint64_t v) { return std::to_string(v); }
+
+class DualEfTables final : public EfTables {
+public:
+    DualEfTables(std::unique_ptr<EfTables> a, std::unique_ptr<EfTables> b, std::string name_a, std::string name_b)
+        : EfTables(a->count(), a->length()), a_(std::move(a)), b_(std::move(b)), name_a_(std::move(name_a)),
+          name_b_(std::move(name_b)) {
+        compare_all("ef_tables (upload)");
+    }
+
+    void fold(Ef r) override {
+        require_foldable("fold");
+        a_->fold(r);
+        b_->fold(r);
+        halve();
+        compare_all("ef_tables fold");
+    }
+
+    std::vector<Ef> read(size_t index) override {
+        require_index(index);
+        std::vector<Ef> va = a_->read(index), vb = b_->read(index);
+        compare(va, vb, "ef_tables read", "index " + str(index) + ", table ");
+        return va;
+    }
+
+    std::vector<Ef> table(size_t c) override {
+        require_table(c, "table");
+        std::vector<Ef> va = a_->table(c), vb = b_->table(c);
+        compare(va, vb, "ef_tables table " + str(c), "index ");
+        return va;
+    }
+
+    std::array<Ef, 2> pair_product_round() override {
+        std::array<Ef, 2> va = a_->pair_product_round(), vb = b_->pair_product_round();
+        compare({va.begin(), va.end()}, {vb.begin(), vb.end()}, "ef_tables pair_product_round", "s(1 + ");
+        return va;
+    }
+
+    std::array<Ef, 3> fraction_round(Ef lambda) override {
+        std::array<Ef, 3> va = a_->fraction_round(lambda), vb = b_->fraction_round(lambda);
+        compare({va.begin(), va.end()}, {vb.begin(), vb.end()}, "ef_tables fraction_round", "s(1 + ");
+        return va;
+    }
+
+    void add_eq_powers(size_t c, Ef z, Ef weight) override {
+        a_->add_eq_powers(c, z, weight);
+        b_->add_eq_powers(c, z, weight);
+        table(c);
+    }
+
+private:
+    void compare_all(const std::string& what) {
+        for (size_t c = 0; c < count(); ++c)
+            compare(a_->table(c), b_->table(c), what + " (" + str(count()) + " x " + str(length()) + ")",
+                    "table " + str(c) + ", index ");
+    }
+
+    // where + position names the first differing value; its limbs are compared in Montgomery form.
+    void compare(const std::vector<Ef>& va, const std::vector<Ef>& vb, const std::string& what,
+                 const std::string& where) const {
+        if (va.size() != vb.size())
+            fail(what, "the number of values", va.size(), vb.size());
+        for (size_t i = 0; i < va.size(); ++i) {
+            const Fp la[4] = {va[i].c0, va[i].c1, va[i].c2, va[i].c3}, lb[4] = {vb[i].c0, vb[i].c1, vb[i].c2, vb[i].c3};
+            for (int k = 0; k < 4; ++k)
+                if (la[k].m != lb[k].m)
+                    fail(what, where + str(i) + (where.rfind("s(1 + ", 0) == 0 ? ")" : "") + ", limb " + str(k),
+                         fp_to_canonical(la[k]), fp_to_canonical(lb[k]));
+        }
+    }
+
+    [[noreturn]] void fail(const std::string& what, const std::string& where, uint64_t va, uint64_t vb) const {
+        throw std::runtime_error("dual backend: " + what + " differs between " + name_a_ + " and " + name_b_ + " at " +
+                                 where + ": " + name_a_ + " = " + str(va) + ", " + name_b_ + " = " + str(vb));
+    }
+
+    std::unique_ptr<EfTables> a_, b_;
+    std::string name_a_, name_b_;
+};
+
+}  // namespace
+
+std::unique_ptr<EfTables> make_dual_ef_tables(std::unique_ptr<EfTables> a, std::unique_ptr<EfTables> b,
+                                              const std::string& name_a, const std::string& name_b) {
+    return std::make_unique<DualEfTables>(std::move(a), std::move(b), name_a, name_b);
+}
+
+}  // namespace gpustark

@@ -1,0 +1,73 @@
+// Extension-field tables that stay on a backend's device through a sumcheck phase.
+//
+// A phase (a LogUp-GKR layer, the stacked reduction, WHIR, the batch-constraint MLE rounds)
+// uploads its multilinear tables once; then, round by round, it asks for the round polynomial's
+// values and folds every table with the verifier's challenge. Only the few values the transcript
+// needs come back to the host. The protocol logic stays in cpp/prover, written once; a backend
+// only supplies these data-parallel steps (CPU: host vectors; CUDA: device memory).
+//
+// Tables are little-endian multilinear: pair i of a table is (t[2i], t[2i+1]), and the table's
+// value at pair i with its lowest variable set to X is t[2i] + X (t[2i+1] - t[2i]). Values are
+// Ef as the kernels hold them (Montgomery form), so every backend stores the same words.
+#pragma once
+#include <array>
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "../kernels/field/ext4.h"
+
+namespace gpustark {
+
+class EfTables {
+public:
+    EfTables(size_t count, size_t length) : count_(count), length_(length) {}
+    virtual ~EfTables() = default;
+    EfTables(const EfTables&) = delete;
+    EfTables& operator=(const EfTables&) = delete;
+
+    size_t count() const { return count_; }
+    // Every table's current length: a power of two, halved by each fold.
+    size_t length() const { return length_; }
+
+    // Binds every table's lowest variable to r: t'[i] = t[2i] + r (t[2i+1] - t[2i]).
+    // Throws std::logic_error when the tables have length 1.
+    virtual void fold(Ef r) = 0;
+    // out[c] = table c at `index` (< length), for every table c.
+    virtual std::vector<Ef> read(size_t index) = 0;
+    // Table c in full (length() values).
+    virtual std::vector<Ef> table(size_t c) = 0;
+
+    // Degree 2 (the stacked reduction, WHIR): the tables in pairs (a_j, b_j) = (2j, 2j + 1);
+    // s(1), s(2) of s(X) = sum_j sum_i a_j(X, i) b_j(X, i). Needs an even count.
+    virtual std::array<Ef, 2> pair_product_round() = 0;
+    // Degree 3 (a LogUp-GKR layer): exactly five tables p0, p1, q0, q1, eq;
+    // s(1), s(2), s(3) of s(X) = sum_i eq(X, i) (p0 q1 + p1 q0 + lambda q0 q1)(X, i).
+    virtual std::array<Ef, 3> fraction_round(Ef lambda) = 0;
+    // Table c += weight * eq(., (z, z^2, z^4, ...)) over the table's log2(length) variables.
+    virtual void add_eq_powers(size_t c, Ef z, Ef weight) = 0;
+
+protected:
+    void halve() { length_ /= 2; }
+    // The preconditions every implementation checks before it launches anything.
+    void require_foldable(const char* op) const { require(length_ >= 2, op, "tables of length >= 2"); }
+    void require_pairs() const {
+        require(count_ % 2 == 0 && length_ >= 2, "pair_product_round", "an even count of tables of length >= 2");
+    }
+    void require_fraction() const {
+        require(count_ == 5 && length_ >= 2, "fraction_round", "five tables (p0, p1, q0, q1, eq) of length >= 2");
+    }
+    void require_table(size_t c, const char* op) const { require(c < count_, op, "a table index < count"); }
+    void require_index(size_t index) const { require(index < length_, "read", "an index < length"); }
+
+private:
+    static void require(bool ok, const char* op, const char* what) {
+        if (!ok) throw std::logic_error(std::string("EfTables::") + op + " needs " + what);
+    }
+
+    size_t count_;
+    size_t length_;
+};
+
+}  // namespace gpustark
