@@ -222,22 +222,22 @@ def _mle_counters(pk, traces, pvs, **limits):
 
 
 def test_mle_batching_paths_give_the_same_proof():
-    # At test params the multi fixture's traces need 0 B (the 2-row trace), 896 B and 1408 B of MLE
-    # evaluation memory (pairs x (d+1) points x nodes x 16 B, batch_constraints.cpp).
+    # At test params the multi fixture's traces need 0 B (the 2-row trace), 64 B and 128 B of MLE
+    # evaluation scratch (pairs x (d+1) points x DAG program slots x 16 B, batch_constraints.cpp).
     pk, _, traces, pvs = multi(2)
     reference, packed = _mle_counters(pk, traces, pvs)
-    assert packed["mle_batch_count"] == 1 and packed["peak_batch_memory_bytes"] == 2304
+    assert packed["mle_batch_count"] == 1 and packed["peak_batch_memory_bytes"] == 192
     assert packed["fallback_count"] == 0 and packed["memory_limit_raises"] == 0
     assert packed["total_logup_traces"] == 3 and packed["mle_trace_count"] == 3
 
-    split_bytes, split = _mle_counters(pk, traces, pvs, mle_memory_limit=1500, mle_memory_cap=1 << 20)
+    split_bytes, split = _mle_counters(pk, traces, pvs, mle_memory_limit=150, mle_memory_cap=1 << 20)
     assert split["mle_batch_count"] == 2 and split["memory_limit_raises"] == 0 and split["fallback_count"] == 0
 
-    raised_bytes, raised = _mle_counters(pk, traces, pvs, mle_memory_limit=1024, mle_memory_cap=1 << 20)
+    raised_bytes, raised = _mle_counters(pk, traces, pvs, mle_memory_limit=100, mle_memory_cap=1 << 20)
     assert raised["memory_limit_raises"] == 1 and raised["fallback_count"] == 0
-    assert raised["effective_memory_limit_bytes"] == 1408 and raised["initial_memory_limit_bytes"] == 1024
+    assert raised["effective_memory_limit_bytes"] == 128 and raised["initial_memory_limit_bytes"] == 100
 
-    fallback_bytes, fallback = _mle_counters(pk, traces, pvs, mle_memory_limit=256, mle_memory_cap=1024)
+    fallback_bytes, fallback = _mle_counters(pk, traces, pvs, mle_memory_limit=32, mle_memory_cap=100)
     assert fallback["fallback_count"] == 1 and fallback["memory_limit_raises"] == 1
 
     assert split_bytes == raised_bytes == fallback_bytes == reference

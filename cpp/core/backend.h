@@ -52,6 +52,8 @@ public:
     // Sumcheck tables on this backend's device (ef_tables.h): `count` tables of `length` values
     // (a power of two), table c read from values[c * length, (c + 1) * length).
     virtual std::unique_ptr<EfTables> ef_tables(const Ef* values, size_t count, size_t length) = 0;
+    // The DAG's sums (constraint, numerator, denominator) at base-field points: out[k] at point k.
+    virtual void dag_base_sums(const DagBinding& dag, const DagBasePoints& points, DagSums* out) = 0;
 };
 
 using BackendFactory = std::function<std::unique_ptr<Backend>()>;

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "../kernels/field/ext4.h"
+#include "dag_program.h"
 
 namespace gpustark {
 
@@ -48,6 +49,16 @@ public:
     // Table c += weight * eq(., (z, z^2, z^4, ...)) over the table's log2(length) variables.
     virtual void add_eq_powers(size_t c, Ef z, Ef weight) = 0;
 
+    // The batch-constraint round (PROTOCOL 9.3) of one trace whose tables are, in order, the
+    // width local columns, the width next columns, the three selectors and eq: for each x in xs,
+    //   sum_i eq(x, i) (combine[0] C + combine[1] N + combine[2] D)(x, i)
+    // with C, N, D the DAG's sums (dag_program.h) at the columns' values at (x, i). At length 1
+    // (every variable bound) the one value at the bound point instead, whatever xs holds.
+    // Pairs are evaluated in pieces of at most max_pairs (0: no limit): a device's scratch
+    // memory grows with the pairs it evaluates at once.
+    virtual std::vector<Ef> dag_round(const DagBinding& dag, const Ef combine[3], const std::vector<Ef>& xs,
+                                      size_t max_pairs) = 0;
+
 protected:
     void halve() { length_ /= 2; }
     // The preconditions every implementation checks before it launches anything.
@@ -60,6 +71,10 @@ protected:
     }
     void require_table(size_t c, const char* op) const { require(c < count_, op, "a table index < count"); }
     void require_index(size_t index) const { require(index < length_, "read", "an index < length"); }
+    void require_dag(const DagBinding& dag) const {
+        require(dag.program && count_ == 2 * size_t(dag.program->width) + 4, "dag_round",
+                "2 width + 4 tables (local, next, selectors, eq)");
+    }
 
 private:
     static void require(bool ok, const char* op, const char* what) {

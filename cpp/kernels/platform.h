@@ -19,6 +19,7 @@ typedef ulong u64;
 #define GS_GROUP_BARRIER() threadgroup_barrier(mem_flags::mem_threadgroup)
 #define GS_ATOMIC_MIN(ptr, value) \
     atomic_fetch_min_explicit((device atomic_uint*)(ptr), (value), memory_order_relaxed)
+#define GS_UNROLL
 
 #elif defined(__CUDACC__)
 #include <cstdint>
@@ -34,6 +35,9 @@ typedef uint64_t u64;
 #define GS_TABLE static __device__ const
 #define GS_GROUP_BARRIER() __syncthreads()
 #define GS_ATOMIC_MIN(ptr, value) atomicMin((ptr), (value))
+// Before a short constant-trip loop that indexes a thread's array (s[k]): unrolled, the array
+// stays in registers instead of on the thread's stack.
+#define GS_UNROLL _Pragma("unroll")
 
 #else
 #include <cstdint>
@@ -45,6 +49,7 @@ typedef uint64_t u64;
 #define GS_CONSTANT
 #define GS_THREADGROUP
 #define GS_TABLE static const
+#define GS_UNROLL
 // Plain C++ runs one lane at a time, so GS_GROUP_BARRIER is left undefined here: a body that
 // needs a barrier is run only on devices and by the lane emulator, which compiles the MSL branch
 // above against its own <metal_stdlib>.

@@ -1,7 +1,6 @@
 #include "batch_constraints.h"
 
 #include <algorithm>
-#include <mutex>
 
 #include "../core/device/memory_budget.h"
 #include "../core/parallel.h"
@@ -75,15 +74,6 @@ void chunk_at(const RapTrace& trace, uint32_t l_skip, size_t x, const std::vecto
     }
 }
 
-// MLE tables of one trace over its cube at Z = r_0, folded round by round.
-struct TraceTables {
-    uint32_t vars = 0;
-    std::vector<EfVec> local, next;  // [column][x]
-    EfVec selectors[3];
-    EfVec eq;
-};
-
-
 }  // namespace
 
 EfVec prove_batch_constraints(Transcript& transcript, const BatchInput& in, BatchProofData& proof) {
@@ -99,6 +89,9 @@ EfVec prove_batch_constraints(Transcript& transcript, const BatchInput& in, Batc
         max_constraints = std::max(max_constraints, t.air->constraints.size());
     }
     EfVec beta_powers = powers(in.beta, max_message + 1);
+    // Each trace's DAG compiled once for the backend (core/dag_program.h).
+    std::vector<DagProgram> programs;
+    for (const RapTrace& t : traces) programs.push_back(compile_dag(*t.air));
     // OpenVM's GPU prover: round0 runs from lambda to r_0 and the tables at r_0; mle_rounds the rest.
     ScopedSpan round0_span("round0");
 
@@ -106,8 +99,11 @@ EfVec prove_batch_constraints(Transcript& transcript, const BatchInput& in, Batc
     Ef lambda = sample_ef(transcript);
     EfVec lambda_powers = powers(lambda, max_constraints);
     std::vector<TraceWeights> weights;
+    std::vector<DagBinding> dags;
     for (size_t t = 0; t < num_traces; ++t) {
         weights.push_back(trace_weights(in, t, lambda_powers));
+        dags.push_back({&programs[t], traces[t].air, bind_publics(programs[t], traces[t].publics),
+                        dag_weights(programs[t], lambda_powers, weights[t].slot_weights, beta_powers)});
         Ef sum_p, sum_q;
         logup_sums(in, t, weights[t], sum_p, sum_q);
         proof.numerator_term_per_air.push_back(sum_p);
@@ -123,7 +119,7 @@ EfVec prove_batch_constraints(Transcript& transcript, const BatchInput& in, Batc
     for (size_t t = 0; t < num_traces; ++t)
         eq_cube[t] = eq_table(EfVec(in.xi.begin() + l, in.xi.begin() + l + cube_vars(traces[t], l)));
     EfVec eq_low_table = eq_table(EfVec(in.xi.begin(), in.xi.begin() + l));  // eq(xi_<l, bits(a))
-    proof.univariate_round_coeffs = round0_coefficients({&in, &weights, &beta_powers, &mu_powers}, *in.backend);
+    proof.univariate_round_coeffs = round0_coefficients({&in, &weights, &beta_powers, &mu_powers, &dags}, *in.backend);
     for (Ef c : proof.univariate_round_coeffs) observe_ef(transcript, c);
     Ef r0 = sample_ef(transcript);
     EfVec r = {r0};
@@ -133,47 +129,34 @@ EfVec prove_batch_constraints(Transcript& transcript, const BatchInput& in, Batc
     Ef eq_sharp_r0 = ef_zero();
     for (size_t a = 0; a < n; ++a) eq_sharp_r0 = ef_add(eq_sharp_r0, ef_mul(eq_low_table[a], lagrange_r0[a]));
     Ef eq_d_r0 = eq_uni(l, in.xi[0], r0);
-    std::vector<TraceTables> tables(num_traces);
-    EfVec zerocheck_weight(num_traces), numerator_weight(num_traces), denominator_weight(num_traces);
+    // Each trace's tables at Z = r_0 go to the backend (core/ef_tables.h), in dag_round's order:
+    // the local columns, the next columns, the three selectors and eq over the trace's cube.
+    std::vector<std::unique_ptr<EfTables>> tables(num_traces);
+    std::vector<std::array<Ef, 3>> combine(num_traces);  // weights of C, N and D in G_t
+    std::vector<uint32_t> vars(num_traces);
     for (size_t t = 0; t < num_traces; ++t) {
         const RapTrace& trace = traces[t];
-        TraceTables& tab = tables[t];
-        tab.vars = cube_vars(trace, l);
-        size_t size = size_t(1) << tab.vars;
-        uint32_t width = trace.air->width;
-        tab.local.assign(width, EfVec(size));
-        tab.next.assign(width, EfVec(size));
-        for (auto& s : tab.selectors) s.assign(size, ef_zero());
+        vars[t] = cube_vars(trace, l);
+        const size_t size = size_t(1) << vars[t];
+        const uint32_t width = trace.air->width;
+        EfVec values((2 * size_t(width) + 4) * size);
         parallel_for(size, 16, [&](size_t begin, size_t end) {
             std::vector<Ef> local, next;
             for (size_t x = begin; x < end; ++x) {
                 Ef sel[3];
                 chunk_at<Ef>(trace, l, x, lagrange_r0, local, next, sel);
-                for (uint32_t c = 0; c < width; ++c) tab.local[c][x] = local[c], tab.next[c][x] = next[c];
-                for (int s = 0; s < 3; ++s) tab.selectors[s][x] = sel[s];
+                for (uint32_t c = 0; c < width; ++c) values[c * size + x] = local[c], values[(width + c) * size + x] = next[c];
+                for (int k = 0; k < 3; ++k) values[(2 * width + k) * size + x] = sel[k];
+                values[(2 * width + 3) * size + x] = eq_cube[t][x];
             }
         });
-        tab.eq = eq_cube[t];
-        zerocheck_weight[t] = ef_mul(mu_powers[2 * num_traces + t], eq_d_r0);
-        numerator_weight[t] = ef_mul_base(ef_mul(mu_powers[2 * t], eq_sharp_r0), weights[t].norm);
-        denominator_weight[t] = ef_mul(mu_powers[2 * t + 1], eq_sharp_r0);
+        tables[t] = in.backend->ef_tables(values.data(), 2 * size_t(width) + 4, size);
+        combine[t] = {ef_mul(mu_powers[2 * num_traces + t], eq_d_r0),
+                      ef_mul_base(ef_mul(mu_powers[2 * t], eq_sharp_r0), weights[t].norm),
+                      ef_mul(mu_powers[2 * t + 1], eq_sharp_r0)};
     }
-
-    // G_t at one point of the trace's remaining cube, from table entries interpolated at X.
-    auto g_at = [&](size_t t, size_t i, Ef x_value, std::vector<Ef>& local, std::vector<Ef>& next, std::vector<Ef>& nodes) {
-        const TraceTables& tab = tables[t];
-        const AirProgram& air = *traces[t].air;
-        bool bound = tab.eq.size() == 1;
-        auto get = [&](const EfVec& v) { return bound ? v[0] : mle_pair_at(v, i, x_value); };
-        for (uint32_t c = 0; c < air.width; ++c) local[c] = get(tab.local[c]), next[c] = get(tab.next[c]);
-        RowPoint<Ef> point{local.data(), next.data(), get(tab.selectors[0]), get(tab.selectors[1]), get(tab.selectors[2]),
-                           traces[t].publics.data()};
-        evaluate_nodes<Ef>(air, point, nodes.data());
-        PointSums s = point_sums(air, nodes.data(), weights[t], beta_powers);
-        Ef inner = ef_add(ef_mul(zerocheck_weight[t], s.constraint),
-                          ef_add(ef_mul(numerator_weight[t], s.numerator), ef_mul(denominator_weight[t], s.denominator)));
-        return ef_mul(get(tab.eq), inner);
-    };
+    // G_t at the bound point of a trace whose cube is fully bound.
+    auto bound_g = [&](size_t t) { return tables[t]->dag_round(dags[t], combine[t].data(), {}, 0)[0]; };
 
     round0_span.close();
     ScopedSpan mle_rounds_span("mle_rounds");
@@ -181,87 +164,64 @@ EfVec prove_batch_constraints(Transcript& transcript, const BatchInput& in, Batc
     // Step 13: rounds 1..n_max. A trace whose cube is already bound contributes value * prod r * X.
     std::vector<Ef> bound_value(num_traces, ef_zero());
     for (size_t t = 0; t < num_traces; ++t)
-        if (tables[t].vars == 0) {
-            std::vector<Ef> local(traces[t].air->width), next(traces[t].air->width), nodes(traces[t].air->nodes.size());
-            bound_value[t] = g_at(t, 0, ef_zero(), local, next, nodes);
-        }
+        if (vars[t] == 0) bound_value[t] = bound_g(t);
     // The traces' MLE evaluations are grouped under a memory budget (device/memory_budget.h):
-    // a trace needs (pairs x (d+1) points x nodes) extension values to be evaluated in one go.
-    // The CPU evaluates batch by batch as planned (a device backend allocates by the same plan);
-    // every grouping gives the same sums, and the plan's counters go on the mle_rounds span.
+    // a trace needs (pairs x (d+1) points x slots) extension values of scratch to be evaluated in
+    // one go (the DAG program's slots: core/dag_program.h). Every grouping gives the same sums,
+    // and the plan's counters go on the mle_rounds span.
     std::vector<device::TraceMemory> memory(num_traces);
     for (size_t t = 0; t < num_traces; ++t) {
-        uint64_t pairs = tables[t].vars ? uint64_t(1) << (tables[t].vars - 1) : 0;
-        memory[t].bytes = pairs * (d + 1) * traces[t].air->nodes.size() * sizeof(Ef);
+        uint64_t pairs = vars[t] ? uint64_t(1) << (vars[t] - 1) : 0;
+        memory[t].bytes = pairs * (d + 1) * std::max<uint32_t>(programs[t].slots, 1) * sizeof(Ef);
     }
     device::MleBatchPlan plan = device::plan_mle_batches(memory, in.mle_memory_limit, in.mle_memory_cap);
     for (const auto& [name, value] : plan.report.counters()) spans::count(name.c_str(), int64_t(value));
 
+    EfVec xs;  // X = 1 .. d + 1
+    for (uint32_t k = 0; k <= d; ++k) xs.push_back(ef_from_canonical(k + 1));
     for (uint32_t round = 1; round <= n_max; ++round) {
         EfVec s(d + 1, ef_zero());
         for (size_t t = 0; t < num_traces; ++t)
-            if (tables[t].vars < round)
-                for (uint32_t k = 0; k <= d; ++k) s[k] = ef_add(s[k], ef_mul(bound_value[t], ef_from_canonical(k + 1)));
-        // One batch's traces are evaluated together over their concatenated pairs; a fallback
-        // trace alone, in pieces that each fit the cap.
-        for (const device::MleBatch& batch : plan.batches) {
-            std::vector<size_t> members, first_pair = {0};
-            for (size_t t : batch.traces)
-                if (tables[t].vars >= round) members.push_back(t), first_pair.push_back(first_pair.back() + tables[t].eq.size() / 2);
-            if (members.empty()) continue;
-            size_t total = first_pair.back(), piece = total;
-            if (batch.kind == device::BatchKind::Fallback) {
-                uint64_t per_pair = (d + 1) * traces[members[0]].air->nodes.size() * sizeof(Ef);
-                piece = size_t(std::max<uint64_t>(1, in.mle_memory_cap / per_pair));
+            if (vars[t] < round)
+                for (uint32_t k = 0; k <= d; ++k) s[k] = ef_add(s[k], ef_mul(bound_value[t], xs[k]));
+        // A batch's traces are evaluated one after another under its limit; a fallback trace in
+        // pieces of pairs that each fit the cap.
+        for (const device::MleBatch& batch : plan.batches)
+            for (size_t t : batch.traces) {
+                if (vars[t] < round) continue;
+                size_t max_pairs = 0;
+                if (batch.kind == device::BatchKind::Fallback) {
+                    uint64_t per_pair = (d + 1) * std::max<uint32_t>(programs[t].slots, 1) * sizeof(Ef);
+                    max_pairs = size_t(std::max<uint64_t>(1, in.mle_memory_cap / per_pair));
+                }
+                EfVec part = tables[t]->dag_round(dags[t], combine[t].data(), xs, max_pairs);
+                for (uint32_t k = 0; k <= d; ++k) s[k] = ef_add(s[k], part[k]);
             }
-            for (size_t start = 0; start < total; start += piece) {
-                std::mutex merge;
-                parallel_for(std::min(piece, total - start), 8, [&](size_t begin, size_t end) {
-                    EfVec partial(d + 1, ef_zero());
-                    std::vector<Ef> local, next, nodes;
-                    for (size_t flat = start + begin; flat < start + end; ++flat) {
-                        size_t m = std::upper_bound(first_pair.begin(), first_pair.end(), flat) - first_pair.begin() - 1;
-                        size_t t = members[m], i = flat - first_pair[m];
-                        local.resize(traces[t].air->width), next.resize(traces[t].air->width), nodes.resize(traces[t].air->nodes.size());
-                        for (uint32_t k = 0; k <= d; ++k)
-                            partial[k] = ef_add(partial[k], g_at(t, i, ef_from_canonical(k + 1), local, next, nodes));
-                    }
-                    std::lock_guard<std::mutex> lock(merge);
-                    for (uint32_t k = 0; k <= d; ++k) s[k] = ef_add(s[k], partial[k]);
-                });
-            }
-        }
         for (Ef v : s) observe_ef(transcript, v);
         proof.sumcheck_round_polys.push_back(s);
         Ef ri = sample_ef(transcript);
         r.push_back(ri);
         for (size_t t = 0; t < num_traces; ++t) {
-            TraceTables& tab = tables[t];
-            if (tab.vars < round) {
+            if (vars[t] < round) {
                 bound_value[t] = ef_mul(bound_value[t], ri);
                 continue;
             }
-            for (auto* cols : {&tab.local, &tab.next})
-                for (EfVec& col : *cols) fold_lowest(col, ri);
-            for (EfVec& sel : tab.selectors) fold_lowest(sel, ri);
-            fold_lowest(tab.eq, ri);
-            if (tab.vars == round) {
-                std::vector<Ef> local(traces[t].air->width), next(traces[t].air->width), nodes(traces[t].air->nodes.size());
-                bound_value[t] = g_at(t, 0, ef_zero(), local, next, nodes);
-            }
+            tables[t]->fold(ri);
+            if (vars[t] == round) bound_value[t] = bound_g(t);
         }
     }
 
     // Step 14: every trace's column openings at (r_0, r_1..r_{n~_t}), rotations interleaved.
     for (size_t t = 0; t < num_traces; ++t) {
-        const TraceTables& tab = tables[t];
+        const EfVec at = tables[t]->read(0);
+        const uint32_t width = traces[t].air->width;
         bool rot = traces[t].air->need_rot;
         EfVec openings;
-        for (uint32_t c = 0; c < traces[t].air->width; ++c) {
-            openings.push_back(tab.local[c][0]);
-            if (rot) openings.push_back(tab.next[c][0]);
-            observe_ef(transcript, tab.local[c][0]);
-            observe_ef(transcript, rot ? tab.next[c][0] : ef_zero());
+        for (uint32_t c = 0; c < width; ++c) {
+            openings.push_back(at[c]);
+            if (rot) openings.push_back(at[width + c]);
+            observe_ef(transcript, at[c]);
+            observe_ef(transcript, rot ? at[width + c] : ef_zero());
         }
         proof.column_openings.push_back(openings);
     }

@@ -1,5 +1,6 @@
 // Terms shared by round 0 and the multilinear rounds of the batch constraint sumcheck.
 #pragma once
+#include "../core/dag_program.h"
 #include "batch_constraints.h"
 
 namespace gpustark {
@@ -44,6 +45,7 @@ struct Round0Input {
     const std::vector<TraceWeights>* weights;
     const EfVec* beta_powers;
     const EfVec* mu_powers;
+    const std::vector<DagBinding>* dags;  // per trace: its program bound to the trace's weights
 };
 
 // The (d+1)(N-1)+1 coefficients of s_0.

@@ -5,11 +5,9 @@
 // cosets g^c D of D, A from D (the trace rows themselves) and the same cosets. On a coset the
 // columns' PLEs are a batched size-N inverse NTT of each chunk followed by a shifted forward NTT.
 #include <algorithm>
-#include <mutex>
 
 #include "../core/parallel.h"
 #include "batch_terms.h"
-#include "dag_lanes.h"
 #include "subgroup.h"
 
 namespace gpustark {
@@ -39,58 +37,33 @@ std::vector<uint32_t> gather_chunks(const RapTrace& trace, uint32_t l_skip, size
     return out;
 }
 
-// Lane j of a lane-major node table (node i's lanes at i * kDagLanes), read as Fp values.
-struct LaneView {
-    const uint32_t* nodes;
-    size_t lane;
-    Fp operator[](size_t i) const { return fp_raw(nodes[i * kDagLanes + lane]); }
-};
-
 // Accumulates, at each point of a (N, count * cols) block, the trace's weighted sums:
-// zerocheck into constraint_acc[point], LogUp into logup_acc[point].
+// zerocheck into constraint_acc[point], LogUp into logup_acc[point]. The DAG's sums at every
+// point come from the backend; here they are weighted by eq over the chunks and summed per a.
 struct BlockSums {
     const RapTrace& trace;
-    const TraceWeights& weights;
-    const EfVec& beta_powers;
+    const DagBinding& dag;
     Ef zerocheck_weight, numerator_weight, denominator_weight;
     const EfVec& eq_cube;  // eq(xi[l..l+n~], x)
     bool constraints;      // false on D, where the zerocheck sum vanishes
 
-    void run(const std::vector<uint32_t>& local, const std::vector<uint32_t>& next, size_t first, size_t count, size_t n,
-             EfVec& constraint_acc, EfVec& logup_acc) const {
-        const AirProgram& air = *trace.air;
-        const size_t width = air.width, cols = width + 3, points = n * count, lanes = kDagLanes;
-        std::mutex merge;
-        // Points k = a * count + x, kDagLanes at a time through the lane-parallel DAG evaluator.
-        parallel_for((points + lanes - 1) / lanes, 1, [&](size_t begin, size_t end) {
-            std::vector<uint32_t> here(width * lanes), after(width * lanes), selectors(3 * lanes), nodes(air.nodes.size() * lanes);
-            EfVec constraint_part(n, ef_zero()), logup_part(n, ef_zero());
-            for (size_t group = begin; group < end; ++group) {
-                size_t k0 = group * lanes, live = std::min(lanes, points - k0);
-                for (size_t j = 0; j < lanes; ++j) {
-                    size_t k = k0 + std::min(j, live - 1);  // idle lanes repeat the last point
-                    const uint32_t* l = local.data() + k * cols;
-                    const uint32_t* nx = next.data() + k * width;
-                    for (size_t c = 0; c < width; ++c) {
-                        here[c * lanes + j] = fp_from_canonical(l[c]).m;
-                        after[c * lanes + j] = fp_from_canonical(nx[c]).m;
-                    }
-                    for (size_t s = 0; s < 3; ++s) selectors[s * lanes + j] = fp_from_canonical(l[width + s]).m;
+    void run(Backend& backend, const std::vector<uint32_t>& local, const std::vector<uint32_t>& next, size_t first,
+             size_t count, size_t n, EfVec& constraint_acc, EfVec& logup_acc) const {
+        const size_t width = trace.air->width, points = n * count;
+        std::vector<DagSums> sums(points);
+        backend.dag_base_sums(dag, {local.data(), width + 3, next.data(), width, points}, sums.data());
+        parallel_for(n, 1, [&](size_t begin, size_t end) {
+            for (size_t a = begin; a < end; ++a) {
+                Ef constraint = ef_zero(), logup = ef_zero();
+                for (size_t x = 0; x < count; ++x) {
+                    const DagSums& s = sums[a * count + x];
+                    const Ef eq = eq_cube[first + x];
+                    if (constraints) constraint = ef_add(constraint, ef_mul(eq, s.constraint));
+                    logup = ef_add(logup, ef_mul(eq, ef_add(ef_mul(numerator_weight, s.numerator),
+                                                            ef_mul(denominator_weight, s.denominator))));
                 }
-                evaluate_dag_lanes(air, {here.data(), after.data(), selectors.data(), trace.publics.data()}, nodes.data());
-                for (size_t j = 0; j < live; ++j) {
-                    size_t k = k0 + j, a = k / count, x = k % count;
-                    PointSums s = point_sums(air, LaneView{nodes.data(), j}, weights, beta_powers, constraints);
-                    Ef eq = eq_cube[first + x];
-                    constraint_part[a] = ef_add(constraint_part[a], ef_mul(eq, ef_mul(zerocheck_weight, s.constraint)));
-                    Ef logup = ef_add(ef_mul(numerator_weight, s.numerator), ef_mul(denominator_weight, s.denominator));
-                    logup_part[a] = ef_add(logup_part[a], ef_mul(eq, logup));
-                }
-            }
-            std::lock_guard<std::mutex> lock(merge);
-            for (size_t a = 0; a < n; ++a) {
-                constraint_acc[a] = ef_add(constraint_acc[a], constraint_part[a]);
-                logup_acc[a] = ef_add(logup_acc[a], logup_part[a]);
+                constraint_acc[a] = ef_add(constraint_acc[a], ef_mul(zerocheck_weight, constraint));
+                logup_acc[a] = ef_add(logup_acc[a], logup);
             }
         });
     }
@@ -137,8 +110,8 @@ EfVec round0_coefficients(const Round0Input& in, Backend& backend) {
         uint32_t vars = cube_vars(trace, l);
         EfVec eq_cube = eq_table(EfVec(batch.xi.begin() + l, batch.xi.begin() + l + vars));
         const EfVec& mu = *in.mu_powers;
-        BlockSums sums{trace, (*in.weights)[t], *in.beta_powers, mu[2 * num_traces + t],
-                       ef_mul_base(mu[2 * t], (*in.weights)[t].norm), mu[2 * t + 1], eq_cube, true};
+        BlockSums sums{trace, (*in.dags)[t], mu[2 * num_traces + t], ef_mul_base(mu[2 * t], (*in.weights)[t].norm),
+                       mu[2 * t + 1], eq_cube, true};
         size_t chunks = size_t(1) << vars, cols = trace.air->width + 3;
         size_t block = std::max<size_t>(1, std::min(chunks, (size_t(1) << 20) / (n * cols)));
         for (size_t first = 0; first < chunks; first += block) {
@@ -149,7 +122,7 @@ EfVec round0_coefficients(const Round0Input& in, Backend& backend) {
                 BlockSums on_d = sums;
                 on_d.constraints = false;
                 EfVec unused(n, ef_zero());
-                on_d.run(local, next, first, count, n, unused, logup_on_d);
+                on_d.run(backend, local, next, first, count, n, unused, logup_on_d);
             }
             if (cosets == 0) continue;
             backend.ntt(local.data(), {l, uint32_t(count * cols)}, true, 1);
@@ -160,7 +133,7 @@ EfVec round0_coefficients(const Round0Input& in, Backend& backend) {
                 backend.ntt(local_c.data(), {l, uint32_t(count * cols)}, false, shift);
                 backend.ntt(next_c.data(), {l, uint32_t(count * trace.air->width)}, false, shift);
                 EfVec zc(n, ef_zero()), lg(n, ef_zero());
-                sums.run(local_c, next_c, first, count, n, zc, lg);
+                sums.run(backend, local_c, next_c, first, count, n, zc, lg);
                 for (size_t a = 0; a < n; ++a) {
                     zerocheck[c * n + a] = ef_add(zerocheck[c * n + a], zc[a]);
                     logup_on_cosets[c * n + a] = ef_add(logup_on_cosets[c * n + a], lg[a]);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <memory>
 #include <random>
 #include <stdexcept>
 #include <string>
@@ -59,6 +60,13 @@ public:
         if (fault_ == Fault::Grind)  // the next passing witness: valid, so only the comparison can tell
             do ++w; while (!pow_witness_passes(params, w));
         return w;
+    }
+    std::unique_ptr<gpustark::EfTables> ef_tables(const Ef* values, size_t count, size_t length) override {
+        return inner_.ef_tables(values, count, length);
+    }
+    void dag_base_sums(const gpustark::DagBinding& dag, const gpustark::DagBasePoints& points,
+                       DagSums* out) override {
+        inner_.dag_base_sums(dag, points, out);
     }
 
 private:

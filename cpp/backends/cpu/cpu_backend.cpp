@@ -12,6 +12,7 @@
 #include "../../core/parallel.h"
 #include "../../kernels/merkle/merkle.h"
 #include "../../kernels/ntt/ntt.h"
+#include "cpu_dag.h"
 #include "cpu_ef_tables.h"
 #include "poseidon2_lanes.h"
 
@@ -32,6 +33,10 @@ public:
 
     std::unique_ptr<EfTables> ef_tables(const Ef* values, size_t count, size_t length) override {
         return make_cpu_ef_tables(values, count, length);
+    }
+
+    void dag_base_sums(const DagBinding& dag, const DagBasePoints& points, DagSums* out) override {
+        cpu_dag_base_sums(dag, points, out);
     }
 
     void poseidon2_permute(uint32_t* states, size_t count) override {

@@ -18,6 +18,7 @@
 #include "../../core/parallel.h"
 #include "../../core/spans.h"
 #include "cuda_ef_tables.h"
+#include "cuda_dag.h"
 #include "launch.h"
 
 #ifndef GPUSTARK_CUDA_ARCHS
@@ -42,7 +43,8 @@ const void* kernel_address(CudaKernel k) {
     if (const void* f = cuda::merkle_kernel(k)) return f;
     if (const void* f = cuda::ntt_kernel(k)) return f;
     if (const void* f = cuda::pow_kernel(k)) return f;
-    return cuda::sumcheck_kernel(k);
+    if (const void* f = cuda::sumcheck_kernel(k)) return f;
+    return cuda::dag_kernel(k);
 }
 
 bool is_power_of_two(size_t x) { return x != 0 && (x & (x - 1)) == 0; }
@@ -96,6 +98,8 @@ const char* cuda_kernel_name(CudaKernel kernel) {
         case CudaKernel::SumcheckPairProduct: return "sumcheck_pair_product";
         case CudaKernel::SumcheckFraction: return "sumcheck_fraction";
         case CudaKernel::SumcheckAddEqPowers: return "sumcheck_add_eq_powers";
+        case CudaKernel::DagBaseSums: return "dag_base_sums";
+        case CudaKernel::DagRound: return "dag_round";
         default: return "unknown";
     }
 }
@@ -677,6 +681,10 @@ uint32_t CudaBackend::grind(const PowParams& params) {
 
 std::unique_ptr<EfTables> CudaBackend::ef_tables(const Ef* values, size_t count, size_t length) {
     return make_cuda_ef_tables(*this, values, count, length);
+}
+
+void CudaBackend::dag_base_sums(const DagBinding& dag, const DagBasePoints& points, DagSums* out) {
+    cuda_dag_base_sums(*this, dag, points, out);
 }
 
 void register_cuda_backend() {

@@ -45,6 +45,8 @@ enum class CudaKernel : int {
     SumcheckPairProduct,
     SumcheckFraction,
     SumcheckAddEqPowers,
+    DagBaseSums,
+    DagRound,
     Count
 };
 constexpr int kCudaKernelCount = static_cast<int>(CudaKernel::Count);
@@ -110,6 +112,8 @@ public:
     // Tables in device memory until the object is destroyed (cuda_ef_tables.h); it must not
     // outlive this backend.
     std::unique_ptr<EfTables> ef_tables(const Ef* values, size_t count, size_t length) override;
+    // The DAG's sums at host points, evaluated on the device (cuda_dag.h).
+    void dag_base_sums(const DagBinding& dag, const DagBasePoints& points, DagSums* out) override;
 
     // The limits the planner reads, and the plan of one lane-kernel launch over `lanes` lanes.
     const device::DeviceLimits& device_limits() const { return limits_; }
@@ -126,7 +130,7 @@ public:
     // runs each of its operations as one Call, the same unit as a primitive call:
     //
     //     CudaBackend::Call call(backend, "ef_tables.fold");   // lock, device, stage, counters
-    //     DeviceBuffer more(bytes);                            // allocations before the copies
+    //     cuda::DeviceBuffer more(bytes);                      // device_buffer.h; before the copies
     //     call.reserve_staging(CudaBackend::staged_size(in) + ...);
     //     call.upload(d_in, host_in, in);
     //     call.dispatch(CudaKernel::X, plan, bytes, [&] { return int(cuda::launch_x(..., call.stream())); });
@@ -183,6 +187,7 @@ public:
     static size_t staged_size(size_t bytes);
     // Waits, under the lock, until everything on the stream has finished; errors are ignored.
     // For a phase object's destructor, before it frees device memory that queued kernels use.
+    // Not inside a Call (the lock is not recursive).
     void drain() noexcept;
 
 private:

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cuda_backend.h"
+#include "cuda_dag.h"
 #include "device_buffer.h"
 #include "launch.h"
 
@@ -122,6 +123,12 @@ public:
             return int(cuda::launch_sumcheck_add_eq_powers(t, lanes, powers, weight, plan, call.stream()));
         });
         call.commit();  // no wait, as for fold
+    }
+
+    std::vector<Ef> dag_round(const DagBinding& dag, const Ef combine[3], const std::vector<Ef>& xs,
+                              size_t max_pairs) override {
+        require_dag(dag);
+        return cuda_dag_round(backend_, current(), stride_, length(), dag, combine, xs, max_pairs);
     }
 
 private:

@@ -19,6 +19,7 @@
 
 #include "../../core/device/launch_plan.h"
 #include "../../kernels/field/ext4.h"
+#include "../../kernels/dag/dag_program.h"
 #include "../../kernels/merkle/merkle.h"
 #include "../../kernels/ntt/ntt_params.h"
 #include "../../kernels/pow/pow.h"
@@ -60,6 +61,7 @@ const void* merkle_kernel(CudaKernel kernel);
 const void* ntt_kernel(CudaKernel kernel);
 const void* pow_kernel(CudaKernel kernel);
 const void* sumcheck_kernel(CudaKernel kernel);
+const void* dag_kernel(CudaKernel kernel);
 
 // poseidon2.cu. states: count x 16; matrix: rows x width; left/right/out and digests: x 8.
 // Lanes: count (permute, compress), rows (hash_rows).
@@ -124,6 +126,37 @@ cudaError_t launch_sumcheck_fraction(const Ef* tables, uint64_t length, uint64_t
 // table += weight * eq(., z powers) over length = 2^z.vars entries.
 cudaError_t launch_sumcheck_add_eq_powers(Ef* table, uint64_t length, const SumcheckEqPowers& z, Ef weight,
                                           const device::LaunchPlan& plan, cudaStream_t stream);
+
+// dag.cu: the constraint DAG (core/dag_program.h) with its program, weights and constants in
+// device memory. Each launch needs slots x (grid x block) values of slot scratch (Fp for the base
+// sums, Ef for the rounds): thread t's slots are column t of that matrix.
+struct DagDeviceProgram {
+    const u32* code;
+    u32 count;  // instructions
+    const Ef* weights;
+    const Fp* constants;
+    u32 width;
+};
+//   base sums: lane = point k; out[k] = the DAG's sums at base-field point k, whose local row (then
+//     its selectors) is at local + k * local_stride and next row at next + k * next_stride.
+//   round: lane = (pair, x index) over `pairs` pairs from first_pair of the trace's tables (local,
+//     next, selectors, eq; table_stride apart); block b writes kDagMaxPoints sums (one per x, the
+//     unused ones zero) to partials[b * kDagMaxPoints ...]; dag_round_scratch(block) bytes of
+//     dynamic shared memory per block. With args.bound, the one pair 0 at the tables' one entry.
+constexpr uint32_t kDagMaxPoints = 8;
+struct DagRoundArgs {
+    Ef xs[kDagMaxPoints];
+    Ef combine[3];
+    uint32_t points;
+    uint32_t bound;
+};
+uint64_t dag_round_scratch(uint32_t group);
+cudaError_t launch_dag_base_sums(const DagDeviceProgram& program, const u32* local, uint64_t local_stride,
+                                 const u32* next, uint64_t next_stride, uint64_t points, Fp* slots, DagSums* out,
+                                 const device::LaunchPlan& plan, cudaStream_t stream);
+cudaError_t launch_dag_round(const DagDeviceProgram& program, const Ef* tables, uint64_t table_stride,
+                             uint64_t first_pair, uint64_t pairs, const DagRoundArgs& args, Ef* slots, Ef* partials,
+                             const device::LaunchPlan& plan, cudaStream_t stream);
 
 }  // namespace cuda
 }  // namespace gpustark

@@ -3,34 +3,18 @@
 // kernels/sumcheck/tables.h. The rounds sum their lanes per thread, then per block in shared
 // memory, and write one partial sum per block for the host to add.
 #include "../../kernels/sumcheck/tables.h"
+#include "block_sum.cuh"
 #include "launch.h"
 
 namespace {
 
 using gpustark::CudaKernel;
+using gpustark::cuda::block_sum;
 using gpustark::cuda::first_lane;
 using gpustark::cuda::lane_stride;
 
 constexpr uint32_t kPairProductSums = 2;  // s(1), s(2)
 constexpr uint32_t kFractionSums = 3;     // s(1), s(2), s(3)
-
-// Adds each thread's K values over the block and writes the block's K sums to
-// partials[blockIdx.x * K ...]. scratch holds K * blockDim.x values. A pairwise tree that works
-// for any block size: after the step of width s, entry t (a multiple of 2s) holds the sum of the
-// entries [t, t + 2s) that exist. Every thread of the block must call it (it has barriers).
-template <uint32_t K>
-__device__ __forceinline__ void block_sum(const Ef (&v)[K], Ef* scratch, Ef* partials) {
-    const unsigned int t = threadIdx.x, n = blockDim.x;
-    for (uint32_t k = 0; k < K; ++k) scratch[k * n + t] = v[k];
-    __syncthreads();
-    for (unsigned int s = 1; s < n; s *= 2) {
-        if ((t & (2 * s - 1)) == 0 && t + s < n)
-            for (uint32_t k = 0; k < K; ++k) scratch[k * n + t] = ef_add(scratch[k * n + t], scratch[k * n + t + s]);
-        __syncthreads();
-    }
-    if (t == 0)
-        for (uint32_t k = 0; k < K; ++k) partials[uint64_t(blockIdx.x) * K + k] = scratch[k * n];
-}
 
 // Lane = (table c, output index i): out[c][i] = fold of in[c]'s pair i.
 __global__ void sumcheck_fold_kernel(const Ef* __restrict__ in, Ef* __restrict__ out, uint64_t lanes, u32 log_half,

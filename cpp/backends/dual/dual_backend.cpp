@@ -133,4 +133,23 @@ std::unique_ptr<EfTables> DualBackend::ef_tables(const Ef* values, size_t count,
     return make_dual_ef_tables(a_.ef_tables(values, count, length), b_.ef_tables(values, count, length), name_a_, name_b_);
 }
 
+void DualBackend::dag_base_sums(const DagBinding& dag, const DagBasePoints& points, DagSums* out) {
+    std::vector<DagSums> b_out(points.points);
+    a_.dag_base_sums(dag, points, out);
+    b_.dag_base_sums(dag, points, b_out.data());
+    for (size_t k = 0; k < points.points; ++k) {
+        const Ef va[3] = {out[k].constraint, out[k].numerator, out[k].denominator};
+        const Ef vb[3] = {b_out[k].constraint, b_out[k].numerator, b_out[k].denominator};
+        static const char* kSum[3] = {"constraint", "numerator", "denominator"};
+        for (int s = 0; s < 3; ++s) {
+            const Fp la[4] = {va[s].c0, va[s].c1, va[s].c2, va[s].c3}, lb[4] = {vb[s].c0, vb[s].c1, vb[s].c2, vb[s].c3};
+            for (int l = 0; l < 4; ++l)
+                if (la[l].m != lb[l].m)
+                    fail("dag_base_sums (" + str(points.points) + " points)",
+                         "point " + str(k) + ", " + kSum[s] + " sum, limb " + str(l), fp_to_canonical(la[l]),
+                         fp_to_canonical(lb[l]));
+        }
+    }
+}
+
 }  // namespace gpustark

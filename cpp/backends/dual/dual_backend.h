@@ -32,6 +32,7 @@ public:
     uint32_t grind(const PowParams& params) override;
     // Tables on both sides; every step compared (dual_ef_tables.h).
     std::unique_ptr<EfTables> ef_tables(const Ef* values, size_t count, size_t length) override;
+    void dag_base_sums(const DagBinding& dag, const DagBasePoints& points, DagSums* out) override;
 
 private:
     [[noreturn]] void fail(const std::string& what, const std::string& where, uint64_t value_a,

@@ -55,6 +55,13 @@ public:
         table(c);
     }
 
+    std::vector<Ef> dag_round(const DagBinding& dag, const Ef combine[3], const std::vector<Ef>& xs,
+                              size_t max_pairs) override {
+        std::vector<Ef> va = a_->dag_round(dag, combine, xs, max_pairs), vb = b_->dag_round(dag, combine, xs, max_pairs);
+        compare(va, vb, "ef_tables dag_round", "point ");
+        return va;
+    }
+
 private:
     void compare_all(const std::string& what) {
         for (size_t c = 0; c < count(); ++c)

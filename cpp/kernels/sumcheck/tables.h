@@ -25,7 +25,7 @@ GS_FN void sumcheck_fraction_pair(Ef p0_lo, Ef p0_hi, Ef p1_lo, Ef p1_hi, Ef q0_
     Ef dp0 = ef_sub(p0_hi, p0_lo), dp1 = ef_sub(p1_hi, p1_lo), dq0 = ef_sub(q0_hi, q0_lo), dq1 = ef_sub(q1_hi, q1_lo);
     Ef deq = ef_sub(eq_hi, eq_lo);
     Ef a0 = p0_hi, a1 = p1_hi, b0 = q0_hi, b1 = q1_hi, e = eq_hi;
-    for (int k = 0; k < 3; ++k) {
+    GS_UNROLL for (int k = 0; k < 3; ++k) {
         Ef cross = ef_add(ef_mul(a0, b1), ef_mul(a1, b0));
         s[k] = ef_add(s[k], ef_mul(e, ef_add(cross, ef_mul(lambda, ef_mul(b0, b1)))));
         a0 = ef_add(a0, dp0);

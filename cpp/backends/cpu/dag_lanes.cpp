@@ -2,7 +2,7 @@
 // GS_LANES_NS; dag_lanes_dispatch.cpp picks one at run time.
 #include "dag_lanes.h"
 
-#include "../backends/cpu/fp_lanes.h"
+#include "fp_lanes.h"
 
 #ifndef GS_LANES_NS
 #define GS_LANES_NS lanes_base

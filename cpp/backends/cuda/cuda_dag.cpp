@@ -1,0 +1,146 @@
+#include "cuda_dag.h"
+
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+#include "cuda_backend.h"
+#include "device_buffer.h"
+#include "launch.h"
+
+namespace gpustark {
+namespace {
+
+// Slot scratch per launch: the grid shrinks (grid-stride loops take the rest) so that
+// slots x threads values fit. 512 MiB keeps a resident wave of an H100 for programs of up to
+// ~480 extension-field slots, and fewer threads only when a program is larger.
+constexpr uint64_t kSlotScratchBytes = uint64_t(512) << 20;
+
+// A program in device memory (allocated in the constructor, copied by upload within a call).
+struct DeviceDag {
+    explicit DeviceDag(const DagBinding& dag) : dag(dag) {
+        if (!dag.program) throw std::invalid_argument("cuda dag: the binding has no program");
+        const DagProgram& p = *dag.program;
+        if (dag.weights.size() != p.weight_count() || dag.constants.size() != p.constants.size())
+            throw std::invalid_argument("cuda dag: the binding's weights or constants do not match its program");
+        code = cuda::DeviceBuffer(p.code.size() * sizeof(uint32_t));
+        weights = cuda::DeviceBuffer(dag.weights.size() * sizeof(Ef));
+        constants = cuda::DeviceBuffer(dag.constants.size() * sizeof(Fp));
+    }
+    size_t staged() const {
+        return CudaBackend::staged_size(code.bytes()) + CudaBackend::staged_size(weights.bytes()) +
+               CudaBackend::staged_size(constants.bytes());
+    }
+    void upload(CudaBackend::Call& call) const {
+        call.upload(code.data(), dag.program->code.data(), code.bytes());
+        call.upload(weights.data(), dag.weights.data(), weights.bytes());
+        call.upload(constants.data(), dag.constants.data(), constants.bytes());
+    }
+    cuda::DagDeviceProgram view() const {
+        return {code.as<uint32_t>(), dag.program->instructions(), weights.as<Ef>(), constants.as<Fp>(), dag.program->width};
+    }
+
+    const DagBinding& dag;
+    cuda::DeviceBuffer code, weights, constants;
+};
+
+// The plan of a DAG launch over `lanes` lanes whose threads each need `slot_bytes` of scratch.
+device::LaunchPlan dag_plan(const CudaBackend& backend, CudaKernel kernel, uint64_t lanes, uint64_t slot_bytes,
+                            uint64_t max_groups, bool reduces) {
+    device::Problem work;
+    work.items = lanes;
+    work.max_group_threads = kCudaMaxLaneGroup;
+    const uint64_t threads = std::max<uint64_t>(kSlotScratchBytes / std::max<uint64_t>(slot_bytes, 1), kCudaMaxLaneGroup);
+    work.max_groups = std::max<uint64_t>(1, std::min(max_groups, threads / kCudaMaxLaneGroup));
+    if (reduces) work.scratch_for_group = [](uint32_t group) { return cuda::dag_round_scratch(group); };
+    return backend.plan(kernel, work);
+}
+
+uint64_t resident_groups(const CudaBackend& backend) {
+    uint64_t threads = device::resident_threads(backend.device_limits(), kCudaMaxLaneGroup);
+    return std::max<uint64_t>(threads / kCudaMaxLaneGroup, 1);
+}
+
+}  // namespace
+
+void cuda_dag_base_sums(CudaBackend& backend, const DagBinding& dag, const DagBasePoints& in, DagSums* out) {
+    if (in.points == 0) return;
+    const uint32_t width = dag.program ? dag.program->width : 0;
+    if (in.local_stride < size_t(width) + 3 || in.next_stride < width)
+        throw std::invalid_argument("dag_base_sums: rows are narrower than the AIR's width (plus three selectors)");
+    CudaBackend::Call call(backend, "dag_base_sums");
+    DeviceDag program(dag);
+    const size_t local_bytes = in.points * in.local_stride * sizeof(uint32_t);
+    const size_t next_bytes = in.points * in.next_stride * sizeof(uint32_t);
+    const size_t out_bytes = in.points * sizeof(DagSums);
+    const uint64_t slot_bytes = uint64_t(std::max<uint32_t>(dag.program->slots, 1)) * sizeof(Fp);
+    const device::LaunchPlan plan =
+        dag_plan(backend, CudaKernel::DagBaseSums, in.points, slot_bytes, resident_groups(backend), false);
+    cuda::DeviceBuffer local(local_bytes), next(next_bytes), sums(out_bytes),
+        slots(slot_bytes * plan.grid * plan.group);
+    call.reserve_staging(std::max(program.staged() + CudaBackend::staged_size(local_bytes) +
+                                      CudaBackend::staged_size(next_bytes),
+                                  CudaBackend::staged_size(out_bytes)));
+    program.upload(call);
+    call.upload(local.data(), in.local, local_bytes);
+    call.upload(next.data(), in.next, next_bytes);
+    const uint64_t reads = in.points * (uint64_t(in.local_stride) + in.next_stride) * sizeof(uint32_t);
+    call.dispatch(CudaKernel::DagBaseSums, plan, reads + out_bytes, [&] {
+        return int(cuda::launch_dag_base_sums(program.view(), local.as<uint32_t>(), in.local_stride,
+                                              next.as<uint32_t>(), in.next_stride, in.points, slots.as<Fp>(),
+                                              sums.as<DagSums>(), plan, call.stream()));
+    });
+    const void* staged = call.download(sums.data(), out_bytes);
+    call.finish("dag_base_sums");
+    std::memcpy(out, staged, out_bytes);
+}
+
+std::vector<Ef> cuda_dag_round(CudaBackend& backend, const Ef* tables, size_t stride, size_t length,
+                               const DagBinding& dag, const Ef combine[3], const std::vector<Ef>& xs, size_t max_pairs) {
+    const bool bound = length == 1;
+    const size_t points = bound ? 1 : xs.size();
+    if (points == 0) return {};
+    if (points > cuda::kDagMaxPoints)
+        throw std::invalid_argument("cuda dag_round: at most " + std::to_string(cuda::kDagMaxPoints) +
+                                    " points per round, asked for " + std::to_string(points));
+    cuda::DagRoundArgs args{};
+    for (size_t k = 0; k < points; ++k) args.xs[k] = bound ? ef_zero() : xs[k];
+    for (int i = 0; i < 3; ++i) args.combine[i] = combine[i];
+    args.points = uint32_t(points);
+    args.bound = bound ? 1 : 0;
+
+    const size_t pairs = bound ? 1 : length / 2, piece = max_pairs ? std::min(max_pairs, pairs) : pairs;
+    const uint64_t slot_bytes = uint64_t(std::max<uint32_t>(dag.program->slots, 1)) * sizeof(Ef);
+    const uint64_t max_groups = resident_groups(backend);
+    std::vector<Ef> sums(points, ef_zero());
+    std::unique_ptr<DeviceDag> program;
+    cuda::DeviceBuffer slots, partials;
+    // One call (one wait) per piece of pairs; one piece unless a memory plan asked for less.
+    for (size_t first = 0; first < pairs; first += piece) {
+        const size_t count = std::min(piece, pairs - first);
+        CudaBackend::Call call(backend, "dag_round");
+        const device::LaunchPlan plan =
+            dag_plan(backend, CudaKernel::DagRound, uint64_t(count) * points, slot_bytes, max_groups, true);
+        const size_t partial_bytes = size_t(plan.grid) * cuda::kDagMaxPoints * sizeof(Ef);
+        if (!program) program = std::make_unique<DeviceDag>(dag);
+        if (slots.bytes() < slot_bytes * plan.grid * plan.group) slots = cuda::DeviceBuffer(slot_bytes * plan.grid * plan.group);
+        if (partials.bytes() < partial_bytes) partials = cuda::DeviceBuffer(partial_bytes);
+        call.reserve_staging(std::max(first == 0 ? program->staged() : 0, CudaBackend::staged_size(partial_bytes)));
+        if (first == 0) program->upload(call);
+        const uint64_t reads = uint64_t(count) * points * (2 * uint64_t(dag.program->width) + 4) * 2 * sizeof(Ef);
+        call.dispatch(CudaKernel::DagRound, plan, reads + partial_bytes, [&] {
+            return int(cuda::launch_dag_round(program->view(), tables, stride, first, count, args, slots.as<Ef>(),
+                                              partials.as<Ef>(), plan, call.stream()));
+        });
+        const void* staged = call.download(partials.data(), partial_bytes);
+        call.finish("dag_round sums");
+        std::vector<Ef> partial(size_t(plan.grid) * cuda::kDagMaxPoints);
+        std::memcpy(partial.data(), staged, partial_bytes);
+        for (size_t b = 0; b < plan.grid; ++b)
+            for (size_t k = 0; k < points; ++k) sums[k] = ef_add(sums[k], partial[b * cuda::kDagMaxPoints + k]);
+    }
+    return sums;
+}
+
+}  // namespace gpustark

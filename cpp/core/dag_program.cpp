@@ -1,0 +1,156 @@
+#include "dag_program.h"
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
+#include "../prover/air_program.h"
+
+namespace gpustark {
+namespace {
+
+constexpr uint32_t kNone = 0xffffffffu;
+
+bool is_leaf(uint32_t kind) { return kind <= kNodeConstant; }
+
+// One instruction before slot allocation: operands name nodes (or -1), the output a node.
+struct Symbolic {
+    uint32_t op, aux;
+    uint32_t a, b;     // node indices, kNone when unused
+    uint32_t defines;  // node index written, kNone for an accumulating op
+};
+
+}  // namespace
+
+DagProgram compile_dag(const AirProgram& air) {
+    const size_t n = air.nodes.size();
+    DagProgram p;
+    p.width = air.width;
+    p.num_constraints = uint32_t(air.constraints.size());
+
+    // Leaves read in place: constants get a table entry, public values follow them.
+    std::vector<uint32_t> leaf_ref(n, kNone);
+    std::vector<uint32_t> constant_nodes;
+    for (size_t i = 0; i < n; ++i) {
+        const DagNode& d = air.nodes[i];
+        switch (d.kind) {
+            case kNodeMain: leaf_ref[i] = GS_DAG_REF(d.c ? GS_DAG_SRC_NEXT : GS_DAG_SRC_LOCAL, d.b); break;
+            case kNodeIsFirst: case kNodeIsLast: case kNodeIsTransition:
+                leaf_ref[i] = GS_DAG_REF(GS_DAG_SRC_SELECTOR, d.kind - kNodeIsFirst);
+                break;
+            case kNodeConstant:
+                leaf_ref[i] = GS_DAG_REF(GS_DAG_SRC_CONSTANT, uint32_t(p.constants.size()));
+                p.constants.push_back(fp_from_canonical(d.a));
+                break;
+            default: break;
+        }
+    }
+    p.num_constants = uint32_t(p.constants.size());
+    for (size_t i = 0; i < n; ++i)
+        if (air.nodes[i].kind == kNodePublic)
+            leaf_ref[i] = GS_DAG_REF(GS_DAG_SRC_CONSTANT, p.num_constants + air.nodes[i].a);
+    p.constants.resize(p.num_constants + air.num_public_values, fp_zero());
+
+    // Only nodes some constraint or interaction reaches are computed.
+    std::vector<bool> used(n, false);
+    for (uint32_t c : air.constraints) used[c] = true;
+    for (const InteractionProgram& it : air.interactions) {
+        used[it.count] = true;
+        for (uint32_t m : it.message) used[m] = true;
+    }
+    for (size_t i = n; i-- > 0;) {
+        const DagNode& d = air.nodes[i];
+        if (!used[i] || is_leaf(d.kind)) continue;
+        used[d.a] = true;
+        if (d.kind != kNodeNeg) used[d.b] = true;
+    }
+
+    // Accumulations are emitted right after the last node they read (the interactions' shape
+    // first: it fixes the weight table's offsets).
+    std::vector<std::vector<uint32_t>> constraints_at(n), interactions_at(n);
+    for (uint32_t i = 0; i < air.constraints.size(); ++i) constraints_at[air.constraints[i]].push_back(i);
+    for (uint32_t k = 0; k < air.interactions.size(); ++k) {
+        const InteractionProgram& it = air.interactions[k];
+        uint32_t last = it.count;
+        for (uint32_t m : it.message) last = std::max(last, m);
+        interactions_at[last].push_back(k);
+        p.buses.push_back(it.bus);
+        p.message_lengths.push_back(uint32_t(it.message.size()));
+        p.max_message = std::max(p.max_message, uint32_t(it.message.size()));
+    }
+    std::vector<Symbolic> program;
+    static const uint32_t kOps[] = {GS_DAG_OP_ADD, GS_DAG_OP_SUB, GS_DAG_OP_NEG, GS_DAG_OP_MUL};
+    for (uint32_t i = 0; i < n; ++i) {
+        const DagNode& d = air.nodes[i];
+        if (used[i] && !is_leaf(d.kind)) {
+            uint32_t op = kOps[d.kind - kNodeAdd];
+            program.push_back({op, 0, d.a, op == GS_DAG_OP_NEG ? kNone : d.b, i});
+        }
+        for (uint32_t c : constraints_at[i]) program.push_back({GS_DAG_OP_CONSTRAINT, c, air.constraints[c], kNone, kNone});
+        for (uint32_t k : interactions_at[i]) {
+            const InteractionProgram& it = air.interactions[k];
+            const uint32_t e = p.slot_weight_offset() + k;
+            program.push_back({GS_DAG_OP_NUMERATOR, e, it.count, kNone, kNone});
+            program.push_back({GS_DAG_OP_DEN_BEGIN, p.den_init_offset() + k, kNone, kNone, kNone});
+            for (uint32_t j = 0; j < it.message.size(); ++j)
+                program.push_back({GS_DAG_OP_DEN_ADD, p.beta_offset() + j, it.message[j], kNone, kNone});
+            program.push_back({GS_DAG_OP_DEN_END, e, kNone, kNone, kNone});
+        }
+    }
+    // Slots by liveness: a node's slot is free again after the instruction that reads it last
+    // (an instruction reads before it writes, so its output may take an operand's slot).
+    std::vector<uint32_t> last_use(n, 0);
+    for (uint32_t pc = 0; pc < program.size(); ++pc)
+        for (uint32_t node : {program[pc].a, program[pc].b})
+            if (node != kNone) last_use[node] = pc;
+    std::vector<uint32_t> slot_of(n, kNone), free_slots;
+    auto ref = [&](uint32_t node) {
+        if (node == kNone) return 0u;
+        return leaf_ref[node] != kNone ? leaf_ref[node] : GS_DAG_REF(GS_DAG_SRC_SLOT, slot_of[node]);
+    };
+    for (uint32_t pc = 0; pc < program.size(); ++pc) {
+        const Symbolic& s = program[pc];
+        uint32_t words[4] = {s.op, s.aux, ref(s.a), ref(s.b)};
+        for (uint32_t node : {s.a, s.b})
+            if (node != kNone && leaf_ref[node] == kNone && last_use[node] == pc && slot_of[node] != kNone) {
+                free_slots.push_back(slot_of[node]);
+                slot_of[node] = kNone;  // a node read twice by one instruction is freed once
+            }
+        if (s.defines != kNone) {
+            uint32_t slot;
+            if (free_slots.empty()) slot = p.slots++;
+            else slot = free_slots.back(), free_slots.pop_back();
+            slot_of[s.defines] = slot;
+            words[1] = slot;
+            if (last_use[s.defines] <= pc) free_slots.push_back(slot), slot_of[s.defines] = kNone;  // never read
+        }
+        p.code.insert(p.code.end(), words, words + 4);
+    }
+    if (p.slots >= (1u << 28) || p.constants.size() >= (1u << 28) || p.width >= (1u << 28))
+        throw std::invalid_argument("compile_dag: " + air.name + " is too large for 28-bit operand indices");
+    return p;
+}
+
+std::vector<Fp> bind_publics(const DagProgram& program, const std::vector<Fp>& publics) {
+    if (publics.size() != program.constants.size() - program.num_constants)
+        throw std::invalid_argument("bind_publics: expected " + std::to_string(program.constants.size() - program.num_constants) +
+                                    " public values, found " + std::to_string(publics.size()));
+    std::vector<Fp> out(program.constants.begin(), program.constants.begin() + program.num_constants);
+    out.insert(out.end(), publics.begin(), publics.end());
+    return out;
+}
+
+std::vector<Ef> dag_weights(const DagProgram& program, const std::vector<Ef>& lambda_powers,
+                            const std::vector<Ef>& slot_weights, const std::vector<Ef>& beta_powers) {
+    if (lambda_powers.size() < program.num_constraints || slot_weights.size() != program.buses.size() ||
+        beta_powers.size() < program.max_message + 1)
+        throw std::invalid_argument("dag_weights: too few lambda powers, slot weights or beta powers for the program");
+    std::vector<Ef> w(lambda_powers.begin(), lambda_powers.begin() + program.num_constraints);
+    w.insert(w.end(), slot_weights.begin(), slot_weights.end());
+    w.insert(w.end(), beta_powers.begin(), beta_powers.begin() + program.max_message + 1);
+    for (size_t k = 0; k < program.buses.size(); ++k)
+        w.push_back(ef_mul_base(beta_powers[program.message_lengths[k]], fp_from_canonical(program.buses[k] + 1)));
+    return w;
+}
+
+}  // namespace gpustark

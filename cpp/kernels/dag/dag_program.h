@@ -1,0 +1,103 @@
+// The constraint DAG as devices run it: a straight-line program over a few reusable value slots
+// (core/dag_program.h compiles an AIR's node list into it), evaluated at one point per thread.
+//
+// Each instruction is four words [op, aux, a, b]. Operands a and b are references: the top four
+// bits say where the value lives (a slot, a column of the local or next row, a selector, or the
+// constant table of constants and public values) and the low 28 bits which one. The arithmetic
+// ops write slot `aux`. The accumulating ops build, at the point, the AIR's three sums
+//   constraint  = sum_i lambda^i c_i
+//   numerator   = sum_k e_k count_k
+//   denominator = sum_k e_k (beta^L_k (bus_k + 1) + sum_j beta^j message_kj)
+// from the weight table W (extension-field values; `aux` indexes it). Values are V = Fp at
+// base-field points (round 0) or V = Ef at extension points (the multilinear rounds).
+#pragma once
+#include "../field/ext4.h"
+
+#define GS_DAG_OP_ADD 0u
+#define GS_DAG_OP_SUB 1u
+#define GS_DAG_OP_MUL 2u
+#define GS_DAG_OP_NEG 3u         // slot[aux] = -a
+#define GS_DAG_OP_CONSTRAINT 4u  // constraint += W[aux] a
+#define GS_DAG_OP_NUMERATOR 5u   // numerator += W[aux] a
+#define GS_DAG_OP_DEN_BEGIN 6u   // term = W[aux]                (beta^L (bus + 1))
+#define GS_DAG_OP_DEN_ADD 7u     // term += W[aux] a             (beta^j message_j)
+#define GS_DAG_OP_DEN_END 8u     // denominator += W[aux] term   (e_k)
+
+#define GS_DAG_SRC_SLOT 0u
+#define GS_DAG_SRC_LOCAL 1u
+#define GS_DAG_SRC_NEXT 2u
+#define GS_DAG_SRC_SELECTOR 3u  // 0 is_first, 1 is_last, 2 is_transition
+#define GS_DAG_SRC_CONSTANT 4u
+#define GS_DAG_REF(src, index) (((src) << 28) | (index))
+#define GS_DAG_REF_SRC(ref) ((ref) >> 28)
+#define GS_DAG_REF_INDEX(ref) ((ref) & 0x0fffffffu)
+
+struct DagSums {
+    Ef constraint, numerator, denominator;
+};
+
+// The field operations the program needs, for both value types.
+GS_FN Fp dag_add(Fp a, Fp b) { return fp_add(a, b); }
+GS_FN Fp dag_sub(Fp a, Fp b) { return fp_sub(a, b); }
+GS_FN Fp dag_mul(Fp a, Fp b) { return fp_mul(a, b); }
+GS_FN Fp dag_neg(Fp a) { return fp_neg(a); }
+GS_FN Ef dag_scale(Ef w, Fp a) { return ef_mul_base(w, a); }
+GS_FN Ef dag_add(Ef a, Ef b) { return ef_add(a, b); }
+GS_FN Ef dag_sub(Ef a, Ef b) { return ef_sub(a, b); }
+GS_FN Ef dag_mul(Ef a, Ef b) { return ef_mul(a, b); }
+GS_FN Ef dag_neg(Ef a) { return ef_neg(a); }
+GS_FN Ef dag_scale(Ef w, Ef a) { return ef_mul(w, a); }
+GS_FN void dag_lift(Fp c, GS_THREAD Fp* out) { *out = c; }
+GS_FN void dag_lift(Fp c, GS_THREAD Ef* out) { *out = ef_from_base(c); }
+
+// Runs the program at one point. `point` supplies the values and the slots:
+//   V point.local(column), V point.next(column), V point.selector(s),
+//   V point.slot(index), void point.set_slot(index, V)
+// (a device keeps slots in memory interleaved across threads; the host in a local array).
+template <class V, class Point>
+GS_FN DagSums dag_run(GS_CONSTANT const u32* code, u32 count, GS_CONSTANT const Ef* weights,
+                      GS_CONSTANT const Fp* constants, GS_THREAD Point& point) {
+    DagSums s;
+    s.constraint = ef_zero();
+    s.numerator = ef_zero();
+    s.denominator = ef_zero();
+    Ef term = ef_zero();
+    for (u32 pc = 0; pc < count; ++pc) {
+        const u32 op = code[4 * pc], aux = code[4 * pc + 1];
+        if (op == GS_DAG_OP_DEN_BEGIN) {
+            term = weights[aux];
+            continue;
+        }
+        if (op == GS_DAG_OP_DEN_END) {
+            s.denominator = ef_add(s.denominator, ef_mul(weights[aux], term));
+            continue;
+        }
+        // Every other op reads operand a (and the binary ones b).
+        V a, b;
+        const u32 refs[2] = {code[4 * pc + 2], code[4 * pc + 3]};
+        const int reads = op <= GS_DAG_OP_MUL ? 2 : 1;
+        for (int k = 0; k < reads; ++k) {
+            const u32 ref = refs[k], index = GS_DAG_REF_INDEX(ref);
+            V v;
+            switch (GS_DAG_REF_SRC(ref)) {
+                case GS_DAG_SRC_SLOT: v = point.slot(index); break;
+                case GS_DAG_SRC_LOCAL: v = point.local(index); break;
+                case GS_DAG_SRC_NEXT: v = point.next(index); break;
+                case GS_DAG_SRC_SELECTOR: v = point.selector(index); break;
+                default: dag_lift(constants[index], &v); break;
+            }
+            if (k == 0) a = v;
+            else b = v;
+        }
+        switch (op) {
+            case GS_DAG_OP_ADD: point.set_slot(aux, dag_add(a, b)); break;
+            case GS_DAG_OP_SUB: point.set_slot(aux, dag_sub(a, b)); break;
+            case GS_DAG_OP_MUL: point.set_slot(aux, dag_mul(a, b)); break;
+            case GS_DAG_OP_NEG: point.set_slot(aux, dag_neg(a)); break;
+            case GS_DAG_OP_CONSTRAINT: s.constraint = ef_add(s.constraint, dag_scale(weights[aux], a)); break;
+            case GS_DAG_OP_NUMERATOR: s.numerator = ef_add(s.numerator, dag_scale(weights[aux], a)); break;
+            default: term = ef_add(term, dag_scale(weights[aux], a)); break;  // GS_DAG_OP_DEN_ADD
+        }
+    }
+    return s;
+}

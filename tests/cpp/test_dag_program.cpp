@@ -1,0 +1,230 @@
+// The constraint DAG compiled for devices (core/dag_program.h): on random AIR programs, the
+// compiled slot program, run on the host (kernels/dag/dag_program.h) and by every backend
+// (Backend::dag_base_sums, EfTables::dag_round), must give the sums computed here from the node
+// list itself (AirProgram's evaluate_nodes) and the definitions of the three sums.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <random>
+#include <type_traits>
+#include <string>
+#include <vector>
+
+#include "backends/builtin.h"
+#include "core/backend.h"
+#include "core/dag_program.h"
+#include "prover/air_program.h"
+
+namespace {
+
+using gpustark::AirProgram;
+using gpustark::DagBinding;
+using gpustark::DagNode;
+using gpustark::DagProgram;
+
+std::vector<std::string> backend_names() {
+    gpustark::register_builtin_backends();
+    std::vector<std::string> names = gpustark::available_backends();
+    const std::vector<std::string> plain = names;
+    for (const std::string& name : plain) names.push_back("dual:cpu," + name);
+    return names;
+}
+
+Fp random_fp(std::mt19937& rng) { return fp_from_canonical(rng() % GS_P); }
+Ef random_ef(std::mt19937& rng) { return ef_make(random_fp(rng), random_fp(rng), random_fp(rng), random_fp(rng)); }
+
+// A random AIR: leaves of every kind, then `ops` arithmetic nodes over earlier nodes, about a
+// third of the nodes constrained and three interactions.
+AirProgram random_air(uint32_t seed, uint32_t width = 5, uint32_t ops = 60) {
+    std::mt19937 rng(seed);
+    AirProgram air;
+    air.name = "random" + std::to_string(seed);
+    air.width = width;
+    air.num_public_values = 2;
+    for (uint32_t c = 0; c < width; ++c) {
+        air.nodes.push_back({gpustark::kNodeMain, 0, c, 0});
+        air.nodes.push_back({gpustark::kNodeMain, 0, c, 1});
+    }
+    air.nodes.push_back({gpustark::kNodeIsFirst, 0, 0, 0});
+    air.nodes.push_back({gpustark::kNodeIsLast, 0, 0, 0});
+    air.nodes.push_back({gpustark::kNodeIsTransition, 0, 0, 0});
+    air.nodes.push_back({gpustark::kNodePublic, 1, 0, 0});
+    air.nodes.push_back({gpustark::kNodeConstant, 7, 0, 0});
+    air.nodes.push_back({gpustark::kNodeConstant, GS_P - 1, 0, 0});
+    for (uint32_t i = 0; i < ops; ++i) {
+        uint32_t n = uint32_t(air.nodes.size()), kind = gpustark::kNodeAdd + rng() % 4;
+        // Mostly recent operands, as expression trees produce, sometimes any earlier node.
+        auto operand = [&]() -> uint32_t { return rng() % 3 ? n - 1 - rng() % std::min<uint32_t>(n, 8) : rng() % n; };
+        air.nodes.push_back({kind, operand(), operand(), 0});
+    }
+    for (uint32_t i = 0; i < air.nodes.size(); ++i)
+        if (rng() % 3 == 0) air.constraints.push_back(i);
+    for (uint32_t k = 0; k < 3; ++k) {
+        gpustark::InteractionProgram it;
+        it.bus = k * 5;
+        it.count = rng() % air.nodes.size();
+        for (uint32_t j = 0, len = 1 + rng() % 3; j < len; ++j) it.message.push_back(rng() % air.nodes.size());
+        air.interactions.push_back(it);
+    }
+    return air;
+}
+
+// The sums from the node values, by definition.
+template <class V>
+DagSums reference_sums(const AirProgram& air, const std::vector<V>& nodes, const std::vector<Ef>& lambda,
+                       const std::vector<Ef>& e, const std::vector<Ef>& beta) {
+    auto scale = [](Ef w, V v) {
+        if constexpr (std::is_same_v<V, Fp>) return ef_mul_base(w, v);
+        else return ef_mul(w, v);
+    };
+    DagSums s{ef_zero(), ef_zero(), ef_zero()};
+    for (size_t i = 0; i < air.constraints.size(); ++i) s.constraint = ef_add(s.constraint, scale(lambda[i], nodes[air.constraints[i]]));
+    for (size_t k = 0; k < air.interactions.size(); ++k) {
+        const auto& it = air.interactions[k];
+        Ef h = ef_mul_base(beta[it.message.size()], fp_from_canonical(it.bus + 1));
+        for (size_t j = 0; j < it.message.size(); ++j) h = ef_add(h, scale(beta[j], nodes[it.message[j]]));
+        s.numerator = ef_add(s.numerator, scale(e[k], nodes[it.count]));
+        s.denominator = ef_add(s.denominator, ef_mul(e[k], h));
+    }
+    return s;
+}
+
+void expect_equal(const DagSums& a, const DagSums& b, const std::string& where) {
+    EXPECT_TRUE(ef_eq(a.constraint, b.constraint)) << where << ": constraint";
+    EXPECT_TRUE(ef_eq(a.numerator, b.numerator)) << where << ": numerator";
+    EXPECT_TRUE(ef_eq(a.denominator, b.denominator)) << where << ": denominator";
+}
+
+struct Fixture {
+    AirProgram air;
+    DagProgram program;
+    std::vector<Fp> publics;
+    std::vector<Ef> lambda, e, beta;
+    DagBinding binding;
+
+    explicit Fixture(uint32_t seed) : air(random_air(seed)), program(gpustark::compile_dag(air)) {
+        std::mt19937 rng(seed + 1000);
+        publics = {random_fp(rng), random_fp(rng)};
+        for (size_t i = 0; i < air.constraints.size(); ++i) lambda.push_back(random_ef(rng));
+        for (int k = 0; k < 3; ++k) e.push_back(random_ef(rng));
+        for (int j = 0; j < 4; ++j) beta.push_back(random_ef(rng));
+        binding = {&program, &air, gpustark::bind_publics(program, publics), gpustark::dag_weights(program, lambda, e, beta)};
+    }
+};
+
+// Host slots for dag_run on one base-field point.
+struct BasePoint {
+    const Fp* here;
+    const Fp* after;
+    const Fp* sel;
+    Fp* slots;
+    Fp local(uint32_t c) const { return here[c]; }
+    Fp next(uint32_t c) const { return after[c]; }
+    Fp selector(uint32_t s) const { return sel[s]; }
+    Fp slot(uint32_t k) const { return slots[k]; }
+    void set_slot(uint32_t k, Fp v) { slots[k] = v; }
+};
+
+TEST(DagProgram, SlotsAreFewerThanNodesAndOperandsPrecedeUse) {
+    for (uint32_t seed = 1; seed <= 20; ++seed) {
+        Fixture f(seed);
+        EXPECT_LT(f.program.slots, f.air.nodes.size()) << "seed " << seed;
+        EXPECT_EQ(f.program.weight_count(), f.binding.weights.size());
+    }
+}
+
+TEST(DagProgram, HostRunMatchesTheNodeList) {
+    for (uint32_t seed = 1; seed <= 50; ++seed) {
+        Fixture f(seed);
+        std::mt19937 rng(seed);
+        std::vector<Fp> local(f.air.width), next(f.air.width), sel = {random_fp(rng), random_fp(rng), random_fp(rng)};
+        for (uint32_t c = 0; c < f.air.width; ++c) local[c] = random_fp(rng), next[c] = random_fp(rng);
+        std::vector<Fp> nodes(f.air.nodes.size());
+        gpustark::RowPoint<Fp> row{local.data(), next.data(), sel[0], sel[1], sel[2], f.publics.data()};
+        gpustark::evaluate_nodes<Fp>(f.air, row, nodes.data());
+        std::vector<Fp> slots(f.program.slots + 1);
+        BasePoint point{local.data(), next.data(), sel.data(), slots.data()};
+        DagSums got = dag_run<Fp>(f.program.code.data(), f.program.instructions(), f.binding.weights.data(),
+                                  f.binding.constants.data(), point);
+        expect_equal(got, reference_sums(f.air, nodes, f.lambda, f.e, f.beta), "seed " + std::to_string(seed));
+    }
+}
+
+TEST(DagProgram, BaseSumsOnEveryBackend) {
+    const size_t points = 37;  // not a multiple of any lane count
+    for (const std::string& name : backend_names())
+        for (uint32_t seed = 1; seed <= 4; ++seed) {
+            Fixture f(seed);
+            std::mt19937 rng(seed * 7);
+            const size_t local_stride = f.air.width + 5, next_stride = f.air.width + 1;  // padded rows
+            std::vector<uint32_t> local(points * local_stride), next(points * next_stride);
+            for (uint32_t& v : local) v = rng() % GS_P;
+            for (uint32_t& v : next) v = rng() % GS_P;
+            std::vector<DagSums> out(points);
+            gpustark::get_backend(name).dag_base_sums(f.binding, {local.data(), local_stride, next.data(), next_stride, points},
+                                                      out.data());
+            for (size_t k = 0; k < points; ++k) {
+                std::vector<Fp> here(f.air.width), after(f.air.width), nodes(f.air.nodes.size());
+                for (uint32_t c = 0; c < f.air.width; ++c)
+                    here[c] = fp_from_canonical(local[k * local_stride + c]), after[c] = fp_from_canonical(next[k * next_stride + c]);
+                const uint32_t* s = &local[k * local_stride + f.air.width];
+                gpustark::RowPoint<Fp> row{here.data(), after.data(), fp_from_canonical(s[0]), fp_from_canonical(s[1]),
+                                           fp_from_canonical(s[2]), f.publics.data()};
+                gpustark::evaluate_nodes<Fp>(f.air, row, nodes.data());
+                expect_equal(out[k], reference_sums(f.air, nodes, f.lambda, f.e, f.beta),
+                             name + " seed " + std::to_string(seed) + " point " + std::to_string(k));
+            }
+        }
+}
+
+// dag_round's value at x, from the node list at every pair's interpolated columns.
+std::vector<Ef> reference_round(const Fixture& f, const std::vector<std::vector<Ef>>& t, const Ef combine[3],
+                                const std::vector<Ef>& xs) {
+    const uint32_t w = f.air.width;
+    const size_t length = t[0].size();
+    std::vector<Ef> out;
+    for (Ef x : xs) {
+        Ef total = ef_zero();
+        for (size_t i = 0; i < (length == 1 ? 1 : length / 2); ++i) {
+            auto at = [&](size_t c) {
+                return length == 1 ? t[c][0] : ef_add(ef_mul(ef_sub(ef_one(), x), t[c][2 * i]), ef_mul(x, t[c][2 * i + 1]));
+            };
+            std::vector<Ef> local(w), next(w), nodes(f.air.nodes.size());
+            for (uint32_t c = 0; c < w; ++c) local[c] = at(c), next[c] = at(w + c);
+            gpustark::RowPoint<Ef> row{local.data(), next.data(), at(2 * w), at(2 * w + 1), at(2 * w + 2), f.publics.data()};
+            gpustark::evaluate_nodes<Ef>(f.air, row, nodes.data());
+            DagSums s = reference_sums(f.air, nodes, f.lambda, f.e, f.beta);
+            Ef inner = ef_add(ef_mul(combine[0], s.constraint), ef_add(ef_mul(combine[1], s.numerator), ef_mul(combine[2], s.denominator)));
+            total = ef_add(total, ef_mul(at(2 * w + 3), inner));
+        }
+        out.push_back(total);
+        if (length == 1) break;
+    }
+    return out;
+}
+
+TEST(DagProgram, RoundsOnEveryBackend) {
+    for (const std::string& name : backend_names())
+        for (size_t length : {size_t(1), size_t(2), size_t(16)})
+            for (size_t max_pairs : {size_t(0), size_t(3)}) {
+                Fixture f(uint32_t(length + max_pairs));
+                std::mt19937 rng(uint32_t(length * 31 + max_pairs));
+                const size_t count = 2 * size_t(f.air.width) + 4;
+                std::vector<std::vector<Ef>> t(count, std::vector<Ef>(length));
+                std::vector<Ef> flat;
+                for (auto& table : t)
+                    for (Ef& v : table) v = random_ef(rng), flat.push_back(v);
+                const Ef combine[3] = {random_ef(rng), random_ef(rng), random_ef(rng)};
+                const std::vector<Ef> xs = {ef_from_base(fp_from_canonical(1)), ef_from_base(fp_from_canonical(2)),
+                                            ef_from_base(fp_from_canonical(3)), ef_from_base(fp_from_canonical(4))};
+                auto tables = gpustark::get_backend(name).ef_tables(flat.data(), count, length);
+                std::vector<Ef> got = tables->dag_round(f.binding, combine, xs, max_pairs);
+                std::vector<Ef> want = reference_round(f, t, combine, xs);
+                ASSERT_EQ(got.size(), want.size()) << name;
+                for (size_t k = 0; k < want.size(); ++k)
+                    EXPECT_TRUE(ef_eq(got[k], want[k])) << name << " length " << length << " max_pairs " << max_pairs
+                                                        << " x index " << k;
+            }
+}
+
+}  // namespace
