@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# One run on an NVIDIA machine: build the extension with CUDA, run the primitive test suites on the
-# `cuda` backend, compare cuda against cpu on random inputs, and time both backends.
+# One run on an NVIDIA machine: build the extension with CUDA, run the test suite on the `cuda`
+# and `dual:cpu,cuda` backends, the native tests (where GoogleTest is installed), compute-sanitizer's
+# racecheck on the kernels, compare cuda against cpu on random inputs, and time both backends.
 #   benchmarks/gpu_check.sh [OUT_DIR]
 # Needs nvcc, cmake, numpy and pybind11 (pip or a wheel directory in $GPUSTARK_WHEELS); no network.
+# GPUSTARK_CHECK_SUITES narrows the pytest run (default: the whole suite, tests/);
+# GPUSTARK_CHECK_PERMS sets the keccakf size (default 1024); GPUSTARK_CHECK_CPU_RUNS the cpu bench runs (5).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-gpu_check_out}
@@ -17,7 +20,10 @@ nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | 
 nvcc --version | tail -2
 
 echo "== build (CUDA on, archs native)"
+native_tests=OFF
+[ -f /usr/include/gtest/gtest.h ] && native_tests=ON
 cmake -S . -B build/gpu -G Ninja -DGPUSTARK_CUDA=ON -DGPUSTARK_PYTHON=ON -DCMAKE_CUDA_ARCHITECTURES=native \
+    -DGPUSTARK_NATIVE_TESTS=$native_tests \
     -Dpybind11_DIR="$(python3 -m pybind11 --cmakedir)" -DPython_EXECUTABLE="$(command -v python3)" >"$out/configure.log" 2>&1 \
     || { tail -30 "$out/configure.log"; exit 1; }
 cmake --build build/gpu -j "$(nproc)" >"$out/build.log" 2>&1 || { tail -40 "$out/build.log"; exit 1; }
@@ -25,10 +31,17 @@ cp build/gpu/_native*.so python/gpustark/
 export PYTHONPATH=$PWD/python:$PWD/tests${PYTHONPATH:+:$PYTHONPATH}
 python3 -m gpustark devices | tee "$out/devices.txt"
 
-suites="tests/test_vectors.py tests/test_poseidon2.py tests/test_hash.py tests/test_merkle.py tests/test_transcript.py
-        tests/test_end_to_end.py tests/test_dual_backend.py"
+if [ "$native_tests" = ON ]; then
+    echo "== native tests (cpu, cuda and dual:cpu,cuda where they apply)"
+    ctest --test-dir build/gpu --output-on-failure 2>&1 | tee "$out/ctest.txt" | tail -3
+    [ "${PIPESTATUS[0]}" = 0 ] || status=1
+else
+    echo "== native tests skipped: GoogleTest is not installed (/usr/include/gtest)"
+fi
+
+suites=${GPUSTARK_CHECK_SUITES:-tests}
 for b in cuda dual:cpu,cuda; do
-    echo "== primitive and end-to-end suites on --backend $b"
+    echo "== pytest ($suites) on --backend $b"
     python3 -m pytest -q -p no:cacheprovider $suites --backend "$b" 2>&1 | tee "$out/pytest_${b//[:,]/_}.txt" | tail -3
     [ "${PIPESTATUS[0]}" = 0 ] || status=1
 done
@@ -49,13 +62,19 @@ for b in cpu cuda; do
 done
 if cmp -s "$out/keccakf_cpu.proof" "$out/keccakf_cuda.proof"; then echo "keccakf proofs identical (cpu, cuda)"; else echo "keccakf proofs DIFFER"; status=1; fi
 python3 -m gpustark verify "$out/keccakf_cuda.proof" || status=1
-python3 -m gpustark bench keccakf --perms "$perms" --backend cpu --runs 2 --warmup 0 --json "$out/bench_keccakf_cpu.json" 2>&1 | tee "$out/bench_keccakf_cpu.txt"
+python3 -m gpustark bench keccakf --perms "$perms" --backend cpu --runs "${GPUSTARK_CHECK_CPU_RUNS:-5}" --warmup 1 --json "$out/bench_keccakf_cpu.json" 2>&1 | tee "$out/bench_keccakf_cpu.txt"
 python3 -m gpustark bench keccakf --perms "$perms" --backend cuda --runs 5 --warmup 1 --json "$out/bench_keccakf_cuda.json" \
     --baseline "$out/bench_keccakf_cpu.json" 2>&1 | tee "$out/bench_keccakf_cuda.txt"
 python3 -m gpustark bench interactions-large --backend cpu --runs 5 --warmup 1 --json "$out/bench_il_cpu.json" 2>&1 | tail -3
 python3 -m gpustark bench interactions-large --backend cuda --runs 5 --warmup 1 --baseline "$out/bench_il_cpu.json" 2>&1 \
     | tee "$out/bench_il_cuda.txt"
 
+if command -v compute-sanitizer >/dev/null && [ "$native_tests" = ON ]; then
+    echo "== racecheck on the native tests' CUDA cases (sumcheck tables, constraint DAG)"
+    compute-sanitizer --tool racecheck --error-exitcode 3 build/gpu/tests/cpp/gpustark_native_tests \
+        --gtest_filter='EfTables.*:DagProgram.*' 2>&1 | tail -4 | tee "$out/racecheck_native.txt"
+    [ "${PIPESTATUS[0]}" = 0 ] || status=1
+fi
 if command -v compute-sanitizer >/dev/null; then
     echo "== racecheck on the block NTT and Merkle kernels"
     compute-sanitizer --tool racecheck --error-exitcode 3 python3 -c "

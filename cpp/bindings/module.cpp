@@ -23,6 +23,17 @@ PYBIND11_MODULE(_native, m) {
         out["limits"] = d.limits;
         return out;
     });
+    m.def("device_memory", [](const std::string& name, bool reset_peak) {
+        Backend& b = get_backend(name);
+        DeviceMemory d = b.device_memory();
+        if (reset_peak) b.reset_device_memory_peak();
+        py::dict out;
+        out["tracked"] = d.tracked;
+        out["in_use_bytes"] = d.in_use_bytes;
+        out["peak_bytes"] = d.peak_bytes;
+        return out;
+    }, py::arg("backend"), py::arg("reset_peak") = false,
+       "Device memory the backend holds and its peak since the last reset (then resets the peak when asked).");
     m.attr("P") = py::int_(GS_P);
 
     bind_field(m);

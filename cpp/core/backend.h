@@ -15,6 +15,7 @@
 #include "../kernels/pow/pow.h"
 #include "ef_tables.h"
 #include "merkle_tree.h"
+#include "round0_sums.h"
 
 namespace gpustark {
 
@@ -29,6 +30,14 @@ struct DeviceInfo {
 struct NttShape {
     uint32_t log_n = 0;
     uint32_t batch = 1;
+};
+
+// Device memory a backend holds (in_use) and its high-water mark since the last reset; not
+// tracked by backends whose memory is the host's (the CPU).
+struct DeviceMemory {
+    bool tracked = false;
+    uint64_t in_use_bytes = 0;
+    uint64_t peak_bytes = 0;
 };
 
 class Backend {
@@ -54,6 +63,12 @@ public:
     virtual std::unique_ptr<EfTables> ef_tables(const Ef* values, size_t count, size_t length) = 0;
     // The DAG's sums (constraint, numerator, denominator) at base-field points: out[k] at point k.
     virtual void dag_base_sums(const DagBinding& dag, const DagBasePoints& points, DagSums* out) = 0;
+    // Round 0's sums over one trace (round0_sums.h). By default the host composition of ntt and
+    // dag_base_sums; a device backend runs it on the device from one upload of the trace.
+    virtual Round0Sums round0_sums(const Round0Trace& trace) { return host_round0_sums(*this, trace); }
+
+    virtual DeviceMemory device_memory() const { return {}; }
+    virtual void reset_device_memory_peak() {}
 };
 
 using BackendFactory = std::function<std::unique_ptr<Backend>()>;

@@ -2,11 +2,11 @@
 //   s_0(Z) = eq#(xi_<l; Z) A(Z) + eq_D(xi_0, Z) B(Z)
 // with A the mu-batched LogUp sums (degree <= d(N-1)) and B the mu-batched zerocheck sums, which
 // vanish on D for a satisfied trace. So B = (Z^N - 1) B' with deg B' < (d-1)N: B' comes from d-1
-// cosets g^c D of D, A from D (the trace rows themselves) and the same cosets. On a coset the
-// columns' PLEs are a batched size-N inverse NTT of each chunk followed by a shifted forward NTT.
+// cosets g^c D of D, A from D (the trace rows themselves) and the same cosets. The per-trace sums
+// on D and the cosets come from the backend (core/round0_sums.h); here they are batched over the
+// traces and interpolated.
 #include <algorithm>
 
-#include "../core/parallel.h"
 #include "batch_terms.h"
 #include "subgroup.h"
 
@@ -14,60 +14,6 @@ namespace gpustark {
 namespace {
 
 constexpr uint32_t kCosetGenerator = 31;  // BabyBear's multiplicative generator g
-
-// Rows of chunks [first, first + count) of a trace, laid out (N, count * cols) row-major for a
-// batched NTT over each (chunk, column): element (a, x, c) is row (N x + a + shift) mod h, column c;
-// with selectors, three more columns (is_first, is_last, is_transition) of that row.
-std::vector<uint32_t> gather_chunks(const RapTrace& trace, uint32_t l_skip, size_t first, size_t count, size_t shift,
-                                    bool selectors) {
-    uint32_t width = trace.air->width;
-    size_t n = size_t(1) << l_skip, height = size_t(1) << trace.log_height, cols = width + (selectors ? 3 : 0);
-    std::vector<uint32_t> out(n * count * cols);
-    for (size_t a = 0; a < n; ++a)
-        for (size_t x = 0; x < count; ++x) {
-            size_t row = (n * (first + x) + a + shift) % height;
-            uint32_t* dst = out.data() + (a * count + x) * cols;
-            std::copy(trace.values + row * width, trace.values + (row + 1) * width, dst);
-            if (selectors) {
-                dst[width] = row == 0;
-                dst[width + 1] = row == height - 1;
-                dst[width + 2] = row != height - 1;
-            }
-        }
-    return out;
-}
-
-// Accumulates, at each point of a (N, count * cols) block, the trace's weighted sums:
-// zerocheck into constraint_acc[point], LogUp into logup_acc[point]. The DAG's sums at every
-// point come from the backend; here they are weighted by eq over the chunks and summed per a.
-struct BlockSums {
-    const RapTrace& trace;
-    const DagBinding& dag;
-    Ef zerocheck_weight, numerator_weight, denominator_weight;
-    const EfVec& eq_cube;  // eq(xi[l..l+n~], x)
-    bool constraints;      // false on D, where the zerocheck sum vanishes
-
-    void run(Backend& backend, const std::vector<uint32_t>& local, const std::vector<uint32_t>& next, size_t first,
-             size_t count, size_t n, EfVec& constraint_acc, EfVec& logup_acc) const {
-        const size_t width = trace.air->width, points = n * count;
-        std::vector<DagSums> sums(points);
-        backend.dag_base_sums(dag, {local.data(), width + 3, next.data(), width, points}, sums.data());
-        parallel_for(n, 1, [&](size_t begin, size_t end) {
-            for (size_t a = begin; a < end; ++a) {
-                Ef constraint = ef_zero(), logup = ef_zero();
-                for (size_t x = 0; x < count; ++x) {
-                    const DagSums& s = sums[a * count + x];
-                    const Ef eq = eq_cube[first + x];
-                    if (constraints) constraint = ef_add(constraint, ef_mul(eq, s.constraint));
-                    logup = ef_add(logup, ef_mul(eq, ef_add(ef_mul(numerator_weight, s.numerator),
-                                                            ef_mul(denominator_weight, s.denominator))));
-                }
-                constraint_acc[a] = ef_add(constraint_acc[a], ef_mul(zerocheck_weight, constraint));
-                logup_acc[a] = ef_add(logup_acc[a], logup);
-            }
-        });
-    }
-};
 
 // Coefficients of eq#(xi_<l; Z): the inverse DFT of its values eq(xi_<l, bits(a)) on D.
 EfVec eq_sharp_coefficients(const EfVec& xi, uint32_t l_skip) {
@@ -105,41 +51,26 @@ EfVec round0_coefficients(const Round0Input& in, Backend& backend) {
     bool any_interactions = false;
     for (size_t t = 0; t < num_traces; ++t) {
         const RapTrace& trace = traces[t];
-        bool has_interactions = !trace.air->interactions.empty();
-        any_interactions |= has_interactions;
-        uint32_t vars = cube_vars(trace, l);
-        EfVec eq_cube = eq_table(EfVec(batch.xi.begin() + l, batch.xi.begin() + l + vars));
         const EfVec& mu = *in.mu_powers;
-        BlockSums sums{trace, (*in.dags)[t], mu[2 * num_traces + t], ef_mul_base(mu[2 * t], (*in.weights)[t].norm),
-                       mu[2 * t + 1], eq_cube, true};
-        size_t chunks = size_t(1) << vars, cols = trace.air->width + 3;
-        size_t block = std::max<size_t>(1, std::min(chunks, (size_t(1) << 20) / (n * cols)));
-        for (size_t first = 0; first < chunks; first += block) {
-            size_t count = std::min(block, chunks - first);
-            std::vector<uint32_t> local = gather_chunks(trace, l, first, count, 0, true);
-            std::vector<uint32_t> next = gather_chunks(trace, l, first, count, 1, false);
-            if (has_interactions) {  // on D the values are the rows themselves
-                BlockSums on_d = sums;
-                on_d.constraints = false;
-                EfVec unused(n, ef_zero());
-                on_d.run(backend, local, next, first, count, n, unused, logup_on_d);
-            }
-            if (cosets == 0) continue;
-            backend.ntt(local.data(), {l, uint32_t(count * cols)}, true, 1);
-            backend.ntt(next.data(), {l, uint32_t(count * trace.air->width)}, true, 1);
-            for (size_t c = 0; c < cosets; ++c) {
-                std::vector<uint32_t> local_c = local, next_c = next;
-                uint32_t shift = fp_to_canonical(shifts[c]);
-                backend.ntt(local_c.data(), {l, uint32_t(count * cols)}, false, shift);
-                backend.ntt(next_c.data(), {l, uint32_t(count * trace.air->width)}, false, shift);
-                EfVec zc(n, ef_zero()), lg(n, ef_zero());
-                sums.run(backend, local_c, next_c, first, count, n, zc, lg);
-                for (size_t a = 0; a < n; ++a) {
-                    zerocheck[c * n + a] = ef_add(zerocheck[c * n + a], zc[a]);
-                    logup_on_cosets[c * n + a] = ef_add(logup_on_cosets[c * n + a], lg[a]);
-                }
-            }
+        Round0Trace job;
+        job.dag = &(*in.dags)[t];
+        job.values = trace.values;
+        job.log_height = trace.log_height;
+        job.l_skip = l;
+        for (Fp shift : shifts) job.coset_shifts.push_back(fp_to_canonical(shift));
+        EfVec eq_cube = eq_table(EfVec(batch.xi.begin() + l, batch.xi.begin() + l + cube_vars(trace, l)));
+        job.eq_cube = eq_cube.data();
+        job.zerocheck_weight = mu[2 * num_traces + t];
+        job.numerator_weight = ef_mul_base(mu[2 * t], (*in.weights)[t].norm);
+        job.denominator_weight = mu[2 * t + 1];
+        job.logup_on_d = !trace.air->interactions.empty();
+        any_interactions |= job.logup_on_d;
+        Round0Sums sums = backend.round0_sums(job);
+        for (size_t i = 0; i < cosets * n; ++i) {
+            zerocheck[i] = ef_add(zerocheck[i], sums.zerocheck[i]);
+            logup_on_cosets[i] = ef_add(logup_on_cosets[i], sums.logup_on_cosets[i]);
         }
+        for (size_t a = 0; a < sums.logup_on_d.size(); ++a) logup_on_d[a] = ef_add(logup_on_d[a], sums.logup_on_d[a]);
     }
 
     // B' = B / (Z^N - 1) from the cosets (where Z^N = g^(cN)), then B = (Z^N - 1) B'.

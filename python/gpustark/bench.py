@@ -8,7 +8,9 @@
 Keygen, witness generation and the witness check happen once, outside the timed region; each run
 then proves once (check_witness=False) inside gpustark.spans.record(). Warm-up runs are proved and
 discarded. The last proof is verified once (timed) and its size reported. Peak RSS is the
-process's high-water mark (getrusage), so it includes keygen and witness generation.
+process's high-water mark (getrusage), so it includes keygen and witness generation. On a device
+backend (cuda) the bench also reports the peak device memory the backend allocated over the runs
+(every device allocation is counted; the driver's own context memory is not).
 """
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
-from . import __version__, _backend
+from . import __version__, _backend, _native
 from .bench_stats import HEADLINE, SpanStats, format_table, median, summarize
 from .keygen import keygen
 from .params import SystemParams
@@ -53,6 +55,8 @@ class BenchResult:
     peak_rss_bytes: int
     machine: dict
     extra: dict = field(default_factory=dict)  # created, command line, ...
+    # The backend's device memory high-water mark over the bench (None: host memory, untracked).
+    peak_device_bytes: int | None = None
 
     def summary(self) -> list[SpanStats]:
         return summarize(self.runs)
@@ -69,7 +73,7 @@ class BenchResult:
             found = data.get("format") if isinstance(data, dict) else type(data).__name__
             raise ValueError(f"bench result: expected format {JSON_FORMAT!r}, found {found!r}")
         names = {f.name for f in dataclasses.fields(cls)}
-        missing = names - {"extra"} - data.keys()
+        missing = names - {"extra", "peak_device_bytes"} - data.keys()
         if missing:
             raise ValueError(f"bench result: missing fields {sorted(missing)}")
         values = {k: data[k] for k in names if k in data}
@@ -170,6 +174,7 @@ def run_bench(workload: str | Workload, options: dict | None = None, params: Sys
     traces, public_values = wl.witness(options)
     pk.check_witness(traces, public_values)
 
+    _native.device_memory(backend, reset_peak=True)
     bar = Progress(f"bench {wl.name}", warmup + runs, progress)
     bar.show("setup done")
     recorded, wall_ms, proof = [], [], None
@@ -189,12 +194,14 @@ def run_bench(workload: str | Workload, options: dict | None = None, params: Sys
     finally:
         bar.close()
 
+    device_memory = _native.device_memory(backend)
     start = time.perf_counter()
     verify(vk, proof)
     verify_ms = (time.perf_counter() - start) * 1e3
     return BenchResult(wl.name, options, _params_json(params), backend, warmup, recorded, wall_ms, verify_ms,
                        len(proof.to_bytes()), peak_rss_bytes(), machine_info(backend),
-                       {"created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")})
+                       {"created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")},
+                       device_memory["peak_bytes"] if device_memory["tracked"] else None)
 
 
 def _describe(result: BenchResult) -> str:
@@ -211,7 +218,9 @@ def report(result: BenchResult, baseline: BenchResult | None = None) -> str:
         if (baseline.workload, baseline.options, baseline.params) != (result.workload, result.options, result.params):
             title += "  [NOTE: different workload, options or params]"
     footer = [f"prove() wall median {median(result.wall_ms):.2f} ms   verify {result.verify_ms:.2f} ms   "
-              f"proof {result.proof_bytes:,} bytes   peak RSS {result.peak_rss_bytes / 2**20:.1f} MiB"]
+              f"proof {result.proof_bytes:,} bytes   peak RSS {result.peak_rss_bytes / 2**20:.1f} MiB"
+              + (f"   peak device memory {result.peak_device_bytes / 2**20:.1f} MiB"
+                 if result.peak_device_bytes is not None else "")]
     return format_table(result.summary(), title, footer, baseline.summary() if baseline is not None else None)
 
 

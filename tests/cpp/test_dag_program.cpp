@@ -13,6 +13,7 @@
 #include "backends/builtin.h"
 #include "core/backend.h"
 #include "core/dag_program.h"
+#include "core/round0_sums.h"
 #include "prover/air_program.h"
 
 namespace {
@@ -224,6 +225,47 @@ TEST(DagProgram, RoundsOnEveryBackend) {
                 for (size_t k = 0; k < want.size(); ++k)
                     EXPECT_TRUE(ef_eq(got[k], want[k])) << name << " length " << length << " max_pairs " << max_pairs
                                                         << " x index " << k;
+            }
+}
+
+// Round 0's fused path on every backend against the host composition of the CPU primitives in
+// blocks of a few chunks: traces taller than N (several blocks) and shorter (rows wrap), with and
+// without interactions, two cosets.
+TEST(Round0Sums, EveryBackendMatchesTheHostComposition) {
+    for (const std::string& name : backend_names())
+        for (uint32_t log_height : {1u, 6u})
+            for (bool interactions : {false, true}) {
+                Fixture f(log_height + (interactions ? 100 : 0));
+                std::mt19937 rng(log_height * 13 + interactions);
+                const uint32_t l_skip = 3;
+                std::vector<uint32_t> trace((size_t(1) << log_height) * f.air.width);
+                for (uint32_t& v : trace) v = rng() % GS_P;
+                std::vector<Ef> eq(log_height > l_skip ? size_t(1) << (log_height - l_skip) : 1);
+                for (Ef& v : eq) v = random_ef(rng);
+                gpustark::Round0Trace t;
+                t.dag = &f.binding;
+                t.values = trace.data();
+                t.log_height = log_height;
+                t.l_skip = l_skip;
+                t.coset_shifts = {31, 961};
+                t.eq_cube = eq.data();
+                t.zerocheck_weight = random_ef(rng);
+                t.numerator_weight = random_ef(rng);
+                t.denominator_weight = random_ef(rng);
+                t.logup_on_d = interactions;
+                gpustark::Backend& cpu = gpustark::get_backend("cpu");
+                // Blocks of two chunks (N = 8 points each, width + 3 values per point).
+                gpustark::Round0Sums want = gpustark::host_round0_sums(cpu, t, 2 * 8 * (f.air.width + 3));
+                gpustark::Round0Sums got = gpustark::get_backend(name).round0_sums(t);
+                const std::string where = name + " log_height " + std::to_string(log_height);
+                ASSERT_EQ(got.zerocheck.size(), 2u * 8u) << where;
+                ASSERT_EQ(got.logup_on_d.size(), interactions ? 8u : 0u) << where;
+                for (size_t i = 0; i < want.zerocheck.size(); ++i) {
+                    EXPECT_TRUE(ef_eq(got.zerocheck[i], want.zerocheck[i])) << where << " zerocheck " << i;
+                    EXPECT_TRUE(ef_eq(got.logup_on_cosets[i], want.logup_on_cosets[i])) << where << " logup " << i;
+                }
+                for (size_t a = 0; a < want.logup_on_d.size(); ++a)
+                    EXPECT_TRUE(ef_eq(got.logup_on_d[a], want.logup_on_d[a])) << where << " logup on D " << a;
             }
 }
 

@@ -19,6 +19,7 @@
 #include "../../core/spans.h"
 #include "cuda_ef_tables.h"
 #include "cuda_dag.h"
+#include "device_memory.h"
 #include "launch.h"
 
 #ifndef GPUSTARK_CUDA_ARCHS
@@ -44,7 +45,8 @@ const void* kernel_address(CudaKernel k) {
     if (const void* f = cuda::ntt_kernel(k)) return f;
     if (const void* f = cuda::pow_kernel(k)) return f;
     if (const void* f = cuda::sumcheck_kernel(k)) return f;
-    return cuda::dag_kernel(k);
+    if (const void* f = cuda::dag_kernel(k)) return f;
+    return cuda::round0_kernel(k);
 }
 
 bool is_power_of_two(size_t x) { return x != 0 && (x & (x - 1)) == 0; }
@@ -100,6 +102,7 @@ const char* cuda_kernel_name(CudaKernel kernel) {
         case CudaKernel::SumcheckAddEqPowers: return "sumcheck_add_eq_powers";
         case CudaKernel::DagBaseSums: return "dag_base_sums";
         case CudaKernel::DagRound: return "dag_round";
+        case CudaKernel::Round0Gather: return "round0_gather";
         default: return "unknown";
     }
 }
@@ -278,10 +281,9 @@ CudaBackend::~CudaBackend() {
     // Errors are ignored: at process exit the runtime may already be unloading.
     cudaSetDevice(device_);
     if (stream_) cudaStreamSynchronize(stream_);
-    for (uint32_t* p : slots_)
-        if (p) cudaFree(p);
-    for (auto& entry : twiddle_cache_) cudaFree(entry.second);
-    if (scale_ptr_) cudaFree(scale_ptr_);
+    for (int s = 0; s < kSlotCount; ++s) cuda::counted_free(slots_[s], slot_words_[s] * sizeof(uint32_t));
+    for (auto& entry : twiddle_cache_) cuda::counted_free(entry.second, twiddle_bytes_[entry.first]);
+    cuda::counted_free(scale_ptr_, scale_words_ * sizeof(uint32_t));
     if (staging_) cudaFreeHost(staging_);
     if (stream_) cudaStreamDestroy(stream_);
     cudaGetLastError();
@@ -306,12 +308,12 @@ uint32_t* CudaBackend::slot(Slot s, size_t words) {
     words = std::max<size_t>(words, 1);
     if (slot_words_[s] < words) {
         if (slots_[s]) {
-            GS_CUDA_CHECK(cudaFree(slots_[s]));
+            GS_CUDA_CHECK(cuda::counted_free(slots_[s], slot_words_[s] * sizeof(uint32_t)));
             slots_[s] = nullptr;
             slot_words_[s] = 0;
         }
         void* p = nullptr;
-        GS_CUDA_CHECK(cudaMalloc(&p, words * sizeof(uint32_t)));
+        GS_CUDA_CHECK(cuda::counted_malloc(&p, words * sizeof(uint32_t)));
         slots_[s] = static_cast<uint32_t*>(p);
         slot_words_[s] = words;
     }
@@ -494,50 +496,26 @@ void CudaBackend::ntt(uint32_t* data, NttShape shape, bool inverse, uint32_t shi
     Call call(*this, "ntt");
     size_t bytes = size_t(words) * sizeof(uint32_t);
 
-    NttParams p{};
-    p.log_n = shape.log_n;
-    p.batch = shape.batch;
-    p.row_stride = shape.batch;  // row-major: element (row, col) at row * batch + col
-    p.col_stride = 1;
-
-    // Tables missing from the device caches travel with the data, through the same staging.
-    auto twiddle_key = std::make_pair(shape.log_n, inverse);
-    auto cached = twiddle_cache_.find(twiddle_key);
-    std::vector<uint32_t> twiddle_host, scale_host;
-    if (cached == twiddle_cache_.end()) twiddle_host = ntt_twiddles(shape.log_n, inverse);
+    // The scale table (one cached (log_n, inverse, shift) entry) travels with the data through
+    // the staging; twiddles come from the per-(log_n, inverse) device cache.
     uint32_t scale_key[3] = {shape.log_n, inverse ? 1u : 0u, shift};
     bool scale_hit = scale_valid_ && std::equal(scale_key, scale_key + 3, scale_key_);
+    std::vector<uint32_t> scale_host;
     if (!scale_hit) scale_host = ntt_scale_factors(shape.log_n, inverse, shift);
-    reserve_staging(staged_size(bytes) + staged_size(twiddle_host.size() * 4) + staged_size(scale_host.size() * 4));
-
     // Every device allocation before the first copy: cudaFree (growing a buffer) waits for the
     // whole device, which must not include this call's own copies.
+    const uint32_t* d_twiddles = device_twiddles(shape.log_n, inverse);
+    reserve_staging(staged_size(bytes) + staged_size(scale_host.size() * 4));
     uint32_t* d = slot(kSlotA, words);
     if (!scale_host.empty() && scale_words_ < scale_host.size()) {
         scale_valid_ = false;
-        if (scale_ptr_) GS_CUDA_CHECK(cudaFree(scale_ptr_));
+        GS_CUDA_CHECK(cuda::counted_free(scale_ptr_, scale_words_ * sizeof(uint32_t)));
         scale_ptr_ = nullptr;
         scale_words_ = 0;
         void* raw = nullptr;
-        GS_CUDA_CHECK(cudaMalloc(&raw, scale_host.size() * sizeof(uint32_t)));
+        GS_CUDA_CHECK(cuda::counted_malloc(&raw, scale_host.size() * sizeof(uint32_t)));
         scale_ptr_ = static_cast<uint32_t*>(raw);
         scale_words_ = scale_host.size();
-    }
-    const uint32_t* d_twiddles = nullptr;
-    if (cached != twiddle_cache_.end()) {
-        d_twiddles = cached->second;
-    } else {
-        void* raw = nullptr;
-        GS_CUDA_CHECK(cudaMalloc(&raw, std::max<size_t>(twiddle_host.size(), 1) * sizeof(uint32_t)));
-        try {
-            upload(raw, twiddle_host.data(), twiddle_host.size() * sizeof(uint32_t));
-        } catch (...) {
-            cudaStreamSynchronize(stream_);
-            cudaFree(raw);
-            throw;
-        }
-        d_twiddles = static_cast<uint32_t*>(raw);
-        twiddle_cache_[twiddle_key] = static_cast<uint32_t*>(raw);
     }
     if (!scale_hit) {
         scale_valid_ = false;
@@ -546,23 +524,52 @@ void CudaBackend::ntt(uint32_t* data, NttShape shape, bool inverse, uint32_t shi
         std::copy(scale_key, scale_key + 3, scale_key_);
         scale_valid_ = true;
     }
-    const bool scale = scale_any_;
-    const uint32_t* d_factors = scale ? scale_ptr_ : nullptr;
     upload(d, data, bytes);
+    ntt_on_device(d, shape, inverse, d_twiddles, scale_any_ ? scale_ptr_ : nullptr);
+    const void* out = download(d, bytes);
+    finish("copy back");
+    host_copy(data, out, bytes);
+}
 
+const uint32_t* CudaBackend::device_twiddles(uint32_t log_n, bool inverse) {
+    auto key = std::make_pair(log_n, inverse);
+    auto cached = twiddle_cache_.find(key);
+    if (cached != twiddle_cache_.end()) return cached->second;
+    std::vector<uint32_t> host = ntt_twiddles(log_n, inverse);
+    void* raw = nullptr;
+    const size_t bytes = std::max<size_t>(host.size(), 1) * sizeof(uint32_t);
+    GS_CUDA_CHECK(cuda::counted_malloc(&raw, bytes));
+    cudaError_t err = cudaMemcpy(raw, host.data(), host.size() * sizeof(uint32_t), cudaMemcpyHostToDevice);
+    if (err != cudaSuccess) {
+        cuda::counted_free(raw, bytes);
+        GS_CUDA_CHECK(err);
+    }
+    twiddle_cache_[key] = static_cast<uint32_t*>(raw);
+    twiddle_bytes_[key] = bytes;
+    return static_cast<uint32_t*>(raw);
+}
+
+void CudaBackend::ntt_on_device(uint32_t* d, NttShape shape, bool inverse, const uint32_t* twiddles,
+                                const uint32_t* factors) {
+    if (shape.log_n == 0 || shape.batch == 0) return;
+    const uint64_t words = (uint64_t(1) << shape.log_n) * shape.batch, bytes = words * sizeof(uint32_t);
+    NttParams p{};
+    p.log_n = shape.log_n;
+    p.batch = shape.batch;
+    p.row_stride = shape.batch;  // row-major: element (row, col) at row * batch + col
+    p.col_stride = 1;
     const uint64_t elements = cuda::ntt_lanes(p, CudaKernel::NttScale);
     auto scale_pass = [&] {
         device::LaunchPlan plan = lane_plan(CudaKernel::NttScale, elements);
         dispatch(CudaKernel::NttScale, plan, 3 * bytes,
-                 [&] { return cuda::launch_ntt_scale(d, d_factors, p, plan, stream_); });
+                 [&] { return cuda::launch_ntt_scale(d, factors, p, plan, stream_); });
     };
-    if (scale && !inverse) scale_pass();
+    if (factors && !inverse) scale_pass();
     {
         device::LaunchPlan plan = lane_plan(CudaKernel::NttBitReverse, elements);
         dispatch(CudaKernel::NttBitReverse, plan, 2 * bytes,
                  [&] { return cuda::launch_ntt_bit_reverse(d, p, plan, stream_); });
     }
-
     // The first log_block stages in shared memory, when the planner finds room for a block;
     // otherwise (no room, or a grid too large) every stage runs as its own kernel.
     uint32_t first_stage = 0;
@@ -575,7 +582,7 @@ void CudaBackend::ntt(uint32_t* data, NttShape shape, bool inverse, uint32_t shi
     if (block.log_block >= 1) {
         p.log_block = block.log_block;
         dispatch(CudaKernel::NttBlock, as_launch_plan(block), 2 * bytes,
-                 [&] { return cuda::launch_ntt_block(d, d_twiddles, p, block, stream_); });
+                 [&] { return cuda::launch_ntt_block(d, twiddles, p, block, stream_); });
         first_stage = block.log_block;
     }
     if (first_stage < shape.log_n) {
@@ -583,13 +590,10 @@ void CudaBackend::ntt(uint32_t* data, NttShape shape, bool inverse, uint32_t shi
         for (uint32_t stage = first_stage; stage < shape.log_n; ++stage) {
             p.stage = stage;
             dispatch(CudaKernel::NttStage, plan, 2 * bytes,
-                     [&] { return cuda::launch_ntt_stage(d, d_twiddles, p, plan, stream_); });
+                     [&] { return cuda::launch_ntt_stage(d, twiddles, p, plan, stream_); });
         }
     }
-    if (scale && inverse) scale_pass();
-    const void* out = download(d, bytes);
-    finish("copy back");
-    host_copy(data, out, bytes);
+    if (factors && inverse) scale_pass();
 }
 
 MerkleTree CudaBackend::merkle_tree(const uint32_t* matrix, size_t rows, uint32_t width, uint32_t log_group) {
@@ -682,6 +686,16 @@ uint32_t CudaBackend::grind(const PowParams& params) {
 std::unique_ptr<EfTables> CudaBackend::ef_tables(const Ef* values, size_t count, size_t length) {
     return make_cuda_ef_tables(*this, values, count, length);
 }
+
+DeviceMemory CudaBackend::device_memory() const {
+    DeviceMemory m;
+    m.tracked = true;
+    m.in_use_bytes = cuda::g_device_bytes_in_use.load();
+    m.peak_bytes = cuda::g_device_bytes_peak.load();
+    return m;
+}
+
+void CudaBackend::reset_device_memory_peak() { cuda::g_device_bytes_peak.store(cuda::g_device_bytes_in_use.load()); }
 
 void CudaBackend::dag_base_sums(const DagBinding& dag, const DagBasePoints& points, DagSums* out) {
     cuda_dag_base_sums(*this, dag, points, out);

@@ -47,6 +47,7 @@ enum class CudaKernel : int {
     SumcheckAddEqPowers,
     DagBaseSums,
     DagRound,
+    Round0Gather,
     Count
 };
 constexpr int kCudaKernelCount = static_cast<int>(CudaKernel::Count);
@@ -112,6 +113,9 @@ public:
     // Tables in device memory until the object is destroyed (cuda_ef_tables.h); it must not
     // outlive this backend.
     std::unique_ptr<EfTables> ef_tables(const Ef* values, size_t count, size_t length) override;
+    // Every cudaMalloc of the backend is counted (device_memory.h).
+    DeviceMemory device_memory() const override;
+    void reset_device_memory_peak() override;
     // The DAG's sums at host points, evaluated on the device (cuda_dag.h).
     void dag_base_sums(const DagBinding& dag, const DagBasePoints& points, DagSums* out) override;
 
@@ -183,6 +187,16 @@ public:
         device::StageCounters before_;
         int exceptions_;
     };
+    // Device-resident NTTs for phase objects, inside a Call. device_twiddles: the twiddles of a
+    // size-2^log_n transform, cached on the device for the backend's life (uploaded
+    // synchronously when missing: call it before the Call's staged copies). ntt_on_device:
+    // enqueues the transform of `shape` at `data` (device memory) in place; `factors` is the
+    // ntt_scale_factors table in device memory, or nullptr when it would be empty (forward, shift 1).
+    const uint32_t* device_twiddles(uint32_t log_n, bool inverse);
+    void ntt_on_device(uint32_t* data, NttShape shape, bool inverse, const uint32_t* twiddles, const uint32_t* factors);
+    // Round 0's sums over one trace on the device (cuda_round0.h).
+    Round0Sums round0_sums(const Round0Trace& trace) override;
+
     // The size a copy takes in the staging (copies start at aligned offsets).
     static size_t staged_size(size_t bytes);
     // Waits, under the lock, until everything on the stream has finished; errors are ignored.
@@ -233,6 +247,7 @@ private:
     uint32_t* slots_[kSlotCount] = {};
     size_t slot_words_[kSlotCount] = {};
     std::map<std::pair<uint32_t, bool>, uint32_t*> twiddle_cache_;
+    std::map<std::pair<uint32_t, bool>, size_t> twiddle_bytes_;
     // One cached scale table: (log_n, inverse, shift) -> factors.
     uint32_t* scale_ptr_ = nullptr;
     size_t scale_words_ = 0;

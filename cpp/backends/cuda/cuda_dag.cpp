@@ -10,42 +10,34 @@
 #include "launch.h"
 
 namespace gpustark {
-namespace {
 
-// Slot scratch per launch: the grid shrinks (grid-stride loops take the rest) so that
-// slots x threads values fit. 512 MiB keeps a resident wave of an H100 for programs of up to
-// ~480 extension-field slots, and fewer threads only when a program is larger.
-constexpr uint64_t kSlotScratchBytes = uint64_t(512) << 20;
+namespace cuda {
 
-// A program in device memory (allocated in the constructor, copied by upload within a call).
-struct DeviceDag {
-    explicit DeviceDag(const DagBinding& dag) : dag(dag) {
-        if (!dag.program) throw std::invalid_argument("cuda dag: the binding has no program");
-        const DagProgram& p = *dag.program;
-        if (dag.weights.size() != p.weight_count() || dag.constants.size() != p.constants.size())
-            throw std::invalid_argument("cuda dag: the binding's weights or constants do not match its program");
-        code = cuda::DeviceBuffer(p.code.size() * sizeof(uint32_t));
-        weights = cuda::DeviceBuffer(dag.weights.size() * sizeof(Ef));
-        constants = cuda::DeviceBuffer(dag.constants.size() * sizeof(Fp));
-    }
-    size_t staged() const {
-        return CudaBackend::staged_size(code.bytes()) + CudaBackend::staged_size(weights.bytes()) +
-               CudaBackend::staged_size(constants.bytes());
-    }
-    void upload(CudaBackend::Call& call) const {
-        call.upload(code.data(), dag.program->code.data(), code.bytes());
-        call.upload(weights.data(), dag.weights.data(), weights.bytes());
-        call.upload(constants.data(), dag.constants.data(), constants.bytes());
-    }
-    cuda::DagDeviceProgram view() const {
-        return {code.as<uint32_t>(), dag.program->instructions(), weights.as<Ef>(), constants.as<Fp>(), dag.program->width};
-    }
+DeviceDag::DeviceDag(const DagBinding& binding) : dag(binding) {
+    if (!dag.program) throw std::invalid_argument("cuda dag: the binding has no program");
+    const DagProgram& p = *dag.program;
+    if (dag.weights.size() != p.weight_count() || dag.constants.size() != p.constants.size())
+        throw std::invalid_argument("cuda dag: the binding's weights or constants do not match its program");
+    code = DeviceBuffer(p.code.size() * sizeof(uint32_t));
+    weights = DeviceBuffer(dag.weights.size() * sizeof(Ef));
+    constants = DeviceBuffer(dag.constants.size() * sizeof(Fp));
+}
 
-    const DagBinding& dag;
-    cuda::DeviceBuffer code, weights, constants;
-};
+size_t DeviceDag::staged() const {
+    return CudaBackend::staged_size(code.bytes()) + CudaBackend::staged_size(weights.bytes()) +
+           CudaBackend::staged_size(constants.bytes());
+}
 
-// The plan of a DAG launch over `lanes` lanes whose threads each need `slot_bytes` of scratch.
+void DeviceDag::upload(CudaBackend::Call& call) const {
+    call.upload(code.data(), dag.program->code.data(), code.bytes());
+    call.upload(weights.data(), dag.weights.data(), weights.bytes());
+    call.upload(constants.data(), dag.constants.data(), constants.bytes());
+}
+
+DagDeviceProgram DeviceDag::view() const {
+    return {code.as<uint32_t>(), dag.program->instructions(), weights.as<Ef>(), constants.as<Fp>(), dag.program->width};
+}
+
 device::LaunchPlan dag_plan(const CudaBackend& backend, CudaKernel kernel, uint64_t lanes, uint64_t slot_bytes,
                             uint64_t max_groups, bool reduces) {
     device::Problem work;
@@ -53,7 +45,7 @@ device::LaunchPlan dag_plan(const CudaBackend& backend, CudaKernel kernel, uint6
     work.max_group_threads = kCudaMaxLaneGroup;
     const uint64_t threads = std::max<uint64_t>(kSlotScratchBytes / std::max<uint64_t>(slot_bytes, 1), kCudaMaxLaneGroup);
     work.max_groups = std::max<uint64_t>(1, std::min(max_groups, threads / kCudaMaxLaneGroup));
-    if (reduces) work.scratch_for_group = [](uint32_t group) { return cuda::dag_round_scratch(group); };
+    if (reduces) work.scratch_for_group = [](uint32_t group) { return dag_round_scratch(group); };
     return backend.plan(kernel, work);
 }
 
@@ -62,7 +54,11 @@ uint64_t resident_groups(const CudaBackend& backend) {
     return std::max<uint64_t>(threads / kCudaMaxLaneGroup, 1);
 }
 
-}  // namespace
+}  // namespace cuda
+
+using cuda::DeviceDag;
+using cuda::dag_plan;
+using cuda::resident_groups;
 
 void cuda_dag_base_sums(CudaBackend& backend, const DagBinding& dag, const DagBasePoints& in, DagSums* out) {
     if (in.points == 0) return;

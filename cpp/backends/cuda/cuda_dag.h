@@ -6,10 +6,39 @@
 #include <vector>
 
 #include "../../core/dag_program.h"
+#include "cuda_backend.h"
+#include "device_buffer.h"
+#include "launch.h"
 
 namespace gpustark {
+namespace cuda {
 
-class CudaBackend;
+// Slot scratch per launch: the grid shrinks (grid-stride loops take the rest) so that
+// slots x threads values fit. 512 MiB keeps a resident wave of an H100 for programs of up to
+// ~480 extension-field slots, and fewer threads only when a program is larger.
+constexpr uint64_t kSlotScratchBytes = uint64_t(512) << 20;
+
+// A bound program in device memory: allocated by the constructor (before a call's staged
+// copies), copied by upload() within a call.
+struct DeviceDag {
+    explicit DeviceDag(const DagBinding& binding);
+    size_t staged() const;  // staging the three uploads take
+    void upload(CudaBackend::Call& call) const;
+    DagDeviceProgram view() const;
+
+    const DagBinding& dag;
+    DeviceBuffer code, weights, constants;
+};
+
+// The plan of a DAG launch over `lanes` lanes whose threads each need `slot_bytes` of slot
+// scratch: at most max_groups blocks, fewer when kSlotScratchBytes would not hold their slots;
+// `reduces` adds the round kernel's shared memory per block.
+device::LaunchPlan dag_plan(const CudaBackend& backend, CudaKernel kernel, uint64_t lanes, uint64_t slot_bytes,
+                            uint64_t max_groups, bool reduces);
+// Blocks of kCudaMaxLaneGroup threads resident on the device at once (at least 1).
+uint64_t resident_groups(const CudaBackend& backend);
+
+}  // namespace cuda
 
 // The DAG's sums at base-field points given in host memory.
 void cuda_dag_base_sums(CudaBackend& backend, const DagBinding& dag, const DagBasePoints& points, DagSums* out);

@@ -13,6 +13,8 @@
 
 #include "launch.h"
 
+#include "device_memory.h"
+
 namespace gpustark {
 namespace cuda {
 
@@ -24,7 +26,7 @@ public:
     explicit DeviceBuffer(size_t bytes) {
         if (bytes == 0) return;
         check(cudaGetDevice(&device_), "cudaGetDevice");
-        check(cudaMalloc(&ptr_, bytes), ("cudaMalloc(" + std::to_string(bytes) + " bytes)").c_str());
+        check(counted_malloc(&ptr_, bytes), ("cudaMalloc(" + std::to_string(bytes) + " bytes)").c_str());
         bytes_ = bytes;
     }
     ~DeviceBuffer() { reset(); }
@@ -52,7 +54,7 @@ public:
         int current = device_;
         cudaGetDevice(&current);
         if (current != device_) cudaSetDevice(device_);
-        cudaFree(ptr_);
+        counted_free(ptr_, bytes_);
         if (current != device_) cudaSetDevice(current);
         cudaGetLastError();
         ptr_ = nullptr;

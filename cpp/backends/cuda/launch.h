@@ -62,6 +62,7 @@ const void* ntt_kernel(CudaKernel kernel);
 const void* pow_kernel(CudaKernel kernel);
 const void* sumcheck_kernel(CudaKernel kernel);
 const void* dag_kernel(CudaKernel kernel);
+const void* round0_kernel(CudaKernel kernel);
 
 // poseidon2.cu. states: count x 16; matrix: rows x width; left/right/out and digests: x 8.
 // Lanes: count (permute, compress), rows (hash_rows).
@@ -157,6 +158,12 @@ cudaError_t launch_dag_base_sums(const DagDeviceProgram& program, const u32* loc
 cudaError_t launch_dag_round(const DagDeviceProgram& program, const Ef* tables, uint64_t table_stride,
                              uint64_t first_pair, uint64_t pairs, const DagRoundArgs& args, Ef* slots, Ef* partials,
                              const device::LaunchPlan& plan, cudaStream_t stream);
+
+// round0.cu: lane = one value of the (N, count * cols) gather of chunks [first, first + count)
+// of a 2^log_height x width trace (cols = width, + 3 selector columns with `selectors`).
+cudaError_t launch_round0_gather(const u32* trace, u32 width, u32 log_height, u32 l_skip, uint64_t first,
+                                 uint64_t count, uint64_t shift, bool selectors, u32* out,
+                                 const device::LaunchPlan& plan, cudaStream_t stream);
 
 }  // namespace cuda
 }  // namespace gpustark

@@ -152,4 +152,23 @@ void DualBackend::dag_base_sums(const DagBinding& dag, const DagBasePoints& poin
     }
 }
 
+void DualBackend::compare_ef(const std::string& what, const std::string& where, const std::vector<Ef>& va,
+                             const std::vector<Ef>& vb) const {
+    if (va.size() != vb.size()) fail(what, where + " count", va.size(), vb.size());
+    for (size_t i = 0; i < va.size(); ++i) {
+        const Fp la[4] = {va[i].c0, va[i].c1, va[i].c2, va[i].c3}, lb[4] = {vb[i].c0, vb[i].c1, vb[i].c2, vb[i].c3};
+        for (int l = 0; l < 4; ++l)
+            if (la[l].m != lb[l].m) fail(what, where + " " + str(i) + ", limb " + str(l), fp_to_canonical(la[l]), fp_to_canonical(lb[l]));
+    }
+}
+
+Round0Sums DualBackend::round0_sums(const Round0Trace& trace) {
+    Round0Sums sa = a_.round0_sums(trace), sb = b_.round0_sums(trace);
+    const std::string what = "round0_sums (2^" + str(trace.log_height) + " rows, " + str(trace.coset_shifts.size()) + " cosets)";
+    compare_ef(what, "zerocheck sum (coset x N + a)", sa.zerocheck, sb.zerocheck);
+    compare_ef(what, "LogUp sum on the cosets (coset x N + a)", sa.logup_on_cosets, sb.logup_on_cosets);
+    compare_ef(what, "LogUp sum on D, a =", sa.logup_on_d, sb.logup_on_d);
+    return sa;
+}
+
 }  // namespace gpustark

@@ -33,8 +33,18 @@ public:
     // Tables on both sides; every step compared (dual_ef_tables.h).
     std::unique_ptr<EfTables> ef_tables(const Ef* values, size_t count, size_t length) override;
     void dag_base_sums(const DagBinding& dag, const DagBasePoints& points, DagSums* out) override;
+    // Each side's own round0_sums (a device's fused path, not the composition of the primitives).
+    Round0Sums round0_sums(const Round0Trace& trace) override;
+    // The side that tracks its device memory (B, the device, in dual:cpu,X), else A.
+    DeviceMemory device_memory() const override { return b_.device_memory().tracked ? b_.device_memory() : a_.device_memory(); }
+    void reset_device_memory_peak() override {
+        a_.reset_device_memory_peak();
+        b_.reset_device_memory_peak();
+    }
 
 private:
+    void compare_ef(const std::string& what, const std::string& where, const std::vector<Ef>& va,
+                    const std::vector<Ef>& vb) const;
     [[noreturn]] void fail(const std::string& what, const std::string& where, uint64_t value_a,
                            uint64_t value_b) const;
 

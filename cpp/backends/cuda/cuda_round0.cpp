@@ -1,0 +1,128 @@
+// CudaBackend::round0_sums: round 0 of one trace from one upload of it. Per block of chunks the
+// gather, the inverse NTT, each coset's copy, shifted NTT and DAG evaluation are all enqueued on
+// the stream and the block's per-point sums come back after one wait; the host weights them by
+// eq and adds them per a (core/round0_sums.h), as the reference does.
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+#include <vector>
+
+#include "../../core/ntt_tables.h"
+#include "cuda_backend.h"
+#include "cuda_dag.h"
+#include "device_buffer.h"
+#include "launch.h"
+
+namespace gpustark {
+namespace {
+
+// Gathered values per block buffer (there are four: local, next and a coset's copy of each).
+constexpr size_t kBlockElements = size_t(1) << 27;
+
+void check(cudaError_t err, const char* what) {
+    if (err != cudaSuccess) {
+        cudaGetLastError();
+        throw std::runtime_error(std::string("cuda round0_sums: ") + what + " failed: " + cudaGetErrorString(err));
+    }
+}
+
+// A scale table in device memory; no allocation (a null data()) for an empty table.
+cuda::DeviceBuffer device_table(const std::vector<uint32_t>& host) {
+    cuda::DeviceBuffer d(host.size() * sizeof(uint32_t));
+    if (!host.empty())
+        check(cudaMemcpy(d.data(), host.data(), host.size() * sizeof(uint32_t), cudaMemcpyHostToDevice), "table upload");
+    return d;
+}
+
+}  // namespace
+
+Round0Sums CudaBackend::round0_sums(const Round0Trace& t) {
+    if (!t.dag || !t.dag->program) throw std::invalid_argument("round0_sums: the trace has no DAG binding");
+    const DagProgram& program = *t.dag->program;
+    const uint32_t width = program.width, l = t.l_skip;
+    const size_t n = size_t(1) << l, cosets = t.coset_shifts.size(), cols = width + 3;
+    const size_t chunks = t.log_height > l ? size_t(1) << (t.log_height - l) : 1;
+    const size_t block = std::max<size_t>(1, std::min(chunks, kBlockElements / (n * cols)));
+    const size_t evals = cosets + (t.logup_on_d ? 1 : 0);  // DAG evaluations per block
+    Round0Sums out;
+    out.zerocheck.assign(cosets * n, ef_zero());
+    out.logup_on_cosets.assign(cosets * n, ef_zero());
+    if (t.logup_on_d) out.logup_on_d.assign(n, ef_zero());
+    if (evals == 0) return out;
+
+    Call call(*this, "round0_sums");
+    // Every allocation and synchronous table upload before the staged copies.
+    const size_t trace_bytes = (size_t(1) << t.log_height) * width * sizeof(uint32_t);
+    const size_t local_words = n * block * cols, next_words = n * block * width, points = n * block;
+    cuda::DeviceBuffer trace(trace_bytes), local(local_words * 4), next(next_words * 4);
+    cuda::DeviceBuffer local_c(cosets ? local_words * 4 : 0), next_c(cosets ? next_words * 4 : 0);
+    cuda::DeviceBuffer sums(evals * points * sizeof(DagSums));
+    cuda::DeviceDag dag(*t.dag);
+    const uint64_t slot_bytes = uint64_t(std::max<uint32_t>(program.slots, 1)) * sizeof(Fp);
+    const device::LaunchPlan eval_plan =
+        cuda::dag_plan(*this, CudaKernel::DagBaseSums, points, slot_bytes, cuda::resident_groups(*this), false);
+    cuda::DeviceBuffer slots(slot_bytes * eval_plan.grid * eval_plan.group);
+    const uint32_t* inverse_twiddles = cosets ? device_twiddles(l, true) : nullptr;
+    const uint32_t* forward_twiddles = cosets ? device_twiddles(l, false) : nullptr;
+    cuda::DeviceBuffer inverse_factors = device_table(cosets ? ntt_scale_factors(l, true, 1) : std::vector<uint32_t>());
+    std::vector<cuda::DeviceBuffer> coset_factors;  // empty (no scale pass) for a shift of 1
+    for (uint32_t shift : t.coset_shifts) coset_factors.push_back(device_table(ntt_scale_factors(l, false, shift)));
+
+    size_t downloads = 0;
+    for (size_t first = 0; first < chunks; first += block)
+        downloads += staged_size(evals * n * std::min(block, chunks - first) * sizeof(DagSums));
+    call.reserve_staging(std::max(staged_size(trace_bytes) + dag.staged(), downloads));
+    call.upload(trace.data(), t.values, trace_bytes);
+    dag.upload(call);
+
+    auto gather = [&](size_t first, size_t count, size_t shift, bool selectors, cuda::DeviceBuffer& dst) {
+        const uint64_t lanes = uint64_t(n) * count * (selectors ? cols : width);
+        const device::LaunchPlan plan = lane_plan(CudaKernel::Round0Gather, lanes);
+        call.dispatch(CudaKernel::Round0Gather, plan, 2 * lanes * 4, [&] {
+            return int(cuda::launch_round0_gather(trace.as<uint32_t>(), width, t.log_height, l, first, count, shift,
+                                                  selectors, dst.as<uint32_t>(), plan, call.stream()));
+        });
+    };
+    auto evaluate = [&](const cuda::DeviceBuffer& here, const cuda::DeviceBuffer& after, size_t count, size_t slot) {
+        const uint64_t block_points = uint64_t(n) * count;
+        DagSums* dst = sums.as<DagSums>() + slot * block_points;
+        call.dispatch(CudaKernel::DagBaseSums, eval_plan, block_points * (cols + width) * 4, [&] {
+            return int(cuda::launch_dag_base_sums(dag.view(), here.as<uint32_t>(), cols, after.as<uint32_t>(), width,
+                                                  block_points, slots.as<Fp>(), dst, eval_plan, call.stream()));
+        });
+    };
+    for (size_t first = 0; first < chunks; first += block) {
+        const size_t count = std::min(block, chunks - first), block_points = n * count;
+        gather(first, count, 0, true, local);
+        gather(first, count, 1, false, next);
+        if (t.logup_on_d) evaluate(local, next, count, cosets);  // the rows themselves: D
+        if (cosets) {
+            ntt_on_device(local.as<uint32_t>(), {l, uint32_t(count * cols)}, true, inverse_twiddles, inverse_factors.as<uint32_t>());
+            ntt_on_device(next.as<uint32_t>(), {l, uint32_t(count * width)}, true, inverse_twiddles, inverse_factors.as<uint32_t>());
+        }
+        for (size_t c = 0; c < cosets; ++c) {
+            check(cudaMemcpyAsync(local_c.data(), local.data(), block_points * cols * 4, cudaMemcpyDeviceToDevice, call.stream()), "copy");
+            check(cudaMemcpyAsync(next_c.data(), next.data(), block_points * width * 4, cudaMemcpyDeviceToDevice, call.stream()), "copy");
+            const uint32_t* factors = coset_factors[c].as<uint32_t>();
+            ntt_on_device(local_c.as<uint32_t>(), {l, uint32_t(count * cols)}, false, forward_twiddles, factors);
+            ntt_on_device(next_c.as<uint32_t>(), {l, uint32_t(count * width)}, false, forward_twiddles, factors);
+            evaluate(local_c, next_c, count, c);
+        }
+        const size_t bytes = evals * block_points * sizeof(DagSums);
+        const void* staged = call.download(sums.data(), bytes);
+        call.finish("round0 block sums");
+        std::vector<DagSums> host(evals * block_points);
+        std::memcpy(host.data(), staged, bytes);
+        for (size_t c = 0; c < cosets; ++c)
+            add_round0_block(t, host.data() + c * block_points, first, count, true, out.zerocheck.data() + c * n,
+                             out.logup_on_cosets.data() + c * n);
+        if (t.logup_on_d) {
+            std::vector<Ef> unused(n, ef_zero());
+            add_round0_block(t, host.data() + cosets * block_points, first, count, false, unused.data(),
+                             out.logup_on_d.data());
+        }
+    }
+    return out;
+}
+
+}  // namespace gpustark

@@ -1,0 +1,89 @@
+#include "round0_sums.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "backend.h"
+#include "parallel.h"
+
+namespace gpustark {
+namespace {
+
+// Rows of chunks [first, first + count), laid out (N, count * cols) row-major for a batched NTT
+// over each (chunk, column): element (a, x, c) is row (N x + a + shift) mod h, column c; with
+// selectors, three more columns (is_first, is_last, is_transition) of that row.
+std::vector<uint32_t> gather_chunks(const Round0Trace& t, uint32_t width, size_t first, size_t count, size_t shift,
+                                    bool selectors) {
+    const size_t n = size_t(1) << t.l_skip, height = size_t(1) << t.log_height, cols = width + (selectors ? 3 : 0);
+    std::vector<uint32_t> out(n * count * cols);
+    parallel_for(n * count, 256, [&](size_t begin, size_t end) {
+        for (size_t k = begin; k < end; ++k) {
+            const size_t a = k / count, x = k % count, row = (n * (first + x) + a + shift) % height;
+            uint32_t* dst = out.data() + k * cols;
+            std::copy(t.values + row * width, t.values + (row + 1) * width, dst);
+            if (selectors) {
+                dst[width] = row == 0;
+                dst[width + 1] = row == height - 1;
+                dst[width + 2] = row != height - 1;
+            }
+        }
+    });
+    return out;
+}
+
+}  // namespace
+
+void add_round0_block(const Round0Trace& t, const DagSums* sums, size_t first, size_t count, bool constraints,
+                Ef* zerocheck, Ef* logup) {
+    const size_t n = size_t(1) << t.l_skip;
+    parallel_for(n, 1, [&](size_t begin, size_t end) {
+        for (size_t a = begin; a < end; ++a) {
+            Ef c = ef_zero(), l = ef_zero();
+            for (size_t x = 0; x < count; ++x) {
+                const DagSums& s = sums[a * count + x];
+                const Ef eq = t.eq_cube[first + x];
+                if (constraints) c = ef_add(c, ef_mul(eq, s.constraint));
+                l = ef_add(l, ef_mul(eq, ef_add(ef_mul(t.numerator_weight, s.numerator),
+                                                ef_mul(t.denominator_weight, s.denominator))));
+            }
+            if (constraints) zerocheck[a] = ef_add(zerocheck[a], ef_mul(t.zerocheck_weight, c));
+            logup[a] = ef_add(logup[a], l);
+        }
+    });
+}
+
+Round0Sums host_round0_sums(Backend& backend, const Round0Trace& t, size_t max_block_elements) {
+    if (!t.dag || !t.dag->program) throw std::invalid_argument("round0_sums: the trace has no DAG binding");
+    const uint32_t width = t.dag->program->width, l = t.l_skip;
+    const size_t n = size_t(1) << l, cosets = t.coset_shifts.size(), cols = width + 3;
+    const size_t chunks = t.log_height > l ? size_t(1) << (t.log_height - l) : 1;
+    Round0Sums out;
+    out.zerocheck.assign(cosets * n, ef_zero());
+    out.logup_on_cosets.assign(cosets * n, ef_zero());
+    if (t.logup_on_d) out.logup_on_d.assign(n, ef_zero());
+    const size_t block = std::max<size_t>(1, std::min(chunks, max_block_elements / (n * cols)));
+    for (size_t first = 0; first < chunks; first += block) {
+        const size_t count = std::min(block, chunks - first), points = n * count;
+        std::vector<uint32_t> local = gather_chunks(t, width, first, count, 0, true);
+        std::vector<uint32_t> next = gather_chunks(t, width, first, count, 1, false);
+        std::vector<DagSums> sums(points);
+        if (t.logup_on_d) {  // on D the values are the rows themselves; the zerocheck sum vanishes
+            backend.dag_base_sums(*t.dag, {local.data(), cols, next.data(), width, points}, sums.data());
+            std::vector<Ef> unused(n, ef_zero());
+            add_round0_block(t, sums.data(), first, count, false, unused.data(), out.logup_on_d.data());
+        }
+        if (cosets == 0) continue;
+        backend.ntt(local.data(), {l, uint32_t(count * cols)}, true, 1);
+        backend.ntt(next.data(), {l, uint32_t(count * width)}, true, 1);
+        for (size_t c = 0; c < cosets; ++c) {
+            std::vector<uint32_t> local_c = local, next_c = next;
+            backend.ntt(local_c.data(), {l, uint32_t(count * cols)}, false, t.coset_shifts[c]);
+            backend.ntt(next_c.data(), {l, uint32_t(count * width)}, false, t.coset_shifts[c]);
+            backend.dag_base_sums(*t.dag, {local_c.data(), cols, next_c.data(), width, points}, sums.data());
+            add_round0_block(t, sums.data(), first, count, true, out.zerocheck.data() + c * n, out.logup_on_cosets.data() + c * n);
+        }
+    }
+    return out;
+}
+
+}  // namespace gpustark

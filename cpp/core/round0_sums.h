@@ -1,0 +1,44 @@
+// Round 0's sums over one trace (PROTOCOL 9.2 step 4), the data-parallel part of the univariate
+// skip that a device backend fuses: gather the trace's rows into chunks of N = 2^l_skip, take each
+// chunk column's PLE to the cosets g^c D by a batched size-N inverse NTT and shifted forward NTTs,
+// evaluate the constraint DAG at every point, and add the points up per a < N weighted by
+// eq over the chunks. Only the per-coset sums come back; the interpolation stays in the prover.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "dag_program.h"
+
+namespace gpustark {
+
+class Backend;
+
+struct Round0Trace {
+    const DagBinding* dag = nullptr;
+    const uint32_t* values = nullptr;  // 2^log_height x width, row-major, canonical
+    uint32_t log_height = 0;
+    uint32_t l_skip = 0;
+    std::vector<uint32_t> coset_shifts;  // canonical g^(c+1), one per coset
+    const Ef* eq_cube = nullptr;         // eq(xi[l..], x) for the 2^max(log_height - l_skip, 0) chunks
+    Ef zerocheck_weight, numerator_weight, denominator_weight;
+    bool logup_on_d = false;             // the trace has interactions: LogUp sums on D too
+};
+
+// Per coset c and a < N (index c N + a): zerocheck = zerocheck_weight sum_x eq_x C(point) and
+// logup = sum_x eq_x (numerator_weight N(point) + denominator_weight D(point)); logup_on_d the
+// same LogUp sum at the rows themselves (empty unless logup_on_d).
+struct Round0Sums {
+    std::vector<Ef> zerocheck, logup_on_cosets, logup_on_d;
+};
+
+// Adds the DAG's sums at the N x count points (a, x) of block [first, first + count) (point
+// a * count + x), weighted by eq_cube[first + x], to the per-a sums: zerocheck only when
+// `constraints` (off D), LogUp always. zerocheck and logup point at N sums.
+void add_round0_block(const Round0Trace& trace, const DagSums* sums, size_t first, size_t count, bool constraints,
+                      Ef* zerocheck, Ef* logup);
+
+// The reference composition of Backend primitives (ntt, dag_base_sums) on host buffers, in
+// blocks of chunks of at most max_block_elements gathered values.
+Round0Sums host_round0_sums(Backend& backend, const Round0Trace& trace, size_t max_block_elements = size_t(1) << 20);
+
+}  // namespace gpustark
