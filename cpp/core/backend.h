@@ -16,6 +16,7 @@
 #include "ef_tables.h"
 #include "merkle_tree.h"
 #include "round0_sums.h"
+#include "trace_tables.h"
 
 namespace gpustark {
 
@@ -66,6 +67,10 @@ public:
     // Round 0's sums over one trace (round0_sums.h). By default the host composition of ntt and
     // dag_base_sums; a device backend runs it on the device from one upload of the trace.
     virtual Round0Sums round0_sums(const Round0Trace& trace) { return host_round0_sums(*this, trace); }
+
+    // One trace's batch-constraint tables at r_0 (trace_tables.h). By default computed on the host
+    // and handed to ef_tables; a device backend builds them on the device from the trace.
+    virtual std::unique_ptr<EfTables> trace_tables(const TraceTablesInput& in) { return host_trace_tables(*this, in); }
 
     virtual DeviceMemory device_memory() const { return {}; }
     virtual void reset_device_memory_peak() {}

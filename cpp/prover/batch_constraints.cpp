@@ -49,31 +49,6 @@ void logup_sums(const BatchInput& in, size_t t, const TraceWeights& w, Ef& sum_p
     }
 }
 
-// The column values, rotated values and selectors of one chunk x (rows a + N x of the lifted
-// trace, a < N) combined with Lagrange weights: the PLEs at (z, x).
-template <class V>
-void chunk_at(const RapTrace& trace, uint32_t l_skip, size_t x, const std::vector<V>& lagrange, std::vector<V>& local,
-              std::vector<V>& next, V selectors[3]) {
-    uint32_t width = trace.air->width;
-    size_t n = size_t(1) << l_skip, height = size_t(1) << trace.log_height;
-    local.assign(width, V{});
-    next.assign(width, V{});
-    for (int s = 0; s < 3; ++s) selectors[s] = V{};
-    for (size_t a = 0; a < n; ++a) {
-        size_t row = (a + n * x) % height;
-        const uint32_t* here = trace.values + row * width;
-        const uint32_t* after = trace.values + ((row + 1) % height) * width;
-        V weight = lagrange[a];
-        for (uint32_t c = 0; c < width; ++c) {
-            local[c] = val_add(local[c], val_mul(weight, val_from_base<V>(fp_from_canonical(here[c]))));
-            next[c] = val_add(next[c], val_mul(weight, val_from_base<V>(fp_from_canonical(after[c]))));
-        }
-        if (row == 0) selectors[0] = val_add(selectors[0], weight);
-        if (row == height - 1) selectors[1] = val_add(selectors[1], weight);
-        else selectors[2] = val_add(selectors[2], weight);
-    }
-}
-
 }  // namespace
 
 EfVec prove_batch_constraints(Transcript& transcript, const BatchInput& in, BatchProofData& proof) {
@@ -129,28 +104,15 @@ EfVec prove_batch_constraints(Transcript& transcript, const BatchInput& in, Batc
     Ef eq_sharp_r0 = ef_zero();
     for (size_t a = 0; a < n; ++a) eq_sharp_r0 = ef_add(eq_sharp_r0, ef_mul(eq_low_table[a], lagrange_r0[a]));
     Ef eq_d_r0 = eq_uni(l, in.xi[0], r0);
-    // Each trace's tables at Z = r_0 go to the backend (core/ef_tables.h), in dag_round's order:
-    // the local columns, the next columns, the three selectors and eq over the trace's cube.
+    // Each trace's tables at Z = r_0, built by the backend from the trace (core/trace_tables.h) in
+    // dag_round's order: the local columns, the next columns, the three selectors and eq.
     std::vector<std::unique_ptr<EfTables>> tables(num_traces);
     std::vector<std::array<Ef, 3>> combine(num_traces);  // weights of C, N and D in G_t
     std::vector<uint32_t> vars(num_traces);
     for (size_t t = 0; t < num_traces; ++t) {
         const RapTrace& trace = traces[t];
         vars[t] = cube_vars(trace, l);
-        const size_t size = size_t(1) << vars[t];
-        const uint32_t width = trace.air->width;
-        EfVec values((2 * size_t(width) + 4) * size);
-        parallel_for(size, 16, [&](size_t begin, size_t end) {
-            std::vector<Ef> local, next;
-            for (size_t x = begin; x < end; ++x) {
-                Ef sel[3];
-                chunk_at<Ef>(trace, l, x, lagrange_r0, local, next, sel);
-                for (uint32_t c = 0; c < width; ++c) values[c * size + x] = local[c], values[(width + c) * size + x] = next[c];
-                for (int k = 0; k < 3; ++k) values[(2 * width + k) * size + x] = sel[k];
-                values[(2 * width + 3) * size + x] = eq_cube[t][x];
-            }
-        });
-        tables[t] = in.backend->ef_tables(values.data(), 2 * size_t(width) + 4, size);
+        tables[t] = in.backend->trace_tables({trace.values, trace.log_height, trace.air->width, l, lagrange_r0, eq_cube[t]});
         combine[t] = {ef_mul(mu_powers[2 * num_traces + t], eq_d_r0),
                       ef_mul_base(ef_mul(mu_powers[2 * t], eq_sharp_r0), weights[t].norm),
                       ef_mul(mu_powers[2 * t + 1], eq_sharp_r0)};

@@ -14,6 +14,7 @@
 #include "core/backend.h"
 #include "core/dag_program.h"
 #include "core/round0_sums.h"
+#include "core/trace_tables.h"
 #include "prover/air_program.h"
 
 namespace {
@@ -267,6 +268,30 @@ TEST(Round0Sums, EveryBackendMatchesTheHostComposition) {
                 for (size_t a = 0; a < want.logup_on_d.size(); ++a)
                     EXPECT_TRUE(ef_eq(got.logup_on_d[a], want.logup_on_d[a])) << where << " logup on D " << a;
             }
+}
+
+// The tables at r_0 on every backend against the host's, for traces taller and shorter than N.
+TEST(TraceTables, EveryBackendMatchesTheHost) {
+    for (const std::string& name : backend_names())
+        for (uint32_t log_height : {1u, 2u, 7u}) {
+            std::mt19937 rng(log_height);
+            const uint32_t width = 5, l_skip = 2;
+            std::vector<uint32_t> trace((size_t(1) << log_height) * width);
+            for (uint32_t& v : trace) v = rng() % GS_P;
+            gpustark::TraceTablesInput in{trace.data(), log_height, width, l_skip, {}, {}};
+            for (int a = 0; a < 4; ++a) in.lagrange.push_back(random_ef(rng));
+            in.eq.resize(log_height > l_skip ? size_t(1) << (log_height - l_skip) : 1);
+            for (Ef& v : in.eq) v = random_ef(rng);
+            auto want = gpustark::host_trace_tables(gpustark::get_backend("cpu"), in);
+            auto got = gpustark::get_backend(name).trace_tables(in);
+            ASSERT_EQ(got->count(), 2u * width + 4) << name;
+            ASSERT_EQ(got->length(), in.eq.size()) << name;
+            for (size_t c = 0; c < got->count(); ++c) {
+                std::vector<Ef> g = got->table(c), w = want->table(c);
+                for (size_t x = 0; x < w.size(); ++x)
+                    EXPECT_TRUE(ef_eq(g[x], w[x])) << name << " log_height " << log_height << " table " << c << " x " << x;
+            }
+        }
 }
 
 }  // namespace

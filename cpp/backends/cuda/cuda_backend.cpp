@@ -46,7 +46,8 @@ const void* kernel_address(CudaKernel k) {
     if (const void* f = cuda::pow_kernel(k)) return f;
     if (const void* f = cuda::sumcheck_kernel(k)) return f;
     if (const void* f = cuda::dag_kernel(k)) return f;
-    return cuda::round0_kernel(k);
+    if (const void* f = cuda::round0_kernel(k)) return f;
+    return cuda::trace_tables_kernel_address(k);
 }
 
 bool is_power_of_two(size_t x) { return x != 0 && (x & (x - 1)) == 0; }
@@ -103,6 +104,7 @@ const char* cuda_kernel_name(CudaKernel kernel) {
         case CudaKernel::DagBaseSums: return "dag_base_sums";
         case CudaKernel::DagRound: return "dag_round";
         case CudaKernel::Round0Gather: return "round0_gather";
+        case CudaKernel::TraceTables: return "trace_tables";
         default: return "unknown";
     }
 }

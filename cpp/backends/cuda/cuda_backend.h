@@ -48,6 +48,7 @@ enum class CudaKernel : int {
     DagBaseSums,
     DagRound,
     Round0Gather,
+    TraceTables,
     Count
 };
 constexpr int kCudaKernelCount = static_cast<int>(CudaKernel::Count);
@@ -194,7 +195,9 @@ public:
     // ntt_scale_factors table in device memory, or nullptr when it would be empty (forward, shift 1).
     const uint32_t* device_twiddles(uint32_t log_n, bool inverse);
     void ntt_on_device(uint32_t* data, NttShape shape, bool inverse, const uint32_t* twiddles, const uint32_t* factors);
-    // Round 0's sums over one trace on the device (cuda_round0.h).
+    // One trace's tables at r_0 built on the device (cuda_trace_tables.cpp).
+    std::unique_ptr<EfTables> trace_tables(const TraceTablesInput& in) override;
+    // Round 0's sums over one trace on the device (cuda_round0.cpp).
     Round0Sums round0_sums(const Round0Trace& trace) override;
 
     // The size a copy takes in the staging (copies start at aligned offsets).

@@ -43,6 +43,21 @@ public:
         call.finish("ef_tables upload");  // the staging is free again for the next call
     }
 
+    // Adopts `values` (count tables at stride `length`, filled by kernels already enqueued on the
+    // backend's stream, which orders them before every operation on these tables).
+    CudaEfTables(CudaBackend& backend, cuda::DeviceBuffer values, size_t count, size_t length)
+        : EfTables(count, length), backend_(backend), stride_(length), reduce_groups_(wave_groups(backend)) {
+        if (!power_of_two(length))
+            throw std::invalid_argument("cuda ef_tables: length must be a power of two, got " + std::to_string(length));
+        if (values.bytes() < count * length * sizeof(Ef))
+            throw std::invalid_argument("cuda ef_tables: the device buffer is smaller than count x length values");
+        buffers_[0] = std::move(values);
+        if (length >= 2) {
+            buffers_[1] = cuda::DeviceBuffer(buffers_[0].bytes());
+            partials_ = cuda::DeviceBuffer(reduce_groups_ * kMaxSums * sizeof(Ef));
+        }
+    }
+
     // The last fold or add_eq_powers may still be running on the stream.
     ~CudaEfTables() override { backend_.drain(); }
 
@@ -188,6 +203,11 @@ private:
 
 std::unique_ptr<EfTables> make_cuda_ef_tables(CudaBackend& backend, const Ef* values, size_t count, size_t length) {
     return std::make_unique<CudaEfTables>(backend, values, count, length);
+}
+
+std::unique_ptr<EfTables> adopt_cuda_ef_tables(CudaBackend& backend, cuda::DeviceBuffer values, size_t count,
+                                               size_t length) {
+    return std::make_unique<CudaEfTables>(backend, std::move(values), count, length);
 }
 
 }  // namespace gpustark

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "../../core/ef_tables.h"
+#include "device_buffer.h"
 
 namespace gpustark {
 
@@ -16,5 +17,9 @@ class CudaBackend;
 // Uploads values[c * length + i] (table c, entry i; length a power of two) once. The tables must
 // not outlive the backend. Throws std::invalid_argument for a length that is not a power of two.
 std::unique_ptr<EfTables> make_cuda_ef_tables(CudaBackend& backend, const Ef* values, size_t count, size_t length);
+// Tables already in device memory (table c at c * length), e.g. built by a kernel on the
+// backend's stream; the object takes the buffer.
+std::unique_ptr<EfTables> adopt_cuda_ef_tables(CudaBackend& backend, cuda::DeviceBuffer values, size_t count,
+                                               size_t length);
 
 }  // namespace gpustark

@@ -63,6 +63,7 @@ const void* pow_kernel(CudaKernel kernel);
 const void* sumcheck_kernel(CudaKernel kernel);
 const void* dag_kernel(CudaKernel kernel);
 const void* round0_kernel(CudaKernel kernel);
+const void* trace_tables_kernel_address(CudaKernel kernel);
 
 // poseidon2.cu. states: count x 16; matrix: rows x width; left/right/out and digests: x 8.
 // Lanes: count (permute, compress), rows (hash_rows).
@@ -164,6 +165,11 @@ cudaError_t launch_dag_round(const DagDeviceProgram& program, const Ef* tables, 
 cudaError_t launch_round0_gather(const u32* trace, u32 width, u32 log_height, u32 l_skip, uint64_t first,
                                  uint64_t count, uint64_t shift, bool selectors, u32* out,
                                  const device::LaunchPlan& plan, cudaStream_t stream);
+
+// trace_tables.cu: lane = (chunk x, table c) for the first 2 width + 3 of the trace tables at
+// r_0 (core/trace_tables.h), table c at tables + c * length; the eq table is not touched.
+cudaError_t launch_trace_tables(const u32* trace, u32 width, u32 log_height, u32 l_skip, const Ef* lagrange,
+                                Ef* tables, uint64_t length, const device::LaunchPlan& plan, cudaStream_t stream);
 
 }  // namespace cuda
 }  // namespace gpustark

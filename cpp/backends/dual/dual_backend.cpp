@@ -162,6 +162,10 @@ void DualBackend::compare_ef(const std::string& what, const std::string& where, 
     }
 }
 
+std::unique_ptr<EfTables> DualBackend::trace_tables(const TraceTablesInput& in) {
+    return make_dual_ef_tables(a_.trace_tables(in), b_.trace_tables(in), name_a_, name_b_);
+}
+
 Round0Sums DualBackend::round0_sums(const Round0Trace& trace) {
     Round0Sums sa = a_.round0_sums(trace), sb = b_.round0_sums(trace);
     const std::string what = "round0_sums (2^" + str(trace.log_height) + " rows, " + str(trace.coset_shifts.size()) + " cosets)";
