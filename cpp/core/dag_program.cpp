@@ -20,6 +20,88 @@ struct Symbolic {
     uint32_t defines;  // node index written, kNone for an accumulating op
 };
 
+// Compiles constraints [begin, end) (or, with `interactions`, every interaction) into one group:
+// only the nodes they reach, each accumulation right after the last node it reads, and slots by
+// liveness (a node's slot is free again after the instruction that reads it last; an
+// instruction reads before it writes, so its output may take an operand's slot).
+void append_group(const AirProgram& air, const std::vector<uint32_t>& leaf_ref, uint32_t begin, uint32_t end,
+                  bool interactions, DagProgram& p) {
+    const size_t n = air.nodes.size();
+    std::vector<bool> used(n, false);
+    std::vector<std::vector<uint32_t>> constraints_at(n), interactions_at(n);
+    for (uint32_t i = begin; i < end; ++i) {
+        used[air.constraints[i]] = true;
+        constraints_at[air.constraints[i]].push_back(i);
+    }
+    if (interactions)
+        for (uint32_t k = 0; k < air.interactions.size(); ++k) {
+            const InteractionProgram& it = air.interactions[k];
+            uint32_t last = it.count;
+            used[it.count] = true;
+            for (uint32_t m : it.message) last = std::max(last, m), used[m] = true;
+            interactions_at[last].push_back(k);
+        }
+    for (size_t i = n; i-- > 0;) {
+        const DagNode& d = air.nodes[i];
+        if (!used[i] || is_leaf(d.kind)) continue;
+        used[d.a] = true;
+        if (d.kind != kNodeNeg) used[d.b] = true;
+    }
+
+    std::vector<Symbolic> program;
+    static const uint32_t kOps[] = {GS_DAG_OP_ADD, GS_DAG_OP_SUB, GS_DAG_OP_NEG, GS_DAG_OP_MUL};
+    for (uint32_t i = 0; i < n; ++i) {
+        const DagNode& d = air.nodes[i];
+        if (used[i] && !is_leaf(d.kind)) {
+            uint32_t op = kOps[d.kind - kNodeAdd];
+            program.push_back({op, 0, d.a, op == GS_DAG_OP_NEG ? kNone : d.b, i});
+        }
+        for (uint32_t c : constraints_at[i]) program.push_back({GS_DAG_OP_CONSTRAINT, c, air.constraints[c], kNone, kNone});
+        for (uint32_t k : interactions_at[i]) {
+            const InteractionProgram& it = air.interactions[k];
+            const uint32_t e = p.slot_weight_offset() + k;
+            program.push_back({GS_DAG_OP_NUMERATOR, e, it.count, kNone, kNone});
+            program.push_back({GS_DAG_OP_DEN_BEGIN, p.den_init_offset() + k, kNone, kNone, kNone});
+            for (uint32_t j = 0; j < it.message.size(); ++j)
+                program.push_back({GS_DAG_OP_DEN_ADD, p.beta_offset() + j, it.message[j], kNone, kNone});
+            program.push_back({GS_DAG_OP_DEN_END, e, kNone, kNone, kNone});
+        }
+    }
+
+    std::vector<uint32_t> last_use(n, 0);
+    for (uint32_t pc = 0; pc < program.size(); ++pc)
+        for (uint32_t node : {program[pc].a, program[pc].b})
+            if (node != kNone) last_use[node] = pc;
+    std::vector<uint32_t> slot_of(n, kNone), free_slots;
+    uint32_t slots = 0;
+    auto ref = [&](uint32_t node) {
+        if (node == kNone) return 0u;
+        return leaf_ref[node] != kNone ? leaf_ref[node] : GS_DAG_REF(GS_DAG_SRC_SLOT, slot_of[node]);
+    };
+    DagGroup group{p.instructions(), uint32_t(program.size()), 0};
+    for (uint32_t pc = 0; pc < program.size(); ++pc) {
+        const Symbolic& s = program[pc];
+        uint32_t words[4] = {s.op, s.aux, ref(s.a), ref(s.b)};
+        for (uint32_t node : {s.a, s.b})
+            if (node != kNone && leaf_ref[node] == kNone && last_use[node] == pc && slot_of[node] != kNone) {
+                free_slots.push_back(slot_of[node]);
+                slot_of[node] = kNone;  // a node read twice by one instruction is freed once
+            }
+        if (s.defines != kNone) {
+            uint32_t slot;
+            if (free_slots.empty()) slot = slots++;
+            else slot = free_slots.back(), free_slots.pop_back();
+            slot_of[s.defines] = slot;
+            words[1] = slot;
+            if (last_use[s.defines] <= pc) free_slots.push_back(slot), slot_of[s.defines] = kNone;  // never read
+        }
+        p.code.insert(p.code.end(), words, words + 4);
+    }
+    group.slots = slots;
+    p.groups.push_back(group);
+    p.slots = std::max(p.slots, slots);
+}
+
 }  // namespace
 
 DagProgram compile_dag(const AirProgram& air) {
@@ -30,7 +112,6 @@ DagProgram compile_dag(const AirProgram& air) {
 
     // Leaves read in place: constants get a table entry, public values follow them.
     std::vector<uint32_t> leaf_ref(n, kNone);
-    std::vector<uint32_t> constant_nodes;
     for (size_t i = 0; i < n; ++i) {
         const DagNode& d = air.nodes[i];
         switch (d.kind) {
@@ -51,81 +132,20 @@ DagProgram compile_dag(const AirProgram& air) {
             leaf_ref[i] = GS_DAG_REF(GS_DAG_SRC_CONSTANT, p.num_constants + air.nodes[i].a);
     p.constants.resize(p.num_constants + air.num_public_values, fp_zero());
 
-    // Only nodes some constraint or interaction reaches are computed.
-    std::vector<bool> used(n, false);
-    for (uint32_t c : air.constraints) used[c] = true;
     for (const InteractionProgram& it : air.interactions) {
-        used[it.count] = true;
-        for (uint32_t m : it.message) used[m] = true;
-    }
-    for (size_t i = n; i-- > 0;) {
-        const DagNode& d = air.nodes[i];
-        if (!used[i] || is_leaf(d.kind)) continue;
-        used[d.a] = true;
-        if (d.kind != kNodeNeg) used[d.b] = true;
-    }
-
-    // Accumulations are emitted right after the last node they read (the interactions' shape
-    // first: it fixes the weight table's offsets).
-    std::vector<std::vector<uint32_t>> constraints_at(n), interactions_at(n);
-    for (uint32_t i = 0; i < air.constraints.size(); ++i) constraints_at[air.constraints[i]].push_back(i);
-    for (uint32_t k = 0; k < air.interactions.size(); ++k) {
-        const InteractionProgram& it = air.interactions[k];
-        uint32_t last = it.count;
-        for (uint32_t m : it.message) last = std::max(last, m);
-        interactions_at[last].push_back(k);
         p.buses.push_back(it.bus);
         p.message_lengths.push_back(uint32_t(it.message.size()));
         p.max_message = std::max(p.max_message, uint32_t(it.message.size()));
     }
-    std::vector<Symbolic> program;
-    static const uint32_t kOps[] = {GS_DAG_OP_ADD, GS_DAG_OP_SUB, GS_DAG_OP_NEG, GS_DAG_OP_MUL};
-    for (uint32_t i = 0; i < n; ++i) {
-        const DagNode& d = air.nodes[i];
-        if (used[i] && !is_leaf(d.kind)) {
-            uint32_t op = kOps[d.kind - kNodeAdd];
-            program.push_back({op, 0, d.a, op == GS_DAG_OP_NEG ? kNone : d.b, i});
-        }
-        for (uint32_t c : constraints_at[i]) program.push_back({GS_DAG_OP_CONSTRAINT, c, air.constraints[c], kNone, kNone});
-        for (uint32_t k : interactions_at[i]) {
-            const InteractionProgram& it = air.interactions[k];
-            const uint32_t e = p.slot_weight_offset() + k;
-            program.push_back({GS_DAG_OP_NUMERATOR, e, it.count, kNone, kNone});
-            program.push_back({GS_DAG_OP_DEN_BEGIN, p.den_init_offset() + k, kNone, kNone, kNone});
-            for (uint32_t j = 0; j < it.message.size(); ++j)
-                program.push_back({GS_DAG_OP_DEN_ADD, p.beta_offset() + j, it.message[j], kNone, kNone});
-            program.push_back({GS_DAG_OP_DEN_END, e, kNone, kNone, kNone});
-        }
+    // Constraints in groups of about kConstraintsPerGroup (the interactions in a group of their
+    // own): a device runs each group on its own thread, recomputing the few nodes groups share.
+    const uint32_t constraints = p.num_constraints;
+    const uint32_t groups = std::max<uint32_t>(1, std::min<uint32_t>(kMaxDagGroups, (constraints + kConstraintsPerGroup - 1) / kConstraintsPerGroup));
+    for (uint32_t g = 0; g < groups; ++g) {
+        const uint32_t begin = uint32_t(uint64_t(constraints) * g / groups), end = uint32_t(uint64_t(constraints) * (g + 1) / groups);
+        if (begin < end) append_group(air, leaf_ref, begin, end, false, p);
     }
-    // Slots by liveness: a node's slot is free again after the instruction that reads it last
-    // (an instruction reads before it writes, so its output may take an operand's slot).
-    std::vector<uint32_t> last_use(n, 0);
-    for (uint32_t pc = 0; pc < program.size(); ++pc)
-        for (uint32_t node : {program[pc].a, program[pc].b})
-            if (node != kNone) last_use[node] = pc;
-    std::vector<uint32_t> slot_of(n, kNone), free_slots;
-    auto ref = [&](uint32_t node) {
-        if (node == kNone) return 0u;
-        return leaf_ref[node] != kNone ? leaf_ref[node] : GS_DAG_REF(GS_DAG_SRC_SLOT, slot_of[node]);
-    };
-    for (uint32_t pc = 0; pc < program.size(); ++pc) {
-        const Symbolic& s = program[pc];
-        uint32_t words[4] = {s.op, s.aux, ref(s.a), ref(s.b)};
-        for (uint32_t node : {s.a, s.b})
-            if (node != kNone && leaf_ref[node] == kNone && last_use[node] == pc && slot_of[node] != kNone) {
-                free_slots.push_back(slot_of[node]);
-                slot_of[node] = kNone;  // a node read twice by one instruction is freed once
-            }
-        if (s.defines != kNone) {
-            uint32_t slot;
-            if (free_slots.empty()) slot = p.slots++;
-            else slot = free_slots.back(), free_slots.pop_back();
-            slot_of[s.defines] = slot;
-            words[1] = slot;
-            if (last_use[s.defines] <= pc) free_slots.push_back(slot), slot_of[s.defines] = kNone;  // never read
-        }
-        p.code.insert(p.code.end(), words, words + 4);
-    }
+    if (!air.interactions.empty()) append_group(air, leaf_ref, 0, 0, true, p);
     if (p.slots >= (1u << 28) || p.constants.size() >= (1u << 28) || p.width >= (1u << 28))
         throw std::invalid_argument("compile_dag: " + air.name + " is too large for 28-bit operand indices");
     return p;

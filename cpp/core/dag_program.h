@@ -17,10 +17,25 @@ namespace gpustark {
 
 struct AirProgram;  // prover/air_program.h (kept out of here: CUDA sources include this header)
 
+// A self-contained run of instructions: some of the constraints (or the interactions) with every
+// node they need. Groups' sums add up to the AIR's, so a device may run the groups of one point
+// on different threads; the host runs the whole code, group after group.
+struct DagGroup {
+    uint32_t first = 0;  // instruction index
+    uint32_t count = 0;  // instructions
+    uint32_t slots = 0;  // scratch values it needs
+};
+
+// Constraints per group, and a cap on the groups: enough threads per point to fill a GPU in the
+// late sumcheck rounds (few pairs) without recomputing shared nodes too often.
+constexpr uint32_t kConstraintsPerGroup = 64;
+constexpr uint32_t kMaxDagGroups = 64;
+
 struct DagProgram {
     uint32_t width = 0;               // columns of a row (local and next)
-    uint32_t slots = 0;               // scratch values per point
-    std::vector<uint32_t> code;       // 4 words per instruction
+    uint32_t slots = 0;               // scratch values per point: the largest group's
+    std::vector<uint32_t> code;       // 4 words per instruction, the groups one after another
+    std::vector<DagGroup> groups;
     std::vector<Fp> constants;        // the AIR's constants, then its public values
     uint32_t num_constraints = 0;
     std::vector<uint32_t> buses;      // per interaction

@@ -104,7 +104,8 @@ struct Fixture {
     std::vector<Ef> lambda, e, beta;
     DagBinding binding;
 
-    explicit Fixture(uint32_t seed) : air(random_air(seed)), program(gpustark::compile_dag(air)) {
+    // Every third seed has one constraint group, the others several (about 150 and 290 constraints).
+    explicit Fixture(uint32_t seed) : air(random_air(seed, 5, 60 + 400 * (seed % 3))), program(gpustark::compile_dag(air)) {
         std::mt19937 rng(seed + 1000);
         publics = {random_fp(rng), random_fp(rng)};
         for (size_t i = 0; i < air.constraints.size(); ++i) lambda.push_back(random_ef(rng));
@@ -127,12 +128,28 @@ struct BasePoint {
     void set_slot(uint32_t k, Fp v) { slots[k] = v; }
 };
 
-TEST(DagProgram, SlotsAreFewerThanNodesAndOperandsPrecedeUse) {
+TEST(DagProgram, GroupsSplitTheConstraintsAndTileTheCode) {
+    bool several = false;
     for (uint32_t seed = 1; seed <= 20; ++seed) {
         Fixture f(seed);
         EXPECT_LT(f.program.slots, f.air.nodes.size()) << "seed " << seed;
         EXPECT_EQ(f.program.weight_count(), f.binding.weights.size());
+        const uint32_t want = (uint32_t(f.air.constraints.size()) + gpustark::kConstraintsPerGroup - 1) /
+                              gpustark::kConstraintsPerGroup;
+        ASSERT_EQ(f.program.groups.size(), std::max<uint32_t>(want, 1) + 1) << "seed " << seed;  // + interactions
+        uint32_t next = 0, constraints = 0;
+        for (const gpustark::DagGroup& g : f.program.groups) {
+            EXPECT_EQ(g.first, next);
+            EXPECT_LE(g.slots, f.program.slots);
+            next += g.count;
+            for (uint32_t pc = g.first; pc < g.first + g.count; ++pc)
+                constraints += f.program.code[4 * pc] == GS_DAG_OP_CONSTRAINT;
+        }
+        EXPECT_EQ(next, f.program.instructions());
+        EXPECT_EQ(constraints, f.air.constraints.size());  // each constraint in exactly one group
+        several |= f.program.groups.size() > 2;
     }
+    EXPECT_TRUE(several);
 }
 
 TEST(DagProgram, HostRunMatchesTheNodeList) {

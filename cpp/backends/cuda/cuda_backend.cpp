@@ -103,6 +103,7 @@ const char* cuda_kernel_name(CudaKernel kernel) {
         case CudaKernel::SumcheckAddEqPowers: return "sumcheck_add_eq_powers";
         case CudaKernel::DagBaseSums: return "dag_base_sums";
         case CudaKernel::DagRound: return "dag_round";
+        case CudaKernel::DagGroupSums: return "dag_group_sums";
         case CudaKernel::Round0Gather: return "round0_gather";
         case CudaKernel::TraceTables: return "trace_tables";
         default: return "unknown";

@@ -47,6 +47,7 @@ enum class CudaKernel : int {
     SumcheckAddEqPowers,
     DagBaseSums,
     DagRound,
+    DagGroupSums,
     Round0Gather,
     TraceTables,
     Count

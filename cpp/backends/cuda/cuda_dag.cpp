@@ -19,23 +19,27 @@ DeviceDag::DeviceDag(const DagBinding& binding) : dag(binding) {
     if (dag.weights.size() != p.weight_count() || dag.constants.size() != p.constants.size())
         throw std::invalid_argument("cuda dag: the binding's weights or constants do not match its program");
     code = DeviceBuffer(p.code.size() * sizeof(uint32_t));
+    for (const DagGroup& g : p.groups) group_table.push_back(g.first), group_table.push_back(g.count);
+    groups = DeviceBuffer(group_table.size() * sizeof(uint32_t));
     weights = DeviceBuffer(dag.weights.size() * sizeof(Ef));
     constants = DeviceBuffer(dag.constants.size() * sizeof(Fp));
 }
 
 size_t DeviceDag::staged() const {
     return CudaBackend::staged_size(code.bytes()) + CudaBackend::staged_size(weights.bytes()) +
-           CudaBackend::staged_size(constants.bytes());
+           CudaBackend::staged_size(constants.bytes()) + CudaBackend::staged_size(groups.bytes());
 }
 
 void DeviceDag::upload(CudaBackend::Call& call) const {
     call.upload(code.data(), dag.program->code.data(), code.bytes());
     call.upload(weights.data(), dag.weights.data(), weights.bytes());
     call.upload(constants.data(), dag.constants.data(), constants.bytes());
+    call.upload(groups.data(), group_table.data(), groups.bytes());
 }
 
 DagDeviceProgram DeviceDag::view() const {
-    return {code.as<uint32_t>(), dag.program->instructions(), weights.as<Ef>(), constants.as<Fp>(), dag.program->width};
+    return {code.as<uint32_t>(), groups.as<uint32_t>(), uint32_t(group_table.size() / 2), weights.as<Ef>(),
+            constants.as<Fp>(), dag.program->width};
 }
 
 device::LaunchPlan dag_plan(const CudaBackend& backend, CudaKernel kernel, uint64_t lanes, uint64_t slot_bytes,
@@ -47,6 +51,30 @@ device::LaunchPlan dag_plan(const CudaBackend& backend, CudaKernel kernel, uint6
     work.max_groups = std::max<uint64_t>(1, std::min(max_groups, threads / kCudaMaxLaneGroup));
     if (reduces) work.scratch_for_group = [](uint32_t group) { return dag_round_scratch(group); };
     return backend.plan(kernel, work);
+}
+
+BaseSumsLaunch::BaseSumsLaunch(const CudaBackend& backend, const DeviceDag& dag, uint64_t max_points)
+    : groups(uint32_t(dag.group_table.size() / 2)) {
+    const uint64_t slot_bytes = uint64_t(std::max<uint32_t>(dag.dag.program->slots, 1)) * sizeof(Fp);
+    plan = dag_plan(backend, CudaKernel::DagBaseSums, max_points * groups, slot_bytes, resident_groups(backend), false);
+    slots = DeviceBuffer(slot_bytes * plan.grid * plan.group);
+    if (groups > 1) partial = DeviceBuffer(max_points * groups * sizeof(DagSums));
+}
+
+void BaseSumsLaunch::enqueue(CudaBackend& backend, CudaBackend::Call& call, const DeviceDag& dag, const uint32_t* local,
+                             uint64_t local_stride, const uint32_t* next, uint64_t next_stride, uint64_t points,
+                             DagSums* out) {
+    DagSums* first = groups > 1 ? partial.as<DagSums>() : out;
+    const uint64_t reads = points * (local_stride + next_stride) * sizeof(uint32_t);
+    call.dispatch(CudaKernel::DagBaseSums, plan, reads + points * groups * sizeof(DagSums), [&] {
+        return int(launch_dag_base_sums(dag.view(), local, local_stride, next, next_stride, points, slots.as<Fp>(),
+                                        first, plan, call.stream()));
+    });
+    if (groups == 1) return;
+    const device::LaunchPlan sum_plan = backend.lane_plan(CudaKernel::DagGroupSums, points);
+    call.dispatch(CudaKernel::DagGroupSums, sum_plan, points * (groups + 1) * sizeof(DagSums), [&] {
+        return int(launch_dag_group_sums(partial.as<DagSums>(), groups, points, out, sum_plan, call.stream()));
+    });
 }
 
 uint64_t resident_groups(const CudaBackend& backend) {
@@ -70,23 +98,16 @@ void cuda_dag_base_sums(CudaBackend& backend, const DagBinding& dag, const DagBa
     const size_t local_bytes = in.points * in.local_stride * sizeof(uint32_t);
     const size_t next_bytes = in.points * in.next_stride * sizeof(uint32_t);
     const size_t out_bytes = in.points * sizeof(DagSums);
-    const uint64_t slot_bytes = uint64_t(std::max<uint32_t>(dag.program->slots, 1)) * sizeof(Fp);
-    const device::LaunchPlan plan =
-        dag_plan(backend, CudaKernel::DagBaseSums, in.points, slot_bytes, resident_groups(backend), false);
-    cuda::DeviceBuffer local(local_bytes), next(next_bytes), sums(out_bytes),
-        slots(slot_bytes * plan.grid * plan.group);
+    cuda::BaseSumsLaunch launch(backend, program, in.points);
+    cuda::DeviceBuffer local(local_bytes), next(next_bytes), sums(out_bytes);
     call.reserve_staging(std::max(program.staged() + CudaBackend::staged_size(local_bytes) +
                                       CudaBackend::staged_size(next_bytes),
                                   CudaBackend::staged_size(out_bytes)));
     program.upload(call);
     call.upload(local.data(), in.local, local_bytes);
     call.upload(next.data(), in.next, next_bytes);
-    const uint64_t reads = in.points * (uint64_t(in.local_stride) + in.next_stride) * sizeof(uint32_t);
-    call.dispatch(CudaKernel::DagBaseSums, plan, reads + out_bytes, [&] {
-        return int(cuda::launch_dag_base_sums(program.view(), local.as<uint32_t>(), in.local_stride,
-                                              next.as<uint32_t>(), in.next_stride, in.points, slots.as<Fp>(),
-                                              sums.as<DagSums>(), plan, call.stream()));
-    });
+    launch.enqueue(backend, call, program, local.as<uint32_t>(), in.local_stride, next.as<uint32_t>(), in.next_stride,
+                   in.points, sums.as<DagSums>());
     const void* staged = call.download(sums.data(), out_bytes);
     call.finish("dag_base_sums");
     std::memcpy(out, staged, out_bytes);
@@ -117,7 +138,8 @@ std::vector<Ef> cuda_dag_round(CudaBackend& backend, const Ef* tables, size_t st
         const size_t count = std::min(piece, pairs - first);
         CudaBackend::Call call(backend, "dag_round");
         const device::LaunchPlan plan =
-            dag_plan(backend, CudaKernel::DagRound, uint64_t(count) * points, slot_bytes, max_groups, true);
+            dag_plan(backend, CudaKernel::DagRound, uint64_t(count) * points * dag.program->groups.size(), slot_bytes,
+                     max_groups, true);
         const size_t partial_bytes = size_t(plan.grid) * cuda::kDagMaxPoints * sizeof(Ef);
         if (!program) program = std::make_unique<DeviceDag>(dag);
         if (slots.bytes() < slot_bytes * plan.grid * plan.group) slots = cuda::DeviceBuffer(slot_bytes * plan.grid * plan.group);

@@ -27,7 +27,22 @@ struct DeviceDag {
     DagDeviceProgram view() const;
 
     const DagBinding& dag;
-    DeviceBuffer code, weights, constants;
+    std::vector<uint32_t> group_table;  // (first, count) per group
+    DeviceBuffer code, weights, constants, groups;
+};
+
+// The DAG's sums at up to max_points base-field points per launch: every (point, group) on its
+// own thread, then (with several groups) a second kernel adding each point's groups. The
+// constructor allocates the slot scratch and the per-group sums (before a call's staged copies).
+struct BaseSumsLaunch {
+    BaseSumsLaunch(const CudaBackend& backend, const DeviceDag& dag, uint64_t max_points);
+    // out[k] = the sums at point k < points (device pointers), enqueued on the call's stream.
+    void enqueue(CudaBackend& backend, CudaBackend::Call& call, const DeviceDag& dag, const uint32_t* local,
+                 uint64_t local_stride, const uint32_t* next, uint64_t next_stride, uint64_t points, DagSums* out);
+
+    uint32_t groups;
+    device::LaunchPlan plan;
+    DeviceBuffer slots, partial;
 };
 
 // The plan of a DAG launch over `lanes` lanes whose threads each need `slot_bytes` of slot

@@ -58,10 +58,7 @@ Round0Sums CudaBackend::round0_sums(const Round0Trace& t) {
     cuda::DeviceBuffer local_c(cosets ? local_words * 4 : 0), next_c(cosets ? next_words * 4 : 0);
     cuda::DeviceBuffer sums(evals * points * sizeof(DagSums));
     cuda::DeviceDag dag(*t.dag);
-    const uint64_t slot_bytes = uint64_t(std::max<uint32_t>(program.slots, 1)) * sizeof(Fp);
-    const device::LaunchPlan eval_plan =
-        cuda::dag_plan(*this, CudaKernel::DagBaseSums, points, slot_bytes, cuda::resident_groups(*this), false);
-    cuda::DeviceBuffer slots(slot_bytes * eval_plan.grid * eval_plan.group);
+    cuda::BaseSumsLaunch eval(*this, dag, points);
     const uint32_t* inverse_twiddles = cosets ? device_twiddles(l, true) : nullptr;
     const uint32_t* forward_twiddles = cosets ? device_twiddles(l, false) : nullptr;
     cuda::DeviceBuffer inverse_factors = device_table(cosets ? ntt_scale_factors(l, true, 1) : std::vector<uint32_t>());
@@ -85,11 +82,8 @@ Round0Sums CudaBackend::round0_sums(const Round0Trace& t) {
     };
     auto evaluate = [&](const cuda::DeviceBuffer& here, const cuda::DeviceBuffer& after, size_t count, size_t slot) {
         const uint64_t block_points = uint64_t(n) * count;
-        DagSums* dst = sums.as<DagSums>() + slot * block_points;
-        call.dispatch(CudaKernel::DagBaseSums, eval_plan, block_points * (cols + width) * 4, [&] {
-            return int(cuda::launch_dag_base_sums(dag.view(), here.as<uint32_t>(), cols, after.as<uint32_t>(), width,
-                                                  block_points, slots.as<Fp>(), dst, eval_plan, call.stream()));
-        });
+        eval.enqueue(*this, call, dag, here.as<uint32_t>(), cols, after.as<uint32_t>(), width, block_points,
+                     sums.as<DagSums>() + slot * block_points);
     };
     for (size_t first = 0; first < chunks; first += block) {
         const size_t count = std::min(block, chunks - first), block_points = n * count;

@@ -52,26 +52,45 @@ struct TablePoint : SlotColumn<Ef> {
     __device__ Ef selector(u32 s) const { return at(2 * uint64_t(width) + s); }
 };
 
-// Lane = point k.
-__global__ void dag_base_sums_kernel(const u32* __restrict__ code, u32 count, const Ef* __restrict__ weights,
-                                     const Fp* __restrict__ constants, const u32* __restrict__ local,
-                                     uint64_t local_stride, const u32* __restrict__ next, uint64_t next_stride,
-                                     u32 width, uint64_t points, Fp* __restrict__ slots, DagSums* __restrict__ out) {
+// Lane = (point k, group g), g fastest: out[lane] = group g's sums at point k.
+__global__ void dag_base_sums_kernel(const u32* __restrict__ code, const u32* __restrict__ groups, u32 group_count,
+                                     const Ef* __restrict__ weights, const Fp* __restrict__ constants,
+                                     const u32* __restrict__ local, uint64_t local_stride,
+                                     const u32* __restrict__ next, uint64_t next_stride, u32 width, uint64_t lanes,
+                                     Fp* __restrict__ slots, DagSums* __restrict__ out) {
     const uint64_t thread = first_lane(), threads = lane_stride();
-    for (uint64_t k = first_lane(); k < points; k += lane_stride()) {
+    for (uint64_t lane = first_lane(); lane < lanes; lane += lane_stride()) {
+        const uint64_t k = lane / group_count, g = lane % group_count;
         BasePoint p;
         p.base = slots + thread;
         p.stride = threads;
         p.here = local + k * local_stride;
         p.after = next + k * next_stride;
         p.width = width;
-        out[k] = dag_run<Fp>(code, count, weights, constants, p);
+        out[lane] = dag_run<Fp>(code + 4 * uint64_t(groups[2 * g]), groups[2 * g + 1], weights, constants, p);
     }
 }
 
-// Lane = (pair, point index k < args.points). Each thread adds eq(x_k, pair) G(x_k, pair) into its
-// sum for x_k; the block's sums go to partials. No early return: every thread reaches block_sum.
-__global__ void dag_round_kernel(const u32* __restrict__ code, u32 count, const Ef* __restrict__ weights,
+// Lane = point k: the sum of its groups' sums.
+__global__ void dag_group_sums_kernel(const DagSums* __restrict__ partial, u32 group_count, uint64_t points,
+                                      DagSums* __restrict__ out) {
+    for (uint64_t k = first_lane(); k < points; k += lane_stride()) {
+        DagSums s = partial[k * group_count];
+        for (u32 g = 1; g < group_count; ++g) {
+            const DagSums& t = partial[k * group_count + g];
+            s.constraint = ef_add(s.constraint, t.constraint);
+            s.numerator = ef_add(s.numerator, t.numerator);
+            s.denominator = ef_add(s.denominator, t.denominator);
+        }
+        out[k] = s;
+    }
+}
+
+// Lane = (pair, point index k < args.points, group g), g fastest. Each thread adds
+// eq(x_k, pair) G_g(x_k, pair) into its sum for x_k (the groups' G_g add up to G); the block's
+// sums go to partials. No early return: every thread reaches block_sum.
+__global__ void dag_round_kernel(const u32* __restrict__ code, const u32* __restrict__ groups, u32 group_count,
+                                 const Ef* __restrict__ weights,
                                  const Fp* __restrict__ constants, const Ef* __restrict__ tables, uint64_t table_stride,
                                  u32 width, uint64_t first_pair, uint64_t lanes, const __grid_constant__ DagRoundArgs args,
                                  Ef* __restrict__ slots, Ef* __restrict__ partials) {
@@ -81,17 +100,18 @@ __global__ void dag_round_kernel(const u32* __restrict__ code, u32 count, const 
     Ef s[kDagMaxPoints];
     for (u32 k = 0; k < kDagMaxPoints; ++k) s[k] = ef_zero();
     for (uint64_t lane = first_lane(); lane < lanes; lane += lane_stride()) {
-        const u32 k = u32(lane % args.points);
+        const uint64_t g = lane % group_count, unit = lane / group_count;
+        const u32 k = u32(unit % args.points);
         TablePoint p;
         p.base = slots + thread;
         p.stride = threads;
         p.tables = tables;
         p.table_stride = table_stride;
         p.width = width;
-        p.pair = first_pair + lane / args.points;
+        p.pair = first_pair + unit / args.points;
         p.x = args.xs[k];
         p.bound = args.bound != 0;
-        const DagSums d = dag_run<Ef>(code, count, weights, constants, p);
+        const DagSums d = dag_run<Ef>(code + 4 * uint64_t(groups[2 * g]), groups[2 * g + 1], weights, constants, p);
         const Ef inner = ef_add(ef_mul(args.combine[0], d.constraint),
                                 ef_add(ef_mul(args.combine[1], d.numerator), ef_mul(args.combine[2], d.denominator)));
         s[k] = ef_add(s[k], ef_mul(p.at(eq_table), inner));
@@ -108,6 +128,7 @@ const void* dag_kernel(CudaKernel kernel) {
     switch (kernel) {
         case CudaKernel::DagBaseSums: return reinterpret_cast<const void*>(&dag_base_sums_kernel);
         case CudaKernel::DagRound: return reinterpret_cast<const void*>(&dag_round_kernel);
+        case CudaKernel::DagGroupSums: return reinterpret_cast<const void*>(&dag_group_sums_kernel);
         default: return nullptr;
     }
 }
@@ -115,29 +136,41 @@ const void* dag_kernel(CudaKernel kernel) {
 uint64_t dag_round_scratch(uint32_t group) { return uint64_t(group) * kDagMaxPoints * sizeof(Ef); }
 
 cudaError_t launch_dag_base_sums(const DagDeviceProgram& program, const u32* local, uint64_t local_stride,
-                                 const u32* next, uint64_t next_stride, uint64_t points, Fp* slots, DagSums* out,
+                                 const u32* next, uint64_t next_stride, uint64_t points, Fp* slots, DagSums* partial,
                                  const device::LaunchPlan& plan, cudaStream_t stream) {
     if (points == 0) return cudaSuccess;
-    if (local_stride < uint64_t(program.width) + 3 || next_stride < program.width) return cudaErrorInvalidValue;
+    if (local_stride < uint64_t(program.width) + 3 || next_stride < program.width || program.group_count == 0)
+        return cudaErrorInvalidValue;
     unsigned int grid = 0, block = 0;
     if (!launch_dims(plan, &grid, &block)) return cudaErrorInvalidConfiguration;
-    dag_base_sums_kernel<<<grid, block, 0, stream>>>(program.code, program.count, program.weights, program.constants,
-                                                     local, local_stride, next, next_stride, program.width, points,
-                                                     slots, out);
+    dag_base_sums_kernel<<<grid, block, 0, stream>>>(program.code, program.groups, program.group_count,
+                                                     program.weights, program.constants, local, local_stride, next,
+                                                     next_stride, program.width, points * program.group_count, slots,
+                                                     partial);
+    return cudaGetLastError();
+}
+
+cudaError_t launch_dag_group_sums(const DagSums* partial, uint32_t group_count, uint64_t points, DagSums* out,
+                                  const device::LaunchPlan& plan, cudaStream_t stream) {
+    if (points == 0) return cudaSuccess;
+    unsigned int grid = 0, block = 0;
+    if (!launch_dims(plan, &grid, &block)) return cudaErrorInvalidConfiguration;
+    dag_group_sums_kernel<<<grid, block, 0, stream>>>(partial, group_count, points, out);
     return cudaGetLastError();
 }
 
 cudaError_t launch_dag_round(const DagDeviceProgram& program, const Ef* tables, uint64_t table_stride,
                              uint64_t first_pair, uint64_t pairs, const DagRoundArgs& args, Ef* slots, Ef* partials,
                              const device::LaunchPlan& plan, cudaStream_t stream) {
-    if (args.points == 0 || args.points > kDagMaxPoints || (args.bound && (pairs != 1 || args.points != 1)))
+    if (args.points == 0 || args.points > kDagMaxPoints || (args.bound && (pairs != 1 || args.points != 1)) ||
+        program.group_count == 0)
         return cudaErrorInvalidValue;
     unsigned int grid = 0, block = 0;
     if (!launch_dims(plan, &grid, &block)) return cudaErrorInvalidConfiguration;
     if (plan.scratch_bytes < dag_round_scratch(block)) return cudaErrorInvalidConfiguration;
     dag_round_kernel<<<grid, block, static_cast<size_t>(plan.scratch_bytes), stream>>>(
-        program.code, program.count, program.weights, program.constants, tables, table_stride, program.width,
-        first_pair, pairs * args.points, args, slots, partials);
+        program.code, program.groups, program.group_count, program.weights, program.constants, tables, table_stride,
+        program.width, first_pair, pairs * args.points * program.group_count, args, slots, partials);
     return cudaGetLastError();
 }
 

@@ -134,14 +134,16 @@ cudaError_t launch_sumcheck_add_eq_powers(Ef* table, uint64_t length, const Sumc
 // sums, Ef for the rounds): thread t's slots are column t of that matrix.
 struct DagDeviceProgram {
     const u32* code;
-    u32 count;  // instructions
+    const u32* groups;  // (first instruction, count) per group (core/dag_program.h DagGroup)
+    u32 group_count;
     const Ef* weights;
     const Fp* constants;
     u32 width;
 };
-//   base sums: lane = point k; out[k] = the DAG's sums at base-field point k, whose local row (then
-//     its selectors) is at local + k * local_stride and next row at next + k * next_stride.
-//   round: lane = (pair, x index) over `pairs` pairs from first_pair of the trace's tables (local,
+//   base sums: lane = (point k, group g); partial[k * groups + g] = group g's sums at base-field
+//     point k, whose local row (then its selectors) is at local + k * local_stride and next row at
+//     next + k * next_stride; group sums: lane = point k, out[k] = the sum of its groups' sums.
+//   round: lane = (pair, x index, group) over `pairs` pairs from first_pair of the trace's tables (local,
 //     next, selectors, eq; table_stride apart); block b writes kDagMaxPoints sums (one per x, the
 //     unused ones zero) to partials[b * kDagMaxPoints ...]; dag_round_scratch(block) bytes of
 //     dynamic shared memory per block. With args.bound, the one pair 0 at the tables' one entry.
@@ -154,8 +156,10 @@ struct DagRoundArgs {
 };
 uint64_t dag_round_scratch(uint32_t group);
 cudaError_t launch_dag_base_sums(const DagDeviceProgram& program, const u32* local, uint64_t local_stride,
-                                 const u32* next, uint64_t next_stride, uint64_t points, Fp* slots, DagSums* out,
+                                 const u32* next, uint64_t next_stride, uint64_t points, Fp* slots, DagSums* partial,
                                  const device::LaunchPlan& plan, cudaStream_t stream);
+cudaError_t launch_dag_group_sums(const DagSums* partial, uint32_t group_count, uint64_t points, DagSums* out,
+                                  const device::LaunchPlan& plan, cudaStream_t stream);
 cudaError_t launch_dag_round(const DagDeviceProgram& program, const Ef* tables, uint64_t table_stride,
                              uint64_t first_pair, uint64_t pairs, const DagRoundArgs& args, Ef* slots, Ef* partials,
                              const device::LaunchPlan& plan, cudaStream_t stream);
