@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One run on an NVIDIA machine: build the extension with CUDA, run the test suite on the `cuda`
 # and `dual:cpu,cuda` backends, the native tests (where GoogleTest is installed), compute-sanitizer's
-# racecheck on the kernels, compare cuda against cpu on random inputs, and time both backends.
+# racecheck on the kernels, compare cuda against cpu on random inputs, time both backends, and
+# measure the device's peaks (benchmarks/device_peaks.cu) for the keccakf spans' lower bounds.
 #   benchmarks/gpu_check.sh [OUT_DIR]
 # Needs nvcc, cmake, numpy and pybind11 (pip or a wheel directory in $GPUSTARK_WHEELS); no network.
 # GPUSTARK_CHECK_SUITES narrows the pytest run (default: the whole suite, tests/);
@@ -65,6 +66,20 @@ python3 -m gpustark verify "$out/keccakf_cuda.proof" || status=1
 python3 -m gpustark bench keccakf --perms "$perms" --backend cpu --runs "${GPUSTARK_CHECK_CPU_RUNS:-5}" --warmup 1 --json "$out/bench_keccakf_cpu.json" 2>&1 | tee "$out/bench_keccakf_cpu.txt"
 python3 -m gpustark bench keccakf --perms "$perms" --backend cuda --runs 5 --warmup 1 --json "$out/bench_keccakf_cuda.json" \
     --baseline "$out/bench_keccakf_cpu.json" 2>&1 | tee "$out/bench_keccakf_cuda.txt"
+
+echo "== device peaks (bandwidth, fp_mul/ef_mul/Poseidon2 rates) and the keccakf spans' lower bounds"
+if nvcc -O3 -arch=native -I cpp benchmarks/device_peaks.cu -o build/device_peaks >"$out/device_peaks_build.log" 2>&1; then
+    if build/device_peaks >"$out/peaks.json" 2>"$out/device_peaks.log"; then
+        cat "$out/peaks.json"
+        python3 benchmarks/lower_bounds.py --bench "$out/bench_keccakf_cuda.json" --peaks "$out/peaks.json" 2>&1 \
+            | tee "$out/lower_bounds.md"
+        [ "${PIPESTATUS[0]}" = 0 ] || status=1
+    else
+        tail -5 "$out/device_peaks.log"; status=1
+    fi
+else
+    tail -20 "$out/device_peaks_build.log"; status=1
+fi
 python3 -m gpustark bench interactions-large --backend cpu --runs 5 --warmup 1 --json "$out/bench_il_cpu.json" 2>&1 | tail -3
 python3 -m gpustark bench interactions-large --backend cuda --runs 5 --warmup 1 --baseline "$out/bench_il_cpu.json" 2>&1 \
     | tee "$out/bench_il_cuda.txt"
