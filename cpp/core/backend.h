@@ -56,6 +56,12 @@ public:
     virtual void ntt(uint32_t* data, NttShape shape, bool inverse, uint32_t shift) = 0;
     // Merkle tree over the rows of a rows x width matrix, grouping 2^log_group rows per query.
     virtual MerkleTree merkle_tree(const uint32_t* matrix, size_t rows, uint32_t width, uint32_t log_group) = 0;
+    // The Reed-Solomon codeword of a message of message_rows x width coefficients (row-major,
+    // zero beyond message_rows): its evaluations on <omega_log_rows>, natural order; and the Merkle
+    // tree over it, which keeps the codeword. By default ntt then merkle_tree; a device backend
+    // hashes the codeword where it computed it.
+    virtual MerkleTree encode_and_commit(const uint32_t* message, size_t message_rows, uint32_t width, uint32_t log_rows,
+                                         uint32_t log_group);
     // The smallest witness w in [0, p) that passes the proof-of-work check for this state.
     virtual uint32_t grind(const PowParams& params) = 0;
 

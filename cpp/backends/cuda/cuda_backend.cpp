@@ -50,8 +50,6 @@ const void* kernel_address(CudaKernel k) {
     return cuda::trace_tables_kernel_address(k);
 }
 
-bool is_power_of_two(size_t x) { return x != 0 && (x & (x - 1)) == 0; }
-
 uint32_t log2_exact(size_t x) {
     uint32_t log = 0;
     while ((size_t(1) << log) < x) ++log;
@@ -599,32 +597,31 @@ void CudaBackend::ntt_on_device(uint32_t* d, NttShape shape, bool inverse, const
     if (factors && inverse) scale_pass();
 }
 
-MerkleTree CudaBackend::merkle_tree(const uint32_t* matrix, size_t rows, uint32_t width, uint32_t log_group) {
-    if (!is_power_of_two(rows)) throw std::invalid_argument("cuda merkle_tree: rows must be a power of two");
-    uint32_t log_rows = log2_exact(rows);
-    if (log_group > log_rows) throw std::invalid_argument("cuda merkle_tree: log_group exceeds log2(rows)");
-    if (uint64_t(rows) * GS_DIGEST_WIDTH > 0xffffffffull)
-        throw std::invalid_argument("cuda merkle_tree: rows * 8 must fit in 32 bits");
+namespace {
 
-    // All levels in one device buffer: level k (rows >> k digests) follows levels 0..k-1.
-    std::vector<size_t> offsets(log_rows + 1);
+// Where each level of a Merkle tree over `rows` leaves starts in one buffer of all levels: level k
+// (rows >> k digests) follows levels 0..k-1; the last entry is the total.
+std::vector<size_t> merkle_level_offsets(size_t rows, uint32_t log_rows) {
+    std::vector<size_t> offsets(log_rows + 2);
     size_t total = 0;
     for (uint32_t k = 0; k <= log_rows; ++k) {
         offsets[k] = total;
         total += (rows >> k) * GS_DIGEST_WIDTH;
     }
+    offsets[log_rows + 1] = total;
+    return offsets;
+}
 
-    Call call(*this, "merkle_tree");
-    size_t in_words = rows * size_t(width);
-    reserve_staging(std::max(staged_size(in_words * 4), staged_size(total * 4)));
-    uint32_t* d_matrix = slot(kSlotA, in_words);
-    uint32_t* d_levels = slot(kSlotB, total);
-    upload(d_matrix, matrix, in_words * 4);
+}  // namespace
+
+void CudaBackend::merkle_on_device(const uint32_t* d_matrix, size_t rows, uint32_t width, uint32_t log_group,
+                                   uint32_t* d_levels, const std::vector<size_t>& offsets) {
+    const uint32_t log_rows = log2_exact(rows);
     MerkleParams p{};
     p.width = width;
     {
         device::LaunchPlan plan = lane_plan(CudaKernel::MerkleLeaves, rows);
-        dispatch(CudaKernel::MerkleLeaves, plan, in_words * 4 + rows * 32,
+        dispatch(CudaKernel::MerkleLeaves, plan, rows * size_t(width) * 4 + rows * 32,
                  [&] { return cuda::launch_merkle_leaves(d_matrix, rows, p, d_levels, plan, stream_); });
     }
     size_t query_stride = rows >> log_group;
@@ -637,21 +634,71 @@ MerkleTree CudaBackend::merkle_tree(const uint32_t* matrix, size_t rows, uint32_
                                                 stream_);
         });
     }
-    const uint32_t* staged = static_cast<const uint32_t*>(download(d_levels, total * 4));
+}
 
-    // Host work that needs no device result runs while the GPU works.
+// The host side of a tree whose levels (and matrix, when `matrix` is a staged download) come
+// back after the call's wait: sizes the tree while the GPU works, then copies in parallel.
+MerkleTree CudaBackend::collect_tree(const uint32_t* matrix, size_t rows, uint32_t width, uint32_t log_group,
+                                     const uint32_t* staged_levels, const std::vector<size_t>& offsets) {
+    const uint32_t log_rows = log2_exact(rows);
     MerkleTree tree;
-    tree.matrix.assign(matrix, matrix + in_words);
+    tree.matrix.resize(rows * size_t(width));
     tree.rows = rows;
     tree.width = width;
     tree.log_group = log_group;
     tree.levels.resize(log_rows + 1);
     for (uint32_t k = 0; k <= log_rows; ++k) tree.levels[k].resize((rows >> k) * GS_DIGEST_WIDTH);
-
     finish("copy back");
+    host_copy(tree.matrix.data(), matrix, tree.matrix.size() * 4);  // in parallel pieces: often hundreds of MB
     for (uint32_t k = 0; k <= log_rows; ++k)
-        host_copy(tree.levels[k].data(), staged + offsets[k], tree.levels[k].size() * 4);
+        host_copy(tree.levels[k].data(), staged_levels + offsets[k], tree.levels[k].size() * 4);
     return tree;
+}
+
+static void check_tree_shape(size_t rows, uint32_t log_group, const char* what) {
+    if (rows == 0 || (rows & (rows - 1)) != 0) throw std::invalid_argument(std::string(what) + ": rows must be a power of two");
+    if ((size_t(1) << log_group) > rows) throw std::invalid_argument(std::string(what) + ": log_group exceeds log2(rows)");
+    if (uint64_t(rows) * GS_DIGEST_WIDTH > 0xffffffffull)
+        throw std::invalid_argument(std::string(what) + ": rows * 8 must fit in 32 bits");
+}
+
+MerkleTree CudaBackend::merkle_tree(const uint32_t* matrix, size_t rows, uint32_t width, uint32_t log_group) {
+    check_tree_shape(rows, log_group, "cuda merkle_tree");
+    const std::vector<size_t> offsets = merkle_level_offsets(rows, log2_exact(rows));
+    const size_t total = offsets.back(), in_words = rows * size_t(width);
+    Call call(*this, "merkle_tree");
+    reserve_staging(std::max(staged_size(in_words * 4), staged_size(total * 4)));
+    uint32_t* d_matrix = slot(kSlotA, in_words);
+    uint32_t* d_levels = slot(kSlotB, total);
+    upload(d_matrix, matrix, in_words * 4);
+    merkle_on_device(d_matrix, rows, width, log_group, d_levels, offsets);
+    const uint32_t* staged = static_cast<const uint32_t*>(download(d_levels, total * 4));
+    return collect_tree(matrix, rows, width, log_group, staged, offsets);
+}
+
+MerkleTree CudaBackend::encode_and_commit(const uint32_t* message, size_t message_rows, uint32_t width,
+                                          uint32_t log_rows, uint32_t log_group) {
+    const size_t rows = size_t(1) << log_rows;
+    if (log_rows > kMaxLogN || message_rows > rows)
+        throw std::invalid_argument("cuda encode_and_commit: the message must fit 2^log_rows <= 2^27 rows");
+    check_tree_shape(rows, log_group, "cuda encode_and_commit");
+    if (uint64_t(rows) * width > 0x100000000ull)
+        throw std::invalid_argument("cuda encode_and_commit: rows * width exceeds the 2^32 elements the kernels index");
+    const std::vector<size_t> offsets = merkle_level_offsets(rows, log_rows);
+    const size_t total = offsets.back(), words = rows * size_t(width), in_words = message_rows * size_t(width);
+    Call call(*this, "encode_and_commit");
+    const uint32_t* twiddles = device_twiddles(log_rows, false);
+    reserve_staging(std::max(staged_size(in_words * 4), staged_size(words * 4) + staged_size(total * 4)));
+    uint32_t* d_code = slot(kSlotA, words);
+    uint32_t* d_levels = slot(kSlotB, total);
+    // Rows beyond the message are zero: the codeword of a degree < message_rows polynomial.
+    GS_CUDA_CHECK(cudaMemsetAsync(d_code + in_words, 0, (words - in_words) * 4, stream_));
+    upload(d_code, message, in_words * 4);
+    ntt_on_device(d_code, {log_rows, width}, false, twiddles, nullptr);
+    merkle_on_device(d_code, rows, width, log_group, d_levels, offsets);
+    const uint32_t* codeword = static_cast<const uint32_t*>(download(d_code, words * 4));
+    const uint32_t* levels = static_cast<const uint32_t*>(download(d_levels, total * 4));
+    return collect_tree(codeword, rows, width, log_group, levels, offsets);
 }
 
 uint32_t CudaBackend::grind(const PowParams& params) {

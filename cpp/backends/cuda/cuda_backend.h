@@ -16,6 +16,7 @@
 #include <memory>
 #include <mutex>
 #include <utility>
+#include <vector>
 
 #include "../../core/backend.h"
 #include "../../core/device/launch_plan.h"
@@ -112,6 +113,9 @@ public:
     void ntt(uint32_t* data, NttShape shape, bool inverse, uint32_t shift) override;
     MerkleTree merkle_tree(const uint32_t* matrix, size_t rows, uint32_t width, uint32_t log_group) override;
     uint32_t grind(const PowParams& params) override;
+    // The codeword computed, hashed and brought back in one call: no upload of the codeword.
+    MerkleTree encode_and_commit(const uint32_t* message, size_t message_rows, uint32_t width, uint32_t log_rows,
+                                 uint32_t log_group) override;
     // Tables in device memory until the object is destroyed (cuda_ef_tables.h); it must not
     // outlive this backend.
     std::unique_ptr<EfTables> ef_tables(const Ef* values, size_t count, size_t length) override;
@@ -230,6 +234,13 @@ private:
     // After an error inside a call: let the stream drain so that no copy still reads or writes
     // the staging buffer when the next call reuses it.
     void recover() noexcept;
+
+    // The Merkle kernels over a device matrix into d_levels (level k at offsets[k]).
+    void merkle_on_device(const uint32_t* d_matrix, size_t rows, uint32_t width, uint32_t log_group, uint32_t* d_levels,
+                          const std::vector<size_t>& offsets);
+    // Waits for the call, then builds the host tree from the matrix and the staged levels.
+    MerkleTree collect_tree(const uint32_t* matrix, size_t rows, uint32_t width, uint32_t log_group,
+                            const uint32_t* staged_levels, const std::vector<size_t>& offsets);
 
     // Encodes one kernel launch through the stager; `launch` enqueues it and returns its status.
     void dispatch(CudaKernel k, const device::LaunchPlan& plan, uint64_t bytes,

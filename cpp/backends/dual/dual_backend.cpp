@@ -102,7 +102,23 @@ MerkleTree DualBackend::merkle_tree(const uint32_t* matrix, size_t rows, uint32_
     std::vector<uint32_t> b_matrix(matrix, matrix + rows * width);
     MerkleTree ta = a_.merkle_tree(matrix, rows, width, log_group);
     MerkleTree tb = b_.merkle_tree(b_matrix.data(), rows, width, log_group);
-    const std::string what = "merkle_tree (" + str(rows) + " x " + str(width) + ", log_group " + str(log_group) + ")";
+    compare_trees("merkle_tree (" + str(rows) + " x " + str(width) + ", log_group " + str(log_group) + ")", ta, tb);
+    return ta;
+}
+
+MerkleTree DualBackend::encode_and_commit(const uint32_t* message, size_t message_rows, uint32_t width,
+                                          uint32_t log_rows, uint32_t log_group) {
+    std::vector<uint32_t> b_message(message, message + message_rows * width);
+    MerkleTree ta = a_.encode_and_commit(message, message_rows, width, log_rows, log_group);
+    MerkleTree tb = b_.encode_and_commit(b_message.data(), message_rows, width, log_rows, log_group);
+    compare_trees("encode_and_commit (" + str(message_rows) + " x " + str(width) + " to 2^" + str(log_rows) +
+                      " rows, log_group " + str(log_group) + ")",
+                  ta, tb);
+    return ta;
+}
+
+void DualBackend::compare_trees(const std::string& what, const MerkleTree& ta, const MerkleTree& tb) const {
+    const uint32_t width = ta.width;
     // The shape and the kept matrix feed every opening, so they must agree as much as the digests.
     if (ta.rows != tb.rows) fail(what, "rows", ta.rows, tb.rows);
     if (ta.width != tb.width) fail(what, "width", ta.width, tb.width);
@@ -119,7 +135,6 @@ MerkleTree DualBackend::merkle_tree(const uint32_t* matrix, size_t rows, uint32_
         if (j < la.size())
             fail(what, "level " + str(level) + ", node " + str(j / kDigest) + ", digest word " + str(j % kDigest), la[j], lb[j]);
     }
-    return ta;
 }
 
 uint32_t DualBackend::grind(const PowParams& params) {

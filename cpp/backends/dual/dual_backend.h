@@ -30,6 +30,9 @@ public:
     void ntt(uint32_t* data, NttShape shape, bool inverse, uint32_t shift) override;
     MerkleTree merkle_tree(const uint32_t* matrix, size_t rows, uint32_t width, uint32_t log_group) override;
     uint32_t grind(const PowParams& params) override;
+    // Each side's own (a device's fused path), the trees compared as merkle_tree's are.
+    MerkleTree encode_and_commit(const uint32_t* message, size_t message_rows, uint32_t width, uint32_t log_rows,
+                                 uint32_t log_group) override;
     // Tables on both sides; every step compared (dual_ef_tables.h).
     std::unique_ptr<EfTables> ef_tables(const Ef* values, size_t count, size_t length) override;
     void dag_base_sums(const DagBinding& dag, const DagBasePoints& points, DagSums* out) override;
@@ -45,6 +48,8 @@ public:
     }
 
 private:
+    // The shape, the kept matrix and every level of two trees, the first difference reported.
+    void compare_trees(const std::string& what, const MerkleTree& ta, const MerkleTree& tb) const;
     void compare_ef(const std::string& what, const std::string& where, const std::vector<Ef>& va,
                     const std::vector<Ef>& vb) const;
     [[noreturn]] void fail(const std::string& what, const std::string& where, uint64_t value_a,
