@@ -13,7 +13,8 @@ namespace gpustark {
 
 namespace cuda {
 
-DeviceDag::DeviceDag(const DagBinding& binding) : dag(binding) {
+DeviceDag::DeviceDag(const DagBinding& binding)
+    : dag(binding), bound_weights(binding.weights.data()), bound_constants(binding.constants.data()) {
     if (!dag.program) throw std::invalid_argument("cuda dag: the binding has no program");
     const DagProgram& p = *dag.program;
     if (dag.weights.size() != p.weight_count() || dag.constants.size() != p.constants.size())
@@ -35,6 +36,11 @@ void DeviceDag::upload(CudaBackend::Call& call) const {
     call.upload(weights.data(), dag.weights.data(), weights.bytes());
     call.upload(constants.data(), dag.constants.data(), constants.bytes());
     call.upload(groups.data(), group_table.data(), groups.bytes());
+}
+
+bool DeviceDag::same_binding(const DagBinding& other) const {
+    return &other == &dag && other.program == dag.program && other.weights.data() == bound_weights &&
+           other.constants.data() == bound_constants;
 }
 
 DagDeviceProgram DeviceDag::view() const {
@@ -114,7 +120,8 @@ void cuda_dag_base_sums(CudaBackend& backend, const DagBinding& dag, const DagBa
 }
 
 std::vector<Ef> cuda_dag_round(CudaBackend& backend, const Ef* tables, size_t stride, size_t length,
-                               const DagBinding& dag, const Ef combine[3], const std::vector<Ef>& xs, size_t max_pairs) {
+                               const DagBinding& dag, const Ef combine[3], const std::vector<Ef>& xs, size_t max_pairs,
+                               cuda::DagRoundState& state) {
     const bool bound = length == 1;
     const size_t points = bound ? 1 : xs.size();
     if (points == 0) return {};
@@ -131,8 +138,12 @@ std::vector<Ef> cuda_dag_round(CudaBackend& backend, const Ef* tables, size_t st
     const uint64_t slot_bytes = uint64_t(std::max<uint32_t>(dag.program->slots, 1)) * sizeof(Ef);
     const uint64_t max_groups = resident_groups(backend);
     std::vector<Ef> sums(points, ef_zero());
-    std::unique_ptr<DeviceDag> program;
-    cuda::DeviceBuffer slots, partials;
+    // The program goes up once per binding: every round of a trace reuses it, and the scratch.
+    const bool fresh = !state.program || !state.program->same_binding(dag);
+    if (fresh) state.program = std::make_unique<DeviceDag>(dag);
+    const DeviceDag& program = *state.program;
+    cuda::DeviceBuffer& slots = state.slots;
+    cuda::DeviceBuffer& partials = state.partials;
     // One call (one wait) per piece of pairs; one piece unless a memory plan asked for less.
     for (size_t first = 0; first < pairs; first += piece) {
         const size_t count = std::min(piece, pairs - first);
@@ -141,14 +152,14 @@ std::vector<Ef> cuda_dag_round(CudaBackend& backend, const Ef* tables, size_t st
             dag_plan(backend, CudaKernel::DagRound, uint64_t(count) * points * dag.program->groups.size(), slot_bytes,
                      max_groups, true);
         const size_t partial_bytes = size_t(plan.grid) * cuda::kDagMaxPoints * sizeof(Ef);
-        if (!program) program = std::make_unique<DeviceDag>(dag);
         if (slots.bytes() < slot_bytes * plan.grid * plan.group) slots = cuda::DeviceBuffer(slot_bytes * plan.grid * plan.group);
         if (partials.bytes() < partial_bytes) partials = cuda::DeviceBuffer(partial_bytes);
-        call.reserve_staging(std::max(first == 0 ? program->staged() : 0, CudaBackend::staged_size(partial_bytes)));
-        if (first == 0) program->upload(call);
+        const bool upload = fresh && first == 0;
+        call.reserve_staging(std::max(upload ? program.staged() : 0, CudaBackend::staged_size(partial_bytes)));
+        if (upload) program.upload(call);
         const uint64_t reads = uint64_t(count) * points * (2 * uint64_t(dag.program->width) + 4) * 2 * sizeof(Ef);
         call.dispatch(CudaKernel::DagRound, plan, reads + partial_bytes, [&] {
-            return int(cuda::launch_dag_round(program->view(), tables, stride, first, count, args, slots.as<Ef>(),
+            return int(cuda::launch_dag_round(program.view(), tables, stride, first, count, args, slots.as<Ef>(),
                                               partials.as<Ef>(), plan, call.stream()));
         });
         const void* staged = call.download(partials.data(), partial_bytes);

@@ -3,6 +3,7 @@
 // gets a column of slot scratch, and only the sums come back (dag.cu has the kernels).
 #pragma once
 #include <cstddef>
+#include <memory>
 #include <vector>
 
 #include "../../core/dag_program.h"
@@ -25,8 +26,12 @@ struct DeviceDag {
     size_t staged() const;  // staging the three uploads take
     void upload(CudaBackend::Call& call) const;
     DagDeviceProgram view() const;
+    // Whether `other` is the binding this copy was made from, unchanged in place.
+    bool same_binding(const DagBinding& other) const;
 
     const DagBinding& dag;
+    const Ef* bound_weights;
+    const Fp* bound_constants;
     std::vector<uint32_t> group_table;  // (first, count) per group
     DeviceBuffer code, weights, constants, groups;
 };
@@ -50,6 +55,13 @@ struct BaseSumsLaunch {
 // `reduces` adds the round kernel's shared memory per block.
 device::LaunchPlan dag_plan(const CudaBackend& backend, CudaKernel kernel, uint64_t lanes, uint64_t slot_bytes,
                             uint64_t max_groups, bool reduces);
+// What one trace's tables keep between rounds: its program in device memory (uploaded on the
+// first round, again only for another binding), the slot scratch and the per-block sums.
+struct DagRoundState {
+    std::unique_ptr<DeviceDag> program;
+    DeviceBuffer slots, partials;
+};
+
 // Blocks of kCudaMaxLaneGroup threads resident on the device at once (at least 1).
 uint64_t resident_groups(const CudaBackend& backend);
 
@@ -61,6 +73,7 @@ void cuda_dag_base_sums(CudaBackend& backend, const DagBinding& dag, const DagBa
 // EfTables::dag_round over a trace's tables in device memory: `count` tables of `length` values,
 // table c at tables + c * stride.
 std::vector<Ef> cuda_dag_round(CudaBackend& backend, const Ef* tables, size_t stride, size_t length,
-                               const DagBinding& dag, const Ef combine[3], const std::vector<Ef>& xs, size_t max_pairs);
+                               const DagBinding& dag, const Ef combine[3], const std::vector<Ef>& xs, size_t max_pairs,
+                               cuda::DagRoundState& state);
 
 }  // namespace gpustark

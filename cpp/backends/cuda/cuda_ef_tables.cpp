@@ -143,7 +143,7 @@ public:
     std::vector<Ef> dag_round(const DagBinding& dag, const Ef combine[3], const std::vector<Ef>& xs,
                               size_t max_pairs) override {
         require_dag(dag);
-        return cuda_dag_round(backend_, current(), stride_, length(), dag, combine, xs, max_pairs);
+        return cuda_dag_round(backend_, current(), stride_, length(), dag, combine, xs, max_pairs, dag_state_);
     }
 
 private:
@@ -197,6 +197,7 @@ private:
     cuda::DeviceBuffer buffers_[2];  // the current tables and the next fold's output
     int current_ = 0;
     cuda::DeviceBuffer partials_;    // reduce_groups_ x kMaxSums
+    cuda::DagRoundState dag_state_;  // dag_round's program and scratch, kept across rounds
 };
 
 }  // namespace
