@@ -14,6 +14,7 @@
 
 #include "../kernels/pow/pow.h"
 #include "ef_tables.h"
+#include "fraction_tree.h"
 #include "merkle_tree.h"
 #include "round0_sums.h"
 #include "trace_tables.h"
@@ -74,6 +75,11 @@ public:
     // dag_base_sums; a device backend runs it on the device from one upload of the trace.
     virtual Round0Sums round0_sums(const Round0Trace& trace) { return host_round0_sums(*this, trace); }
 
+    // The LogUp-GKR fraction tree over `leaves` (a power of two >= 2) leaves (fraction_tree.h). By
+    // default in host memory; a device backend builds and keeps every layer on the device.
+    virtual std::unique_ptr<FractionTree> fraction_tree(const Ef* p, const Ef* q, size_t leaves) {
+        return host_fraction_tree(*this, p, q, leaves);
+    }
     // One trace's batch-constraint tables at r_0 (trace_tables.h). By default computed on the host
     // and handed to ef_tables; a device backend builds them on the device from the trace.
     virtual std::unique_ptr<EfTables> trace_tables(const TraceTablesInput& in) { return host_trace_tables(*this, in); }

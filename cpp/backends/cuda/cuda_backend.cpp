@@ -47,7 +47,8 @@ const void* kernel_address(CudaKernel k) {
     if (const void* f = cuda::sumcheck_kernel(k)) return f;
     if (const void* f = cuda::dag_kernel(k)) return f;
     if (const void* f = cuda::round0_kernel(k)) return f;
-    return cuda::trace_tables_kernel_address(k);
+    if (const void* f = cuda::trace_tables_kernel_address(k)) return f;
+    return cuda::fraction_tree_kernel(k);
 }
 
 uint32_t log2_exact(size_t x) {
@@ -104,6 +105,8 @@ const char* cuda_kernel_name(CudaKernel kernel) {
         case CudaKernel::DagGroupSums: return "dag_group_sums";
         case CudaKernel::Round0Gather: return "round0_gather";
         case CudaKernel::TraceTables: return "trace_tables";
+        case CudaKernel::GkrLayer: return "gkr_layer";
+        case CudaKernel::GkrSplit: return "gkr_split";
         default: return "unknown";
     }
 }

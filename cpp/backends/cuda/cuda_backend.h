@@ -51,6 +51,8 @@ enum class CudaKernel : int {
     DagGroupSums,
     Round0Gather,
     TraceTables,
+    GkrLayer,
+    GkrSplit,
     Count
 };
 constexpr int kCudaKernelCount = static_cast<int>(CudaKernel::Count);
@@ -200,6 +202,8 @@ public:
     // ntt_scale_factors table in device memory, or nullptr when it would be empty (forward, shift 1).
     const uint32_t* device_twiddles(uint32_t log_n, bool inverse);
     void ntt_on_device(uint32_t* data, NttShape shape, bool inverse, const uint32_t* twiddles, const uint32_t* factors);
+    // The fraction tree built and kept on the device (cuda_fraction_tree.cpp).
+    std::unique_ptr<FractionTree> fraction_tree(const Ef* p, const Ef* q, size_t leaves) override;
     // One trace's tables at r_0 built on the device (cuda_trace_tables.cpp).
     std::unique_ptr<EfTables> trace_tables(const TraceTablesInput& in) override;
     // Round 0's sums over one trace on the device (cuda_round0.cpp).

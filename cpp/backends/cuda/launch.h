@@ -64,6 +64,7 @@ const void* sumcheck_kernel(CudaKernel kernel);
 const void* dag_kernel(CudaKernel kernel);
 const void* round0_kernel(CudaKernel kernel);
 const void* trace_tables_kernel_address(CudaKernel kernel);
+const void* fraction_tree_kernel(CudaKernel kernel);
 
 // poseidon2.cu. states: count x 16; matrix: rows x width; left/right/out and digests: x 8.
 // Lanes: count (permute, compress), rows (hash_rows).
@@ -174,6 +175,13 @@ cudaError_t launch_round0_gather(const u32* trace, u32 width, u32 log_height, u3
 // r_0 (core/trace_tables.h), table c at tables + c * length; the eq table is not touched.
 cudaError_t launch_trace_tables(const u32* trace, u32 width, u32 log_height, u32 l_skip, const Ef* lagrange,
                                 Ef* tables, uint64_t length, const device::LaunchPlan& plan, cudaStream_t stream);
+
+// fraction_tree.cu: lane = parent node x (layer: parent = child(2x) + child(2x + 1) as fractions)
+// or pair y (split: tables p0, p1, q0, q1 at stride `half` from a layer's even and odd nodes).
+cudaError_t launch_gkr_layer(const Ef* child_p, const Ef* child_q, Ef* parent_p, Ef* parent_q, uint64_t nodes,
+                             const device::LaunchPlan& plan, cudaStream_t stream);
+cudaError_t launch_gkr_split(const Ef* p, const Ef* q, Ef* tables, uint64_t half, const device::LaunchPlan& plan,
+                             cudaStream_t stream);
 
 }  // namespace cuda
 }  // namespace gpustark

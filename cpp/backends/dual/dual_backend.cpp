@@ -1,6 +1,7 @@
 #include "dual_backend.h"
 
 #include "dual_ef_tables.h"
+#include "dual_fraction_tree.h"
 
 #include <algorithm>
 #include <stdexcept>
@@ -175,6 +176,10 @@ void DualBackend::compare_ef(const std::string& what, const std::string& where, 
         for (int l = 0; l < 4; ++l)
             if (la[l].m != lb[l].m) fail(what, where + " " + str(i) + ", limb " + str(l), fp_to_canonical(la[l]), fp_to_canonical(lb[l]));
     }
+}
+
+std::unique_ptr<FractionTree> DualBackend::fraction_tree(const Ef* p, const Ef* q, size_t leaves) {
+    return make_dual_fraction_tree(a_.fraction_tree(p, q, leaves), b_.fraction_tree(p, q, leaves), name_a_, name_b_);
 }
 
 std::unique_ptr<EfTables> DualBackend::trace_tables(const TraceTablesInput& in) {

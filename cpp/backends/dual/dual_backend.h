@@ -38,6 +38,8 @@ public:
     void dag_base_sums(const DagBinding& dag, const DagBasePoints& points, DagSums* out) override;
     // Each side's own round0_sums (a device's fused path, not the composition of the primitives).
     Round0Sums round0_sums(const Round0Trace& trace) override;
+    // Each side's own tree, compared node by node and layer by layer (dual_fraction_tree.h).
+    std::unique_ptr<FractionTree> fraction_tree(const Ef* p, const Ef* q, size_t leaves) override;
     // Each side's own tables, compared in full as the dual tables start (dual_ef_tables.h).
     std::unique_ptr<EfTables> trace_tables(const TraceTablesInput& in) override;
     // The side that tracks its device memory (B, the device, in dual:cpu,X), else A.

@@ -46,3 +46,10 @@ GS_FN Ef sumcheck_eq_power_weight(u64 i, u32 vars, GS_THREAD const Ef* z_powers)
     }
     return acc;
 }
+
+// The LogUp-GKR tree's sum of two fractions (PROTOCOL 8.2): (p0, q0) + (p1, q1) =
+// (p0 q1 + p1 q0, q0 q1), the parent of children 2x and 2x + 1.
+GS_FN void gkr_fraction_sum(Ef p0, Ef q0, Ef p1, Ef q1, GS_THREAD Ef* p, GS_THREAD Ef* q) {
+    *p = ef_add(ef_mul(p0, q1), ef_mul(p1, q0));
+    *q = ef_mul(q0, q1);
+}

@@ -1,0 +1,62 @@
+// The LogUp-GKR fraction tree on the device (core/fraction_tree.h): each layer from its child
+// layer, and a layer's sumcheck tables split into even and odd nodes. Lane = one output node.
+#include "../../kernels/sumcheck/tables.h"
+#include "launch.h"
+
+namespace {
+
+using gpustark::CudaKernel;
+using gpustark::cuda::first_lane;
+using gpustark::cuda::lane_stride;
+
+__global__ void gkr_layer_kernel(const Ef* __restrict__ child_p, const Ef* __restrict__ child_q,
+                                 Ef* __restrict__ parent_p, Ef* __restrict__ parent_q, uint64_t nodes) {
+    for (uint64_t x = first_lane(); x < nodes; x += lane_stride())
+        gkr_fraction_sum(child_p[2 * x], child_q[2 * x], child_p[2 * x + 1], child_q[2 * x + 1], &parent_p[x],
+                         &parent_q[x]);
+}
+
+// tables: p0, p1, q0, q1 at stride `half` (the fifth, eq, is uploaded by the host).
+__global__ void gkr_split_kernel(const Ef* __restrict__ p, const Ef* __restrict__ q, Ef* __restrict__ tables,
+                                 uint64_t half) {
+    for (uint64_t y = first_lane(); y < half; y += lane_stride()) {
+        tables[y] = p[2 * y];
+        tables[half + y] = p[2 * y + 1];
+        tables[2 * half + y] = q[2 * y];
+        tables[3 * half + y] = q[2 * y + 1];
+    }
+}
+
+}  // namespace
+
+namespace gpustark {
+namespace cuda {
+
+const void* fraction_tree_kernel(CudaKernel kernel) {
+    switch (kernel) {
+        case CudaKernel::GkrLayer: return reinterpret_cast<const void*>(&gkr_layer_kernel);
+        case CudaKernel::GkrSplit: return reinterpret_cast<const void*>(&gkr_split_kernel);
+        default: return nullptr;
+    }
+}
+
+cudaError_t launch_gkr_layer(const Ef* child_p, const Ef* child_q, Ef* parent_p, Ef* parent_q, uint64_t nodes,
+                             const device::LaunchPlan& plan, cudaStream_t stream) {
+    if (nodes == 0) return cudaSuccess;
+    unsigned int grid = 0, block = 0;
+    if (!launch_dims(plan, &grid, &block)) return cudaErrorInvalidConfiguration;
+    gkr_layer_kernel<<<grid, block, 0, stream>>>(child_p, child_q, parent_p, parent_q, nodes);
+    return cudaGetLastError();
+}
+
+cudaError_t launch_gkr_split(const Ef* p, const Ef* q, Ef* tables, uint64_t half, const device::LaunchPlan& plan,
+                             cudaStream_t stream) {
+    if (half == 0) return cudaSuccess;
+    unsigned int grid = 0, block = 0;
+    if (!launch_dims(plan, &grid, &block)) return cudaErrorInvalidConfiguration;
+    gkr_split_kernel<<<grid, block, 0, stream>>>(p, q, tables, half);
+    return cudaGetLastError();
+}
+
+}  // namespace cuda
+}  // namespace gpustark

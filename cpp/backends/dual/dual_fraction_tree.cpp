@@ -1,0 +1,48 @@
+#include "dual_fraction_tree.h"
+
+#include <stdexcept>
+
+#include "dual_ef_tables.h"
+
+namespace gpustark {
+namespace {
+
+class DualFractionTree final : public FractionTree {
+public:
+    DualFractionTree(std::unique_ptr<FractionTree> a, std::unique_ptr<FractionTree> b, std::string name_a,
+                     std::string name_b)
+        : FractionTree(a->depth()), a_(std::move(a)), b_(std::move(b)), name_a_(std::move(name_a)),
+          name_b_(std::move(name_b)) {}
+
+    std::array<Ef, 2> node(size_t j, size_t x) override {
+        std::array<Ef, 2> va = a_->node(j, x), vb = b_->node(j, x);
+        for (int s = 0; s < 2; ++s) {
+            const Fp la[4] = {va[s].c0, va[s].c1, va[s].c2, va[s].c3}, lb[4] = {vb[s].c0, vb[s].c1, vb[s].c2, vb[s].c3};
+            for (int l = 0; l < 4; ++l)
+                if (la[l].m != lb[l].m)
+                    throw std::runtime_error("dual backend: fraction_tree node differs between " + name_a_ + " and " +
+                                             name_b_ + " at layer " + std::to_string(j) + ", node " + std::to_string(x) +
+                                             (s ? ", q" : ", p") + " limb " + std::to_string(l) + ": " + name_a_ +
+                                             " = " + std::to_string(fp_to_canonical(la[l])) + ", " + name_b_ + " = " +
+                                             std::to_string(fp_to_canonical(lb[l])));
+        }
+        return va;
+    }
+
+    std::unique_ptr<EfTables> layer_tables(size_t j, const std::vector<Ef>& eq) override {
+        return make_dual_ef_tables(a_->layer_tables(j, eq), b_->layer_tables(j, eq), name_a_, name_b_);
+    }
+
+private:
+    std::unique_ptr<FractionTree> a_, b_;
+    std::string name_a_, name_b_;
+};
+
+}  // namespace
+
+std::unique_ptr<FractionTree> make_dual_fraction_tree(std::unique_ptr<FractionTree> a, std::unique_ptr<FractionTree> b,
+                                                      const std::string& name_a, const std::string& name_b) {
+    return std::make_unique<DualFractionTree>(std::move(a), std::move(b), name_a, name_b);
+}
+
+}  // namespace gpustark

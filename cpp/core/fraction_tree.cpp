@@ -1,0 +1,78 @@
+#include "fraction_tree.h"
+
+#include <stdexcept>
+#include <string>
+
+#include "../kernels/sumcheck/tables.h"
+#include "backend.h"
+#include "parallel.h"
+
+namespace gpustark {
+
+size_t fraction_tree_depth(size_t leaves) {
+    if (leaves < 2 || (leaves & (leaves - 1)) != 0)
+        throw std::invalid_argument("fraction_tree: expected a power of two >= 2 leaves, found " + std::to_string(leaves));
+    size_t depth = 0;
+    while ((size_t(1) << depth) < leaves) ++depth;
+    return depth;
+}
+
+void FractionTree::require_node(size_t j, size_t x) const {
+    if (j > depth_ || x >= (size_t(1) << j))
+        throw std::logic_error("FractionTree::node: no node " + std::to_string(x) + " in layer " + std::to_string(j));
+}
+
+void FractionTree::require_layer(size_t j, size_t eq_size) const {
+    if (j < 2 || j > depth_ || eq_size != (size_t(1) << (j - 1)))
+        throw std::logic_error("FractionTree::layer_tables: layer " + std::to_string(j) + " needs 2 <= j <= depth and an eq table of 2^(j-1) entries");
+}
+
+namespace {
+
+class HostFractionTree final : public FractionTree {
+public:
+    HostFractionTree(Backend& backend, const Ef* p, const Ef* q, size_t leaves)
+        : FractionTree(fraction_tree_depth(leaves)), backend_(backend), p_(depth() + 1), q_(depth() + 1) {
+        p_[depth()].assign(p, p + leaves);
+        q_[depth()].assign(q, q + leaves);
+        for (size_t j = depth(); j > 0; --j) {
+            const size_t n = p_[j].size() / 2;
+            p_[j - 1].resize(n);
+            q_[j - 1].resize(n);
+            parallel_for(n, 4096, [&](size_t begin, size_t end) {
+                for (size_t x = begin; x < end; ++x)
+                    gkr_fraction_sum(p_[j][2 * x], q_[j][2 * x], p_[j][2 * x + 1], q_[j][2 * x + 1], &p_[j - 1][x],
+                                     &q_[j - 1][x]);
+            });
+        }
+    }
+
+    std::array<Ef, 2> node(size_t j, size_t x) override {
+        require_node(j, x);
+        return {p_[j][x], q_[j][x]};
+    }
+
+    std::unique_ptr<EfTables> layer_tables(size_t j, const std::vector<Ef>& eq) override {
+        require_layer(j, eq.size());
+        const size_t half = eq.size();
+        std::vector<Ef> values(5 * half);
+        for (size_t y = 0; y < half; ++y) {
+            values[y] = p_[j][2 * y], values[half + y] = p_[j][2 * y + 1];
+            values[2 * half + y] = q_[j][2 * y], values[3 * half + y] = q_[j][2 * y + 1];
+            values[4 * half + y] = eq[y];
+        }
+        return backend_.ef_tables(values.data(), 5, half);
+    }
+
+private:
+    Backend& backend_;
+    std::vector<std::vector<Ef>> p_, q_;  // [layer][node]
+};
+
+}  // namespace
+
+std::unique_ptr<FractionTree> host_fraction_tree(Backend& backend, const Ef* p, const Ef* q, size_t leaves) {
+    return std::make_unique<HostFractionTree>(backend, p, q, leaves);
+}
+
+}  // namespace gpustark
