@@ -1,5 +1,9 @@
 #include "ef_poly.h"
 
+#include <algorithm>
+
+#include "../core/parallel.h"
+
 namespace gpustark {
 
 Ef ef_from_canonical(uint32_t x) { return ef_from_base(fp_from_canonical(x)); }
@@ -15,18 +19,47 @@ ExtElement ef_to_limbs(Ef a) {
 void observe_ef(Transcript& t, Ef a) { t.observe_ext(ef_to_limbs(a)); }
 Ef sample_ef(Transcript& t) { return ef_from_limbs(t.sample_ext()); }
 
-EfVec eq_table(const EfVec& point) {
-    EfVec table(size_t(1) << point.size());
-    table[0] = ef_one();
-    for (size_t k = 0; k < point.size(); ++k) {
-        size_t half = size_t(1) << k;
-        Ef c = point[k], not_c = ef_sub(ef_one(), c);
+namespace {
+
+// The product table of few factors, one variable at a time.
+void product_table_serial(const EfPair* factors, size_t count, Ef* out) {
+    out[0] = ef_one();
+    for (size_t k = 0; k < count; ++k) {
+        const size_t half = size_t(1) << k;
         for (size_t i = 0; i < half; ++i) {
-            table[i + half] = ef_mul(table[i], c);
-            table[i] = ef_mul(table[i], not_c);
+            out[i + half] = ef_mul(out[i], factors[k][1]);
+            out[i] = ef_mul(out[i], factors[k][0]);
         }
     }
+}
+
+}  // namespace
+
+void product_table_into(const std::vector<EfPair>& factors, Ef* out) {
+    const size_t count = factors.size();
+    if (count <= 12) return product_table_serial(factors.data(), count, out);
+    // table = lo (x) hi: entry (hi, lo) is hi_table[hi] lo_table[lo], one product per entry and
+    // each row written once (the field product does not depend on the grouping).
+    const size_t lo_count = count - count / 2, lo_len = size_t(1) << lo_count;
+    EfVec lo(lo_len), hi(size_t(1) << (count - lo_count));
+    product_table_serial(factors.data(), lo_count, lo.data());
+    product_table_serial(factors.data() + lo_count, count - lo_count, hi.data());
+    parallel_for(hi.size(), 1, [&](size_t begin, size_t end) {
+        for (size_t h = begin; h < end; ++h)
+            for (size_t l = 0; l < lo_len; ++l) out[h * lo_len + l] = ef_mul(lo[l], hi[h]);
+    });
+}
+
+EfVec product_table(const std::vector<EfPair>& factors) {
+    EfVec table(size_t(1) << factors.size());
+    product_table_into(factors, table.data());
     return table;
+}
+
+EfVec eq_table(const EfVec& point) {
+    std::vector<EfPair> factors;
+    for (const Ef& c : point) factors.push_back({ef_sub(ef_one(), c), c});
+    return product_table(factors);
 }
 
 Ef eq_eval(const EfVec& x, const EfVec& y) {
@@ -51,8 +84,22 @@ Ef eq_uni(uint32_t log_order, Ef x, Ef y) {
 }
 
 Ef horner(const EfVec& coeffs, Ef x) {
+    const size_t chunk = size_t(1) << 14;
+    auto horner_range = [&](size_t begin, size_t end) {
+        Ef acc = ef_zero();
+        for (size_t j = end; j-- > begin;) acc = ef_add(ef_mul(acc, x), coeffs[j]);
+        return acc;
+    };
+    if (coeffs.size() <= chunk) return horner_range(0, coeffs.size());
+    // Long polynomials: sum over chunks of x^begin * (the chunk's own Horner value).
+    const size_t chunks = (coeffs.size() + chunk - 1) / chunk;
+    EfVec parts(chunks);
+    parallel_for(chunks, 1, [&](size_t c0, size_t c1) {
+        for (size_t c = c0; c < c1; ++c)
+            parts[c] = ef_mul(ef_pow(x, c * chunk), horner_range(c * chunk, std::min(coeffs.size(), (c + 1) * chunk)));
+    });
     Ef acc = ef_zero();
-    for (size_t j = coeffs.size(); j-- > 0;) acc = ef_add(ef_mul(acc, x), coeffs[j]);
+    for (const Ef& p : parts) acc = ef_add(acc, p);
     return acc;
 }
 

@@ -23,6 +23,10 @@ ExtElement ef_to_limbs(Ef a);
 void observe_ef(Transcript& t, Ef a);
 Ef sample_ef(Transcript& t);
 
+// table[b] = prod_k factors[k][b_k] for b < 2^|factors| (bit k of b picks factor k's entry).
+// Writes 2^|factors| values to `out`; large tables are built in parallel.
+void product_table_into(const std::vector<EfPair>& factors, Ef* out);
+EfVec product_table(const std::vector<EfPair>& factors);
 // table[i] = eq(point, bits(i)) for i < 2^|point|.
 EfVec eq_table(const EfVec& point);
 // prod_k (x_k y_k + (1 - x_k)(1 - y_k)); x and y of equal length.

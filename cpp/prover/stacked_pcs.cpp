@@ -1,6 +1,7 @@
 #include "stacked_pcs.h"
 
 #include <algorithm>
+#include <memory>
 #include <stdexcept>
 #include <string>
 
@@ -8,6 +9,7 @@
 #include "../core/spans.h"
 #include "../kernels/field/babybear.h"
 #include "../kernels/field/two_adic.h"
+#include "host_memory.h"
 
 namespace gpustark {
 
@@ -50,59 +52,111 @@ StackedLayout stacked_layout(uint32_t l_skip, uint32_t log_stacked_height,
     return layout;
 }
 
-std::vector<uint32_t> stack_traces(const StackedLayout& layout, const std::vector<TraceView>& traces) {
-    const size_t height = size_t(1) << layout.log_height;
+namespace {
+
+// Copies the columns of trace `t` into their slots. Work goes by blocks of source rows: a block
+// (every column of a few rows) and the stacked rows it lands in stay in cache while each slot
+// takes its piece, instead of walking the trace one strided column at a time.
+void stack_one_trace(const StackedLayout& layout, const TraceView& t, const StackedSlot* slots, size_t count,
+                     uint32_t* q) {
     const uint32_t width = layout.width;
-    std::vector<uint32_t> q(height * width, 0);
-    for (const StackedSlot& s : layout.slots) {
-        const TraceView& t = traces[s.matrix];
-        // Short columns are spread with stride 2^(l_skip - log_h) over a 2^l_skip slice (5.2).
-        const size_t stride = s.log_h < layout.l_skip ? size_t(1) << (layout.l_skip - s.log_h) : 1;
-        for (size_t i = 0; i < t.height; ++i)
-            q[(s.row_idx + i * stride) * width + s.stacked_col] = t.data[i * t.width + s.column];
-    }
-    return q;
+    const size_t rows_per_block = std::max<size_t>(16, (size_t(1) << 15) / std::max<uint32_t>(t.width, 1));
+    const size_t blocks = (t.height + rows_per_block - 1) / rows_per_block;
+    parallel_for(blocks, 1, [&](size_t b0, size_t b1) {
+        for (size_t b = b0; b < b1; ++b) {
+            const size_t i0 = b * rows_per_block, i1 = std::min(t.height, i0 + rows_per_block);
+            for (size_t si = 0; si < count; ++si) {
+                const StackedSlot& s = slots[si];
+                // Short columns are spread with stride 2^(l_skip - log_h) over a 2^l_skip slice (5.2).
+                const size_t step = (s.log_h < layout.l_skip ? size_t(1) << (layout.l_skip - s.log_h) : 1) * width;
+                const uint32_t* src = t.data + s.column;
+                uint32_t* dst = q + s.row_idx * width + s.stacked_col;
+                for (size_t i = i0; i < i1; ++i) dst[i * step] = src[i * t.width];
+            }
+        }
+    });
 }
 
-static inline uint32_t add_canonical(uint32_t a, uint32_t b) {
+inline uint32_t add_canonical(uint32_t a, uint32_t b) {
     uint32_t s = a + b;  // < 2^32 since a, b < p < 2^31
     return s >= GS_P ? s - GS_P : s;
 }
 
+// t[a][x][c] = matrix[x 2^l_skip + a][c]: the position inside a chunk becomes the outer index, so
+// one batched NTT of size 2^l_skip transforms every (chunk, column) pair at once.
+void regroup_by_chunk_position(const uint32_t* matrix, size_t chunks, size_t n, uint32_t width, uint32_t* t) {
+    const size_t batch = chunks * width;
+    parallel_for(chunks, 64, [&](size_t x0, size_t x1) {
+        for (size_t x = x0; x < x1; ++x)
+            for (size_t a = 0; a < n; ++a) std::copy_n(matrix + (x * n + a) * width, width, t + a * batch + x * width);
+    });
+}
+
+// The inverse of regroup_by_chunk_position fused with the subset-zeta transform over the chunk
+// bits (coefficient j' adds into every superset j of j'): each chunk is gathered into a small
+// row-major block, transformed there and written to every buffer in `outs` (all 2^m x width).
+void zeta_and_ungroup(const uint32_t* t, size_t chunks, uint32_t l_skip, uint32_t width,
+                      const std::vector<uint32_t*>& outs) {
+    const size_t n = size_t(1) << l_skip, batch = chunks * width, block_len = n * width;
+    parallel_for(chunks, 64, [&](size_t x0, size_t x1) {
+        std::vector<uint32_t> block(block_len);
+        for (size_t x = x0; x < x1; ++x) {
+            for (size_t a = 0; a < n; ++a) std::copy_n(t + a * batch + x * width, width, block.data() + a * width);
+            for (uint32_t b = 0; b < l_skip; ++b)
+                for (size_t a = 0; a < n; ++a)
+                    if ((a >> b) & 1) {
+                        uint32_t* dst = block.data() + a * width;
+                        const uint32_t* src = block.data() + (a ^ (size_t(1) << b)) * width;
+                        for (uint32_t c = 0; c < width; ++c) dst[c] = add_canonical(dst[c], src[c]);
+                    }
+            for (uint32_t* out : outs) std::copy_n(block.data(), block_len, out + x * block_len);
+        }
+    });
+}
+
+// PROTOCOL 6.3 steps 1-2 into every buffer of `outs`.
+void eval_to_coeff_into(const uint32_t* matrix, uint32_t log_height, uint32_t width, uint32_t l_skip, Backend& backend,
+                        const std::vector<uint32_t*>& outs) {
+    const size_t n = size_t(1) << l_skip, chunks = size_t(1) << (log_height - l_skip);
+    const size_t batch = chunks * width;
+    std::unique_ptr<uint32_t[]> t = uninitialized_buffer<uint32_t>(n * batch);
+    regroup_by_chunk_position(matrix, chunks, n, width, t.get());
+    backend.ntt(t.get(), NttShape{l_skip, uint32_t(batch)}, /*inverse=*/true, /*shift=*/1);
+    zeta_and_ungroup(t.get(), chunks, l_skip, width, outs);
+}
+
+void parallel_zero(uint32_t* data, size_t count) {
+    parallel_for(count, size_t(1) << 16, [&](size_t begin, size_t end) { std::fill(data + begin, data + end, 0u); });
+}
+
+}  // namespace
+
+std::vector<uint32_t> stack_traces(const StackedLayout& layout, const std::vector<TraceView>& traces) {
+    const size_t height = size_t(1) << layout.log_height;
+    std::vector<uint32_t> q = zeroed_vector<uint32_t>(height * layout.width);
+    // Slots are listed matrix by matrix: each trace takes one contiguous run.
+    for (size_t first = 0, last; first < layout.slots.size(); first = last) {
+        const uint32_t mi = layout.slots[first].matrix;
+        for (last = first; last < layout.slots.size() && layout.slots[last].matrix == mi; ++last) {}
+        stack_one_trace(layout, traces[mi], layout.slots.data() + first, last - first, q.data());
+    }
+    return q;
+}
+
 std::vector<uint32_t> eval_to_coeff_message(const std::vector<uint32_t>& matrix, uint32_t log_height,
                                             uint32_t width, uint32_t l_skip, Backend& backend) {
-    const size_t n = size_t(1) << l_skip;
-    const size_t chunks = size_t(1) << (log_height - l_skip);
-    // Regroup so the position inside a chunk is the outer index: one batched inverse NTT of
-    // size 2^l_skip then transforms every (chunk, column) pair at once.
-    const size_t batch = chunks * width;
-    std::vector<uint32_t> t(n * batch);
-    for (size_t x = 0; x < chunks; ++x)
-        for (size_t a = 0; a < n; ++a)
-            for (uint32_t c = 0; c < width; ++c) t[a * batch + x * width + c] = matrix[(x * n + a) * width + c];
-    backend.ntt(t.data(), NttShape{l_skip, uint32_t(batch)}, /*inverse=*/true, /*shift=*/1);
-    // Subset zeta over the chunk bits: coefficient j' contributes to every superset j of j'.
-    for (uint32_t b = 0; b < l_skip; ++b)
-        for (size_t a = 0; a < n; ++a)
-            if ((a >> b) & 1) {
-                uint32_t* dst = t.data() + a * batch;
-                const uint32_t* src = t.data() + (a ^ (size_t(1) << b)) * batch;
-                parallel_for(batch, 4096, [&](size_t begin, size_t end) {
-                    for (size_t i = begin; i < end; ++i) dst[i] = add_canonical(dst[i], src[i]);
-                });
-            }
-    std::vector<uint32_t> msg(matrix.size());
-    for (size_t x = 0; x < chunks; ++x)
-        for (size_t a = 0; a < n; ++a)
-            for (uint32_t c = 0; c < width; ++c) msg[(x * n + a) * width + c] = t[a * batch + x * width + c];
+    std::vector<uint32_t> msg = zeroed_vector<uint32_t>(matrix.size());
+    eval_to_coeff_into(matrix.data(), log_height, width, l_skip, backend, {msg.data()});
     return msg;
 }
 
 std::vector<uint32_t> rs_encode(const std::vector<uint32_t>& message, uint32_t log_height, uint32_t width,
                                 uint32_t log_blowup, Backend& backend) {
     const uint32_t log_rows = log_height + log_blowup;
-    std::vector<uint32_t> codeword((size_t(1) << log_rows) * width, 0);
-    std::copy(message.begin(), message.end(), codeword.begin());  // rows beyond 2^m stay zero
+    std::vector<uint32_t> codeword = zeroed_vector<uint32_t>((size_t(1) << log_rows) * width);  // rows beyond 2^m stay zero
+    parallel_for(message.size(), size_t(1) << 16, [&](size_t begin, size_t end) {
+        std::copy(message.begin() + begin, message.begin() + end, codeword.begin() + begin);
+    });
     backend.ntt(codeword.data(), NttShape{log_rows, width}, /*inverse=*/false, /*shift=*/1);
     return codeword;
 }
@@ -131,11 +185,17 @@ StackedPcsData stacked_commit(const std::vector<TraceView>& traces, uint32_t l_s
     d.k = k;
     d.matrix = stack_traces(d.layout, traces);
     ScopedSpan rs_span("rs_code_matrix");
-    d.message = eval_to_coeff_message(d.matrix, m, d.layout.width, l_skip, backend);
-    std::vector<uint32_t> codeword = rs_encode(d.message, m, d.layout.width, log_blowup, backend);
+    // The message goes straight into both d.message and the codeword's first 2^m rows (6.3 step
+    // 3 zero-pads the rest), so the codeword needs no copy pass of its own.
+    const size_t message_len = d.matrix.size(), codeword_len = message_len << log_blowup;
+    d.message = zeroed_vector<uint32_t>(message_len);
+    std::unique_ptr<uint32_t[]> codeword = uninitialized_buffer<uint32_t>(codeword_len);
+    parallel_zero(codeword.get() + message_len, codeword_len - message_len);
+    eval_to_coeff_into(d.matrix.data(), m, d.layout.width, l_skip, backend, {d.message.data(), codeword.get()});
+    backend.ntt(codeword.get(), NttShape{m + log_blowup, d.layout.width}, /*inverse=*/false, /*shift=*/1);
     rs_span.close();
     ScopedSpan merkle_span("merkle_tree");
-    d.tree = backend.merkle_tree(codeword.data(), size_t(1) << (m + log_blowup), d.layout.width, k);
+    d.tree = backend.merkle_tree(codeword.get(), size_t(1) << (m + log_blowup), d.layout.width, k);
     return d;
 }
 

@@ -1,6 +1,11 @@
 #include "stacked_reduction.h"
+#include "host_memory.h"
+#include "lazy_sum.h"
 #include "subgroup.h"
 
+#include <algorithm>
+#include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 
@@ -64,11 +69,149 @@ void add_into(EfVec& acc, const EfVec& v) {
 // One slot j of one commit, with its lambda powers lambda^(2j) and lambda^(2j+1)·[need_rot].
 struct SlotTerm {
     size_t commit;
-    const StackedPcsData* data;
     StackedSlot slot;
     Ef lambda_eq;
     Ef lambda_rot;  // zero when the matrix does not need rotation
+    bool rot;       // whether the matrix needs rotation
     int n;          // log_h - l_skip, may be negative
+
+    // The cube indices it occupies in its stacked column: a short slot (n < 0) holds one.
+    size_t x_begin(uint32_t l_skip) const { return slot.row_idx >> l_skip; }
+    size_t x_len() const { return n >= 0 ? size_t(1) << n : 1; }
+};
+
+// Cube indices [x_begin, x_end) of one stacked column held by terms[term]. A column's segments
+// tile it from 0 in row order; past the last one the column is zero.
+struct Segment {
+    size_t x_begin, x_end, term;
+};
+
+// Per stacked column of commit `commit`: its segments in row order (layout order is row order
+// within a column).
+std::vector<std::vector<Segment>> column_segments(const std::vector<SlotTerm>& terms, size_t commit, uint32_t width,
+                                                  uint32_t l_skip) {
+    std::vector<std::vector<Segment>> segs(width);
+    for (size_t ti = 0; ti < terms.size(); ++ti) {
+        const SlotTerm& tm = terms[ti];
+        if (tm.commit != commit) continue;
+        const size_t x0 = tm.x_begin(l_skip);
+        segs[tm.slot.stacked_col].push_back({x0, x0 + tm.x_len(), ti});
+    }
+    return segs;
+}
+
+// Index of the first segment that ends after cube index x (segs.size() when none does).
+size_t first_segment_after(const std::vector<Segment>& segs, size_t x) {
+    return size_t(std::upper_bound(segs.begin(), segs.end(), x, [](size_t v, const Segment& s) { return v < s.x_end; }) -
+                  segs.begin());
+}
+
+// Round 0's accumulators, in evaluation form on D: index 0..2 for slots with n >= 0, 3 + 2(i-1) +
+// {0,1} for short slots with n = -i (see round0_poly).
+using Round0Acc = std::vector<EfVec>;
+
+void add_acc(Round0Acc& acc, const Round0Acc& v) {
+    for (size_t s = 0; s < acc.size(); ++s) add_into(acc[s], v[s]);
+}
+
+// Round 0's sums over the cube indices [x_begin, x_end) of one commit, every column at once so
+// the matrix streams through row by row. A slot with n >= 0 adds lambda_eq S, lambda_rot S and
+// lambda_rot (T - S) to accumulators 0..2 with S[a] = sum_x eq[x] v(x, a) and T[a] = sum_x
+// eq[x - 1] v(x, a) (kappa_rot's cube part is rot - eq): two products per value instead of
+// three, summed lazily four cube indices at a time. S and T run per column and are weighted when
+// the column's segment (or the range) ends.
+class Round0Range {
+public:
+    Round0Range(const StackedPcsData& d, const std::vector<SlotTerm>& terms, const std::vector<std::vector<Segment>>& segs,
+                const std::vector<EfVec>& eq_r, uint32_t l_skip)
+        : d_(d), terms_(terms), segs_(segs), eq_r_(eq_r), n_(size_t(1) << l_skip), width_(d.width()),
+          acc_(3 + 2 * size_t(l_skip), EfVec(n_, ef_zero())), s_(size_t(width_) * n_), t_(size_t(width_) * n_),
+          cur_(width_) {}
+
+    Round0Acc run(size_t x_begin, size_t x_end) {
+        for (uint32_t c = 0; c < width_; ++c) cur_[c] = first_segment_after(segs_[c], x_begin);
+        for (size_t xg = x_begin; xg < x_end; xg += 4) {
+            const size_t xg_end = std::min(x_end, xg + 4);
+            for (uint32_t c = 0; c < width_; ++c) column_group(c, xg, xg_end);
+        }
+        // Segments still open at the end of the range (a long slot this range shares with others).
+        for (uint32_t c = 0; c < width_; ++c)
+            if (cur_[c] < segs_[c].size() && terms_[segs_[c][cur_[c]].term].n >= 0) flush(c);
+        return std::move(acc_);
+    }
+
+private:
+    // Column c over cube indices [x, x_end), at most four, which may cross segment ends.
+    void column_group(uint32_t c, size_t x, size_t x_end) {
+        while (x < x_end && cur_[c] < segs_[c].size()) {  // past the column's last slot: zeros
+            const Segment& sg = segs_[c][cur_[c]];
+            const SlotTerm& tm = terms_[sg.term];
+            const uint32_t* v = d_.matrix.data() + x * n_ * width_ + c;
+            if (tm.n < 0) {
+                add_short(tm, v);
+                ++x;
+                ++cur_[c];
+                continue;
+            }
+            const size_t run = std::min(x_end, sg.x_end) - x;
+            add_long(c, tm, x - sg.x_begin, run, v);
+            x += run;
+            if (x == sg.x_end) {
+                flush(c);
+                ++cur_[c];
+            }
+        }
+    }
+
+    // A short slot with n = -i: the whole 2^l_skip slice, zeros between the strided values
+    // included (In_i vanishes off the stride on D).
+    void add_short(const SlotTerm& tm, const uint32_t* v) {
+        const size_t base = 3 + 2 * size_t(-tm.n - 1);
+        for (size_t a = 0; a < n_; ++a) {
+            const Fp val = fp_from_canonical(v[a * width_]);
+            acc_[base][a] = ef_add(acc_[base][a], ef_mul_base(tm.lambda_eq, val));
+            acc_[base + 1][a] = ef_add(acc_[base + 1][a], ef_mul_base(tm.lambda_rot, val));
+        }
+    }
+
+    // `run` (<= 4) cube indices of a long slot from local index xl on; v at the first one's row.
+    void add_long(uint32_t c, const SlotTerm& tm, size_t xl, size_t run, const uint32_t* v) {
+        const EfVec& eq = eq_r_[size_t(tm.n)];
+        const size_t len = eq.size(), x_stride = n_ * width_;
+        LazyEfSum* s = s_.data() + size_t(c) * n_;
+        for (size_t a = 0; a < n_; ++a) s[a].add_group(eq.data() + xl, v + a * width_, x_stride, run);
+        if (!tm.rot) return;
+        Ef prev[4];  // eq[x - 1], wrapping inside the slot
+        for (size_t k = 0; k < run; ++k) prev[k] = eq[(xl + k + len - 1) & (len - 1)];
+        LazyEfSum* t = t_.data() + size_t(c) * n_;
+        for (size_t a = 0; a < n_; ++a) t[a].add_group(prev, v + a * width_, x_stride, run);
+    }
+
+    // Weights column c's S and T by its current slot's lambdas into the accumulators.
+    void flush(uint32_t c) {
+        const SlotTerm& tm = terms_[segs_[c][cur_[c]].term];
+        LazyEfSum* s = s_.data() + size_t(c) * n_;
+        LazyEfSum* t = t_.data() + size_t(c) * n_;
+        for (size_t a = 0; a < n_; ++a) {
+            const Ef sv = s[a].value();
+            acc_[0][a] = ef_add(acc_[0][a], ef_mul(tm.lambda_eq, sv));
+            if (tm.rot) {
+                acc_[1][a] = ef_add(acc_[1][a], ef_mul(tm.lambda_rot, sv));
+                acc_[2][a] = ef_add(acc_[2][a], ef_mul(tm.lambda_rot, ef_sub(t[a].value(), sv)));
+            }
+            s[a] = t[a] = LazyEfSum{};
+        }
+    }
+
+    const StackedPcsData& d_;
+    const std::vector<SlotTerm>& terms_;
+    const std::vector<std::vector<Segment>>& segs_;
+    const std::vector<EfVec>& eq_r_;
+    const size_t n_;
+    const uint32_t width_;
+    Round0Acc acc_;
+    std::vector<LazyEfSum> s_, t_;  // per column, per position a in the chunk
+    std::vector<size_t> cur_;       // per column: its segment at the current cube index
 };
 
 // Round 0 (10.3): s_0(Z) = sum_terms A(Z) * V(Z), where each A is a univariate kernel factor
@@ -76,55 +219,21 @@ struct SlotTerm {
 // their cube kernels. Slots with n >= 0 share three factors: eq_D(Z, r_0) (eq part),
 // eq_D(Z, omega r_0) and L1_D(omega r_0) L1_D(Z) (the two parts of kappa_rot). A short slot
 // with n = -i has In_i(Z) eq_D'(Z, r_0^(2^i)) and In_i(Z) eq_D'(Z, r_0^(2^i) omega_{l-i}).
-// Accumulators are kept in evaluation form on D: index 0..2 for n >= 0, 3 + 2(i-1) + {0,1} for i.
-EfVec round0_poly(const std::vector<SlotTerm>& terms, const EfVec& r, uint32_t l_skip, const std::vector<EfVec>& eq_r) {
+EfVec round0_poly(const std::vector<const StackedPcsData*>& commits, const std::vector<SlotTerm>& terms, const EfVec& r,
+                  uint32_t l_skip, const std::vector<EfVec>& eq_r) {
     const size_t n = size_t(1) << l_skip;
     const size_t num_acc = 3 + 2 * size_t(l_skip);
-    std::vector<std::vector<EfVec>> partial(terms.size());
-    parallel_for(terms.size(), 1, [&](size_t begin, size_t end) {
-        for (size_t ti = begin; ti < end; ++ti) {
-            const SlotTerm& tm = terms[ti];
-            const uint32_t width = tm.data->width();
-            const uint32_t col = tm.slot.stacked_col;
-            const uint32_t* q = tm.data->matrix.data();
-            std::vector<EfVec> acc(num_acc);
-            if (tm.n >= 0) {
-                const EfVec& eq = eq_r[size_t(tm.n)];
-                const size_t cube = eq.size();
-                for (int s = 0; s < 3; ++s) acc[s].assign(n, ef_zero());
-                for (size_t x = 0; x < cube; ++x) {
-                    const Ef e = ef_mul(tm.lambda_eq, eq[x]);
-                    const Ef r1 = ef_mul(tm.lambda_rot, eq[x]);
-                    // kappa_rot's cube part: rot(x, r') - eq(x, r') with rot(x, r') = eq(x - 1, r').
-                    const Ef r2 = ef_mul(tm.lambda_rot, ef_sub(eq[(x + cube - 1) & (cube - 1)], eq[x]));
-                    const uint32_t* chunk = q + (tm.slot.row_idx + x * n) * width + col;
-                    for (size_t a = 0; a < n; ++a) {
-                        const Fp v = fp_from_canonical(chunk[a * width]);
-                        acc[0][a] = ef_add(acc[0][a], ef_mul_base(e, v));
-                        acc[1][a] = ef_add(acc[1][a], ef_mul_base(r1, v));
-                        acc[2][a] = ef_add(acc[2][a], ef_mul_base(r2, v));
-                    }
-                }
-            } else {
-                // The whole 2^l_skip slice, zeros between the strided values included: In_i
-                // vanishes off the stride on D.
-                const size_t base = 3 + 2 * size_t(-tm.n - 1);
-                acc[base].assign(n, ef_zero());
-                acc[base + 1].assign(n, ef_zero());
-                const uint32_t* chunk = q + tm.slot.row_idx * width + col;
-                for (size_t a = 0; a < n; ++a) {
-                    const Fp v = fp_from_canonical(chunk[a * width]);
-                    acc[base][a] = ef_mul_base(tm.lambda_eq, v);
-                    acc[base + 1][a] = ef_mul_base(tm.lambda_rot, v);
-                }
-            }
-            partial[ti] = std::move(acc);
-        }
-    });
-    std::vector<EfVec> acc(num_acc, EfVec(n, ef_zero()));
-    for (const auto& p : partial)
-        for (size_t s = 0; s < num_acc; ++s)
-            if (!p[s].empty()) add_into(acc[s], p[s]);
+    Round0Acc acc(num_acc, EfVec(n, ef_zero()));
+    std::mutex acc_mutex;
+    for (size_t ci = 0; ci < commits.size(); ++ci) {
+        const StackedPcsData& d = *commits[ci];
+        const auto segs = column_segments(terms, ci, d.width(), l_skip);
+        parallel_for(d.height() >> l_skip, 64, [&](size_t begin, size_t end) {
+            const Round0Acc part = Round0Range(d, terms, segs, eq_r, l_skip).run(begin, end);
+            std::lock_guard<std::mutex> lock(acc_mutex);  // field sums are exact: any order
+            add_acc(acc, part);
+        });
+    }
 
     const Ef r0 = r[0];
     const Ef omega = ef_from_base(fp_two_adic_generator(l_skip));
@@ -145,60 +254,44 @@ EfVec round0_poly(const std::vector<SlotTerm>& terms, const EfVec& r, uint32_t l
     return s0;
 }
 
-// After u_0: a stacked column's MLE in the cube variables, q^_c(u_0, x), and its total kernel
-// K_c(u_0, x) (10.2), both as tables over H_n_stack. Slots occupy disjoint cube ranges of a column.
-struct FoldedColumn {
-    EfVec q;
-    EfVec k;
+// After u_0 the multilinear rounds work on two tables per stacked column c (commit order, then
+// column order): table 2c is the column's MLE in the cube variables, q^_c(u_0, x), and table
+// 2c + 1 its total kernel K_c(u_0, x) (10.2), both over H_n_stack.
+
+// q^_c(u_0, x) = sum_a L_a(u_0) q_c(x, a) for every column of one commit, written to
+// tables[2c][x]: one pass over the matrix, row by row.
+void fold_columns(const StackedPcsData& d, const EfVec& lagrange, uint32_t l_skip, size_t cube, Ef* tables) {
+    const size_t n = size_t(1) << l_skip;
+    const uint32_t width = d.width();
+    parallel_for(cube, 64, [&](size_t begin, size_t end) {
+        for (size_t x = begin; x < end; ++x) {
+            const uint32_t* rows = d.matrix.data() + x * n * width;
+            for (uint32_t c = 0; c < width; ++c) {
+                LazyEfSum q;
+                q.add_strided(lagrange.data(), rows + c, width, n);
+                tables[2 * c * cube + x] = q.value();
+            }
+        }
+    });
+}
+
+// A term's kernel in the cube variables after u_0. n >= 0: K(x) = eq eq[x] + wrap (eq[x - 1] -
+// eq[x]), the eq and rotation parts gathered into two coefficients; short: K(x_begin) = eq.
+struct KernelCoeffs {
+    Ef eq, wrap;
 };
 
-std::vector<FoldedColumn> fold_round0(const std::vector<const StackedPcsData*>& commits, const std::vector<SlotTerm>& terms,
-                                      const EfVec& r, uint32_t l_skip, uint32_t n_stack, const std::vector<EfVec>& eq_r,
-                                      Ef u0) {
-    const size_t n = size_t(1) << l_skip, cube = size_t(1) << n_stack;
-    const EfVec lagrange = subgroup_lagrange(l_skip, u0);
-    std::vector<FoldedColumn> cols;
-    for (const StackedPcsData* d : commits)
-        for (uint32_t c = 0; c < d->width(); ++c) cols.push_back({EfVec(cube, ef_zero()), EfVec(cube, ef_zero())});
-
-    size_t offset = 0;
-    for (const StackedPcsData* d : commits) {
-        const uint32_t width = d->width();
-        parallel_for(size_t(width) * cube, 256, [&](size_t begin, size_t end) {
-            for (size_t idx = begin; idx < end; ++idx) {
-                const size_t c = idx / cube, x = idx % cube;
-                const uint32_t* chunk = d->matrix.data() + x * n * width + c;
-                Ef acc = ef_zero();
-                for (size_t a = 0; a < n; ++a)
-                    acc = ef_add(acc, ef_mul_base(lagrange[a], fp_from_canonical(chunk[a * width])));
-                cols[offset + c].q[x] = acc;
-            }
-        });
-        offset += width;
-    }
-
+std::vector<KernelCoeffs> kernel_coeffs(const std::vector<SlotTerm>& terms, const EfVec& r, uint32_t l_skip, Ef u0) {
     const Ef r0 = r[0];
     const Ef omega = ef_from_base(fp_two_adic_generator(l_skip));
     const Ef c_eq = eq_uni(l_skip, u0, r0);
     const Ef c_rot = eq_uni(l_skip, u0, ef_mul(r0, omega));
     const Ef c_wrap = ef_mul(l1_uni(l_skip, ef_mul(r0, omega)), l1_uni(l_skip, u0));
-    std::vector<size_t> commit_offset;
-    offset = 0;
-    for (const StackedPcsData* d : commits) {
-        commit_offset.push_back(offset);
-        offset += d->width();
-    }
+    std::vector<KernelCoeffs> out;
     for (const SlotTerm& tm : terms) {
-        EfVec& k = cols[commit_offset[tm.commit] + tm.slot.stacked_col].k;
-        const size_t x0 = tm.slot.row_idx >> l_skip;
         if (tm.n >= 0) {
-            const EfVec& eq = eq_r[size_t(tm.n)];
-            const size_t sub = eq.size();
-            for (size_t x = 0; x < sub; ++x) {
-                const Ef wrap = ef_sub(eq[(x + sub - 1) & (sub - 1)], eq[x]);
-                const Ef rot = ef_add(ef_mul(c_rot, eq[x]), ef_mul(c_wrap, wrap));
-                k[x0 + x] = ef_add(ef_mul(tm.lambda_eq, ef_mul(c_eq, eq[x])), ef_mul(tm.lambda_rot, rot));
-            }
+            // lambda_eq c_eq eq[x] + lambda_rot (c_rot eq[x] + c_wrap (eq[x-1] - eq[x]))
+            out.push_back({ef_add(ef_mul(tm.lambda_eq, c_eq), ef_mul(tm.lambda_rot, c_rot)), ef_mul(tm.lambda_rot, c_wrap)});
         } else {
             const uint32_t i = uint32_t(-tm.n), l = l_skip - i;
             const Ef y = ef_pow2k(r0, i);
@@ -206,10 +299,61 @@ std::vector<FoldedColumn> fold_round0(const std::vector<const StackedPcsData*>& 
             const Ef ind = l1_uni(i, ef_pow2k(u0, l));  // In_i(u_0)
             const Ef e = ef_mul(tm.lambda_eq, eq_uni(l, u0, y));
             const Ef rot = ef_mul(tm.lambda_rot, eq_uni(l, u0, ef_mul(y, omega_sub)));
-            k[x0] = ef_mul(ind, ef_add(e, rot));
+            out.push_back({ef_mul(ind, ef_add(e, rot)), ef_zero()});
         }
     }
-    return cols;
+    return out;
+}
+
+// k[x] = K_c(u_0, x) for x in [x_begin, x_end) of one stacked column with segments `segs`.
+void fill_kernel(const std::vector<Segment>& segs, const std::vector<SlotTerm>& terms,
+                 const std::vector<KernelCoeffs>& coeffs, const std::vector<EfVec>& eq_r, size_t x_begin, size_t x_end,
+                 Ef* k) {
+    size_t x = x_begin;
+    for (size_t i = first_segment_after(segs, x_begin); i < segs.size() && x < x_end; ++i) {
+        const Segment& sg = segs[i];
+        const KernelCoeffs& kc = coeffs[sg.term];
+        const int n = terms[sg.term].n;
+        const size_t end = std::min(x_end, sg.x_end);
+        if (n < 0) {
+            k[x++] = kc.eq;  // a short slot holds one cube index
+            continue;
+        }
+        const EfVec& eq = eq_r[size_t(n)];
+        const size_t len = eq.size();
+        for (; x < end; ++x) {
+            const size_t xl = x - sg.x_begin;
+            const Ef wrap = ef_sub(eq[(xl + len - 1) & (len - 1)], eq[xl]);
+            k[x] = ef_add(ef_mul(kc.eq, eq[xl]), ef_mul(kc.wrap, wrap));
+        }
+    }
+    std::fill(k + x, k + x_end, ef_zero());  // past the column's last slot
+}
+
+// The 2 x (stacked columns) tables of length 2^n_stack, laid out for EfTables.
+std::unique_ptr<Ef[]> round1_tables(const std::vector<const StackedPcsData*>& commits, const std::vector<SlotTerm>& terms,
+                                    const EfVec& r, uint32_t l_skip, uint32_t n_stack, const std::vector<EfVec>& eq_r,
+                                    Ef u0, size_t num_columns) {
+    const size_t cube = size_t(1) << n_stack;
+    std::unique_ptr<Ef[]> tables = uninitialized_buffer<Ef>(2 * num_columns * cube);  // every entry is written below
+    const EfVec lagrange = subgroup_lagrange(l_skip, u0);
+    const std::vector<KernelCoeffs> coeffs = kernel_coeffs(terms, r, l_skip, u0);
+    const size_t block = std::min<size_t>(cube, 4096), blocks_per_column = cube / block;
+    size_t offset = 0;
+    for (size_t ci = 0; ci < commits.size(); ++ci) {
+        const StackedPcsData& d = *commits[ci];
+        Ef* commit_tables = tables.get() + 2 * offset * cube;
+        fold_columns(d, lagrange, l_skip, cube, commit_tables);
+        const auto segs = column_segments(terms, ci, d.width(), l_skip);
+        parallel_for(size_t(d.width()) * blocks_per_column, 1, [&](size_t begin, size_t end) {
+            for (size_t task = begin; task < end; ++task) {
+                const size_t c = task / blocks_per_column, x0 = (task % blocks_per_column) * block;
+                fill_kernel(segs[c], terms, coeffs, eq_r, x0, x0 + block, commit_tables + (2 * c + 1) * cube);
+            }
+        });
+        offset += d.width();
+    }
+    return tables;
 }
 
 }  // namespace
@@ -259,31 +403,25 @@ StackedReductionOutput prove_stacked_reduction(Transcript& transcript, const std
     for (size_t ci = 0; ci < commits.size(); ++ci)
         for (const StackedSlot& s : commits[ci]->layout.slots) {
             const Ef odd = ef_mul(lambda_pow, lambda);
-            terms.push_back({ci, commits[ci], s, lambda_pow, need_rot[ci][s.matrix] ? odd : ef_zero(),
-                             int(s.log_h) - int(l_skip)});
+            const bool rot = need_rot[ci][s.matrix];
+            terms.push_back({ci, s, lambda_pow, rot ? odd : ef_zero(), rot, int(s.log_h) - int(l_skip)});
             lambda_pow = ef_mul(odd, lambda);
         }
     // eq(x, r_1..r_n) tables for every cube dimension n a slot can have.
     std::vector<EfVec> eq_r;
     for (int nn = 0; nn <= n_max; ++nn) eq_r.push_back(eq_table(EfVec(r.begin() + 1, r.begin() + 1 + nn)));
 
-    out.proof.univariate_round_coeffs = round0_poly(terms, r, l_skip, eq_r);
+    out.proof.univariate_round_coeffs = round0_poly(commits, terms, r, l_skip, eq_r);
     for (const Ef& c : out.proof.univariate_round_coeffs) observe_ef(transcript, c);  // step 16
     out.u.push_back(sample_ef(transcript));                                           // step 17
 
     // The multilinear rounds run on the backend's tables: (q_c, k_c) in pairs, column after column.
     std::unique_ptr<EfTables> tables;
     {
-        std::vector<FoldedColumn> cols = fold_round0(commits, terms, r, l_skip, n_stack, eq_r, out.u[0]);
-        const size_t cube = size_t(1) << n_stack;
-        EfVec values(2 * cols.size() * cube);
-        parallel_for(cols.size(), 1, [&](size_t begin, size_t end) {
-            for (size_t c = begin; c < end; ++c) {
-                std::copy(cols[c].q.begin(), cols[c].q.end(), values.begin() + 2 * c * cube);
-                std::copy(cols[c].k.begin(), cols[c].k.end(), values.begin() + (2 * c + 1) * cube);
-            }
-        });
-        tables = backend.ef_tables(values.data(), 2 * cols.size(), cube);
+        size_t num_columns = 0;
+        for (const StackedPcsData* d : commits) num_columns += d->width();
+        const std::unique_ptr<Ef[]> values = round1_tables(commits, terms, r, l_skip, n_stack, eq_r, out.u[0], num_columns);
+        tables = backend.ef_tables(values.get(), 2 * num_columns, size_t(1) << n_stack);
     }
     for (uint32_t round = 1; round <= n_stack; ++round) {  // step 18
         const std::array<Ef, 2> s = tables->pair_product_round();

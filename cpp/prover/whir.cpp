@@ -1,78 +1,112 @@
 #include "whir.h"
 
 #include <algorithm>
+#include <memory>
 #include <stdexcept>
 #include <string>
 
 #include "../core/parallel.h"
 #include "../core/spans.h"
+#include "host_memory.h"
+#include "lazy_sum.h"
 
 namespace gpustark {
 
-void coeffs_to_evals(EfVec& a) {
-    for (size_t step = 1; step < a.size(); step <<= 1)
-        for (size_t i = 0; i < a.size(); ++i)
-            if (i & step) a[i] = ef_add(a[i], a[i ^ step]);
+namespace {
+
+// Applies a[i] = op(a[i], a[i ^ step]) to every i with the step bit set, step = 1, 2, 4, ..: the
+// subset zeta (op = add) or Moebius (op = sub) transform over the index bits. The low steps run
+// inside cache-sized blocks; the high steps see the table as rows of one block and combine whole
+// rows, each task on its own strip of columns. The steps commute, so any split gives equal values.
+template <class Op>
+void subset_transform(Ef* a, size_t size, Op op) {
+    if (size < 2) return;
+    const size_t block = std::min<size_t>(size, size_t(1) << 12), rows = size / block;
+    parallel_for(rows, 1, [&](size_t b0, size_t b1) {
+        for (size_t b = b0; b < b1; ++b) {
+            Ef* p = a + b * block;
+            for (size_t step = 1; step < block; step <<= 1)
+                for (size_t i0 = 0; i0 < block; i0 += 2 * step)
+                    for (size_t i = i0 + step; i < i0 + 2 * step; ++i) p[i] = op(p[i], p[i - step]);
+        }
+    });
+    if (rows == 1) return;
+    const size_t strip = 64;  // columns per task: rows x strip values stay in cache across steps
+    parallel_for(block / strip, 1, [&](size_t s0, size_t s1) {
+        for (size_t s = s0; s < s1; ++s)
+            for (size_t step = 1; step < rows; step <<= 1)
+                for (size_t r0 = 0; r0 < rows; r0 += 2 * step)
+                    for (size_t r = r0 + step; r < r0 + 2 * step; ++r) {
+                        Ef* dst = a + r * block + s * strip;
+                        const Ef* src = dst - step * block;
+                        for (size_t j = 0; j < strip; ++j) dst[j] = op(dst[j], src[j]);
+                    }
+    });
 }
 
-void evals_to_coeffs(EfVec& a) {
-    for (size_t step = 1; step < a.size(); step <<= 1)
-        for (size_t i = 0; i < a.size(); ++i)
-            if (i & step) a[i] = ef_sub(a[i], a[i ^ step]);
+void subset_zeta(Ef* a, size_t size) { subset_transform(a, size, [](Ef x, Ef y) { return ef_add(x, y); }); }
+
+// K_u(b) = prod_i ((1 - 2 u_i)(1 - b_i) + u_i b_i), written to out (2^|u| values).
+void mobius_eq_table_into(const EfVec& u, Ef* out) {
+    std::vector<EfPair> factors;
+    for (const Ef& ui : u) factors.push_back({ef_sub(ef_one(), ef_add(ui, ui)), ui});
+    product_table_into(factors, out);
 }
+
+}  // namespace
+
+void coeffs_to_evals(EfVec& a) { subset_zeta(a.data(), a.size()); }
+
+void evals_to_coeffs(EfVec& a) { subset_transform(a.data(), a.size(), [](Ef x, Ef y) { return ef_sub(x, y); }); }
 
 EfVec mobius_eq_table(const EfVec& u) {
     EfVec table(size_t(1) << u.size());
-    table[0] = ef_one();
-    for (size_t i = 0; i < u.size(); ++i) {
-        const size_t half = size_t(1) << i;
-        const Ef w1 = u[i], w0 = ef_sub(ef_one(), ef_add(u[i], u[i]));
-        for (size_t j = 0; j < half; ++j) {
-            table[j + half] = ef_mul(table[j], w1);
-            table[j] = ef_mul(table[j], w0);
-        }
-    }
+    mobius_eq_table_into(u, table.data());
     return table;
 }
 
 namespace {
 
-// f = sum_J mu^J f~_J in evaluation form on H_m: batch the RS messages (coefficient tables,
-// commit order then column order), then one zeta transform (it is linear).
-EfVec batched_evals(const std::vector<const StackedPcsData*>& commits, Ef mu) {
-    std::vector<const StackedPcsData*> owner;
-    std::vector<uint32_t> column;
-    EfVec mu_pows;
+// f = sum_J mu^J f~_J in evaluation form on H_m, written to f: batch the RS messages
+// (coefficient tables, commit order then column order), then one zeta transform (it is linear).
+void batched_evals(const std::vector<const StackedPcsData*>& commits, Ef mu, Ef* f) {
+    EfVec mu_pows;  // mu^J, commit order then column order
     Ef p = ef_one();
     for (const StackedPcsData* d : commits)
         for (uint32_t c = 0; c < d->width(); ++c) {
-            owner.push_back(d);
-            column.push_back(c);
             mu_pows.push_back(p);
             p = ef_mul(p, mu);
         }
-    EfVec f(commits[0]->height());
-    parallel_for(f.size(), 1024, [&](size_t begin, size_t end) {
+    const size_t height = commits[0]->height();
+    parallel_for(height, 1024, [&](size_t begin, size_t end) {
         for (size_t i = begin; i < end; ++i) {
-            Ef acc = ef_zero();
-            for (size_t j = 0; j < owner.size(); ++j) {
-                const StackedPcsData& d = *owner[j];
-                acc = ef_add(acc, ef_mul_base(mu_pows[j], fp_from_canonical(d.message[i * d.width() + column[j]])));
+            LazyEfSum acc;
+            const Ef* pows = mu_pows.data();
+            for (const StackedPcsData* d : commits) {
+                acc.add_strided(pows, d->message.data() + i * d->width(), 1, d->width());
+                pows += d->width();
             }
-            f[i] = acc;
+            f[i] = acc.value();
         }
     });
-    coeffs_to_evals(f);
-    return f;
+    subset_zeta(f, height);
 }
 
 // Evaluations of the univariate polynomial with coefficients `coeffs` (zero-padded) on
 // <omega_log_rows>, natural order, as a rows x 4 canonical matrix (one EF per row).
-std::vector<uint32_t> encode_ef(const EfVec& coeffs, uint32_t log_rows, Backend& backend) {
-    std::vector<uint32_t> cw((size_t(1) << log_rows) * 4, 0);
-    for (size_t i = 0; i < coeffs.size(); ++i) ef_store(cw.data() + 4 * i, coeffs[i]);
+std::unique_ptr<uint32_t[]> encode_ef(const EfVec& coeffs, uint32_t log_rows, Backend& backend) {
+    const size_t rows = size_t(1) << log_rows;
+    std::unique_ptr<uint32_t[]> cw = uninitialized_buffer<uint32_t>(rows * 4);  // every row is written below
+    parallel_for(rows, 4096, [&](size_t begin, size_t end) {
+        for (size_t i = begin; i < end; ++i) {
+            if (i < coeffs.size())
+                ef_store(cw.get() + 4 * i, coeffs[i]);
+            else
+                std::fill_n(cw.get() + 4 * i, 4, 0u);
+        }
+    });
     // EF twiddles are base-field elements, so the transform acts limb by limb: batch of 4.
-    backend.ntt(cw.data(), NttShape{log_rows, 4}, /*inverse=*/false, /*shift=*/1);
+    backend.ntt(cw.get(), NttShape{log_rows, 4}, /*inverse=*/false, /*shift=*/1);
     return cw;
 }
 
@@ -101,10 +135,11 @@ WhirProof prove_whir(Transcript& transcript, const std::vector<const StackedPcsD
     // f and w as one pair of tables on the backend's device, folded together round by round.
     std::unique_ptr<EfTables> tables;
     {
-        EfVec f = batched_evals(commits, mu), w = mobius_eq_table(u_cube);
-        const size_t n = f.size();
-        f.insert(f.end(), w.begin(), w.end());
-        tables = backend.ef_tables(f.data(), 2, n);
+        const size_t n = commits[0]->height();
+        const std::unique_ptr<Ef[]> fw = uninitialized_buffer<Ef>(2 * n);  // f, then w: both written in full
+        batched_evals(commits, mu, fw.get());
+        mobius_eq_table_into(u_cube, fw.get() + n);
+        tables = backend.ef_tables(fw.get(), 2, n);
     }
     proof.initial_round_opened_rows.resize(commits.size());
     proof.initial_round_merkle_proofs.resize(commits.size());
@@ -128,8 +163,8 @@ WhirProof prove_whir(Transcript& transcript, const std::vector<const StackedPcsD
         MerkleTree tree;
         Ef z0 = ef_zero();
         if (!last) {
-            const std::vector<uint32_t> cw = encode_ef(g, log_rs - 1, backend);
-            tree = backend.merkle_tree(cw.data(), size_t(1) << (log_rs - 1), 4, k);
+            const std::unique_ptr<uint32_t[]> cw = encode_ef(g, log_rs - 1, backend);
+            tree = backend.merkle_tree(cw.get(), size_t(1) << (log_rs - 1), 4, k);
             const Digest root = tree.root();
             transcript.observe_many(root);
             proof.codeword_commits.push_back(root);
