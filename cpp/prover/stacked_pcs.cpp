@@ -125,10 +125,6 @@ void eval_to_coeff_into(const uint32_t* matrix, uint32_t log_height, uint32_t wi
     zeta_and_ungroup(t.get(), chunks, l_skip, width, outs);
 }
 
-void parallel_zero(uint32_t* data, size_t count) {
-    parallel_for(count, size_t(1) << 16, [&](size_t begin, size_t end) { std::fill(data + begin, data + end, 0u); });
-}
-
 }  // namespace
 
 std::vector<uint32_t> stack_traces(const StackedLayout& layout, const std::vector<TraceView>& traces) {
@@ -141,24 +137,6 @@ std::vector<uint32_t> stack_traces(const StackedLayout& layout, const std::vecto
         stack_one_trace(layout, traces[mi], layout.slots.data() + first, last - first, q.data());
     }
     return q;
-}
-
-std::vector<uint32_t> eval_to_coeff_message(const std::vector<uint32_t>& matrix, uint32_t log_height,
-                                            uint32_t width, uint32_t l_skip, Backend& backend) {
-    std::vector<uint32_t> msg = zeroed_vector<uint32_t>(matrix.size());
-    eval_to_coeff_into(matrix.data(), log_height, width, l_skip, backend, {msg.data()});
-    return msg;
-}
-
-std::vector<uint32_t> rs_encode(const std::vector<uint32_t>& message, uint32_t log_height, uint32_t width,
-                                uint32_t log_blowup, Backend& backend) {
-    const uint32_t log_rows = log_height + log_blowup;
-    std::vector<uint32_t> codeword = zeroed_vector<uint32_t>((size_t(1) << log_rows) * width);  // rows beyond 2^m stay zero
-    parallel_for(message.size(), size_t(1) << 16, [&](size_t begin, size_t end) {
-        std::copy(message.begin() + begin, message.begin() + end, codeword.begin() + begin);
-    });
-    backend.ntt(codeword.data(), NttShape{log_rows, width}, /*inverse=*/false, /*shift=*/1);
-    return codeword;
 }
 
 StackedPcsData stacked_commit(const std::vector<TraceView>& traces, uint32_t l_skip, uint32_t n_stack,
@@ -185,17 +163,14 @@ StackedPcsData stacked_commit(const std::vector<TraceView>& traces, uint32_t l_s
     d.k = k;
     d.matrix = stack_traces(d.layout, traces);
     ScopedSpan rs_span("rs_code_matrix");
-    // The message goes straight into both d.message and the codeword's first 2^m rows (6.3 step
-    // 3 zero-pads the rest), so the codeword needs no copy pass of its own.
-    const size_t message_len = d.matrix.size(), codeword_len = message_len << log_blowup;
-    d.message = zeroed_vector<uint32_t>(message_len);
-    std::unique_ptr<uint32_t[]> codeword = uninitialized_buffer<uint32_t>(codeword_len);
-    parallel_zero(codeword.get() + message_len, codeword_len - message_len);
-    eval_to_coeff_into(d.matrix.data(), m, d.layout.width, l_skip, backend, {d.message.data(), codeword.get()});
-    backend.ntt(codeword.get(), NttShape{m + log_blowup, d.layout.width}, /*inverse=*/false, /*shift=*/1);
+    // The message (6.3 steps 1-2); the backend encodes and commits it in one call (step 3 zero-pads
+    // it to 2^(m + log_blowup) rows), so a device hashes the codeword where it computed it. The
+    // RS NTT therefore runs inside the merkle_tree span.
+    d.message = zeroed_vector<uint32_t>(d.matrix.size());
+    eval_to_coeff_into(d.matrix.data(), m, d.layout.width, l_skip, backend, {d.message.data()});
     rs_span.close();
     ScopedSpan merkle_span("merkle_tree");
-    d.tree = backend.merkle_tree(codeword.get(), size_t(1) << (m + log_blowup), d.layout.width, k);
+    d.tree = backend.encode_and_commit(d.message.data(), size_t(1) << m, d.layout.width, m + log_blowup, k);
     return d;
 }
 

@@ -64,16 +64,6 @@ struct StackedPcsData {
 // PROTOCOL 6.2: the stacked matrix (2^m x layout.width) of traces that match `layout`.
 std::vector<uint32_t> stack_traces(const StackedLayout& layout, const std::vector<TraceView>& traces);
 
-// PROTOCOL 6.3 steps 1-2: per 2^l_skip-row chunk an inverse DFT over D, then the subset-zeta
-// transform over the l_skip low index bits. `matrix` is 2^m x width; returns the same shape.
-std::vector<uint32_t> eval_to_coeff_message(const std::vector<uint32_t>& matrix, uint32_t log_height,
-                                            uint32_t width, uint32_t l_skip, Backend& backend);
-
-// PROTOCOL 6.3 step 3: zero-pad every column to 2^(m + log_blowup) and evaluate on
-// <omega_{m+log_blowup}> in natural order.
-std::vector<uint32_t> rs_encode(const std::vector<uint32_t>& message, uint32_t log_height, uint32_t width,
-                                uint32_t log_blowup, Backend& backend);
-
 // The whole commitment. `traces` must be sorted by descending height (powers of two, each at
 // most 2^(l_skip + n_stack)) and have at least one column in total.
 StackedPcsData stacked_commit(const std::vector<TraceView>& traces, uint32_t l_skip, uint32_t n_stack,

@@ -92,22 +92,15 @@ void batched_evals(const std::vector<const StackedPcsData*>& commits, Ef mu, Ef*
     subset_zeta(f, height);
 }
 
-// Evaluations of the univariate polynomial with coefficients `coeffs` (zero-padded) on
-// <omega_log_rows>, natural order, as a rows x 4 canonical matrix (one EF per row).
-std::unique_ptr<uint32_t[]> encode_ef(const EfVec& coeffs, uint32_t log_rows, Backend& backend) {
-    const size_t rows = size_t(1) << log_rows;
-    std::unique_ptr<uint32_t[]> cw = uninitialized_buffer<uint32_t>(rows * 4);  // every row is written below
-    parallel_for(rows, 4096, [&](size_t begin, size_t end) {
-        for (size_t i = begin; i < end; ++i) {
-            if (i < coeffs.size())
-                ef_store(cw.get() + 4 * i, coeffs[i]);
-            else
-                std::fill_n(cw.get() + 4 * i, 4, 0u);
-        }
+// The coefficients as a rows x 4 canonical matrix (one EF per row): the message whose RS
+// codeword (zero-padded to 2^log_rows rows) the next round commits. EF twiddles are base-field
+// elements, so the transform acts limb by limb: a batch of 4 columns.
+std::vector<uint32_t> ef_message(const EfVec& coeffs) {
+    std::vector<uint32_t> message(coeffs.size() * 4);
+    parallel_for(coeffs.size(), 4096, [&](size_t begin, size_t end) {
+        for (size_t i = begin; i < end; ++i) ef_store(message.data() + 4 * i, coeffs[i]);
     });
-    // EF twiddles are base-field elements, so the transform acts limb by limb: batch of 4.
-    backend.ntt(cw.get(), NttShape{log_rows, 4}, /*inverse=*/false, /*shift=*/1);
-    return cw;
+    return message;
 }
 
 void append(std::vector<uint32_t>& out, const std::vector<uint32_t>& v) { out.insert(out.end(), v.begin(), v.end()); }
@@ -163,8 +156,8 @@ WhirProof prove_whir(Transcript& transcript, const std::vector<const StackedPcsD
         MerkleTree tree;
         Ef z0 = ef_zero();
         if (!last) {
-            const std::unique_ptr<uint32_t[]> cw = encode_ef(g, log_rs - 1, backend);
-            tree = backend.merkle_tree(cw.get(), size_t(1) << (log_rs - 1), 4, k);
+            const std::vector<uint32_t> message = ef_message(g);
+            tree = backend.encode_and_commit(message.data(), g.size(), 4, log_rs - 1, k);
             const Digest root = tree.root();
             transcript.observe_many(root);
             proof.codeword_commits.push_back(root);

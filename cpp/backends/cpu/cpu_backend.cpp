@@ -85,7 +85,10 @@ public:
 
     MerkleTree merkle_tree(const uint32_t* matrix, size_t rows, uint32_t width, uint32_t log_group) override {
         MerkleTree tree;
-        tree.matrix.assign(matrix, matrix + rows * width);
+        tree.matrix.resize(rows * width);
+        parallel_for(rows * width, size_t(1) << 16, [&](size_t begin, size_t end) {  // often hundreds of MB
+            std::copy(matrix + begin, matrix + end, tree.matrix.begin() + begin);
+        });
         tree.rows = rows;
         tree.width = width;
         tree.log_group = log_group;

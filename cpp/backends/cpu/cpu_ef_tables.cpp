@@ -12,6 +12,21 @@ namespace {
 // Pairs per parallel chunk: small tables (late rounds) stay on the calling thread.
 constexpr size_t kGrain = 1024;
 
+// scale * eq(j, (p_0, .., p_{vars-1})) for j < 2^vars: prod over bits k of (bit k ? p_k : 1 - p_k).
+std::vector<Ef> eq_powers_table(const Ef* point, uint32_t vars, Ef scale) {
+    std::vector<Ef> table(size_t(1) << vars);
+    table[0] = scale;
+    for (uint32_t k = 0; k < vars; ++k) {
+        const size_t half = size_t(1) << k;
+        const Ef not_p = ef_sub(ef_one(), point[k]);
+        for (size_t j = 0; j < half; ++j) {
+            table[j + half] = ef_mul(table[j], point[k]);
+            table[j] = ef_mul(table[j], not_p);
+        }
+    }
+    return table;
+}
+
 // One point of a trace's tables for the DAG body: the columns' values at (x, pair i), or at the
 // bound point when the tables have length 1; slots in a per-thread vector.
 struct TablesPoint {
@@ -111,10 +126,15 @@ public:
         require_table(c, "add_eq_powers");
         std::vector<Ef> z_powers;
         for (size_t len = length(); len > 1; len >>= 1, z = ef_square(z)) z_powers.push_back(z);
+        // eq(i, (z, z^2, ..)) = low(i's low bits) * high(i's high bits): two small tables (the
+        // weight folded into the high one), then one product per entry instead of one per bit.
+        const uint32_t vars = uint32_t(z_powers.size()), low_bits = vars / 2;
+        const std::vector<Ef> low = eq_powers_table(z_powers.data(), low_bits, ef_one());
+        const std::vector<Ef> high = eq_powers_table(z_powers.data() + low_bits, vars - low_bits, weight);
+        const size_t low_mask = (size_t(1) << low_bits) - 1;
         std::vector<Ef>& t = tables_[c];
         parallel_for(length(), kGrain, [&](size_t begin, size_t end) {
-            for (size_t i = begin; i < end; ++i)
-                t[i] = ef_add(t[i], ef_mul(weight, sumcheck_eq_power_weight(i, uint32_t(z_powers.size()), z_powers.data())));
+            for (size_t i = begin; i < end; ++i) t[i] = ef_add(t[i], ef_mul(high[i >> low_bits], low[i & low_mask]));
         });
     }
 
