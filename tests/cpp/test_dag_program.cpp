@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "backend_cases.h"
 #include "backends/builtin.h"
 #include "core/backend.h"
 #include "core/dag_program.h"
@@ -19,21 +20,14 @@
 
 namespace {
 
+using test_support::backend_names;
+using test_support::random_ef;
+using test_support::random_fp;
+
 using gpustark::AirProgram;
 using gpustark::DagBinding;
 using gpustark::DagNode;
 using gpustark::DagProgram;
-
-std::vector<std::string> backend_names() {
-    gpustark::register_builtin_backends();
-    std::vector<std::string> names = gpustark::available_backends();
-    const std::vector<std::string> plain = names;
-    for (const std::string& name : plain) names.push_back("dual:cpu," + name);
-    return names;
-}
-
-Fp random_fp(std::mt19937& rng) { return fp_from_canonical(rng() % GS_P); }
-Ef random_ef(std::mt19937& rng) { return ef_make(random_fp(rng), random_fp(rng), random_fp(rng), random_fp(rng)); }
 
 // A random AIR: leaves of every kind, then `ops` arithmetic nodes over earlier nodes, about a
 // third of the nodes constrained and three interactions.

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "backend_cases.h"
 #include "backends/builtin.h"
 #include "core/backend.h"
 #include "core/ef_tables.h"
@@ -23,23 +24,13 @@
 
 namespace {
 
+using test_support::backend_names;
+using test_support::random_ef;
+using test_support::random_fp;
+
 using gpustark::EfTables;
 using Table = std::vector<Ef>;
 using Tables = std::vector<Table>;
-
-// Every available backend, and the dual backend over cpu and each of them.
-std::vector<std::string> backend_names() {
-    gpustark::register_builtin_backends();
-    std::vector<std::string> names = gpustark::available_backends();
-    const std::vector<std::string> plain = names;
-    for (const std::string& name : plain) names.push_back("dual:cpu," + name);
-    return names;
-}
-
-Ef random_ef(std::mt19937& rng) {
-    return ef_make(fp_from_canonical(rng() % GS_P), fp_from_canonical(rng() % GS_P), fp_from_canonical(rng() % GS_P),
-                   fp_from_canonical(rng() % GS_P));
-}
 
 Tables random_tables(size_t count, size_t length, uint32_t seed) {
     std::mt19937 rng(seed);

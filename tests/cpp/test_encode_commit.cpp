@@ -7,18 +7,15 @@
 #include <string>
 #include <vector>
 
+#include "backend_cases.h"
 #include "backends/builtin.h"
 #include "core/backend.h"
 
 namespace {
 
-std::vector<std::string> backend_names() {
-    gpustark::register_builtin_backends();
-    std::vector<std::string> names = gpustark::available_backends();
-    const std::vector<std::string> plain = names;
-    for (const std::string& name : plain) names.push_back("dual:cpu," + name);
-    return names;
-}
+using test_support::backend_names;
+using test_support::random_ef;
+using test_support::random_fp;
 
 TEST(EncodeAndCommit, EveryBackendMatchesNttThenMerkle) {
     for (const std::string& name : backend_names())

@@ -6,23 +6,15 @@
 #include <string>
 #include <vector>
 
+#include "backend_cases.h"
 #include "backends/builtin.h"
 #include "core/backend.h"
 
 namespace {
 
-std::vector<std::string> backend_names() {
-    gpustark::register_builtin_backends();
-    std::vector<std::string> names = gpustark::available_backends();
-    const std::vector<std::string> plain = names;
-    for (const std::string& name : plain) names.push_back("dual:cpu," + name);
-    return names;
-}
-
-Ef random_ef(std::mt19937& rng) {
-    return ef_make(fp_from_canonical(rng() % GS_P), fp_from_canonical(rng() % GS_P), fp_from_canonical(rng() % GS_P),
-                   fp_from_canonical(rng() % GS_P));
-}
+using test_support::backend_names;
+using test_support::random_ef;
+using test_support::random_fp;
 
 TEST(FractionTree, EveryBackendAddsTheFractionsLayerByLayer) {
     for (const std::string& name : backend_names())

@@ -375,13 +375,18 @@ void CudaBackend::upload(void* device_dst, const void* host_src, size_t bytes) {
     });
 }
 
-const void* CudaBackend::download(const void* device_src, size_t bytes) {
+char* CudaBackend::take_download_staging(size_t bytes) {
     if (staging_out_ + bytes > staging_bytes_)
         throw std::logic_error("cuda staging: download beyond the reservation");
     char* pinned = staging_ + staging_out_;
     staging_out_ += staged_size(bytes);
     d2h_bytes_ += bytes;
     staging_busy_ = true;
+    return pinned;
+}
+
+const void* CudaBackend::download(const void* device_src, size_t bytes) {
+    char* pinned = take_download_staging(bytes);
     if (bytes) GS_CUDA_CHECK(cudaMemcpyAsync(pinned, device_src, bytes, cudaMemcpyDeviceToHost, stream_));
     return pinned;
 }
@@ -390,12 +395,7 @@ const void* CudaBackend::download_rows(const void* device_src, size_t pitch, siz
     size_t bytes = row_bytes * rows;
     if (rows <= 1 || pitch == row_bytes) return download(device_src, bytes);
     if (pitch < row_bytes) throw std::logic_error("cuda download_rows: rows overlap (pitch < row_bytes)");
-    if (staging_out_ + bytes > staging_bytes_)
-        throw std::logic_error("cuda staging: download beyond the reservation");
-    char* pinned = staging_ + staging_out_;
-    staging_out_ += staged_size(bytes);
-    d2h_bytes_ += bytes;
-    staging_busy_ = true;
+    char* pinned = take_download_staging(bytes);
     if (pitch <= max_pitch_) {
         GS_CUDA_CHECK(cudaMemcpy2DAsync(pinned, row_bytes, device_src, pitch, row_bytes, rows, cudaMemcpyDeviceToHost,
                                         stream_));

@@ -231,6 +231,8 @@ private:
     // Host -> pinned (pieces copied in parallel) -> device, asynchronously on the stream.
     void upload(void* device_dst, const void* host_src, size_t bytes);
     // Device -> pinned, asynchronously; the returned pinned copy is valid after finish().
+    // The next download region of the reserved staging (counted as device-to-host bytes).
+    char* take_download_staging(size_t bytes);
     const void* download(const void* device_src, size_t bytes);
     const void* download_rows(const void* device_src, size_t pitch, size_t row_bytes, size_t rows);
     // The one host wait of a call (or of a grind window): Stager::sync.

@@ -1,5 +1,6 @@
 #include "dual_backend.h"
 
+#include "dual_compare.h"
 #include "dual_ef_tables.h"
 #include "dual_fraction_tree.h"
 
@@ -51,8 +52,7 @@ DeviceInfo DualBackend::info() const {
 }
 
 void DualBackend::fail(const std::string& what, const std::string& where, uint64_t value_a, uint64_t value_b) const {
-    throw std::runtime_error("dual backend: " + what + " differs between " + name_a_ + " and " + name_b_ + " at " +
-                             where + ": " + name_a_ + " = " + str(value_a) + ", " + name_b_ + " = " + str(value_b));
+    dual_fail(name_a_, name_b_, what, where, value_a, value_b);
 }
 
 // The sides run one after the other, not concurrently: a device backend's host code and the CPU
@@ -153,29 +153,21 @@ void DualBackend::dag_base_sums(const DagBinding& dag, const DagBasePoints& poin
     std::vector<DagSums> b_out(points.points);
     a_.dag_base_sums(dag, points, out);
     b_.dag_base_sums(dag, points, b_out.data());
+    static const char* kSum[3] = {"constraint", "numerator", "denominator"};
     for (size_t k = 0; k < points.points; ++k) {
         const Ef va[3] = {out[k].constraint, out[k].numerator, out[k].denominator};
         const Ef vb[3] = {b_out[k].constraint, b_out[k].numerator, b_out[k].denominator};
-        static const char* kSum[3] = {"constraint", "numerator", "denominator"};
-        for (int s = 0; s < 3; ++s) {
-            const Fp la[4] = {va[s].c0, va[s].c1, va[s].c2, va[s].c3}, lb[4] = {vb[s].c0, vb[s].c1, vb[s].c2, vb[s].c3};
-            for (int l = 0; l < 4; ++l)
-                if (la[l].m != lb[l].m)
-                    fail("dag_base_sums (" + str(points.points) + " points)",
-                         "point " + str(k) + ", " + kSum[s] + " sum, limb " + str(l), fp_to_canonical(la[l]),
-                         fp_to_canonical(lb[l]));
-        }
+        if (auto d = first_ef_difference(va, vb, 3))
+            fail("dag_base_sums (" + str(points.points) + " points)",
+                 "point " + str(k) + ", " + kSum[d->index] + " sum, limb " + str(d->limb), d->a, d->b);
     }
 }
 
 void DualBackend::compare_ef(const std::string& what, const std::string& where, const std::vector<Ef>& va,
                              const std::vector<Ef>& vb) const {
     if (va.size() != vb.size()) fail(what, where + " count", va.size(), vb.size());
-    for (size_t i = 0; i < va.size(); ++i) {
-        const Fp la[4] = {va[i].c0, va[i].c1, va[i].c2, va[i].c3}, lb[4] = {vb[i].c0, vb[i].c1, vb[i].c2, vb[i].c3};
-        for (int l = 0; l < 4; ++l)
-            if (la[l].m != lb[l].m) fail(what, where + " " + str(i) + ", limb " + str(l), fp_to_canonical(la[l]), fp_to_canonical(lb[l]));
-    }
+    if (auto d = first_ef_difference(va.data(), vb.data(), va.size()))
+        fail(what, where + " " + str(d->index) + ", limb " + str(d->limb), d->a, d->b);
 }
 
 std::unique_ptr<FractionTree> DualBackend::fraction_tree(const Ef* p, const Ef* q, size_t leaves) {

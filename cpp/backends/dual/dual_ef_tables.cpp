@@ -1,5 +1,7 @@
 #include "dual_ef_tables.h"
 
+#include "dual_compare.h"
+
 #include <stdexcept>
 
 namespace gpustark {
@@ -72,20 +74,11 @@ private:
     // where + position names the first differing value; its limbs are compared in Montgomery form.
     void compare(const std::vector<Ef>& va, const std::vector<Ef>& vb, const std::string& what,
                  const std::string& where) const {
-        if (va.size() != vb.size())
-            fail(what, "the number of values", va.size(), vb.size());
-        for (size_t i = 0; i < va.size(); ++i) {
-            const Fp la[4] = {va[i].c0, va[i].c1, va[i].c2, va[i].c3}, lb[4] = {vb[i].c0, vb[i].c1, vb[i].c2, vb[i].c3};
-            for (int k = 0; k < 4; ++k)
-                if (la[k].m != lb[k].m)
-                    fail(what, where + str(i) + (where.rfind("s(1 + ", 0) == 0 ? ")" : "") + ", limb " + str(k),
-                         fp_to_canonical(la[k]), fp_to_canonical(lb[k]));
-        }
-    }
-
-    [[noreturn]] void fail(const std::string& what, const std::string& where, uint64_t va, uint64_t vb) const {
-        throw std::runtime_error("dual backend: " + what + " differs between " + name_a_ + " and " + name_b_ + " at " +
-                                 where + ": " + name_a_ + " = " + str(va) + ", " + name_b_ + " = " + str(vb));
+        if (va.size() != vb.size()) dual_fail(name_a_, name_b_, what, "the number of values", va.size(), vb.size());
+        if (auto d = first_ef_difference(va.data(), vb.data(), va.size()))
+            dual_fail(name_a_, name_b_, what,
+                      where + str(d->index) + (where.rfind("s(1 + ", 0) == 0 ? ")" : "") + ", limb " + str(d->limb),
+                      d->a, d->b);
     }
 
     std::unique_ptr<EfTables> a_, b_;

@@ -1,7 +1,6 @@
 #include "dual_fraction_tree.h"
 
-#include <stdexcept>
-
+#include "dual_compare.h"
 #include "dual_ef_tables.h"
 
 namespace gpustark {
@@ -16,16 +15,11 @@ public:
 
     std::array<Ef, 2> node(size_t j, size_t x) override {
         std::array<Ef, 2> va = a_->node(j, x), vb = b_->node(j, x);
-        for (int s = 0; s < 2; ++s) {
-            const Fp la[4] = {va[s].c0, va[s].c1, va[s].c2, va[s].c3}, lb[4] = {vb[s].c0, vb[s].c1, vb[s].c2, vb[s].c3};
-            for (int l = 0; l < 4; ++l)
-                if (la[l].m != lb[l].m)
-                    throw std::runtime_error("dual backend: fraction_tree node differs between " + name_a_ + " and " +
-                                             name_b_ + " at layer " + std::to_string(j) + ", node " + std::to_string(x) +
-                                             (s ? ", q" : ", p") + " limb " + std::to_string(l) + ": " + name_a_ +
-                                             " = " + std::to_string(fp_to_canonical(la[l])) + ", " + name_b_ + " = " +
-                                             std::to_string(fp_to_canonical(lb[l])));
-        }
+        if (auto d = first_ef_difference(va.data(), vb.data(), 2))
+            dual_fail(name_a_, name_b_, "fraction_tree node",
+                      "layer " + std::to_string(j) + ", node " + std::to_string(x) + (d->index ? ", q" : ", p") +
+                          " limb " + std::to_string(d->limb),
+                      d->a, d->b);
         return va;
     }
 
