@@ -85,9 +85,9 @@ python3 -m gpustark bench interactions-large --backend cuda --runs 5 --warmup 1 
     | tee "$out/bench_il_cuda.txt"
 
 if command -v compute-sanitizer >/dev/null && [ "$native_tests" = ON ]; then
-    echo "== racecheck on the native tests' CUDA cases (sumcheck tables, constraint DAG)"
+    echo "== racecheck on the native tests' CUDA cases (tables, DAG, round 0, r_0 tables, fraction tree, codewords)"
     compute-sanitizer --tool racecheck --error-exitcode 3 build/gpu/tests/cpp/gpustark_native_tests \
-        --gtest_filter='EfTables.*:DagProgram.*' 2>&1 | tail -4 | tee "$out/racecheck_native.txt"
+        --gtest_filter='EfTables.*:DagProgram.*:Round0Sums.*:TraceTables.*:FractionTree.*:EncodeAndCommit.*' 2>&1 | tail -4 | tee "$out/racecheck_native.txt"
     [ "${PIPESTATUS[0]}" = 0 ] || status=1
 fi
 if command -v compute-sanitizer >/dev/null; then

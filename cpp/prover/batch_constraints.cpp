@@ -94,7 +94,7 @@ EfVec prove_batch_constraints(Transcript& transcript, const BatchInput& in, Batc
     for (size_t t = 0; t < num_traces; ++t)
         eq_cube[t] = eq_table(EfVec(in.xi.begin() + l, in.xi.begin() + l + cube_vars(traces[t], l)));
     EfVec eq_low_table = eq_table(EfVec(in.xi.begin(), in.xi.begin() + l));  // eq(xi_<l, bits(a))
-    proof.univariate_round_coeffs = round0_coefficients({&in, &weights, &beta_powers, &mu_powers, &dags}, *in.backend);
+    proof.univariate_round_coeffs = round0_coefficients({&in, &weights, &mu_powers, &dags}, *in.backend);
     for (Ef c : proof.univariate_round_coeffs) observe_ef(transcript, c);
     Ef r0 = sample_ef(transcript);
     EfVec r = {r0};

@@ -17,33 +17,10 @@ struct TraceWeights {
 
 TraceWeights trace_weights(const BatchInput& in, size_t t, const EfVec& lambda_powers);
 
-// The zerocheck sum C = sum_i lambda^i c_i and the weighted LogUp numerator and denominator
-// (without alpha) at one point, from the DAG's node values there.
-struct PointSums {
-    Ef constraint, numerator, denominator;
-};
-
-// nodes: anything indexable by node index (a pointer to node values, or a LaneView).
-template <class Nodes>
-PointSums point_sums(const AirProgram& air, const Nodes& nodes, const TraceWeights& w, const EfVec& beta_powers,
-                     bool with_constraints = true) {
-    PointSums s{ef_zero(), ef_zero(), ef_zero()};
-    if (with_constraints)
-        for (size_t i = 0; i < air.constraints.size(); ++i)
-            s.constraint = ef_add(s.constraint, ef_scale(w.lambda_powers[i], nodes[air.constraints[i]]));
-    for (size_t k = 0; k < air.interactions.size(); ++k) {
-        const InteractionProgram& it = air.interactions[k];
-        s.numerator = ef_add(s.numerator, ef_scale(w.slot_weights[k], nodes[it.count]));
-        s.denominator = ef_add(s.denominator, ef_mul(w.slot_weights[k], logup_denominator(nodes, it, beta_powers)));
-    }
-    return s;
-}
-
 // Everything round 0 needs beyond the traces (PROTOCOL 9.2 step 4).
 struct Round0Input {
     const BatchInput* batch;
     const std::vector<TraceWeights>* weights;
-    const EfVec* beta_powers;
     const EfVec* mu_powers;
     const std::vector<DagBinding>* dags;  // per trace: its program bound to the trace's weights
 };
