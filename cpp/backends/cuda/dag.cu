@@ -141,22 +141,15 @@ cudaError_t launch_dag_base_sums(const DagDeviceProgram& program, const u32* loc
     if (points == 0) return cudaSuccess;
     if (local_stride < uint64_t(program.width) + 3 || next_stride < program.width || program.group_count == 0)
         return cudaErrorInvalidValue;
-    unsigned int grid = 0, block = 0;
-    if (!launch_dims(plan, &grid, &block)) return cudaErrorInvalidConfiguration;
-    dag_base_sums_kernel<<<grid, block, 0, stream>>>(program.code, program.groups, program.group_count,
-                                                     program.weights, program.constants, local, local_stride, next,
-                                                     next_stride, program.width, points * program.group_count, slots,
-                                                     partial);
-    return cudaGetLastError();
+    return launch_planned(dag_base_sums_kernel, plan, 0, stream, program.code, program.groups, program.group_count,
+                          program.weights, program.constants, local, local_stride, next, next_stride, program.width,
+                          points * program.group_count, slots, partial);
 }
 
 cudaError_t launch_dag_group_sums(const DagSums* partial, uint32_t group_count, uint64_t points, DagSums* out,
                                   const device::LaunchPlan& plan, cudaStream_t stream) {
     if (points == 0) return cudaSuccess;
-    unsigned int grid = 0, block = 0;
-    if (!launch_dims(plan, &grid, &block)) return cudaErrorInvalidConfiguration;
-    dag_group_sums_kernel<<<grid, block, 0, stream>>>(partial, group_count, points, out);
-    return cudaGetLastError();
+    return launch_planned(dag_group_sums_kernel, plan, 0, stream, partial, group_count, points, out);
 }
 
 cudaError_t launch_dag_round(const DagDeviceProgram& program, const Ef* tables, uint64_t table_stride,
@@ -165,13 +158,11 @@ cudaError_t launch_dag_round(const DagDeviceProgram& program, const Ef* tables, 
     if (args.points == 0 || args.points > kDagMaxPoints || (args.bound && (pairs != 1 || args.points != 1)) ||
         program.group_count == 0)
         return cudaErrorInvalidValue;
-    unsigned int grid = 0, block = 0;
-    if (!launch_dims(plan, &grid, &block)) return cudaErrorInvalidConfiguration;
-    if (plan.scratch_bytes < dag_round_scratch(block)) return cudaErrorInvalidConfiguration;
-    dag_round_kernel<<<grid, block, static_cast<size_t>(plan.scratch_bytes), stream>>>(
-        program.code, program.groups, program.group_count, program.weights, program.constants, tables, table_stride,
-        program.width, first_pair, pairs * args.points * program.group_count, args, slots, partials);
-    return cudaGetLastError();
+    if (plan.scratch_bytes < dag_round_scratch(plan.group)) return cudaErrorInvalidConfiguration;
+    return launch_planned(dag_round_kernel, plan, static_cast<size_t>(plan.scratch_bytes), stream, program.code,
+                          program.groups, program.group_count, program.weights, program.constants, tables,
+                          table_stride, program.width, first_pair, pairs * args.points * program.group_count, args,
+                          slots, partials);
 }
 
 }  // namespace cuda

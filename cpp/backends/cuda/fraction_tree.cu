@@ -43,19 +43,13 @@ const void* fraction_tree_kernel(CudaKernel kernel) {
 cudaError_t launch_gkr_layer(const Ef* child_p, const Ef* child_q, Ef* parent_p, Ef* parent_q, uint64_t nodes,
                              const device::LaunchPlan& plan, cudaStream_t stream) {
     if (nodes == 0) return cudaSuccess;
-    unsigned int grid = 0, block = 0;
-    if (!launch_dims(plan, &grid, &block)) return cudaErrorInvalidConfiguration;
-    gkr_layer_kernel<<<grid, block, 0, stream>>>(child_p, child_q, parent_p, parent_q, nodes);
-    return cudaGetLastError();
+    return launch_planned(gkr_layer_kernel, plan, 0, stream, child_p, child_q, parent_p, parent_q, nodes);
 }
 
 cudaError_t launch_gkr_split(const Ef* p, const Ef* q, Ef* tables, uint64_t half, const device::LaunchPlan& plan,
                              cudaStream_t stream) {
     if (half == 0) return cudaSuccess;
-    unsigned int grid = 0, block = 0;
-    if (!launch_dims(plan, &grid, &block)) return cudaErrorInvalidConfiguration;
-    gkr_split_kernel<<<grid, block, 0, stream>>>(p, q, tables, half);
-    return cudaGetLastError();
+    return launch_planned(gkr_split_kernel, plan, 0, stream, p, q, tables, half);
 }
 
 }  // namespace cuda

@@ -53,6 +53,17 @@ __device__ __forceinline__ uint64_t first_lane() {
     return static_cast<uint64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
 }
 __device__ __forceinline__ uint64_t lane_stride() { return static_cast<uint64_t>(gridDim.x) * blockDim.x; }
+
+// The tail every launcher shares: `kernel` on the plan's grid and block with `scratch_bytes` of
+// dynamic shared memory on `stream`; cudaErrorInvalidConfiguration for a plan CUDA cannot launch.
+template <class... Params, class... Args>
+cudaError_t launch_planned(void (*kernel)(Params...), const device::LaunchPlan& plan, size_t scratch_bytes,
+                           cudaStream_t stream, Args... args) {
+    unsigned int grid = 0, block = 0;
+    if (!launch_dims(plan, &grid, &block)) return cudaErrorInvalidConfiguration;
+    kernel<<<grid, block, scratch_bytes, stream>>>(args...);
+    return cudaGetLastError();
+}
 #endif
 
 // The host stub of each kernel, for cudaFuncGetAttributes; nullptr for another family's kernel.

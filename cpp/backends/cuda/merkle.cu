@@ -35,10 +35,7 @@ cudaError_t launch_merkle_leaves(const uint32_t* matrix, uint64_t rows, MerklePa
                                  const device::LaunchPlan& plan, cudaStream_t stream) {
     if (rows == 0) return cudaSuccess;
     if (rows > 0xffffffffull) return cudaErrorInvalidValue;  // the body indexes rows with u32
-    unsigned int grid = 0, block = 0;
-    if (!launch_dims(plan, &grid, &block)) return cudaErrorInvalidConfiguration;
-    merkle_leaves_kernel<<<grid, block, 0, stream>>>(matrix, rows, digests, p);
-    return cudaGetLastError();
+    return launch_planned(merkle_leaves_kernel, plan, 0, stream, matrix, rows, digests, p);
 }
 
 cudaError_t launch_merkle_compress(const uint32_t* children, uint64_t nodes, MerkleParams p, uint32_t* parents,
@@ -46,10 +43,7 @@ cudaError_t launch_merkle_compress(const uint32_t* children, uint64_t nodes, Mer
     if (nodes == 0) return cudaSuccess;
     // The body forms child word offsets (2 * nodes * 8) in u32.
     if (nodes * 2 * GS_DIGEST_WIDTH > 0xffffffffull) return cudaErrorInvalidValue;
-    unsigned int grid = 0, block = 0;
-    if (!launch_dims(plan, &grid, &block)) return cudaErrorInvalidConfiguration;
-    merkle_compress_kernel<<<grid, block, 0, stream>>>(children, nodes, parents, p);
-    return cudaGetLastError();
+    return launch_planned(merkle_compress_kernel, plan, 0, stream, children, nodes, parents, p);
 }
 
 }  // namespace cuda

@@ -57,10 +57,7 @@ uint64_t ntt_lanes(const NttParams& p, CudaKernel kernel) {
 cudaError_t launch_ntt_bit_reverse(uint32_t* data, NttParams p, const device::LaunchPlan& plan, cudaStream_t stream) {
     uint64_t lanes = ntt_lanes(p, CudaKernel::NttBitReverse);
     if (lanes == 0) return p.batch == 0 ? cudaSuccess : cudaErrorInvalidValue;
-    unsigned int grid = 0, block = 0;
-    if (!launch_dims(plan, &grid, &block)) return cudaErrorInvalidConfiguration;
-    ntt_bit_reverse_kernel<<<grid, block, 0, stream>>>(data, lanes, p);
-    return cudaGetLastError();
+    return launch_planned(ntt_bit_reverse_kernel, plan, 0, stream, data, lanes, p);
 }
 
 cudaError_t launch_ntt_stage(uint32_t* data, const uint32_t* twiddles, NttParams p, const device::LaunchPlan& plan,
@@ -68,20 +65,14 @@ cudaError_t launch_ntt_stage(uint32_t* data, const uint32_t* twiddles, NttParams
     if (p.log_n == 0 || p.stage >= p.log_n) return cudaErrorInvalidValue;
     uint64_t lanes = ntt_lanes(p, CudaKernel::NttStage);
     if (lanes == 0) return p.batch == 0 ? cudaSuccess : cudaErrorInvalidValue;
-    unsigned int grid = 0, block = 0;
-    if (!launch_dims(plan, &grid, &block)) return cudaErrorInvalidConfiguration;
-    ntt_stage_kernel<<<grid, block, 0, stream>>>(data, twiddles, lanes, p);
-    return cudaGetLastError();
+    return launch_planned(ntt_stage_kernel, plan, 0, stream, data, twiddles, lanes, p);
 }
 
 cudaError_t launch_ntt_scale(uint32_t* data, const uint32_t* factors, NttParams p, const device::LaunchPlan& plan,
                              cudaStream_t stream) {
     uint64_t lanes = ntt_lanes(p, CudaKernel::NttScale);
     if (lanes == 0) return p.batch == 0 ? cudaSuccess : cudaErrorInvalidValue;
-    unsigned int grid = 0, block = 0;
-    if (!launch_dims(plan, &grid, &block)) return cudaErrorInvalidConfiguration;
-    ntt_scale_kernel<<<grid, block, 0, stream>>>(data, factors, lanes, p);
-    return cudaGetLastError();
+    return launch_planned(ntt_scale_kernel, plan, 0, stream, data, factors, lanes, p);
 }
 
 cudaError_t launch_ntt_block(uint32_t* data, const uint32_t* twiddles, NttParams p,

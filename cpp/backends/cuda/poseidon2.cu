@@ -42,28 +42,19 @@ const void* poseidon2_kernel(CudaKernel kernel) {
 cudaError_t launch_poseidon2_permute(uint32_t* states, uint64_t count, const device::LaunchPlan& plan,
                                      cudaStream_t stream) {
     if (count == 0) return cudaSuccess;
-    unsigned int grid = 0, block = 0;
-    if (!launch_dims(plan, &grid, &block)) return cudaErrorInvalidConfiguration;
-    poseidon2_permute_kernel<<<grid, block, 0, stream>>>(states, count);
-    return cudaGetLastError();
+    return launch_planned(poseidon2_permute_kernel, plan, 0, stream, states, count);
 }
 
 cudaError_t launch_hash_rows(const uint32_t* matrix, uint64_t rows, uint32_t width, uint32_t* digests,
                              const device::LaunchPlan& plan, cudaStream_t stream) {
     if (rows == 0) return cudaSuccess;
-    unsigned int grid = 0, block = 0;
-    if (!launch_dims(plan, &grid, &block)) return cudaErrorInvalidConfiguration;
-    hash_rows_kernel<<<grid, block, 0, stream>>>(matrix, rows, width, digests);
-    return cudaGetLastError();
+    return launch_planned(hash_rows_kernel, plan, 0, stream, matrix, rows, width, digests);
 }
 
 cudaError_t launch_compress(const uint32_t* left, const uint32_t* right, uint64_t count, uint32_t* out,
                             const device::LaunchPlan& plan, cudaStream_t stream) {
     if (count == 0) return cudaSuccess;
-    unsigned int grid = 0, block = 0;
-    if (!launch_dims(plan, &grid, &block)) return cudaErrorInvalidConfiguration;
-    compress_kernel<<<grid, block, 0, stream>>>(left, right, count, out);
-    return cudaGetLastError();
+    return launch_planned(compress_kernel, plan, 0, stream, left, right, count, out);
 }
 
 }  // namespace cuda

@@ -27,10 +27,7 @@ cudaError_t launch_pow_grind(const PowParams& p, uint64_t lanes, uint32_t* best,
     if (lanes == 0) return cudaSuccess;
     // Witnesses first_witness + lane must stay below 2^32 (the body adds in u32).
     if (static_cast<uint64_t>(p.first_witness) + lanes > 0x100000000ull) return cudaErrorInvalidValue;
-    unsigned int grid = 0, block = 0;
-    if (!launch_dims(plan, &grid, &block)) return cudaErrorInvalidConfiguration;
-    pow_grind_kernel<<<grid, block, 0, stream>>>(p, lanes, best);
-    return cudaGetLastError();
+    return launch_planned(pow_grind_kernel, plan, 0, stream, p, lanes, best);
 }
 
 }  // namespace cuda

@@ -42,11 +42,8 @@ cudaError_t launch_round0_gather(const u32* trace, u32 width, u32 log_height, u3
     const u32 cols = width + (selectors ? 3 : 0);
     const uint64_t lanes = (uint64_t(1) << l_skip) * count * cols;
     if (lanes == 0) return cudaSuccess;
-    unsigned int grid = 0, block = 0;
-    if (!launch_dims(plan, &grid, &block)) return cudaErrorInvalidConfiguration;
-    round0_gather_kernel<<<grid, block, 0, stream>>>(trace, width, log_height, l_skip, first, count, shift, cols, out,
-                                                     lanes);
-    return cudaGetLastError();
+    return launch_planned(round0_gather_kernel, plan, 0, stream, trace, width, log_height, l_skip, first, count, shift,
+                          cols, out, lanes);
 }
 
 }  // namespace cuda

@@ -83,9 +83,8 @@ bool valid_tables(uint64_t length, uint64_t stride, uint64_t min_length) {
 }
 
 // A reduction's plan must give each block its scratch and the partials buffer room for every block.
-bool valid_reduction(CudaKernel kernel, const gpustark::device::LaunchPlan& plan, uint32_t block,
-                     uint64_t max_blocks) {
-    return plan.scratch_bytes >= gpustark::cuda::sumcheck_scratch(kernel, block) && plan.grid <= max_blocks;
+bool valid_reduction(CudaKernel kernel, const gpustark::device::LaunchPlan& plan, uint64_t max_blocks) {
+    return plan.scratch_bytes >= gpustark::cuda::sumcheck_scratch(kernel, plan.group) && plan.grid <= max_blocks;
 }
 
 }  // namespace
@@ -120,10 +119,7 @@ cudaError_t launch_sumcheck_fold(const Ef* in, Ef* out, uint64_t count, uint64_t
     if (!valid_tables(length, stride, 2) || in == out) return cudaErrorInvalidValue;
     const uint64_t lanes = count * (length / 2);
     if (lanes == 0) return cudaSuccess;
-    unsigned int grid = 0, block = 0;
-    if (!launch_dims(plan, &grid, &block)) return cudaErrorInvalidConfiguration;
-    sumcheck_fold_kernel<<<grid, block, 0, stream>>>(in, out, lanes, log2_exact(length / 2), stride, r);
-    return cudaGetLastError();
+    return launch_planned(sumcheck_fold_kernel, plan, 0, stream, in, out, lanes, log2_exact(length / 2), stride, r);
 }
 
 cudaError_t launch_sumcheck_pair_product(const Ef* tables, uint64_t count, uint64_t length, uint64_t stride,
@@ -132,34 +128,25 @@ cudaError_t launch_sumcheck_pair_product(const Ef* tables, uint64_t count, uint6
     if (!valid_tables(length, stride, 2) || count % 2 != 0) return cudaErrorInvalidValue;
     const uint64_t lanes = (count / 2) * (length / 2);
     if (lanes == 0) return cudaSuccess;
-    unsigned int grid = 0, block = 0;
-    if (!launch_dims(plan, &grid, &block)) return cudaErrorInvalidConfiguration;
-    if (!valid_reduction(CudaKernel::SumcheckPairProduct, plan, block, max_blocks))
+    if (!valid_reduction(CudaKernel::SumcheckPairProduct, plan, max_blocks))
         return cudaErrorInvalidConfiguration;
-    sumcheck_pair_product_kernel<<<grid, block, static_cast<size_t>(plan.scratch_bytes), stream>>>(
-        tables, lanes, log2_exact(length / 2), stride, partials);
-    return cudaGetLastError();
+    return launch_planned(sumcheck_pair_product_kernel, plan, static_cast<size_t>(plan.scratch_bytes), stream, tables,
+                          lanes, log2_exact(length / 2), stride, partials);
 }
 
 cudaError_t launch_sumcheck_fraction(const Ef* tables, uint64_t length, uint64_t stride, Ef lambda, Ef* partials,
                                      uint64_t max_blocks, const device::LaunchPlan& plan, cudaStream_t stream) {
     if (!valid_tables(length, stride, 2)) return cudaErrorInvalidValue;
     const uint64_t lanes = length / 2;
-    unsigned int grid = 0, block = 0;
-    if (!launch_dims(plan, &grid, &block)) return cudaErrorInvalidConfiguration;
-    if (!valid_reduction(CudaKernel::SumcheckFraction, plan, block, max_blocks)) return cudaErrorInvalidConfiguration;
-    sumcheck_fraction_kernel<<<grid, block, static_cast<size_t>(plan.scratch_bytes), stream>>>(tables, lanes, stride,
-                                                                                              lambda, partials);
-    return cudaGetLastError();
+    if (!valid_reduction(CudaKernel::SumcheckFraction, plan, max_blocks)) return cudaErrorInvalidConfiguration;
+    return launch_planned(sumcheck_fraction_kernel, plan, static_cast<size_t>(plan.scratch_bytes), stream, tables,
+                          lanes, stride, lambda, partials);
 }
 
 cudaError_t launch_sumcheck_add_eq_powers(Ef* table, uint64_t length, const SumcheckEqPowers& z, Ef weight,
                                           const device::LaunchPlan& plan, cudaStream_t stream) {
     if (z.vars >= kSumcheckMaxEqVars || length != (uint64_t(1) << z.vars)) return cudaErrorInvalidValue;
-    unsigned int grid = 0, block = 0;
-    if (!launch_dims(plan, &grid, &block)) return cudaErrorInvalidConfiguration;
-    sumcheck_add_eq_powers_kernel<<<grid, block, 0, stream>>>(table, length, z, weight);
-    return cudaGetLastError();
+    return launch_planned(sumcheck_add_eq_powers_kernel, plan, 0, stream, table, length, z, weight);
 }
 
 }  // namespace cuda

@@ -42,10 +42,8 @@ cudaError_t launch_trace_tables(const u32* trace, u32 width, u32 log_height, u32
                                 Ef* tables, uint64_t length, const device::LaunchPlan& plan, cudaStream_t stream) {
     const uint64_t lanes = length * (2 * uint64_t(width) + 3);
     if (lanes == 0) return cudaSuccess;
-    unsigned int grid = 0, block = 0;
-    if (!launch_dims(plan, &grid, &block)) return cudaErrorInvalidConfiguration;
-    trace_tables_kernel<<<grid, block, 0, stream>>>(trace, width, log_height, l_skip, lagrange, tables, length, lanes);
-    return cudaGetLastError();
+    return launch_planned(trace_tables_kernel, plan, 0, stream, trace, width, log_height, l_skip, lagrange, tables,
+                          length, lanes);
 }
 
 }  // namespace cuda
