@@ -1,4 +1,7 @@
-// Merkle tree levels (PROTOCOL 6.4): leaf digests, then one compress pass per level.
+// Merkle tree levels (PROTOCOL 6.4): leaf digests, then one compress pass per level. They also
+// stand for CUDA's hash_rows and compress (poseidon2.cu; tests/test_metal_kernel_coverage.py):
+// hash_rows is merkle_leaf with MerkleParams{width, 0}, and compress(left, right) of `count`
+// digests is merkle_compress over one buffer holding left then right, child_stride = count.
 #include "merkle/merkle.h"
 
 // digests[row] = H(matrix[row][0..p.width]) for row < rows.

@@ -8,7 +8,6 @@ log_block both below and equal to log_n. The emulator is built with ASan/UBSan w
 so a lane that reads or writes outside its buffers fails the run.
 """
 
-import importlib
 import re
 import sys
 from pathlib import Path
@@ -20,55 +19,41 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "msl"))
 import msl_emulator  # noqa: E402
 import msl_reference as ref  # noqa: E402
 import msl_sources  # noqa: E402
+from lane_tests import assert_words, emulator, field, gpustark_module  # noqa: E402
 
 P = ref.P
 
 
 @pytest.fixture(scope="session")
 def emu(tmp_path_factory):
-    try:
-        return msl_emulator.build(tmp_path_factory.mktemp("lane_emulator"))
-    except msl_emulator.EmulatorError as e:
-        pytest.fail(str(e), pytrace=False)
-
-
-def gpustark_module(name):
-    """gpustark or one of its submodules, for the CPU-backend comparisons. Skips only while the
-    package itself is not built; once it is, a missing submodule is an error."""
-    pytest.importorskip("gpustark", reason="gpustark is not importable (build it to compare with the CPU backend)")
-    return importlib.import_module(name)
-
-
-def field(rng, *shape):
-    return rng.integers(0, P, size=shape, dtype=np.uint32)
-
-
-def assert_words(actual, expected, what):
-    actual, expected = np.asarray(actual, dtype=np.uint32), np.asarray(expected, dtype=np.uint32)
-    assert actual.shape == expected.shape, f"{what}: shape {actual.shape} != {expected.shape}"
-    bad = np.argwhere(actual != expected)
-    assert bad.size == 0, (f"{what}: {len(bad)} of {actual.size} words differ, first at {tuple(bad[0])}: "
-                           f"{actual[tuple(bad[0])]} != {expected[tuple(bad[0])]}")
+    return emulator(tmp_path_factory)
 
 
 # --- coverage ---------------------------------------------------------------------------------
 
+def emulator_sources() -> str:
+    """emulator.cpp and the scenario files it includes."""
+    files = [msl_emulator.EMULATOR_DIR / "emulator.cpp", *sorted(msl_emulator.EMULATOR_DIR.glob("scenarios_*.h"))]
+    return "\n".join(f.read_text() for f in files)
+
+
 def test_every_kernel_has_an_emulator_scenario(emu):
     listed = {k for kernels in emu.scenarios().values() for k in kernels}
-    source = (msl_emulator.EMULATOR_DIR / "emulator.cpp").read_text()
+    main = (msl_emulator.EMULATOR_DIR / "emulator.cpp").read_text()
+    source = emulator_sources()
     problems = []
     assert msl_sources.metal_files(), f"no .metal files in {msl_sources.METAL_DIR}"
     for f in msl_sources.metal_files():
         names = msl_sources.kernel_names(f)
         if not names:
             problems.append(f"{f.name}: no `kernel void NAME(` found")
-        if f'#include "{f.name}"' not in source:
+        if f'#include "{f.name}"' not in main:
             problems.append(f"{f.name} is not #included by tests/msl/emulator/emulator.cpp")
         for k in names:
             if k not in listed:
                 problems.append(f"{f.name}: kernel {k} has no scenario in `emulator --list`")
             if not re.search(rf"\b{k}\(", source):
-                problems.append(f"{f.name}: kernel {k} is never called in emulator.cpp")
+                problems.append(f"{f.name}: kernel {k} is never called in emulator.cpp or its scenarios_*.h")
     assert not problems, "lane emulator does not cover every kernel:\n  " + "\n  ".join(problems)
 
 
@@ -136,6 +121,29 @@ def test_merkle_tree_root(emu, rows, width, log_group, group, cpu):
         expected = ref.merkle_root(matrix, log_group)
     root = emu.run("merkle_tree", rows, width, log_group, data=matrix, group=group)
     assert_words(root, expected, f"merkle root vs {'CPU backend' if cpu else 'reference'}")
+
+
+@pytest.mark.parametrize("count,group", [(1, 32), (5, 2), (12, 5)])
+def test_compress_is_merkle_compress_over_left_then_right(emu, count, group):
+    """CUDA's compress(left, right) has no Metal kernel of its own: it is merkle_compress over one
+    buffer holding left then right, with child stride `count` (node i: children i and i + count)."""
+    rng = np.random.default_rng(count)
+    left, right = field(rng, count, 8), field(rng, count, 8)
+    expected = gpustark_module("gpustark.hash").compress(left, right, backend="cpu")
+    out = emu.run("merkle_compress", count, count, data=np.concatenate([left, right]), group=group)
+    assert_words(out.reshape(count, 8), expected, "merkle_compress(left ++ right, stride count) vs CPU compress")
+
+
+@pytest.mark.parametrize("runs,words,src_words,group,groups", [
+    (0, 3, 4, 32, None), (1, 1, 1, 32, None), (3, 8, 40, 5, None), (7, 5, 100, 4, 2)])
+def test_gather_words(emu, runs, words, src_words, group, groups):
+    rng = np.random.default_rng(runs * 10 + words)
+    src = rng.integers(0, 2**32, size=src_words, dtype=np.uint64).astype(np.uint32)
+    starts = rng.integers(0, src_words - words + 1, size=runs, dtype=np.uint64)
+    data = np.concatenate([src, starts.view(np.uint32)])  # u64 starts as (low, high) words
+    out = emu.run("gather_words", runs, words, src_words, data=data, group=group, groups=groups)
+    expected = np.array([src[s:s + words] for s in starts], dtype=np.uint32).reshape(-1)
+    assert_words(out, expected, "gather_words")
 
 
 # --- ntt --------------------------------------------------------------------------------------

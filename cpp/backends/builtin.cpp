@@ -4,6 +4,9 @@
 #ifdef GPUSTARK_WITH_CUDA
 #include "cuda/cuda_backend.h"
 #endif
+#ifdef GPUSTARK_WITH_METAL  // defined by linking gpustark_metal (Apple builds, cpp/backends/metal)
+#include "metal/metal_backend.h"
+#endif
 
 namespace gpustark {
 
@@ -12,6 +15,9 @@ void register_builtin_backends() {
         register_cpu_backend();
 #ifdef GPUSTARK_WITH_CUDA
         register_cuda_backend();
+#endif
+#ifdef GPUSTARK_WITH_METAL
+        register_metal_backend();
 #endif
         return true;
     }();

@@ -1,7 +1,10 @@
 #include "arrays.h"
 
+#include <algorithm>
+#include <atomic>
 #include <cstring>
 
+#include "../core/parallel.h"
 #include "../kernels/field/babybear.h"
 
 namespace gpustark {
@@ -23,10 +26,20 @@ U32Array checked_field_array(const py::array& a, const char* name, int ndim, lon
                               ", found shape " + shape_string(a));
     U32Array out = U32Array::ensure(a);  // a contiguous copy only if `a` was strided
     const uint32_t* v = out.data();
-    for (py::ssize_t i = 0; i < out.size(); ++i)
-        if (v[i] >= GS_P)
-            throw py::value_error(std::string(name) + ": values must be canonical field elements < p = 2013265921, found " +
-                                  std::to_string(v[i]) + " at flat index " + std::to_string(i));
+    const size_t n = size_t(out.size());
+    // A trace is often hundreds of MB: scan it in parallel (a branch-free max per piece), then
+    // find the first bad value only when there is one.
+    std::atomic<bool> bad{false};
+    parallel_for(n, size_t(1) << 20, [&](size_t begin, size_t end) {
+        uint32_t most = 0;
+        for (size_t i = begin; i < end; ++i) most = std::max(most, v[i]);
+        if (most >= GS_P) bad = true;
+    });
+    if (bad)
+        for (size_t i = 0; i < n; ++i)
+            if (v[i] >= GS_P)
+                throw py::value_error(std::string(name) + ": values must be canonical field elements < p = 2013265921, found " +
+                                      std::to_string(v[i]) + " at flat index " + std::to_string(i));
     return out;
 }
 

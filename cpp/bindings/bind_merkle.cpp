@@ -28,7 +28,10 @@ void bind_merkle(py::module_& m) {
         .def_property_readonly("num_queries", &MerkleTree::num_queries)
         .def_property_readonly("levels", [](const MerkleTree& t) {
             py::list out;
-            for (const auto& level : t.levels) out.append(vector_to_array(level, level.size() / 8, 8));
+            for (uint32_t k = 0; k < t.num_levels(); ++k) {
+                const std::vector<uint32_t> level = t.level(k);
+                out.append(vector_to_array(level, level.size() / 8, 8));
+            }
             return out;
         })
         .def("open", [](const MerkleTree& t, size_t query) {

@@ -76,10 +76,10 @@ void bind_pcs(py::module_& m) {
         .def_property_readonly("k", [](const StackedPcsData& d) { return d.k; })
         .def_property_readonly("log_stacked_height", &StackedPcsData::log_stacked_height)
         .def_property_readonly("matrix", [](const StackedPcsData& d) {
-            return flat_array(d.matrix, {py::ssize_t(d.height()), py::ssize_t(d.width())});
+            return flat_array(d.matrix(), {py::ssize_t(d.height()), py::ssize_t(d.width())});
         })
         .def_property_readonly("message", [](const StackedPcsData& d) {
-            return flat_array(d.message, {py::ssize_t(d.height()), py::ssize_t(d.width())});
+            return flat_array(d.message(), {py::ssize_t(d.height()), py::ssize_t(d.width())});
         })
         .def_property_readonly("codeword", [](const StackedPcsData& d) {
             return flat_array(d.codeword(), {py::ssize_t(d.tree.rows), py::ssize_t(d.width())});

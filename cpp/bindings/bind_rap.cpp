@@ -4,6 +4,7 @@
 #include "../core/backend.h"
 #include "../prover/constraint_check.h"
 #include "../prover/rap.h"
+#include "../core/dag_program.h"
 #include "arrays.h"
 #include "bindings.h"
 #include "ef_arrays.h"
@@ -75,7 +76,17 @@ void bind_rap(py::module_& m) {
              py::arg("constraints"), py::arg("interactions"), py::arg("num_public_values"))
         .def_readonly("name", &AirProgram::name)
         .def_readonly("width", &AirProgram::width)
-        .def_readonly("need_rot", &AirProgram::need_rot);
+        .def_readonly("need_rot", &AirProgram::need_rot)
+        // The device program's size (core/dag_program.h), for kernel tuning: what a thread evaluates.
+        .def_property_readonly("dag_stats", [](const AirProgram& air) {
+            const std::shared_ptr<const DagProgram> p = compiled_dag(air);
+            py::dict out;
+            out["nodes"] = air.nodes.size();
+            out["instructions"] = p->instructions();
+            out["groups"] = p->groups.size();
+            out["slots"] = p->slots;
+            return out;
+        });
 
     // The first (constraint position, row) where the trace fails, or None.
     m.def("first_unsatisfied", [](const AirProgram& air, const py::array& values, const std::vector<uint32_t>& publics) {

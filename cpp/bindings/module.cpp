@@ -44,4 +44,5 @@ PYBIND11_MODULE(_native, m) {
     bind_pcs(m);
     bind_rap(m);
     bind_spans(m);
+    bind_metal(m);
 }

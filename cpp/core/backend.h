@@ -17,6 +17,7 @@
 #include "fraction_tree.h"
 #include "merkle_tree.h"
 #include "round0_sums.h"
+#include "stacked_matrix.h"
 #include "trace_tables.h"
 
 namespace gpustark {
@@ -83,6 +84,20 @@ public:
     // One trace's batch-constraint tables at r_0 (trace_tables.h). By default computed on the host
     // and handed to ef_tables; a device backend builds them on the device from the trace.
     virtual std::unique_ptr<EfTables> trace_tables(const TraceTablesInput& in) { return host_trace_tables(*this, in); }
+
+    // The stacked commitment (stacked_matrix.h): the traces stacked by `layout`, their message and
+    // the codeword's tree, with the matrix and message kept for the openings. By default on the
+    // host through ntt and encode_and_commit; a device backend builds and keeps all on the device.
+    virtual StackedCommit commit_stacked(const StackedLayout& layout, const std::vector<TraceView>& traces,
+                                         uint32_t log_blowup, uint32_t k) {
+        return host_commit_stacked(*this, layout, traces, log_blowup, k);
+    }
+    // A stacked matrix and message (2^m x width each, row-major) handed over from the host: kept
+    // as they are by default, copied to the device by a device backend.
+    virtual std::unique_ptr<StackedMatrix> stacked_matrix(std::vector<uint32_t> matrix, std::vector<uint32_t> message,
+                                                          size_t height, uint32_t width, uint32_t l_skip) {
+        return host_stacked_matrix(*this, std::move(matrix), std::move(message), height, width, l_skip);
+    }
 
     virtual DeviceMemory device_memory() const { return {}; }
     virtual void reset_device_memory_peak() {}

@@ -104,6 +104,12 @@ void append_group(const AirProgram& air, const std::vector<uint32_t>& leaf_ref, 
 
 }  // namespace
 
+std::shared_ptr<const DagProgram> compiled_dag(const AirProgram& air) {
+    std::lock_guard<std::mutex> lock(air.compiled->mutex);
+    if (!air.compiled->program) air.compiled->program = std::make_shared<const DagProgram>(compile_dag(air));
+    return air.compiled->program;
+}
+
 DagProgram compile_dag(const AirProgram& air) {
     const size_t n = air.nodes.size();
     DagProgram p;

@@ -9,6 +9,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "../kernels/dag/dag_program.h"
@@ -74,6 +75,8 @@ struct DagBasePoints {
 
 // Compiles an AIR program that passed AirProgram::validate (operands precede their nodes). Public values are placeholders until bind_publics.
 DagProgram compile_dag(const AirProgram& air);
+// compile_dag(air), compiled once per AIR and kept with it (shared by its copies).
+std::shared_ptr<const DagProgram> compiled_dag(const AirProgram& air);
 // The constant table with this trace's public values filled in.
 std::vector<Fp> bind_publics(const DagProgram& program, const std::vector<Fp>& publics);
 // The weight table W of the program's accumulating instructions.

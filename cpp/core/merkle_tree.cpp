@@ -1,24 +1,57 @@
 #include "merkle_tree.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "../kernels/merkle/merkle.h"
 
 namespace gpustark {
 
-MerkleOpening MerkleTree::open(size_t query) const {
-    size_t stride = num_queries();
-    if (query >= stride) throw std::out_of_range("query index out of range");
-    MerkleOpening out;
-    for (size_t t = 0; t < (size_t(1) << log_group); ++t) {
-        const uint32_t* row = matrix.data() + (query + t * stride) * width;
-        out.rows.insert(out.rows.end(), row, row + width);
+void HostMerkleStore::read(const std::vector<size_t>& rows, const std::vector<MerkleNode>& nodes, uint32_t* row_words,
+                           uint32_t* node_words) const {
+    for (size_t i = 0; i < rows.size(); ++i)
+        std::copy_n(matrix_.data() + rows[i] * width_, width_, row_words + i * width_);
+    for (size_t i = 0; i < nodes.size(); ++i)
+        std::copy_n(levels_.at(nodes[i].level).data() + nodes[i].index * GS_DIGEST_WIDTH, GS_DIGEST_WIDTH,
+                    node_words + i * GS_DIGEST_WIDTH);
+}
+
+MerkleTree MerkleTree::in_host_memory(std::vector<uint32_t> matrix, size_t rows, uint32_t width, uint32_t log_group,
+                                      std::vector<std::vector<uint32_t>> levels) {
+    MerkleTree tree;
+    tree.rows = rows;
+    tree.width = width;
+    tree.log_group = log_group;
+    tree.root_digest = levels.back();
+    tree.store = std::make_shared<HostMerkleStore>(std::move(matrix), width, std::move(levels));
+    return tree;
+}
+
+uint32_t MerkleTree::num_levels() const {
+    uint32_t levels = 1;
+    for (size_t n = rows; n > 1; n >>= 1) ++levels;
+    return levels;
+}
+
+std::vector<MerkleOpening> MerkleTree::open_many(const std::vector<size_t>& queries) const {
+    const size_t stride = num_queries(), group = size_t(1) << log_group;
+    const uint32_t path_length = num_levels() - 1 - log_group;  // siblings from the query level to below the root
+    std::vector<size_t> rows_wanted;
+    std::vector<MerkleNode> nodes_wanted;
+    for (size_t query : queries) {
+        if (query >= stride) throw std::out_of_range("query index out of range");
+        for (size_t t = 0; t < group; ++t) rows_wanted.push_back(query + t * stride);
+        size_t index = query;
+        for (uint32_t level = log_group; level < log_group + path_length; ++level, index >>= 1)
+            nodes_wanted.push_back({level, index ^ 1});
     }
-    size_t index = query;
-    for (size_t level = log_group; level + 1 < levels.size(); ++level) {
-        const uint32_t* sibling = levels[level].data() + (index ^ 1) * GS_DIGEST_WIDTH;
-        out.path.insert(out.path.end(), sibling, sibling + GS_DIGEST_WIDTH);
-        index >>= 1;
+    std::vector<uint32_t> row_words(rows_wanted.size() * width), node_words(nodes_wanted.size() * GS_DIGEST_WIDTH);
+    store->read(rows_wanted, nodes_wanted, row_words.data(), node_words.data());
+    std::vector<MerkleOpening> out(queries.size());
+    const size_t rows_per_query = group * width, words_per_path = size_t(path_length) * GS_DIGEST_WIDTH;
+    for (size_t q = 0; q < queries.size(); ++q) {
+        out[q].rows.assign(row_words.begin() + q * rows_per_query, row_words.begin() + (q + 1) * rows_per_query);
+        out[q].path.assign(node_words.begin() + q * words_per_path, node_words.begin() + (q + 1) * words_per_path);
     }
     return out;
 }

@@ -3,6 +3,8 @@
 // interactions (PROTOCOL 4, 20). Produced by keygen in Python (gpustark.air).
 #pragma once
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -27,6 +29,8 @@ struct DagNode {
     uint32_t kind, a, b, c;
 };
 
+struct DagProgram;  // core/dag_program.h
+
 struct InteractionProgram {
     uint32_t bus = 0;
     uint32_t count = 0;              // node index
@@ -45,6 +49,14 @@ struct AirProgram {
     // Throws std::invalid_argument naming the first malformed node (operand out of order, column
     // out of range, unknown kind) so that a bad program never reads out of bounds.
     void validate() const;
+
+    // compile_dag's result, made on first use by compiled_dag (core/dag_program.h) and kept: an
+    // AIR does not change after keygen, and Keccak's takes tens of milliseconds to compile.
+    struct CompiledDag {
+        std::mutex mutex;
+        std::shared_ptr<const DagProgram> program;
+    };
+    std::shared_ptr<CompiledDag> compiled = std::make_shared<CompiledDag>();
 };
 
 // Values a node can read at one point of the trace: the local and next row's columns, the three

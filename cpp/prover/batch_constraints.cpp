@@ -64,9 +64,10 @@ EfVec prove_batch_constraints(Transcript& transcript, const BatchInput& in, Batc
         max_constraints = std::max(max_constraints, t.air->constraints.size());
     }
     EfVec beta_powers = powers(in.beta, max_message + 1);
-    // Each trace's DAG compiled once for the backend (core/dag_program.h).
-    std::vector<DagProgram> programs;
-    for (const RapTrace& t : traces) programs.push_back(compile_dag(*t.air));
+    // Each trace's DAG compiled for the backend (core/dag_program.h), once per AIR.
+    std::vector<std::shared_ptr<const DagProgram>> compiled;
+    for (const RapTrace& t : traces) compiled.push_back(compiled_dag(*t.air));
+    auto program = [&](size_t t) -> const DagProgram& { return *compiled[t]; };
     // OpenVM's GPU prover: round0 runs from lambda to r_0 and the tables at r_0; mle_rounds the rest.
     ScopedSpan round0_span("round0");
 
@@ -77,8 +78,8 @@ EfVec prove_batch_constraints(Transcript& transcript, const BatchInput& in, Batc
     std::vector<DagBinding> dags;
     for (size_t t = 0; t < num_traces; ++t) {
         weights.push_back(trace_weights(in, t, lambda_powers));
-        dags.push_back({&programs[t], traces[t].air, bind_publics(programs[t], traces[t].publics),
-                        dag_weights(programs[t], lambda_powers, weights[t].slot_weights, beta_powers)});
+        dags.push_back({&program(t), traces[t].air, bind_publics(program(t), traces[t].publics),
+                        dag_weights(program(t), lambda_powers, weights[t].slot_weights, beta_powers)});
         Ef sum_p, sum_q;
         logup_sums(in, t, weights[t], sum_p, sum_q);
         proof.numerator_term_per_air.push_back(sum_p);
@@ -134,7 +135,7 @@ EfVec prove_batch_constraints(Transcript& transcript, const BatchInput& in, Batc
     std::vector<device::TraceMemory> memory(num_traces);
     for (size_t t = 0; t < num_traces; ++t) {
         uint64_t pairs = vars[t] ? uint64_t(1) << (vars[t] - 1) : 0;
-        memory[t].bytes = pairs * (d + 1) * std::max<uint32_t>(programs[t].slots, 1) * sizeof(Ef);
+        memory[t].bytes = pairs * (d + 1) * std::max<uint32_t>(program(t).slots, 1) * sizeof(Ef);
     }
     device::MleBatchPlan plan = device::plan_mle_batches(memory, in.mle_memory_limit, in.mle_memory_cap);
     for (const auto& [name, value] : plan.report.counters()) spans::count(name.c_str(), int64_t(value));
@@ -153,7 +154,7 @@ EfVec prove_batch_constraints(Transcript& transcript, const BatchInput& in, Batc
                 if (vars[t] < round) continue;
                 size_t max_pairs = 0;
                 if (batch.kind == device::BatchKind::Fallback) {
-                    uint64_t per_pair = (d + 1) * std::max<uint32_t>(programs[t].slots, 1) * sizeof(Ef);
+                    uint64_t per_pair = (d + 1) * std::max<uint32_t>(program(t).slots, 1) * sizeof(Ef);
                     max_pairs = size_t(std::max<uint64_t>(1, in.mle_memory_cap / per_pair));
                 }
                 EfVec part = tables[t]->dag_round(dags[t], combine[t].data(), xs, max_pairs);

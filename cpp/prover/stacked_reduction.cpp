@@ -1,11 +1,9 @@
 #include "stacked_reduction.h"
-#include "host_memory.h"
-#include "lazy_sum.h"
+#include "../core/host_memory.h"
 #include "subgroup.h"
 
 #include <algorithm>
 #include <memory>
-#include <mutex>
 #include <stdexcept>
 #include <string>
 
@@ -106,133 +104,51 @@ size_t first_segment_after(const std::vector<Segment>& segs, size_t x) {
                   segs.begin());
 }
 
-// Round 0's accumulators, in evaluation form on D: index 0..2 for slots with n >= 0, 3 + 2(i-1) +
-// {0,1} for short slots with n = -i (see round0_poly).
-using Round0Acc = std::vector<EfVec>;
-
-void add_acc(Round0Acc& acc, const Round0Acc& v) {
-    for (size_t s = 0; s < acc.size(); ++s) add_into(acc[s], v[s]);
-}
-
-// Round 0's sums over the cube indices [x_begin, x_end) of one commit, every column at once so
-// the matrix streams through row by row. A slot with n >= 0 adds lambda_eq S, lambda_rot S and
-// lambda_rot (T - S) to accumulators 0..2 with S[a] = sum_x eq[x] v(x, a) and T[a] = sum_x
-// eq[x - 1] v(x, a) (kappa_rot's cube part is rot - eq): two products per value instead of
-// three, summed lazily four cube indices at a time. S and T run per column and are weighted when
-// the column's segment (or the range) ends.
-class Round0Range {
-public:
-    Round0Range(const StackedPcsData& d, const std::vector<SlotTerm>& terms, const std::vector<std::vector<Segment>>& segs,
-                const std::vector<EfVec>& eq_r, uint32_t l_skip)
-        : d_(d), terms_(terms), segs_(segs), eq_r_(eq_r), n_(size_t(1) << l_skip), width_(d.width()),
-          acc_(3 + 2 * size_t(l_skip), EfVec(n_, ef_zero())), s_(size_t(width_) * n_), t_(size_t(width_) * n_),
-          cur_(width_) {}
-
-    Round0Acc run(size_t x_begin, size_t x_end) {
-        for (uint32_t c = 0; c < width_; ++c) cur_[c] = first_segment_after(segs_[c], x_begin);
-        for (size_t xg = x_begin; xg < x_end; xg += 4) {
-            const size_t xg_end = std::min(x_end, xg + 4);
-            for (uint32_t c = 0; c < width_; ++c) column_group(c, xg, xg_end);
-        }
-        // Segments still open at the end of the range (a long slot this range shares with others).
-        for (uint32_t c = 0; c < width_; ++c)
-            if (cur_[c] < segs_[c].size() && terms_[segs_[c][cur_[c]].term].n >= 0) flush(c);
-        return std::move(acc_);
-    }
-
-private:
-    // Column c over cube indices [x, x_end), at most four, which may cross segment ends.
-    void column_group(uint32_t c, size_t x, size_t x_end) {
-        while (x < x_end && cur_[c] < segs_[c].size()) {  // past the column's last slot: zeros
-            const Segment& sg = segs_[c][cur_[c]];
-            const SlotTerm& tm = terms_[sg.term];
-            const uint32_t* v = d_.matrix.data() + x * n_ * width_ + c;
-            if (tm.n < 0) {
-                add_short(tm, v);
-                ++x;
-                ++cur_[c];
-                continue;
-            }
-            const size_t run = std::min(x_end, sg.x_end) - x;
-            add_long(c, tm, x - sg.x_begin, run, v);
-            x += run;
-            if (x == sg.x_end) {
-                flush(c);
-                ++cur_[c];
-            }
-        }
-    }
-
-    // A short slot with n = -i: the whole 2^l_skip slice, zeros between the strided values
-    // included (In_i vanishes off the stride on D).
-    void add_short(const SlotTerm& tm, const uint32_t* v) {
-        const size_t base = 3 + 2 * size_t(-tm.n - 1);
-        for (size_t a = 0; a < n_; ++a) {
-            const Fp val = fp_from_canonical(v[a * width_]);
-            acc_[base][a] = ef_add(acc_[base][a], ef_mul_base(tm.lambda_eq, val));
-            acc_[base + 1][a] = ef_add(acc_[base + 1][a], ef_mul_base(tm.lambda_rot, val));
-        }
-    }
-
-    // `run` (<= 4) cube indices of a long slot from local index xl on; v at the first one's row.
-    void add_long(uint32_t c, const SlotTerm& tm, size_t xl, size_t run, const uint32_t* v) {
-        const EfVec& eq = eq_r_[size_t(tm.n)];
-        const size_t len = eq.size(), x_stride = n_ * width_;
-        LazyEfSum* s = s_.data() + size_t(c) * n_;
-        for (size_t a = 0; a < n_; ++a) s[a].add_group(eq.data() + xl, v + a * width_, x_stride, run);
-        if (!tm.rot) return;
-        Ef prev[4];  // eq[x - 1], wrapping inside the slot
-        for (size_t k = 0; k < run; ++k) prev[k] = eq[(xl + k + len - 1) & (len - 1)];
-        LazyEfSum* t = t_.data() + size_t(c) * n_;
-        for (size_t a = 0; a < n_; ++a) t[a].add_group(prev, v + a * width_, x_stride, run);
-    }
-
-    // Weights column c's S and T by its current slot's lambdas into the accumulators.
-    void flush(uint32_t c) {
-        const SlotTerm& tm = terms_[segs_[c][cur_[c]].term];
-        LazyEfSum* s = s_.data() + size_t(c) * n_;
-        LazyEfSum* t = t_.data() + size_t(c) * n_;
-        for (size_t a = 0; a < n_; ++a) {
-            const Ef sv = s[a].value();
-            acc_[0][a] = ef_add(acc_[0][a], ef_mul(tm.lambda_eq, sv));
-            if (tm.rot) {
-                acc_[1][a] = ef_add(acc_[1][a], ef_mul(tm.lambda_rot, sv));
-                acc_[2][a] = ef_add(acc_[2][a], ef_mul(tm.lambda_rot, ef_sub(t[a].value(), sv)));
-            }
-            s[a] = t[a] = LazyEfSum{};
-        }
-    }
-
-    const StackedPcsData& d_;
-    const std::vector<SlotTerm>& terms_;
-    const std::vector<std::vector<Segment>>& segs_;
-    const std::vector<EfVec>& eq_r_;
-    const size_t n_;
-    const uint32_t width_;
-    Round0Acc acc_;
-    std::vector<LazyEfSum> s_, t_;  // per column, per position a in the chunk
-    std::vector<size_t> cur_;       // per column: its segment at the current cube index
-};
-
 // Round 0 (10.3): s_0(Z) = sum_terms A(Z) * V(Z), where each A is a univariate kernel factor
 // shared by many slots and V is the interpolant over D of the slots' column chunks weighted by
 // their cube kernels. Slots with n >= 0 share three factors: eq_D(Z, r_0) (eq part),
 // eq_D(Z, omega r_0) and L1_D(omega r_0) L1_D(Z) (the two parts of kappa_rot). A short slot
 // with n = -i has In_i(Z) eq_D'(Z, r_0^(2^i)) and In_i(Z) eq_D'(Z, r_0^(2^i) omega_{l-i}).
-EfVec round0_poly(const std::vector<const StackedPcsData*>& commits, const std::vector<SlotTerm>& terms, const EfVec& r,
-                  uint32_t l_skip, const std::vector<EfVec>& eq_r) {
+using Matrices = std::vector<std::shared_ptr<StackedMatrix>>;  // one per commit
+
+EfVec round0_poly(const Matrices& matrices, const std::vector<SlotTerm>& terms, const EfVec& r, uint32_t l_skip,
+                  const std::vector<EfVec>& eq_r) {
     const size_t n = size_t(1) << l_skip;
+    // Accumulators in evaluation form on D: 0..2 for slots with n >= 0 (the eq part and the two
+    // parts of kappa_rot), 3 + 2(i - 1) + {0, 1} for short slots with n = -i.
     const size_t num_acc = 3 + 2 * size_t(l_skip);
-    Round0Acc acc(num_acc, EfVec(n, ef_zero()));
-    std::mutex acc_mutex;
-    for (size_t ci = 0; ci < commits.size(); ++ci) {
-        const StackedPcsData& d = *commits[ci];
-        const auto segs = column_segments(terms, ci, d.width(), l_skip);
-        parallel_for(d.height() >> l_skip, 64, [&](size_t begin, size_t end) {
-            const Round0Acc part = Round0Range(d, terms, segs, eq_r, l_skip).run(begin, end);
-            std::lock_guard<std::mutex> lock(acc_mutex);  // field sums are exact: any order
-            add_acc(acc, part);
-        });
+    std::vector<EfVec> acc(num_acc, EfVec(n, ef_zero()));
+    for (size_t ci = 0; ci < matrices.size(); ++ci) {
+        // Each slot's sums S[a] = sum_x eq[x] v(x, a) and, with rotation, T[a] = sum_x eq[x - 1] v(x, a)
+        // (kappa_rot's cube part is rot - eq), from the backend's copy of the matrix.
+        std::vector<StackedSlotSums> slots;
+        std::vector<const SlotTerm*> slot_terms;
+        for (const SlotTerm& tm : terms) {
+            if (tm.commit != ci) continue;
+            if (tm.n >= 0) slots.push_back({tm.slot.stacked_col, tm.x_begin(l_skip), tm.x_len(), uint32_t(tm.n), tm.rot});
+            else slots.push_back({tm.slot.stacked_col, tm.x_begin(l_skip), 1, 0, false});  // eq_r[0] = (1): the values
+            slot_terms.push_back(&tm);
+        }
+        EfVec sums_s(slots.size() * n), sums_t(slots.size() * n);
+        matrices[ci]->slot_sums(slots, eq_r, sums_s.data(), sums_t.data());
+        for (size_t j = 0; j < slots.size(); ++j) {
+            const SlotTerm& tm = *slot_terms[j];
+            const Ef* sv = sums_s.data() + j * n;
+            const Ef* tv = sums_t.data() + j * n;
+            for (size_t a = 0; a < n; ++a) {
+                if (tm.n < 0) {
+                    const size_t base = 3 + 2 * size_t(-tm.n - 1);
+                    acc[base][a] = ef_add(acc[base][a], ef_mul(tm.lambda_eq, sv[a]));
+                    acc[base + 1][a] = ef_add(acc[base + 1][a], ef_mul(tm.lambda_rot, sv[a]));
+                    continue;
+                }
+                acc[0][a] = ef_add(acc[0][a], ef_mul(tm.lambda_eq, sv[a]));
+                if (tm.rot) {
+                    acc[1][a] = ef_add(acc[1][a], ef_mul(tm.lambda_rot, sv[a]));
+                    acc[2][a] = ef_add(acc[2][a], ef_mul(tm.lambda_rot, ef_sub(tv[a], sv[a])));
+                }
+            }
+        }
     }
 
     const Ef r0 = r[0];
@@ -257,23 +173,6 @@ EfVec round0_poly(const std::vector<const StackedPcsData*>& commits, const std::
 // After u_0 the multilinear rounds work on two tables per stacked column c (commit order, then
 // column order): table 2c is the column's MLE in the cube variables, q^_c(u_0, x), and table
 // 2c + 1 its total kernel K_c(u_0, x) (10.2), both over H_n_stack.
-
-// q^_c(u_0, x) = sum_a L_a(u_0) q_c(x, a) for every column of one commit, written to
-// tables[2c][x]: one pass over the matrix, row by row.
-void fold_columns(const StackedPcsData& d, const EfVec& lagrange, uint32_t l_skip, size_t cube, Ef* tables) {
-    const size_t n = size_t(1) << l_skip;
-    const uint32_t width = d.width();
-    parallel_for(cube, 64, [&](size_t begin, size_t end) {
-        for (size_t x = begin; x < end; ++x) {
-            const uint32_t* rows = d.matrix.data() + x * n * width;
-            for (uint32_t c = 0; c < width; ++c) {
-                LazyEfSum q;
-                q.add_strided(lagrange.data(), rows + c, width, n);
-                tables[2 * c * cube + x] = q.value();
-            }
-        }
-    });
-}
 
 // A term's kernel in the cube variables after u_0. n >= 0: K(x) = eq eq[x] + wrap (eq[x - 1] -
 // eq[x]), the eq and rotation parts gathered into two coefficients; short: K(x_begin) = eq.
@@ -330,30 +229,30 @@ void fill_kernel(const std::vector<Segment>& segs, const std::vector<SlotTerm>& 
     std::fill(k + x, k + x_end, ef_zero());  // past the column's last slot
 }
 
-// The 2 x (stacked columns) tables of length 2^n_stack, laid out for EfTables.
-std::unique_ptr<Ef[]> round1_tables(const std::vector<const StackedPcsData*>& commits, const std::vector<SlotTerm>& terms,
-                                    const EfVec& r, uint32_t l_skip, uint32_t n_stack, const std::vector<EfVec>& eq_r,
-                                    Ef u0, size_t num_columns) {
+// Per commit, its 2 x (stacked columns) tables of length 2^n_stack on the backend: the columns'
+// MLEs from the backend's copy of the matrix, the kernels computed here.
+std::vector<std::unique_ptr<EfTables>> round1_tables(const Matrices& matrices, const std::vector<SlotTerm>& terms,
+                                                     const EfVec& r,
+                                                     uint32_t l_skip, uint32_t n_stack, const std::vector<EfVec>& eq_r,
+                                                     Ef u0) {
     const size_t cube = size_t(1) << n_stack;
-    std::unique_ptr<Ef[]> tables = uninitialized_buffer<Ef>(2 * num_columns * cube);  // every entry is written below
     const EfVec lagrange = subgroup_lagrange(l_skip, u0);
     const std::vector<KernelCoeffs> coeffs = kernel_coeffs(terms, r, l_skip, u0);
     const size_t block = std::min<size_t>(cube, 4096), blocks_per_column = cube / block;
-    size_t offset = 0;
-    for (size_t ci = 0; ci < commits.size(); ++ci) {
-        const StackedPcsData& d = *commits[ci];
-        Ef* commit_tables = tables.get() + 2 * offset * cube;
-        fold_columns(d, lagrange, l_skip, cube, commit_tables);
+    std::vector<std::unique_ptr<EfTables>> out;
+    for (size_t ci = 0; ci < matrices.size(); ++ci) {
+        StackedMatrix& d = *matrices[ci];
+        std::unique_ptr<Ef[]> kernels = uninitialized_buffer<Ef>(size_t(d.width()) * cube);  // every entry is written
         const auto segs = column_segments(terms, ci, d.width(), l_skip);
         parallel_for(size_t(d.width()) * blocks_per_column, 1, [&](size_t begin, size_t end) {
             for (size_t task = begin; task < end; ++task) {
                 const size_t c = task / blocks_per_column, x0 = (task % blocks_per_column) * block;
-                fill_kernel(segs[c], terms, coeffs, eq_r, x0, x0 + block, commit_tables + (2 * c + 1) * cube);
+                fill_kernel(segs[c], terms, coeffs, eq_r, x0, x0 + block, kernels.get() + c * cube);
             }
         });
-        offset += d.width();
+        out.push_back(d.column_tables(lagrange, kernels.get()));
     }
-    return tables;
+    return out;
 }
 
 }  // namespace
@@ -411,28 +310,35 @@ StackedReductionOutput prove_stacked_reduction(Transcript& transcript, const std
     std::vector<EfVec> eq_r;
     for (int nn = 0; nn <= n_max; ++nn) eq_r.push_back(eq_table(EfVec(r.begin() + 1, r.begin() + 1 + nn)));
 
-    out.proof.univariate_round_coeffs = round0_poly(commits, terms, r, l_skip, eq_r);
+    // Each commit's matrix on this backend: the copy its commitment left there, else a new one.
+    Matrices matrices;
+    for (const StackedPcsData* d : commits) matrices.push_back(stacked_on(*d, backend));
+    out.proof.univariate_round_coeffs = round0_poly(matrices, terms, r, l_skip, eq_r);
     for (const Ef& c : out.proof.univariate_round_coeffs) observe_ef(transcript, c);  // step 16
     out.u.push_back(sample_ef(transcript));                                           // step 17
 
-    // The multilinear rounds run on the backend's tables: (q_c, k_c) in pairs, column after column.
-    std::unique_ptr<EfTables> tables;
-    {
-        size_t num_columns = 0;
-        for (const StackedPcsData* d : commits) num_columns += d->width();
-        const std::unique_ptr<Ef[]> values = round1_tables(commits, terms, r, l_skip, n_stack, eq_r, out.u[0], num_columns);
-        tables = backend.ef_tables(values.get(), 2 * num_columns, size_t(1) << n_stack);
-    }
+    // The multilinear rounds run on the backend's tables: per commit, (q_c, k_c) in pairs, column
+    // after column; a round's sums add over the commits.
+    std::vector<std::unique_ptr<EfTables>> tables = round1_tables(matrices, terms, r, l_skip, n_stack, eq_r, out.u[0]);
     for (uint32_t round = 1; round <= n_stack; ++round) {  // step 18
-        const std::array<Ef, 2> s = tables->pair_product_round();
+        std::array<Ef, 2> s = {ef_zero(), ef_zero()};
+        for (const auto& t : tables) {
+            const std::array<Ef, 2> part = t->pair_product_round();
+            s[0] = ef_add(s[0], part[0]);
+            s[1] = ef_add(s[1], part[1]);
+        }
         observe_ef(transcript, s[0]);
         observe_ef(transcript, s[1]);
         out.proof.sumcheck_round_polys.push_back({s[0], s[1]});
         const Ef u = sample_ef(transcript);
         out.u.push_back(u);
-        tables->fold(u);
+        for (const auto& t : tables) t->fold(u);
     }
-    const EfVec bound = tables->read(0);  // q_c(u) at 2c, k_c(u) at 2c + 1
+    EfVec bound;  // q_c(u) at 2c, k_c(u) at 2c + 1, commit after commit
+    for (const auto& t : tables) {
+        const EfVec part = t->read(0);
+        bound.insert(bound.end(), part.begin(), part.end());
+    }
     size_t offset = 0;
     for (const StackedPcsData* d : commits) {  // step 19
         EfVec openings;

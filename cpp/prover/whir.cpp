@@ -7,8 +7,8 @@
 
 #include "../core/parallel.h"
 #include "../core/spans.h"
-#include "host_memory.h"
-#include "lazy_sum.h"
+#include "../core/host_memory.h"
+#include "../core/lazy_sum.h"
 
 namespace gpustark {
 
@@ -68,27 +68,25 @@ EfVec mobius_eq_table(const EfVec& u) {
 namespace {
 
 // f = sum_J mu^J f~_J in evaluation form on H_m, written to f: batch the RS messages
-// (coefficient tables, commit order then column order), then one zeta transform (it is linear).
-void batched_evals(const std::vector<const StackedPcsData*>& commits, Ef mu, Ef* f) {
-    EfVec mu_pows;  // mu^J, commit order then column order
+// (coefficient tables, commit order then column order; each commit where its backend keeps it),
+// then one zeta transform (it is linear).
+void batched_evals(const std::vector<const StackedPcsData*>& commits, Ef mu, Backend& backend, Ef* f) {
+    const size_t height = commits[0]->height();
+    std::fill(f, f + height, ef_zero());
+    EfVec part(height);
     Ef p = ef_one();
-    for (const StackedPcsData* d : commits)
+    for (const StackedPcsData* d : commits) {
+        EfVec mu_pows;  // mu^J for this commit's columns
         for (uint32_t c = 0; c < d->width(); ++c) {
             mu_pows.push_back(p);
             p = ef_mul(p, mu);
         }
-    const size_t height = commits[0]->height();
-    parallel_for(height, 1024, [&](size_t begin, size_t end) {
-        for (size_t i = begin; i < end; ++i) {
-            LazyEfSum acc;
-            const Ef* pows = mu_pows.data();
-            for (const StackedPcsData* d : commits) {
-                acc.add_strided(pows, d->message.data() + i * d->width(), 1, d->width());
-                pows += d->width();
-            }
-            f[i] = acc.value();
-        }
-    });
+        stacked_on(*d, backend)->batched_message(mu_pows, commits.size() == 1 ? f : part.data());
+        if (commits.size() > 1)
+            parallel_for(height, 4096, [&](size_t b, size_t e) {
+                for (size_t i = b; i < e; ++i) f[i] = ef_add(f[i], part[i]);
+            });
+    }
     subset_zeta(f, height);
 }
 
@@ -130,7 +128,7 @@ WhirProof prove_whir(Transcript& transcript, const std::vector<const StackedPcsD
     {
         const size_t n = commits[0]->height();
         const std::unique_ptr<Ef[]> fw = uninitialized_buffer<Ef>(2 * n);  // f, then w: both written in full
-        batched_evals(commits, mu, fw.get());
+        batched_evals(commits, mu, backend, fw.get());
         mobius_eq_table_into(u_cube, fw.get() + n);
         tables = backend.ef_tables(fw.get(), 2, n);
     }
@@ -175,17 +173,17 @@ WhirProof prove_whir(Transcript& transcript, const std::vector<const StackedPcsD
         for (uint32_t q = 0; q < params.num_queries[round]; ++q) indices.push_back(transcript.sample_bits(query_bits));
 
         // Openings are hints (not observed): round 0 opens every commitment's codeword rows.
+        // Each tree reads all of a round's openings at once (one device read on a GPU).
+        const std::vector<size_t> queries(indices.begin(), indices.end());
         if (round == 0) {
             for (size_t ci = 0; ci < commits.size(); ++ci)
-                for (uint32_t idx : indices) {
-                    const MerkleOpening o = commits[ci]->tree.open(idx);
+                for (const MerkleOpening& o : commits[ci]->tree.open_many(queries)) {
                     append(proof.initial_round_opened_rows[ci], o.rows);
                     append(proof.initial_round_merkle_proofs[ci], o.path);
                 }
         } else {
             std::vector<uint32_t> values, paths;
-            for (uint32_t idx : indices) {
-                const MerkleOpening o = prev_tree.open(idx);
+            for (const MerkleOpening& o : prev_tree.open_many(queries)) {
                 append(values, o.rows);
                 append(paths, o.path);
             }

@@ -73,8 +73,10 @@ def prove(pk: ProvingKey, traces: Sequence[np.ndarray], public_values=None, back
         order = sorted_trace_order(log_heights)
 
         # Commit the common main traces, stacked in sorted order.
+        # The traces were checked above (check_trace): the native call only re-scans their range.
         with span("prover.main_trace_commit"):
-            common = pcs.stacked_commit([traces[i] for i in order], params, backend=backend)
+            common = _native.stacked_commit([traces[i] for i in order], params.l_skip, params.n_stack,
+                                            params.log_blowup, params.whir.k, backend)
 
         # Preamble (PROTOCOL 7 steps 1-3).
         transcript = Transcript()

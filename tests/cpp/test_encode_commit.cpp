@@ -32,8 +32,18 @@ TEST(EncodeAndCommit, EveryBackendMatchesNttThenMerkle) {
             gpustark::MerkleTree want = cpu.merkle_tree(codeword.data(), size_t(1) << log_rows, width, log_group);
             gpustark::MerkleTree got =
                 gpustark::get_backend(name).encode_and_commit(message.data(), message_rows, width, log_rows, log_group);
-            EXPECT_EQ(got.matrix, want.matrix) << name << " width " << width;
-            EXPECT_EQ(got.levels, want.levels) << name << " width " << width;
+            EXPECT_EQ(got.matrix(), want.matrix()) << name << " width " << width;
+            ASSERT_EQ(got.num_levels(), want.num_levels());
+            for (uint32_t k = 0; k < got.num_levels(); ++k)
+                EXPECT_EQ(got.level(k), want.level(k)) << name << " width " << width << " level " << k;
+            EXPECT_EQ(got.root(), want.root());
+            // Openings read from the backend's store (device memory on a GPU) match the host's.
+            const std::vector<size_t> queries = {0, 3, 1, 15, 3};
+            const std::vector<gpustark::MerkleOpening> a = got.open_many(queries), b = want.open_many(queries);
+            for (size_t q = 0; q < queries.size(); ++q) {
+                EXPECT_EQ(a[q].rows, b[q].rows) << name << " query " << queries[q];
+                EXPECT_EQ(a[q].path, b[q].path) << name << " query " << queries[q];
+            }
             EXPECT_EQ(got.rows, want.rows);
             EXPECT_EQ(got.log_group, want.log_group);
         }

@@ -15,7 +15,7 @@ TEST(Merkle, OpeningsVerifyAndTamperingFails) {
     std::vector<uint32_t> matrix(rows * width);
     for (auto& v : matrix) v = rng() % GS_P;
     gpustark::MerkleTree tree = gpustark::get_backend("cpu").merkle_tree(matrix.data(), rows, width, log_group);
-    ASSERT_EQ(tree.levels.size(), 6u);
+    ASSERT_EQ(tree.num_levels(), 6u);
     for (size_t q = 0; q < tree.num_queries(); ++q) {
         gpustark::MerkleOpening o = tree.open(q);
         EXPECT_TRUE(gpustark::merkle_verify(tree.root(), rows, width, log_group, q, o));

@@ -76,12 +76,16 @@ class Emulator:
         out = subprocess.run([str(self.exe), "--list"], capture_output=True, text=True, check=True).stdout
         return {line.split()[0]: line.split()[1:] for line in out.splitlines() if line.strip()}
 
-    def run(self, scenario: str, *args: int, data, group: int | None = None, col_major: bool = False,
-            timeout: float = 60) -> np.ndarray:
-        """Runs one scenario; data is anything numpy turns into u32 words. Returns a flat u32 array."""
+    def run(self, scenario: str, *args: int, data, group: int | None = None, groups: int | None = None,
+            col_major: bool = False, timeout: float = 60) -> np.ndarray:
+        """Runs one scenario; data is anything numpy turns into u32 words. group: lanes per
+        threadgroup; groups: the cap on a grid-stride kernel's threadgroups. Returns a flat u32
+        array."""
         cmd = [str(self.exe)]
         if group is not None:
             cmd += ["--group", str(group)]
+        if groups is not None:
+            cmd += ["--groups", str(groups)]
         if col_major:
             cmd.append("--col-major")
         cmd += [scenario, *(str(int(a)) for a in args)]

@@ -84,20 +84,17 @@ public:
     }
 
     MerkleTree merkle_tree(const uint32_t* matrix, size_t rows, uint32_t width, uint32_t log_group) override {
-        MerkleTree tree;
-        tree.matrix.resize(rows * width);
+        std::vector<uint32_t> kept(rows * width);
         parallel_for(rows * width, size_t(1) << 16, [&](size_t begin, size_t end) {  // often hundreds of MB
-            std::copy(matrix + begin, matrix + end, tree.matrix.begin() + begin);
+            std::copy(matrix + begin, matrix + end, kept.begin() + begin);
         });
-        tree.rows = rows;
-        tree.width = width;
-        tree.log_group = log_group;
-        tree.levels.emplace_back(rows * GS_DIGEST_WIDTH);
-        hash_rows(matrix, rows, width, tree.levels.back().data());
+        std::vector<std::vector<uint32_t>> levels;
+        levels.emplace_back(rows * GS_DIGEST_WIDTH);
+        hash_rows(matrix, rows, width, levels.back().data());
         for (size_t size = rows / 2, level = 1; size >= 1; size /= 2, ++level) {
             MerkleParams p{width, uint32_t(level <= log_group ? rows >> log_group : 1)};
             std::vector<uint32_t> parents(size * GS_DIGEST_WIDTH);
-            const std::vector<uint32_t>& children = tree.levels.back();
+            const std::vector<uint32_t>& children = levels.back();
             for_lane_batches(size, [&](size_t first, size_t n) {
                 const uint32_t *l[kPoseidon2Lanes], *r[kPoseidon2Lanes];
                 uint32_t* o[kPoseidon2Lanes];
@@ -109,9 +106,9 @@ public:
                 }
                 compress_lanes(l, r, n, o);
             });
-            tree.levels.push_back(std::move(parents));
+            levels.push_back(std::move(parents));
         }
-        return tree;
+        return MerkleTree::in_host_memory(std::move(kept), rows, width, log_group, std::move(levels));
     }
 
     uint32_t grind(const PowParams& params) override {

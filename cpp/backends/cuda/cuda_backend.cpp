@@ -4,6 +4,9 @@
 // launchers are in the *.cu files beside this one (launch.h).
 #include "cuda_backend.h"
 
+#include "cuda_merkle_store.h"
+#include "device_buffer.h"
+
 #include <cuda_runtime_api.h>
 
 #include <algorithm>
@@ -19,6 +22,8 @@
 #include "../../core/spans.h"
 #include "cuda_ef_tables.h"
 #include "cuda_dag.h"
+#include "cuda_merkle_store.h"
+#include "device_buffer.h"
 #include "device_memory.h"
 #include "launch.h"
 
@@ -48,7 +53,8 @@ const void* kernel_address(CudaKernel k) {
     if (const void* f = cuda::dag_kernel(k)) return f;
     if (const void* f = cuda::round0_kernel(k)) return f;
     if (const void* f = cuda::trace_tables_kernel_address(k)) return f;
-    return cuda::fraction_tree_kernel(k);
+    if (const void* f = cuda::fraction_tree_kernel(k)) return f;
+    return cuda::stacked_kernel(k);
 }
 
 uint32_t log2_exact(size_t x) {
@@ -107,6 +113,13 @@ const char* cuda_kernel_name(CudaKernel kernel) {
         case CudaKernel::TraceTables: return "trace_tables";
         case CudaKernel::GkrLayer: return "gkr_layer";
         case CudaKernel::GkrSplit: return "gkr_split";
+        case CudaKernel::GatherWords: return "gather_words";
+        case CudaKernel::StackedSlotSums: return "stacked_slot_sums";
+        case CudaKernel::StackedPieceSums: return "stacked_piece_sums";
+        case CudaKernel::StackedFoldColumns: return "stacked_fold_columns";
+        case CudaKernel::StackedBatchMessage: return "stacked_batch_message";
+        case CudaKernel::StackedScatter: return "stacked_scatter";
+        case CudaKernel::StackedMessage: return "stacked_message";
         default: return "unknown";
     }
 }
@@ -639,22 +652,20 @@ void CudaBackend::merkle_on_device(const uint32_t* d_matrix, size_t rows, uint32
     }
 }
 
-// The host side of a tree whose levels (and matrix, when `matrix` is a staged download) come
-// back after the call's wait: sizes the tree while the GPU works, then copies in parallel.
-MerkleTree CudaBackend::collect_tree(const uint32_t* matrix, size_t rows, uint32_t width, uint32_t log_group,
-                                     const uint32_t* staged_levels, const std::vector<size_t>& offsets) {
+// The tree of a matrix and levels filled by the call's enqueued kernels: its root comes back (the
+// call's one wait); the matrix and levels stay on the device, in the tree's store.
+MerkleTree CudaBackend::keep_tree(cuda::DeviceBuffer matrix, cuda::DeviceBuffer levels, size_t rows, uint32_t width,
+                                  uint32_t log_group, const std::vector<size_t>& offsets) {
     const uint32_t log_rows = log2_exact(rows);
+    const uint32_t* root = static_cast<const uint32_t*>(
+        download(levels.as<uint32_t>() + offsets[log_rows], GS_DIGEST_WIDTH * sizeof(uint32_t)));
+    finish("merkle root");
     MerkleTree tree;
-    tree.matrix.resize(rows * size_t(width));
     tree.rows = rows;
     tree.width = width;
     tree.log_group = log_group;
-    tree.levels.resize(log_rows + 1);
-    for (uint32_t k = 0; k <= log_rows; ++k) tree.levels[k].resize((rows >> k) * GS_DIGEST_WIDTH);
-    finish("copy back");
-    host_copy(tree.matrix.data(), matrix, tree.matrix.size() * 4);  // in parallel pieces: often hundreds of MB
-    for (uint32_t k = 0; k <= log_rows; ++k)
-        host_copy(tree.levels[k].data(), staged_levels + offsets[k], tree.levels[k].size() * 4);
+    tree.root_digest.assign(root, root + GS_DIGEST_WIDTH);
+    tree.store = std::make_shared<CudaMerkleStore>(*this, std::move(matrix), std::move(levels), rows, width, offsets);
     return tree;
 }
 
@@ -670,13 +681,11 @@ MerkleTree CudaBackend::merkle_tree(const uint32_t* matrix, size_t rows, uint32_
     const std::vector<size_t> offsets = merkle_level_offsets(rows, log2_exact(rows));
     const size_t total = offsets.back(), in_words = rows * size_t(width);
     Call call(*this, "merkle_tree");
-    reserve_staging(std::max(staged_size(in_words * 4), staged_size(total * 4)));
-    uint32_t* d_matrix = slot(kSlotA, in_words);
-    uint32_t* d_levels = slot(kSlotB, total);
-    upload(d_matrix, matrix, in_words * 4);
-    merkle_on_device(d_matrix, rows, width, log_group, d_levels, offsets);
-    const uint32_t* staged = static_cast<const uint32_t*>(download(d_levels, total * 4));
-    return collect_tree(matrix, rows, width, log_group, staged, offsets);
+    cuda::DeviceBuffer d_matrix(in_words * 4), d_levels(total * 4);
+    reserve_staging(std::max(staged_size(in_words * 4), staged_size(GS_DIGEST_WIDTH * 4)));
+    upload(d_matrix.data(), matrix, in_words * 4);
+    merkle_on_device(d_matrix.as<uint32_t>(), rows, width, log_group, d_levels.as<uint32_t>(), offsets);
+    return keep_tree(std::move(d_matrix), std::move(d_levels), rows, width, log_group, offsets);
 }
 
 MerkleTree CudaBackend::encode_and_commit(const uint32_t* message, size_t message_rows, uint32_t width,
@@ -684,24 +693,29 @@ MerkleTree CudaBackend::encode_and_commit(const uint32_t* message, size_t messag
     const size_t rows = size_t(1) << log_rows;
     if (log_rows > kMaxLogN || message_rows > rows)
         throw std::invalid_argument("cuda encode_and_commit: the message must fit 2^log_rows <= 2^27 rows");
+    const size_t in_words = message_rows * size_t(width);
+    Call call(*this, "encode_and_commit");
+    const uint32_t* twiddles = device_twiddles(log_rows, false);
+    cuda::DeviceBuffer d_code(rows * size_t(width) * 4);
+    reserve_staging(std::max(staged_size(in_words * 4), staged_size(GS_DIGEST_WIDTH * 4)));
+    upload(d_code.data(), message, in_words * 4);
+    return commit_codeword(std::move(d_code), message_rows, width, log_rows, log_group, twiddles);
+}
+
+MerkleTree CudaBackend::commit_codeword(cuda::DeviceBuffer code, size_t message_rows, uint32_t width, uint32_t log_rows,
+                                        uint32_t log_group, const uint32_t* twiddles) {
+    const size_t rows = size_t(1) << log_rows;
     check_tree_shape(rows, log_group, "cuda encode_and_commit");
     if (uint64_t(rows) * width > 0x100000000ull)
         throw std::invalid_argument("cuda encode_and_commit: rows * width exceeds the 2^32 elements the kernels index");
     const std::vector<size_t> offsets = merkle_level_offsets(rows, log_rows);
-    const size_t total = offsets.back(), words = rows * size_t(width), in_words = message_rows * size_t(width);
-    Call call(*this, "encode_and_commit");
-    const uint32_t* twiddles = device_twiddles(log_rows, false);
-    reserve_staging(std::max(staged_size(in_words * 4), staged_size(words * 4) + staged_size(total * 4)));
-    uint32_t* d_code = slot(kSlotA, words);
-    uint32_t* d_levels = slot(kSlotB, total);
+    const size_t words = rows * size_t(width), in_words = message_rows * size_t(width);
+    cuda::DeviceBuffer d_levels(offsets.back() * 4);
     // Rows beyond the message are zero: the codeword of a degree < message_rows polynomial.
-    GS_CUDA_CHECK(cudaMemsetAsync(d_code + in_words, 0, (words - in_words) * 4, stream_));
-    upload(d_code, message, in_words * 4);
-    ntt_on_device(d_code, {log_rows, width}, false, twiddles, nullptr);
-    merkle_on_device(d_code, rows, width, log_group, d_levels, offsets);
-    const uint32_t* codeword = static_cast<const uint32_t*>(download(d_code, words * 4));
-    const uint32_t* levels = static_cast<const uint32_t*>(download(d_levels, total * 4));
-    return collect_tree(codeword, rows, width, log_group, levels, offsets);
+    GS_CUDA_CHECK(cudaMemsetAsync(code.as<uint32_t>() + in_words, 0, (words - in_words) * 4, stream_));
+    ntt_on_device(code.as<uint32_t>(), {log_rows, width}, false, twiddles, nullptr);
+    merkle_on_device(code.as<uint32_t>(), rows, width, log_group, d_levels.as<uint32_t>(), offsets);
+    return keep_tree(std::move(code), std::move(d_levels), rows, width, log_group, offsets);
 }
 
 uint32_t CudaBackend::grind(const PowParams& params) {

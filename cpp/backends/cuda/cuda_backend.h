@@ -25,6 +25,12 @@
 struct CUstream_st;  // cudaStream_t is CUstream_st*
 
 namespace gpustark {
+namespace cuda {
+class DeviceBuffer;
+}
+}  // namespace gpustark
+
+namespace gpustark {
 
 // Registers the backend `cuda`. Its factory throws std::runtime_error("no CUDA device: ...") when
 // the runtime finds no usable device, which marks the backend unavailable with that reason.
@@ -53,6 +59,13 @@ enum class CudaKernel : int {
     TraceTables,
     GkrLayer,
     GkrSplit,
+    GatherWords,
+    StackedSlotSums,
+    StackedPieceSums,
+    StackedFoldColumns,
+    StackedBatchMessage,
+    StackedScatter,
+    StackedMessage,
     Count
 };
 constexpr int kCudaKernelCount = static_cast<int>(CudaKernel::Count);
@@ -115,7 +128,8 @@ public:
     void ntt(uint32_t* data, NttShape shape, bool inverse, uint32_t shift) override;
     MerkleTree merkle_tree(const uint32_t* matrix, size_t rows, uint32_t width, uint32_t log_group) override;
     uint32_t grind(const PowParams& params) override;
-    // The codeword computed, hashed and brought back in one call: no upload of the codeword.
+    // The codeword computed and hashed in one call; it stays on the device with its tree, and
+    // openings read only their rows (cuda_merkle_store.h).
     MerkleTree encode_and_commit(const uint32_t* message, size_t message_rows, uint32_t width, uint32_t log_rows,
                                  uint32_t log_group) override;
     // Tables in device memory until the object is destroyed (cuda_ef_tables.h); it must not
@@ -208,6 +222,13 @@ public:
     std::unique_ptr<EfTables> trace_tables(const TraceTablesInput& in) override;
     // Round 0's sums over one trace on the device (cuda_round0.cpp).
     Round0Sums round0_sums(const Round0Trace& trace) override;
+    // The stacked commitment on the device: the traces go up once, and the matrix, message,
+    // codeword and tree stay there for the openings (cuda_stacked_matrix.cpp).
+    StackedCommit commit_stacked(const StackedLayout& layout, const std::vector<TraceView>& traces, uint32_t log_blowup,
+                                 uint32_t k) override;
+    // A stacked matrix and message from the host, uploaded once (cuda_stacked_matrix.cpp).
+    std::unique_ptr<StackedMatrix> stacked_matrix(std::vector<uint32_t> matrix, std::vector<uint32_t> message,
+                                                  size_t height, uint32_t width, uint32_t l_skip) override;
 
     // The size a copy takes in the staging (copies start at aligned offsets).
     static size_t staged_size(size_t bytes);
@@ -244,9 +265,14 @@ private:
     // The Merkle kernels over a device matrix into d_levels (level k at offsets[k]).
     void merkle_on_device(const uint32_t* d_matrix, size_t rows, uint32_t width, uint32_t log_group, uint32_t* d_levels,
                           const std::vector<size_t>& offsets);
-    // Waits for the call, then builds the host tree from the matrix and the staged levels.
-    MerkleTree collect_tree(const uint32_t* matrix, size_t rows, uint32_t width, uint32_t log_group,
-                            const uint32_t* staged_levels, const std::vector<size_t>& offsets);
+    // Inside a Call: the codeword whose first message_rows rows `code` already holds (enqueued),
+    // zero below, transformed and committed (twiddles: device_twiddles(log_rows, false)).
+    MerkleTree commit_codeword(cuda::DeviceBuffer code, size_t message_rows, uint32_t width, uint32_t log_rows,
+                               uint32_t log_group, const uint32_t* twiddles);
+    // Ends a tree call: waits for the root and keeps the matrix and levels on the device
+    // (cuda_merkle_store.h).
+    MerkleTree keep_tree(cuda::DeviceBuffer matrix, cuda::DeviceBuffer levels, size_t rows, uint32_t width,
+                         uint32_t log_group, const std::vector<size_t>& offsets);
 
     // Encodes one kernel launch through the stager; `launch` enqueues it and returns its status.
     void dispatch(CudaKernel k, const device::LaunchPlan& plan, uint64_t bytes,

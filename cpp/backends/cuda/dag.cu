@@ -1,9 +1,9 @@
 // Constraint DAG entry points (core/dag_program.h): the program of kernels/dag/dag_program.h run
-// at one point per lane. A thread's slots are column `thread` of a slots x threads matrix in
-// device memory, so a warp's slot accesses are coalesced; the grid is sized so that matrix fits
-// the scratch the host allocated (cuda_dag.cpp).
-#include "../../kernels/dag/dag_program.h"
-#include "../../kernels/sumcheck/tables.h"
+// at one point per lane, as grid-stride loops around the lane bodies of kernels/dag/dag_lanes.h
+// (which metal/dag.metal wraps too). A thread's slots are column `thread` of a slots x threads
+// matrix in device memory, so a warp's slot accesses are coalesced; the grid is sized so that
+// matrix fits the scratch the host allocated (cuda_dag.cpp).
+#include "../../kernels/dag/dag_lanes.h"
 #include "block_sum.cuh"
 #include "launch.h"
 
@@ -16,74 +16,26 @@ using gpustark::cuda::first_lane;
 using gpustark::cuda::kDagMaxPoints;
 using gpustark::cuda::lane_stride;
 
-template <class V>
-struct SlotColumn {
-    V* base;  // slot 0 of this thread
-    uint64_t stride;
-    __device__ V slot(u32 k) const { return base[k * stride]; }
-    __device__ void set_slot(u32 k, V v) { base[k * stride] = v; }
-};
+// The round's arguments are the Metal Params' first fields (kernels/dag/dag_lanes.h).
+static_assert(kDagMaxPoints == GS_DAG_MAX_POINTS && sizeof(DagRoundArgs) == __builtin_offsetof(DagRoundParams, lanes),
+              "CUDA's DagRoundArgs and Metal's DagRoundParams share their layout");
 
-// A base-field point: canonical words of its local row (then its three selectors) and next row.
-struct BasePoint : SlotColumn<Fp> {
-    const u32* here;
-    const u32* after;
-    u32 width;
-    __device__ Fp local(u32 c) const { return fp_from_canonical(here[c]); }
-    __device__ Fp next(u32 c) const { return fp_from_canonical(after[c]); }
-    __device__ Fp selector(u32 s) const { return fp_from_canonical(here[width + s]); }
-};
-
-// A point of a trace's tables (local, next, selectors, eq at stride apart): the values at
-// (x, pair), or the tables' one entry when every variable is bound.
-struct TablePoint : SlotColumn<Ef> {
-    const Ef* tables;
-    uint64_t table_stride;
-    u32 width;
-    uint64_t pair;
-    Ef x;
-    bool bound;
-    __device__ Ef at(uint64_t c) const {
-        const Ef* t = tables + c * table_stride;
-        return bound ? t[0] : sumcheck_fold_pair(t[2 * pair], t[2 * pair + 1], x);
-    }
-    __device__ Ef local(u32 c) const { return at(c); }
-    __device__ Ef next(u32 c) const { return at(width + c); }
-    __device__ Ef selector(u32 s) const { return at(2 * uint64_t(width) + s); }
-};
-
-// Lane = (point k, group g), g fastest: out[lane] = group g's sums at point k.
+// Lane = (group g, point k), k fastest: out[k * group_count + g] = group g's sums at point k.
 __global__ void dag_base_sums_kernel(const u32* __restrict__ code, const u32* __restrict__ groups, u32 group_count,
                                      const Ef* __restrict__ weights, const Fp* __restrict__ constants,
                                      const u32* __restrict__ local, uint64_t local_stride,
                                      const u32* __restrict__ next, uint64_t next_stride, u32 width, uint64_t lanes,
                                      Fp* __restrict__ slots, DagSums* __restrict__ out) {
     const uint64_t thread = first_lane(), threads = lane_stride();
-    for (uint64_t lane = first_lane(); lane < lanes; lane += lane_stride()) {
-        const uint64_t k = lane / group_count, g = lane % group_count;
-        BasePoint p;
-        p.base = slots + thread;
-        p.stride = threads;
-        p.here = local + k * local_stride;
-        p.after = next + k * next_stride;
-        p.width = width;
-        out[lane] = dag_run<Fp>(code + 4 * uint64_t(groups[2 * g]), groups[2 * g + 1], weights, constants, p);
-    }
+    for (uint64_t lane = first_lane(); lane < lanes; lane += lane_stride())
+        dag_base_sums_lane(lane, lanes, thread, threads, code, groups, group_count, weights, constants, local,
+                           local_stride, next, next_stride, width, slots, out);
 }
 
 // Lane = point k: the sum of its groups' sums.
 __global__ void dag_group_sums_kernel(const DagSums* __restrict__ partial, u32 group_count, uint64_t points,
                                       DagSums* __restrict__ out) {
-    for (uint64_t k = first_lane(); k < points; k += lane_stride()) {
-        DagSums s = partial[k * group_count];
-        for (u32 g = 1; g < group_count; ++g) {
-            const DagSums& t = partial[k * group_count + g];
-            s.constraint = ef_add(s.constraint, t.constraint);
-            s.numerator = ef_add(s.numerator, t.numerator);
-            s.denominator = ef_add(s.denominator, t.denominator);
-        }
-        out[k] = s;
-    }
+    for (uint64_t k = first_lane(); k < points; k += lane_stride()) dag_group_sums_lane(k, partial, group_count, out);
 }
 
 // Lane = (pair, point index k < args.points, group g), g fastest. Each thread adds
@@ -96,26 +48,11 @@ __global__ void dag_round_kernel(const u32* __restrict__ code, const u32* __rest
                                  Ef* __restrict__ slots, Ef* __restrict__ partials) {
     extern __shared__ Ef dag_scratch[];
     const uint64_t thread = first_lane(), threads = lane_stride();
-    const uint64_t eq_table = 2 * uint64_t(width) + 3;
     Ef s[kDagMaxPoints];
     for (u32 k = 0; k < kDagMaxPoints; ++k) s[k] = ef_zero();
-    for (uint64_t lane = first_lane(); lane < lanes; lane += lane_stride()) {
-        const uint64_t g = lane % group_count, unit = lane / group_count;
-        const u32 k = u32(unit % args.points);
-        TablePoint p;
-        p.base = slots + thread;
-        p.stride = threads;
-        p.tables = tables;
-        p.table_stride = table_stride;
-        p.width = width;
-        p.pair = first_pair + unit / args.points;
-        p.x = args.xs[k];
-        p.bound = args.bound != 0;
-        const DagSums d = dag_run<Ef>(code + 4 * uint64_t(groups[2 * g]), groups[2 * g + 1], weights, constants, p);
-        const Ef inner = ef_add(ef_mul(args.combine[0], d.constraint),
-                                ef_add(ef_mul(args.combine[1], d.numerator), ef_mul(args.combine[2], d.denominator)));
-        s[k] = ef_add(s[k], ef_mul(p.at(eq_table), inner));
-    }
+    for (uint64_t lane = first_lane(); lane < lanes; lane += lane_stride())
+        dag_round_lane(lane, lanes, thread, threads, code, groups, group_count, weights, constants, tables, table_stride,
+                       width, first_pair, args, slots, s);
     block_sum<kDagMaxPoints>(s, dag_scratch, partials);
 }
 

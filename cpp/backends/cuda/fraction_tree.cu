@@ -1,6 +1,8 @@
 // The LogUp-GKR fraction tree on the device (core/fraction_tree.h): each layer from its child
-// layer, and a layer's sumcheck tables split into even and odd nodes. Lane = one output node.
-#include "../../kernels/sumcheck/tables.h"
+// layer, and a layer's sumcheck tables split into even and odd nodes. Lane = one output node;
+// grid-stride loops around the lane bodies of kernels/gkr/fraction_tree.h (which
+// metal/fraction_tree.metal wraps too).
+#include "../../kernels/gkr/fraction_tree.h"
 #include "launch.h"
 
 namespace {
@@ -12,19 +14,13 @@ using gpustark::cuda::lane_stride;
 __global__ void gkr_layer_kernel(const Ef* __restrict__ child_p, const Ef* __restrict__ child_q,
                                  Ef* __restrict__ parent_p, Ef* __restrict__ parent_q, uint64_t nodes) {
     for (uint64_t x = first_lane(); x < nodes; x += lane_stride())
-        gkr_fraction_sum(child_p[2 * x], child_q[2 * x], child_p[2 * x + 1], child_q[2 * x + 1], &parent_p[x],
-                         &parent_q[x]);
+        gkr_layer_lane(x, child_p, child_q, parent_p, parent_q);
 }
 
 // tables: p0, p1, q0, q1 at stride `half` (the fifth, eq, is uploaded by the host).
 __global__ void gkr_split_kernel(const Ef* __restrict__ p, const Ef* __restrict__ q, Ef* __restrict__ tables,
                                  uint64_t half) {
-    for (uint64_t y = first_lane(); y < half; y += lane_stride()) {
-        tables[y] = p[2 * y];
-        tables[half + y] = p[2 * y + 1];
-        tables[2 * half + y] = q[2 * y];
-        tables[3 * half + y] = q[2 * y + 1];
-    }
+    for (uint64_t y = first_lane(); y < half; y += lane_stride()) gkr_split_lane(y, p, q, tables, half);
 }
 
 }  // namespace

@@ -23,6 +23,8 @@
 #include "../../kernels/merkle/merkle.h"
 #include "../../kernels/ntt/ntt_params.h"
 #include "../../kernels/pow/pow.h"
+#include "../../kernels/stacked/stacked_commit.h"
+#include "../../kernels/stacked/stacked_reduction.h"
 #include "cuda_backend.h"
 
 namespace gpustark {
@@ -76,6 +78,7 @@ const void* dag_kernel(CudaKernel kernel);
 const void* round0_kernel(CudaKernel kernel);
 const void* trace_tables_kernel_address(CudaKernel kernel);
 const void* fraction_tree_kernel(CudaKernel kernel);
+const void* stacked_kernel(CudaKernel kernel);
 
 // poseidon2.cu. states: count x 16; matrix: rows x width; left/right/out and digests: x 8.
 // Lanes: count (permute, compress), rows (hash_rows).
@@ -91,6 +94,9 @@ cudaError_t launch_merkle_leaves(const uint32_t* matrix, uint64_t rows, MerklePa
                                  const device::LaunchPlan& plan, cudaStream_t stream);
 cudaError_t launch_merkle_compress(const uint32_t* children, uint64_t nodes, MerkleParams p, uint32_t* parents,
                                    const device::LaunchPlan& plan, cudaStream_t stream);
+// runs * words lanes: out[i * words + w] = src[starts[i] + w] (kernels/merkle/gather.h).
+cudaError_t launch_gather_words(const uint32_t* src, const uint64_t* starts, uint64_t runs, uint32_t words,
+                                uint32_t* out, const device::LaunchPlan& plan, cudaStream_t stream);
 
 // ntt.cu. Lanes (ntt_lanes): n * batch (bit reverse, scale), n/2 * batch (stage). The block NTT
 // runs plan.groups blocks of plan.lanes threads with plan.scratch_bytes of dynamic shared memory,
@@ -193,6 +199,28 @@ cudaError_t launch_gkr_layer(const Ef* child_p, const Ef* child_q, Ef* parent_p,
                              const device::LaunchPlan& plan, cudaStream_t stream);
 cudaError_t launch_gkr_split(const Ef* p, const Ef* q, Ef* tables, uint64_t half, const device::LaunchPlan& plan,
                              cudaStream_t stream);
+
+// stacked.cu (core/stacked_matrix.h): slot sums with (slot_count * pieces) << l_skip lanes into
+// partials (2 Ef per lane), the pieces added with slot_count << l_skip lanes into s and t, and
+// the columns' tables after u_0 with chunks * width lanes (the even tables of `tables`).
+cudaError_t launch_stacked_slot_sums(const uint32_t* matrix, const StackedSlotDesc* slots, uint64_t slot_count,
+                                     const Ef* eq, uint32_t width, uint32_t l_skip, uint32_t pieces, Ef* partials,
+                                     const device::LaunchPlan& plan, cudaStream_t stream);
+cudaError_t launch_stacked_piece_sums(const Ef* partials, uint64_t slot_count, uint32_t l_skip, uint32_t pieces, Ef* s,
+                                      Ef* t, const device::LaunchPlan& plan, cudaStream_t stream);
+cudaError_t launch_stacked_fold_columns(const uint32_t* matrix, const Ef* lagrange, uint32_t width, uint32_t l_skip,
+                                        uint64_t chunks, Ef* tables, const device::LaunchPlan& plan,
+                                        cudaStream_t stream);
+// WHIR's batched message, one lane per row; the commitment's scatter of one trace (trace_rows *
+// slot_count lanes) and the message (chunks * width lanes, 2^l_skip <= GS_STACKED_MAX_CHUNK).
+cudaError_t launch_stacked_batch_message(const uint32_t* message, const Ef* weights, uint32_t width, uint64_t rows, Ef* f,
+                                         const device::LaunchPlan& plan, cudaStream_t stream);
+cudaError_t launch_stacked_scatter(const uint32_t* trace, uint64_t trace_rows, uint32_t trace_width,
+                                   const StackedScatterSlot* slots, uint32_t slot_count, uint32_t width,
+                                   uint32_t* matrix, const device::LaunchPlan& plan, cudaStream_t stream);
+cudaError_t launch_stacked_message(const uint32_t* matrix, const Fp* inv_powers, Fp inv_n, uint32_t width,
+                                   uint32_t l_skip, uint64_t chunks, uint32_t* message, const device::LaunchPlan& plan,
+                                   cudaStream_t stream);
 
 }  // namespace cuda
 }  // namespace gpustark

@@ -1,5 +1,6 @@
 // Merkle entry points: leaf digests (one lane per row) and one compress level (one lane per node),
-// in grid-stride loops (launch.h).
+// in grid-stride loops (launch.h); and the gather that reads openings from a kept tree.
+#include "../../kernels/merkle/gather.h"
 #include "../../kernels/merkle/merkle.h"
 #include "launch.h"
 
@@ -18,6 +19,11 @@ __global__ void merkle_compress_kernel(const u32* children, uint64_t nodes, u32*
         merkle_compress_body(static_cast<u32>(node), children, parents, p);
 }
 
+__global__ void gather_words_kernel(const u32* __restrict__ src, const uint64_t* __restrict__ starts, u32 words,
+                                    uint64_t lanes, u32* __restrict__ out) {
+    for (uint64_t lane = first_lane(); lane < lanes; lane += lane_stride()) gather_words_body(lane, src, starts, words, out);
+}
+
 }  // namespace
 
 namespace gpustark {
@@ -27,6 +33,7 @@ const void* merkle_kernel(CudaKernel kernel) {
     switch (kernel) {
         case CudaKernel::MerkleLeaves: return reinterpret_cast<const void*>(&merkle_leaves_kernel);
         case CudaKernel::MerkleCompress: return reinterpret_cast<const void*>(&merkle_compress_kernel);
+        case CudaKernel::GatherWords: return reinterpret_cast<const void*>(&gather_words_kernel);
         default: return nullptr;
     }
 }
@@ -44,6 +51,13 @@ cudaError_t launch_merkle_compress(const uint32_t* children, uint64_t nodes, Mer
     // The body forms child word offsets (2 * nodes * 8) in u32.
     if (nodes * 2 * GS_DIGEST_WIDTH > 0xffffffffull) return cudaErrorInvalidValue;
     return launch_planned(merkle_compress_kernel, plan, 0, stream, children, nodes, parents, p);
+}
+
+cudaError_t launch_gather_words(const uint32_t* src, const uint64_t* starts, uint64_t runs, uint32_t words,
+                                uint32_t* out, const device::LaunchPlan& plan, cudaStream_t stream) {
+    const uint64_t lanes = runs * words;
+    if (lanes == 0) return cudaSuccess;
+    return launch_planned(gather_words_kernel, plan, 0, stream, src, starts, words, lanes, out);
 }
 
 }  // namespace cuda

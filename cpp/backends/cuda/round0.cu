@@ -1,5 +1,8 @@
 // Round 0's gather (core/round0_sums.h): a trace's rows into the (N, count * cols) layout of a
-// batched size-N NTT per (chunk, column), on the device. Lane = one gathered value.
+// batched size-N NTT per (chunk, column), on the device. Lane = one gathered value; a grid-stride
+// loop around the lane body of kernels/constraints/round0_gather.h (which metal/round0.metal wraps
+// too).
+#include "../../kernels/constraints/round0_gather.h"
 #include "launch.h"
 
 namespace {
@@ -13,18 +16,8 @@ using gpustark::cuda::lane_stride;
 __global__ void round0_gather_kernel(const u32* __restrict__ trace, u32 width, u32 log_height, u32 l_skip,
                                      uint64_t first, uint64_t count, uint64_t shift, u32 cols,
                                      u32* __restrict__ out, uint64_t lanes) {
-    const uint64_t height_mask = (uint64_t(1) << log_height) - 1, n = uint64_t(1) << l_skip;
-    for (uint64_t lane = first_lane(); lane < lanes; lane += lane_stride()) {
-        const uint64_t point = lane / cols, c = lane % cols;
-        const uint64_t a = point / count, x = point % count;
-        const uint64_t row = (n * (first + x) + a + shift) & height_mask;
-        u32 v;
-        if (c < width) v = trace[row * width + c];
-        else if (c == width) v = row == 0;
-        else if (c == width + 1) v = row == height_mask;
-        else v = row != height_mask;
-        out[lane] = v;
-    }
+    for (uint64_t lane = first_lane(); lane < lanes; lane += lane_stride())
+        round0_gather_lane(lane, trace, width, log_height, l_skip, first, count, shift, cols, out);
 }
 
 }  // namespace

@@ -1,8 +1,9 @@
 // Sumcheck table entry points (core/ef_tables.h): fold, the two round reductions and
-// add_eq_powers, as grid-stride lane loops (launch.h) around the per-pair bodies of
-// kernels/sumcheck/tables.h. The rounds sum their lanes per thread, then per block in shared
-// memory, and write one partial sum per block for the host to add.
-#include "../../kernels/sumcheck/tables.h"
+// add_eq_powers, as grid-stride lane loops (launch.h) around the lane bodies of
+// kernels/sumcheck/table_lanes.h (which metal/sumcheck.metal wraps too). The rounds sum their
+// lanes per thread, then per block in shared memory, and write one partial sum per block for the
+// host to add.
+#include "../../kernels/sumcheck/table_lanes.h"
 #include "block_sum.cuh"
 #include "launch.h"
 
@@ -13,18 +14,16 @@ using gpustark::cuda::block_sum;
 using gpustark::cuda::first_lane;
 using gpustark::cuda::lane_stride;
 
-constexpr uint32_t kPairProductSums = 2;  // s(1), s(2)
-constexpr uint32_t kFractionSums = 3;     // s(1), s(2), s(3)
+constexpr uint32_t kPairProductSums = GS_SUMCHECK_PAIR_PRODUCT_SUMS;  // s(1), s(2)
+constexpr uint32_t kFractionSums = GS_SUMCHECK_FRACTION_SUMS;         // s(1), s(2), s(3)
+static_assert(gpustark::cuda::kSumcheckMaxEqVars == GS_SUMCHECK_MAX_EQ_VARS,
+              "CUDA's SumcheckEqPowers and Metal's SumcheckAddEqPowersParams hold the same powers");
 
 // Lane = (table c, output index i): out[c][i] = fold of in[c]'s pair i.
 __global__ void sumcheck_fold_kernel(const Ef* __restrict__ in, Ef* __restrict__ out, uint64_t lanes, u32 log_half,
                                      uint64_t stride, Ef r) {
-    const uint64_t mask = (uint64_t(1) << log_half) - 1;
-    for (uint64_t lane = first_lane(); lane < lanes; lane += lane_stride()) {
-        const uint64_t c = lane >> log_half, i = lane & mask;
-        const Ef* t = in + c * stride;
-        out[c * stride + i] = sumcheck_fold_pair(t[2 * i], t[2 * i + 1], r);
-    }
+    for (uint64_t lane = first_lane(); lane < lanes; lane += lane_stride())
+        sumcheck_fold_lane(lane, in, out, log_half, stride, r);
 }
 
 // Lane = (pair of tables j, pair index i) of a_j = table 2j, b_j = table 2j + 1.
@@ -32,14 +31,9 @@ __global__ void sumcheck_fold_kernel(const Ef* __restrict__ in, Ef* __restrict__
 __global__ void sumcheck_pair_product_kernel(const Ef* __restrict__ tables, uint64_t lanes, u32 log_half,
                                              uint64_t stride, Ef* __restrict__ partials) {
     extern __shared__ Ef sumcheck_scratch[];
-    const uint64_t mask = (uint64_t(1) << log_half) - 1;
     Ef s[kPairProductSums] = {ef_zero(), ef_zero()};
-    for (uint64_t lane = first_lane(); lane < lanes; lane += lane_stride()) {
-        const uint64_t j = lane >> log_half, i = lane & mask;
-        const Ef* a = tables + 2 * j * stride;
-        const Ef* b = a + stride;
-        sumcheck_pair_product(a[2 * i], a[2 * i + 1], b[2 * i], b[2 * i + 1], &s[0], &s[1]);
-    }
+    for (uint64_t lane = first_lane(); lane < lanes; lane += lane_stride())
+        sumcheck_pair_product_lane(lane, tables, log_half, stride, s);
     block_sum<kPairProductSums>(s, sumcheck_scratch, partials);
 }
 
@@ -48,15 +42,8 @@ __global__ void sumcheck_pair_product_kernel(const Ef* __restrict__ tables, uint
 __global__ void sumcheck_fraction_kernel(const Ef* __restrict__ tables, uint64_t lanes, uint64_t stride, Ef lambda,
                                          Ef* __restrict__ partials) {
     extern __shared__ Ef sumcheck_scratch[];
-    const Ef* p0 = tables;
-    const Ef* p1 = p0 + stride;
-    const Ef* q0 = p1 + stride;
-    const Ef* q1 = q0 + stride;
-    const Ef* eq = q1 + stride;
     Ef s[kFractionSums] = {ef_zero(), ef_zero(), ef_zero()};
-    for (uint64_t i = first_lane(); i < lanes; i += lane_stride())
-        sumcheck_fraction_pair(p0[2 * i], p0[2 * i + 1], p1[2 * i], p1[2 * i + 1], q0[2 * i], q0[2 * i + 1],
-                               q1[2 * i], q1[2 * i + 1], eq[2 * i], eq[2 * i + 1], lambda, s);
+    for (uint64_t i = first_lane(); i < lanes; i += lane_stride()) sumcheck_fraction_lane(i, tables, stride, lambda, s);
     block_sum<kFractionSums>(s, sumcheck_scratch, partials);
 }
 
@@ -65,7 +52,7 @@ __global__ void sumcheck_fraction_kernel(const Ef* __restrict__ tables, uint64_t
 __global__ void sumcheck_add_eq_powers_kernel(Ef* __restrict__ table, uint64_t lanes,
                                               const __grid_constant__ gpustark::cuda::SumcheckEqPowers z, Ef weight) {
     for (uint64_t i = first_lane(); i < lanes; i += lane_stride())
-        table[i] = ef_add(table[i], ef_mul(weight, sumcheck_eq_power_weight(i, z.vars, z.z)));
+        sumcheck_add_eq_powers_lane(i, table, z.vars, z.z, weight);
 }
 
 bool power_of_two(uint64_t x) { return x != 0 && (x & (x - 1)) == 0; }

@@ -1,5 +1,8 @@
 // A trace's batch-constraint tables at r_0 (core/trace_tables.h), built on the device. Lane =
-// (chunk x, table c < 2 width + 3): adjacent lanes read adjacent columns of the same rows.
+// (chunk x, table c < 2 width + 3): adjacent lanes read adjacent columns of the same rows. A
+// grid-stride loop around the lane body of kernels/constraints/trace_tables.h (which
+// metal/trace_tables.metal wraps too).
+#include "../../kernels/constraints/trace_tables.h"
 #include "launch.h"
 
 namespace {
@@ -11,22 +14,8 @@ using gpustark::cuda::lane_stride;
 __global__ void trace_tables_kernel(const u32* __restrict__ trace, u32 width, u32 log_height, u32 l_skip,
                                     const Ef* __restrict__ lagrange, Ef* __restrict__ tables, uint64_t length,
                                     uint64_t lanes) {
-    const uint64_t mask = (uint64_t(1) << log_height) - 1, n = uint64_t(1) << l_skip, per_chunk = 2 * uint64_t(width) + 3;
-    for (uint64_t lane = first_lane(); lane < lanes; lane += lane_stride()) {
-        const uint64_t x = lane / per_chunk, c = lane % per_chunk;
-        Ef acc = ef_zero();
-        for (uint64_t a = 0; a < n; ++a) {
-            const uint64_t row = (a + n * x) & mask;
-            Fp v;
-            if (c < width) v = fp_from_canonical(trace[row * width + c]);
-            else if (c < 2 * uint64_t(width)) v = fp_from_canonical(trace[((row + 1) & mask) * width + (c - width)]);
-            else if (c == 2 * uint64_t(width)) v = row == 0 ? fp_one() : fp_zero();
-            else if (c == 2 * uint64_t(width) + 1) v = row == mask ? fp_one() : fp_zero();
-            else v = row != mask ? fp_one() : fp_zero();
-            acc = ef_add(acc, ef_mul_base(lagrange[a], v));
-        }
-        tables[c * length + x] = acc;
-    }
+    for (uint64_t lane = first_lane(); lane < lanes; lane += lane_stride())
+        trace_tables_lane(lane, trace, width, log_height, l_skip, lagrange, tables, length);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include "dual_compare.h"
 #include "dual_ef_tables.h"
 #include "dual_fraction_tree.h"
+#include "dual_stacked_matrix.h"
 
 #include <algorithm>
 #include <stdexcept>
@@ -124,13 +125,13 @@ void DualBackend::compare_trees(const std::string& what, const MerkleTree& ta, c
     if (ta.rows != tb.rows) fail(what, "rows", ta.rows, tb.rows);
     if (ta.width != tb.width) fail(what, "width", ta.width, tb.width);
     if (ta.log_group != tb.log_group) fail(what, "log_group", ta.log_group, tb.log_group);
-    if (ta.matrix.size() != tb.matrix.size()) fail(what, "the size of the kept matrix", ta.matrix.size(), tb.matrix.size());
-    size_t i = first_difference(ta.matrix.data(), tb.matrix.data(), ta.matrix.size());
-    if (i < ta.matrix.size())
-        fail(what, "kept matrix row " + str(i / width) + ", column " + str(i % width), ta.matrix[i], tb.matrix[i]);
-    if (ta.levels.size() != tb.levels.size()) fail(what, "the number of levels", ta.levels.size(), tb.levels.size());
-    for (size_t level = 0; level < ta.levels.size(); ++level) {
-        const auto &la = ta.levels[level], &lb = tb.levels[level];
+    const std::vector<uint32_t> ma = ta.matrix(), mb = tb.matrix();
+    if (ma.size() != mb.size()) fail(what, "the size of the kept matrix", ma.size(), mb.size());
+    size_t i = first_difference(ma.data(), mb.data(), ma.size());
+    if (i < ma.size()) fail(what, "kept matrix row " + str(i / width) + ", column " + str(i % width), ma[i], mb[i]);
+    if (ta.num_levels() != tb.num_levels()) fail(what, "the number of levels", ta.num_levels(), tb.num_levels());
+    for (uint32_t level = 0; level < ta.num_levels(); ++level) {
+        const std::vector<uint32_t> la = ta.level(level), lb = tb.level(level);
         if (la.size() != lb.size()) fail(what, "the size of level " + str(level), la.size(), lb.size());
         size_t j = first_difference(la.data(), lb.data(), la.size());
         if (j < la.size())
@@ -176,6 +177,27 @@ std::unique_ptr<FractionTree> DualBackend::fraction_tree(const Ef* p, const Ef* 
 
 std::unique_ptr<EfTables> DualBackend::trace_tables(const TraceTablesInput& in) {
     return make_dual_ef_tables(a_.trace_tables(in), b_.trace_tables(in), name_a_, name_b_);
+}
+
+StackedCommit DualBackend::commit_stacked(const StackedLayout& layout, const std::vector<TraceView>& traces,
+                                          uint32_t log_blowup, uint32_t k) {
+    StackedCommit ca = a_.commit_stacked(layout, traces, log_blowup, k);
+    StackedCommit cb = b_.commit_stacked(layout, traces, log_blowup, k);
+    compare_trees("commit_stacked (2^" + str(layout.log_height) + " x " + str(layout.width) + ")", ca.tree, cb.tree);
+    StackedCommit out;
+    out.tree = std::move(ca.tree);
+    out.stacked = make_dual_stacked_matrix(std::move(ca.stacked), std::move(cb.stacked), name_a_, name_b_);
+    out.stacked->matrix_words();  // compared here, once, rather than only when someone asks
+    out.stacked->message_words();
+    return out;
+}
+
+std::unique_ptr<StackedMatrix> DualBackend::stacked_matrix(std::vector<uint32_t> matrix, std::vector<uint32_t> message,
+                                                           size_t height, uint32_t width, uint32_t l_skip) {
+    std::vector<uint32_t> matrix_b = matrix, message_b = message;
+    return make_dual_stacked_matrix(a_.stacked_matrix(std::move(matrix), std::move(message), height, width, l_skip),
+                                    b_.stacked_matrix(std::move(matrix_b), std::move(message_b), height, width, l_skip),
+                                    name_a_, name_b_);
 }
 
 Round0Sums DualBackend::round0_sums(const Round0Trace& trace) {

@@ -42,6 +42,13 @@ public:
     std::unique_ptr<FractionTree> fraction_tree(const Ef* p, const Ef* q, size_t leaves) override;
     // Each side's own tables, compared in full as the dual tables start (dual_ef_tables.h).
     std::unique_ptr<EfTables> trace_tables(const TraceTablesInput& in) override;
+    // Each side's commitment: trees, matrices and messages compared; then, as for stacked_matrix,
+    // every pass over them (dual_stacked_matrix.h).
+    StackedCommit commit_stacked(const StackedLayout& layout, const std::vector<TraceView>& traces, uint32_t log_blowup,
+                                 uint32_t k) override;
+    // Each side's copy of the stacked data; slot sums, column tables and batched messages compared.
+    std::unique_ptr<StackedMatrix> stacked_matrix(std::vector<uint32_t> matrix, std::vector<uint32_t> message,
+                                                  size_t height, uint32_t width, uint32_t l_skip) override;
     // The side that tracks its device memory (B, the device, in dual:cpu,X), else A.
     DeviceMemory device_memory() const override { return b_.device_memory().tracked ? b_.device_memory() : a_.device_memory(); }
     void reset_device_memory_peak() override {

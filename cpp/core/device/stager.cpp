@@ -86,7 +86,7 @@ void Stager::begin_stage(const std::string& name) {
     if (name.empty()) throw std::invalid_argument("stager: stage names must not be empty");
     std::string path = stack_.empty() ? name : stack_.back().path + "/" + name;
     StageCounters now = stages_[path];  // creates the entry, so an idle stage still reports zeros
-    stack_.push_back({std::move(path), now});
+    stack_.push_back({std::move(path), now, std::chrono::steady_clock::now()});
 }
 
 void Stager::end_stage() {
@@ -95,10 +95,13 @@ void Stager::end_stage() {
     stack_.pop_back();
     if (!logging()) return;
     const StageCounters& now = stages_[s.path];
+    // Host wall time from begin to end: a stage that ends with a sync covers its device work.
+    const std::chrono::duration<double, std::milli> ms = std::chrono::steady_clock::now() - s.started;
     options_.log("dispatch_stage name=" + s.path +
                  " command_buffer_count=" + std::to_string(now.command_buffer_count - s.at_begin.command_buffer_count) +
                  " kernel_count=" + std::to_string(now.kernel_count - s.at_begin.kernel_count) +
-                 " sync_count=" + std::to_string(now.sync_count - s.at_begin.sync_count));
+                 " sync_count=" + std::to_string(now.sync_count - s.at_begin.sync_count) +
+                 " wall_ms=" + std::to_string(ms.count()));
 }
 
 }  // namespace device

@@ -12,6 +12,7 @@
 //
 // Not thread-safe: one owner (the device, under its own lock) drives a stager.
 #pragma once
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -131,6 +132,7 @@ private:
     struct OpenStage {
         std::string path;
         StageCounters at_begin;  // the entry's counters when this occurrence began
+        std::chrono::steady_clock::time_point started;  // for the log line's wall time
     };
 
     CommandSink& sink_;

@@ -1,12 +1,16 @@
 // The lane emulator: runs the real metal/*.metal kernels on the CPU, one std::thread per lane
-// of a threadgroup (runtime.h), in the order the host dispatches them. tests/test_lane_emulator.py
-// builds it (tests/msl/msl_emulator.py) and compares its output with the CPU backend.
+// of a threadgroup (runtime.h), in the order the host dispatches them. tests/test_lane_emulator*.py
+// build it (tests/msl/msl_emulator.py) and compare its output with the CPU backend and with
+// numpy models.
 //
-//   emulator [--group N] [--col-major] SCENARIO ARGS... < input.bin > output.bin
+//   emulator [--group N] [--groups G] [--col-major] SCENARIO ARGS... < input.bin > output.bin
 //   emulator --list        one line per scenario: name, then the kernels it launches
 //
-// Input and output are raw little-endian u32 words. --group sets the threadgroup size of 1-D
-// dispatches (default 32; grids are rounded up to whole groups, as the host does).
+// Input and output are raw little-endian u32 words; field elements are canonical (an Ef is four
+// limbs), converted to and from the kernels' Montgomery form here. --group sets the threadgroup
+// size (default 32; 1-D grids are rounded up to whole groups, as the host does); --groups caps
+// the threadgroups of grid-stride kernels (default: one thread per lane), so that threads take
+// several lanes. The scenarios live in scenarios_*.h, one file per family of .metal files.
 
 // Standard headers and the launcher first: the keyword macros below would break them.
 #include <algorithm>
@@ -19,164 +23,29 @@
 #include "msl_keywords.h"
 #include "poseidon2.metal"
 #include "merkle.metal"
+#include "gather.metal"
 #include "ntt.metal"
 #include "pow.metal"
+#include "sumcheck.metal"
+#include "fraction_tree.metal"
+#include "trace_tables.metal"
+#include "round0.metal"
+#include "dag.metal"
+#include "stacked.metal"
 #include "field/two_adic.h"  // the host side: NTT twiddles and scale factors
 #include "msl_keywords_end.h"
 
+#include "scenarios_primitives.h"
+#include "scenarios_sumcheck.h"
+#include "scenarios_gkr.h"
+#include "scenarios_constraints.h"
+#include "scenarios_dag.h"
+#include "scenarios_stacked.h"
+
 namespace {
 
-using gs_emu::die;
-using Words = std::vector<uint32_t>;
-using Args = std::vector<std::string>;
-
-struct Options {
-    uint32_t group = 32;
-    bool col_major = false;
-};
-
-Words read_input(size_t words) {
-    Words out(words);
-    size_t got = words ? std::fread(out.data(), 4, words, stdin) : 0;
-    if (got != words || std::fgetc(stdin) != EOF)
-        die("expected exactly " + std::to_string(words) + " input words on stdin");
-    return out;
-}
-
-void write_output(const Words& words) {
-    if (!words.empty() && std::fwrite(words.data(), 4, words.size(), stdout) != words.size())
-        die("short write on stdout");
-}
-
-uint32_t arg(const Args& args, size_t i) {
-    char* end = nullptr;
-    unsigned long v = std::strtoul(args[i].c_str(), &end, 0);
-    if (args[i].empty() || *end != '\0' || v > UINT32_MAX) die("bad number: " + args[i]);
-    return uint32_t(v);
-}
-
-bool is_power_of_two(uint32_t x) { return x != 0 && (x & (x - 1)) == 0; }
-
-// args: N. in: N x 16 states; out: the permuted states.
-void scenario_poseidon2(const Args& a, const Options& o) {
-    uint count = arg(a, 0);
-    Words states = read_input(size_t(count) * 16);
-    gs_emu::run_grid(count, o.group, [&](uint32_t pos) { poseidon2_permute(states.data(), count, pos); });
-    write_output(states);
-}
-
-// Leaf digests of a rows x width matrix into `digests`.
-void leaf_pass(const Words& matrix, uint rows, uint width, Words& digests, const Options& o) {
-    MerkleParams p{width, 0};
-    gs_emu::run_grid(rows, o.group,
-                     [&](uint32_t pos) { merkle_leaf(matrix.data(), digests.data(), p, rows, pos); });
-}
-
-// count parents from 2 * count children.
-Words compress_pass(const Words& children, uint count, uint stride, const Options& o) {
-    if (stride == 0 || count % stride != 0) die("compress: N must be a multiple of STRIDE");
-    Words parents(size_t(count) * GS_DIGEST_WIDTH);
-    MerkleParams p{0, stride};
-    gs_emu::run_grid(count, o.group,
-                     [&](uint32_t pos) { merkle_compress(children.data(), parents.data(), p, count, pos); });
-    return parents;
-}
-
-// args: ROWS WIDTH. in: ROWS x WIDTH; out: ROWS x 8 digests.
-void scenario_merkle_leaf(const Args& a, const Options& o) {
-    uint rows = arg(a, 0), width = arg(a, 1);
-    Words matrix = read_input(size_t(rows) * width), digests(size_t(rows) * GS_DIGEST_WIDTH);
-    leaf_pass(matrix, rows, width, digests, o);
-    write_output(digests);
-}
-
-// args: N STRIDE. in: 2N x 8 children; out: N x 8 parents.
-void scenario_merkle_compress(const Args& a, const Options& o) {
-    uint count = arg(a, 0), stride = arg(a, 1);
-    Words children = read_input(size_t(count) * 2 * GS_DIGEST_WIDTH);
-    write_output(compress_pass(children, count, stride, o));
-}
-
-// args: ROWS WIDTH LOG_GROUP. in: ROWS x WIDTH; out: the 8-word root, built level by level as
-// the host does (PROTOCOL 6.4): LOG_GROUP levels with stride ROWS >> LOG_GROUP, then stride 1.
-void scenario_merkle_tree(const Args& a, const Options& o) {
-    uint rows = arg(a, 0), width = arg(a, 1), log_group = arg(a, 2);
-    if (!is_power_of_two(rows) || log_group > 31 || (rows >> log_group) == 0)
-        die("merkle_tree: ROWS must be a power of two >= 2^LOG_GROUP");
-    Words matrix = read_input(size_t(rows) * width), level(size_t(rows) * GS_DIGEST_WIDTH);
-    leaf_pass(matrix, rows, width, level, o);
-    uint queries = rows >> log_group;
-    for (uint size = rows, depth = 0; size > 1; size /= 2, ++depth)
-        level = compress_pass(level, size / 2, depth < log_group ? queries : 1u, o);
-    write_output(level);
-}
-
-// args: LOG_N BATCH LOG_BLOCK LANES INVERSE SHIFT. in/out: 2^LOG_N x BATCH, row-major (or
-// column-major with --col-major). The host's pass sequence: [scale by shift^j], bit_reverse,
-// ntt_block for stages < LOG_BLOCK (LANES lanes per group; none when LOG_BLOCK = 0), ntt_stage
-// for the rest, [scale by shift^-j / n]. Tables are computed here from the kernel headers.
-void scenario_ntt(const Args& a, const Options& o) {
-    uint log_n = arg(a, 0), batch = arg(a, 1), log_block = arg(a, 2), lanes = arg(a, 3);
-    bool inverse = arg(a, 4) != 0;
-    uint shift = arg(a, 5);
-    if (log_n > GS_TWO_ADICITY || log_block > log_n || batch == 0)
-        die("ntt: need LOG_BLOCK <= LOG_N <= 27 and BATCH > 0");
-    if (shift == 0 || shift >= GS_P) die("ntt: SHIFT must be in [1, p)");
-    uint n = 1u << log_n;
-    Words data = read_input(size_t(n) * batch);
-    NttParams p{log_n, batch, o.col_major ? 1u : batch, o.col_major ? n : 1u, 0, log_block};
-
-    Fp w = fp_two_adic_generator(log_n);
-    if (inverse) w = fp_inv(w);
-    Words twiddles(n / 2);
-    Fp power = fp_one();
-    for (uint k = 0; k < n / 2; ++k, power = fp_mul(power, w)) twiddles[k] = power.m;
-
-    auto scale_pass = [&](Fp first, Fp step) {
-        Words factors(n);
-        Fp f = first;
-        for (uint j = 0; j < n; ++j, f = fp_mul(f, step)) factors[j] = f.m;
-        gs_emu::run_grid(uint64_t(n) * batch, o.group,
-                         [&](uint32_t pos) { ntt_scale(data.data(), factors.data(), p, pos); });
-    };
-    Fp s = fp_from_canonical(shift);
-    if (!inverse && shift != 1u) scale_pass(fp_one(), s);
-    gs_emu::run_grid(uint64_t(n) * batch, o.group,
-                     [&](uint32_t pos) { ntt_bit_reverse(data.data(), p, pos); });
-    if (log_block > 0) {
-        gs_emu::run_groups((n >> log_block) * batch, lanes, size_t(1) << log_block,
-                           [&](uint32_t lane, uint32_t group, uint32_t group_lanes, uint32_t* scratch) {
-                               ntt_block(data.data(), twiddles.data(), p, scratch, lane, group, group_lanes);
-                           });
-    }
-    for (uint stage = log_block; stage < log_n; ++stage) {
-        p.stage = stage;
-        gs_emu::run_grid(uint64_t(n / 2) * batch, o.group,
-                         [&](uint32_t pos) { ntt_stage(data.data(), twiddles.data(), p, pos); });
-    }
-    if (inverse) scale_pass(fp_inv(fp_from_canonical(n)), fp_inv(s));
-    write_output(data);
-}
-
-// args: BITS ABSORB_IDX WINDOW. in: the 16-word sponge state; out: the smallest passing witness
-// (0xffffffff if none below p), found as the host does: windows of WINDOW witnesses in order.
-void scenario_pow(const Args& a, const Options& o) {
-    PowParams p{};
-    p.bits = arg(a, 0);
-    p.absorb_idx = arg(a, 1);
-    uint window = arg(a, 2);
-    if (p.bits < 1 || p.bits > 30 || p.absorb_idx >= GS_P2_RATE || window == 0)
-        die("pow: need 1 <= BITS <= 30, ABSORB_IDX < 8, WINDOW > 0");
-    Words state = read_input(16);
-    for (int i = 0; i < 16; ++i) p.state[i] = state[i];
-    Words best{0xffffffffu};
-    for (uint64_t first = 0; first < GS_P && best[0] == 0xffffffffu; first += window) {
-        p.first_witness = uint32_t(first);
-        uint count = uint32_t(std::min<uint64_t>(window, GS_P - first));
-        gs_emu::run_grid(count, o.group, [&](uint32_t pos) { pow_grind(p, best.data(), count, pos); });
-    }
-    write_output(best);
-}
+using gs_emu::Args;
+using gs_emu::Options;
 
 struct Scenario {
     const char* name;
@@ -187,17 +56,41 @@ struct Scenario {
 };
 
 const Scenario kScenarios[] = {
-    {"poseidon2", 1, "N", "poseidon2_permute", scenario_poseidon2},
-    {"merkle_leaf", 2, "ROWS WIDTH", "merkle_leaf", scenario_merkle_leaf},
-    {"merkle_compress", 2, "N STRIDE", "merkle_compress", scenario_merkle_compress},
-    {"merkle_tree", 3, "ROWS WIDTH LOG_GROUP", "merkle_leaf merkle_compress", scenario_merkle_tree},
+    {"poseidon2", 1, "N", "poseidon2_permute", gs_emu::scenario_poseidon2},
+    {"merkle_leaf", 2, "ROWS WIDTH", "merkle_leaf", gs_emu::scenario_merkle_leaf},
+    {"merkle_compress", 2, "N STRIDE", "merkle_compress", gs_emu::scenario_merkle_compress},
+    {"merkle_tree", 3, "ROWS WIDTH LOG_GROUP", "merkle_leaf merkle_compress", gs_emu::scenario_merkle_tree},
+    {"gather_words", 3, "RUNS WORDS SRC_WORDS", "gather_words", gs_emu::scenario_gather_words},
     {"ntt", 6, "LOG_N BATCH LOG_BLOCK LANES INVERSE SHIFT", "ntt_scale ntt_bit_reverse ntt_block ntt_stage",
-     scenario_ntt},
-    {"pow", 3, "BITS ABSORB_IDX WINDOW", "pow_grind", scenario_pow},
+     gs_emu::scenario_ntt},
+    {"pow", 3, "BITS ABSORB_IDX WINDOW", "pow_grind", gs_emu::scenario_pow},
+    {"sumcheck_fold", 4, "COUNT LENGTH STRIDE ROUNDS", "sumcheck_fold", gs_emu::scenario_sumcheck_fold},
+    {"sumcheck_pair_product", 3, "COUNT LENGTH STRIDE", "sumcheck_pair_product",
+     gs_emu::scenario_sumcheck_pair_product},
+    {"sumcheck_fraction", 2, "LENGTH STRIDE", "sumcheck_fraction", gs_emu::scenario_sumcheck_fraction},
+    {"sumcheck_add_eq_powers", 1, "VARS", "sumcheck_add_eq_powers", gs_emu::scenario_sumcheck_add_eq_powers},
+    {"gkr_layer", 1, "NODES", "gkr_layer", gs_emu::scenario_gkr_layer},
+    {"gkr_tree", 1, "LOG_LEAVES", "gkr_layer", gs_emu::scenario_gkr_tree},
+    {"gkr_split", 1, "HALF", "gkr_split", gs_emu::scenario_gkr_split},
+    {"trace_tables", 3, "WIDTH LOG_HEIGHT L_SKIP", "trace_tables", gs_emu::scenario_trace_tables},
+    {"round0_gather", 7, "WIDTH LOG_HEIGHT L_SKIP FIRST COUNT SHIFT SELECTORS", "round0_gather",
+     gs_emu::scenario_round0_gather},
+    {"dag_base_sums", 9, "WIDTH SLOTS INSTRS GROUPS WEIGHTS CONSTANTS POINTS LOCAL_STRIDE NEXT_STRIDE",
+     "dag_base_sums dag_group_sums", gs_emu::scenario_dag_base_sums},
+    {"dag_round", 10, "WIDTH SLOTS INSTRS GROUPS WEIGHTS CONSTANTS LENGTH FIRST_PAIR PAIRS POINTS", "dag_round",
+     gs_emu::scenario_dag_round},
+    {"stacked_sums", 6, "WIDTH LOG_ROWS L_SKIP SLOTS PIECES EQ_LEN", "stacked_slot_sums stacked_piece_sums",
+     gs_emu::scenario_stacked_sums},
+    {"stacked_fold_columns", 3, "WIDTH LOG_ROWS L_SKIP", "stacked_fold_columns",
+     gs_emu::scenario_stacked_fold_columns},
+    {"stacked_batch_message", 2, "WIDTH ROWS", "stacked_batch_message", gs_emu::scenario_stacked_batch_message},
+    {"stacked_scatter", 5, "TRACE_ROWS TRACE_WIDTH SLOTS WIDTH ROWS", "stacked_scatter",
+     gs_emu::scenario_stacked_scatter},
+    {"stacked_message", 3, "WIDTH LOG_ROWS L_SKIP", "stacked_message", gs_emu::scenario_stacked_message},
 };
 
-void usage() {
-    std::string text = "usage: emulator [--group N] [--col-major] SCENARIO ARGS... < in.bin > out.bin\n";
+[[noreturn]] void usage() {
+    std::string text = "usage: emulator [--group N] [--groups G] [--col-major] SCENARIO ARGS... < in.bin > out.bin\n";
     for (const Scenario& s : kScenarios) text += std::string("  ") + s.name + " " + s.usage + "\n";
     std::fputs(text.c_str(), stderr);
     std::exit(2);
@@ -214,7 +107,9 @@ int main(int argc, char** argv) {
             for (const Scenario& s : kScenarios) std::printf("%s %s\n", s.name, s.kernels);
             return 0;
         } else if (a == "--group" && i + 1 < argc) {
-            opt.group = arg({argv[++i]}, 0);
+            opt.group = gs_emu::arg({argv[++i]}, 0);
+        } else if (a == "--groups" && i + 1 < argc) {
+            opt.groups = gs_emu::arg({argv[++i]}, 0);
         } else if (a == "--col-major") {
             opt.col_major = true;
         } else {

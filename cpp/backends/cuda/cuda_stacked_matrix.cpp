@@ -1,0 +1,239 @@
+// CudaBackend::commit_stacked and stacked_matrix (core/stacked_matrix.h): the traces go up once;
+// stacking, the message, the codeword and its tree are computed on the device and stay there.
+// The openings' passes run there too: round 0's slot sums come back (N per slot), the tables
+// after u_0 stay for the rounds, and WHIR's batched message comes back (one value per row).
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "../../core/spans.h"
+#include "../../kernels/field/two_adic.h"
+#include "cuda_backend.h"
+#include "cuda_ef_tables.h"
+#include "device_buffer.h"
+#include "launch.h"
+
+namespace gpustark {
+namespace {
+
+// Partial sums per (slot, position): a slot's chunks are split over this many lanes, so that a
+// few long slots still give the GPU work.
+constexpr uint32_t kSlotPieces = 64;
+
+class CudaStackedMatrix final : public StackedMatrix {
+public:
+    // Adopts the matrix and message, filled by work already enqueued on the backend's stream.
+    CudaStackedMatrix(CudaBackend& backend, cuda::DeviceBuffer matrix, cuda::DeviceBuffer message, size_t height,
+                      uint32_t width, uint32_t l_skip)
+        : StackedMatrix(height, width, l_skip), backend_(backend), matrix_(std::move(matrix)),
+          message_(std::move(message)) {}
+    ~CudaStackedMatrix() override { backend_.drain(); }
+
+    void slot_sums(const std::vector<StackedSlotSums>& slots, const std::vector<std::vector<Ef>>& eq_tables, Ef* s,
+                   Ef* t) override {
+        check_slots(slots, eq_tables);
+        const size_t n = size_t(1) << l_skip(), out_count = slots.size() * n;
+        if (out_count == 0) return;
+        // The eq tables the slots use, back to back, and each slot's place in them.
+        std::vector<uint64_t> eq_offsets(eq_tables.size());
+        std::vector<Ef> eq;
+        for (size_t i = 0; i < eq_tables.size(); ++i) {
+            eq_offsets[i] = eq.size();
+            eq.insert(eq.end(), eq_tables[i].begin(), eq_tables[i].end());
+        }
+        std::vector<StackedSlotDesc> desc(slots.size());
+        for (size_t j = 0; j < slots.size(); ++j)
+            desc[j] = {slots[j].column, slots[j].rot ? 1u : 0u, slots[j].x_begin, slots[j].x_len,
+                       eq_offsets[slots[j].eq_table]};
+        const size_t eq_bytes = eq.size() * sizeof(Ef), desc_bytes = desc.size() * sizeof(StackedSlotDesc);
+        const size_t partial_bytes = out_count * kSlotPieces * 2 * sizeof(Ef), out_bytes = out_count * sizeof(Ef);
+
+        CudaBackend::Call call(backend_, "stacked_matrix.slot_sums");
+        cuda::DeviceBuffer d_eq(eq_bytes), d_desc(desc_bytes), d_partials(partial_bytes), d_out(2 * out_bytes);
+        call.reserve_staging(std::max(CudaBackend::staged_size(eq_bytes) + CudaBackend::staged_size(desc_bytes),
+                                      CudaBackend::staged_size(2 * out_bytes)));
+        call.upload(d_eq.data(), eq.data(), eq_bytes);
+        call.upload(d_desc.data(), desc.data(), desc_bytes);
+        const uint64_t lanes = uint64_t(slots.size()) * kSlotPieces * n;
+        const device::LaunchPlan plan = backend_.lane_plan(CudaKernel::StackedSlotSums, lanes);
+        call.dispatch(CudaKernel::StackedSlotSums, plan, uint64_t(height()) * width() * 4 + partial_bytes, [&] {
+            return int(cuda::launch_stacked_slot_sums(matrix_.as<uint32_t>(), d_desc.as<StackedSlotDesc>(),
+                                                      slots.size(), d_eq.as<Ef>(), width(), l_skip(), kSlotPieces,
+                                                      d_partials.as<Ef>(), plan, call.stream()));
+        });
+        const device::LaunchPlan sum_plan = backend_.lane_plan(CudaKernel::StackedPieceSums, out_count);
+        call.dispatch(CudaKernel::StackedPieceSums, sum_plan, partial_bytes + 2 * out_bytes, [&] {
+            return int(cuda::launch_stacked_piece_sums(d_partials.as<Ef>(), slots.size(), l_skip(), kSlotPieces,
+                                                       d_out.as<Ef>(), d_out.as<Ef>() + out_count, sum_plan,
+                                                       call.stream()));
+        });
+        const Ef* staged = static_cast<const Ef*>(call.download(d_out.data(), 2 * out_bytes));
+        call.finish("stacked slot sums");
+        std::memcpy(s, staged, out_bytes);
+        std::memcpy(t, staged + out_count, out_bytes);
+    }
+
+    std::unique_ptr<EfTables> column_tables(const std::vector<Ef>& lagrange, const Ef* kernels) override {
+        const size_t n = size_t(1) << l_skip(), chunks = height() >> l_skip(), w = width();
+        if (lagrange.size() != n)
+            throw std::invalid_argument("stacked matrix: expected " + std::to_string(n) + " Lagrange weights, found " +
+                                        std::to_string(lagrange.size()));
+        const size_t lagrange_bytes = n * sizeof(Ef), kernel_bytes = w * chunks * sizeof(Ef);
+        cuda::DeviceBuffer tables;
+        {
+            CudaBackend::Call call(backend_, "stacked_matrix.column_tables");
+            cuda::DeviceBuffer d_lagrange(lagrange_bytes), d_kernels(kernel_bytes);
+            tables = cuda::DeviceBuffer(2 * kernel_bytes);
+            call.reserve_staging(CudaBackend::staged_size(lagrange_bytes) + CudaBackend::staged_size(kernel_bytes));
+            call.upload(d_lagrange.data(), lagrange.data(), lagrange_bytes);
+            call.upload(d_kernels.data(), kernels, kernel_bytes);
+            const uint64_t lanes = uint64_t(chunks) * w;
+            const device::LaunchPlan plan = backend_.lane_plan(CudaKernel::StackedFoldColumns, lanes);
+            call.dispatch(CudaKernel::StackedFoldColumns, plan, uint64_t(height()) * w * 4 + kernel_bytes, [&] {
+                return int(cuda::launch_stacked_fold_columns(matrix_.as<uint32_t>(), d_lagrange.as<Ef>(), width(),
+                                                             l_skip(), chunks, tables.as<Ef>(), plan, call.stream()));
+            });
+            // Kernel c (contiguous on the host) becomes table 2c + 1: one strided device copy.
+            const size_t row = chunks * sizeof(Ef);
+            cuda::check(cudaMemcpy2DAsync(tables.as<Ef>() + chunks, 2 * row, d_kernels.data(), row, row, w,
+                                          cudaMemcpyDeviceToDevice, call.stream()),
+                        "cudaMemcpy2DAsync (stacked kernels)");
+            call.finish("stacked column tables");  // the uploads' buffers are freed when this scope ends
+        }
+        return adopt_cuda_ef_tables(backend_, std::move(tables), 2 * w, chunks);
+    }
+
+    void batched_message(const std::vector<Ef>& weights, Ef* f) override {
+        if (weights.size() != width())
+            throw std::invalid_argument("stacked matrix: expected " + std::to_string(width()) +
+                                        " batching weights, found " + std::to_string(weights.size()));
+        const size_t weight_bytes = weights.size() * sizeof(Ef), f_bytes = height() * sizeof(Ef);
+        CudaBackend::Call call(backend_, "stacked_matrix.batched_message");
+        cuda::DeviceBuffer d_weights(weight_bytes), d_f(f_bytes);
+        call.reserve_staging(std::max(CudaBackend::staged_size(weight_bytes), CudaBackend::staged_size(f_bytes)));
+        call.upload(d_weights.data(), weights.data(), weight_bytes);
+        const device::LaunchPlan plan = backend_.lane_plan(CudaKernel::StackedBatchMessage, height());
+        call.dispatch(CudaKernel::StackedBatchMessage, plan, uint64_t(height()) * width() * 4 + f_bytes, [&] {
+            return int(cuda::launch_stacked_batch_message(message_.as<uint32_t>(), d_weights.as<Ef>(), width(),
+                                                          height(), d_f.as<Ef>(), plan, call.stream()));
+        });
+        const void* staged = call.download(d_f.data(), f_bytes);
+        call.finish("batched message");
+        std::memcpy(f, staged, f_bytes);
+    }
+
+    std::vector<uint32_t> matrix_words() override { return download(matrix_, "stacked_matrix.matrix"); }
+    std::vector<uint32_t> message_words() override { return download(message_, "stacked_matrix.message"); }
+
+private:
+    std::vector<uint32_t> download(const cuda::DeviceBuffer& words, const char* what) {
+        std::vector<uint32_t> out(height() * width());
+        if (out.empty()) return out;
+        CudaBackend::Call call(backend_, what);
+        call.reserve_staging(CudaBackend::staged_size(out.size() * 4));
+        const void* staged = call.download(words.data(), out.size() * 4);
+        call.finish(what);
+        std::memcpy(out.data(), staged, out.size() * 4);
+        return out;
+    }
+
+    CudaBackend& backend_;
+    cuda::DeviceBuffer matrix_, message_;
+};
+
+}  // namespace
+
+std::unique_ptr<StackedMatrix> CudaBackend::stacked_matrix(std::vector<uint32_t> matrix, std::vector<uint32_t> message,
+                                                           size_t height, uint32_t width, uint32_t l_skip) {
+    check_stacked_shape(matrix.size(), message.size(), height, width, l_skip);
+    const size_t bytes = matrix.size() * sizeof(uint32_t);
+    cuda::DeviceBuffer d_matrix, d_message;
+    {
+        Call call(*this, "stacked_matrix");
+        d_matrix = cuda::DeviceBuffer(bytes);
+        d_message = cuda::DeviceBuffer(bytes);
+        call.reserve_staging(2 * staged_size(bytes));
+        call.upload(d_matrix.data(), matrix.data(), bytes);
+        call.upload(d_message.data(), message.data(), bytes);
+        call.finish("stacked matrix upload");
+    }
+    return std::make_unique<CudaStackedMatrix>(*this, std::move(d_matrix), std::move(d_message), height, width, l_skip);
+}
+
+StackedCommit CudaBackend::commit_stacked(const StackedLayout& layout, const std::vector<TraceView>& traces,
+                                          uint32_t log_blowup, uint32_t k) {
+    const uint32_t m = layout.log_height, l_skip = layout.l_skip, width = layout.width;
+    // The message kernel keeps a chunk in registers; longer chunks take the host's path.
+    if ((size_t(1) << l_skip) > GS_STACKED_MAX_CHUNK) return host_commit_stacked(*this, layout, traces, log_blowup, k);
+    if (m + log_blowup > GS_TWO_ADICITY) throw std::invalid_argument("cuda commit_stacked: the codeword exceeds 2^27 rows");
+    const size_t height = size_t(1) << m, bytes = height * width * sizeof(uint32_t), chunks = height >> l_skip;
+    cuda::DeviceBuffer matrix(bytes), message(bytes);
+
+    {  // PROTOCOL 6.2: each trace up once and scattered into its slots (in column order per trace)
+        Call call(*this, "stacked_commit.stack");
+        cuda::check(cudaMemsetAsync(matrix.data(), 0, bytes, stream_), "cudaMemsetAsync (stacked matrix)");  // short columns leave gaps
+        call.commit();
+    }
+    for (size_t first = 0, last; first < layout.slots.size(); first = last) {
+        const uint32_t mi = layout.slots[first].matrix;
+        for (last = first; last < layout.slots.size() && layout.slots[last].matrix == mi; ++last) {}
+        const TraceView& t = traces.at(mi);
+        std::vector<StackedScatterSlot> slots;
+        for (size_t i = first; i < last; ++i) {
+            const StackedSlot& s = layout.slots[i];
+            slots.push_back({s.column, s.stacked_col, s.row_idx, s.log_h < l_skip ? uint64_t(1) << (l_skip - s.log_h) : 1});
+        }
+        const size_t trace_bytes = t.height * t.width * sizeof(uint32_t), slot_bytes = slots.size() * sizeof(slots[0]);
+        Call call(*this, "stacked_commit.stack");
+        cuda::DeviceBuffer d_trace(trace_bytes), d_slots(slot_bytes);
+        call.reserve_staging(staged_size(trace_bytes) + staged_size(slot_bytes));
+        call.upload(d_trace.data(), t.data, trace_bytes);
+        call.upload(d_slots.data(), slots.data(), slot_bytes);
+        const uint64_t lanes = uint64_t(t.height) * slots.size();
+        const device::LaunchPlan plan = lane_plan(CudaKernel::StackedScatter, lanes);
+        call.dispatch(CudaKernel::StackedScatter, plan, 2 * lanes * 4, [&] {
+            return int(cuda::launch_stacked_scatter(d_trace.as<uint32_t>(), t.height, t.width,
+                                                    d_slots.as<StackedScatterSlot>(), uint32_t(slots.size()), width,
+                                                    matrix.as<uint32_t>(), plan, call.stream()));
+        });
+        call.finish("trace scattered");  // the trace's buffer goes when this scope ends
+    }
+
+    StackedCommit out;
+    {  // PROTOCOL 6.3 steps 1-2: each chunk's inverse DFT and subset zeta
+        ScopedSpan rs_span("rs_code_matrix");
+        const size_t n = size_t(1) << l_skip;
+        const Fp omega_inv = fp_inv(fp_two_adic_generator(l_skip));
+        std::vector<Fp> inv_powers(n);
+        inv_powers[0] = fp_one();
+        for (size_t i = 1; i < n; ++i) inv_powers[i] = fp_mul(inv_powers[i - 1], omega_inv);
+        const Fp inv_n = fp_inv(fp_from_canonical(uint32_t(n)));
+        Call call(*this, "stacked_commit.message");
+        cuda::DeviceBuffer d_powers(n * sizeof(Fp));
+        call.reserve_staging(staged_size(n * sizeof(Fp)));
+        call.upload(d_powers.data(), inv_powers.data(), n * sizeof(Fp));
+        const device::LaunchPlan plan = lane_plan(CudaKernel::StackedMessage, uint64_t(chunks) * width);
+        call.dispatch(CudaKernel::StackedMessage, plan, 2 * uint64_t(bytes), [&] {
+            return int(cuda::launch_stacked_message(matrix.as<uint32_t>(), d_powers.as<Fp>(), inv_n, width, l_skip,
+                                                    chunks, message.as<uint32_t>(), plan, call.stream()));
+        });
+        call.finish("message");
+    }
+    {  // PROTOCOL 6.3 step 3 and 6.4: the codeword from the message, on the device, and its tree
+        ScopedSpan merkle_span("merkle_tree");
+        Call call(*this, "encode_and_commit");
+        const uint32_t log_rows = m + log_blowup;
+        const uint32_t* twiddles = device_twiddles(log_rows, false);
+        cuda::DeviceBuffer code((size_t(1) << log_rows) * width * sizeof(uint32_t));
+        reserve_staging(staged_size(GS_DIGEST_WIDTH * 4));
+        cuda::check(cudaMemcpyAsync(code.data(), message.data(), bytes, cudaMemcpyDeviceToDevice, stream_),
+                    "cudaMemcpyAsync (message into the codeword)");
+        out.tree = commit_codeword(std::move(code), height, width, log_rows, k, twiddles);
+    }
+    out.stacked = std::make_unique<CudaStackedMatrix>(*this, std::move(matrix), std::move(message), height, width, l_skip);
+    return out;
+}
+
+}  // namespace gpustark

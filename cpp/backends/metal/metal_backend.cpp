@@ -1,0 +1,297 @@
+// MetalBackend: construction and limits, calls, buffers and dispatch. The primitives are in
+// metal_primitives.cpp, the phase objects in metal_ef_tables.cpp, metal_dag.cpp, metal_phases.cpp.
+#include "metal_backend.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <stdexcept>
+#include <string>
+
+#include "../../core/parallel.h"
+#include "../../core/spans.h"
+#include "metal_launch.h"
+
+namespace gpustark {
+
+namespace {
+
+constexpr uint64_t kInfoLanes = uint64_t(1) << 24;    // the lane count info() plans for: a big launch
+constexpr size_t kCopyPiece = size_t(4) << 20;        // host copies go in parallel pieces of 4 MiB
+
+// Every kernel the backend dispatches (metal/*.metal): it does not start without all of them.
+const std::vector<std::string>& backend_kernels() {
+    static const std::vector<std::string> names{
+        "poseidon2_permute", "merkle_leaf", "merkle_compress", "pow_grind",              // primitives
+        "ntt_bit_reverse", "ntt_block", "ntt_stage", "ntt_scale",                        // ntt.metal
+        "sumcheck_fold", "sumcheck_pair_product", "sumcheck_fraction", "sumcheck_add_eq_powers",
+        "dag_base_sums", "dag_group_sums", "dag_round",                                  // dag.metal
+        "trace_tables", "gkr_layer", "gkr_split"};
+    return names;
+}
+
+void log_line(const std::string& line) { std::fprintf(stderr, "gpustark debug: %s\n", line.c_str()); }
+
+std::string join(const std::vector<std::string>& names) {
+    std::string out;
+    for (const std::string& n : names) out += (out.empty() ? "" : ",") + n;
+    return out;
+}
+
+}  // namespace
+
+const std::vector<std::string>& MetalBackend::host_phases() {
+    static const std::vector<std::string> names{"round0_sums", "commit_stacked", "stacked_matrix"};
+    return names;
+}
+
+// ---- construction and limits ----
+
+MetalBackend::MetalBackend(std::unique_ptr<metal::Device> device, MetalOptions options)
+    : device_(std::move(device)), options_(std::move(options)) {
+    if (!device_) throw std::invalid_argument("metal backend: no device");
+    const metal::DeviceDescription& d = device_->description();
+    limits_ = d.limits;
+
+    // Plan once per kernel here: a missing kernel (device::pipeline throws) or limits the planner
+    // rejects make the backend unavailable with the reason, not the first call fail.
+    std::map<std::string, device::LaunchPlan> plans;
+    try {
+        for (const std::string& k : backend_kernels())
+            if (k != "ntt_block") plans[k] = lane_plan(k, kInfoLanes);
+    } catch (const std::invalid_argument& e) {
+        throw std::runtime_error("metal launch plan on " + d.name + ": " + e.what());
+    }
+    device::NttBlockPlan ntt_block{};
+    std::string ntt_block_note;
+    try {
+        ntt_block = device::plan_ntt_block(limits_, pipeline_limits("ntt_block"), kMaxLogN, 1);
+    } catch (const std::invalid_argument& e) {
+        ntt_block_note = e.what();  // every NTT then runs per-stage kernels only
+    }
+
+    device::StagerOptions stager_options = options_.stager;
+    if (!stager_options.log) stager_options.log = log_line;
+    stager_ = std::make_unique<device::Stager>(*device_, stager_options);
+
+    info_.backend = "metal";
+    info_.name = d.name;
+    auto& m = info_.limits;
+    for (const auto& entry : d.details) m[entry.first] = entry.second;
+    m["max_threads_per_threadgroup"] = std::to_string(limits_.max_threads_per_group);
+    m["max_threadgroup_memory_bytes"] = std::to_string(limits_.max_group_scratch_bytes);
+    m["lane_group_cap"] = std::to_string(options_.max_lane_group);
+    m["commit_max_dispatches"] = std::to_string(stager_options.max_dispatches);
+    m["commit_max_bytes"] = std::to_string(stager_options.max_bytes);
+    m["ntt_log_block"] = std::to_string(ntt_block.log_block);
+    m["ntt_block_threads"] = std::to_string(ntt_block.lanes);
+    m["ntt_threadgroup_bytes"] = std::to_string(ntt_block.scratch_bytes);
+    if (!ntt_block_note.empty()) m["ntt_block_unavailable"] = ntt_block_note;
+    m["host_phases"] = join(host_phases());
+    for (const std::string& k : backend_kernels()) {
+        const device::PipelineLimits& p = pipelines_.at(k);
+        m["kernel." + k + ".max_total_threads"] = std::to_string(p.max_total_threads);
+        m["kernel." + k + ".thread_execution_width"] = std::to_string(p.thread_execution_width);
+        m["kernel." + k + ".static_threadgroup_bytes"] = std::to_string(p.static_scratch_bytes);
+        // The group of a large launch (2^24 lanes; the block NTT's own plan for 2^27 rows).
+        m["kernel." + k + ".group_threads"] = std::to_string(k == "ntt_block" ? ntt_block.lanes : plans.at(k).group);
+    }
+}
+
+MetalBackend::~MetalBackend() {
+    // Nothing may still run on buffers that go with the backend; errors no longer matter here.
+    try {
+        std::lock_guard<std::mutex> lock(mutex_);
+        stager_->sync("backend shutdown");
+    } catch (...) {
+    }
+}
+
+DeviceInfo MetalBackend::info() const { return info_; }
+
+device::PipelineLimits MetalBackend::pipeline_limits(const std::string& kernel) {
+    auto found = pipelines_.find(kernel);
+    if (found != pipelines_.end()) return found->second;
+    device::PipelineLimits p = device_->pipeline(kernel);
+    pipelines_[kernel] = p;
+    return p;
+}
+
+device::LaunchPlan MetalBackend::plan(const std::string& kernel, const device::Problem& work) {
+    return device::plan(limits_, pipeline_limits(kernel), work);
+}
+
+device::LaunchPlan MetalBackend::lane_plan(const std::string& kernel, uint64_t lanes) {
+    device::Problem work;
+    work.items = lanes;
+    work.max_group_threads = options_.max_lane_group;
+    return plan(kernel, work);
+}
+
+device::LaunchPlan MetalBackend::stride_plan(const std::string& kernel, uint64_t lanes, uint64_t max_groups) {
+    device::Problem work;
+    work.items = lanes;
+    work.max_group_threads = options_.max_lane_group;
+    work.max_groups = max_groups != 0 ? max_groups : kMaxStrideGroups;
+    return plan(kernel, work);
+}
+
+device::LaunchPlan MetalBackend::dag_plan(const std::string& kernel, uint64_t lanes, uint64_t slot_bytes,
+                                          bool reduces) {
+    device::Problem work;
+    work.items = lanes;
+    const uint64_t cap = options_.max_lane_group;
+    work.max_group_threads = options_.max_lane_group;
+    const uint64_t threads = std::max<uint64_t>(kSlotScratchBytes / std::max<uint64_t>(slot_bytes, 1), cap);
+    work.max_groups = std::max<uint64_t>(1, std::min(reduces ? options_.reduce_groups : kMaxStrideGroups, threads / cap));
+    if (reduces) work.scratch_for_group = [](uint32_t group) { return uint64_t(8) * group * sizeof(Ef); };
+    return plan(kernel, work);
+}
+
+// ---- one call ----
+
+MetalBackend::Call::Call(MetalBackend& backend, const char* stage)
+    : b_(backend), lock_(backend.mutex_), before_(backend.stager_->totals()),
+      exceptions_(std::uncaught_exceptions()) {
+    b_.h2d_bytes_ = 0;
+    b_.d2h_bytes_ = 0;
+    b_.stager_->begin_stage(stage);
+}
+
+MetalBackend::Call::~Call() {
+    if (std::uncaught_exceptions() > exceptions_) {
+        // Let what was committed finish before the next call refills the slots; its error (if
+        // any) is the one already on its way out, or a consequence of it.
+        try {
+            b_.stager_->sync("recover after error");
+        } catch (...) {
+        }
+    }
+    try {
+        b_.stager_->end_stage();
+        const device::StageCounters& now = b_.stager_->totals();
+        spans::count(MetalCallCounters::kCommandBuffers,
+                     int64_t(now.command_buffer_count - before_.command_buffer_count));
+        spans::count(MetalCallCounters::kKernels, int64_t(now.kernel_count - before_.kernel_count));
+        spans::count(MetalCallCounters::kSyncs, int64_t(now.sync_count - before_.sync_count));
+        spans::count(MetalCallCounters::kHostToDevice, int64_t(b_.h2d_bytes_));
+        spans::count(MetalCallCounters::kDeviceToHost, int64_t(b_.d2h_bytes_));
+    } catch (...) {
+        // Reporting must not turn a finished call (or an exception in flight) into a crash.
+    }
+}
+
+// ---- buffers ----
+
+// At least 16 bytes: a kernel argument of any element type (an Ef is 16 bytes) fits, even for
+// empty data a kernel never reads.
+metal::BufferPtr MetalBackend::allocate(size_t bytes) { return buffers_.adopt(device_->new_buffer(std::max<size_t>(bytes, 16))); }
+
+metal::BufferPtr MetalBackend::new_buffer(size_t bytes) {
+    metal::BufferPtr b;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        b = allocate(bytes);
+    }
+    std::memset(b->contents(), 0, b->bytes());
+    return b;
+}
+
+bool MetalBackend::holds(const void* p, size_t bytes) const { return buffers_.find(p, bytes).first != nullptr; }
+
+DeviceMemory MetalBackend::device_memory() const {
+    DeviceMemory m;
+    m.tracked = true;
+    m.in_use_bytes = buffers_.in_use_bytes();
+    m.peak_bytes = buffers_.peak_bytes();
+    return m;
+}
+
+void MetalBackend::reset_device_memory_peak() { buffers_.reset_peak(); }
+
+metal::BufferPtr MetalBackend::slot(Slot s, size_t bytes) {
+    metal::BufferPtr& held = slots_[s];
+    if (!held || held->bytes() < bytes) {
+        // Grow by at least a quarter, so that slowly growing calls do not allocate every time.
+        const size_t want = held ? std::max(bytes, held->bytes() + held->bytes() / 4) : bytes;
+        held.reset();
+        held = allocate(want);
+    }
+    return held;
+}
+
+namespace {
+
+void parallel_copy(void* dst, const void* src, size_t bytes) {
+    if (bytes == 0) return;
+    const size_t pieces = (bytes + kCopyPiece - 1) / kCopyPiece;
+    if (pieces <= 1) {
+        std::memcpy(dst, src, bytes);
+        return;
+    }
+    parallel_for(pieces, 1, [&](size_t begin, size_t end) {
+        const size_t lo = begin * kCopyPiece, hi = std::min(bytes, end * kCopyPiece);
+        std::memcpy(static_cast<char*>(dst) + lo, static_cast<const char*>(src) + lo, hi - lo);
+    });
+}
+
+}  // namespace
+
+void MetalBackend::copy_in(void* dst, const void* src, size_t bytes) {
+    parallel_copy(dst, src, bytes);
+    h2d_bytes_ += bytes;
+}
+
+void MetalBackend::copy_back(void* dst, const void* src, size_t bytes) {
+    parallel_copy(dst, src, bytes);
+    d2h_bytes_ += bytes;
+}
+
+MetalBackend::Bound MetalBackend::bind_input(const void* host, size_t bytes, Slot s) {
+    auto found = buffers_.find(host, bytes);
+    if (found.first) return {found.first, found.second, true};
+    Bound b{slot(s, bytes), 0, false};
+    copy_in(b.data(), host, bytes);
+    return b;
+}
+
+MetalBackend::Bound MetalBackend::bind_output(void* host, size_t bytes, Slot s) {
+    auto found = buffers_.find(host, bytes);
+    if (found.first) return {found.first, found.second, true};
+    return {slot(s, bytes), 0, false};
+}
+
+void MetalBackend::copy_out(const Bound& b, void* host, size_t bytes) {
+    if (!b.in_place) copy_back(host, b.data(), bytes);
+}
+
+// ---- dispatch ----
+
+void MetalBackend::dispatch(const std::string& kernel, std::vector<metal::Arg> args, const device::LaunchPlan& plan,
+                            uint64_t bytes) {
+    const metal::Launch launch = metal::make_launch(kernel, std::move(args), plan);
+    metal::check_launch(launch, limits_, pipeline_limits(kernel));
+    stager_->dispatch({kernel, plan, bytes}, [&] { device_->encode_launch(launch); });
+}
+
+void MetalBackend::lane_dispatch(const std::string& kernel, std::vector<metal::Arg> args, uint64_t lanes,
+                                 uint64_t bytes) {
+    if (lanes == 0) return;
+    const device::LaunchPlan plan = lane_plan(kernel, lanes);
+    metal::check_covers(kernel, plan, lanes);
+    dispatch(kernel, std::move(args), plan, bytes);
+}
+
+void MetalBackend::commit() { stager_->commit(); }
+
+void MetalBackend::finish(const char* reason) { stager_->sync(reason); }
+
+// ---- round 0 ----
+//
+// The core's composition (core/round0_sums.h) over this backend's primitives: the gather and the
+// per-a sums on the host, the coset NTTs and the DAG on the GPU, one upload per block. Fusing it
+// on the device (round0_gather is in metal/round0.metal) is the next step.
+Round0Sums MetalBackend::round0_sums(const Round0Trace& trace) { return host_round0_sums(*this, trace); }
+
+}  // namespace gpustark

@@ -1,0 +1,237 @@
+// The Metal backend: the Backend interface in plain C++ over metal::Device (metal_device.h), so
+// that all of it compiles and is tested on Linux against a fake device; device.mm is the only
+// Objective-C++.
+//
+// Buffers are MTLBuffers in shared storage (unified memory): an "upload" is one host copy into the
+// buffer the kernel reads, and a pointer that already lies in one of the backend's buffers (a numpy
+// view from gpustark.metal) is bound in place with no copy at all. Launch geometry comes from the
+// shared planner (core/device/launch_plan.h) fed with the device's limits and each pipeline's own
+// (maxTotalThreadsPerThreadgroup, threadExecutionWidth, staticThreadgroupMemoryLength). Work goes
+// through the shared Stager with the device as its CommandSink: many dispatches per command
+// buffer, a commit when the budget is reached, and a host wait only where the host reads.
+//
+// On the device: the primitives (metal_primitives.cpp), the sumcheck tables and the DAG round
+// (metal_ef_tables.cpp), dag_base_sums (metal_dag.cpp), trace_tables and the fraction tree
+// (metal_phases.cpp). round0_sums is the core's host composition (host_round0_sums) over this
+// backend's ntt and dag_base_sums: the gather, the per-coset copies and the per-a sums stay on the
+// host until round 0 is fused on the device. commit_stacked and stacked_matrix are the Backend
+// defaults. info() reports these under "host_phases" (docs/metal.md).
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "../../core/backend.h"
+#include "../../core/device/launch_plan.h"
+#include "../../core/device/stager.h"
+#include "metal_device.h"
+#include "shared_buffers.h"
+
+namespace gpustark {
+
+// Registers the backend `metal` over the system's default device (metal_register.cpp, built on
+// Apple platforms only). Its factory throws when there is no Metal device or the kernel library
+// cannot be loaded, which marks the backend unavailable with that reason.
+void register_metal_backend();
+
+// Counters of one call (stage), added to the innermost open span under these names; the same
+// names as the CUDA backend's. h2d_bytes / d2h_bytes count host copies into and out of shared
+// buffers (0 when the caller's memory is already a Metal buffer).
+struct MetalCallCounters {
+    static constexpr const char* kCommandBuffers = "command_buffer_count";
+    static constexpr const char* kKernels = "kernel_count";
+    static constexpr const char* kSyncs = "sync_count";
+    static constexpr const char* kHostToDevice = "h2d_bytes";
+    static constexpr const char* kDeviceToHost = "d2h_bytes";
+};
+
+struct MetalOptions {
+    // The commit budget: a command buffer is committed after this many dispatches or bytes.
+    device::StagerOptions stager;
+    // The caller's cap on the threadgroup of every lane kernel (the planner may pick fewer: a
+    // pipeline's maxTotalThreadsPerThreadgroup, or a small problem).
+    uint32_t max_lane_group = 256;
+    // Witnesses tried per grind dispatch: about four times the expected number, within these.
+    uint64_t grind_min_window = uint64_t(1) << 16;
+    uint64_t grind_max_window = uint64_t(1) << 24;
+    // The round reductions (sumcheck rounds, the DAG round) write one set of sums per threadgroup;
+    // at most this many threadgroups, whose threads loop over the lanes, for the host to add.
+    uint64_t reduce_groups = 1024;
+};
+
+class MetalBackend final : public Backend {
+public:
+    static constexpr uint32_t kMaxLogN = 27;  // no NTT here is longer than 2^27
+
+    // Reads the pipeline of every primitive kernel and plans one launch of each, so that a library
+    // without a kernel, or limits the planner rejects, make the backend unavailable with a reason
+    // instead of failing on the first call.
+    explicit MetalBackend(std::unique_ptr<metal::Device> device, MetalOptions options = {});
+    ~MetalBackend() override;
+    MetalBackend(const MetalBackend&) = delete;
+    MetalBackend& operator=(const MetalBackend&) = delete;
+
+    DeviceInfo info() const override;
+    void poseidon2_permute(uint32_t* states, size_t count) override;
+    void hash_rows(const uint32_t* matrix, size_t rows, uint32_t width, uint32_t* digests) override;
+    void compress(const uint32_t* left, const uint32_t* right, size_t count, uint32_t* out) override;
+    void ntt(uint32_t* data, NttShape shape, bool inverse, uint32_t shift) override;
+    // The tree's matrix and levels stay in shared buffers; openings read them directly.
+    MerkleTree merkle_tree(const uint32_t* matrix, size_t rows, uint32_t width, uint32_t log_group) override;
+    // The codeword computed and hashed in one call, kept with its tree.
+    MerkleTree encode_and_commit(const uint32_t* message, size_t message_rows, uint32_t width, uint32_t log_rows,
+                                 uint32_t log_group) override;
+    uint32_t grind(const PowParams& params) override;
+
+    // Tables in shared buffers, folded and reduced on the GPU (metal_ef_tables.h).
+    std::unique_ptr<EfTables> ef_tables(const Ef* values, size_t count, size_t length) override;
+    // The DAG's sums at host points, evaluated on the GPU (metal_dag.h).
+    void dag_base_sums(const DagBinding& dag, const DagBasePoints& points, DagSums* out) override;
+    // The core's host composition over this backend's ntt and dag_base_sums (see above).
+    Round0Sums round0_sums(const Round0Trace& trace) override;
+    // Every layer built on the GPU and kept in shared buffers.
+    std::unique_ptr<FractionTree> fraction_tree(const Ef* p, const Ef* q, size_t leaves) override;
+    // The tables built on the GPU from the trace.
+    std::unique_ptr<EfTables> trace_tables(const TraceTablesInput& in) override;
+    // Not overridden, on purpose: commit_stacked and stacked_matrix are the Backend defaults,
+    // composed on the host over this backend's ntt, encode_and_commit and ef_tables (their
+    // interface is new; metal/stacked.metal is not wired in yet). host_phases() lists them.
+    // The Backend methods whose data-parallel work still runs partly on the host (the core's host
+    // compositions over this backend's primitives), as info() reports them.
+    static const std::vector<std::string>& host_phases();
+
+    // Every buffer the backend allocated, including those handed out by new_buffer.
+    DeviceMemory device_memory() const override;
+    void reset_device_memory_peak() override;
+
+    // A zero-filled buffer in shared storage for the caller (gpustark.metal): a primitive handed
+    // memory inside it binds it in place.
+    metal::BufferPtr new_buffer(size_t bytes);
+    // Whether [p, p + bytes) lies in one of the backend's live buffers.
+    bool holds(const void* p, size_t bytes) const;
+
+    const device::DeviceLimits& device_limits() const { return limits_; }
+    // The pipeline limits of `kernel` (read from the device once, then cached).
+    device::PipelineLimits pipeline_limits(const std::string& kernel);
+    // The plan of a lane kernel (one thread per lane) over `lanes` lanes.
+    device::LaunchPlan lane_plan(const std::string& kernel, uint64_t lanes);
+    // Cumulative counters per stage since construction. Read it only while no call is running.
+    const device::Stager& stager() const { return *stager_; }
+    const MetalOptions& options() const { return options_; }
+
+    // ---- for the phase objects (metal_ef_tables.cpp, metal_dag.cpp, metal_phases.cpp) ----
+    //
+    // One operation is one Call, as on CUDA: the backend's lock, one stage of the stager, and the
+    // call's counters added to the innermost span when it ends. After an exception the call waits
+    // for whatever it committed (errors ignored), so the next call starts from an idle device.
+    //
+    //     MetalBackend::Call call(backend, "ef_tables.fold");
+    //     backend.dispatch("sumcheck_fold", {Arg::of(in), Arg::of(out), Arg::value(params)},
+    //                      backend.stride_plan("sumcheck_fold", lanes), bytes);
+    //     backend.commit();            // or finish("why") before the host reads a buffer
+    //
+    // Every queue's command buffers run in order and buffers are hazard-tracked, so an operation
+    // that only commits is finished before a later one's kernels run; the host waits (finish) before
+    // it reads or rewrites a buffer the GPU may still use.
+    class Call {
+    public:
+        Call(MetalBackend& backend, const char* stage);
+        ~Call();
+        Call(const Call&) = delete;
+        Call& operator=(const Call&) = delete;
+
+    private:
+        MetalBackend& b_;
+        std::lock_guard<std::mutex> lock_;
+        device::StageCounters before_;
+        int exceptions_;
+    };
+
+    // A fresh buffer in shared storage (at least 16 bytes), contents unspecified, counted in
+    // device_memory().
+    metal::BufferPtr allocate(size_t bytes);
+    // A host copy into (or out of) shared memory, in parallel pieces, counted as the call's
+    // h2d_bytes (d2h_bytes).
+    void copy_in(void* dst, const void* src, size_t bytes);
+    void copy_back(void* dst, const void* src, size_t bytes);
+    // The plan of `kernel` for `work` under the device's and the kernel's own limits.
+    device::LaunchPlan plan(const std::string& kernel, const device::Problem& work);
+    // The plan of a grid-stride kernel (the phase kernels loop over their lanes): groups of up to
+    // the lane cap, at most max_groups of them (0: kMaxStrideGroups).
+    device::LaunchPlan stride_plan(const std::string& kernel, uint64_t lanes, uint64_t max_groups = 0);
+    // The plan of a DAG kernel over `lanes` lanes whose threads each need `slot_bytes` of slot
+    // scratch (slots x threads values): fewer groups when kSlotScratchBytes would not hold their
+    // slots; `reduces` adds the round's threadgroup memory (8 Ef per thread).
+    device::LaunchPlan dag_plan(const std::string& kernel, uint64_t lanes, uint64_t slot_bytes, bool reduces);
+    // One dispatch through the stager, checked against the kernel's limits first (metal_launch.h).
+    void dispatch(const std::string& kernel, std::vector<metal::Arg> args, const device::LaunchPlan& plan,
+                  uint64_t bytes);
+    // Ends the call's command buffer without waiting.
+    void commit();
+    // The host is about to read: commit, wait, and check every command buffer (Stager::sync).
+    void finish(const char* reason);
+
+    static constexpr uint64_t kMaxStrideGroups = uint64_t(1) << 20;
+    // Slot scratch of one DAG launch (unified memory: shared with everything else on the machine).
+    static constexpr uint64_t kSlotScratchBytes = uint64_t(256) << 20;
+
+private:
+    // A kernel argument over host memory: the caller's own buffer when the memory lies in one
+    // (in place), else a backend buffer the data were (or will be) copied into.
+    struct Bound {
+        metal::BufferPtr buffer;
+        size_t offset = 0;
+        bool in_place = false;
+        metal::Arg arg() const { return metal::Arg::of(buffer, offset); }
+        uint8_t* data() const { return buffer->as<uint8_t>() + offset; }
+    };
+    // Reusable buffers for the data of one call (one per role), grown on demand. Safe to refill
+    // at the start of a call: every call that uses them waits before it ends.
+    enum Slot { kSlotA, kSlotB, kSlotC, kSlotD, kSlotResult, kSlotCount };
+    metal::BufferPtr slot(Slot s, size_t bytes);
+    // In place when the memory is in a backend buffer; else slot s, filled with a copy of it.
+    Bound bind_input(const void* host, size_t bytes, Slot s);
+    // In place when the memory is in a backend buffer; else slot s (copy_out after the wait).
+    Bound bind_output(void* host, size_t bytes, Slot s);
+    void copy_out(const Bound& b, void* host, size_t bytes);
+
+    // A lane kernel over `lanes` lanes (none for 0): one thread per lane.
+    void lane_dispatch(const std::string& kernel, std::vector<metal::Arg> args, uint64_t lanes, uint64_t bytes);
+
+    // Twiddles of a size-2^log_n transform and the scale table of (log_n, inverse, shift), in
+    // shared buffers, cached (filled once, before any kernel reads them). Null for an empty table.
+    metal::BufferPtr twiddles(uint32_t log_n, bool inverse);
+    metal::BufferPtr scale_factors(uint32_t log_n, bool inverse, uint32_t shift);
+    // Encodes the NTT of `shape` over `data` in place (kernels/ntt/ntt.h's pass order).
+    void ntt_on_device(const Bound& data, NttShape shape, bool inverse, const metal::BufferPtr& twiddles,
+                       const metal::BufferPtr& factors);
+    // Encodes leaves and compress levels into `levels` (level k at word offsets[k]).
+    void merkle_on_device(const Bound& matrix, size_t rows, uint32_t width, uint32_t log_group,
+                          const metal::BufferPtr& levels, const std::vector<size_t>& offsets);
+    // Waits for the call and returns the tree that keeps both buffers.
+    MerkleTree keep_tree(metal::BufferPtr matrix, metal::BufferPtr levels, size_t rows, uint32_t width,
+                         uint32_t log_group, const std::vector<size_t>& offsets);
+
+    std::unique_ptr<metal::Device> device_;
+    MetalOptions options_;
+    device::DeviceLimits limits_;
+    DeviceInfo info_;
+    std::unique_ptr<device::Stager> stager_;
+    metal::SharedBuffers buffers_;
+    std::map<std::string, device::PipelineLimits> pipelines_;
+
+    std::mutex mutex_;  // one call at a time: the device, the stager and the slots are shared
+    metal::BufferPtr slots_[kSlotCount];
+    std::map<std::pair<uint32_t, bool>, metal::BufferPtr> twiddle_cache_;
+    std::map<std::tuple<uint32_t, bool, uint32_t>, metal::BufferPtr> scale_cache_;
+    uint64_t h2d_bytes_ = 0;  // this call's host copies
+    uint64_t d2h_bytes_ = 0;
+};
+
+}  // namespace gpustark

@@ -1,0 +1,211 @@
+#include "stacked_matrix.h"
+
+#include <algorithm>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+
+#include "backend.h"
+#include "host_memory.h"
+#include "lazy_sum.h"
+#include "parallel.h"
+
+namespace gpustark {
+
+using EfVec = std::vector<Ef>;
+
+void StackedMatrix::check_slots(const std::vector<StackedSlotSums>& slots, const std::vector<EfVec>& eq_tables) const {
+    const size_t chunks = height_ >> l_skip_;
+    for (size_t j = 0; j < slots.size(); ++j) {
+        const StackedSlotSums& s = slots[j];
+        if (s.column >= width_ || s.x_len == 0 || s.x_begin + s.x_len > chunks || s.eq_table >= eq_tables.size() ||
+            eq_tables[s.eq_table].size() != s.x_len)
+            throw std::invalid_argument("stacked matrix: slot " + std::to_string(j) + " (column " +
+                                        std::to_string(s.column) + ", chunks " + std::to_string(s.x_begin) + " + " +
+                                        std::to_string(s.x_len) + ", eq table " + std::to_string(s.eq_table) +
+                                        ") does not fit the " + std::to_string(chunks) + " x " +
+                                        std::to_string(width_) + " chunks or its eq table");
+    }
+}
+
+namespace {
+
+// Round 0's sums over the chunks [x_begin, x_end), every column at once so that the matrix
+// streams through row by row: four chunks at a time, each column adds them to its current slot's
+// running sums (two products per value, reduced lazily), which go to the slot's output when the
+// slot (or the range) ends.
+class SlotSumsRange {
+public:
+    EfVec out_s, out_t;  // the range's sums, per slot, per position a in the chunk
+
+    SlotSumsRange(const uint32_t* matrix, uint32_t width, size_t n, const std::vector<StackedSlotSums>& slots,
+                  const std::vector<std::vector<size_t>>& by_column, const std::vector<EfVec>& eq_tables)
+        : out_s(slots.size() * n, ef_zero()), out_t(slots.size() * n, ef_zero()),
+          m_(matrix), width_(width), n_(n), slots_(slots), by_column_(by_column), eq_tables_(eq_tables),
+          s_(size_t(width) * n), t_(size_t(width) * n), cur_(width) {}
+
+    void run(size_t x_begin, size_t x_end) {
+        for (uint32_t c = 0; c < width_; ++c) {
+            const std::vector<size_t>& col = by_column_[c];
+            cur_[c] = size_t(std::find_if(col.begin(), col.end(),
+                                          [&](size_t j) { return slots_[j].x_begin + slots_[j].x_len > x_begin; }) -
+                             col.begin());
+        }
+        for (size_t xg = x_begin; xg < x_end; xg += 4) {
+            const size_t xg_end = std::min(x_end, xg + 4);
+            for (uint32_t c = 0; c < width_; ++c) column_group(c, xg, xg_end);
+        }
+        for (uint32_t c = 0; c < width_; ++c)  // slots still open at the end of the range
+            if (cur_[c] < by_column_[c].size()) flush(c);
+    }
+
+private:
+    // Column c over chunks [x, x_end), at most four, which may cross slot ends.
+    void column_group(uint32_t c, size_t x, size_t x_end) {
+        while (x < x_end && cur_[c] < by_column_[c].size()) {  // past the column's last slot: nothing
+            const StackedSlotSums& sl = slots_[by_column_[c][cur_[c]]];
+            if (x < sl.x_begin) {  // a gap before the slot
+                x = std::min(x_end, sl.x_begin);
+                continue;
+            }
+            const size_t end = sl.x_begin + sl.x_len, run = std::min(x_end, end) - x;
+            add(c, sl, x - sl.x_begin, run, m_ + x * n_ * width_ + c);
+            x += run;
+            if (x == end) {
+                flush(c);
+                ++cur_[c];
+            }
+        }
+    }
+
+    // `run` (<= 4) chunks of slot `sl` from its local chunk xl on; v at the first one's row.
+    void add(uint32_t c, const StackedSlotSums& sl, size_t xl, size_t run, const uint32_t* v) {
+        const EfVec& eq = eq_tables_[sl.eq_table];
+        const size_t x_stride = n_ * width_;
+        LazyEfSum* s = s_.data() + size_t(c) * n_;
+        for (size_t a = 0; a < n_; ++a) s[a].add_group(eq.data() + xl, v + a * width_, x_stride, run);
+        if (!sl.rot) return;
+        Ef prev[4];  // eq[x - 1], wrapping inside the slot
+        for (size_t k = 0; k < run; ++k) prev[k] = eq[(xl + k + sl.x_len - 1) % sl.x_len];
+        LazyEfSum* t = t_.data() + size_t(c) * n_;
+        for (size_t a = 0; a < n_; ++a) t[a].add_group(prev, v + a * width_, x_stride, run);
+    }
+
+    void flush(uint32_t c) {
+        const size_t j = by_column_[c][cur_[c]];
+        LazyEfSum* s = s_.data() + size_t(c) * n_;
+        LazyEfSum* t = t_.data() + size_t(c) * n_;
+        for (size_t a = 0; a < n_; ++a) {
+            out_s[j * n_ + a] = ef_add(out_s[j * n_ + a], s[a].value());
+            out_t[j * n_ + a] = ef_add(out_t[j * n_ + a], t[a].value());
+            s[a] = t[a] = LazyEfSum{};
+        }
+    }
+
+    const uint32_t* m_;
+    const uint32_t width_;
+    const size_t n_;
+    const std::vector<StackedSlotSums>& slots_;
+    const std::vector<std::vector<size_t>>& by_column_;
+    const std::vector<EfVec>& eq_tables_;
+    std::vector<LazyEfSum> s_, t_;  // per column, per position a in the chunk
+    std::vector<size_t> cur_;       // per column: its slot (index into by_column_[c]) at the current chunk
+};
+
+class HostStackedMatrix final : public StackedMatrix {
+public:
+    HostStackedMatrix(Backend& backend, std::vector<uint32_t> matrix, std::vector<uint32_t> message, size_t height,
+                      uint32_t width, uint32_t l_skip)
+        : StackedMatrix(height, width, l_skip), backend_(backend), matrix_(std::move(matrix)),
+          message_(std::move(message)), m_(matrix_.data()) {}
+
+    void slot_sums(const std::vector<StackedSlotSums>& slots, const std::vector<EfVec>& eq_tables, Ef* s,
+                   Ef* t) override {
+        check_slots(slots, eq_tables);
+        const size_t n = size_t(1) << l_skip(), chunks = height() >> l_skip();
+        std::fill(s, s + slots.size() * n, ef_zero());
+        std::fill(t, t + slots.size() * n, ef_zero());
+        std::vector<std::vector<size_t>> by_column(width());
+        for (size_t j = 0; j < slots.size(); ++j) by_column[slots[j].column].push_back(j);
+        for (std::vector<size_t>& col : by_column)
+            std::sort(col.begin(), col.end(), [&](size_t a, size_t b) { return slots[a].x_begin < slots[b].x_begin; });
+        // One range of chunks per thread: each range's per-slot sums are added at its end.
+        const size_t pieces = std::max<size_t>(1, std::min(num_threads(), chunks));
+        std::mutex mutex;
+        parallel_for(pieces, 1, [&](size_t p0, size_t p1) {
+            for (size_t p = p0; p < p1; ++p) {
+                SlotSumsRange range(m_, width(), n, slots, by_column, eq_tables);
+                range.run(chunks * p / pieces, chunks * (p + 1) / pieces);
+                std::lock_guard<std::mutex> lock(mutex);  // field sums are exact: any order
+                for (size_t i = 0; i < slots.size() * n; ++i) {
+                    s[i] = ef_add(s[i], range.out_s[i]);
+                    t[i] = ef_add(t[i], range.out_t[i]);
+                }
+            }
+        });
+    }
+
+    std::unique_ptr<EfTables> column_tables(const EfVec& lagrange, const Ef* kernels) override {
+        const size_t n = size_t(1) << l_skip(), chunks = height() >> l_skip();
+        if (lagrange.size() != n)
+            throw std::invalid_argument("stacked matrix: expected " + std::to_string(n) + " Lagrange weights, found " +
+                                        std::to_string(lagrange.size()));
+        const uint32_t width = this->width();
+        std::unique_ptr<Ef[]> tables = uninitialized_buffer<Ef>(2 * size_t(width) * chunks);  // all written below
+        parallel_for(chunks, 64, [&](size_t begin, size_t end) {
+            for (size_t x = begin; x < end; ++x) {
+                const uint32_t* rows = m_ + x * n * width;
+                for (uint32_t c = 0; c < width; ++c) {
+                    LazyEfSum q;
+                    q.add_strided(lagrange.data(), rows + c, width, n);
+                    tables[2 * c * chunks + x] = q.value();
+                }
+            }
+        });
+        parallel_for(width, 1, [&](size_t c0, size_t c1) {
+            for (size_t c = c0; c < c1; ++c)
+                std::copy_n(kernels + c * chunks, chunks, tables.get() + (2 * c + 1) * chunks);
+        });
+        return backend_.ef_tables(tables.get(), 2 * size_t(width), chunks);
+    }
+
+    void batched_message(const EfVec& weights, Ef* f) override {
+        const uint32_t width = this->width();
+        if (weights.size() != width)
+            throw std::invalid_argument("stacked matrix: expected " + std::to_string(width) + " batching weights, found " +
+                                        std::to_string(weights.size()));
+        parallel_for(height(), 1024, [&](size_t begin, size_t end) {
+            for (size_t i = begin; i < end; ++i) {
+                LazyEfSum acc;
+                acc.add_strided(weights.data(), message_.data() + i * width, 1, width);
+                f[i] = acc.value();
+            }
+        });
+    }
+
+    std::vector<uint32_t> matrix_words() override { return matrix_; }
+    std::vector<uint32_t> message_words() override { return message_; }
+
+private:
+    Backend& backend_;
+    std::vector<uint32_t> matrix_, message_;
+    const uint32_t* m_;  // matrix_.data()
+};
+
+}  // namespace
+
+void check_stacked_shape(size_t matrix_words, size_t message_words, size_t height, uint32_t width, uint32_t l_skip) {
+    if ((height >> l_skip) == 0 || (height & (height - 1)) != 0)
+        throw std::invalid_argument("stacked matrix: the height must be a power of two >= 2^l_skip");
+    if (matrix_words != height * width || message_words != height * width)
+        throw std::invalid_argument("stacked matrix: the matrix and the message must both hold height x width values");
+}
+
+std::unique_ptr<StackedMatrix> host_stacked_matrix(Backend& backend, std::vector<uint32_t> matrix,
+                                                   std::vector<uint32_t> message, size_t height, uint32_t width,
+                                                   uint32_t l_skip) {
+    check_stacked_shape(matrix.size(), message.size(), height, width, l_skip);
+    return std::make_unique<HostStackedMatrix>(backend, std::move(matrix), std::move(message), height, width, l_skip);
+}
+
+}  // namespace gpustark

@@ -1,0 +1,86 @@
+// The stacked matrix (PROTOCOL 6.2) and its RS message (6.3), kept where the committing backend
+// built them: a device backend holds both on the device from the commitment to the openings, so
+// the passes of the stacked reduction (PROTOCOL 10: round 0's sums, the tables after u_0) and of
+// WHIR (the batched message) run there, and only their results come back.
+//
+// Both are 2^m x width, row-major; chunk x holds rows [x N, (x + 1) N), N = 2^l_skip, and
+// v(x, a, c) is entry (x N + a, c) of the matrix.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "ef_tables.h"
+#include "merkle_tree.h"
+#include "stacked_layout.h"
+
+namespace gpustark {
+
+class Backend;
+
+// One slot of the matrix as round 0 weighs it: the chunks [x_begin, x_begin + x_len) of one
+// column, weighted by eq_tables[eq_table] (x_len entries).
+struct StackedSlotSums {
+    uint32_t column = 0;
+    size_t x_begin = 0;
+    size_t x_len = 1;
+    uint32_t eq_table = 0;
+    bool rot = false;  // also the sums against the table rotated by one (T below)
+};
+
+class StackedMatrix {
+public:
+    StackedMatrix(size_t height, uint32_t width, uint32_t l_skip) : height_(height), width_(width), l_skip_(l_skip) {}
+    virtual ~StackedMatrix() = default;
+
+    size_t height() const { return height_; }
+    uint32_t width() const { return width_; }
+    uint32_t l_skip() const { return l_skip_; }
+
+    // Round 0's sums, N per slot: for slot j with eq = eq_tables[j.eq_table] and a < N,
+    //   s[j N + a] = sum_{x < x_len} eq[x] v(x_begin + x, a, column),
+    //   t[j N + a] = sum_{x < x_len} eq[(x - 1) mod x_len] v(x_begin + x, a, column)   (rot slots;
+    //   zero otherwise).
+    virtual void slot_sums(const std::vector<StackedSlotSums>& slots, const std::vector<std::vector<Ef>>& eq_tables, Ef* s,
+                           Ef* t) = 0;
+    // The tables after u_0, 2 per column over the 2^m / N chunks: table 2c is
+    // sum_a lagrange[a] v(x, a, c), table 2c + 1 is kernels[c * chunks + x] (given on the host).
+    virtual std::unique_ptr<EfTables> column_tables(const std::vector<Ef>& lagrange, const Ef* kernels) = 0;
+    // WHIR's batching: f[i] = sum_c weights[c] message[i][c] for every row i (height() values).
+    virtual void batched_message(const std::vector<Ef>& weights, Ef* f) = 0;
+    // Copies, for checks and the Python API.
+    virtual std::vector<uint32_t> matrix_words() = 0;
+    virtual std::vector<uint32_t> message_words() = 0;
+
+protected:
+    void check_slots(const std::vector<StackedSlotSums>& slots, const std::vector<std::vector<Ef>>& eq_tables) const;
+
+private:
+    size_t height_;
+    uint32_t width_;
+    uint32_t l_skip_;
+};
+
+// The host implementation, owning the matrix and the message; its tables go to backend.ef_tables.
+std::unique_ptr<StackedMatrix> host_stacked_matrix(Backend& backend, std::vector<uint32_t> matrix,
+                                                   std::vector<uint32_t> message, size_t height, uint32_t width,
+                                                   uint32_t l_skip);
+
+// Throws std::invalid_argument unless height is a power of two >= 2^l_skip and both buffers hold
+// height x width values.
+void check_stacked_shape(size_t matrix_words, size_t message_words, size_t height, uint32_t width, uint32_t l_skip);
+
+// A stacked commitment's data: the matrix and message, and the tree over the codeword.
+struct StackedCommit {
+    std::unique_ptr<StackedMatrix> stacked;
+    MerkleTree tree;
+};
+
+// PROTOCOL 6.2-6.4 on the host: the traces stacked by `layout` (sorted by descending height, as
+// laid out), the message, and its codeword (2^(m + log_blowup) rows) committed with 2^k rows per
+// query through backend.ntt and backend.encode_and_commit. Spans rs_code_matrix and merkle_tree.
+StackedCommit host_commit_stacked(Backend& backend, const StackedLayout& layout, const std::vector<TraceView>& traces,
+                                  uint32_t log_blowup, uint32_t k);
+
+}  // namespace gpustark

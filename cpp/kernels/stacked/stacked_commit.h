@@ -1,0 +1,53 @@
+// The stacked commitment on a device (core/stacked_matrix.h): trace columns scattered into the
+// stacked matrix (PROTOCOL 6.2), and each chunk's eval-to-coeff message (6.3 steps 1-2).
+#pragma once
+#include "../field/babybear.h"
+
+// The message lane keeps one chunk of one column in registers: N = 2^l_skip <= this.
+#define GS_STACKED_MAX_CHUNK 32u
+
+// One slot of one trace: its source column, the stacked column and first row it fills, and the
+// row step (2^(l_skip - log_h) for a short column, else 1).
+struct StackedScatterSlot {
+    u32 column;
+    u32 stacked_col;
+    u64 row_idx;
+    u64 step;
+};
+
+#ifndef __METAL_VERSION__
+static_assert(sizeof(StackedScatterSlot) == 24, "StackedScatterSlot layout is shared with MSL");
+#endif
+
+// Lane = (trace row i, slot s), lane = i slot_count + s: matrix[row_idx + i step][stacked_col] =
+// trace[i][column]. Consecutive lanes read neighbouring trace entries (slots in column order).
+GS_FN void stacked_scatter_lane(u64 lane, GS_DEVICE const u32* trace, u32 trace_width,
+                                GS_DEVICE const StackedScatterSlot* slots, u32 slot_count, u32 width,
+                                GS_DEVICE u32* matrix) {
+    const u64 i = lane / slot_count, s = lane % slot_count;
+    const StackedScatterSlot slot = slots[s];
+    matrix[(slot.row_idx + i * slot.step) * width + slot.stacked_col] = trace[i * trace_width + slot.column];
+}
+
+// Lane = (chunk x, column c), lane = x width + c: the chunk's N values of column c turned into
+// coefficients (an inverse DFT of size N: coefficient j = N^-1 sum_a v_a omega^(-a j), with
+// inv_powers[k] = omega_N^-k), then the subset-zeta transform over the bits of the index
+// (coefficient j' adds into every superset of j'); written to the same place in `message`.
+GS_FN void stacked_message_lane(u64 lane, GS_DEVICE const u32* matrix, GS_DEVICE const Fp* inv_powers, Fp inv_n,
+                                u32 width, u32 l_skip, GS_DEVICE u32* message) {
+    const u32 n = 1u << l_skip;
+    const u64 x = lane / width, c = lane % width;
+    GS_DEVICE const u32* in = matrix + x * n * width + c;
+    Fp v[GS_STACKED_MAX_CHUNK], coeff[GS_STACKED_MAX_CHUNK];
+    for (u32 a = 0; a < n; ++a) v[a] = fp_from_canonical(in[(u64)a * width]);
+    for (u32 j = 0; j < n; ++j) {
+        Fp acc = fp_zero();
+        for (u32 a = 0; a < n; ++a) acc = fp_add(acc, fp_mul(v[a], inv_powers[(a * j) & (n - 1)]));
+        coeff[j] = fp_mul(acc, inv_n);
+    }
+    for (u32 b = 0; b < l_skip; ++b)
+        for (u32 j = 0; j < n; ++j)
+            if ((j >> b) & 1u) coeff[j] = fp_add(coeff[j], coeff[j ^ (1u << b)]);
+    GS_DEVICE u32* out = message + x * n * width + c;
+    for (u32 j = 0; j < n; ++j) out[(u64)j * width] = fp_to_canonical(coeff[j]);
+}

@@ -1,0 +1,287 @@
+// run_emulated (test_metal_fake_device.h): the real metal/*.metal kernels, compiled as C++ with the
+// lane emulator's keyword macros and <metal_stdlib> (tests/msl/emulator), bound to a launch's
+// arguments by their [[buffer(i)]] index as Metal binds them. The .metal files are the prepared
+// copies CMake writes (the [[threadgroup(n)]] attribute renamed, as tests/msl/msl_sources.py does),
+// inside namespace gs_msl so that their MSL-branch kernel headers do not collide with the C++
+// branch the backends in this executable were compiled with.
+//
+// Standard headers and the emulator's runtime first: the keyword macros would break them.
+#include <algorithm>
+#include <atomic>
+#include <cstdint>
+#include <cstring>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "runtime.h"
+#include "test_metal_fake_device.h"
+
+namespace gs_msl {
+#include "msl_keywords.h"
+#include "poseidon2.metal"
+#include "merkle.metal"
+#include "ntt.metal"
+#include "pow.metal"
+#include "sumcheck.metal"
+#include "fraction_tree.metal"
+#include "trace_tables.metal"
+#include "round0.metal"
+#include "dag.metal"
+#include "msl_keywords_end.h"
+}  // namespace gs_msl
+
+namespace test_metal {
+
+namespace {
+
+using gpustark::metal::Arg;
+using gpustark::metal::Launch;
+
+struct Mismatch : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// A launch's arguments as the kernel's parameters, checked like a debugger would wish Metal did.
+class Binder {
+public:
+    explicit Binder(const Launch& l) : l_(l) {}
+
+    void arity(size_t n) const {
+        if (l_.args.size() != n)
+            fail("takes " + std::to_string(n) + " arguments, the launch binds " + std::to_string(l_.args.size()));
+    }
+    // Argument i as a buffer of T holding at least `count` elements from its offset.
+    template <typename T>
+    T* buffer(size_t i, uint64_t count) const {
+        const Arg& a = arg(i);
+        if (!a.buffer) fail("argument " + std::to_string(i) + " must be a buffer");
+        const uint64_t have = (a.buffer->bytes() - a.offset) / sizeof(T);
+        if (have < count)
+            fail("argument " + std::to_string(i) + " holds " + std::to_string(have) + " elements of " +
+                 std::to_string(sizeof(T)) + " bytes; the kernel touches " + std::to_string(count));
+        return reinterpret_cast<T*>(a.buffer->as<uint8_t>() + a.offset);
+    }
+    // Argument i as a value of exactly sizeof(T) bytes (MSL `constant T&`).
+    template <typename T>
+    T value(size_t i) const {
+        const Arg& a = arg(i);
+        if (a.buffer || a.bytes.size() != sizeof(T))
+            fail("argument " + std::to_string(i) + " must be a value of " + std::to_string(sizeof(T)) + " bytes, got " +
+                 (a.buffer ? std::string("a buffer") : std::to_string(a.bytes.size()) + " bytes"));
+        T v;
+        std::memcpy(&v, a.bytes.data(), sizeof(T));
+        return v;
+    }
+    // The threadgroup memory, as `count` elements of T at least.
+    void scratch(uint64_t bytes) const {
+        if (l_.scratch_bytes < bytes)
+            fail("needs " + std::to_string(bytes) + " bytes of threadgroup memory, the launch sets " +
+                 std::to_string(l_.scratch_bytes));
+    }
+
+private:
+    const Arg& arg(size_t i) const {
+        if (i >= l_.args.size()) fail("argument " + std::to_string(i) + " is not bound");
+        return l_.args[i];
+    }
+    [[noreturn]] void fail(const std::string& why) const { throw Mismatch(l_.kernel + ": " + why); }
+    const Launch& l_;
+};
+
+uint64_t threads(const Launch& l) { return l.groups * l.group; }
+
+// A kernel without barriers: every grid position in order (pos, threads_per_grid).
+void each_position(const Launch& l, const std::function<void(uint32_t, uint32_t)>& fn) {
+    const uint64_t n = threads(l);
+    for (uint64_t pos = 0; pos < n; ++pos) fn(uint32_t(pos), uint32_t(n));
+}
+
+// A kernel with barriers: the emulator's threadgroups of std::threads sharing scratch.
+void each_group(const Launch& l,
+                const std::function<void(uint32_t pos, uint32_t lane, uint32_t lanes, uint32_t group, void*)>& fn) {
+    gs_emu::run_groups(uint32_t(l.groups), l.group, size_t(l.scratch_bytes / 4),
+                       [&](uint32_t lane, uint32_t group, uint32_t lanes, uint32_t* scratch) {
+                           fn(group * lanes + lane, lane, lanes, group, scratch);
+                       });
+}
+
+using gs_msl::DagSums;
+using gs_msl::Ef;
+using gs_msl::Fp;
+
+bool run_primitive(const Launch& l, const Binder& b) {
+    const std::string& k = l.kernel;
+    if (k == "poseidon2_permute") {
+        b.arity(2);
+        uint32_t count = b.value<uint32_t>(1);
+        uint32_t* states = b.buffer<uint32_t>(0, uint64_t(count) * 16);
+        each_position(l, [&](uint32_t pos, uint32_t) { gs_msl::poseidon2_permute(states, count, pos); });
+    } else if (k == "merkle_leaf") {
+        b.arity(4);
+        gs_msl::MerkleParams p = b.value<gs_msl::MerkleParams>(2);
+        uint32_t rows = b.value<uint32_t>(3);
+        uint32_t* matrix = b.buffer<uint32_t>(0, uint64_t(rows) * p.width);
+        uint32_t* digests = b.buffer<uint32_t>(1, uint64_t(rows) * 8);
+        each_position(l, [&](uint32_t pos, uint32_t) { gs_msl::merkle_leaf(matrix, digests, p, rows, pos); });
+    } else if (k == "merkle_compress") {
+        b.arity(4);
+        gs_msl::MerkleParams p = b.value<gs_msl::MerkleParams>(2);
+        uint32_t count = b.value<uint32_t>(3);
+        uint32_t* children = b.buffer<uint32_t>(0, uint64_t(count) * 16);
+        uint32_t* parents = b.buffer<uint32_t>(1, uint64_t(count) * 8);
+        each_position(l, [&](uint32_t pos, uint32_t) { gs_msl::merkle_compress(children, parents, p, count, pos); });
+    } else if (k == "ntt_bit_reverse" || k == "ntt_stage" || k == "ntt_scale" || k == "ntt_block") {
+        const bool two = k == "ntt_bit_reverse";
+        b.arity(two ? 2 : 3);
+        gs_msl::NttParams p = b.value<gs_msl::NttParams>(two ? 1 : 2);
+        const uint64_t n = uint64_t(1) << p.log_n;
+        uint32_t* data = b.buffer<uint32_t>(0, (n - 1) * p.row_stride + uint64_t(p.batch - 1) * p.col_stride + 1);
+        if (k == "ntt_bit_reverse") {
+            each_position(l, [&](uint32_t pos, uint32_t) { gs_msl::ntt_bit_reverse(data, p, pos); });
+        } else if (k == "ntt_stage") {
+            uint32_t* tw = b.buffer<uint32_t>(1, n / 2);
+            each_position(l, [&](uint32_t pos, uint32_t) { gs_msl::ntt_stage(data, tw, p, pos); });
+        } else if (k == "ntt_scale") {
+            uint32_t* factors = b.buffer<uint32_t>(1, n);
+            each_position(l, [&](uint32_t pos, uint32_t) { gs_msl::ntt_scale(data, factors, p, pos); });
+        } else {
+            uint32_t* tw = b.buffer<uint32_t>(1, n / 2);
+            b.scratch(uint64_t(4) << p.log_block);
+            each_group(l, [&](uint32_t, uint32_t lane, uint32_t lanes, uint32_t group, void* scratch) {
+                gs_msl::ntt_block(data, tw, p, static_cast<uint32_t*>(scratch), lane, group, lanes);
+            });
+        }
+    } else if (k == "pow_grind") {
+        b.arity(3);
+        gs_msl::PowParams p = b.value<gs_msl::PowParams>(0);
+        uint32_t* best = b.buffer<uint32_t>(1, 1);
+        uint32_t count = b.value<uint32_t>(2);
+        each_position(l, [&](uint32_t pos, uint32_t) { gs_msl::pow_grind(p, best, count, pos); });
+    } else {
+        return false;
+    }
+    return true;
+}
+
+bool run_phase_kernel(const Launch& l, const Binder& b) {
+    const std::string& k = l.kernel;
+    if (k == "sumcheck_fold") {
+        b.arity(3);
+        auto p = b.value<gs_msl::SumcheckFoldParams>(2);
+        const uint64_t half = uint64_t(1) << p.log_half, tables = (p.lanes + half - 1) >> p.log_half;
+        const Ef* in = b.buffer<Ef>(0, tables ? (tables - 1) * p.stride + 2 * half : 0);
+        Ef* out = b.buffer<Ef>(1, tables ? (tables - 1) * p.stride + half : 0);
+        each_position(l, [&](uint32_t pos, uint32_t n) { gs_msl::sumcheck_fold(in, out, p, pos, n); });
+    } else if (k == "sumcheck_pair_product" || k == "sumcheck_fraction") {
+        b.arity(3);
+        const bool pairs = k == "sumcheck_pair_product";
+        const uint32_t sums = pairs ? GS_SUMCHECK_PAIR_PRODUCT_SUMS : GS_SUMCHECK_FRACTION_SUMS;
+        Ef* partials = b.buffer<Ef>(1, l.groups * sums);
+        b.scratch(uint64_t(sums) * l.group * sizeof(Ef));
+        if (pairs) {
+            auto p = b.value<gs_msl::SumcheckPairProductParams>(2);
+            const uint64_t half = uint64_t(1) << p.log_half, count = 2 * ((p.lanes + half - 1) >> p.log_half);
+            const Ef* tables = b.buffer<Ef>(0, count ? (count - 1) * p.stride + 2 * half : 0);
+            each_group(l, [&](uint32_t pos, uint32_t lane, uint32_t lanes, uint32_t group, void* s) {
+                gs_msl::sumcheck_pair_product(tables, partials, p, static_cast<Ef*>(s), pos, uint32_t(threads(l)), lane,
+                                              lanes, group);
+            });
+        } else {
+            auto p = b.value<gs_msl::SumcheckFractionParams>(2);
+            const Ef* tables = b.buffer<Ef>(0, 4 * p.stride + 2 * p.lanes);
+            each_group(l, [&](uint32_t pos, uint32_t lane, uint32_t lanes, uint32_t group, void* s) {
+                gs_msl::sumcheck_fraction(tables, partials, p, static_cast<Ef*>(s), pos, uint32_t(threads(l)), lane,
+                                          lanes, group);
+            });
+        }
+    } else if (k == "sumcheck_add_eq_powers") {
+        b.arity(2);
+        auto p = b.value<gs_msl::SumcheckAddEqPowersParams>(1);
+        Ef* table = b.buffer<Ef>(0, p.lanes);
+        each_position(l, [&](uint32_t pos, uint32_t n) { gs_msl::sumcheck_add_eq_powers(table, p, pos, n); });
+    } else if (k == "gkr_layer") {
+        b.arity(5);
+        auto p = b.value<gs_msl::GkrLayerParams>(4);
+        const Ef* cp = b.buffer<Ef>(0, 2 * p.nodes);
+        const Ef* cq = b.buffer<Ef>(1, 2 * p.nodes);
+        Ef* pp = b.buffer<Ef>(2, p.nodes);
+        Ef* pq = b.buffer<Ef>(3, p.nodes);
+        each_position(l, [&](uint32_t pos, uint32_t n) { gs_msl::gkr_layer(cp, cq, pp, pq, p, pos, n); });
+    } else if (k == "gkr_split") {
+        b.arity(4);
+        auto p = b.value<gs_msl::GkrSplitParams>(3);
+        const Ef* pv = b.buffer<Ef>(0, 2 * p.half);
+        const Ef* qv = b.buffer<Ef>(1, 2 * p.half);
+        Ef* tables = b.buffer<Ef>(2, 4 * p.half);
+        each_position(l, [&](uint32_t pos, uint32_t n) { gs_msl::gkr_split(pv, qv, tables, p, pos, n); });
+    } else if (k == "trace_tables") {
+        b.arity(4);
+        auto p = b.value<gs_msl::TraceTablesParams>(3);
+        const uint32_t* trace = b.buffer<uint32_t>(0, (uint64_t(1) << p.log_height) * p.width);
+        const Ef* lagrange = b.buffer<Ef>(1, uint64_t(1) << p.l_skip);
+        Ef* tables = b.buffer<Ef>(2, (2 * uint64_t(p.width) + 3) * p.length);
+        each_position(l, [&](uint32_t pos, uint32_t n) { gs_msl::trace_tables(trace, lagrange, tables, p, pos, n); });
+    } else if (k == "round0_gather") {
+        b.arity(3);
+        auto p = b.value<gs_msl::Round0GatherParams>(2);
+        const uint32_t* trace = b.buffer<uint32_t>(0, (uint64_t(1) << p.log_height) * p.width);
+        uint32_t* out = b.buffer<uint32_t>(1, p.lanes);
+        each_position(l, [&](uint32_t pos, uint32_t n) { gs_msl::round0_gather(trace, out, p, pos, n); });
+    } else if (k == "dag_base_sums") {
+        b.arity(9);
+        auto p = b.value<gs_msl::DagBaseSumsParams>(8);
+        const uint64_t points = p.group_count ? p.lanes / p.group_count : 0;
+        uint32_t* code = b.buffer<uint32_t>(0, 1);
+        uint32_t* groups = b.buffer<uint32_t>(1, 2 * uint64_t(p.group_count));
+        Ef* weights = b.buffer<Ef>(2, 1);
+        Fp* constants = b.buffer<Fp>(3, 1);
+        const uint32_t* local = b.buffer<uint32_t>(4, points ? (points - 1) * p.local_stride + p.width + 3 : 0);
+        const uint32_t* next = b.buffer<uint32_t>(5, points ? (points - 1) * p.next_stride + p.width : 0);
+        Fp* slots = b.buffer<Fp>(6, threads(l));
+        DagSums* out = b.buffer<DagSums>(7, p.lanes);
+        each_position(l, [&](uint32_t pos, uint32_t n) {
+            gs_msl::dag_base_sums(code, groups, weights, constants, local, next, slots, out, p, pos, n);
+        });
+    } else if (k == "dag_group_sums") {
+        b.arity(3);
+        auto p = b.value<gs_msl::DagGroupSumsParams>(2);
+        const DagSums* partial = b.buffer<DagSums>(0, p.points * p.group_count);
+        DagSums* out = b.buffer<DagSums>(1, p.points);
+        each_position(l, [&](uint32_t pos, uint32_t n) { gs_msl::dag_group_sums(partial, out, p, pos, n); });
+    } else if (k == "dag_round") {
+        b.arity(8);
+        auto p = b.value<gs_msl::DagRoundParams>(7);
+        uint32_t* code = b.buffer<uint32_t>(0, 1);
+        uint32_t* groups = b.buffer<uint32_t>(1, 2 * uint64_t(p.group_count));
+        Ef* weights = b.buffer<Ef>(2, 1);
+        Fp* constants = b.buffer<Fp>(3, 1);
+        const Ef* tables = b.buffer<Ef>(4, (2 * uint64_t(p.width) + 3) * p.table_stride + 1);
+        Ef* slots = b.buffer<Ef>(5, threads(l));
+        Ef* partials = b.buffer<Ef>(6, l.groups * GS_DAG_MAX_POINTS);
+        b.scratch(uint64_t(GS_DAG_MAX_POINTS) * l.group * sizeof(Ef));
+        each_group(l, [&](uint32_t pos, uint32_t lane, uint32_t lanes, uint32_t group, void* s) {
+            gs_msl::dag_round(code, groups, weights, constants, tables, slots, partials, p, static_cast<Ef*>(s), pos,
+                              uint32_t(threads(l)), lane, lanes, group);
+        });
+    } else {
+        return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+bool run_emulated(const Launch& l, std::string* why) {
+    try {
+        const Binder b(l);
+        if (run_primitive(l, b) || run_phase_kernel(l, b)) return true;
+        *why = "kernel '" + l.kernel + "' is not emulated";
+    } catch (const Mismatch& e) {
+        *why = e.what();
+    }
+    return false;
+}
+
+}  // namespace test_metal

@@ -1,0 +1,63 @@
+// Scenarios of metal/trace_tables.metal and metal/round0.metal: the batch-constraint inputs built
+// from a trace on the device. Included by emulator.cpp.
+#pragma once
+#include "scenario_io.h"
+
+namespace gs_emu {
+
+inline void check_trace(uint32_t width, uint32_t log_height, uint32_t l_skip) {
+    if (width == 0 || log_height > 16 || l_skip > 8) die("need WIDTH > 0, LOG_HEIGHT <= 16 and L_SKIP <= 8 here");
+}
+
+// args: WIDTH LOG_HEIGHT L_SKIP. in: the 2^LOG_HEIGHT x WIDTH trace, the 2^L_SKIP Lagrange
+// weights (Ef), then the eq table (Ef, one per chunk: 2^max(LOG_HEIGHT - L_SKIP, 0)); out: the
+// 2 WIDTH + 4 tables of one entry per chunk, the last (eq) put there by the host, as CUDA's does.
+void scenario_trace_tables(const Args& a, const Options& o) {
+    uint32_t width = arg(a, 0), log_height = arg(a, 1), l_skip = arg(a, 2);
+    check_trace(width, log_height, l_skip);
+    const size_t height = size_t(1) << log_height, n = size_t(1) << l_skip;
+    const size_t length = log_height > l_skip ? height / n : 1, count = 2 * size_t(width) + 4;
+    Input in(height * width + 4 * n + 4 * length);
+    Words trace = in.words(height * width);
+    std::vector<Ef> lagrange = in.efs(n), eq = in.efs(length);
+    std::vector<Ef> tables(count * length, ef_zero());
+    std::copy(eq.begin(), eq.end(), tables.begin() + (count - 1) * length);
+    TraceTablesParams p{};
+    p.length = length;
+    p.lanes = length * (count - 1);
+    p.width = width;
+    p.log_height = log_height;
+    p.l_skip = l_skip;
+    run_lanes(p.lanes, o, [&](uint32_t pos, uint32_t threads) {
+        trace_tables(trace.data(), lagrange.data(), tables.data(), p, pos, threads);
+    });
+    Words out;
+    append(out, tables);
+    write_output(out);
+}
+
+// args: WIDTH LOG_HEIGHT L_SKIP FIRST COUNT SHIFT SELECTORS. in: the 2^LOG_HEIGHT x WIDTH trace;
+// out: the 2^L_SKIP x COUNT x cols gathered words (cols = WIDTH, + 3 with SELECTORS != 0).
+void scenario_round0_gather(const Args& a, const Options& o) {
+    uint32_t width = arg(a, 0), log_height = arg(a, 1), l_skip = arg(a, 2);
+    uint32_t first = arg(a, 3), count = arg(a, 4), shift = arg(a, 5), selectors = arg(a, 6);
+    check_trace(width, log_height, l_skip);
+    const size_t height = size_t(1) << log_height;
+    Words trace = read_input(height * width);
+    Round0GatherParams p{};
+    p.first = first;
+    p.count = count;
+    p.shift = shift;
+    p.width = width;
+    p.log_height = log_height;
+    p.l_skip = l_skip;
+    p.cols = width + (selectors ? 3 : 0);
+    p.lanes = (uint64_t(1) << l_skip) * count * p.cols;
+    Words out(p.lanes, kScratchPoison);
+    run_lanes(p.lanes, o, [&](uint32_t pos, uint32_t threads) {
+        round0_gather(trace.data(), out.data(), p, pos, threads);
+    });
+    write_output(out);
+}
+
+}  // namespace gs_emu

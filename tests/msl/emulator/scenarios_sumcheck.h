@@ -1,0 +1,115 @@
+// Scenarios of metal/sumcheck.metal: the sumcheck table steps, dispatched as the host does
+// (grid-stride grids, one partial per threadgroup for the rounds). Included by emulator.cpp.
+#pragma once
+#include "scenario_io.h"
+
+namespace gs_emu {
+
+inline uint32_t log2_exact(uint64_t x) {
+    uint32_t log = 0;
+    while ((uint64_t(1) << log) < x) ++log;
+    return log;
+}
+
+// The launchers' checks: a power-of-two length of at least min_length; tables that do not overlap.
+inline void check_tables(uint32_t length, uint32_t stride, uint32_t min_length) {
+    if (!is_power_of_two(length) || length < min_length || stride < length)
+        die("need a power-of-two LENGTH >= " + std::to_string(min_length) + " and STRIDE >= LENGTH");
+}
+
+// args: COUNT LENGTH STRIDE ROUNDS. in: COUNT tables of STRIDE Ef (the first LENGTH live), then
+// ROUNDS challenges. ROUNDS folds, each from the current buffer into the other one (which
+// starts zero), as the host's two buffers; out: the last fold's buffer, COUNT x STRIDE Ef.
+void scenario_sumcheck_fold(const Args& a, const Options& o) {
+    uint32_t count = arg(a, 0), length = arg(a, 1), stride = arg(a, 2), rounds = arg(a, 3);
+    check_tables(length, stride, 1);
+    if ((uint64_t(1) << rounds) > length) die("sumcheck_fold: ROUNDS must be <= log2(LENGTH)");
+    Input in(size_t(count) * stride * 4 + size_t(rounds) * 4);
+    std::vector<Ef> current = in.efs(size_t(count) * stride), other(current.size(), ef_zero());
+    std::vector<Ef> challenges = in.efs(rounds);
+    for (uint32_t round = 0; round < rounds; ++round) {
+        const uint32_t half = (length >> round) / 2;
+        SumcheckFoldParams p{};
+        p.lanes = uint64_t(count) * half;
+        p.stride = stride;
+        p.r = challenges[round];
+        p.log_half = log2_exact(half);
+        run_lanes(p.lanes, o, [&](uint32_t pos, uint32_t threads) {
+            sumcheck_fold(current.data(), other.data(), p, pos, threads);
+        });
+        std::swap(current, other);
+    }
+    Words out;
+    append(out, current);
+    write_output(out);
+}
+
+// args: COUNT LENGTH STRIDE. in: COUNT (even) tables of STRIDE Ef; out: the partials, 2 Ef per
+// threadgroup (s(1), s(2) of that group's lanes).
+void scenario_sumcheck_pair_product(const Args& a, const Options& o) {
+    uint32_t count = arg(a, 0), length = arg(a, 1), stride = arg(a, 2);
+    check_tables(length, stride, 2);
+    if (count % 2 != 0) die("sumcheck_pair_product: COUNT must be even");
+    Input in(size_t(count) * stride * 4);
+    std::vector<Ef> tables = in.efs(size_t(count) * stride);
+    SumcheckPairProductParams p{};
+    p.lanes = uint64_t(count / 2) * (length / 2);
+    p.stride = stride;
+    p.log_half = log2_exact(length / 2);
+    const StridedGrid grid = strided_grid(p.lanes, o);
+    std::vector<Ef> partials = poisoned_partials(size_t(grid.groups) * GS_SUMCHECK_PAIR_PRODUCT_SUMS);
+    run_strided(grid, size_t(4) * GS_SUMCHECK_PAIR_PRODUCT_SUMS * grid.group,
+                [&](uint32_t pos, uint32_t threads, uint32_t lane, uint32_t lanes, uint32_t group, uint32_t* scratch) {
+                    sumcheck_pair_product(tables.data(), partials.data(), p, reinterpret_cast<Ef*>(scratch), pos,
+                                          threads, lane, lanes, group);
+                });
+    Words out;
+    append(out, partials);
+    write_output(out);
+}
+
+// args: LENGTH STRIDE. in: the five tables p0, p1, q0, q1, eq of STRIDE Ef, then lambda; out: the
+// partials, 3 Ef per threadgroup (s(1), s(2), s(3) of that group's lanes).
+void scenario_sumcheck_fraction(const Args& a, const Options& o) {
+    uint32_t length = arg(a, 0), stride = arg(a, 1);
+    check_tables(length, stride, 2);
+    Input in(size_t(5) * stride * 4 + 4);
+    std::vector<Ef> tables = in.efs(size_t(5) * stride);
+    SumcheckFractionParams p{};
+    p.lanes = length / 2;
+    p.stride = stride;
+    p.lambda = in.ef();
+    const StridedGrid grid = strided_grid(p.lanes, o);
+    std::vector<Ef> partials = poisoned_partials(size_t(grid.groups) * GS_SUMCHECK_FRACTION_SUMS);
+    run_strided(grid, size_t(4) * GS_SUMCHECK_FRACTION_SUMS * grid.group,
+                [&](uint32_t pos, uint32_t threads, uint32_t lane, uint32_t lanes, uint32_t group, uint32_t* scratch) {
+                    sumcheck_fraction(tables.data(), partials.data(), p, reinterpret_cast<Ef*>(scratch), pos, threads,
+                                      lane, lanes, group);
+                });
+    Words out;
+    append(out, partials);
+    write_output(out);
+}
+
+// args: VARS. in: a table of 2^VARS Ef, then z and weight; out: the table after
+// table += weight * eq(., (z, z^2, z^4, ...)), the powers computed as the host does.
+void scenario_sumcheck_add_eq_powers(const Args& a, const Options& o) {
+    uint32_t vars = arg(a, 0);
+    if (vars > 20) die("sumcheck_add_eq_powers: VARS must be <= 20 here");
+    const uint64_t length = uint64_t(1) << vars;
+    Input in(size_t(length) * 4 + 8);
+    std::vector<Ef> table = in.efs(length);
+    Ef z = in.ef();
+    SumcheckAddEqPowersParams p{};
+    p.lanes = length;
+    p.weight = in.ef();
+    for (uint64_t len = length; len > 1; len >>= 1, z = ef_square(z)) p.z[p.vars++] = z;
+    run_lanes(p.lanes, o, [&](uint32_t pos, uint32_t threads) {
+                    sumcheck_add_eq_powers(table.data(), p, pos, threads);
+                });
+    Words out;
+    append(out, table);
+    write_output(out);
+}
+
+}  // namespace gs_emu
