@@ -7,6 +7,8 @@
 # Needs nvcc, cmake, numpy and pybind11 (pip or a wheel directory in $GPUSTARK_WHEELS); no network.
 # GPUSTARK_CHECK_SUITES narrows the pytest run (default: the whole suite, tests/);
 # GPUSTARK_CHECK_PERMS sets the keccakf size (default 1024); GPUSTARK_CHECK_CPU_RUNS the cpu bench runs (5).
+# GPUSTARK_CHECK_PART=tests or =bench runs only the checks or only the timings (each fits in one
+# 10-minute call on a lent machine; the second reuses the first's build).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-gpu_check_out}
@@ -24,7 +26,7 @@ echo "== build (CUDA on, archs native)"
 native_tests=OFF
 [ -f /usr/include/gtest/gtest.h ] && native_tests=ON
 cmake -S . -B build/gpu -G Ninja -DGPUSTARK_CUDA=ON -DGPUSTARK_PYTHON=ON -DCMAKE_CUDA_ARCHITECTURES=native \
-    -DGPUSTARK_NATIVE_TESTS=$native_tests \
+    -DGPUSTARK_NATIVE_TESTS=$native_tests -DGPUSTARK_METAL_HOST_CHECK=OFF \
     -Dpybind11_DIR="$(python3 -m pybind11 --cmakedir)" -DPython_EXECUTABLE="$(command -v python3)" >"$out/configure.log" 2>&1 \
     || { tail -30 "$out/configure.log"; exit 1; }
 cmake --build build/gpu -j "$(nproc)" >"$out/build.log" 2>&1 || { tail -40 "$out/build.log"; exit 1; }
@@ -32,6 +34,8 @@ cp build/gpu/_native*.so python/gpustark/
 export PYTHONPATH=$PWD/python:$PWD/tests${PYTHONPATH:+:$PYTHONPATH}
 python3 -m gpustark devices | tee "$out/devices.txt"
 
+part=${GPUSTARK_CHECK_PART:-all}
+if [ "$part" != bench ]; then
 if [ "$native_tests" = ON ]; then
     echo "== native tests (cpu, cuda and dual:cpu,cuda where they apply)"
     ctest --test-dir build/gpu --output-on-failure 2>&1 | tee "$out/ctest.txt" | tail -3
@@ -56,6 +60,9 @@ if [ -n "${GPUSTARK_CHECK_PRIMITIVES:-}" ]; then
     for b in cpu cuda; do python3 benchmarks/primitives.py --backend "$b" --runs 5 --max-log-ntt 22 2>&1 | tee "$out/primitives_$b.txt"; done
 fi
 
+fi
+
+if [ "$part" != tests ]; then
 echo "== keccakf proofs on cpu and cuda: byte-identical, and the span table of each"
 perms=${GPUSTARK_CHECK_PERMS:-1024}
 for b in cpu cuda; do
@@ -83,14 +90,17 @@ fi
 python3 -m gpustark bench interactions-large --backend cpu --runs 5 --warmup 1 --json "$out/bench_il_cpu.json" 2>&1 | tail -3
 python3 -m gpustark bench interactions-large --backend cuda --runs 5 --warmup 1 --baseline "$out/bench_il_cpu.json" 2>&1 \
     | tee "$out/bench_il_cuda.txt"
+echo "== keccakf on cuda: each backend call inside each span (benchmarks/stage_profile.py)"
+python3 benchmarks/stage_profile.py keccakf --perms "$perms" --backend cuda 2>&1 | tee "$out/stage_profile.txt"
+fi
 
-if command -v compute-sanitizer >/dev/null && [ "$native_tests" = ON ]; then
-    echo "== racecheck on the native tests' CUDA cases (tables, DAG, round 0, r_0 tables, fraction tree, codewords)"
+if [ "$part" != bench ] && command -v compute-sanitizer >/dev/null && [ "$native_tests" = ON ]; then
+    echo "== racecheck on the native tests' CUDA cases (tables, DAG, round 0, r_0 tables, fraction tree, codewords, stacked data)"
     compute-sanitizer --tool racecheck --error-exitcode 3 build/gpu/tests/cpp/gpustark_native_tests \
-        --gtest_filter='EfTables.*:DagProgram.*:Round0Sums.*:TraceTables.*:FractionTree.*:EncodeAndCommit.*' 2>&1 | tail -4 | tee "$out/racecheck_native.txt"
+        --gtest_filter='EfTables.*:DagProgram.*:Round0Sums.*:TraceTables.*:FractionTree.*:EncodeAndCommit.*:StackedMatrix.*' 2>&1 | tail -4 | tee "$out/racecheck_native.txt"
     [ "${PIPESTATUS[0]}" = 0 ] || status=1
 fi
-if command -v compute-sanitizer >/dev/null; then
+if [ "$part" != bench ] && command -v compute-sanitizer >/dev/null; then
     echo "== racecheck on the block NTT and Merkle kernels"
     compute-sanitizer --tool racecheck --error-exitcode 3 python3 -c "
 import numpy as np, gpustark

@@ -1,8 +1,8 @@
 // The stacked data's passes (core/stacked_matrix.h): round 0's slot sums in pieces, the pieces
-// added, the columns' tables after u_0 and WHIR's batched message (stacked/stacked_reduction.h);
-// the commitment's scatter of trace columns into the stacked matrix and each chunk's
-// eval-to-coeff message (stacked/stacked_commit.h). Grid-stride loops (lane += threads_per_grid),
-// so any grid works. Params structs: cpp/kernels/stacked/stacked_params.h.
+// added, the columns' tables after u_0 and the kernel tables, and WHIR's batched message
+// (stacked/stacked_reduction.h); the commitment's scatter of trace columns into the stacked matrix
+// and each chunk's eval-to-coeff message (stacked/stacked_commit.h). Grid-stride loops
+// (lane += threads_per_grid), so any grid works. Params structs: cpp/kernels/stacked/stacked_params.h.
 #include "stacked/stacked_params.h"
 
 // buffer 0: matrix (2^m x width canonical u32), 1: slots (StackedSlotDesc), 2: eq (Ef),
@@ -78,4 +78,20 @@ kernel void stacked_message(device const u32* matrix [[buffer(0)]],
                             uint threads [[threads_per_grid]]) {
     for (u64 lane = pos; lane < p.lanes; lane += threads)
         stacked_message_lane(lane, matrix, inv_powers, p.inv_n, p.width, p.l_skip, message);
+}
+
+// buffer 0: slots (StackedSlotDesc, p.slot_count), 1: first_lane (u64, p.slot_count: slot j's
+// first lane, ascending from 0), 2: eq (Ef), 3: coeffs (Ef, 2 per slot: the eq then the wrap
+// coefficient), 4: tables (Ef, 2 width tables of p.chunks: the slots' chunks of the odd tables are
+// written, every other entry is left as it was), 5: StackedKernelTableParams.
+kernel void stacked_kernel_table(device const StackedSlotDesc* slots [[buffer(0)]],
+                                 device const u64* first_lane [[buffer(1)]],
+                                 device const Ef* eq [[buffer(2)]],
+                                 device const Ef* coeffs [[buffer(3)]],
+                                 device Ef* tables [[buffer(4)]],
+                                 constant StackedKernelTableParams& p [[buffer(5)]],
+                                 uint pos [[thread_position_in_grid]],
+                                 uint threads [[threads_per_grid]]) {
+    for (u64 lane = pos; lane < p.lanes; lane += threads)
+        stacked_kernel_table_lane(lane, slots, first_lane, p.slot_count, eq, coeffs, p.chunks, tables);
 }

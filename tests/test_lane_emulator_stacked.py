@@ -1,11 +1,12 @@
 """metal/stacked.metal on the lane emulator: the stacked reduction's round-0 slot sums (in pieces,
-then the pieces added), the columns' tables after u_0 and WHIR's batched message, and the
-commitment's scatter and message, against numpy models written from the definitions in
+then the pieces added), the columns' tables after u_0, the kernel tables and WHIR's batched
+message, and the commitment's scatter and message, against numpy models written from the definitions in
 core/stacked_matrix.h and kernels/stacked/*.h ("reference", plus "cpu": the same model on
 gpustark.field's native arithmetic). The scatter and the message are also compared with the CPU
 backend's stacked commitment (its .matrix and .message). Cases cover one slot, rotated and
 unrotated slots, offsets into eq, more pieces than chunks, every chunk size the message kernel
-takes (N = 2^l_skip, l_skip 0..5), grids whose last threadgroup is not full, and grids capped
+takes (N = 2^l_skip, l_skip 0..5), random slots tiling the kernel tables' columns (with gaps, slots
+of one chunk, one slot, many slots), grids whose last threadgroup is not full, and grids capped
 below the lane count."""
 
 import sys
@@ -16,7 +17,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "msl"))
 import msl_emulator  # noqa: E402
-from ef_reference import P, ext_sum, random_ext  # noqa: E402
+from ef_reference import P, ext_one, ext_sum, random_ext  # noqa: E402
 from lane_tests import assert_words, emulator, field, field_ops, gpustark_module, words  # noqa: E402
 from msl_reference import OMEGA  # noqa: E402
 
@@ -89,6 +90,116 @@ def test_stacked_fold_columns(emu, width, log_rows, l_skip, group, groups, kind)
     folded = ext_sum(F.ext_mul_base(lagrange[None, :, None, :], v), axis=1).transpose(1, 0, 2)  # (c, x, 4)
     assert_words(out[:, 0], folded, f"stacked_fold_columns vs {kind}")
     assert_words(out[:, 1], odd, "stacked_fold_columns leaves the host's tables")
+
+
+def kernel_table_model(F, tables, slots, eq, coeffs):
+    """The tables (2 width, chunks, 4) after the pass: for slot j = (column, rot, x_begin, x_len,
+    offset) and xl < x_len, with e = eq[offset:offset + x_len],
+    tables[2 column + 1][x_begin + xl] = coeffs[2j] e[xl] + coeffs[2j + 1] (e[xl - 1 mod x_len] - e[xl]);
+    every other entry as it was."""
+    out = np.array(tables, np.uint64, copy=True)
+    for j, (column, _, x_begin, x_len, offset) in enumerate(slots):
+        xl = np.arange(x_len)
+        cur, prev = eq[offset + xl], eq[offset + (xl - 1) % x_len]
+        eq_part = F.ext_mul(coeffs[2 * j][None, :], cur)
+        wrap_part = F.ext_mul(coeffs[2 * j + 1][None, :], F.ext_sub(prev, cur))
+        out[2 * column + 1, x_begin + xl] = F.ext_add(eq_part, wrap_part)
+    return out
+
+
+def random_kernel_slots(rng, width, chunks, max_len, gaps):
+    """Slots tiling each column's chunks in runs of 1..max_len (some chunks skipped when gaps),
+    in a shuffled order, and their eq tables: [1] for a slot of one chunk, otherwise a random
+    table, shared by some slots of the same length (eq_offset as the host reuses it)."""
+    slots, eq, by_len = [], [], {}
+    for column in range(width):
+        x = 0
+        while x < chunks:
+            if gaps and rng.random() < 0.25:
+                x += 1
+                continue
+            x_len = int(rng.integers(1, min(max_len, chunks - x) + 1))
+            if x_len in by_len and rng.random() < 0.5:
+                offset = by_len[x_len]
+            else:
+                offset = sum(len(e) for e in eq)
+                eq.append(ext_one((1,)) if x_len == 1 else random_ext(rng, x_len))
+                by_len[x_len] = offset
+            slots.append((column, int(rng.integers(0, 2)), x, x_len, offset))
+            x += x_len
+    order = rng.permutation(len(slots))
+    return [slots[i] for i in order], np.concatenate(eq) if eq else np.zeros((0, 4), np.uint64)
+
+
+def run_kernel_table(emu, width, chunks, slots, eq, coeffs, tables, group=None, groups=None):
+    out = emu.run("stacked_kernel_table", width, chunks, len(slots), len(eq),
+                  data=words(slot_words(slots), eq, coeffs, tables), group=group, groups=groups)
+    return out.reshape(2 * width, chunks, 4)
+
+
+def check_kernel_table(emu, F, width, chunks, slots, eq, group, groups, rng, what):
+    cells = [(c, b + x) for c, _, b, n, _ in slots for x in range(n)]
+    assert len(cells) == len(set(cells)), "the case's slots must write disjoint chunks"
+    coeffs, tables = random_ext(rng, 2 * len(slots)), random_ext(rng, 2 * width, chunks)
+    out = run_kernel_table(emu, width, chunks, slots, eq, coeffs, tables, group, groups)
+    written = np.zeros((2 * width, chunks), bool)
+    for c, x in cells:
+        written[2 * c + 1, x] = True
+    assert_words(out[~written], tables[~written], f"{what}: entries no slot reaches keep their value")
+    assert_words(out, kernel_table_model(F, tables, slots, eq, coeffs), f"{what} vs {F.name}")
+    return out
+
+
+# (width, chunks, slots, eq_len, group, groups): the slots by hand.
+KERNEL_TABLE_CASES = [
+    (1, 1, [(0, 0, 0, 1, 0)], 1, 32, None),                                # one slot, one chunk
+    (2, 8, [(1, 1, 0, 8, 0)], 8, 3, None),                                 # one slot, a whole column
+    (1, 16, [(0, 0, 5, 9, 2)], 11, 4, 1),                                  # one slot inside; one group
+    (2, 6, [(0, 1, 0, 3, 0), (1, 0, 2, 1, 3), (0, 0, 3, 3, 0), (1, 1, 3, 3, 4)], 7, 4, None),
+    (2, 5, [(0, 0, 0, 2, 0), (1, 0, 0, 0, 0), (1, 1, 1, 4, 2)], 6, 3, 2),  # an empty slot between two
+]
+
+
+@pytest.mark.parametrize("width,chunks,slots,eq_len,group,groups", KERNEL_TABLE_CASES)
+@pytest.mark.parametrize("kind", KINDS)
+def test_stacked_kernel_table(emu, width, chunks, slots, eq_len, group, groups, kind):
+    F = field_ops(kind)
+    rng = np.random.default_rng(5000 + width * 100 + chunks * 10 + len(slots))
+    eq = random_ext(rng, eq_len)
+    for _, _, _, x_len, offset in slots:
+        if x_len == 1:
+            eq[offset] = ext_one()  # a column of one chunk: its eq table is [1]
+    check_kernel_table(emu, F, width, chunks, slots, eq, group, groups, rng, "stacked_kernel_table")
+
+
+# (width, chunks, max_len, gaps, group, groups): random tilings; lanes = the slots' chunks.
+@pytest.mark.parametrize("width,chunks,max_len,gaps,group,groups", [
+    (3, 16, 6, False, 5, None),    # 48 lanes: the last threadgroup of 5 is 3 lanes
+    (3, 16, 6, True, 5, 2),        # capped: threads take several lanes
+    (4, 32, 2, False, 7, 1),       # many slots (deep binary search), one threadgroup
+    (5, 64, 17, True, 6, 3),
+    (2, 7, 7, False, 4, None),     # chunks not a power of two
+    (1, 9, 1, False, 2, None),     # every slot one chunk
+])
+@pytest.mark.parametrize("kind", KINDS)
+def test_stacked_kernel_table_random_slots(emu, width, chunks, max_len, gaps, group, groups, kind):
+    F = field_ops(kind)
+    rng = np.random.default_rng(6000 + width * 1000 + chunks * 10 + max_len + gaps)
+    slots, eq = random_kernel_slots(rng, width, chunks, max_len, gaps)
+    lanes = sum(s[3] for s in slots)
+    assert len(slots) > 1 and any(s[3] == 1 for s in slots)
+    if not gaps:
+        assert lanes == width * chunks
+    if groups is None and (width, chunks) == (3, 16):
+        assert lanes % group, "the case means a last threadgroup that is not full"
+    check_kernel_table(emu, F, width, chunks, slots, eq, group, groups, rng, "stacked_kernel_table")
+
+
+def test_stacked_kernel_table_refuses_slots_past_the_tables(emu):
+    slots = [(0, 0, 3, 2, 0)]  # chunks 3..4 of a 4-chunk column
+    with pytest.raises(msl_emulator.EmulatorError, match="reaches past"):
+        run_kernel_table(emu, 1, 4, slots, random_ext(np.random.default_rng(1), 2), np.zeros((2, 4), np.uint64),
+                         np.zeros((2, 4, 4), np.uint64))
 
 
 @pytest.mark.parametrize("width,rows,group,groups", [

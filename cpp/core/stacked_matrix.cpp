@@ -28,6 +28,18 @@ void StackedMatrix::check_slots(const std::vector<StackedSlotSums>& slots, const
     }
 }
 
+void StackedMatrix::check_column_tables(const std::vector<Ef>& lagrange, const std::vector<StackedSlotSums>& slots,
+                                        const std::vector<std::vector<Ef>>& eq_tables,
+                                        const std::vector<StackedKernelCoeffs>& coeffs) const {
+    if (lagrange.size() != (size_t(1) << l_skip_))
+        throw std::invalid_argument("stacked matrix: expected " + std::to_string(size_t(1) << l_skip_) +
+                                    " Lagrange weights, found " + std::to_string(lagrange.size()));
+    if (coeffs.size() != slots.size())
+        throw std::invalid_argument("stacked matrix: " + std::to_string(coeffs.size()) + " kernel coefficients for " +
+                                    std::to_string(slots.size()) + " slots");
+    check_slots(slots, eq_tables);
+}
+
 namespace {
 
 // Round 0's sums over the chunks [x_begin, x_end), every column at once so that the matrix
@@ -145,11 +157,11 @@ public:
         });
     }
 
-    std::unique_ptr<EfTables> column_tables(const EfVec& lagrange, const Ef* kernels) override {
+    std::unique_ptr<EfTables> column_tables(const EfVec& lagrange, const std::vector<StackedSlotSums>& slots,
+                                            const std::vector<EfVec>& eq_tables,
+                                            const std::vector<StackedKernelCoeffs>& coeffs) override {
         const size_t n = size_t(1) << l_skip(), chunks = height() >> l_skip();
-        if (lagrange.size() != n)
-            throw std::invalid_argument("stacked matrix: expected " + std::to_string(n) + " Lagrange weights, found " +
-                                        std::to_string(lagrange.size()));
+        check_column_tables(lagrange, slots, eq_tables, coeffs);
         const uint32_t width = this->width();
         std::unique_ptr<Ef[]> tables = uninitialized_buffer<Ef>(2 * size_t(width) * chunks);  // all written below
         parallel_for(chunks, 64, [&](size_t begin, size_t end) {
@@ -162,9 +174,19 @@ public:
                 }
             }
         });
-        parallel_for(width, 1, [&](size_t c0, size_t c1) {
-            for (size_t c = c0; c < c1; ++c)
-                std::copy_n(kernels + c * chunks, chunks, tables.get() + (2 * c + 1) * chunks);
+        parallel_for(width, 1, [&](size_t c0, size_t c1) {  // the kernels: zero off the slots
+            for (size_t c = c0; c < c1; ++c) std::fill_n(tables.get() + (2 * c + 1) * chunks, chunks, ef_zero());
+        });
+        parallel_for(slots.size(), 1, [&](size_t j0, size_t j1) {
+            for (size_t j = j0; j < j1; ++j) {
+                const StackedSlotSums& sl = slots[j];
+                const EfVec& eq = eq_tables[sl.eq_table];
+                Ef* k = tables.get() + (2 * size_t(sl.column) + 1) * chunks + sl.x_begin;
+                for (size_t x = 0; x < sl.x_len; ++x) {
+                    const Ef wrap = ef_sub(eq[(x + sl.x_len - 1) % sl.x_len], eq[x]);
+                    k[x] = ef_add(ef_mul(coeffs[j].eq, eq[x]), ef_mul(coeffs[j].wrap, wrap));
+                }
+            }
         });
         return backend_.ef_tables(tables.get(), 2 * size_t(width), chunks);
     }

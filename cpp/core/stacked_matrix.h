@@ -29,6 +29,11 @@ struct StackedSlotSums {
     bool rot = false;  // also the sums against the table rotated by one (T below)
 };
 
+// A slot's kernel after u_0 (see column_tables): the weights of its eq part and its wrap part.
+struct StackedKernelCoeffs {
+    Ef eq, wrap;
+};
+
 class StackedMatrix {
 public:
     StackedMatrix(size_t height, uint32_t width, uint32_t l_skip) : height_(height), width_(width), l_skip_(l_skip) {}
@@ -45,8 +50,13 @@ public:
     virtual void slot_sums(const std::vector<StackedSlotSums>& slots, const std::vector<std::vector<Ef>>& eq_tables, Ef* s,
                            Ef* t) = 0;
     // The tables after u_0, 2 per column over the 2^m / N chunks: table 2c is
-    // sum_a lagrange[a] v(x, a, c), table 2c + 1 is kernels[c * chunks + x] (given on the host).
-    virtual std::unique_ptr<EfTables> column_tables(const std::vector<Ef>& lagrange, const Ef* kernels) = 0;
+    // sum_a lagrange[a] v(x, a, c); table 2c + 1 is the column's kernel, zero but at its slots:
+    // at chunk x_begin + x of slot j (eq = eq_tables[j.eq_table], len = j.x_len),
+    //   coeffs[j].eq eq[x] + coeffs[j].wrap (eq[(x - 1) mod len] - eq[x]).
+    virtual std::unique_ptr<EfTables> column_tables(const std::vector<Ef>& lagrange,
+                                                    const std::vector<StackedSlotSums>& slots,
+                                                    const std::vector<std::vector<Ef>>& eq_tables,
+                                                    const std::vector<StackedKernelCoeffs>& coeffs) = 0;
     // WHIR's batching: f[i] = sum_c weights[c] message[i][c] for every row i (height() values).
     virtual void batched_message(const std::vector<Ef>& weights, Ef* f) = 0;
     // Copies, for checks and the Python API.
@@ -54,7 +64,11 @@ public:
     virtual std::vector<uint32_t> message_words() = 0;
 
 protected:
+    // Throw std::invalid_argument naming what does not fit.
     void check_slots(const std::vector<StackedSlotSums>& slots, const std::vector<std::vector<Ef>>& eq_tables) const;
+    void check_column_tables(const std::vector<Ef>& lagrange, const std::vector<StackedSlotSums>& slots,
+                             const std::vector<std::vector<Ef>>& eq_tables,
+                             const std::vector<StackedKernelCoeffs>& coeffs) const;
 
 private:
     size_t height_;

@@ -1,5 +1,4 @@
 #include "stacked_reduction.h"
-#include "../core/host_memory.h"
 #include "subgroup.h"
 
 #include <algorithm>
@@ -78,37 +77,22 @@ struct SlotTerm {
     size_t x_len() const { return n >= 0 ? size_t(1) << n : 1; }
 };
 
-// Cube indices [x_begin, x_end) of one stacked column held by terms[term]. A column's segments
-// tile it from 0 in row order; past the last one the column is zero.
-struct Segment {
-    size_t x_begin, x_end, term;
-};
-
-// Per stacked column of commit `commit`: its segments in row order (layout order is row order
-// within a column).
-std::vector<std::vector<Segment>> column_segments(const std::vector<SlotTerm>& terms, size_t commit, uint32_t width,
-                                                  uint32_t l_skip) {
-    std::vector<std::vector<Segment>> segs(width);
+// The slots of commit `commit` as the backend's passes over its matrix take them (one per term,
+// in term order): a slot with n >= 0 spans 2^n chunks weighted by eq_r[n]; a short one (n < 0)
+// holds one chunk, weighted by eq_r[0] = (1).
+std::vector<StackedSlotSums> commit_slots(const std::vector<SlotTerm>& terms, size_t commit, uint32_t l_skip,
+                                          std::vector<size_t>* term_index) {
+    std::vector<StackedSlotSums> slots;
     for (size_t ti = 0; ti < terms.size(); ++ti) {
         const SlotTerm& tm = terms[ti];
         if (tm.commit != commit) continue;
-        const size_t x0 = tm.x_begin(l_skip);
-        segs[tm.slot.stacked_col].push_back({x0, x0 + tm.x_len(), ti});
+        if (tm.n >= 0) slots.push_back({tm.slot.stacked_col, tm.x_begin(l_skip), tm.x_len(), uint32_t(tm.n), tm.rot});
+        else slots.push_back({tm.slot.stacked_col, tm.x_begin(l_skip), 1, 0, false});
+        if (term_index) term_index->push_back(ti);
     }
-    return segs;
+    return slots;
 }
 
-// Index of the first segment that ends after cube index x (segs.size() when none does).
-size_t first_segment_after(const std::vector<Segment>& segs, size_t x) {
-    return size_t(std::upper_bound(segs.begin(), segs.end(), x, [](size_t v, const Segment& s) { return v < s.x_end; }) -
-                  segs.begin());
-}
-
-// Round 0 (10.3): s_0(Z) = sum_terms A(Z) * V(Z), where each A is a univariate kernel factor
-// shared by many slots and V is the interpolant over D of the slots' column chunks weighted by
-// their cube kernels. Slots with n >= 0 share three factors: eq_D(Z, r_0) (eq part),
-// eq_D(Z, omega r_0) and L1_D(omega r_0) L1_D(Z) (the two parts of kappa_rot). A short slot
-// with n = -i has In_i(Z) eq_D'(Z, r_0^(2^i)) and In_i(Z) eq_D'(Z, r_0^(2^i) omega_{l-i}).
 using Matrices = std::vector<std::shared_ptr<StackedMatrix>>;  // one per commit
 
 EfVec round0_poly(const Matrices& matrices, const std::vector<SlotTerm>& terms, const EfVec& r, uint32_t l_skip,
@@ -121,18 +105,12 @@ EfVec round0_poly(const Matrices& matrices, const std::vector<SlotTerm>& terms, 
     for (size_t ci = 0; ci < matrices.size(); ++ci) {
         // Each slot's sums S[a] = sum_x eq[x] v(x, a) and, with rotation, T[a] = sum_x eq[x - 1] v(x, a)
         // (kappa_rot's cube part is rot - eq), from the backend's copy of the matrix.
-        std::vector<StackedSlotSums> slots;
-        std::vector<const SlotTerm*> slot_terms;
-        for (const SlotTerm& tm : terms) {
-            if (tm.commit != ci) continue;
-            if (tm.n >= 0) slots.push_back({tm.slot.stacked_col, tm.x_begin(l_skip), tm.x_len(), uint32_t(tm.n), tm.rot});
-            else slots.push_back({tm.slot.stacked_col, tm.x_begin(l_skip), 1, 0, false});  // eq_r[0] = (1): the values
-            slot_terms.push_back(&tm);
-        }
+        std::vector<size_t> slot_terms;
+        const std::vector<StackedSlotSums> slots = commit_slots(terms, ci, l_skip, &slot_terms);
         EfVec sums_s(slots.size() * n), sums_t(slots.size() * n);
         matrices[ci]->slot_sums(slots, eq_r, sums_s.data(), sums_t.data());
         for (size_t j = 0; j < slots.size(); ++j) {
-            const SlotTerm& tm = *slot_terms[j];
+            const SlotTerm& tm = terms[slot_terms[j]];
             const Ef* sv = sums_s.data() + j * n;
             const Ef* tv = sums_t.data() + j * n;
             for (size_t a = 0; a < n; ++a) {
@@ -176,17 +154,13 @@ EfVec round0_poly(const Matrices& matrices, const std::vector<SlotTerm>& terms, 
 
 // A term's kernel in the cube variables after u_0. n >= 0: K(x) = eq eq[x] + wrap (eq[x - 1] -
 // eq[x]), the eq and rotation parts gathered into two coefficients; short: K(x_begin) = eq.
-struct KernelCoeffs {
-    Ef eq, wrap;
-};
-
-std::vector<KernelCoeffs> kernel_coeffs(const std::vector<SlotTerm>& terms, const EfVec& r, uint32_t l_skip, Ef u0) {
+std::vector<StackedKernelCoeffs> kernel_coeffs(const std::vector<SlotTerm>& terms, const EfVec& r, uint32_t l_skip, Ef u0) {
     const Ef r0 = r[0];
     const Ef omega = ef_from_base(fp_two_adic_generator(l_skip));
     const Ef c_eq = eq_uni(l_skip, u0, r0);
     const Ef c_rot = eq_uni(l_skip, u0, ef_mul(r0, omega));
     const Ef c_wrap = ef_mul(l1_uni(l_skip, ef_mul(r0, omega)), l1_uni(l_skip, u0));
-    std::vector<KernelCoeffs> out;
+    std::vector<StackedKernelCoeffs> out;
     for (const SlotTerm& tm : terms) {
         if (tm.n >= 0) {
             // lambda_eq c_eq eq[x] + lambda_rot (c_rot eq[x] + c_wrap (eq[x-1] - eq[x]))
@@ -204,53 +178,20 @@ std::vector<KernelCoeffs> kernel_coeffs(const std::vector<SlotTerm>& terms, cons
     return out;
 }
 
-// k[x] = K_c(u_0, x) for x in [x_begin, x_end) of one stacked column with segments `segs`.
-void fill_kernel(const std::vector<Segment>& segs, const std::vector<SlotTerm>& terms,
-                 const std::vector<KernelCoeffs>& coeffs, const std::vector<EfVec>& eq_r, size_t x_begin, size_t x_end,
-                 Ef* k) {
-    size_t x = x_begin;
-    for (size_t i = first_segment_after(segs, x_begin); i < segs.size() && x < x_end; ++i) {
-        const Segment& sg = segs[i];
-        const KernelCoeffs& kc = coeffs[sg.term];
-        const int n = terms[sg.term].n;
-        const size_t end = std::min(x_end, sg.x_end);
-        if (n < 0) {
-            k[x++] = kc.eq;  // a short slot holds one cube index
-            continue;
-        }
-        const EfVec& eq = eq_r[size_t(n)];
-        const size_t len = eq.size();
-        for (; x < end; ++x) {
-            const size_t xl = x - sg.x_begin;
-            const Ef wrap = ef_sub(eq[(xl + len - 1) & (len - 1)], eq[xl]);
-            k[x] = ef_add(ef_mul(kc.eq, eq[xl]), ef_mul(kc.wrap, wrap));
-        }
-    }
-    std::fill(k + x, k + x_end, ef_zero());  // past the column's last slot
-}
-
 // Per commit, its 2 x (stacked columns) tables of length 2^n_stack on the backend: the columns'
-// MLEs from the backend's copy of the matrix, the kernels computed here.
+// MLEs and their kernels, from the backend's copy of the matrix and the kernels' coefficients.
 std::vector<std::unique_ptr<EfTables>> round1_tables(const Matrices& matrices, const std::vector<SlotTerm>& terms,
-                                                     const EfVec& r,
-                                                     uint32_t l_skip, uint32_t n_stack, const std::vector<EfVec>& eq_r,
+                                                     const EfVec& r, uint32_t l_skip, const std::vector<EfVec>& eq_r,
                                                      Ef u0) {
-    const size_t cube = size_t(1) << n_stack;
     const EfVec lagrange = subgroup_lagrange(l_skip, u0);
-    const std::vector<KernelCoeffs> coeffs = kernel_coeffs(terms, r, l_skip, u0);
-    const size_t block = std::min<size_t>(cube, 4096), blocks_per_column = cube / block;
+    const std::vector<StackedKernelCoeffs> coeffs = kernel_coeffs(terms, r, l_skip, u0);
     std::vector<std::unique_ptr<EfTables>> out;
     for (size_t ci = 0; ci < matrices.size(); ++ci) {
-        StackedMatrix& d = *matrices[ci];
-        std::unique_ptr<Ef[]> kernels = uninitialized_buffer<Ef>(size_t(d.width()) * cube);  // every entry is written
-        const auto segs = column_segments(terms, ci, d.width(), l_skip);
-        parallel_for(size_t(d.width()) * blocks_per_column, 1, [&](size_t begin, size_t end) {
-            for (size_t task = begin; task < end; ++task) {
-                const size_t c = task / blocks_per_column, x0 = (task % blocks_per_column) * block;
-                fill_kernel(segs[c], terms, coeffs, eq_r, x0, x0 + block, kernels.get() + c * cube);
-            }
-        });
-        out.push_back(d.column_tables(lagrange, kernels.get()));
+        std::vector<size_t> slot_terms;
+        const std::vector<StackedSlotSums> slots = commit_slots(terms, ci, l_skip, &slot_terms);
+        std::vector<StackedKernelCoeffs> slot_coeffs;
+        for (size_t ti : slot_terms) slot_coeffs.push_back(coeffs[ti]);
+        out.push_back(matrices[ci]->column_tables(lagrange, slots, eq_r, slot_coeffs));
     }
     return out;
 }
@@ -319,7 +260,7 @@ StackedReductionOutput prove_stacked_reduction(Transcript& transcript, const std
 
     // The multilinear rounds run on the backend's tables: per commit, (q_c, k_c) in pairs, column
     // after column; a round's sums add over the commits.
-    std::vector<std::unique_ptr<EfTables>> tables = round1_tables(matrices, terms, r, l_skip, n_stack, eq_r, out.u[0]);
+    std::vector<std::unique_ptr<EfTables>> tables = round1_tables(matrices, terms, r, l_skip, eq_r, out.u[0]);
     for (uint32_t round = 1; round <= n_stack; ++round) {  // step 18
         std::array<Ef, 2> s = {ef_zero(), ef_zero()};
         for (const auto& t : tables) {

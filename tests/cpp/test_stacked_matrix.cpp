@@ -85,19 +85,30 @@ TEST(StackedMatrix, EveryPassMatchesItsDefinitionOnEveryBackend) {
             }
 
             std::mt19937 rng(seed + 100);
-            std::vector<Ef> lagrange(n), kernels(c.width * chunks);
+            std::vector<Ef> lagrange(n);
             for (Ef& v : lagrange) v = random_ef(rng);
-            for (Ef& v : kernels) v = random_ef(rng);
-            std::unique_ptr<gpustark::EfTables> tables = m->column_tables(lagrange, kernels.data());
+            std::vector<gpustark::StackedKernelCoeffs> coeffs(c.slots.size());
+            for (auto& k : coeffs) k = {random_ef(rng), random_ef(rng)};
+            std::unique_ptr<gpustark::EfTables> tables = m->column_tables(lagrange, c.slots, c.eq_tables, coeffs);
             ASSERT_EQ(tables->count(), 2 * size_t(c.width));
             ASSERT_EQ(tables->length(), chunks);
+            // Each column's kernel: zero but at its slots, where eq and wrap parts are weighted.
+            std::vector<std::vector<Ef>> want_k(c.width, std::vector<Ef>(chunks, ef_zero()));
+            for (size_t j = 0; j < c.slots.size(); ++j) {
+                const StackedSlotSums& sl = c.slots[j];
+                const std::vector<Ef>& eq = c.eq_tables[sl.eq_table];
+                for (size_t x = 0; x < sl.x_len; ++x)
+                    want_k[sl.column][sl.x_begin + x] =
+                        ef_add(ef_mul(coeffs[j].eq, eq[x]),
+                               ef_mul(coeffs[j].wrap, ef_sub(eq[(x + sl.x_len - 1) % sl.x_len], eq[x])));
+            }
             for (uint32_t col = 0; col < c.width; ++col) {
                 const std::vector<Ef> q = tables->table(2 * col), k = tables->table(2 * col + 1);
                 for (size_t x = 0; x < chunks; ++x) {
                     Ef want = ef_zero();
                     for (size_t a = 0; a < n; ++a) want = ef_add(want, ef_mul_base(lagrange[a], value(c, x, a, col)));
                     EXPECT_TRUE(same(q[x], want)) << name << " column " << col << " chunk " << x;
-                    EXPECT_TRUE(same(k[x], kernels[col * chunks + x])) << name << " kernel " << col << " chunk " << x;
+                    EXPECT_TRUE(same(k[x], want_k[col][x])) << name << " kernel " << col << " chunk " << x;
                 }
             }
 

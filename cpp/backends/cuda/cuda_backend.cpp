@@ -117,6 +117,7 @@ const char* cuda_kernel_name(CudaKernel kernel) {
         case CudaKernel::StackedSlotSums: return "stacked_slot_sums";
         case CudaKernel::StackedPieceSums: return "stacked_piece_sums";
         case CudaKernel::StackedFoldColumns: return "stacked_fold_columns";
+        case CudaKernel::StackedKernelTable: return "stacked_kernel_table";
         case CudaKernel::StackedBatchMessage: return "stacked_batch_message";
         case CudaKernel::StackedScatter: return "stacked_scatter";
         case CudaKernel::StackedMessage: return "stacked_message";

@@ -63,6 +63,7 @@ enum class CudaKernel : int {
     StackedSlotSums,
     StackedPieceSums,
     StackedFoldColumns,
+    StackedKernelTable,
     StackedBatchMessage,
     StackedScatter,
     StackedMessage,

@@ -22,6 +22,21 @@ namespace {
 // few long slots still give the GPU work.
 constexpr uint32_t kSlotPieces = 64;
 
+// The slots as the kernels read them, and the eq tables back to back (each slot's at its eq_offset).
+std::vector<StackedSlotDesc> describe(const std::vector<StackedSlotSums>& slots,
+                                      const std::vector<std::vector<Ef>>& eq_tables, std::vector<Ef>* eq) {
+    std::vector<uint64_t> eq_offsets(eq_tables.size());
+    for (size_t i = 0; i < eq_tables.size(); ++i) {
+        eq_offsets[i] = eq->size();
+        eq->insert(eq->end(), eq_tables[i].begin(), eq_tables[i].end());
+    }
+    std::vector<StackedSlotDesc> desc(slots.size());
+    for (size_t j = 0; j < slots.size(); ++j)
+        desc[j] = {slots[j].column, slots[j].rot ? 1u : 0u, slots[j].x_begin, slots[j].x_len,
+                   eq_offsets[slots[j].eq_table]};
+    return desc;
+}
+
 class CudaStackedMatrix final : public StackedMatrix {
 public:
     // Adopts the matrix and message, filled by work already enqueued on the backend's stream.
@@ -36,17 +51,8 @@ public:
         check_slots(slots, eq_tables);
         const size_t n = size_t(1) << l_skip(), out_count = slots.size() * n;
         if (out_count == 0) return;
-        // The eq tables the slots use, back to back, and each slot's place in them.
-        std::vector<uint64_t> eq_offsets(eq_tables.size());
         std::vector<Ef> eq;
-        for (size_t i = 0; i < eq_tables.size(); ++i) {
-            eq_offsets[i] = eq.size();
-            eq.insert(eq.end(), eq_tables[i].begin(), eq_tables[i].end());
-        }
-        std::vector<StackedSlotDesc> desc(slots.size());
-        for (size_t j = 0; j < slots.size(); ++j)
-            desc[j] = {slots[j].column, slots[j].rot ? 1u : 0u, slots[j].x_begin, slots[j].x_len,
-                       eq_offsets[slots[j].eq_table]};
+        const std::vector<StackedSlotDesc> desc = describe(slots, eq_tables, &eq);
         const size_t eq_bytes = eq.size() * sizeof(Ef), desc_bytes = desc.size() * sizeof(StackedSlotDesc);
         const size_t partial_bytes = out_count * kSlotPieces * 2 * sizeof(Ef), out_bytes = out_count * sizeof(Ef);
 
@@ -75,31 +81,49 @@ public:
         std::memcpy(t, staged + out_count, out_bytes);
     }
 
-    std::unique_ptr<EfTables> column_tables(const std::vector<Ef>& lagrange, const Ef* kernels) override {
-        const size_t n = size_t(1) << l_skip(), chunks = height() >> l_skip(), w = width();
-        if (lagrange.size() != n)
-            throw std::invalid_argument("stacked matrix: expected " + std::to_string(n) + " Lagrange weights, found " +
-                                        std::to_string(lagrange.size()));
-        const size_t lagrange_bytes = n * sizeof(Ef), kernel_bytes = w * chunks * sizeof(Ef);
+    std::unique_ptr<EfTables> column_tables(const std::vector<Ef>& lagrange, const std::vector<StackedSlotSums>& slots,
+                                            const std::vector<std::vector<Ef>>& eq_tables,
+                                            const std::vector<StackedKernelCoeffs>& coeffs) override {
+        check_column_tables(lagrange, slots, eq_tables, coeffs);
+        const size_t chunks = height() >> l_skip(), w = width();
+        std::vector<Ef> eq;
+        const std::vector<StackedSlotDesc> desc = describe(slots, eq_tables, &eq);
+        std::vector<uint64_t> first_lane(slots.size());
+        uint64_t lanes = 0;
+        for (size_t j = 0; j < slots.size(); ++j) first_lane[j] = lanes, lanes += slots[j].x_len;
+        const size_t lagrange_bytes = lagrange.size() * sizeof(Ef), eq_bytes = eq.size() * sizeof(Ef);
+        const size_t desc_bytes = desc.size() * sizeof(StackedSlotDesc), first_bytes = first_lane.size() * 8;
+        const size_t coeff_bytes = coeffs.size() * sizeof(StackedKernelCoeffs), table_bytes = 2 * w * chunks * sizeof(Ef);
+        static_assert(sizeof(StackedKernelCoeffs) == 2 * sizeof(Ef), "coefficients go up as (eq, wrap) Ef pairs");
         cuda::DeviceBuffer tables;
         {
             CudaBackend::Call call(backend_, "stacked_matrix.column_tables");
-            cuda::DeviceBuffer d_lagrange(lagrange_bytes), d_kernels(kernel_bytes);
-            tables = cuda::DeviceBuffer(2 * kernel_bytes);
-            call.reserve_staging(CudaBackend::staged_size(lagrange_bytes) + CudaBackend::staged_size(kernel_bytes));
+            cuda::DeviceBuffer d_lagrange(lagrange_bytes), d_eq(eq_bytes), d_desc(desc_bytes), d_first(first_bytes),
+                d_coeffs(coeff_bytes);
+            tables = cuda::DeviceBuffer(table_bytes);
+            call.reserve_staging(CudaBackend::staged_size(lagrange_bytes) + CudaBackend::staged_size(eq_bytes) +
+                                 CudaBackend::staged_size(desc_bytes) + CudaBackend::staged_size(first_bytes) +
+                                 CudaBackend::staged_size(coeff_bytes));
             call.upload(d_lagrange.data(), lagrange.data(), lagrange_bytes);
-            call.upload(d_kernels.data(), kernels, kernel_bytes);
-            const uint64_t lanes = uint64_t(chunks) * w;
-            const device::LaunchPlan plan = backend_.lane_plan(CudaKernel::StackedFoldColumns, lanes);
-            call.dispatch(CudaKernel::StackedFoldColumns, plan, uint64_t(height()) * w * 4 + kernel_bytes, [&] {
+            call.upload(d_eq.data(), eq.data(), eq_bytes);
+            call.upload(d_desc.data(), desc.data(), desc_bytes);
+            call.upload(d_first.data(), first_lane.data(), first_bytes);
+            call.upload(d_coeffs.data(), coeffs.data(), coeff_bytes);
+            // The kernels are zero off the slots: clear every table, then write both kinds.
+            cuda::check(cudaMemsetAsync(tables.data(), 0, table_bytes, call.stream()), "cudaMemsetAsync (column tables)");
+            const uint64_t fold_lanes = uint64_t(chunks) * w;
+            const device::LaunchPlan plan = backend_.lane_plan(CudaKernel::StackedFoldColumns, fold_lanes);
+            call.dispatch(CudaKernel::StackedFoldColumns, plan, uint64_t(height()) * w * 4 + table_bytes / 2, [&] {
                 return int(cuda::launch_stacked_fold_columns(matrix_.as<uint32_t>(), d_lagrange.as<Ef>(), width(),
                                                              l_skip(), chunks, tables.as<Ef>(), plan, call.stream()));
             });
-            // Kernel c (contiguous on the host) becomes table 2c + 1: one strided device copy.
-            const size_t row = chunks * sizeof(Ef);
-            cuda::check(cudaMemcpy2DAsync(tables.as<Ef>() + chunks, 2 * row, d_kernels.data(), row, row, w,
-                                          cudaMemcpyDeviceToDevice, call.stream()),
-                        "cudaMemcpy2DAsync (stacked kernels)");
+            const device::LaunchPlan kernel_plan = backend_.lane_plan(CudaKernel::StackedKernelTable, lanes);
+            call.dispatch(CudaKernel::StackedKernelTable, kernel_plan, lanes * 3 * sizeof(Ef), [&] {
+                return int(cuda::launch_stacked_kernel_table(d_desc.as<StackedSlotDesc>(), d_first.as<uint64_t>(),
+                                                             uint32_t(slots.size()), d_eq.as<Ef>(), d_coeffs.as<Ef>(),
+                                                             chunks, lanes, tables.as<Ef>(), kernel_plan,
+                                                             call.stream()));
+            });
             call.finish("stacked column tables");  // the uploads' buffers are freed when this scope ends
         }
         return adopt_cuda_ef_tables(backend_, std::move(tables), 2 * w, chunks);

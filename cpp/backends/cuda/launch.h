@@ -211,6 +211,11 @@ cudaError_t launch_stacked_piece_sums(const Ef* partials, uint64_t slot_count, u
 cudaError_t launch_stacked_fold_columns(const uint32_t* matrix, const Ef* lagrange, uint32_t width, uint32_t l_skip,
                                         uint64_t chunks, Ef* tables, const device::LaunchPlan& plan,
                                         cudaStream_t stream);
+// The kernel tables after u_0 (kernels/stacked/stacked_reduction.h), one lane per slot chunk:
+// lanes = the slots' total x_len, slot j's from first_lane_of[j]; coeffs: 2 per slot.
+cudaError_t launch_stacked_kernel_table(const StackedSlotDesc* slots, const uint64_t* first_lane_of, uint32_t slot_count,
+                                        const Ef* eq, const Ef* coeffs, uint64_t chunks, uint64_t lanes, Ef* tables,
+                                        const device::LaunchPlan& plan, cudaStream_t stream);
 // WHIR's batched message, one lane per row; the commitment's scatter of one trace (trace_rows *
 // slot_count lanes) and the message (chunks * width lanes, 2^l_skip <= GS_STACKED_MAX_CHUNK).
 cudaError_t launch_stacked_batch_message(const uint32_t* message, const Ef* weights, uint32_t width, uint64_t rows, Ef* f,

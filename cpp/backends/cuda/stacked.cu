@@ -30,6 +30,14 @@ __global__ void stacked_fold_columns_kernel(const u32* __restrict__ matrix, cons
         stacked_fold_columns_lane(lane, matrix, lagrange, width, l_skip, chunks, tables);
 }
 
+__global__ void stacked_kernel_table_kernel(const StackedSlotDesc* __restrict__ slots,
+                                            const uint64_t* __restrict__ first_lane_of, u32 slot_count,
+                                            const Ef* __restrict__ eq, const Ef* __restrict__ coeffs, uint64_t chunks,
+                                            uint64_t lanes, Ef* __restrict__ tables) {
+    for (uint64_t lane = first_lane(); lane < lanes; lane += lane_stride())
+        stacked_kernel_table_lane(lane, slots, first_lane_of, slot_count, eq, coeffs, chunks, tables);
+}
+
 __global__ void stacked_batch_message_kernel(const u32* __restrict__ message, const Ef* __restrict__ weights, u32 width,
                                              uint64_t lanes, Ef* __restrict__ f) {
     for (uint64_t lane = first_lane(); lane < lanes; lane += lane_stride())
@@ -59,6 +67,7 @@ const void* stacked_kernel(CudaKernel kernel) {
         case CudaKernel::StackedSlotSums: return reinterpret_cast<const void*>(&stacked_slot_sums_kernel);
         case CudaKernel::StackedPieceSums: return reinterpret_cast<const void*>(&stacked_piece_sums_kernel);
         case CudaKernel::StackedFoldColumns: return reinterpret_cast<const void*>(&stacked_fold_columns_kernel);
+        case CudaKernel::StackedKernelTable: return reinterpret_cast<const void*>(&stacked_kernel_table_kernel);
         case CudaKernel::StackedBatchMessage: return reinterpret_cast<const void*>(&stacked_batch_message_kernel);
         case CudaKernel::StackedScatter: return reinterpret_cast<const void*>(&stacked_scatter_kernel);
         case CudaKernel::StackedMessage: return reinterpret_cast<const void*>(&stacked_message_kernel);
@@ -89,6 +98,14 @@ cudaError_t launch_stacked_fold_columns(const uint32_t* matrix, const Ef* lagran
     if (lanes == 0) return cudaSuccess;
     return launch_planned(stacked_fold_columns_kernel, plan, 0, stream, matrix, lagrange, width, l_skip, chunks, lanes,
                           tables);
+}
+
+cudaError_t launch_stacked_kernel_table(const StackedSlotDesc* slots, const uint64_t* first_lane_of, uint32_t slot_count,
+                                        const Ef* eq, const Ef* coeffs, uint64_t chunks, uint64_t lanes, Ef* tables,
+                                        const device::LaunchPlan& plan, cudaStream_t stream) {
+    if (lanes == 0 || slot_count == 0) return cudaSuccess;
+    return launch_planned(stacked_kernel_table_kernel, plan, 0, stream, slots, first_lane_of, slot_count, eq, coeffs,
+                          chunks, lanes, tables);
 }
 
 cudaError_t launch_stacked_batch_message(const uint32_t* message, const Ef* weights, uint32_t width, uint64_t rows, Ef* f,

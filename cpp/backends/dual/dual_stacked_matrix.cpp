@@ -26,9 +26,11 @@ public:
         compare(what, "T", t, tb.data(), n);
     }
 
-    std::unique_ptr<EfTables> column_tables(const std::vector<Ef>& lagrange, const Ef* kernels) override {
-        return make_dual_ef_tables(a_->column_tables(lagrange, kernels), b_->column_tables(lagrange, kernels), name_a_,
-                                   name_b_);
+    std::unique_ptr<EfTables> column_tables(const std::vector<Ef>& lagrange, const std::vector<StackedSlotSums>& slots,
+                                            const std::vector<std::vector<Ef>>& eq_tables,
+                                            const std::vector<StackedKernelCoeffs>& coeffs) override {
+        return make_dual_ef_tables(a_->column_tables(lagrange, slots, eq_tables, coeffs),
+                                   b_->column_tables(lagrange, slots, eq_tables, coeffs), name_a_, name_b_);
     }
 
     void batched_message(const std::vector<Ef>& weights, Ef* f) override {

@@ -55,6 +55,15 @@ struct StackedMessageParams {
     u32 pad;
 };
 
+// stacked_kernel_table: lanes = the slots' total x_len (first_lane[slot_count - 1] + its x_len);
+// chunks = the length of each of the 2 width tables.
+struct StackedKernelTableParams {
+    u64 lanes;
+    u64 chunks;
+    u32 slot_count;
+    u32 pad;
+};
+
 #ifndef __METAL_VERSION__
 static_assert(sizeof(StackedSlotSumsParams) == 24 && sizeof(StackedPieceSumsParams) == 16 &&
                   sizeof(StackedFoldColumnsParams) == 24,
@@ -70,4 +79,7 @@ static_assert(sizeof(Fp) == 4 && sizeof(StackedMessageParams) == 24 &&
                   __builtin_offsetof(StackedMessageParams, width) == 12 &&
                   __builtin_offsetof(StackedMessageParams, l_skip) == 16,
               "StackedMessageParams layout is shared with MSL");
+static_assert(sizeof(StackedKernelTableParams) == 24 && __builtin_offsetof(StackedKernelTableParams, chunks) == 8 &&
+                  __builtin_offsetof(StackedKernelTableParams, slot_count) == 16,
+              "StackedKernelTableParams layout is shared with MSL");
 #endif

@@ -70,3 +70,24 @@ GS_FN void stacked_batch_message_lane(u64 i, GS_DEVICE const u32* message, GS_DE
     for (u32 c = 0; c < width; ++c) acc = ef_add(acc, ef_mul_base(weights[c], fp_from_canonical(row[c])));
     f[i] = acc;
 }
+
+// Lane = (slot j, chunk xl < x_len of slot j), lanes = sum of the slots' x_len, slot j's lanes
+// starting at first_lane[j] (ascending, first_lane[0] = 0): the stacked reduction's kernel table
+// after u_0 at the slot's chunk, tables[(2 column + 1) chunks + x_begin + xl] =
+// coeffs[2j] eq[xl] + coeffs[2j + 1] (eq[xl - 1 mod x_len] - eq[xl]) (the eq and wrap parts).
+GS_FN void stacked_kernel_table_lane(u64 lane, GS_DEVICE const StackedSlotDesc* slots,
+                                     GS_DEVICE const u64* first_lane, u32 slot_count, GS_DEVICE const Ef* eq,
+                                     GS_DEVICE const Ef* coeffs, u64 chunks, GS_DEVICE Ef* tables) {
+    u32 lo = 0, hi = slot_count;  // the last slot whose first lane is <= lane
+    while (hi - lo > 1) {
+        const u32 mid = (lo + hi) / 2;
+        if (first_lane[mid] <= lane) lo = mid;
+        else hi = mid;
+    }
+    const StackedSlotDesc slot = slots[lo];
+    const u64 xl = lane - first_lane[lo];
+    GS_DEVICE const Ef* e = eq + slot.eq_offset;
+    const Ef cur = e[xl], prev = e[(xl + slot.x_len - 1) % slot.x_len];
+    tables[(2 * (u64)slot.column + 1) * chunks + slot.x_begin + xl] =
+        ef_add(ef_mul(coeffs[2 * lo], cur), ef_mul(coeffs[2 * lo + 1], ef_sub(prev, cur)));
+}

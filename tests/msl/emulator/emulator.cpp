@@ -83,6 +83,8 @@ const Scenario kScenarios[] = {
      gs_emu::scenario_stacked_sums},
     {"stacked_fold_columns", 3, "WIDTH LOG_ROWS L_SKIP", "stacked_fold_columns",
      gs_emu::scenario_stacked_fold_columns},
+    {"stacked_kernel_table", 4, "WIDTH CHUNKS SLOTS EQ_LEN", "stacked_kernel_table",
+     gs_emu::scenario_stacked_kernel_table},
     {"stacked_batch_message", 2, "WIDTH ROWS", "stacked_batch_message", gs_emu::scenario_stacked_batch_message},
     {"stacked_scatter", 5, "TRACE_ROWS TRACE_WIDTH SLOTS WIDTH ROWS", "stacked_scatter",
      gs_emu::scenario_stacked_scatter},

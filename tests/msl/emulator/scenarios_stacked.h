@@ -1,5 +1,6 @@
-// Scenarios of metal/stacked.metal: the stacked reduction's passes over a stacked matrix, WHIR's
-// batched message, and the commitment's scatter and message. Included by emulator.cpp.
+// Scenarios of metal/stacked.metal: the stacked reduction's passes over a stacked matrix and its
+// kernel tables, WHIR's batched message, and the commitment's scatter and message. Included by
+// emulator.cpp.
 #pragma once
 #include "scenario_io.h"
 
@@ -59,6 +60,40 @@ void scenario_stacked_fold_columns(const Args& a, const Options& o) {
     StackedFoldColumnsParams p{uint64_t(chunks) * width, chunks, width, l_skip};
     run_lanes(p.lanes, o, [&](uint32_t pos, uint32_t threads) {
         stacked_fold_columns(matrix.data(), lagrange.data(), tables.data(), p, pos, threads);
+    });
+    Words out;
+    append(out, tables);
+    write_output(out);
+}
+
+// args: WIDTH CHUNKS SLOTS EQ_LEN. in: SLOTS slot descriptions of 8 words (as stacked_sums reads
+// them; rot is ignored), EQ_LEN eq values (Ef), 2 SLOTS coefficients (Ef: slot j's eq then wrap
+// coefficient), then the 2 WIDTH tables of CHUNKS entries (Ef) before the pass. first_lane is the
+// slots' x_len summed in order, as the CUDA host computes it; stacked_kernel_table over their
+// total. out: the tables after it (entries no slot reaches keep their input value).
+void scenario_stacked_kernel_table(const Args& a, const Options& o) {
+    uint32_t width = arg(a, 0), chunks = arg(a, 1), slot_count = arg(a, 2), eq_len = arg(a, 3);
+    if (width == 0 || chunks > (1u << 16)) die("stacked_kernel_table: bad shape");
+    const size_t table_len = 2 * size_t(width) * chunks;
+    Input in(8 * size_t(slot_count) + 4 * size_t(eq_len) + 8 * size_t(slot_count) + 4 * table_len);
+    Words desc = in.words(8 * size_t(slot_count));
+    std::vector<Ef> eq = in.efs(eq_len), coeffs = in.efs(2 * size_t(slot_count)), tables = in.efs(table_len);
+    std::vector<StackedSlotDesc> slots(slot_count);
+    std::vector<uint64_t> first_lane(slot_count);
+    uint64_t lanes = 0;
+    for (uint32_t j = 0; j < slot_count; ++j) {
+        const uint32_t* d = desc.data() + 8 * j;
+        StackedSlotDesc& s = slots[j];
+        s = {d[0], d[1], d[2] | (uint64_t(d[3]) << 32), d[4] | (uint64_t(d[5]) << 32), d[6] | (uint64_t(d[7]) << 32)};
+        if (s.column >= width || s.x_begin + s.x_len > chunks || s.eq_offset + s.x_len > eq_len)
+            die("stacked_kernel_table: slot " + std::to_string(j) + " reaches past the tables or eq");
+        first_lane[j] = lanes;
+        lanes += s.x_len;
+    }
+    StackedKernelTableParams p{lanes, chunks, slot_count, 0};
+    run_lanes(p.lanes, o, [&](uint32_t pos, uint32_t threads) {
+        stacked_kernel_table(slots.data(), first_lane.data(), eq.data(), coeffs.data(), tables.data(), p, pos,
+                             threads);
     });
     Words out;
     append(out, tables);
