@@ -214,32 +214,34 @@ def ntt_muls(log_n: int) -> int:
 # ---- span models: one function per span, each counting the span's own work -------------------
 
 def model_stacked_commit(s: Shape) -> Work:
-    # Own work only (its children are modelled below): stacking is an index map from the trace to
-    # the stacked matrix, fused into rs_code_matrix's read, so it moves nothing of its own.
-    return Work()
+    # Own work (stacking, before rs_code_matrix): the trace crosses PCIe once (it lives on the
+    # host) and is read once; the stacked matrix (2^m x stacked width, kept for the openings) is
+    # written once. An index map: no multiplications.
+    matrix = (1 << s.m) * s.stacked_width
+    return Work(hbm_bytes=BASE_BYTES * (s.trace_words + matrix),
+                pcie_bytes=BASE_BYTES * s.trace_words if s.trace_on_host else 0.0)
 
 
 def model_rs_code_matrix(s: Shape) -> Work:
-    # Bytes: the trace crosses PCIe once (it lives on the host) and is read once from device memory
-    # in stacked order; the message (2^m x stacked width, kept for WHIR) and the codeword
-    # (2^(m + log_blowup) rows) are written once.
-    # Muls: NTT butterflies only. The size-2^l_skip inverse NTT per (chunk, stacked column), then the
-    # size-2^(m + log_blowup) forward NTT per stacked column; the subset-zeta transform is additions.
+    # The message (PROTOCOL 6.3 steps 1-2): the stacked matrix read once, the message (kept for WHIR)
+    # written once. Muls: the size-2^l_skip inverse NTT per (chunk, stacked column); the subset-zeta
+    # transform is additions. (The codeword's NTT runs in merkle_tree: encode_and_commit.)
     width = s.stacked_width
-    message, codeword = (1 << s.m) * width, (1 << (s.m + s.log_blowup)) * width
-    fp = (1 << s.n_stack) * width * ntt_muls(s.l_skip) + width * ntt_muls(s.m + s.log_blowup)
-    return Work(hbm_bytes=BASE_BYTES * (s.trace_words + message + codeword),
-                pcie_bytes=BASE_BYTES * s.trace_words if s.trace_on_host else 0.0, fp_muls=fp)
+    matrix = (1 << s.m) * width
+    return Work(hbm_bytes=BASE_BYTES * 2 * matrix, fp_muls=(1 << s.n_stack) * width * ntt_muls(s.l_skip))
 
 
 def model_merkle_tree(s: Shape) -> Work:
-    # Bytes: the codeword read once; every digest of the tree written once (rows leaves + rows - 1
-    # inner nodes).
-    # Muls: Poseidon2 permutations: ceil(width / 8) per leaf row (the rate-8 sponge) and one per
-    # inner node.
+    # The codeword from the message and its tree (Backend::encode_and_commit). Bytes: the message
+    # read once; the codeword (2^(m + log_blowup) rows) written once and read once to hash it;
+    # every digest of the tree written once (rows leaves + rows - 1 inner nodes).
+    # Muls: the size-2^(m + log_blowup) NTT per stacked column; Poseidon2 permutations:
+    # ceil(width / 8) per leaf row (the rate-8 sponge) and one per inner node.
     rows, width = 1 << (s.m + s.log_blowup), s.stacked_width
+    message = (1 << s.m) * width
     perms = rows * -(-width // SPONGE_RATE) + rows - 1
-    return Work(hbm_bytes=BASE_BYTES * rows * width + DIGEST_BYTES * (2 * rows - 1), fp_muls=perms * POSEIDON2_MULS)
+    return Work(hbm_bytes=BASE_BYTES * (message + 2 * rows * width) + DIGEST_BYTES * (2 * rows - 1),
+                fp_muls=width * ntt_muls(s.m + s.log_blowup) + perms * POSEIDON2_MULS)
 
 
 def model_logup_gkr(s: Shape) -> Work:

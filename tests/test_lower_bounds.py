@@ -68,8 +68,8 @@ def test_every_span_gets_a_row_and_bounds_are_positive(tmp_path):
     assert [r.stats.name for r in rows] == [name for name, _ in TREE]
     by_name = {r.stats.name: r for r in rows}
     assert by_name["extra_phase"].work is None and by_name["extra_phase"].bound_ms is None
-    for name in ("rs_code_matrix", "merkle_tree", "logup_gkr", "round0", "mle_rounds", "stacked_reduction", "whir",
-                 HEADLINE):
+    for name in ("stacked_commit", "rs_code_matrix", "merkle_tree", "logup_gkr", "round0", "mle_rounds",
+                 "stacked_reduction", "whir", HEADLINE):
         row = by_name[name]
         assert row.bound_ms > 0 and row.muls_ms > 0 and row.ratio > 0, name
         assert row.bytes_ms > 0 or name == "logup_gkr", name  # the LogUp grind moves no memory
@@ -77,7 +77,8 @@ def test_every_span_gets_a_row_and_bounds_are_positive(tmp_path):
 
 
 def test_a_leaf_bound_is_the_max_and_a_parent_adds_its_children(tmp_path):
-    _, rows = rows_for(synthetic_bench(tmp_path))
+    shape, rows = rows_for(synthetic_bench(tmp_path))
+    rates = lb.Rates.assumed()
     for row in rows:
         if row.bound_ms is None:
             continue
@@ -85,8 +86,12 @@ def test_a_leaf_bound_is_the_max_and_a_parent_adds_its_children(tmp_path):
         known = [c for c in row.children if c.bound_ms is not None]
         if not row.children:
             assert row.bound_ms == max(row.bytes_ms, row.muls_ms), row.stats.name
-        elif lb.SPAN_MODELS.get(row.stats.name) in (None, lb.model_stacked_commit):  # no own work
+        elif lb.SPAN_MODELS.get(row.stats.name) is None:  # no own work
             assert row.bound_ms == pytest.approx(sum(c.bound_ms for c in known)), row.stats.name
+        else:  # own work, then the children's
+            own_work = lb.SPAN_MODELS[row.stats.name](shape)
+            own = max(own_work.bytes_ms(rates), own_work.muls_ms(rates))
+            assert row.bound_ms == pytest.approx(own + sum(c.bound_ms for c in known)), row.stats.name
 
 
 def test_keccakf_1024_shape_and_counts(tmp_path):
@@ -94,11 +99,13 @@ def test_keccakf_1024_shape_and_counts(tmp_path):
     assert (shape.log_height, shape.stacked_width, shape.m) == (15, 42, 21)  # 2^15 x 2633 -> 2^21 x 42
     merkle = lb.model_merkle_tree(shape)
     rows_cw = 1 << 22
-    assert merkle.fp_muls == (rows_cw * 6 + rows_cw - 1) * 772 and lb.POSEIDON2_MULS == 772
+    assert merkle.fp_muls == 42 * (rows_cw // 2) * 22 + (rows_cw * 6 + rows_cw - 1) * 772 and lb.POSEIDON2_MULS == 772
     rs = lb.model_rs_code_matrix(shape)
-    assert rs.pcie_bytes == 4 * (1 << 15) * 2633
-    on_device = lb.model_rs_code_matrix(dataclasses.replace(shape, trace_on_host=False))
-    assert on_device.pcie_bytes == 0 and on_device.hbm_bytes == rs.hbm_bytes
+    assert rs.pcie_bytes == 0 and rs.fp_muls == (1 << 17) * 42 * (8 * 4)  # size-16 inverse NTTs per chunk, column
+    stacking = lb.model_stacked_commit(shape)
+    assert stacking.pcie_bytes == 4 * (1 << 15) * 2633 and stacking.fp_muls == 0
+    on_device = lb.model_stacked_commit(dataclasses.replace(shape, trace_on_host=False))
+    assert on_device.pcie_bytes == 0 and on_device.hbm_bytes == stacking.hbm_bytes
     # Measured rates with an ef_mul rate: extension work is timed at that rate.
     rates = lb.Rates(3e12, 50e9, 3e12, 1e11, "test GPU", True, 3e9)
     mle = lb.model_mle_rounds(shape)

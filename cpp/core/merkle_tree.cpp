@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <string>
 
 #include "../kernels/merkle/merkle.h"
 
@@ -54,6 +55,28 @@ std::vector<MerkleOpening> MerkleTree::open_many(const std::vector<size_t>& quer
         out[q].path.assign(node_words.begin() + q * words_per_path, node_words.begin() + (q + 1) * words_per_path);
     }
     return out;
+}
+
+std::vector<size_t> merkle_level_offsets(size_t rows, uint32_t log_rows) {
+    std::vector<size_t> offsets(log_rows + 2);
+    size_t total = 0;
+    for (uint32_t k = 0; k <= log_rows; ++k) {
+        offsets[k] = total;
+        total += (rows >> k) * GS_DIGEST_WIDTH;
+    }
+    offsets[log_rows + 1] = total;
+    return offsets;
+}
+
+void check_device_tree_shape(size_t rows, uint32_t log_group, const char* what) {
+    if (rows == 0 || (rows & (rows - 1)) != 0)
+        throw std::invalid_argument(std::string(what) + ": rows must be a power of two, got " + std::to_string(rows));
+    if (log_group >= 64 || (size_t(1) << log_group) > rows)
+        throw std::invalid_argument(std::string(what) + ": log_group " + std::to_string(log_group) +
+                                    " exceeds log2(rows)");
+    if (uint64_t(rows) * GS_DIGEST_WIDTH > 0xffffffffull)
+        throw std::invalid_argument(std::string(what) + ": rows * 8 = " + std::to_string(uint64_t(rows) * 8) +
+                                    " must fit in 32 bits");
 }
 
 bool merkle_verify(const Digest& root, size_t rows, uint32_t width, uint32_t log_group, size_t query,

@@ -76,6 +76,13 @@ struct MerkleTree {
     std::vector<uint32_t> level(uint32_t k) const { return store->level(k); }
 };
 
+// For device backends, which keep every level of a tree in one buffer: where level k (rows >> k
+// digests, after levels 0..k-1) starts, in words; the last entry is the total.
+std::vector<size_t> merkle_level_offsets(size_t rows, uint32_t log_rows);
+// Throws std::invalid_argument (prefixed with `what`) unless rows is a power of two, 2^log_group <=
+// rows, and rows * 8 fits in 32 bits (the device compress kernels form child offsets in u32).
+void check_device_tree_shape(size_t rows, uint32_t log_group, const char* what);
+
 // Checks an opening against a root; throws nothing, returns false on any mismatch.
 bool merkle_verify(const Digest& root, size_t rows, uint32_t width, uint32_t log_group, size_t query,
                    const MerkleOpening& opening);

@@ -77,14 +77,6 @@ void host_copy(void* dst, const void* src, size_t bytes) {
     });
 }
 
-device::LaunchPlan as_launch_plan(const device::NttBlockPlan& b) {
-    device::LaunchPlan p;
-    p.grid = b.groups;
-    p.group = b.lanes;
-    p.scratch_bytes = b.scratch_bytes;
-    p.items_per_thread = b.lanes == 0 ? 0 : ((uint64_t(1) << b.log_block) + b.lanes - 1) / b.lanes;
-    return p;
-}
 
 void log_line(const std::string& line) { std::fprintf(stderr, "gpustark debug: %s\n", line.c_str()); }
 
@@ -599,7 +591,7 @@ void CudaBackend::ntt_on_device(uint32_t* d, NttShape shape, bool inverse, const
     }
     if (block.log_block >= 1) {
         p.log_block = block.log_block;
-        dispatch(CudaKernel::NttBlock, as_launch_plan(block), 2 * bytes,
+        dispatch(CudaKernel::NttBlock, device::as_launch_plan(block), 2 * bytes,
                  [&] { return cuda::launch_ntt_block(d, twiddles, p, block, stream_); });
         first_stage = block.log_block;
     }
@@ -613,23 +605,6 @@ void CudaBackend::ntt_on_device(uint32_t* d, NttShape shape, bool inverse, const
     }
     if (factors && inverse) scale_pass();
 }
-
-namespace {
-
-// Where each level of a Merkle tree over `rows` leaves starts in one buffer of all levels: level k
-// (rows >> k digests) follows levels 0..k-1; the last entry is the total.
-std::vector<size_t> merkle_level_offsets(size_t rows, uint32_t log_rows) {
-    std::vector<size_t> offsets(log_rows + 2);
-    size_t total = 0;
-    for (uint32_t k = 0; k <= log_rows; ++k) {
-        offsets[k] = total;
-        total += (rows >> k) * GS_DIGEST_WIDTH;
-    }
-    offsets[log_rows + 1] = total;
-    return offsets;
-}
-
-}  // namespace
 
 void CudaBackend::merkle_on_device(const uint32_t* d_matrix, size_t rows, uint32_t width, uint32_t log_group,
                                    uint32_t* d_levels, const std::vector<size_t>& offsets) {
@@ -670,15 +645,8 @@ MerkleTree CudaBackend::keep_tree(cuda::DeviceBuffer matrix, cuda::DeviceBuffer 
     return tree;
 }
 
-static void check_tree_shape(size_t rows, uint32_t log_group, const char* what) {
-    if (rows == 0 || (rows & (rows - 1)) != 0) throw std::invalid_argument(std::string(what) + ": rows must be a power of two");
-    if ((size_t(1) << log_group) > rows) throw std::invalid_argument(std::string(what) + ": log_group exceeds log2(rows)");
-    if (uint64_t(rows) * GS_DIGEST_WIDTH > 0xffffffffull)
-        throw std::invalid_argument(std::string(what) + ": rows * 8 must fit in 32 bits");
-}
-
 MerkleTree CudaBackend::merkle_tree(const uint32_t* matrix, size_t rows, uint32_t width, uint32_t log_group) {
-    check_tree_shape(rows, log_group, "cuda merkle_tree");
+    check_device_tree_shape(rows, log_group, "cuda merkle_tree");
     const std::vector<size_t> offsets = merkle_level_offsets(rows, log2_exact(rows));
     const size_t total = offsets.back(), in_words = rows * size_t(width);
     Call call(*this, "merkle_tree");
@@ -706,7 +674,7 @@ MerkleTree CudaBackend::encode_and_commit(const uint32_t* message, size_t messag
 MerkleTree CudaBackend::commit_codeword(cuda::DeviceBuffer code, size_t message_rows, uint32_t width, uint32_t log_rows,
                                         uint32_t log_group, const uint32_t* twiddles) {
     const size_t rows = size_t(1) << log_rows;
-    check_tree_shape(rows, log_group, "cuda encode_and_commit");
+    check_device_tree_shape(rows, log_group, "cuda encode_and_commit");
     if (uint64_t(rows) * width > 0x100000000ull)
         throw std::invalid_argument("cuda encode_and_commit: rows * width exceeds the 2^32 elements the kernels index");
     const std::vector<size_t> offsets = merkle_level_offsets(rows, log_rows);

@@ -37,39 +37,6 @@ uint32_t log2_exact(size_t x) {
     return log;
 }
 
-device::LaunchPlan as_launch_plan(const device::NttBlockPlan& b) {
-    device::LaunchPlan p;
-    p.grid = b.groups;
-    p.group = b.lanes;
-    p.scratch_bytes = b.scratch_bytes;
-    p.items_per_thread = b.lanes == 0 ? 0 : ((uint64_t(1) << b.log_block) + b.lanes - 1) / b.lanes;
-    return p;
-}
-
-// Where each level of a tree over `rows` leaves starts in one buffer of all levels, in words:
-// level k (rows >> k digests) follows levels 0..k-1; the last entry is the total.
-std::vector<size_t> merkle_level_offsets(size_t rows, uint32_t log_rows) {
-    std::vector<size_t> offsets(log_rows + 2);
-    size_t total = 0;
-    for (uint32_t k = 0; k <= log_rows; ++k) {
-        offsets[k] = total;
-        total += (rows >> k) * GS_DIGEST_WIDTH;
-    }
-    offsets[log_rows + 1] = total;
-    return offsets;
-}
-
-void check_tree_shape(size_t rows, uint32_t log_group, const char* what) {
-    if (rows == 0 || (rows & (rows - 1)) != 0)
-        throw std::invalid_argument(std::string(what) + ": rows must be a power of two, got " + std::to_string(rows));
-    if (log_group >= 64 || (size_t(1) << log_group) > rows)
-        throw std::invalid_argument(std::string(what) + ": log_group " + std::to_string(log_group) +
-                                    " exceeds log2(rows)");
-    // merkle_compress forms child word offsets (2 * nodes * 8) in 32 bits.
-    if (uint64_t(rows) * GS_DIGEST_WIDTH > kMaxU32)
-        throw std::invalid_argument(std::string(what) + ": rows * 8 = " + std::to_string(uint64_t(rows) * 8) +
-                                    " must fit in 32 bits");
-}
 
 }  // namespace
 
@@ -178,7 +145,7 @@ void MetalBackend::ntt_on_device(const Bound& d, NttShape shape, bool inverse, c
     if (block.log_block >= 1) {
         p.log_block = block.log_block;
         // ntt_block(data, twiddles, params, scratch [[threadgroup(0)]])
-        dispatch("ntt_block", {d.arg(), Arg::of(tw), Arg::value(p)}, as_launch_plan(block), 2 * bytes);
+        dispatch("ntt_block", {d.arg(), Arg::of(tw), Arg::value(p)}, device::as_launch_plan(block), 2 * bytes);
         first_stage = block.log_block;
     }
     for (uint32_t stage = first_stage; stage < shape.log_n; ++stage) {
@@ -244,7 +211,7 @@ MerkleTree MetalBackend::keep_tree(metal::BufferPtr matrix, metal::BufferPtr lev
 }
 
 MerkleTree MetalBackend::merkle_tree(const uint32_t* matrix, size_t rows, uint32_t width, uint32_t log_group) {
-    check_tree_shape(rows, log_group, "metal merkle_tree");
+    check_device_tree_shape(rows, log_group, "metal merkle_tree");
     const std::vector<size_t> offsets = merkle_level_offsets(rows, log2_exact(rows));
     const size_t in_bytes = rows * size_t(width) * sizeof(uint32_t);
     Call call(*this, "merkle_tree");
@@ -263,7 +230,7 @@ MerkleTree MetalBackend::encode_and_commit(const uint32_t* message, size_t messa
     const size_t rows = size_t(1) << log_rows;
     if (message_rows > rows)
         throw std::invalid_argument("metal encode_and_commit: the message has more rows than the codeword");
-    check_tree_shape(rows, log_group, "metal encode_and_commit");
+    check_device_tree_shape(rows, log_group, "metal encode_and_commit");
     const uint64_t words = uint64_t(rows) * width;
     require_u32(words, "rows * width", "encode_and_commit");
     const std::vector<size_t> offsets = merkle_level_offsets(rows, log_rows);

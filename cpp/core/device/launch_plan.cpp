@@ -163,5 +163,14 @@ uint64_t resident_threads(const DeviceLimits& device, uint32_t group) {
     return uint64_t(device.core_count) * (device.max_threads_per_core / group * group);
 }
 
+LaunchPlan as_launch_plan(const NttBlockPlan& b) {
+    LaunchPlan p;
+    p.grid = b.groups;
+    p.group = b.lanes;
+    p.scratch_bytes = b.scratch_bytes;
+    p.items_per_thread = b.lanes == 0 ? 0 : ((uint64_t(1) << b.log_block) + b.lanes - 1) / b.lanes;
+    return p;
+}
+
 }  // namespace device
 }  // namespace gpustark

@@ -90,6 +90,9 @@ struct NttBlockPlan {
 // for even a 2-row block, or more groups than the grid (or a 32-bit group index) allows.
 NttBlockPlan plan_ntt_block(const DeviceLimits& device, const PipelineLimits& pipeline, uint32_t log_n,
                             uint32_t batch);
+// The block NTT plan as a launch: its groups, lanes and scratch, each lane covering its share of
+// the block's rows.
+LaunchPlan as_launch_plan(const NttBlockPlan& block);
 
 // Threads resident at once on the whole device for groups of `group` threads (whole groups per
 // core), e.g. to size a grid-stride kernel to one wave; 0 when core_count or
