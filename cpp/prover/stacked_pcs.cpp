@@ -5,11 +5,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "../core/parallel.h"
 #include "../core/spans.h"
-#include "../kernels/field/babybear.h"
 #include "../kernels/field/two_adic.h"
-#include "../core/host_memory.h"
 
 namespace gpustark {
 
