@@ -275,3 +275,14 @@ def test_prove_openings_runs_both_phases(instance):
     assert t.state == instance.end_state
     assert all(np.array_equal(a, b) for a, b in zip(stacking["stacking_openings"], instance.stacking["stacking_openings"]))
     assert np.array_equal(whir["final_poly"], instance.whir["final_poly"])
+
+
+def test_openings_on_another_backend_than_the_commitment(instance):
+    # The commitments were made on the default backend; openings on another one copy the stacked
+    # matrix and message there (stacked_on) and must give the same proof.
+    t = instance.start.copy()
+    stacking, whir = pcs.prove_openings(t, instance.commits, instance.r, instance.need_rot, instance.params,
+                                        backend="dual:cpu,cpu")
+    assert t.state == instance.end_state
+    assert all(np.array_equal(a, b) for a, b in zip(stacking["stacking_openings"], instance.stacking["stacking_openings"]))
+    assert np.array_equal(whir["final_poly"], instance.whir["final_poly"])
