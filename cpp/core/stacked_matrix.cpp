@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "../kernels/field/two_adic.h"
 #include "backend.h"
 #include "host_memory.h"
 #include "lazy_sum.h"
@@ -215,6 +216,29 @@ private:
 };
 
 }  // namespace
+
+std::vector<StackedSlotDesc> device_slot_descs(const std::vector<StackedSlotSums>& slots,
+                                               const std::vector<std::vector<Ef>>& eq_tables, std::vector<Ef>* eq) {
+    std::vector<uint64_t> eq_offsets(eq_tables.size());
+    for (size_t i = 0; i < eq_tables.size(); ++i) {
+        eq_offsets[i] = eq->size();
+        eq->insert(eq->end(), eq_tables[i].begin(), eq_tables[i].end());
+    }
+    std::vector<StackedSlotDesc> desc(slots.size());
+    for (size_t j = 0; j < slots.size(); ++j)
+        desc[j] = {slots[j].column, slots[j].rot ? 1u : 0u, slots[j].x_begin, slots[j].x_len,
+                   eq_offsets[slots[j].eq_table]};
+    return desc;
+}
+
+StackedMessageTwiddles stacked_message_twiddles(uint32_t l_skip) {
+    const size_t n = size_t(1) << l_skip;
+    const Fp omega_inv = fp_inv(fp_two_adic_generator(l_skip));
+    StackedMessageTwiddles t{std::vector<Fp>(n), fp_inv(fp_from_canonical(uint32_t(n)))};
+    t.inv_powers[0] = fp_one();
+    for (size_t i = 1; i < n; ++i) t.inv_powers[i] = fp_mul(t.inv_powers[i - 1], omega_inv);
+    return t;
+}
 
 void check_stacked_shape(size_t matrix_words, size_t message_words, size_t height, uint32_t width, uint32_t l_skip) {
     if ((height >> l_skip) == 0 || (height & (height - 1)) != 0)

@@ -11,6 +11,7 @@
 #include <memory>
 #include <vector>
 
+#include "../kernels/stacked/stacked_reduction.h"
 #include "ef_tables.h"
 #include "merkle_tree.h"
 #include "stacked_layout.h"
@@ -80,6 +81,21 @@ private:
 std::unique_ptr<StackedMatrix> host_stacked_matrix(Backend& backend, std::vector<uint32_t> matrix,
                                                    std::vector<uint32_t> message, size_t height, uint32_t width,
                                                    uint32_t l_skip);
+
+// For device backends: the slots as the kernels read them (kernels/stacked/stacked_reduction.h),
+// with the eq tables appended to *eq back to back (each slot's at its eq_offset); and how many
+// lanes share one (slot, position)'s chunks in stacked_slot_sums, so that a few long slots still
+// give the device work.
+std::vector<StackedSlotDesc> device_slot_descs(const std::vector<StackedSlotSums>& slots,
+                                               const std::vector<std::vector<Ef>>& eq_tables, std::vector<Ef>* eq);
+constexpr uint32_t kStackedSlotPieces = 64;
+// The stacked_message kernel's constants for chunks of N = 2^l_skip rows, in Montgomery form:
+// omega_N^-k for k < N, and N^-1.
+struct StackedMessageTwiddles {
+    std::vector<Fp> inv_powers;
+    Fp inv_n;
+};
+StackedMessageTwiddles stacked_message_twiddles(uint32_t l_skip);
 
 // Throws std::invalid_argument unless height is a power of two >= 2^l_skip and both buffers hold
 // height x width values.

@@ -16,6 +16,7 @@
 #include "backends/dual/dual_backend.h"
 #include "backends/metal/metal_backend.h"
 #include "core/backend.h"
+#include "prover/stacked_pcs.h"
 #include "test_metal_fake_device.h"
 
 namespace {
@@ -373,7 +374,7 @@ TEST(MetalBackend, LimitsThePlannerRejectsMakeTheBackendUnavailable) {
 
 TEST(MetalBackend, TheHostCompositionsAreListed) {
     Rig rig = make_rig();
-    EXPECT_EQ(rig.backend->info().limits.at("host_phases"), "round0_sums,commit_stacked,stacked_matrix");
+    EXPECT_EQ(rig.backend->info().limits.at("host_phases"), "");  // none left
 }
 
 TEST(MetalBackend, TablesFoldAndReduceOnTheDeviceWithoutWaitingForFolds) {
@@ -403,6 +404,35 @@ TEST(MetalBackend, TablesFoldAndReduceOnTheDeviceWithoutWaitingForFolds) {
     const auto x = got->table(2), y = want->table(2);
     ASSERT_EQ(x.size(), y.size());
     for (size_t i = 0; i < x.size(); ++i) EXPECT_TRUE(ef_eq(x[i], y[i]));
+}
+
+// The stacked commitment on the device: a trace already in a Metal buffer is scattered from it in
+// place, the message and the codeword's NTT and tree follow on the GPU, and all of it matches the
+// host's composition over the CPU backend.
+TEST(MetalBackend, CommitStackedRunsOnTheDeviceAndBindsMetalTracesInPlace) {
+    Rig rig = make_rig();
+    const uint32_t l_skip = 2, log_height = 6, log_blowup = 1, k = 2;
+    const std::vector<std::pair<uint32_t, uint32_t>> dims = {{5, 3}, {1, 2}};  // (log_h, width), descending
+    const std::vector<uint32_t> a = random_words(32 * 3, 5), b = random_words(2 * 2, 6);
+    gpustark::metal::BufferPtr in_metal = rig.backend->new_buffer(a.size() * 4);
+    std::copy(a.begin(), a.end(), in_metal->as<uint32_t>());
+    const std::vector<gpustark::TraceView> traces = {{in_metal->as<uint32_t>(), 32, 3}, {b.data(), 2, 2}};
+    const gpustark::StackedLayout layout = gpustark::stacked_layout(l_skip, log_height, dims);
+
+    rig.device->clear_launches();
+    gpustark::StackedCommit got = rig.backend->commit_stacked(layout, traces, log_blowup, k);
+    ASSERT_GE(rig.device->launches().size(), 3u);
+    EXPECT_EQ(rig.device->launches()[0].kernel, "stacked_scatter");
+    EXPECT_EQ(rig.device->launches()[0].args[0].buffer, in_metal);  // no copy of the Metal trace
+    EXPECT_EQ(rig.device->launches()[1].kernel, "stacked_scatter");
+    EXPECT_EQ(rig.device->launches()[2].kernel, "stacked_message");
+    EXPECT_EQ(rig.device->launches().back().kernel, "merkle_compress");
+
+    const gpustark::StackedCommit want = gpustark::host_commit_stacked(cpu(), layout, traces, log_blowup, k);
+    EXPECT_EQ(got.stacked->matrix_words(), want.stacked->matrix_words());
+    EXPECT_EQ(got.stacked->message_words(), want.stacked->message_words());
+    EXPECT_EQ(got.tree.root(), want.tree.root());
+    EXPECT_EQ(got.tree.open(5).path, want.tree.open(5).path);
 }
 
 }  // namespace

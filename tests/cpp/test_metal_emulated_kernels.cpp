@@ -29,6 +29,7 @@ namespace gs_msl {
 #include "trace_tables.metal"
 #include "round0.metal"
 #include "dag.metal"
+#include "stacked.metal"
 #include "msl_keywords_end.h"
 }  // namespace gs_msl
 
@@ -165,6 +166,79 @@ bool run_primitive(const Launch& l, const Binder& b) {
     return true;
 }
 
+// metal/stacked.metal: buffers sized from the params as the kernel bodies index them.
+bool run_stacked_kernel(const Launch& l, const Binder& b) {
+    const std::string& k = l.kernel;
+    if (k == "stacked_slot_sums") {
+        b.arity(5);
+        auto p = b.value<gs_msl::StackedSlotSumsParams>(4);
+        const uint32_t* matrix = b.buffer<uint32_t>(0, p.width);
+        const gs_msl::StackedSlotDesc* slots = b.buffer<gs_msl::StackedSlotDesc>(1, 1);
+        const Ef* eq = b.buffer<Ef>(2, 1);
+        Ef* partials = b.buffer<Ef>(3, 2 * p.lanes);
+        each_position(l, [&](uint32_t pos, uint32_t n) {
+            gs_msl::stacked_slot_sums(matrix, slots, eq, partials, p, pos, n);
+        });
+    } else if (k == "stacked_piece_sums") {
+        b.arity(4);
+        auto p = b.value<gs_msl::StackedPieceSumsParams>(3);
+        const Ef* partials = b.buffer<Ef>(0, 2 * p.lanes * p.pieces);
+        Ef* s = b.buffer<Ef>(1, p.lanes);
+        Ef* t = b.buffer<Ef>(2, p.lanes);
+        each_position(l, [&](uint32_t pos, uint32_t n) { gs_msl::stacked_piece_sums(partials, s, t, p, pos, n); });
+    } else if (k == "stacked_fold_columns") {
+        b.arity(4);
+        auto p = b.value<gs_msl::StackedFoldColumnsParams>(3);
+        const uint32_t* matrix = b.buffer<uint32_t>(0, (p.chunks << p.l_skip) * p.width);
+        const Ef* lagrange = b.buffer<Ef>(1, uint64_t(1) << p.l_skip);
+        Ef* tables = b.buffer<Ef>(2, 2 * uint64_t(p.width) * p.chunks);
+        each_position(l, [&](uint32_t pos, uint32_t n) {
+            gs_msl::stacked_fold_columns(matrix, lagrange, tables, p, pos, n);
+        });
+    } else if (k == "stacked_batch_message") {
+        b.arity(4);
+        auto p = b.value<gs_msl::StackedBatchMessageParams>(3);
+        const uint32_t* message = b.buffer<uint32_t>(0, p.lanes * p.width);
+        const Ef* weights = b.buffer<Ef>(1, p.width);
+        Ef* f = b.buffer<Ef>(2, p.lanes);
+        each_position(l, [&](uint32_t pos, uint32_t n) {
+            gs_msl::stacked_batch_message(message, weights, f, p, pos, n);
+        });
+    } else if (k == "stacked_scatter") {
+        b.arity(4);
+        auto p = b.value<gs_msl::StackedScatterParams>(3);
+        const uint64_t rows = p.slot_count ? p.lanes / p.slot_count : 0;
+        const uint32_t* trace = b.buffer<uint32_t>(0, rows * p.trace_width);
+        const gs_msl::StackedScatterSlot* slots = b.buffer<gs_msl::StackedScatterSlot>(1, p.slot_count);
+        uint32_t* matrix = b.buffer<uint32_t>(2, p.width);
+        each_position(l, [&](uint32_t pos, uint32_t n) { gs_msl::stacked_scatter(trace, slots, matrix, p, pos, n); });
+    } else if (k == "stacked_message") {
+        b.arity(4);
+        auto p = b.value<gs_msl::StackedMessageParams>(3);
+        const uint64_t words = p.lanes << p.l_skip;
+        const uint32_t* matrix = b.buffer<uint32_t>(0, words);
+        const Fp* inv_powers = b.buffer<Fp>(1, uint64_t(1) << p.l_skip);
+        uint32_t* message = b.buffer<uint32_t>(2, words);
+        each_position(l, [&](uint32_t pos, uint32_t n) {
+            gs_msl::stacked_message(matrix, inv_powers, message, p, pos, n);
+        });
+    } else if (k == "stacked_kernel_table") {
+        b.arity(6);
+        auto p = b.value<gs_msl::StackedKernelTableParams>(5);
+        const gs_msl::StackedSlotDesc* slots = b.buffer<gs_msl::StackedSlotDesc>(0, p.slot_count);
+        const uint64_t* first = b.buffer<uint64_t>(1, p.slot_count);
+        const Ef* eq = b.buffer<Ef>(2, 1);
+        const Ef* coeffs = b.buffer<Ef>(3, 2 * uint64_t(p.slot_count));
+        Ef* tables = b.buffer<Ef>(4, 2 * p.chunks);
+        each_position(l, [&](uint32_t pos, uint32_t n) {
+            gs_msl::stacked_kernel_table(slots, first, eq, coeffs, tables, p, pos, n);
+        });
+    } else {
+        return false;
+    }
+    return true;
+}
+
 bool run_phase_kernel(const Launch& l, const Binder& b) {
     const std::string& k = l.kernel;
     if (k == "sumcheck_fold") {
@@ -266,7 +340,7 @@ bool run_phase_kernel(const Launch& l, const Binder& b) {
                               uint32_t(threads(l)), lane, lanes, group);
         });
     } else {
-        return false;
+        return run_stacked_kernel(l, b);
     }
     return true;
 }

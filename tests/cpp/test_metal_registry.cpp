@@ -1,7 +1,7 @@
 // Registers `metal` as MetalBackend over the fake device (test_metal_fake_device.h), so that the
 // suites that run on every registered backend (backend_cases.h: test_ef_tables, test_dag_program,
-// test_fraction_tree, test_encode_commit, compiled into this executable too) also run on `metal`
-// and `dual:cpu,metal`, with the real .metal kernels emulated on the CPU.
+// test_fraction_tree, test_encode_commit, test_stacked_matrix, compiled into this executable too)
+// also run on `metal` and `dual:cpu,metal`, with the real .metal kernels emulated on the CPU.
 #include <memory>
 
 #include "backends/builtin.h"
@@ -18,6 +18,8 @@ const bool kRegistered = [] {
         // over many lanes are the case worth testing.
         gpustark::MetalOptions options;
         options.reduce_groups = 16;
+        // Blocks of one or two chunks, so that round 0 runs several blocks on small traces.
+        options.round0_block_elements = 256;
         return std::make_unique<gpustark::MetalBackend>(std::make_unique<test_metal::FakeDevice>(), options);
     });
     return true;

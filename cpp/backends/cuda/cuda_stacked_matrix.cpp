@@ -18,25 +18,6 @@
 namespace gpustark {
 namespace {
 
-// Partial sums per (slot, position): a slot's chunks are split over this many lanes, so that a
-// few long slots still give the GPU work.
-constexpr uint32_t kSlotPieces = 64;
-
-// The slots as the kernels read them, and the eq tables back to back (each slot's at its eq_offset).
-std::vector<StackedSlotDesc> describe(const std::vector<StackedSlotSums>& slots,
-                                      const std::vector<std::vector<Ef>>& eq_tables, std::vector<Ef>* eq) {
-    std::vector<uint64_t> eq_offsets(eq_tables.size());
-    for (size_t i = 0; i < eq_tables.size(); ++i) {
-        eq_offsets[i] = eq->size();
-        eq->insert(eq->end(), eq_tables[i].begin(), eq_tables[i].end());
-    }
-    std::vector<StackedSlotDesc> desc(slots.size());
-    for (size_t j = 0; j < slots.size(); ++j)
-        desc[j] = {slots[j].column, slots[j].rot ? 1u : 0u, slots[j].x_begin, slots[j].x_len,
-                   eq_offsets[slots[j].eq_table]};
-    return desc;
-}
-
 class CudaStackedMatrix final : public StackedMatrix {
 public:
     // Adopts the matrix and message, filled by work already enqueued on the backend's stream.
@@ -52,9 +33,9 @@ public:
         const size_t n = size_t(1) << l_skip(), out_count = slots.size() * n;
         if (out_count == 0) return;
         std::vector<Ef> eq;
-        const std::vector<StackedSlotDesc> desc = describe(slots, eq_tables, &eq);
+        const std::vector<StackedSlotDesc> desc = device_slot_descs(slots, eq_tables, &eq);
         const size_t eq_bytes = eq.size() * sizeof(Ef), desc_bytes = desc.size() * sizeof(StackedSlotDesc);
-        const size_t partial_bytes = out_count * kSlotPieces * 2 * sizeof(Ef), out_bytes = out_count * sizeof(Ef);
+        const size_t partial_bytes = out_count * kStackedSlotPieces * 2 * sizeof(Ef), out_bytes = out_count * sizeof(Ef);
 
         CudaBackend::Call call(backend_, "stacked_matrix.slot_sums");
         cuda::DeviceBuffer d_eq(eq_bytes), d_desc(desc_bytes), d_partials(partial_bytes), d_out(2 * out_bytes);
@@ -62,16 +43,16 @@ public:
                                       CudaBackend::staged_size(2 * out_bytes)));
         call.upload(d_eq.data(), eq.data(), eq_bytes);
         call.upload(d_desc.data(), desc.data(), desc_bytes);
-        const uint64_t lanes = uint64_t(slots.size()) * kSlotPieces * n;
+        const uint64_t lanes = uint64_t(slots.size()) * kStackedSlotPieces * n;
         const device::LaunchPlan plan = backend_.lane_plan(CudaKernel::StackedSlotSums, lanes);
         call.dispatch(CudaKernel::StackedSlotSums, plan, uint64_t(height()) * width() * 4 + partial_bytes, [&] {
             return int(cuda::launch_stacked_slot_sums(matrix_.as<uint32_t>(), d_desc.as<StackedSlotDesc>(),
-                                                      slots.size(), d_eq.as<Ef>(), width(), l_skip(), kSlotPieces,
+                                                      slots.size(), d_eq.as<Ef>(), width(), l_skip(), kStackedSlotPieces,
                                                       d_partials.as<Ef>(), plan, call.stream()));
         });
         const device::LaunchPlan sum_plan = backend_.lane_plan(CudaKernel::StackedPieceSums, out_count);
         call.dispatch(CudaKernel::StackedPieceSums, sum_plan, partial_bytes + 2 * out_bytes, [&] {
-            return int(cuda::launch_stacked_piece_sums(d_partials.as<Ef>(), slots.size(), l_skip(), kSlotPieces,
+            return int(cuda::launch_stacked_piece_sums(d_partials.as<Ef>(), slots.size(), l_skip(), kStackedSlotPieces,
                                                        d_out.as<Ef>(), d_out.as<Ef>() + out_count, sum_plan,
                                                        call.stream()));
         });
@@ -87,7 +68,7 @@ public:
         check_column_tables(lagrange, slots, eq_tables, coeffs);
         const size_t chunks = height() >> l_skip(), w = width();
         std::vector<Ef> eq;
-        const std::vector<StackedSlotDesc> desc = describe(slots, eq_tables, &eq);
+        const std::vector<StackedSlotDesc> desc = device_slot_descs(slots, eq_tables, &eq);
         std::vector<uint64_t> first_lane(slots.size());
         uint64_t lanes = 0;
         for (size_t j = 0; j < slots.size(); ++j) first_lane[j] = lanes, lanes += slots[j].x_len;
@@ -229,11 +210,9 @@ StackedCommit CudaBackend::commit_stacked(const StackedLayout& layout, const std
     {  // PROTOCOL 6.3 steps 1-2: each chunk's inverse DFT and subset zeta
         ScopedSpan rs_span("rs_code_matrix");
         const size_t n = size_t(1) << l_skip;
-        const Fp omega_inv = fp_inv(fp_two_adic_generator(l_skip));
-        std::vector<Fp> inv_powers(n);
-        inv_powers[0] = fp_one();
-        for (size_t i = 1; i < n; ++i) inv_powers[i] = fp_mul(inv_powers[i - 1], omega_inv);
-        const Fp inv_n = fp_inv(fp_from_canonical(uint32_t(n)));
+        const StackedMessageTwiddles tw = stacked_message_twiddles(l_skip);
+        const std::vector<Fp>& inv_powers = tw.inv_powers;
+        const Fp inv_n = tw.inv_n;
         Call call(*this, "stacked_commit.message");
         cuda::DeviceBuffer d_powers(n * sizeof(Fp));
         call.reserve_staging(staged_size(n * sizeof(Fp)));

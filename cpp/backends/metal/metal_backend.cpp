@@ -1,5 +1,6 @@
 // MetalBackend: construction and limits, calls, buffers and dispatch. The primitives are in
-// metal_primitives.cpp, the phase objects in metal_ef_tables.cpp, metal_dag.cpp, metal_phases.cpp.
+// metal_primitives.cpp, the phase objects in metal_ef_tables.cpp, metal_dag.cpp, metal_phases.cpp,
+// metal_stacked_matrix.cpp, metal_round0.cpp.
 #include "metal_backend.h"
 
 #include <algorithm>
@@ -27,7 +28,9 @@ const std::vector<std::string>& backend_kernels() {
         "ntt_bit_reverse", "ntt_block", "ntt_stage", "ntt_scale",                        // ntt.metal
         "sumcheck_fold", "sumcheck_pair_product", "sumcheck_fraction", "sumcheck_add_eq_powers",
         "dag_base_sums", "dag_group_sums", "dag_round",                                  // dag.metal
-        "trace_tables", "gkr_layer", "gkr_split"};
+        "trace_tables", "gkr_layer", "gkr_split", "round0_gather",
+        "stacked_scatter", "stacked_message", "stacked_slot_sums", "stacked_piece_sums",  // stacked.metal
+        "stacked_fold_columns", "stacked_kernel_table", "stacked_batch_message"};
     return names;
 }
 
@@ -42,7 +45,7 @@ std::string join(const std::vector<std::string>& names) {
 }  // namespace
 
 const std::vector<std::string>& MetalBackend::host_phases() {
-    static const std::vector<std::string> names{"round0_sums", "commit_stacked", "stacked_matrix"};
+    static const std::vector<std::string> names{};
     return names;
 }
 
@@ -286,12 +289,5 @@ void MetalBackend::lane_dispatch(const std::string& kernel, std::vector<metal::A
 void MetalBackend::commit() { stager_->commit(); }
 
 void MetalBackend::finish(const char* reason) { stager_->sync(reason); }
-
-// ---- round 0 ----
-//
-// The core's composition (core/round0_sums.h) over this backend's primitives: the gather and the
-// per-a sums on the host, the coset NTTs and the DAG on the GPU, one upload per block. Fusing it
-// on the device (round0_gather is in metal/round0.metal) is the next step.
-Round0Sums MetalBackend::round0_sums(const Round0Trace& trace) { return host_round0_sums(*this, trace); }
 
 }  // namespace gpustark

@@ -12,10 +12,9 @@
 //
 // On the device: the primitives (metal_primitives.cpp), the sumcheck tables and the DAG round
 // (metal_ef_tables.cpp), dag_base_sums (metal_dag.cpp), trace_tables and the fraction tree
-// (metal_phases.cpp). round0_sums is the core's host composition (host_round0_sums) over this
-// backend's ntt and dag_base_sums: the gather, the per-coset copies and the per-a sums stay on the
-// host until round 0 is fused on the device. commit_stacked and stacked_matrix are the Backend
-// defaults. info() reports these under "host_phases" (docs/metal.md).
+// (metal_phases.cpp), commit_stacked and stacked_matrix (metal_stacked_matrix.cpp), round0_sums
+// fused per block of chunks (metal_round0.cpp). No Backend method is a host composition any more;
+// info() reports an empty "host_phases" (docs/metal.md).
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -63,6 +62,9 @@ struct MetalOptions {
     // The round reductions (sumcheck rounds, the DAG round) write one set of sums per threadgroup;
     // at most this many threadgroups, whose threads loop over the lanes, for the host to add.
     uint64_t reduce_groups = 1024;
+    // round0_sums gathers blocks of chunks of at most this many values (N x chunks x (width + 3)),
+    // at least one chunk per block; each block is one wait.
+    uint64_t round0_block_elements = uint64_t(1) << 24;
 };
 
 class MetalBackend final : public Backend {
@@ -93,17 +95,24 @@ public:
     std::unique_ptr<EfTables> ef_tables(const Ef* values, size_t count, size_t length) override;
     // The DAG's sums at host points, evaluated on the GPU (metal_dag.h).
     void dag_base_sums(const DagBinding& dag, const DagBasePoints& points, DagSums* out) override;
-    // The core's host composition over this backend's ntt and dag_base_sums (see above).
+    // Round 0 fused on the GPU: per block of chunks the gather, the NTTs and the DAG, one wait;
+    // only the per-point sums are read, and weighted per a on the host (metal_round0.cpp).
     Round0Sums round0_sums(const Round0Trace& trace) override;
     // Every layer built on the GPU and kept in shared buffers.
     std::unique_ptr<FractionTree> fraction_tree(const Ef* p, const Ef* q, size_t leaves) override;
     // The tables built on the GPU from the trace.
     std::unique_ptr<EfTables> trace_tables(const TraceTablesInput& in) override;
-    // Not overridden, on purpose: commit_stacked and stacked_matrix are the Backend defaults,
-    // composed on the host over this backend's ntt, encode_and_commit and ef_tables (their
-    // interface is new; metal/stacked.metal is not wired in yet). host_phases() lists them.
+    // The traces stacked, the message encoded and the codeword committed on the GPU; the matrix,
+    // the message and the tree stay in shared buffers (metal_stacked_matrix.cpp). A chunk longer
+    // than GS_STACKED_MAX_CHUNK takes the host's path (host_commit_stacked).
+    StackedCommit commit_stacked(const StackedLayout& layout, const std::vector<TraceView>& traces,
+                                 uint32_t log_blowup, uint32_t k) override;
+    // The matrix and message in shared buffers; slot sums, column tables and the batched message
+    // computed on the GPU (metal/stacked.metal).
+    std::unique_ptr<StackedMatrix> stacked_matrix(std::vector<uint32_t> matrix, std::vector<uint32_t> message,
+                                                  size_t height, uint32_t width, uint32_t l_skip) override;
     // The Backend methods whose data-parallel work still runs partly on the host (the core's host
-    // compositions over this backend's primitives), as info() reports them.
+    // compositions over this backend's primitives), as info() reports them: none now.
     static const std::vector<std::string>& host_phases();
 
     // Every buffer the backend allocated, including those handed out by new_buffer.
@@ -125,7 +134,8 @@ public:
     const device::Stager& stager() const { return *stager_; }
     const MetalOptions& options() const { return options_; }
 
-    // ---- for the phase objects (metal_ef_tables.cpp, metal_dag.cpp, metal_phases.cpp) ----
+    // ---- for the phase objects (metal_ef_tables.cpp, metal_dag.cpp, metal_phases.cpp,
+    //      metal_stacked_matrix.cpp) ----
     //
     // One operation is one Call, as on CUDA: the backend's lock, one stage of the stager, and the
     // call's counters added to the innermost span when it ends. After an exception the call waits

@@ -1,0 +1,153 @@
+// MetalBackend::round0_sums: round 0 of one trace (core/round0_sums.h) fused on the GPU. The trace
+// is bound once (in place when it lies in a Metal buffer); per block of chunks the gather
+// (metal/round0.metal), the NTTs and the DAG evaluations (metal/dag.metal) are all encoded, and
+// the block's per-point sums are read from their shared buffer after one wait; the host weights
+// them by eq and adds them per a (add_round0_block), as the reference does. Each coset re-gathers
+// its block and takes it through the inverse NTT again instead of copying the coefficients (the
+// device interface has no buffer copy): one more size-N inverse NTT per coset, no extra wait.
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "../../core/round0_sums.h"
+#include "../../kernels/constraints/round0_gather.h"
+#include "../../kernels/dag/dag_lanes.h"
+#include "metal_backend.h"
+#include "metal_dag.h"
+
+namespace gpustark {
+
+using metal::Arg;
+
+Round0Sums MetalBackend::round0_sums(const Round0Trace& t) {
+    if (!t.dag || !t.dag->program) throw std::invalid_argument("round0_sums: the trace has no DAG binding");
+    const DagProgram& program = *t.dag->program;
+    const uint32_t width = program.width, l = t.l_skip;
+    if (l > kMaxLogN)
+        throw std::invalid_argument("metal round0_sums: l_skip must be <= " + std::to_string(kMaxLogN));
+    const size_t n = size_t(1) << l, cosets = t.coset_shifts.size(), cols = size_t(width) + 3;
+    const size_t chunks = t.log_height > l ? size_t(1) << (t.log_height - l) : 1;
+    const size_t block =
+        std::max<size_t>(1, std::min(chunks, size_t(options_.round0_block_elements / (n * cols))));
+    const size_t evals = cosets + (t.logup_on_d ? 1 : 0);  // DAG evaluations per block
+    Round0Sums out;
+    out.zerocheck.assign(cosets * n, ef_zero());
+    out.logup_on_cosets.assign(cosets * n, ef_zero());
+    if (t.logup_on_d) out.logup_on_d.assign(n, ef_zero());
+    // Nothing to evaluate (or no group in the program: every sum is zero).
+    if (evals == 0 || program.groups.empty()) return out;
+    // The NTT kernels count n * batch lanes in a uint.
+    if (uint64_t(n) * block * cols > 0xffffffffull)
+        throw std::invalid_argument("metal round0_sums: a block's N * count * (width + 3) exceeds 32 bits");
+
+    Call call(*this, "round0_sums");
+    const size_t trace_bytes = (size_t(1) << t.log_height) * width * sizeof(uint32_t);
+    const Bound trace = bind_input(t.values, trace_bytes, kSlotA);
+    const metal::MetalDagProgram dag(*this, *t.dag);
+    const uint32_t groups = dag.group_count;
+    const size_t max_points = n * block;
+    const metal::BufferPtr local = allocate(max_points * cols * sizeof(uint32_t));
+    const metal::BufferPtr next = allocate(max_points * width * sizeof(uint32_t));
+    const metal::BufferPtr sums = allocate(evals * max_points * sizeof(DagSums));
+    // With one group the sums go straight out; with several, per (point, group) first, then added.
+    const metal::BufferPtr partial = groups > 1 ? allocate(max_points * groups * sizeof(DagSums)) : nullptr;
+    const uint64_t slot_bytes = uint64_t(std::max<uint32_t>(program.slots, 1)) * sizeof(Fp);
+    metal::BufferPtr slots;  // grown when a plan needs more (a launch keeps the one it binds)
+    // Tables held here: the scale cache may drop its entries while this call still uses them.
+    metal::BufferPtr inverse_twiddles, forward_twiddles, inverse_factors;
+    std::vector<metal::BufferPtr> coset_factors;  // null (no scale pass) for a shift of 1
+    if (cosets) {
+        inverse_twiddles = twiddles(l, true);
+        forward_twiddles = twiddles(l, false);
+        inverse_factors = scale_factors(l, true, 1);
+        for (uint32_t shift : t.coset_shifts) coset_factors.push_back(scale_factors(l, false, shift));
+    }
+
+    // round0_gather(trace, out, params): chunks [first, first + count) into (N, count * cols).
+    auto gather = [&](size_t first, size_t count, size_t shift, bool selectors, const metal::BufferPtr& dst) {
+        Round0GatherParams p{};
+        p.first = first;
+        p.count = count;
+        p.shift = shift;
+        p.cols = selectors ? uint32_t(cols) : width;
+        p.lanes = uint64_t(n) * count * p.cols;
+        p.width = width;
+        p.log_height = t.log_height;
+        p.l_skip = l;
+        if (p.lanes == 0) return;
+        dispatch("round0_gather", {trace.arg(), Arg::of(dst), Arg::value(p)}, stride_plan("round0_gather", p.lanes),
+                 2 * p.lanes * 4);
+    };
+    // dag_base_sums(code, groups, weights, constants, local, next, slots, out, params), then the
+    // groups' sums added (dag_group_sums) into the block's sums at `slot`.
+    auto evaluate = [&](size_t count, size_t slot_index) {
+        const uint64_t points = uint64_t(n) * count;
+        const Arg target = Arg::of(sums, slot_index * points * sizeof(DagSums));
+        DagBaseSumsParams p{};
+        p.lanes = points * groups;
+        p.local_stride = cols;
+        p.next_stride = width;
+        p.group_count = groups;
+        p.width = width;
+        const device::LaunchPlan plan = dag_plan("dag_base_sums", p.lanes, slot_bytes, false);
+        const size_t need = size_t(slot_bytes * plan.grid * plan.group);
+        if (!slots || slots->bytes() < need) slots = allocate(need);
+        std::vector<Arg> args = dag.args();
+        args.push_back(Arg::of(local));
+        args.push_back(Arg::of(next));
+        args.push_back(Arg::of(slots));
+        args.push_back(groups > 1 ? Arg::of(partial) : target);
+        args.push_back(Arg::value(p));
+        dispatch("dag_base_sums", std::move(args), plan,
+                 points * (cols + width) * sizeof(uint32_t) + p.lanes * sizeof(DagSums));
+        if (groups > 1) {
+            DagGroupSumsParams q{};
+            q.points = points;
+            q.group_count = groups;
+            dispatch("dag_group_sums", {Arg::of(partial), target, Arg::value(q)}, stride_plan("dag_group_sums", points),
+                     (p.lanes + points) * sizeof(DagSums));
+        }
+    };
+    auto to_coefficients = [&](size_t count) {
+        const Bound l_bound{local, 0, false}, n_bound{next, 0, false};
+        ntt_on_device(l_bound, {l, uint32_t(count * cols)}, true, inverse_twiddles, inverse_factors);
+        ntt_on_device(n_bound, {l, uint32_t(count * width)}, true, inverse_twiddles, inverse_factors);
+    };
+    auto to_coset = [&](size_t count, size_t c) {
+        const Bound l_bound{local, 0, false}, n_bound{next, 0, false};
+        ntt_on_device(l_bound, {l, uint32_t(count * cols)}, false, forward_twiddles, coset_factors[c]);
+        ntt_on_device(n_bound, {l, uint32_t(count * width)}, false, forward_twiddles, coset_factors[c]);
+    };
+
+    std::vector<Ef> unused(n);
+    for (size_t first = 0; first < chunks; first += block) {
+        const size_t count = std::min(block, chunks - first), points = n * count;
+        // Every kernel of the block runs in order on the same two buffers: the rows themselves for
+        // D first, then each coset gathered again, to coefficients and onto its coset.
+        if (t.logup_on_d) {
+            gather(first, count, 0, true, local);
+            gather(first, count, 1, false, next);
+            evaluate(count, cosets);
+        }
+        for (size_t c = 0; c < cosets; ++c) {
+            gather(first, count, 0, true, local);
+            gather(first, count, 1, false, next);
+            to_coefficients(count);
+            to_coset(count, c);
+            evaluate(count, c);
+        }
+        finish("round0 block sums");  // the next block rewrites the buffers
+        const DagSums* host = sums->as<const DagSums>();
+        for (size_t c = 0; c < cosets; ++c)
+            add_round0_block(t, host + c * points, first, count, true, out.zerocheck.data() + c * n,
+                             out.logup_on_cosets.data() + c * n);
+        if (t.logup_on_d) {
+            std::fill(unused.begin(), unused.end(), ef_zero());
+            add_round0_block(t, host + cosets * points, first, count, false, unused.data(), out.logup_on_d.data());
+        }
+    }
+    return out;
+}
+
+}  // namespace gpustark
