@@ -231,6 +231,25 @@ std::vector<StackedSlotDesc> device_slot_descs(const std::vector<StackedSlotSums
     return desc;
 }
 
+uint64_t stacked_kernel_table_lanes(const std::vector<StackedSlotSums>& slots, std::vector<uint64_t>* first_lane) {
+    uint64_t lanes = 0;
+    first_lane->resize(slots.size());
+    for (size_t j = 0; j < slots.size(); ++j) (*first_lane)[j] = lanes, lanes += slots[j].x_len;
+    return lanes;
+}
+
+std::vector<TraceScatter> stacked_scatter_plan(const StackedLayout& layout) {
+    std::vector<TraceScatter> plan;
+    // Slots are listed matrix by matrix: each trace takes one contiguous run.
+    for (const StackedSlot& s : layout.slots) {
+        if (plan.empty() || plan.back().trace != s.matrix) plan.push_back({s.matrix, {}});
+        // Short columns are spread with stride 2^(l_skip - log_h) over a 2^l_skip slice (5.2).
+        const uint64_t step = s.log_h < layout.l_skip ? uint64_t(1) << (layout.l_skip - s.log_h) : 1;
+        plan.back().slots.push_back({s.column, s.stacked_col, s.row_idx, step});
+    }
+    return plan;
+}
+
 StackedMessageTwiddles stacked_message_twiddles(uint32_t l_skip) {
     const size_t n = size_t(1) << l_skip;
     const Fp omega_inv = fp_inv(fp_two_adic_generator(l_skip));

@@ -11,6 +11,7 @@
 #include <memory>
 #include <vector>
 
+#include "../kernels/stacked/stacked_commit.h"
 #include "../kernels/stacked/stacked_reduction.h"
 #include "ef_tables.h"
 #include "merkle_tree.h"
@@ -89,6 +90,16 @@ std::unique_ptr<StackedMatrix> host_stacked_matrix(Backend& backend, std::vector
 std::vector<StackedSlotDesc> device_slot_descs(const std::vector<StackedSlotSums>& slots,
                                                const std::vector<std::vector<Ef>>& eq_tables, std::vector<Ef>* eq);
 constexpr uint32_t kStackedSlotPieces = 64;
+// The lanes of stacked_kernel_table: slot j's x_len lanes start at (*first_lane)[j]; returns the total.
+uint64_t stacked_kernel_table_lanes(const std::vector<StackedSlotSums>& slots, std::vector<uint64_t>* first_lane);
+// The commitment's scatter, trace by trace: each trace of the layout with slots (its index into
+// the traces, and its slots in layout order as stacked_scatter reads them, kernels/stacked/
+// stacked_commit.h).
+struct TraceScatter {
+    uint32_t trace;
+    std::vector<StackedScatterSlot> slots;
+};
+std::vector<TraceScatter> stacked_scatter_plan(const StackedLayout& layout);
 // The stacked_message kernel's constants for chunks of N = 2^l_skip rows, in Montgomery form:
 // omega_N^-k for k < N, and N^-1.
 struct StackedMessageTwiddles {

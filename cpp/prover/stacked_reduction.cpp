@@ -79,16 +79,16 @@ struct SlotTerm {
 
 // The slots of commit `commit` as the backend's passes over its matrix take them (one per term,
 // in term order): a slot with n >= 0 spans 2^n chunks weighted by eq_r[n]; a short one (n < 0)
-// holds one chunk, weighted by eq_r[0] = (1).
+// holds one chunk, weighted by eq_r[0] = (1). term_index gets each slot's index into `terms`.
 std::vector<StackedSlotSums> commit_slots(const std::vector<SlotTerm>& terms, size_t commit, uint32_t l_skip,
-                                          std::vector<size_t>* term_index) {
+                                          std::vector<size_t>& term_index) {
     std::vector<StackedSlotSums> slots;
     for (size_t ti = 0; ti < terms.size(); ++ti) {
         const SlotTerm& tm = terms[ti];
         if (tm.commit != commit) continue;
         if (tm.n >= 0) slots.push_back({tm.slot.stacked_col, tm.x_begin(l_skip), tm.x_len(), uint32_t(tm.n), tm.rot});
         else slots.push_back({tm.slot.stacked_col, tm.x_begin(l_skip), 1, 0, false});
-        if (term_index) term_index->push_back(ti);
+        term_index.push_back(ti);
     }
     return slots;
 }
@@ -106,7 +106,7 @@ EfVec round0_poly(const Matrices& matrices, const std::vector<SlotTerm>& terms, 
         // Each slot's sums S[a] = sum_x eq[x] v(x, a) and, with rotation, T[a] = sum_x eq[x - 1] v(x, a)
         // (kappa_rot's cube part is rot - eq), from the backend's copy of the matrix.
         std::vector<size_t> slot_terms;
-        const std::vector<StackedSlotSums> slots = commit_slots(terms, ci, l_skip, &slot_terms);
+        const std::vector<StackedSlotSums> slots = commit_slots(terms, ci, l_skip, slot_terms);
         EfVec sums_s(slots.size() * n), sums_t(slots.size() * n);
         matrices[ci]->slot_sums(slots, eq_r, sums_s.data(), sums_t.data());
         for (size_t j = 0; j < slots.size(); ++j) {
@@ -188,7 +188,7 @@ std::vector<std::unique_ptr<EfTables>> round1_tables(const Matrices& matrices, c
     std::vector<std::unique_ptr<EfTables>> out;
     for (size_t ci = 0; ci < matrices.size(); ++ci) {
         std::vector<size_t> slot_terms;
-        const std::vector<StackedSlotSums> slots = commit_slots(terms, ci, l_skip, &slot_terms);
+        const std::vector<StackedSlotSums> slots = commit_slots(terms, ci, l_skip, slot_terms);
         std::vector<StackedKernelCoeffs> slot_coeffs;
         for (size_t ti : slot_terms) slot_coeffs.push_back(coeffs[ti]);
         out.push_back(matrices[ci]->column_tables(lagrange, slots, eq_r, slot_coeffs));

@@ -72,20 +72,24 @@ namespace {
 // then one zeta transform (it is linear).
 void batched_evals(const std::vector<const StackedPcsData*>& commits, Ef mu, Backend& backend, Ef* f) {
     const size_t height = commits[0]->height();
-    std::fill(f, f + height, ef_zero());
-    EfVec part(height);
+    EfVec part;  // a later commit's share, added into f
     Ef p = ef_one();
-    for (const StackedPcsData* d : commits) {
+    for (size_t ci = 0; ci < commits.size(); ++ci) {
+        const StackedPcsData& d = *commits[ci];
         EfVec mu_pows;  // mu^J for this commit's columns
-        for (uint32_t c = 0; c < d->width(); ++c) {
+        for (uint32_t c = 0; c < d.width(); ++c) {
             mu_pows.push_back(p);
             p = ef_mul(p, mu);
         }
-        stacked_on(*d, backend)->batched_message(mu_pows, commits.size() == 1 ? f : part.data());
-        if (commits.size() > 1)
-            parallel_for(height, 4096, [&](size_t b, size_t e) {
-                for (size_t i = b; i < e; ++i) f[i] = ef_add(f[i], part[i]);
-            });
+        if (ci == 0) {
+            stacked_on(d, backend)->batched_message(mu_pows, f);
+            continue;
+        }
+        part.resize(height);
+        stacked_on(d, backend)->batched_message(mu_pows, part.data());
+        parallel_for(height, 4096, [&](size_t b, size_t e) {
+            for (size_t i = b; i < e; ++i) f[i] = ef_add(f[i], part[i]);
+        });
     }
     subset_zeta(f, height);
 }

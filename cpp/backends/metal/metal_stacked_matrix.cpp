@@ -77,9 +77,8 @@ public:
         const size_t chunks = height() >> l_skip(), w = width();
         std::vector<Ef> eq;
         const std::vector<StackedSlotDesc> desc = device_slot_descs(slots, eq_tables, &eq);
-        std::vector<uint64_t> first_lane(slots.size());
-        uint64_t lanes = 0;
-        for (size_t j = 0; j < slots.size(); ++j) first_lane[j] = lanes, lanes += slots[j].x_len;
+        std::vector<uint64_t> first_lane;
+        const uint64_t lanes = stacked_kernel_table_lanes(slots, &first_lane);
         const size_t lagrange_bytes = lagrange.size() * sizeof(Ef), eq_bytes = eq.size() * sizeof(Ef);
         const size_t desc_bytes = desc.size() * sizeof(StackedSlotDesc), first_bytes = first_lane.size() * 8;
         const size_t coeff_bytes = coeffs.size() * sizeof(StackedKernelCoeffs);
@@ -204,16 +203,9 @@ StackedCommit MetalBackend::commit_stacked(const StackedLayout& layout, const st
         matrix = allocate(bytes);
         message = allocate(bytes);
         std::memset(matrix->contents(), 0, bytes);  // short columns leave gaps; no kernel uses it yet
-        for (size_t first = 0, last; first < layout.slots.size(); first = last) {
-            const uint32_t mi = layout.slots[first].matrix;
-            for (last = first; last < layout.slots.size() && layout.slots[last].matrix == mi; ++last) {}
-            const TraceView& t = traces.at(mi);
-            std::vector<StackedScatterSlot> slots;
-            for (size_t i = first; i < last; ++i) {
-                const StackedSlot& s = layout.slots[i];
-                slots.push_back(
-                    {s.column, s.stacked_col, s.row_idx, s.log_h < l_skip ? uint64_t(1) << (l_skip - s.log_h) : 1});
-            }
+        for (const TraceScatter& scatter : stacked_scatter_plan(layout)) {
+            const TraceView& t = traces.at(scatter.trace);
+            const std::vector<StackedScatterSlot>& slots = scatter.slots;
             const uint64_t lanes = uint64_t(t.height) * slots.size();
             if (lanes == 0) continue;
             const size_t trace_bytes = t.height * t.width * sizeof(uint32_t);
