@@ -106,6 +106,10 @@ if [ "$part" != bench ] && command -v compute-sanitizer >/dev/null; then
 import numpy as np, gpustark
 x = np.random.default_rng(1).integers(0, gpustark.field.P, size=(1 << 14, 4), dtype=np.uint32)
 assert (gpustark.ntt.ntt(x, backend='cuda') == gpustark.ntt.ntt(x)).all()
+# Size-16 transforms over many columns: one fused block pass (bit reversal and scale), several columns per block.
+y = np.random.default_rng(2).integers(0, gpustark.field.P, size=(16, 3000), dtype=np.uint32)
+for inverse in (False, True):
+    assert (gpustark.ntt.ntt(y, inverse=inverse, shift=31, backend='cuda') == gpustark.ntt.ntt(y, inverse=inverse, shift=31)).all()
 assert (gpustark.merkle.MerkleTree(x, 2, backend='cuda').root == gpustark.merkle.MerkleTree(x, 2).root).all()
 print('racecheck workload ok')" 2>&1 | tail -5 | tee "$out/racecheck.txt"
     [ "${PIPESTATUS[0]}" = 0 ] || status=1

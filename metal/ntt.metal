@@ -19,17 +19,19 @@ kernel void ntt_stage(device u32* data [[buffer(0)]],
     ntt_stage_body(lane, data, twiddles, p);
 }
 
-// One group per block of 2^p.log_block rows of one column; scratch holds the block. The whole
-// group leaves together, so no lane skips a barrier that the others wait on.
+// One group per block of 2^p.log_block rows of p.block_columns columns; scratch holds the block.
+// buffer 3: the scale factors of p.fused's GS_NTT_FUSE_SCALE_* (any buffer without them).
+// The whole group leaves together, so no lane skips a barrier that the others wait on.
 kernel void ntt_block(device u32* data [[buffer(0)]],
                       device const u32* twiddles [[buffer(1)]],
                       constant NttParams& p [[buffer(2)]],
+                      device const u32* factors [[buffer(3)]],
                       threadgroup u32* scratch [[threadgroup(0)]],
                       uint lane [[thread_position_in_threadgroup]],
                       uint group [[threadgroup_position_in_grid]],
                       uint lanes [[threads_per_threadgroup]]) {
-    if (group >= ((1u << p.log_n) >> p.log_block) * p.batch) return;
-    ntt_block_body(lane, group, lanes, scratch, data, twiddles, p);
+    if (group >= ntt_block_groups(p)) return;
+    ntt_block_body(lane, group, lanes, scratch, data, twiddles, factors, p);
 }
 
 // One lane per element: data[row][col] *= factors[row].

@@ -43,15 +43,15 @@ kernel void stacked_fold_columns(device const u32* matrix [[buffer(0)]],
         stacked_fold_columns_lane(lane, matrix, lagrange, p.width, p.l_skip, p.chunks, tables);
 }
 
-// buffer 0: message (2^m x width canonical u32), 1: weights (width Ef), 2: f (p.lanes Ef),
-// 3: StackedBatchMessageParams.
+// buffer 0: message (2^m x width canonical u32), 1: weights (width Ef), 2: f (p.lanes Ef,
+// written, or added to with p.accumulate), 3: StackedBatchMessageParams.
 kernel void stacked_batch_message(device const u32* message [[buffer(0)]],
                                   device const Ef* weights [[buffer(1)]],
                                   device Ef* f [[buffer(2)]],
                                   constant StackedBatchMessageParams& p [[buffer(3)]],
                                   uint pos [[thread_position_in_grid]],
                                   uint threads [[threads_per_grid]]) {
-    for (u64 lane = pos; lane < p.lanes; lane += threads) stacked_batch_message_lane(lane, message, weights, p.width, f);
+    for (u64 lane = pos; lane < p.lanes; lane += threads) stacked_batch_message_lane(lane, message, weights, p.width, p.accumulate, f);
 }
 
 // buffer 0: trace (rows x p.trace_width canonical u32), 1: slots (StackedScatterSlot,

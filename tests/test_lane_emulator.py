@@ -149,41 +149,56 @@ def test_gather_words(emu, runs, words, src_words, group, groups):
 # --- ntt --------------------------------------------------------------------------------------
 
 NTT_CASES = [
-    # log_n, batch, log_block, block lanes, 1-D group size
-    (0, 1, 0, 1, 1),      # size 1
-    (1, 1, 1, 1, 32),
-    (2, 3, 1, 2, 5),
-    (3, 2, 2, 3, 7),      # 3 lanes: not a power of two, fewer than the block's 4 rows
-    (5, 3, 5, 7, 32),     # log_block == log_n
-    (6, 2, 3, 64, 16),    # more lanes than butterflies
-    (7, 4, 0, 1, 24),     # no block pass: global stages only
-    (10, 3, 6, 24, 64),   # lanes stride over 32 butterflies
+    # log_n, batch, log_block, block lanes, block columns, 1-D group size; then fused: the whole
+    # transform in one block pass that also reverses the bits and scales
+    (0, 1, 0, 1, 1, 1),      # size 1
+    (1, 1, 1, 1, 1, 32),
+    (2, 3, 1, 2, 1, 5),
+    (3, 2, 2, 3, 1, 7),      # 3 lanes: not a power of two, fewer than the block's 4 rows
+    (5, 3, 5, 7, 1, 32),     # log_block == log_n
+    (6, 2, 3, 64, 1, 16),    # more lanes than butterflies
+    (7, 4, 0, 1, 1, 24),     # no block pass: global stages only
+    (10, 3, 6, 24, 1, 64),   # lanes stride over 32 butterflies
+    (4, 9, 4, 32, 4, 32),    # four columns per group, the last group with one
+    (3, 6, 3, 5, 6, 8),      # every column in one group, 5 lanes over 24 butterflies
+    (5, 7, 2, 64, 3, 16),    # a partial block with columns, then global stages
+    (2, 5, 2, 8, 0, 4),      # columns 0 counts as 1
+]
+FUSED_CASES = [
+    (4, 9, 4, 32, 4, 32),    # round 0's shape: size 16, several columns per group
+    (1, 3, 1, 1, 1, 8),
+    (5, 6, 5, 7, 3, 16),     # 7 lanes over 48 butterflies, a partial last group
 ]
 COSET = 31  # BabyBear's multiplicative generator
 
 
-@pytest.mark.parametrize("log_n,batch,log_block,lanes,group", NTT_CASES)
+ALL_NTT_CASES = [(*c, 0) for c in NTT_CASES] + [(*c, 1) for c in FUSED_CASES]
+
+
+@pytest.mark.parametrize("log_n,batch,log_block,lanes,columns,group,fused", ALL_NTT_CASES)
 @pytest.mark.parametrize("shift", [1, COSET])
 @pytest.mark.parametrize("cpu", [False, True], ids=["reference", "cpu"])
-def test_ntt_forward(emu, log_n, batch, log_block, lanes, group, shift, cpu):
+def test_ntt_forward(emu, log_n, batch, log_block, lanes, columns, group, fused, shift, cpu):
     n = 1 << log_n
     coeffs = field(np.random.default_rng(log_n * 7 + shift), n, batch)
     if cpu:
         expected = gpustark_module("gpustark.ntt").ntt(coeffs, inverse=False, shift=shift, backend="cpu")
     else:
         expected = ref.ntt(coeffs, shift)
-    out = emu.run("ntt", log_n, batch, log_block, lanes, 0, shift, data=coeffs, group=group).reshape(n, batch)
+    out = emu.run("ntt", log_n, batch, log_block, lanes, 0, shift, columns, fused, data=coeffs,
+                  group=group).reshape(n, batch)
     assert_words(out, expected, f"forward ntt vs {'CPU backend' if cpu else 'naive DFT'}")
 
 
-@pytest.mark.parametrize("log_n,batch,log_block,lanes,group", NTT_CASES)
+@pytest.mark.parametrize("log_n,batch,log_block,lanes,columns,group,fused", ALL_NTT_CASES)
 @pytest.mark.parametrize("shift", [1, COSET])
 @pytest.mark.parametrize("cpu", [False, True], ids=["reference", "cpu"])
-def test_ntt_inverse(emu, log_n, batch, log_block, lanes, group, shift, cpu):
+def test_ntt_inverse(emu, log_n, batch, log_block, lanes, columns, group, fused, shift, cpu):
     n = 1 << log_n
     evals = field(np.random.default_rng(log_n * 11 + shift), n, batch)
     cpu_out = gpustark_module("gpustark.ntt").ntt(evals, inverse=True, shift=shift, backend="cpu") if cpu else None
-    out = emu.run("ntt", log_n, batch, log_block, lanes, 1, shift, data=evals, group=group).reshape(n, batch)
+    out = emu.run("ntt", log_n, batch, log_block, lanes, 1, shift, columns, fused, data=evals,
+                  group=group).reshape(n, batch)
     if cpu:
         assert_words(out, cpu_out, "inverse ntt vs CPU backend")
     else:  # the naive forward DFT must undo it
@@ -194,8 +209,8 @@ def test_ntt_inverse(emu, log_n, batch, log_block, lanes, group, shift, cpu):
 def test_ntt_column_major(emu, inverse):
     log_n, batch = 6, 3
     data = field(np.random.default_rng(5 + inverse), 1 << log_n, batch)
-    row_major = emu.run("ntt", log_n, batch, 4, 5, inverse, COSET, data=data)
-    col_major = emu.run("ntt", log_n, batch, 4, 5, inverse, COSET, data=data.T, col_major=True)
+    row_major = emu.run("ntt", log_n, batch, 4, 5, inverse, COSET, 2, 0, data=data)
+    col_major = emu.run("ntt", log_n, batch, 4, 5, inverse, COSET, 2, 0, data=data.T, col_major=True)
     assert_words(col_major.reshape(batch, -1).T, row_major.reshape(-1, batch), "column-major vs row-major ntt")
 
 

@@ -135,3 +135,16 @@ def test_round0_gather(emu, width, log_height, l_skip, first, count, shift, sele
     out = emu.run("round0_gather", width, log_height, l_skip, first, count, shift, selectors, data=trace,
                   group=group, groups=groups)
     assert_words(out, gather_model(trace, l_skip, first, count, shift, selectors).ravel(), "round0_gather")
+
+
+@pytest.mark.parametrize("rows,cols,group,groups", [
+    (1, 1, 32, None),    # one word
+    (5, 3, 4, None),
+    (16, 7, 32, None),
+    (33, 10, 8, 3),      # 330 lanes on 24 threads
+])
+def test_round0_transpose(emu, rows, cols, group, groups):
+    block = field(np.random.default_rng(rows * 100 + cols), rows, cols)
+    out = emu.run("round0_transpose", rows, cols, data=block, group=group, groups=groups)
+    assert_words(out, block.T.ravel(), "round0_transpose")
+

@@ -209,15 +209,20 @@ def test_stacked_kernel_table_refuses_slots_past_the_tables(emu):
     (4, 64, 8, 3),      # capped: threads take several rows
     (7, 33, 5, 2),
 ])
+@pytest.mark.parametrize("accumulate", [False, True], ids=["write", "accumulate"])
 @pytest.mark.parametrize("kind", KINDS)
-def test_stacked_batch_message(emu, width, rows, group, groups, kind):
+def test_stacked_batch_message(emu, width, rows, group, groups, accumulate, kind):
     F = field_ops(kind)
     rng = np.random.default_rng(1000 + width * 100 + rows)
     message, weights = field(rng, rows, width).astype(np.uint64), random_ext(rng, width)
-    out = emu.run("stacked_batch_message", width, rows, data=words(message, weights), group=group,
+    before = random_ext(rng, rows)  # what f holds when a later commitment adds its share
+    data = words(message, weights, before) if accumulate else words(message, weights)
+    out = emu.run("stacked_batch_message", width, rows, int(accumulate), data=data, group=group,
                   groups=groups).reshape(rows, 4)
-    # f[i] = sum_c weights[c] message[i][c]
+    # f[i] = sum_c weights[c] message[i][c] (+ f[i])
     f = ext_sum(F.ext_mul_base(weights[None, :, :], message), axis=1)
+    if accumulate:
+        f = F.ext_add(before, f)
     assert_words(out, f, f"stacked_batch_message vs {kind}")
 
 

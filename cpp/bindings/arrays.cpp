@@ -15,7 +15,7 @@ static std::string shape_string(const py::array& a) {
     return s + (a.ndim() == 1 ? ",)" : ")");
 }
 
-U32Array checked_field_array(const py::array& a, const char* name, int ndim, long last_dim) {
+U32Array checked_field_array(const py::array& a, const char* name, int ndim, long last_dim, bool scan_values) {
     if (!py::isinstance<U32Array>(a) && !a.dtype().is(py::dtype::of<uint32_t>()))
         throw py::value_error(std::string(name) + ": expected dtype uint32, found " + std::string(py::str(a.dtype())));
     if (a.ndim() != ndim)
@@ -25,6 +25,7 @@ U32Array checked_field_array(const py::array& a, const char* name, int ndim, lon
         throw py::value_error(std::string(name) + ": expected last axis of size " + std::to_string(last_dim) +
                               ", found shape " + shape_string(a));
     U32Array out = U32Array::ensure(a);  // a contiguous copy only if `a` was strided
+    if (!scan_values) return out;
     const uint32_t* v = out.data();
     const size_t n = size_t(out.size());
     // A trace is often hundreds of MB: scan it in parallel (a branch-free max per piece), then

@@ -15,8 +15,10 @@ namespace py = pybind11;
 using U32Array = py::array_t<uint32_t, py::array::c_style>;
 
 // A C-contiguous uint32 array with `ndim` dimensions whose values are all < p.
-// `last_dim` (if >= 0) is the required size of the last axis.
-U32Array checked_field_array(const py::array& a, const char* name, int ndim, long last_dim = -1);
+// `last_dim` (if >= 0) is the required size of the last axis. Without `scan_values` the values
+// are not read: for a caller that has checked them already (the prover's traces, hundreds of MB).
+U32Array checked_field_array(const py::array& a, const char* name, int ndim, long last_dim = -1,
+                             bool scan_values = true);
 
 // A fresh (rows, cols) uint32 array.
 U32Array new_matrix(size_t rows, size_t cols);

@@ -91,18 +91,42 @@ void bind_pcs(py::module_& m) {
                                   flat_array(o.path, {py::ssize_t(o.path.size() / 8), 8}));
         });
 
+    // range_checked: the caller has checked every value is < p (the prover, before its timed span).
     m.def("stacked_commit", [](const py::list& matrices, uint32_t l_skip, uint32_t n_stack, uint32_t log_blowup,
-                               uint32_t k, const std::string& backend) {
+                               uint32_t k, const std::string& backend, bool range_checked) {
         std::vector<U32Array> arrays;
         std::vector<TraceView> views;
         for (const py::handle& h : matrices) {
-            arrays.push_back(checked_field_array(h.cast<py::array>(), "matrix", 2));
+            arrays.push_back(checked_field_array(h.cast<py::array>(), "matrix", 2, -1, !range_checked));
             const U32Array& a = arrays.back();
             views.push_back(TraceView{a.data(), size_t(a.shape(0)), uint32_t(a.shape(1))});
         }
         Backend& b = get_backend(backend);
         py::gil_scoped_release release;
         return stacked_commit(views, l_skip, n_stack, log_blowup, k, b);
+    }, py::arg("matrices"), py::arg("l_skip"), py::arg("n_stack"), py::arg("log_blowup"), py::arg("k"),
+       py::arg("backend"), py::arg("range_checked") = false);
+
+    // The proof's traces kept on the backend's device until release_traces (Backend::hold_traces).
+    // The arrays must be used in place (uint32, C-contiguous) and stay alive and unchanged.
+    m.def("hold_traces", [](const py::list& matrices, const std::string& backend) {
+        std::vector<TraceView> views;
+        for (const py::handle& h : matrices) {
+            const py::array a = h.cast<py::array>();
+            if (!a.dtype().is(py::dtype::of<uint32_t>()) || a.ndim() != 2 ||
+                !(a.flags() & py::array::c_style))
+                throw py::value_error("hold_traces: expected C-contiguous 2-d uint32 arrays, found dtype " +
+                                      std::string(py::str(a.dtype())) + " with " + std::to_string(a.ndim()) + " axes");
+            views.push_back(TraceView{static_cast<const uint32_t*>(a.data()), size_t(a.shape(0)), uint32_t(a.shape(1))});
+        }
+        Backend& b = get_backend(backend);
+        py::gil_scoped_release release;
+        b.hold_traces(views);
+    });
+    m.def("release_traces", [](const std::string& backend) {
+        Backend& b = get_backend(backend);
+        py::gil_scoped_release release;
+        b.release_traces();
     });
 
     m.def("column_openings", [](const py::array& matrix, const py::array& r, uint32_t l_skip, bool need_rot) {

@@ -85,6 +85,10 @@ void bind_rap(py::module_& m) {
             out["instructions"] = p->instructions();
             out["groups"] = p->groups.size();
             out["slots"] = p->slots;
+            // A lane runs one group: the longest group bounds a round's latency.
+            py::list counts;
+            for (const DagGroup& g : p->groups) counts.append(g.count);
+            out["group_instructions"] = counts;
             return out;
         });
 
@@ -112,7 +116,7 @@ void bind_rap(py::module_& m) {
     m.def("prove_rap_constraints",
           [](Transcript& transcript, const std::vector<std::tuple<const AirProgram*, py::array, std::vector<uint32_t>>>& inputs,
              uint32_t l_skip, uint32_t logup_pow_bits, uint32_t max_constraint_degree, const std::string& backend,
-             uint64_t mle_memory_limit, uint64_t mle_memory_cap) {
+             uint64_t mle_memory_limit, uint64_t mle_memory_cap, bool range_checked) {
               if (mle_memory_limit == 0 || mle_memory_limit > mle_memory_cap)
                   throw py::value_error("mle_memory_limit must be in (0, mle_memory_cap]");
               if (l_skip < 1) throw py::value_error("l_skip must be at least 1");
@@ -121,7 +125,7 @@ void bind_rap(py::module_& m) {
               std::vector<RapTrace> traces;
               uint32_t previous_log_height = 64;
               for (const auto& [air, values, publics] : inputs) {
-                  U32Array trace = checked_field_array(values, "trace", 2);
+                  U32Array trace = checked_field_array(values, "trace", 2, -1, !range_checked);
                   size_t height = trace.shape(0);
                   if (height == 0 || (height & (height - 1))) throw py::value_error("trace height must be a power of two");
                   if (size_t(trace.shape(1)) != air->width)
@@ -154,7 +158,7 @@ void bind_rap(py::module_& m) {
           },
           py::arg("transcript"), py::arg("traces"), py::arg("l_skip"), py::arg("logup_pow_bits"),
           py::arg("max_constraint_degree"), py::arg("backend"), py::arg("mle_memory_limit") = uint64_t(1) << 30,
-          py::arg("mle_memory_cap") = uint64_t(5) << 30);
+          py::arg("mle_memory_cap") = uint64_t(5) << 30, py::arg("range_checked") = false);
 }
 
 }  // namespace gpustark

@@ -68,7 +68,8 @@ public:
     virtual uint32_t grind(const PowParams& params) = 0;
 
     // Sumcheck tables on this backend's device (ef_tables.h): `count` tables of `length` values
-    // (a power of two), table c read from values[c * length, (c + 1) * length).
+    // (a power of two), table c read from values[c * length, (c + 1) * length); values ==
+    // nullptr gives zero tables (nothing copied), for a phase that fills them on the device.
     virtual std::unique_ptr<EfTables> ef_tables(const Ef* values, size_t count, size_t length) = 0;
     // The DAG's sums (constraint, numerator, denominator) at base-field points: out[k] at point k.
     virtual void dag_base_sums(const DagBinding& dag, const DagBasePoints& points, DagSums* out) = 0;
@@ -98,6 +99,13 @@ public:
                                                           size_t height, uint32_t width, uint32_t l_skip) {
         return host_stacked_matrix(*this, std::move(matrix), std::move(message), height, width, l_skip);
     }
+
+    // One proof's traces kept on the device: a device backend copies each trace up here, once,
+    // and the phases that read a trace again (the commitment, round 0, the trace tables) use that
+    // copy until release_traces. The host memory must stay as it is until then; traces are found
+    // by their host pointer and size. A backend that reads host memory ignores both.
+    virtual void hold_traces(const std::vector<TraceView>& traces) { (void)traces; }
+    virtual void release_traces() {}
 
     virtual DeviceMemory device_memory() const { return {}; }
     virtual void reset_device_memory_peak() {}

@@ -102,7 +102,66 @@ void append_group(const AirProgram& air, const std::vector<uint32_t>& leaf_ref, 
     p.slots = std::max(p.slots, slots);
 }
 
+// The constraints in runs [begin, end) whose programs take about `target` instructions each:
+// the nodes a run reaches (its instructions, one per non-leaf node and one per constraint) are
+// counted as constraints join it, and a run ends before the constraint that would take it past
+// the target.
+std::vector<std::pair<uint32_t, uint32_t>> constraint_runs(const AirProgram& air, uint64_t target) {
+    const size_t n = air.nodes.size();
+    std::vector<uint32_t> owner(n, kNone), seen(n, kNone), stack;
+    uint32_t query = 0;  // seen[i] == query: node i already counted by this query
+    // Instructions constraint c adds to run `run` (its nodes not in the run yet, and itself);
+    // with `take`, they join the run.
+    auto cost = [&](uint32_t c, uint32_t run, bool take) {
+        uint64_t count = 1;
+        ++query;
+        stack.assign(1, air.constraints[c]);
+        while (!stack.empty()) {
+            const uint32_t i = stack.back();
+            stack.pop_back();
+            const DagNode& d = air.nodes[i];
+            if (is_leaf(d.kind) || owner[i] == run || seen[i] == query) continue;
+            seen[i] = query;
+            if (take) owner[i] = run;
+            ++count;
+            stack.push_back(d.a);
+            if (d.kind != kNodeNeg) stack.push_back(d.b);
+        }
+        return count;
+    };
+    std::vector<std::pair<uint32_t, uint32_t>> runs;
+    uint64_t size = 0;
+    for (uint32_t c = 0; c < air.constraints.size(); ++c) {
+        if (runs.empty() || (size > 0 && size + cost(c, uint32_t(runs.size() - 1), false) > target)) {
+            runs.push_back({c, c});
+            size = 0;
+        }
+        size += cost(c, uint32_t(runs.size() - 1), true);
+        runs.back().second = c + 1;
+    }
+    return runs;
+}
+
+// The instructions of one group holding every constraint.
+uint64_t single_group_size(const AirProgram& air) {
+    std::vector<bool> used(air.nodes.size(), false);
+    for (uint32_t c : air.constraints) used[c] = true;
+    uint64_t count = air.constraints.size();
+    for (size_t i = air.nodes.size(); i-- > 0;) {
+        const DagNode& d = air.nodes[i];
+        if (!used[i] || is_leaf(d.kind)) continue;
+        ++count;
+        used[d.a] = true;
+        if (d.kind != kNodeNeg) used[d.b] = true;
+    }
+    return count;
+}
+
 }  // namespace
+
+uint64_t dag_group_target(const AirProgram& air) {
+    return std::max<uint64_t>(kMinGroupInstructions, single_group_size(air) / kTargetDagGroups);
+}
 
 std::shared_ptr<const DagProgram> compiled_dag(const AirProgram& air) {
     std::lock_guard<std::mutex> lock(air.compiled->mutex);
@@ -143,14 +202,9 @@ DagProgram compile_dag(const AirProgram& air) {
         p.message_lengths.push_back(uint32_t(it.message.size()));
         p.max_message = std::max(p.max_message, uint32_t(it.message.size()));
     }
-    // Constraints in groups of about kConstraintsPerGroup (the interactions in a group of their
-    // own): a device runs each group on its own thread, recomputing the few nodes groups share.
-    const uint32_t constraints = p.num_constraints;
-    const uint32_t groups = std::max<uint32_t>(1, std::min<uint32_t>(kMaxDagGroups, (constraints + kConstraintsPerGroup - 1) / kConstraintsPerGroup));
-    for (uint32_t g = 0; g < groups; ++g) {
-        const uint32_t begin = uint32_t(uint64_t(constraints) * g / groups), end = uint32_t(uint64_t(constraints) * (g + 1) / groups);
-        if (begin < end) append_group(air, leaf_ref, begin, end, false, p);
-    }
+    // Constraints in runs of about equal program size (the interactions in a group of their own):
+    // a device runs each group on its own thread, recomputing the few nodes groups share.
+    for (const auto& [begin, end] : constraint_runs(air, dag_group_target(air))) append_group(air, leaf_ref, begin, end, false, p);
     if (!air.interactions.empty()) append_group(air, leaf_ref, 0, 0, true, p);
     if (p.slots >= (1u << 28) || p.constants.size() >= (1u << 28) || p.width >= (1u << 28))
         throw std::invalid_argument("compile_dag: " + air.name + " is too large for 28-bit operand indices");

@@ -27,10 +27,13 @@ struct DagGroup {
     uint32_t slots = 0;  // scratch values it needs
 };
 
-// Constraints per group, and a cap on the groups: enough threads per point to fill a GPU in the
-// late sumcheck rounds (few pairs) without recomputing shared nodes too often.
-constexpr uint32_t kConstraintsPerGroup = 64;
-constexpr uint32_t kMaxDagGroups = 64;
+// How constraints are grouped: runs of consecutive constraints whose programs stay near one
+// size, at least kMinGroupInstructions and about 1/kTargetDagGroups of the whole (a constraint
+// whose own nodes are more stays in one group). A lane runs one group, so in the late sumcheck
+// rounds (few pairs) the longest group is the round's latency; more groups recompute more of the
+// nodes they share.
+constexpr uint32_t kMinGroupInstructions = 256;
+constexpr uint32_t kTargetDagGroups = 64;
 
 struct DagProgram {
     uint32_t width = 0;               // columns of a row (local and next)
@@ -73,6 +76,9 @@ struct DagBasePoints {
     size_t points = 0;
 };
 
+// The instructions a group of several constraints stays within (kMinGroupInstructions, or the
+// whole program's over kTargetDagGroups).
+uint64_t dag_group_target(const AirProgram& air);
 // Compiles an AIR program that passed AirProgram::validate (operands precede their nodes). Public values are placeholders until bind_publics.
 DagProgram compile_dag(const AirProgram& air);
 // compile_dag(air), compiled once per AIR and kept with it (shared by its copies).

@@ -9,15 +9,20 @@
 // Tables are little-endian multilinear: pair i of a table is (t[2i], t[2i+1]), and the table's
 // value at pair i with its lowest variable set to X is t[2i] + X (t[2i+1] - t[2i]). Values are
 // Ef as the kernels hold them (Montgomery form), so every backend stores the same words.
+// Backend::ef_tables with values == nullptr starts every table at zero (nothing to upload): for
+// tables a phase then fills on the device (write_table, set_product_table, ...).
 #pragma once
 #include <array>
 #include <cstddef>
+#include <cstdint>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "../kernels/field/ext4.h"
 #include "dag_program.h"
+#include "merkle_tree.h"
 
 namespace gpustark {
 
@@ -59,6 +64,25 @@ public:
     virtual std::vector<Ef> dag_round(const DagBinding& dag, const Ef combine[3], const std::vector<Ef>& xs,
                                       size_t max_pairs) = 0;
 
+    // ---- WHIR (prover/whir.cpp): its tables stay here from the batching to the last round ----
+    // Table c := values[0, length()), from the host.
+    virtual void write_table(size_t c, const Ef* values) = 0;
+    // A new object on the same device holding one table: a copy of table c as it is now.
+    virtual std::unique_ptr<EfTables> copy_table(size_t c) = 0;
+    // Table c's multilinear basis change in place, variable k <-> index bit k: coefficients ->
+    // hypercube evaluations (the subset zeta transform, t[i] = sum over subsets j of i of t[j]),
+    // or with `inverse` evaluations -> coefficients (Moebius).
+    virtual void subset_transform(size_t c, bool inverse) = 0;
+    // Table c := prod_k (bit k of i ? factors[k][1] : factors[k][0]) at each index i, for exactly
+    // log2(length()) factors (an eq table, WHIR's Moebius-eq table).
+    virtual void set_product_table(size_t c, const std::vector<std::array<Ef, 2>>& factors) = 0;
+    // sum_i table c[i] z^i: the table read as the coefficients of one univariate polynomial, at z.
+    virtual Ef power_sum(size_t c, Ef z) = 0;
+    // Backend::encode_and_commit of table c read as a message of length() rows of 4 canonical
+    // limbs (one Ef per row): its RS codeword on 2^log_rows rows and the Merkle tree over it, with
+    // 2^log_group rows per query. The table stays where it is; the tree keeps the codeword.
+    virtual MerkleTree commit_table(size_t c, uint32_t log_rows, uint32_t log_group) = 0;
+
 protected:
     void halve() { length_ /= 2; }
     // The preconditions every implementation checks before it launches anything.
@@ -71,6 +95,12 @@ protected:
     }
     void require_table(size_t c, const char* op) const { require(c < count_, op, "a table index < count"); }
     void require_index(size_t index) const { require(index < length_, "read", "an index < length"); }
+    void require_factors(size_t factors) const {
+        require(factors < 64 && (uint64_t(1) << factors) == length_, "set_product_table", "log2(length) factors");
+    }
+    void require_codeword(uint32_t log_rows) const {
+        require(log_rows < 64 && length_ <= (uint64_t(1) << log_rows), "commit_table", "length <= 2^log_rows");
+    }
     void require_dag(const DagBinding& dag) const {
         require(dag.program && count_ == 2 * size_t(dag.program->width) + 4, "dag_round",
                 "2 width + 4 tables (local, next, selectors, eq)");

@@ -61,6 +61,13 @@ public:
                                                     const std::vector<StackedKernelCoeffs>& coeffs) = 0;
     // WHIR's batching: f[i] = sum_c weights[c] message[i][c] for every row i (height() values).
     virtual void batched_message(const std::vector<Ef>& weights, Ef* f) = 0;
+    // The same batching written into (or, with `accumulate`, added to) table c of `tables`, where
+    // the matrix and the tables share a device; false, with nothing done, where they do not (the
+    // caller then batches through host memory). Tables of length height().
+    virtual bool batched_message_into(const std::vector<Ef>& weights, EfTables& tables, size_t c, bool accumulate) {
+        (void)weights, (void)tables, (void)c, (void)accumulate;
+        return false;
+    }
     // Copies, for checks and the Python API.
     virtual std::vector<uint32_t> matrix_words() = 0;
     virtual std::vector<uint32_t> message_words() = 0;

@@ -1,108 +1,76 @@
 #include "whir.h"
 
-#include <algorithm>
 #include <memory>
 #include <stdexcept>
 #include <string>
 
+#include "../core/host_memory.h"
 #include "../core/parallel.h"
 #include "../core/spans.h"
-#include "../core/host_memory.h"
-#include "../core/lazy_sum.h"
+#include "../core/subset_transform.h"
 
 namespace gpustark {
 
 namespace {
 
-// Applies a[i] = op(a[i], a[i ^ step]) to every i with the step bit set, step = 1, 2, 4, ..: the
-// subset zeta (op = add) or Moebius (op = sub) transform over the index bits. The low steps run
-// inside cache-sized blocks; the high steps see the table as rows of one block and combine whole
-// rows, each task on its own strip of columns. The steps commute, so any split gives equal values.
-template <class Op>
-void subset_transform(Ef* a, size_t size, Op op) {
-    if (size < 2) return;
-    const size_t block = std::min<size_t>(size, size_t(1) << 12), rows = size / block;
-    parallel_for(rows, 1, [&](size_t b0, size_t b1) {
-        for (size_t b = b0; b < b1; ++b) {
-            Ef* p = a + b * block;
-            for (size_t step = 1; step < block; step <<= 1)
-                for (size_t i0 = 0; i0 < block; i0 += 2 * step)
-                    for (size_t i = i0 + step; i < i0 + 2 * step; ++i) p[i] = op(p[i], p[i - step]);
-        }
-    });
-    if (rows == 1) return;
-    const size_t strip = 64;  // columns per task: rows x strip values stay in cache across steps
-    parallel_for(block / strip, 1, [&](size_t s0, size_t s1) {
-        for (size_t s = s0; s < s1; ++s)
-            for (size_t step = 1; step < rows; step <<= 1)
-                for (size_t r0 = 0; r0 < rows; r0 += 2 * step)
-                    for (size_t r = r0 + step; r < r0 + 2 * step; ++r) {
-                        Ef* dst = a + r * block + s * strip;
-                        const Ef* src = dst - step * block;
-                        for (size_t j = 0; j < strip; ++j) dst[j] = op(dst[j], src[j]);
-                    }
-    });
-}
-
-void subset_zeta(Ef* a, size_t size) { subset_transform(a, size, [](Ef x, Ef y) { return ef_add(x, y); }); }
-
-// K_u(b) = prod_i ((1 - 2 u_i)(1 - b_i) + u_i b_i), written to out (2^|u| values).
-void mobius_eq_table_into(const EfVec& u, Ef* out) {
+// The factors of K_u: (1 - 2 u_i, u_i) for variable i.
+std::vector<EfPair> mobius_eq_factors(const EfVec& u) {
     std::vector<EfPair> factors;
     for (const Ef& ui : u) factors.push_back({ef_sub(ef_one(), ef_add(ui, ui)), ui});
-    product_table_into(factors, out);
+    return factors;
 }
 
 }  // namespace
 
-void coeffs_to_evals(EfVec& a) { subset_zeta(a.data(), a.size()); }
+void coeffs_to_evals(EfVec& a) { host_subset_transform(a.data(), a.size(), false); }
 
-void evals_to_coeffs(EfVec& a) { subset_transform(a.data(), a.size(), [](Ef x, Ef y) { return ef_sub(x, y); }); }
+void evals_to_coeffs(EfVec& a) { host_subset_transform(a.data(), a.size(), true); }
 
-EfVec mobius_eq_table(const EfVec& u) {
-    EfVec table(size_t(1) << u.size());
-    mobius_eq_table_into(u, table.data());
-    return table;
-}
+EfVec mobius_eq_table(const EfVec& u) { return product_table(mobius_eq_factors(u)); }
 
 namespace {
 
-// f = sum_J mu^J f~_J in evaluation form on H_m, written to f: batch the RS messages
-// (coefficient tables, commit order then column order; each commit where its backend keeps it),
-// then one zeta transform (it is linear).
-void batched_evals(const std::vector<const StackedPcsData*>& commits, Ef mu, Backend& backend, Ef* f) {
-    const size_t height = commits[0]->height();
-    EfVec part;  // a later commit's share, added into f
+// mu^J for every commit's columns: commit order, then column order.
+std::vector<EfVec> batching_weights(const std::vector<const StackedPcsData*>& commits, Ef mu) {
+    std::vector<EfVec> weights;
     Ef p = ef_one();
-    for (size_t ci = 0; ci < commits.size(); ++ci) {
-        const StackedPcsData& d = *commits[ci];
-        EfVec mu_pows;  // mu^J for this commit's columns
-        for (uint32_t c = 0; c < d.width(); ++c) {
-            mu_pows.push_back(p);
+    for (const StackedPcsData* d : commits) {
+        weights.emplace_back();
+        for (uint32_t c = 0; c < d->width(); ++c) {
+            weights.back().push_back(p);
             p = ef_mul(p, mu);
         }
+    }
+    return weights;
+}
+
+// Table 0 of `tables` = sum_J mu^J f~_J in coefficient form, the RS messages of every commit
+// batched: on the device when every commit's matrix shares it with the tables, else through host
+// memory (each commit batched where its backend keeps it, the later ones added on the host).
+void write_batched_coefficients(const std::vector<const StackedPcsData*>& commits, Ef mu, Backend& backend,
+                                EfTables& tables) {
+    const std::vector<EfVec> weights = batching_weights(commits, mu);
+    std::vector<std::shared_ptr<StackedMatrix>> matrices;
+    for (const StackedPcsData* d : commits) matrices.push_back(stacked_on(*d, backend));
+    bool on_device = true;
+    for (size_t ci = 0; ci < commits.size() && on_device; ++ci)
+        on_device = matrices[ci]->batched_message_into(weights[ci], tables, 0, ci > 0);
+    if (on_device) return;
+    const size_t height = commits[0]->height();
+    std::unique_ptr<Ef[]> f = uninitialized_buffer<Ef>(height);
+    EfVec part;
+    for (size_t ci = 0; ci < commits.size(); ++ci) {
         if (ci == 0) {
-            stacked_on(d, backend)->batched_message(mu_pows, f);
+            matrices[ci]->batched_message(weights[ci], f.get());
             continue;
         }
         part.resize(height);
-        stacked_on(d, backend)->batched_message(mu_pows, part.data());
+        matrices[ci]->batched_message(weights[ci], part.data());
         parallel_for(height, 4096, [&](size_t b, size_t e) {
             for (size_t i = b; i < e; ++i) f[i] = ef_add(f[i], part[i]);
         });
     }
-    subset_zeta(f, height);
-}
-
-// The coefficients as a rows x 4 canonical matrix (one EF per row): the message whose RS
-// codeword (zero-padded to 2^log_rows rows) the next round commits. EF twiddles are base-field
-// elements, so the transform acts limb by limb: a batch of 4 columns.
-std::vector<uint32_t> ef_message(const EfVec& coeffs) {
-    std::vector<uint32_t> message(coeffs.size() * 4);
-    parallel_for(coeffs.size(), 4096, [&](size_t begin, size_t end) {
-        for (size_t i = begin; i < end; ++i) ef_store(message.data() + 4 * i, coeffs[i]);
-    });
-    return message;
+    tables.write_table(0, f.get());
 }
 
 void append(std::vector<uint32_t>& out, const std::vector<uint32_t>& v) { out.insert(out.end(), v.begin(), v.end()); }
@@ -127,15 +95,13 @@ WhirProof prove_whir(Transcript& transcript, const std::vector<const StackedPcsD
     WhirProof proof;
     proof.mu_pow_witness = transcript.grind(params.mu_pow_bits, backend);  // step 20
     const Ef mu = sample_ef(transcript);
-    // f and w as one pair of tables on the backend's device, folded together round by round.
-    std::unique_ptr<EfTables> tables;
-    {
-        const size_t n = commits[0]->height();
-        const std::unique_ptr<Ef[]> fw = uninitialized_buffer<Ef>(2 * n);  // f, then w: both written in full
-        batched_evals(commits, mu, backend, fw.get());
-        mobius_eq_table_into(u_cube, fw.get() + n);
-        tables = backend.ef_tables(fw.get(), 2, n);
-    }
+    // f and w as one pair of tables on the backend's device, folded together round by round:
+    // f = sum_J mu^J f~_J in evaluation form on H_m (the zeta transform is linear, so it follows
+    // the batching), w the Moebius-eq table K_{u_cube}.
+    std::unique_ptr<EfTables> tables = backend.ef_tables(nullptr, 2, commits[0]->height());
+    write_batched_coefficients(commits, mu, backend, *tables);
+    tables->subset_transform(0, false);
+    tables->set_product_table(1, mobius_eq_factors(u_cube));
     proof.initial_round_opened_rows.resize(commits.size());
     proof.initial_round_merkle_proofs.resize(commits.size());
 
@@ -152,24 +118,24 @@ WhirProof prove_whir(Transcript& transcript, const std::vector<const StackedPcsD
             const Ef alpha = sample_ef(transcript);
             tables->fold(alpha);
         }
-        // g = f(alpha, .) in coefficient form: the next codeword's message / the final polynomial.
-        EfVec g = tables->table(0);
-        evals_to_coeffs(g);
+        // g = f(alpha, .) in coefficient form, beside f on the device: the next codeword's
+        // message (one Ef per row) / the final polynomial.
+        const std::unique_ptr<EfTables> g = tables->copy_table(0);
+        g->subset_transform(0, true);
         MerkleTree tree;
         Ef z0 = ef_zero();
         if (!last) {
-            const std::vector<uint32_t> message = ef_message(g);
-            tree = backend.encode_and_commit(message.data(), g.size(), 4, log_rs - 1, k);
+            tree = g->commit_table(0, log_rs - 1, k);
             const Digest root = tree.root();
             transcript.observe_many(root);
             proof.codeword_commits.push_back(root);
             z0 = sample_ef(transcript);
-            const Ef y0 = horner(g, z0);  // sum_S g_S z0^S: the univariate reading of g
+            const Ef y0 = g->power_sum(0, z0);  // sum_S g_S z0^S: the univariate reading of g
             observe_ef(transcript, y0);
             proof.ood_values.push_back(y0);
         } else {
-            for (const Ef& c : g) observe_ef(transcript, c);
-            proof.final_poly = g;
+            proof.final_poly = g->table(0);
+            for (const Ef& c : proof.final_poly) observe_ef(transcript, c);
         }
         proof.query_phase_pow_witnesses.push_back(transcript.grind(params.query_phase_pow_bits, backend));
         const uint32_t query_bits = log_rs - k;

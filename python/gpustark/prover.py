@@ -10,6 +10,7 @@ Each phase is a span under OpenVM's name: record them with gpustark.spans.record
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from typing import Sequence
 
 import numpy as np
@@ -40,6 +41,24 @@ def _public_values(pk: ProvingKey, public_values) -> list[list[int]]:
     return [[int(v) for v in (pvs or [])] for pvs in public_values]
 
 
+@contextmanager
+def _held_traces(backend: str):
+    """A function that keeps the proof's traces on the backend's device (the commitment, round 0
+    and the trace tables then read one copy); they are released when the block ends, error or not.
+    The caller keeps the arrays alive and unchanged until then."""
+    held = []
+
+    def hold(traces):
+        _native.hold_traces(list(traces), backend)
+        held.append(True)
+
+    try:
+        yield hold
+    finally:
+        if held:
+            _native.release_traces(backend)
+
+
 def prove(pk: ProvingKey, traces: Sequence[np.ndarray], public_values=None, backend: str | None = None, *,
           check_witness: bool = True, pow_witnesses: Sequence[int] | None = None,
           mle_memory_limit: int = 1 << 30, mle_memory_cap: int = 5 << 30) -> Proof:
@@ -67,16 +86,18 @@ def prove(pk: ProvingKey, traces: Sequence[np.ndarray], public_values=None, back
         for apk, trace, values in zip(pk.per_air, traces, pvs):
             check_trace(apk.air, trace, values)
     # Spans (gpustark.spans) under OpenVM's names; the witness checks above are not part of the headline.
-    with span("stark_prove_excluding_trace"):
+    with span("stark_prove_excluding_trace"), _held_traces(backend) as hold:
         traces = [np.ascontiguousarray(t) for t in traces]
         log_heights = [int(t.shape[0]).bit_length() - 1 for t in traces]
         order = sorted_trace_order(log_heights)
 
         # Commit the common main traces, stacked in sorted order.
-        # The traces were checked above (check_trace): the native call only re-scans their range.
+        # The traces were checked above (check_trace, values < p included): the native calls
+        # check shapes and dtypes but do not scan the values again.
         with span("prover.main_trace_commit"):
+            hold(traces)  # on a device, copied up once for the whole proof
             common = _native.stacked_commit([traces[i] for i in order], params.l_skip, params.n_stack,
-                                            params.log_blowup, params.whir.k, backend)
+                                            params.log_blowup, params.whir.k, backend, range_checked=True)
 
         # Preamble (PROTOCOL 7 steps 1-3).
         transcript = Transcript()
@@ -94,7 +115,8 @@ def prove(pk: ProvingKey, traces: Sequence[np.ndarray], public_values=None, back
         with span("prover.rap_constraints"):
             rap = _native.prove_rap_constraints(
                 transcript._t, [(air_program(vk.per_air[i]), traces[i], pvs[i]) for i in order],
-                params.l_skip, params.logup.pow_bits, params.max_constraint_degree, backend, mle_memory_limit, mle_memory_cap)
+                params.l_skip, params.logup.pow_bits, params.max_constraint_degree, backend, mle_memory_limit, mle_memory_cap,
+                range_checked=True)
 
         # Openings (steps 15-21): one commitment, every trace's need_rot per stacked matrix.
         need_rot = [[vk.per_air[i].need_rot for i in order]]

@@ -221,17 +221,24 @@ void expect_valid_ntt(const DeviceLimits& d, const PipelineLimits& p, uint32_t l
         return;
     }
     uint64_t room = d.max_group_scratch_bytes - p.static_scratch_bytes;
-    auto scratch = [](uint32_t lb) { return std::max<uint64_t>(uint64_t(4) << lb, 16); };
+    // Rows x columns words, rounded up to the planner's 16-byte granularity.
+    auto scratch = [](uint32_t lb, uint64_t columns) { return ((uint64_t(4) << lb) * columns + 15) / 16 * 16; };
     ASSERT_GE(np.log_block, 1u);
     ASSERT_LE(np.log_block, log_n);
-    EXPECT_EQ(np.scratch_bytes, scratch(np.log_block));
+    ASSERT_GE(np.columns, 1u);
+    ASSERT_LE(np.columns, batch);
+    EXPECT_EQ(np.scratch_bytes, scratch(np.log_block, np.columns));
     EXPECT_LE(np.scratch_bytes, room);
-    if (np.log_block < log_n) { EXPECT_GT(scratch(np.log_block + 1), room) << "a larger block fits"; }
+    const uint64_t min_columns = std::min<uint64_t>(batch, gpustark::device::kNttBlockMinColumns);
+    if (np.log_block < log_n) { EXPECT_GT(scratch(np.log_block + 1, min_columns), room) << "a larger block fits"; }
+    EXPECT_GE(np.columns, min_columns);
+    // More than the minimum columns only for short blocks, up to the target rows.
+    if (np.columns > min_columns) { EXPECT_LE(uint64_t(np.columns) << np.log_block, gpustark::device::kNttBlockTargetRows); }
     EXPECT_GE(np.lanes, 1u);
-    EXPECT_LE(np.lanes, 1u << (np.log_block - 1));
+    EXPECT_LE(np.lanes, uint64_t(np.columns) << (np.log_block - 1));
     EXPECT_LE(np.lanes, std::min(d.max_threads_per_group, p.max_total_threads));
     if (np.lanes >= 32) { EXPECT_EQ(np.lanes % 32, 0u); }
-    EXPECT_EQ(np.groups << np.log_block, (uint64_t(1) << log_n) * batch);
+    EXPECT_EQ(np.groups << np.log_block, (uint64_t(1) << log_n) * ((batch + np.columns - 1) / np.columns));
 }
 
 TEST(DeviceNttBlockPlan, InvariantsOnRecordedDevices) {
@@ -245,8 +252,15 @@ TEST(DeviceNttBlockPlan, InvariantsOnRecordedDevices) {
 }
 
 TEST(DeviceNttBlockPlan, ExactChoices) {
-    NttBlockPlan np = plan_ntt_block(kM1, {1024, 0, 32}, 20, 4);  // 32 KiB: 2^13 rows
+    NttBlockPlan np = plan_ntt_block(kM1, {1024, 0, 32}, 20, 1);  // 32 KiB: 2^13 rows of one column
     EXPECT_EQ(np.log_block, 13u);
+    EXPECT_EQ(np.columns, 1u);
+    EXPECT_EQ(np.lanes, 1024u);
+    EXPECT_EQ(np.groups, 128u);
+    EXPECT_EQ(np.scratch_bytes, 32768u);
+    np = plan_ntt_block(kM1, {1024, 0, 32}, 20, 4);  // four columns together: 2^11 rows
+    EXPECT_EQ(np.log_block, 11u);
+    EXPECT_EQ(np.columns, 4u);
     EXPECT_EQ(np.lanes, 1024u);
     EXPECT_EQ(np.groups, 512u);
     EXPECT_EQ(np.scratch_bytes, 32768u);
@@ -256,32 +270,49 @@ TEST(DeviceNttBlockPlan, ExactChoices) {
     EXPECT_EQ(np.lanes, 448u);
     EXPECT_EQ(np.groups, 256u);
 
-    np = plan_ntt_block(kH100, {1024, 0, 32}, 24, 2);  // 48 KiB: still 2^13 (2^14 needs 64 KiB)
+    np = plan_ntt_block(kH100, {1024, 0, 32}, 24, 1);  // 48 KiB: still 2^13 (2^14 needs 64 KiB)
     EXPECT_EQ(np.log_block, 13u);
     EXPECT_EQ(np.scratch_bytes, 32768u);
-    np = plan_ntt_block(kH100OptIn, {1024, 0, 32}, 24, 2);  // 227 KiB: 2^15
-    EXPECT_EQ(np.log_block, 15u);
+    np = plan_ntt_block(kH100OptIn, {1024, 0, 32}, 24, 2);  // 227 KiB: 2^14 rows of 2 columns
+    EXPECT_EQ(np.log_block, 14u);
+    EXPECT_EQ(np.columns, 2u);
     EXPECT_EQ(np.scratch_bytes, 131072u);
     EXPECT_EQ(np.groups, 1024u);
+    // The keccakf commitment's codeword: 2^22 rows of 42 columns, 8 columns (a 32-byte segment of
+    // each row) per group of 2^10 rows.
+    np = plan_ntt_block(kH100, {1024, 0, 32}, 22, 42);
+    EXPECT_EQ(np.log_block, 10u);
+    EXPECT_EQ(np.columns, 8u);
+    EXPECT_EQ(np.groups, 4096u * 6u);
+    EXPECT_EQ(np.scratch_bytes, 32768u);
 
-    np = plan_ntt_block(kH100, {1024, 0, 32}, 3, 5);  // short columns: the whole column, 4 lanes
+    np = plan_ntt_block(kH100, {1024, 0, 32}, 3, 5);  // short columns: all five in one group, 20 lanes
     EXPECT_EQ(np.log_block, 3u);
-    EXPECT_EQ(np.lanes, 4u);
-    EXPECT_EQ(np.groups, 5u);
-    EXPECT_EQ(np.scratch_bytes, 32u);
+    EXPECT_EQ(np.columns, 5u);
+    EXPECT_EQ(np.lanes, 20u);
+    EXPECT_EQ(np.groups, 1u);
+    EXPECT_EQ(np.scratch_bytes, 160u);
     np = plan_ntt_block(kM1, {1024, 0, 32}, 1, 1);  // 8 bytes of rows, 16 of scratch
     EXPECT_EQ(np.log_block, 1u);
+    EXPECT_EQ(np.columns, 1u);
     EXPECT_EQ(np.lanes, 1u);
     EXPECT_EQ(np.scratch_bytes, 16u);
+    // Round 0's size-16 transforms over millions of columns: 64 columns (1024 rows) per group.
+    np = plan_ntt_block(kH100, {1024, 0, 32}, 4, 5398528);
+    EXPECT_EQ(np.log_block, 4u);
+    EXPECT_EQ(np.columns, 64u);
+    EXPECT_EQ(np.lanes, 512u);
+    EXPECT_EQ(np.groups, 84352u);
+    EXPECT_EQ(np.scratch_bytes, 4096u);
 }
 
 TEST(DeviceNttBlockPlan, ImpossibleInputsThrow) {
     EXPECT_THROW(plan_ntt_block(kM1, {1024, 0, 32}, 32, 1), std::invalid_argument);
     EXPECT_THROW(plan_ntt_block(kM1, {1024, 32760, 32}, 10, 1), std::invalid_argument);  // 8 bytes left
     EXPECT_THROW(plan_ntt_block(kM1, {0, 0, 32}, 10, 1), std::invalid_argument);
-    // 2^18 blocks of 2^13 rows x 2^13 columns = 2^31 groups: one more than CUDA's grid allows.
-    EXPECT_THROW(plan_ntt_block(kH100, {1024, 0, 32}, 31, 1u << 13), std::invalid_argument);
-    EXPECT_NO_THROW(plan_ntt_block(kH100, {1024, 0, 32}, 31, (1u << 13) - 1));
+    // 2^21 blocks of 2^10 rows x 1024 runs of 8 columns = 2^31 groups: one more than CUDA's grid allows.
+    EXPECT_THROW(plan_ntt_block(kH100, {1024, 0, 32}, 31, 1023 * 8 + 1), std::invalid_argument);
+    EXPECT_NO_THROW(plan_ntt_block(kH100, {1024, 0, 32}, 31, 1023 * 8));
 }
 
 TEST(DeviceLaunchPlan, ResidentThreads) {

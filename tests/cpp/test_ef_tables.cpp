@@ -273,6 +273,108 @@ TEST(EfTables, LargeRounds) {
     }
 }
 
+// ---- WHIR's steps (write_table, copy_table, subset_transform, set_product_table, power_sum,
+//      commit_table), against models from their definitions ----
+
+// t[i] = sum over the subsets j of i's bits of t[j] (zeta), or sum (-1)^|i - j| t[j] (Moebius).
+Table model_subset_transform(const Table& t, bool inverse) {
+    Table out(t.size(), ef_zero());
+    for (size_t i = 0; i < t.size(); ++i)
+        for (size_t j = 0; j < t.size(); ++j) {
+            if ((j & i) != j) continue;
+            const bool odd = __builtin_popcountll(i ^ j) % 2 == 1;
+            out[i] = inverse && odd ? ef_sub(out[i], t[j]) : ef_add(out[i], t[j]);
+        }
+    return out;
+}
+
+Table model_product_table(const std::vector<std::array<Ef, 2>>& factors) {
+    Table out(size_t(1) << factors.size());
+    for (size_t i = 0; i < out.size(); ++i) {
+        out[i] = ef_one();
+        for (size_t k = 0; k < factors.size(); ++k) out[i] = ef_mul(out[i], factors[k][(i >> k) & 1]);
+    }
+    return out;
+}
+
+Ef model_power_sum(const Table& t, Ef z) {  // Horner
+    Ef acc = ef_zero();
+    for (size_t i = t.size(); i-- > 0;) acc = ef_add(ef_mul(acc, z), t[i]);
+    return acc;
+}
+
+// One WHIR round's steps on 2^vars values: zero tables, f written and zeta-transformed, w a
+// product table, g a Moebius-transformed copy of f, its codeword committed and read at z.
+void expect_whir_steps(const std::string& backend, uint32_t vars, uint32_t seed) {
+    SCOPED_TRACE(backend + ", 2^" + std::to_string(vars) + " values");
+    const size_t n = size_t(1) << vars;
+    std::mt19937 rng(seed);
+    Tables model = random_tables(2, n, seed + 1);
+    std::unique_ptr<EfTables> tables = gpustark::get_backend(backend).ef_tables(nullptr, 2, n);
+    EXPECT_TRUE(same_values(tables->table(1), Table(n, ef_zero())));
+    tables->write_table(0, model[0].data());
+    EXPECT_TRUE(same_values(tables->table(0), model[0]));
+    EXPECT_TRUE(same_values(tables->table(1), Table(n, ef_zero())));
+
+    tables->subset_transform(0, false);
+    const Table evals = model_subset_transform(model[0], false);
+    EXPECT_TRUE(same_values(tables->table(0), evals));
+    std::vector<std::array<Ef, 2>> factors(vars);
+    for (auto& f : factors) f = {random_ef(rng), random_ef(rng)};
+    tables->set_product_table(1, factors);
+    EXPECT_TRUE(same_values(tables->table(1), model_product_table(factors)));
+
+    std::unique_ptr<EfTables> g = tables->copy_table(0);
+    ASSERT_EQ(g->count(), 1u);
+    ASSERT_EQ(g->length(), n);
+    g->subset_transform(0, true);
+    EXPECT_TRUE(same_values(g->table(0), model[0]));  // back to the coefficients
+    EXPECT_TRUE(same_values(tables->table(0), evals));  // the original unchanged
+    const Ef z = random_ef(rng);
+    EXPECT_TRUE(same_values(std::vector<Ef>{g->power_sum(0, z)}, std::vector<Ef>{model_power_sum(model[0], z)}));
+
+    // The codeword as encode_and_commit makes it from the rows' canonical limbs (on the CPU).
+    const uint32_t log_rows = vars + 1, log_group = std::min<uint32_t>(1, log_rows);
+    std::vector<uint32_t> message(4 * n);
+    for (size_t i = 0; i < n; ++i) ef_store(message.data() + 4 * i, model[0][i]);
+    gpustark::MerkleTree want = gpustark::get_backend("cpu").encode_and_commit(message.data(), n, 4, log_rows, log_group);
+    gpustark::MerkleTree got = g->commit_table(0, log_rows, log_group);
+    EXPECT_EQ(got.root(), want.root());
+    EXPECT_EQ(got.matrix(), want.matrix());
+    EXPECT_TRUE(same_values(g->table(0), model[0]));  // the table stays
+
+    EXPECT_THROW(tables->set_product_table(1, std::vector<std::array<Ef, 2>>(vars + 1)), std::logic_error);
+    if (vars > 0) EXPECT_THROW(g->commit_table(0, vars - 1, 0), std::logic_error);
+    EXPECT_THROW(g->power_sum(1, z), std::logic_error);
+}
+
+TEST(EfTables, WhirSteps) {
+    for (const std::string& backend : backend_names())
+        for (uint32_t vars : {0u, 1u, 3u, 6u}) expect_whir_steps(backend, vars, 20 + vars);
+}
+
+// Large enough that power_sum spans many blocks and the transform many launches' lanes.
+TEST(EfTables, WhirStepsLarge) {
+    for (const std::string& backend : backend_names()) {
+        SCOPED_TRACE(backend);
+        const uint32_t vars = 17;
+        const size_t n = size_t(1) << vars;
+        Tables model = random_tables(1, n, 30);
+        std::unique_ptr<EfTables> t = upload(backend, model);
+        t->subset_transform(0, false);
+        std::unique_ptr<EfTables> g = t->copy_table(0);
+        g->subset_transform(0, true);
+        EXPECT_TRUE(same_values(g->table(0), model[0]));
+        std::mt19937 rng(31);
+        const Ef z = random_ef(rng);
+        EXPECT_TRUE(same_values(std::vector<Ef>{g->power_sum(0, z)}, std::vector<Ef>{model_power_sum(model[0], z)}));
+        std::vector<std::array<Ef, 2>> factors(vars);
+        for (auto& f : factors) f = {random_ef(rng), random_ef(rng)};
+        t->set_product_table(0, factors);
+        EXPECT_TRUE(same_values(t->table(0), model_product_table(factors)));
+    }
+}
+
 #ifdef GPUSTARK_WITH_CUDA
 // Each operation is one stage with the counters cuda_backend.h documents.
 TEST(EfTables, CudaStageCounters) {
@@ -304,6 +406,11 @@ TEST(EfTables, CudaStageCounters) {
     model = random_tables(5, 64, 16);
     tables = upload("cuda", model);
     EXPECT_EQ(delta("ef_tables.fraction_round", [&] { tables->fraction_round(constant(4)); }), (Counts{1, 1, 1}));
+    // WHIR's steps: a launch per index bit, one launch, and a round's one wait.
+    EXPECT_EQ(delta("ef_tables.subset_transform", [&] { tables->subset_transform(2, true); }), (Counts{1, 6, 0}));
+    std::vector<std::array<Ef, 2>> factors(6, {constant(2), constant(3)});
+    EXPECT_EQ(delta("ef_tables.set_product_table", [&] { tables->set_product_table(1, factors); }), (Counts{1, 1, 0}));
+    EXPECT_EQ(delta("ef_tables.power_sum", [&] { tables->power_sum(0, constant(5)); }), (Counts{1, 1, 1}));
 }
 #endif
 

@@ -59,4 +59,26 @@ TEST(Extension, InverseAndReduction) {
     }
 }
 
+// ef_mul reduces each coefficient's sum of products once: check it against the definition,
+// including all-(p - 1) operands, whose sums are the largest the lazy reduction sees.
+TEST(Extension, ProductMatchesTheDefinition) {
+    std::mt19937_64 rng(3);
+    std::uniform_int_distribution<uint32_t> value(0, GS_P - 1);
+    EXPECT_EQ(fp_from_canonical(GS_EXT_W).m, GS_EXT_W_MONT);
+    for (int i = 0; i < 20000; ++i) {
+        uint32_t a[4], b[4];
+        for (int k = 0; k < 4; ++k) a[k] = i == 0 ? GS_P - 1 : value(rng), b[k] = i == 0 ? GS_P - 1 : value(rng);
+        uint64_t want[4] = {0, 0, 0, 0};
+        for (int j = 0; j < 4; ++j)
+            for (int k = 0; k < 4; ++k) {
+                const uint64_t t = mul_ref(a[j], b[k]);
+                if (j + k < 4) want[j + k] = (want[j + k] + t) % P;
+                else want[j + k - 4] = (want[j + k - 4] + t * GS_EXT_W) % P;  // X^4 = W
+            }
+        const Ef c = ef_mul(ef_make(fp(a[0]), fp(a[1]), fp(a[2]), fp(a[3])), ef_make(fp(b[0]), fp(b[1]), fp(b[2]), fp(b[3])));
+        const Fp got[4] = {c.c0, c.c1, c.c2, c.c3};
+        for (int k = 0; k < 4; ++k) ASSERT_EQ(canon(got[k]), want[k]) << "coefficient " << k << " of case " << i;
+    }
+}
+
 }  // namespace

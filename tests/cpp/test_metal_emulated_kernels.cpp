@@ -30,6 +30,7 @@ namespace gs_msl {
 #include "round0.metal"
 #include "dag.metal"
 #include "stacked.metal"
+#include "whir.metal"
 #include "msl_keywords_end.h"
 }  // namespace gs_msl
 
@@ -135,7 +136,7 @@ bool run_primitive(const Launch& l, const Binder& b) {
         each_position(l, [&](uint32_t pos, uint32_t) { gs_msl::merkle_compress(children, parents, p, count, pos); });
     } else if (k == "ntt_bit_reverse" || k == "ntt_stage" || k == "ntt_scale" || k == "ntt_block") {
         const bool two = k == "ntt_bit_reverse";
-        b.arity(two ? 2 : 3);
+        b.arity(two ? 2 : k == "ntt_block" ? 4 : 3);
         gs_msl::NttParams p = b.value<gs_msl::NttParams>(two ? 1 : 2);
         const uint64_t n = uint64_t(1) << p.log_n;
         uint32_t* data = b.buffer<uint32_t>(0, (n - 1) * p.row_stride + uint64_t(p.batch - 1) * p.col_stride + 1);
@@ -149,9 +150,12 @@ bool run_primitive(const Launch& l, const Binder& b) {
             each_position(l, [&](uint32_t pos, uint32_t) { gs_msl::ntt_scale(data, factors, p, pos); });
         } else {
             uint32_t* tw = b.buffer<uint32_t>(1, n / 2);
-            b.scratch(uint64_t(4) << p.log_block);
+            // The scale factors, read only when p.fused scales (else any buffer).
+            const bool scales = (p.fused & (GS_NTT_FUSE_SCALE_IN | GS_NTT_FUSE_SCALE_OUT)) != 0;
+            uint32_t* factors = b.buffer<uint32_t>(3, scales ? n : 1);
+            b.scratch((uint64_t(4) << p.log_block) * std::max<uint32_t>(p.block_columns, 1));
             each_group(l, [&](uint32_t, uint32_t lane, uint32_t lanes, uint32_t group, void* scratch) {
-                gs_msl::ntt_block(data, tw, p, static_cast<uint32_t*>(scratch), lane, group, lanes);
+                gs_msl::ntt_block(data, tw, p, factors, static_cast<uint32_t*>(scratch), lane, group, lanes);
             });
         }
     } else if (k == "pow_grind") {
@@ -239,6 +243,40 @@ bool run_stacked_kernel(const Launch& l, const Binder& b) {
     return true;
 }
 
+bool run_whir_kernel(const Launch& l, const Binder& b) {
+    const std::string& k = l.kernel;
+    if (k == "whir_subset_step") {
+        b.arity(2);
+        auto p = b.value<gs_msl::WhirSubsetStepParams>(1);
+        Ef* table = b.buffer<Ef>(0, 2 * p.lanes);
+        each_position(l, [&](uint32_t pos, uint32_t n) { gs_msl::whir_subset_step(table, p, pos, n); });
+    } else if (k == "whir_product_table") {
+        b.arity(2);
+        auto p = b.value<gs_msl::WhirProductTableParams>(1);
+        Ef* table = b.buffer<Ef>(0, p.lanes);
+        each_position(l, [&](uint32_t pos, uint32_t n) { gs_msl::whir_product_table(table, p, pos, n); });
+    } else if (k == "whir_power_sum") {
+        b.arity(3);
+        auto p = b.value<gs_msl::WhirPowerSumParams>(2);
+        const Ef* table = b.buffer<Ef>(0, p.lanes);
+        Ef* partials = b.buffer<Ef>(1, l.groups * GS_WHIR_POWER_SUM_SUMS);
+        b.scratch(uint64_t(GS_WHIR_POWER_SUM_SUMS) * l.group * sizeof(Ef));
+        each_group(l, [&](uint32_t pos, uint32_t lane, uint32_t lanes, uint32_t group, void* s) {
+            gs_msl::whir_power_sum(table, partials, p, static_cast<Ef*>(s), pos, uint32_t(threads(l)), lane, lanes,
+                                   group);
+        });
+    } else if (k == "whir_ef_words") {
+        b.arity(3);
+        auto p = b.value<gs_msl::WhirEfWordsParams>(2);
+        const Ef* table = b.buffer<Ef>(0, p.lanes);
+        uint32_t* words = b.buffer<uint32_t>(1, 4 * p.lanes);
+        each_position(l, [&](uint32_t pos, uint32_t n) { gs_msl::whir_ef_words(table, words, p, pos, n); });
+    } else {
+        return false;
+    }
+    return true;
+}
+
 bool run_phase_kernel(const Launch& l, const Binder& b) {
     const std::string& k = l.kernel;
     if (k == "sumcheck_fold") {
@@ -303,6 +341,12 @@ bool run_phase_kernel(const Launch& l, const Binder& b) {
         const uint32_t* trace = b.buffer<uint32_t>(0, (uint64_t(1) << p.log_height) * p.width);
         uint32_t* out = b.buffer<uint32_t>(1, p.lanes);
         each_position(l, [&](uint32_t pos, uint32_t n) { gs_msl::round0_gather(trace, out, p, pos, n); });
+    } else if (k == "round0_transpose") {
+        b.arity(3);
+        auto p = b.value<gs_msl::Round0TransposeParams>(2);
+        const uint32_t* in = b.buffer<uint32_t>(0, p.rows * p.cols);
+        uint32_t* out = b.buffer<uint32_t>(1, p.rows * p.cols);
+        each_position(l, [&](uint32_t pos, uint32_t n) { gs_msl::round0_transpose(in, out, p, pos, n); });
     } else if (k == "dag_base_sums") {
         b.arity(9);
         auto p = b.value<gs_msl::DagBaseSumsParams>(8);
@@ -311,8 +355,12 @@ bool run_phase_kernel(const Launch& l, const Binder& b) {
         uint32_t* groups = b.buffer<uint32_t>(1, 2 * uint64_t(p.group_count));
         Ef* weights = b.buffer<Ef>(2, 1);
         Fp* constants = b.buffer<Fp>(3, 1);
-        const uint32_t* local = b.buffer<uint32_t>(4, points ? (points - 1) * p.local_stride + p.width + 3 : 0);
-        const uint32_t* next = b.buffer<uint32_t>(5, points ? (points - 1) * p.next_stride + p.width : 0);
+        // The last point's last column bounds what a lane reads.
+        const uint32_t* local = b.buffer<uint32_t>(
+            4, points ? (points - 1) * p.local_point_stride + (uint64_t(p.width) + 2) * p.local_column_stride + 1 : 0);
+        const uint32_t* next = b.buffer<uint32_t>(
+            5, points && p.width ? (points - 1) * p.next_point_stride + (uint64_t(p.width) - 1) * p.next_column_stride + 1
+                                 : 0);
         Fp* slots = b.buffer<Fp>(6, threads(l));
         DagSums* out = b.buffer<DagSums>(7, p.lanes);
         each_position(l, [&](uint32_t pos, uint32_t n) {
@@ -324,6 +372,14 @@ bool run_phase_kernel(const Launch& l, const Binder& b) {
         const DagSums* partial = b.buffer<DagSums>(0, p.points * p.group_count);
         DagSums* out = b.buffer<DagSums>(1, p.points);
         each_position(l, [&](uint32_t pos, uint32_t n) { gs_msl::dag_group_sums(partial, out, p, pos, n); });
+    } else if (k == "dag_fold_points") {
+        b.arity(3);
+        auto p = b.value<gs_msl::DagFoldPointsParams>(2);
+        const uint64_t tables = p.units ? p.lanes / p.units : 0;
+        const uint64_t length = p.bound ? 1 : 2 * (p.first_pair + p.units / std::max<uint32_t>(p.points, 1));
+        const Ef* in = b.buffer<Ef>(0, tables ? (tables - 1) * p.table_stride + length : 0);
+        Ef* out = b.buffer<Ef>(1, p.lanes);
+        each_position(l, [&](uint32_t pos, uint32_t n) { gs_msl::dag_fold_points(in, out, p, pos, n); });
     } else if (k == "dag_round") {
         b.arity(8);
         auto p = b.value<gs_msl::DagRoundParams>(7);
@@ -331,16 +387,16 @@ bool run_phase_kernel(const Launch& l, const Binder& b) {
         uint32_t* groups = b.buffer<uint32_t>(1, 2 * uint64_t(p.group_count));
         Ef* weights = b.buffer<Ef>(2, 1);
         Fp* constants = b.buffer<Fp>(3, 1);
-        const Ef* tables = b.buffer<Ef>(4, (2 * uint64_t(p.width) + 3) * p.table_stride + 1);
+        const Ef* folded = b.buffer<Ef>(4, (2 * uint64_t(p.width) + 4) * p.units);
         Ef* slots = b.buffer<Ef>(5, threads(l));
         Ef* partials = b.buffer<Ef>(6, l.groups * GS_DAG_MAX_POINTS);
         b.scratch(uint64_t(GS_DAG_MAX_POINTS) * l.group * sizeof(Ef));
         each_group(l, [&](uint32_t pos, uint32_t lane, uint32_t lanes, uint32_t group, void* s) {
-            gs_msl::dag_round(code, groups, weights, constants, tables, slots, partials, p, static_cast<Ef*>(s), pos,
+            gs_msl::dag_round(code, groups, weights, constants, folded, slots, partials, p, static_cast<Ef*>(s), pos,
                               uint32_t(threads(l)), lane, lanes, group);
         });
     } else {
-        return run_stacked_kernel(l, b);
+        return run_stacked_kernel(l, b) || run_whir_kernel(l, b);
     }
     return true;
 }

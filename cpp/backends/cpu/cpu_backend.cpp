@@ -32,7 +32,7 @@ public:
     }
 
     std::unique_ptr<EfTables> ef_tables(const Ef* values, size_t count, size_t length) override {
-        return make_cpu_ef_tables(values, count, length);
+        return make_cpu_ef_tables(*this, values, count, length);
     }
 
     void dag_base_sums(const DagBinding& dag, const DagBasePoints& points, DagSums* out) override {

@@ -1,8 +1,11 @@
 #include "cpu_ef_tables.h"
 
+#include <algorithm>
 #include <mutex>
 
+#include "../../core/backend.h"
 #include "../../core/parallel.h"
+#include "../../core/subset_transform.h"
 #include "../../kernels/dag/dag_program.h"
 #include "../../kernels/sumcheck/tables.h"
 
@@ -12,19 +15,36 @@ namespace {
 // Pairs per parallel chunk: small tables (late rounds) stay on the calling thread.
 constexpr size_t kGrain = 1024;
 
-// scale * eq(j, (p_0, .., p_{vars-1})) for j < 2^vars: prod over bits k of (bit k ? p_k : 1 - p_k).
-std::vector<Ef> eq_powers_table(const Ef* point, uint32_t vars, Ef scale) {
+using Factor = std::array<Ef, 2>;  // (value at bit 0, value at bit 1)
+
+// scale * prod over bits k of j of factors[k][bit k] for j < 2^vars.
+std::vector<Ef> small_product_table(const Factor* factors, uint32_t vars, Ef scale) {
     std::vector<Ef> table(size_t(1) << vars);
     table[0] = scale;
     for (uint32_t k = 0; k < vars; ++k) {
         const size_t half = size_t(1) << k;
-        const Ef not_p = ef_sub(ef_one(), point[k]);
         for (size_t j = 0; j < half; ++j) {
-            table[j + half] = ef_mul(table[j], point[k]);
-            table[j] = ef_mul(table[j], not_p);
+            table[j + half] = ef_mul(table[j], factors[k][1]);
+            table[j] = ef_mul(table[j], factors[k][0]);
         }
     }
     return table;
+}
+
+// t[i] (+)= weight * prod_k factors[k][bit k of i] over the table's 2^|factors| entries: the
+// product of two small tables (the low and the high bits, the weight folded into the high one),
+// one multiplication per entry instead of one per bit.
+void product_table_into(const std::vector<Factor>& factors, Ef weight, bool add, std::vector<Ef>& t) {
+    const uint32_t vars = uint32_t(factors.size()), low_bits = vars / 2;
+    const std::vector<Ef> low = small_product_table(factors.data(), low_bits, ef_one());
+    const std::vector<Ef> high = small_product_table(factors.data() + low_bits, vars - low_bits, weight);
+    const size_t low_mask = (size_t(1) << low_bits) - 1;
+    parallel_for(t.size(), kGrain, [&](size_t begin, size_t end) {
+        for (size_t i = begin; i < end; ++i) {
+            const Ef v = ef_mul(high[i >> low_bits], low[i & low_mask]);
+            t[i] = add ? ef_add(t[i], v) : v;
+        }
+    });
 }
 
 // One point of a trace's tables for the DAG body: the columns' values at (x, pair i), or at the
@@ -50,10 +70,11 @@ struct TablesPoint {
 
 class CpuEfTables final : public EfTables {
 public:
-    CpuEfTables(const Ef* values, size_t count, size_t length)
-        : EfTables(count, length), tables_(count, std::vector<Ef>(length)) {
-        for (size_t c = 0; c < count; ++c)
-            for (size_t i = 0; i < length; ++i) tables_[c][i] = values[c * length + i];
+    // values == nullptr: every table zero.
+    CpuEfTables(Backend& backend, const Ef* values, size_t count, size_t length)
+        : EfTables(count, length), backend_(backend), tables_(count, std::vector<Ef>(length, ef_zero())) {
+        if (values)
+            for (size_t c = 0; c < count; ++c) write_table(c, values + c * length);
     }
 
     void fold(Ef r) override {
@@ -124,18 +145,59 @@ public:
 
     void add_eq_powers(size_t c, Ef z, Ef weight) override {
         require_table(c, "add_eq_powers");
-        std::vector<Ef> z_powers;
-        for (size_t len = length(); len > 1; len >>= 1, z = ef_square(z)) z_powers.push_back(z);
-        // eq(i, (z, z^2, ..)) = low(i's low bits) * high(i's high bits): two small tables (the
-        // weight folded into the high one), then one product per entry instead of one per bit.
-        const uint32_t vars = uint32_t(z_powers.size()), low_bits = vars / 2;
-        const std::vector<Ef> low = eq_powers_table(z_powers.data(), low_bits, ef_one());
-        const std::vector<Ef> high = eq_powers_table(z_powers.data() + low_bits, vars - low_bits, weight);
-        const size_t low_mask = (size_t(1) << low_bits) - 1;
+        // eq(i, (z, z^2, z^4, ..)): the factor of bit k is (1 - z^(2^k), z^(2^k)).
+        std::vector<Factor> factors;
+        for (size_t len = length(); len > 1; len >>= 1, z = ef_square(z)) factors.push_back({ef_sub(ef_one(), z), z});
+        product_table_into(factors, weight, true, tables_[c]);
+    }
+
+    void write_table(size_t c, const Ef* values) override {
+        require_table(c, "write_table");
         std::vector<Ef>& t = tables_[c];
+        parallel_for(length(), size_t(1) << 16,
+                     [&](size_t begin, size_t end) { std::copy(values + begin, values + end, t.begin() + begin); });
+    }
+
+    std::unique_ptr<EfTables> copy_table(size_t c) override {
+        require_table(c, "copy_table");
+        return std::make_unique<CpuEfTables>(backend_, tables_[c].data(), 1, length());
+    }
+
+    void subset_transform(size_t c, bool inverse) override {
+        require_table(c, "subset_transform");
+        host_subset_transform(tables_[c].data(), length(), inverse);
+    }
+
+    void set_product_table(size_t c, const std::vector<std::array<Ef, 2>>& factors) override {
+        require_table(c, "set_product_table");
+        require_factors(factors.size());
+        product_table_into(factors, ef_one(), false, tables_[c]);
+    }
+
+    Ef power_sum(size_t c, Ef z) override {
+        require_table(c, "power_sum");
+        const std::vector<Ef>& t = tables_[c];
+        Ef s = ef_zero();
+        std::mutex merge;
+        // Each chunk from its own first power z^begin, then one product per entry.
         parallel_for(length(), kGrain, [&](size_t begin, size_t end) {
-            for (size_t i = begin; i < end; ++i) t[i] = ef_add(t[i], ef_mul(high[i >> low_bits], low[i & low_mask]));
+            Ef part = ef_zero(), power = ef_pow(z, begin);
+            for (size_t i = begin; i < end; ++i, power = ef_mul(power, z)) part = ef_add(part, ef_mul(t[i], power));
+            std::lock_guard<std::mutex> lock(merge);
+            s = ef_add(s, part);
         });
+        return s;
+    }
+
+    MerkleTree commit_table(size_t c, uint32_t log_rows, uint32_t log_group) override {
+        require_table(c, "commit_table");
+        require_codeword(log_rows);
+        const std::vector<Ef>& t = tables_[c];
+        std::vector<uint32_t> message(4 * t.size());
+        parallel_for(t.size(), kGrain, [&](size_t begin, size_t end) {
+            for (size_t i = begin; i < end; ++i) ef_store(message.data() + 4 * i, t[i]);
+        });
+        return backend_.encode_and_commit(message.data(), t.size(), 4, log_rows, log_group);
     }
 
     std::vector<Ef> dag_round(const DagBinding& dag, const Ef combine[3], const std::vector<Ef>& xs,
@@ -166,13 +228,14 @@ public:
     }
 
 private:
+    Backend& backend_;  // the CPU backend: commit_table's encode_and_commit
     std::vector<std::vector<Ef>> tables_;
 };
 
 }  // namespace
 
-std::unique_ptr<EfTables> make_cpu_ef_tables(const Ef* values, size_t count, size_t length) {
-    return std::make_unique<CpuEfTables>(values, count, length);
+std::unique_ptr<EfTables> make_cpu_ef_tables(Backend& backend, const Ef* values, size_t count, size_t length) {
+    return std::make_unique<CpuEfTables>(backend, values, count, length);
 }
 
 }  // namespace gpustark

@@ -7,6 +7,10 @@
 
 namespace gpustark {
 
-std::unique_ptr<EfTables> make_cpu_ef_tables(const Ef* values, size_t count, size_t length);
+class Backend;
+
+// values == nullptr: every table starts at zero. `backend` (the CPU backend, which must outlive
+// the tables) commits a table's codeword (EfTables::commit_table).
+std::unique_ptr<EfTables> make_cpu_ef_tables(Backend& backend, const Ef* values, size_t count, size_t length);
 
 }  // namespace gpustark

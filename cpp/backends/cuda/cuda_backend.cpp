@@ -4,6 +4,7 @@
 // launchers are in the *.cu files beside this one (launch.h).
 #include "cuda_backend.h"
 
+#include "cuda_held_traces.h"
 #include "cuda_merkle_store.h"
 #include "device_buffer.h"
 
@@ -113,6 +114,12 @@ const char* cuda_kernel_name(CudaKernel kernel) {
         case CudaKernel::StackedBatchMessage: return "stacked_batch_message";
         case CudaKernel::StackedScatter: return "stacked_scatter";
         case CudaKernel::StackedMessage: return "stacked_message";
+        case CudaKernel::DagFoldPoints: return "dag_fold_points";
+        case CudaKernel::Round0Transpose: return "round0_transpose";
+        case CudaKernel::WhirSubsetStep: return "whir_subset_step";
+        case CudaKernel::WhirProductTable: return "whir_product_table";
+        case CudaKernel::WhirPowerSum: return "whir_power_sum";
+        case CudaKernel::WhirEfWords: return "whir_ef_words";
         default: return "unknown";
     }
 }
@@ -291,6 +298,7 @@ CudaBackend::~CudaBackend() {
     // Errors are ignored: at process exit the runtime may already be unloading.
     cudaSetDevice(device_);
     if (stream_) cudaStreamSynchronize(stream_);
+    held_.reset();
     for (int s = 0; s < kSlotCount; ++s) cuda::counted_free(slots_[s], slot_words_[s] * sizeof(uint32_t));
     for (auto& entry : twiddle_cache_) cuda::counted_free(entry.second, twiddle_bytes_[entry.first]);
     cuda::counted_free(scale_ptr_, scale_words_ * sizeof(uint32_t));
@@ -568,6 +576,26 @@ void CudaBackend::ntt_on_device(uint32_t* d, NttShape shape, bool inverse, const
     p.batch = shape.batch;
     p.row_stride = shape.batch;  // row-major: element (row, col) at row * batch + col
     p.col_stride = 1;
+    // The first log_block stages in shared memory, when the planner finds room for a block;
+    // otherwise (no room, or a grid too large) every stage runs as its own kernel.
+    device::NttBlockPlan block{};
+    try {
+        block = device::plan_ntt_block(limits_, pipeline_limits(CudaKernel::NttBlock), shape.log_n, shape.batch);
+    } catch (const std::invalid_argument&) {
+        block = device::NttBlockPlan{};
+    }
+    if (block.log_block >= 1) {
+        p.log_block = block.log_block;
+        p.block_columns = block.columns;
+    }
+    // A transform that fits one block (round 0's size-2^l_skip ones) is one kernel: the bit
+    // reversal and the scale happen as the block is read and written.
+    if (block.log_block == shape.log_n) {
+        p.fused = GS_NTT_FUSE_BIT_REVERSE | (factors ? (inverse ? GS_NTT_FUSE_SCALE_OUT : GS_NTT_FUSE_SCALE_IN) : 0u);
+        dispatch(CudaKernel::NttBlock, device::as_launch_plan(block), 2 * bytes,
+                 [&] { return cuda::launch_ntt_block(d, twiddles, factors, p, block, stream_); });
+        return;
+    }
     const uint64_t elements = cuda::ntt_lanes(p, CudaKernel::NttScale);
     auto scale_pass = [&] {
         device::LaunchPlan plan = lane_plan(CudaKernel::NttScale, elements);
@@ -580,19 +608,10 @@ void CudaBackend::ntt_on_device(uint32_t* d, NttShape shape, bool inverse, const
         dispatch(CudaKernel::NttBitReverse, plan, 2 * bytes,
                  [&] { return cuda::launch_ntt_bit_reverse(d, p, plan, stream_); });
     }
-    // The first log_block stages in shared memory, when the planner finds room for a block;
-    // otherwise (no room, or a grid too large) every stage runs as its own kernel.
     uint32_t first_stage = 0;
-    device::NttBlockPlan block{};
-    try {
-        block = device::plan_ntt_block(limits_, pipeline_limits(CudaKernel::NttBlock), shape.log_n, shape.batch);
-    } catch (const std::invalid_argument&) {
-        block = device::NttBlockPlan{};
-    }
     if (block.log_block >= 1) {
-        p.log_block = block.log_block;
         dispatch(CudaKernel::NttBlock, device::as_launch_plan(block), 2 * bytes,
-                 [&] { return cuda::launch_ntt_block(d, twiddles, p, block, stream_); });
+                 [&] { return cuda::launch_ntt_block(d, twiddles, nullptr, p, block, stream_); });
         first_stage = block.log_block;
     }
     if (first_stage < shape.log_n) {

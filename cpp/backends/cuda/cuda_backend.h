@@ -26,6 +26,9 @@ struct CUstream_st;  // cudaStream_t is CUstream_st*
 
 namespace gpustark {
 namespace cuda {
+struct HeldTraces;  // cuda_held_traces.cpp
+}  // namespace cuda
+namespace cuda {
 class DeviceBuffer;
 }
 }  // namespace gpustark
@@ -67,6 +70,12 @@ enum class CudaKernel : int {
     StackedBatchMessage,
     StackedScatter,
     StackedMessage,
+    DagFoldPoints,
+    Round0Transpose,
+    WhirSubsetStep,
+    WhirProductTable,
+    WhirPowerSum,
+    WhirEfWords,
     Count
 };
 constexpr int kCudaKernelCount = static_cast<int>(CudaKernel::Count);
@@ -98,6 +107,7 @@ private:
 //   poseidon2_permute, hash_rows, compress: 1 command buffer, K = 1, 1 sync;
 //   ntt: 1 command buffer, 1 sync, K = 1 (bit reverse) + 1 (block NTT, when planned)
 //        + (log_n - log_block) stages + 1 (scale: forward with shift != 1, or inverse);
+//        K = 1 when the block holds the whole transform (the reversal and scale fused into it);
 //   merkle_tree: 1 command buffer, 1 sync, K = 1 (leaves) + log2(rows) compress levels;
 //   grind: per window tried (usually 1): 1 command buffer, K = 1, 1 sync.
 // Sumcheck tables (cuda_ef_tables.h), one stage per operation, named ef_tables.<operation>:
@@ -136,6 +146,12 @@ public:
     // Tables in device memory until the object is destroyed (cuda_ef_tables.h); it must not
     // outlive this backend.
     std::unique_ptr<EfTables> ef_tables(const Ef* values, size_t count, size_t length) override;
+    // The proof's traces copied up once and kept until release_traces (cuda_held_traces.cpp).
+    void hold_traces(const std::vector<TraceView>& traces) override;
+    void release_traces() override;
+    // The device copy of a held trace (host pointer and size as held), or nullptr: then the
+    // caller copies the trace itself. For use inside a Call.
+    const uint32_t* held_trace(const uint32_t* host, size_t bytes) const;
     // Every cudaMalloc of the backend is counted (device_memory.h).
     DeviceMemory device_memory() const override;
     void reset_device_memory_peak() override;
@@ -217,6 +233,13 @@ public:
     // ntt_scale_factors table in device memory, or nullptr when it would be empty (forward, shift 1).
     const uint32_t* device_twiddles(uint32_t log_n, bool inverse);
     void ntt_on_device(uint32_t* data, NttShape shape, bool inverse, const uint32_t* twiddles, const uint32_t* factors);
+    // Inside a Call, after its reserve_staging (which must hold the root's 32 bytes): the
+    // codeword whose message is already in device memory (the first message_rows rows of `code`,
+    // 2^log_rows x width words, written by work already enqueued), committed as encode_and_commit
+    // commits: the call's one wait is for the root. For tables whose codeword never leaves the
+    // device (EfTables::commit_table, cuda_ef_tables.cpp, which defines it).
+    MerkleTree commit_device_message(cuda::DeviceBuffer code, size_t message_rows, uint32_t width, uint32_t log_rows,
+                                     uint32_t log_group);
     // The fraction tree built and kept on the device (cuda_fraction_tree.cpp).
     std::unique_ptr<FractionTree> fraction_tree(const Ef* p, const Ef* q, size_t leaves) override;
     // One trace's tables at r_0 built on the device (cuda_trace_tables.cpp).
@@ -291,6 +314,7 @@ private:
     std::unique_ptr<CudaSink> sink_;
     std::unique_ptr<device::Stager> stager_;
 
+    std::unique_ptr<cuda::HeldTraces> held_;  // hold_traces' copies
     std::mutex mutex_;  // one call at a time: the stream, the stager and the buffers are shared
     uint32_t* slots_[kSlotCount] = {};
     size_t slot_words_[kSlotCount] = {};

@@ -5,11 +5,21 @@
 #include <stdexcept>
 #include <string>
 
+#include "../../core/dag_round_params.h"
 #include "cuda_backend.h"
 #include "device_buffer.h"
 #include "launch.h"
 
 namespace gpustark {
+
+namespace {
+
+// Replaces `buffer` with a larger one when it holds fewer than `bytes` (its contents are not kept).
+void grow(cuda::DeviceBuffer& buffer, uint64_t bytes) {
+    if (buffer.bytes() < bytes) buffer = cuda::DeviceBuffer(bytes);
+}
+
+}  // namespace
 
 namespace cuda {
 
@@ -67,19 +77,26 @@ BaseSumsLaunch::BaseSumsLaunch(const CudaBackend& backend, const DeviceDag& dag,
     if (groups > 1) partial = DeviceBuffer(max_points * groups * sizeof(DagSums));
 }
 
-void BaseSumsLaunch::enqueue(CudaBackend& backend, CudaBackend::Call& call, const DeviceDag& dag, const uint32_t* local,
-                             uint64_t local_stride, const uint32_t* next, uint64_t next_stride, uint64_t points,
-                             DagSums* out) {
+void BaseSumsLaunch::enqueue(CudaBackend& backend, CudaBackend::Call& call, const DeviceDag& dag,
+                             const DeviceBasePoints& in, DagSums* out) {
     DagSums* first = groups > 1 ? partial.as<DagSums>() : out;
-    const uint64_t reads = points * (local_stride + next_stride) * sizeof(uint32_t);
-    call.dispatch(CudaKernel::DagBaseSums, plan, reads + points * groups * sizeof(DagSums), [&] {
-        return int(launch_dag_base_sums(dag.view(), local, local_stride, next, next_stride, points, slots.as<Fp>(),
-                                        first, plan, call.stream()));
+    DagBaseSumsParams params{};
+    params.lanes = in.points * groups;
+    params.local_point_stride = in.local_point_stride;
+    params.local_column_stride = in.local_column_stride;
+    params.next_point_stride = in.next_point_stride;
+    params.next_column_stride = in.next_column_stride;
+    params.group_count = groups;
+    params.width = dag.dag.program->width;
+    const uint64_t reads = in.points * (2 * uint64_t(params.width) + 3) * sizeof(uint32_t);
+    call.dispatch(CudaKernel::DagBaseSums, plan, reads + params.lanes * sizeof(DagSums), [&] {
+        return int(launch_dag_base_sums(dag.view(), params, in.local, in.next, slots.as<Fp>(), first, plan,
+                                        call.stream()));
     });
     if (groups == 1) return;
-    const device::LaunchPlan sum_plan = backend.lane_plan(CudaKernel::DagGroupSums, points);
-    call.dispatch(CudaKernel::DagGroupSums, sum_plan, points * (groups + 1) * sizeof(DagSums), [&] {
-        return int(launch_dag_group_sums(partial.as<DagSums>(), groups, points, out, sum_plan, call.stream()));
+    const device::LaunchPlan sum_plan = backend.lane_plan(CudaKernel::DagGroupSums, in.points);
+    call.dispatch(CudaKernel::DagGroupSums, sum_plan, in.points * (groups + 1) * sizeof(DagSums), [&] {
+        return int(launch_dag_group_sums(partial.as<DagSums>(), groups, in.points, out, sum_plan, call.stream()));
     });
 }
 
@@ -112,8 +129,10 @@ void cuda_dag_base_sums(CudaBackend& backend, const DagBinding& dag, const DagBa
     program.upload(call);
     call.upload(local.data(), in.local, local_bytes);
     call.upload(next.data(), in.next, next_bytes);
-    launch.enqueue(backend, call, program, local.as<uint32_t>(), in.local_stride, next.as<uint32_t>(), in.next_stride,
-                   in.points, sums.as<DagSums>());
+    // The host's rows are point by point: column c of point k at k * stride + c.
+    launch.enqueue(backend, call, program,
+                   {local.as<uint32_t>(), in.local_stride, 1, next.as<uint32_t>(), in.next_stride, 1, in.points},
+                   sums.as<DagSums>());
     const void* staged = call.download(sums.data(), out_bytes);
     call.finish("dag_base_sums");
     std::memcpy(out, staged, out_bytes);
@@ -122,52 +141,42 @@ void cuda_dag_base_sums(CudaBackend& backend, const DagBinding& dag, const DagBa
 std::vector<Ef> cuda_dag_round(CudaBackend& backend, const Ef* tables, size_t stride, size_t length,
                                const DagBinding& dag, const Ef combine[3], const std::vector<Ef>& xs, size_t max_pairs,
                                cuda::DagRoundState& state) {
-    const bool bound = length == 1;
-    const size_t points = bound ? 1 : xs.size();
-    if (points == 0) return {};
-    if (points > cuda::kDagMaxPoints)
-        throw std::invalid_argument("cuda dag_round: at most " + std::to_string(cuda::kDagMaxPoints) +
-                                    " points per round, asked for " + std::to_string(points));
-    cuda::DagRoundArgs args{};
-    for (size_t k = 0; k < points; ++k) args.xs[k] = bound ? ef_zero() : xs[k];
-    for (int i = 0; i < 3; ++i) args.combine[i] = combine[i];
-    args.points = uint32_t(points);
-    args.bound = bound ? 1 : 0;
-
-    const size_t pairs = bound ? 1 : length / 2, piece = max_pairs ? std::min(max_pairs, pairs) : pairs;
+    DagRoundLaunch r(*dag.program, combine, xs, stride, length, max_pairs, "cuda dag_round");
+    if (r.points == 0) return {};
     const uint64_t slot_bytes = uint64_t(std::max<uint32_t>(dag.program->slots, 1)) * sizeof(Ef);
     const uint64_t max_groups = resident_groups(backend);
-    std::vector<Ef> sums(points, ef_zero());
+    std::vector<Ef> sums(r.points, ef_zero());
     // The program goes up once per binding: every round of a trace reuses it, and the scratch.
     const bool fresh = !state.program || !state.program->same_binding(dag);
     if (fresh) state.program = std::make_unique<DeviceDag>(dag);
     const DeviceDag& program = *state.program;
-    cuda::DeviceBuffer& slots = state.slots;
-    cuda::DeviceBuffer& partials = state.partials;
     // One call (one wait) per piece of pairs; one piece unless a memory plan asked for less.
-    for (size_t first = 0; first < pairs; first += piece) {
-        const size_t count = std::min(piece, pairs - first);
+    for (size_t first = 0; first < r.pairs; first += r.piece) {
+        r.set_piece(first, std::min(r.piece, r.pairs - first));
         CudaBackend::Call call(backend, "dag_round");
-        const device::LaunchPlan plan =
-            dag_plan(backend, CudaKernel::DagRound, uint64_t(count) * points * dag.program->groups.size(), slot_bytes,
-                     max_groups, true);
+        const device::LaunchPlan fold_plan = backend.lane_plan(CudaKernel::DagFoldPoints, r.fold.lanes);
+        const device::LaunchPlan plan = dag_plan(backend, CudaKernel::DagRound, r.round.lanes, slot_bytes, max_groups, true);
         const size_t partial_bytes = size_t(plan.grid) * cuda::kDagMaxPoints * sizeof(Ef);
-        if (slots.bytes() < slot_bytes * plan.grid * plan.group) slots = cuda::DeviceBuffer(slot_bytes * plan.grid * plan.group);
-        if (partials.bytes() < partial_bytes) partials = cuda::DeviceBuffer(partial_bytes);
+        const uint64_t folded_bytes = r.fold.lanes * sizeof(Ef);
+        grow(state.folded, folded_bytes);
+        grow(state.slots, slot_bytes * plan.grid * plan.group);
+        grow(state.partials, partial_bytes);
         const bool upload = fresh && first == 0;
         call.reserve_staging(std::max(upload ? program.staged() : 0, CudaBackend::staged_size(partial_bytes)));
         if (upload) program.upload(call);
-        const uint64_t reads = uint64_t(count) * points * (2 * uint64_t(dag.program->width) + 4) * 2 * sizeof(Ef);
-        call.dispatch(CudaKernel::DagRound, plan, reads + partial_bytes, [&] {
-            return int(cuda::launch_dag_round(program.view(), tables, stride, first, count, args, slots.as<Ef>(),
-                                              partials.as<Ef>(), plan, call.stream()));
+        call.dispatch(CudaKernel::DagFoldPoints, fold_plan, r.fold_reads() + folded_bytes, [&] {
+            return int(cuda::launch_dag_fold_points(tables, r.fold, state.folded.as<Ef>(), fold_plan, call.stream()));
         });
-        const void* staged = call.download(partials.data(), partial_bytes);
+        call.dispatch(CudaKernel::DagRound, plan, folded_bytes + partial_bytes, [&] {
+            return int(cuda::launch_dag_round(program.view(), state.folded.as<Ef>(), r.round, state.slots.as<Ef>(),
+                                              state.partials.as<Ef>(), plan, call.stream()));
+        });
+        const void* staged = call.download(state.partials.data(), partial_bytes);
         call.finish("dag_round sums");
         std::vector<Ef> partial(size_t(plan.grid) * cuda::kDagMaxPoints);
         std::memcpy(partial.data(), staged, partial_bytes);
         for (size_t b = 0; b < plan.grid; ++b)
-            for (size_t k = 0; k < points; ++k) sums[k] = ef_add(sums[k], partial[b * cuda::kDagMaxPoints + k]);
+            for (size_t k = 0; k < r.points; ++k) sums[k] = ef_add(sums[k], partial[b * cuda::kDagMaxPoints + k]);
     }
     return sums;
 }

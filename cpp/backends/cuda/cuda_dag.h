@@ -36,14 +36,24 @@ struct DeviceDag {
     DeviceBuffer code, weights, constants, groups;
 };
 
+// Base-field points in device memory: value (point k, column c) of the local columns (then the
+// selectors) at local[k * local_point_stride + c * local_column_stride], and so for next.
+struct DeviceBasePoints {
+    const uint32_t* local;
+    uint64_t local_point_stride, local_column_stride;
+    const uint32_t* next;
+    uint64_t next_point_stride, next_column_stride;
+    uint64_t points;
+};
+
 // The DAG's sums at up to max_points base-field points per launch: every (point, group) on its
 // own thread, then (with several groups) a second kernel adding each point's groups. The
 // constructor allocates the slot scratch and the per-group sums (before a call's staged copies).
 struct BaseSumsLaunch {
     BaseSumsLaunch(const CudaBackend& backend, const DeviceDag& dag, uint64_t max_points);
-    // out[k] = the sums at point k < points (device pointers), enqueued on the call's stream.
-    void enqueue(CudaBackend& backend, CudaBackend::Call& call, const DeviceDag& dag, const uint32_t* local,
-                 uint64_t local_stride, const uint32_t* next, uint64_t next_stride, uint64_t points, DagSums* out);
+    // out[k] = the sums at point k < in.points (device pointers), enqueued on the call's stream.
+    void enqueue(CudaBackend& backend, CudaBackend::Call& call, const DeviceDag& dag, const DeviceBasePoints& in,
+                 DagSums* out);
 
     uint32_t groups;
     device::LaunchPlan plan;
@@ -56,10 +66,11 @@ struct BaseSumsLaunch {
 device::LaunchPlan dag_plan(const CudaBackend& backend, CudaKernel kernel, uint64_t lanes, uint64_t slot_bytes,
                             uint64_t max_groups, bool reduces);
 // What one trace's tables keep between rounds: its program in device memory (uploaded on the
-// first round, again only for another binding), the slot scratch and the per-block sums.
+// first round, again only for another binding), the tables folded at the round's points, the
+// slot scratch and the per-block sums (each grown to the largest round's).
 struct DagRoundState {
     std::unique_ptr<DeviceDag> program;
-    DeviceBuffer slots, partials;
+    DeviceBuffer folded, slots, partials;
 };
 
 // Blocks of kCudaMaxLaneGroup threads resident on the device at once (at least 1).

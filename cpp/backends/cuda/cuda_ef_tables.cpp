@@ -8,10 +8,14 @@
 #include <string>
 #include <vector>
 
+#include "../../core/whir_params.h"
+#include "../../kernels/field/two_adic.h"
+#include "../../kernels/hash/poseidon2.h"
 #include "cuda_backend.h"
 #include "cuda_dag.h"
 #include "device_buffer.h"
 #include "launch.h"
+#include "whir_launch.h"
 
 namespace gpustark {
 namespace {
@@ -23,6 +27,10 @@ bool power_of_two(size_t x) { return x != 0 && (x & (x - 1)) == 0; }
 
 class CudaEfTables final : public EfTables {
 public:
+    // For cuda_ef_table: whether these tables live on `backend`, and table c's current values.
+    bool on(const CudaBackend& backend) const { return &backend == &backend_; }
+    Ef* table_data(size_t c) const { return current() + c * stride_; }
+
     CudaEfTables(CudaBackend& backend, const Ef* values, size_t count, size_t length)
         : EfTables(count, length), backend_(backend), stride_(length), reduce_groups_(wave_groups(backend)) {
         if (!power_of_two(length))
@@ -32,11 +40,13 @@ public:
         const size_t bytes = count * length * sizeof(Ef);
         if (bytes == 0) return;
         CudaBackend::Call call(backend_, "ef_tables");
-        // Every allocation before the copy. Length 1 never folds or runs a round.
+        // Every allocation before the copy; the first fold allocates its output.
         buffers_[0] = cuda::DeviceBuffer(bytes);
-        if (length >= 2) {
-            buffers_[1] = cuda::DeviceBuffer(bytes);
-            partials_ = cuda::DeviceBuffer(reduce_groups_ * kMaxSums * sizeof(Ef));
+        partials_ = cuda::DeviceBuffer(reduce_groups_ * kMaxSums * sizeof(Ef));
+        if (!values) {  // zero tables, for a phase that fills them on the device
+            cuda::check(cudaMemsetAsync(buffers_[0].data(), 0, bytes, call.stream()), "cudaMemsetAsync (ef_tables)");
+            call.commit();
+            return;
         }
         call.reserve_staging(CudaBackend::staged_size(bytes));
         call.upload(buffers_[0].data(), values, bytes);
@@ -52,10 +62,7 @@ public:
         if (values.bytes() < count * length * sizeof(Ef))
             throw std::invalid_argument("cuda ef_tables: the device buffer is smaller than count x length values");
         buffers_[0] = std::move(values);
-        if (length >= 2) {
-            buffers_[1] = cuda::DeviceBuffer(buffers_[0].bytes());
-            partials_ = cuda::DeviceBuffer(reduce_groups_ * kMaxSums * sizeof(Ef));
-        }
+        partials_ = cuda::DeviceBuffer(reduce_groups_ * kMaxSums * sizeof(Ef));
     }
 
     // The last fold or add_eq_powers may still be running on the stream.
@@ -66,6 +73,8 @@ public:
         const uint64_t lanes = uint64_t(count()) * (length() / 2);
         if (lanes != 0) {
             CudaBackend::Call call(backend_, "ef_tables.fold");
+            // The first fold's output (tables that never fold, such as WHIR's g, need none).
+            if (!buffers_[current_ ^ 1].data()) buffers_[current_ ^ 1] = cuda::DeviceBuffer(buffers_[current_].bytes());
             const Ef* in = current();
             Ef* out = other();
             device::LaunchPlan plan = backend_.lane_plan(CudaKernel::SumcheckFold, lanes);
@@ -140,6 +149,85 @@ public:
         call.commit();  // no wait, as for fold
     }
 
+    void write_table(size_t c, const Ef* values) override {
+        require_table(c, "write_table");
+        const size_t bytes = length() * sizeof(Ef);
+        CudaBackend::Call call(backend_, "ef_tables.write_table");
+        call.reserve_staging(CudaBackend::staged_size(bytes));
+        call.upload(current() + c * stride_, values, bytes);
+        call.finish("ef_tables write_table");  // the staging is free again for the next call
+    }
+
+    std::unique_ptr<EfTables> copy_table(size_t c) override {
+        require_table(c, "copy_table");
+        const size_t bytes = length() * sizeof(Ef);
+        cuda::DeviceBuffer copy;
+        {
+            CudaBackend::Call call(backend_, "ef_tables.copy_table");
+            copy = cuda::DeviceBuffer(bytes);
+            cuda::check(cudaMemcpyAsync(copy.data(), current() + c * stride_, bytes, cudaMemcpyDeviceToDevice,
+                                        call.stream()),
+                        "cudaMemcpyAsync (ef_tables copy_table)");
+            call.commit();  // no wait: the copy's next operation is ordered after it on the stream
+        }
+        return adopt_cuda_ef_tables(backend_, std::move(copy), 1, length());
+    }
+
+    void subset_transform(size_t c, bool inverse) override {
+        require_table(c, "subset_transform");
+        const uint64_t lanes = length() / 2;
+        if (lanes == 0) return;
+        CudaBackend::Call call(backend_, "ef_tables.subset_transform");
+        Ef* t = current() + c * stride_;
+        const device::LaunchPlan plan = backend_.lane_plan(CudaKernel::WhirSubsetStep, lanes);
+        for (uint32_t bit = 0; (uint64_t(1) << bit) < length(); ++bit)  // one step per index bit
+            call.dispatch(CudaKernel::WhirSubsetStep, plan, 4 * lanes * sizeof(Ef), [&] {
+                return int(cuda::launch_whir_subset_step(t, length(), bit, inverse, plan, call.stream()));
+            });
+        call.commit();  // no wait, as for fold
+    }
+
+    void set_product_table(size_t c, const std::vector<std::array<Ef, 2>>& factors) override {
+        require_table(c, "set_product_table");
+        require_factors(factors.size());
+        const WhirProductTableParams p = whir_product_table_params(factors, length());
+        CudaBackend::Call call(backend_, "ef_tables.set_product_table");
+        Ef* t = current() + c * stride_;
+        const device::LaunchPlan plan = backend_.lane_plan(CudaKernel::WhirProductTable, p.lanes);
+        call.dispatch(CudaKernel::WhirProductTable, plan, p.lanes * sizeof(Ef),
+                      [&] { return int(cuda::launch_whir_product_table(t, p, plan, call.stream())); });
+        call.commit();  // no wait, as for fold
+    }
+
+    Ef power_sum(size_t c, Ef z) override {
+        require_table(c, "power_sum");
+        const WhirPowerSumParams p = whir_power_sum_params(z, length());
+        const Ef* t = current() + c * stride_;
+        return reduce<GS_WHIR_POWER_SUM_SUMS>("ef_tables.power_sum", CudaKernel::WhirPowerSum, p.lanes, p.lanes,
+                                              [&](const device::LaunchPlan& plan, CUstream_st* stream) {
+                                                  return cuda::launch_whir_power_sum(t, p, partials_.as<Ef>(),
+                                                                                     reduce_groups_, plan, stream);
+                                              })[0];
+    }
+
+    MerkleTree commit_table(size_t c, uint32_t log_rows, uint32_t log_group) override {
+        require_table(c, "commit_table");
+        require_codeword(log_rows);
+        if (log_rows > GS_TWO_ADICITY)
+            throw std::invalid_argument("cuda ef_tables commit_table: log_rows must be <= 27, got " +
+                                        std::to_string(log_rows));
+        const uint64_t lanes = length();
+        CudaBackend::Call call(backend_, "ef_tables.commit_table");
+        cuda::DeviceBuffer code((size_t(1) << log_rows) * 4 * sizeof(uint32_t));  // rows x 4 limbs
+        call.reserve_staging(CudaBackend::staged_size(GS_DIGEST_WIDTH * sizeof(uint32_t)));  // the root
+        const Ef* t = current() + c * stride_;
+        const device::LaunchPlan plan = backend_.lane_plan(CudaKernel::WhirEfWords, lanes);
+        call.dispatch(CudaKernel::WhirEfWords, plan, 2 * lanes * sizeof(Ef), [&] {
+            return int(cuda::launch_whir_ef_words(t, lanes, code.as<uint32_t>(), plan, call.stream()));
+        });
+        return backend_.commit_device_message(std::move(code), lanes, 4, log_rows, log_group);
+    }
+
     std::vector<Ef> dag_round(const DagBinding& dag, const Ef combine[3], const std::vector<Ef>& xs,
                               size_t max_pairs) override {
         require_dag(dag);
@@ -189,6 +277,7 @@ private:
     }
 
     Ef* current() const { return buffers_[current_].as<Ef>(); }
+
     Ef* other() const { return buffers_[current_ ^ 1].as<Ef>(); }
 
     CudaBackend& backend_;
@@ -202,8 +291,21 @@ private:
 
 }  // namespace
 
+// Defined here, beside its one user (commit_table): the backend's fused codeword path for a
+// message that is already on the device.
+MerkleTree CudaBackend::commit_device_message(cuda::DeviceBuffer code, size_t message_rows, uint32_t width,
+                                              uint32_t log_rows, uint32_t log_group) {
+    return commit_codeword(std::move(code), message_rows, width, log_rows, log_group, device_twiddles(log_rows, false));
+}
+
 std::unique_ptr<EfTables> make_cuda_ef_tables(CudaBackend& backend, const Ef* values, size_t count, size_t length) {
     return std::make_unique<CudaEfTables>(backend, values, count, length);
+}
+
+Ef* cuda_ef_table(EfTables& tables, const CudaBackend& backend, size_t c) {
+    auto* cuda = dynamic_cast<CudaEfTables*>(&tables);
+    if (!cuda || !cuda->on(backend) || c >= tables.count()) return nullptr;
+    return cuda->table_data(c);
 }
 
 std::unique_ptr<EfTables> adopt_cuda_ef_tables(CudaBackend& backend, cuda::DeviceBuffer values, size_t count,

@@ -1,7 +1,9 @@
 // CudaBackend::round0_sums: round 0 of one trace from one upload of it. Per block of chunks the
-// gather, the inverse NTT, each coset's copy, shifted NTT and DAG evaluation are all enqueued on
-// the stream and the block's per-point sums come back after one wait; the host weights them by
-// eq and adds them per a (core/round0_sums.h), as the reference does.
+// gather, the inverse NTT, each coset's copy, shifted NTT, transpose and DAG evaluation are all
+// enqueued on the stream and the block's per-point sums come back after one wait; the host weights
+// them by eq and adds them per a (core/round0_sums.h), as the reference does. The NTTs want the
+// block point by point; the DAG reads it column by column (neighbouring threads, neighbouring
+// points, neighbouring words), so each evaluated block is transposed first.
 #include <algorithm>
 #include <cstring>
 #include <stdexcept>
@@ -16,7 +18,8 @@
 namespace gpustark {
 namespace {
 
-// Gathered values per block buffer (there are four: local, next and a coset's copy of each).
+// Gathered values per block buffer (there are six: local, next, a coset's copy of each, and the
+// transposes the DAG reads).
 constexpr size_t kBlockElements = size_t(1) << 27;
 
 void check(cudaError_t err, const char* what) {
@@ -54,8 +57,11 @@ Round0Sums CudaBackend::round0_sums(const Round0Trace& t) {
     // Every allocation and synchronous table upload before the staged copies.
     const size_t trace_bytes = (size_t(1) << t.log_height) * width * sizeof(uint32_t);
     const size_t local_words = n * block * cols, next_words = n * block * width, points = n * block;
-    cuda::DeviceBuffer trace(trace_bytes), local(local_words * 4), next(next_words * 4);
+    const uint32_t* held = held_trace(t.values, trace_bytes);  // else copied up here
+    cuda::DeviceBuffer copy(held ? 0 : trace_bytes), local(local_words * 4), next(next_words * 4);
+    const uint32_t* trace = held ? held : copy.as<uint32_t>();
     cuda::DeviceBuffer local_c(cosets ? local_words * 4 : 0), next_c(cosets ? next_words * 4 : 0);
+    cuda::DeviceBuffer local_t(local_words * 4), next_t(next_words * 4);
     cuda::DeviceBuffer sums(evals * points * sizeof(DagSums));
     cuda::DeviceDag dag(*t.dag);
     cuda::BaseSumsLaunch eval(*this, dag, points);
@@ -68,21 +74,33 @@ Round0Sums CudaBackend::round0_sums(const Round0Trace& t) {
     size_t downloads = 0;
     for (size_t first = 0; first < chunks; first += block)
         downloads += staged_size(evals * n * std::min(block, chunks - first) * sizeof(DagSums));
-    call.reserve_staging(std::max(staged_size(trace_bytes) + dag.staged(), downloads));
-    call.upload(trace.data(), t.values, trace_bytes);
+    call.reserve_staging(std::max((held ? 0 : staged_size(trace_bytes)) + dag.staged(), downloads));
+    if (!held) call.upload(copy.data(), t.values, trace_bytes);
     dag.upload(call);
 
     auto gather = [&](size_t first, size_t count, size_t shift, bool selectors, cuda::DeviceBuffer& dst) {
         const uint64_t lanes = uint64_t(n) * count * (selectors ? cols : width);
         const device::LaunchPlan plan = lane_plan(CudaKernel::Round0Gather, lanes);
         call.dispatch(CudaKernel::Round0Gather, plan, 2 * lanes * 4, [&] {
-            return int(cuda::launch_round0_gather(trace.as<uint32_t>(), width, t.log_height, l, first, count, shift,
+            return int(cuda::launch_round0_gather(trace, width, t.log_height, l, first, count, shift,
                                                   selectors, dst.as<uint32_t>(), plan, call.stream()));
         });
     };
+    auto transpose = [&](const cuda::DeviceBuffer& in, uint64_t rows, uint64_t row_words, cuda::DeviceBuffer& out) {
+        const uint64_t lanes = rows * row_words;
+        const device::LaunchPlan plan = lane_plan(CudaKernel::Round0Transpose, lanes);
+        call.dispatch(CudaKernel::Round0Transpose, plan, 2 * lanes * 4, [&] {
+            return int(cuda::launch_round0_transpose(in.as<uint32_t>(), rows, row_words, out.as<uint32_t>(), plan,
+                                                     call.stream()));
+        });
+    };
+    // The block's points (local rows with their selectors, next rows) at `slot` of the sums.
     auto evaluate = [&](const cuda::DeviceBuffer& here, const cuda::DeviceBuffer& after, size_t count, size_t slot) {
         const uint64_t block_points = uint64_t(n) * count;
-        eval.enqueue(*this, call, dag, here.as<uint32_t>(), cols, after.as<uint32_t>(), width, block_points,
+        transpose(here, block_points, cols, local_t);
+        transpose(after, block_points, width, next_t);
+        eval.enqueue(*this, call, dag,
+                     {local_t.as<uint32_t>(), 1, block_points, next_t.as<uint32_t>(), 1, block_points, block_points},
                      sums.as<DagSums>() + slot * block_points);
     };
     for (size_t first = 0; first < chunks; first += block) {

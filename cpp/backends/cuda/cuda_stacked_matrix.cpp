@@ -121,11 +121,33 @@ public:
         const device::LaunchPlan plan = backend_.lane_plan(CudaKernel::StackedBatchMessage, height());
         call.dispatch(CudaKernel::StackedBatchMessage, plan, uint64_t(height()) * width() * 4 + f_bytes, [&] {
             return int(cuda::launch_stacked_batch_message(message_.as<uint32_t>(), d_weights.as<Ef>(), width(),
-                                                          height(), d_f.as<Ef>(), plan, call.stream()));
+                                                          height(), false, d_f.as<Ef>(), plan, call.stream()));
         });
         const void* staged = call.download(d_f.data(), f_bytes);
         call.finish("batched message");
         std::memcpy(f, staged, f_bytes);
+    }
+
+    // Straight into the table's device memory: nothing crosses to the host.
+    bool batched_message_into(const std::vector<Ef>& weights, EfTables& tables, size_t c, bool accumulate) override {
+        Ef* table = cuda_ef_table(tables, backend_, c);
+        if (!table || tables.length() != height()) return false;
+        if (weights.size() != width())
+            throw std::invalid_argument("stacked matrix: expected " + std::to_string(width()) +
+                                        " batching weights, found " + std::to_string(weights.size()));
+        const size_t weight_bytes = weights.size() * sizeof(Ef);
+        CudaBackend::Call call(backend_, "stacked_matrix.batched_message_into");
+        cuda::DeviceBuffer d_weights(weight_bytes);
+        call.reserve_staging(CudaBackend::staged_size(weight_bytes));
+        call.upload(d_weights.data(), weights.data(), weight_bytes);
+        const device::LaunchPlan plan = backend_.lane_plan(CudaKernel::StackedBatchMessage, height());
+        call.dispatch(CudaKernel::StackedBatchMessage, plan,
+                      uint64_t(height()) * width() * 4 + height() * sizeof(Ef) * (accumulate ? 2 : 1), [&] {
+            return int(cuda::launch_stacked_batch_message(message_.as<uint32_t>(), d_weights.as<Ef>(), width(),
+                                                          height(), accumulate, table, plan, call.stream()));
+        });
+        call.finish("batched message");  // the weights' buffer goes with this scope
+        return true;
     }
 
     std::vector<uint32_t> matrix_words() override { return download(matrix_, "stacked_matrix.matrix"); }
@@ -185,18 +207,20 @@ StackedCommit CudaBackend::commit_stacked(const StackedLayout& layout, const std
         const std::vector<StackedScatterSlot>& slots = scatter.slots;
         const size_t trace_bytes = t.height * t.width * sizeof(uint32_t), slot_bytes = slots.size() * sizeof(slots[0]);
         Call call(*this, "stacked_commit.stack");
-        cuda::DeviceBuffer d_trace(trace_bytes), d_slots(slot_bytes);
-        call.reserve_staging(staged_size(trace_bytes) + staged_size(slot_bytes));
-        call.upload(d_trace.data(), t.data, trace_bytes);
+        const uint32_t* held = held_trace(t.data, trace_bytes);  // else copied up here
+        cuda::DeviceBuffer copy(held ? 0 : trace_bytes), d_slots(slot_bytes);
+        const uint32_t* d_trace = held ? held : copy.as<uint32_t>();
+        call.reserve_staging((held ? 0 : staged_size(trace_bytes)) + staged_size(slot_bytes));
+        if (!held) call.upload(copy.data(), t.data, trace_bytes);
         call.upload(d_slots.data(), slots.data(), slot_bytes);
         const uint64_t lanes = uint64_t(t.height) * slots.size();
         const device::LaunchPlan plan = lane_plan(CudaKernel::StackedScatter, lanes);
         call.dispatch(CudaKernel::StackedScatter, plan, 2 * lanes * 4, [&] {
-            return int(cuda::launch_stacked_scatter(d_trace.as<uint32_t>(), t.height, t.width,
+            return int(cuda::launch_stacked_scatter(d_trace, t.height, t.width,
                                                     d_slots.as<StackedScatterSlot>(), uint32_t(slots.size()), width,
                                                     matrix.as<uint32_t>(), plan, call.stream()));
         });
-        call.finish("trace scattered");  // the trace's buffer goes when this scope ends
+        call.finish("trace scattered");  // a copied trace goes when this scope ends
     }
 
     StackedCommit out;

@@ -20,19 +20,21 @@ std::unique_ptr<EfTables> CudaBackend::trace_tables(const TraceTablesInput& in) 
     cuda::DeviceBuffer tables;
     {
         Call call(*this, "trace_tables");
-        cuda::DeviceBuffer trace(trace_bytes), lagrange(lagrange_bytes);
+        const uint32_t* held = held_trace(in.values, trace_bytes);  // else copied up here
+        cuda::DeviceBuffer copy(held ? 0 : trace_bytes), lagrange(lagrange_bytes);
+        const uint32_t* trace = held ? held : copy.as<uint32_t>();
         tables = cuda::DeviceBuffer(count * length * sizeof(Ef));
-        call.reserve_staging(staged_size(trace_bytes) + staged_size(lagrange_bytes) + staged_size(eq_bytes));
-        call.upload(trace.data(), in.values, trace_bytes);
+        call.reserve_staging((held ? 0 : staged_size(trace_bytes)) + staged_size(lagrange_bytes) + staged_size(eq_bytes));
+        if (!held) call.upload(copy.data(), in.values, trace_bytes);
         call.upload(lagrange.data(), in.lagrange.data(), lagrange_bytes);
         call.upload(tables.as<Ef>() + (count - 1) * length, in.eq.data(), eq_bytes);  // the last table: eq
         const uint64_t lanes = uint64_t(length) * (count - 1);
         const device::LaunchPlan plan = lane_plan(CudaKernel::TraceTables, lanes);
         call.dispatch(CudaKernel::TraceTables, plan, uint64_t(n) * 2 * trace_bytes + lanes * sizeof(Ef), [&] {
-            return int(cuda::launch_trace_tables(trace.as<uint32_t>(), in.width, in.log_height, in.l_skip,
+            return int(cuda::launch_trace_tables(trace, in.width, in.log_height, in.l_skip,
                                                  lagrange.as<Ef>(), tables.as<Ef>(), length, plan, call.stream()));
         });
-        call.finish("trace_tables");  // the trace buffer is freed when this scope ends
+        call.finish("trace_tables");  // a copied trace is freed when this scope ends
     }
     return adopt_cuda_ef_tables(*this, std::move(tables), count, length);
 }

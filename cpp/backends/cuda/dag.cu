@@ -11,25 +11,21 @@ namespace {
 
 using gpustark::CudaKernel;
 using gpustark::cuda::block_sum;
-using gpustark::cuda::DagRoundArgs;
 using gpustark::cuda::first_lane;
 using gpustark::cuda::kDagMaxPoints;
 using gpustark::cuda::lane_stride;
 
-// The round's arguments are the Metal Params' first fields (kernels/dag/dag_lanes.h).
-static_assert(kDagMaxPoints == GS_DAG_MAX_POINTS && sizeof(DagRoundArgs) == __builtin_offsetof(DagRoundParams, lanes),
-              "CUDA's DagRoundArgs and Metal's DagRoundParams share their layout");
+static_assert(kDagMaxPoints == GS_DAG_MAX_POINTS, "CUDA and Metal keep the same sums per block");
 
 // Lane = (group g, point k), k fastest: out[k * group_count + g] = group g's sums at point k.
-__global__ void dag_base_sums_kernel(const u32* __restrict__ code, const u32* __restrict__ groups, u32 group_count,
+__global__ void dag_base_sums_kernel(const u32* __restrict__ code, const u32* __restrict__ groups,
                                      const Ef* __restrict__ weights, const Fp* __restrict__ constants,
-                                     const u32* __restrict__ local, uint64_t local_stride,
-                                     const u32* __restrict__ next, uint64_t next_stride, u32 width, uint64_t lanes,
-                                     Fp* __restrict__ slots, DagSums* __restrict__ out) {
-    const uint64_t thread = first_lane(), threads = lane_stride();
+                                     const u32* __restrict__ local, const u32* __restrict__ next,
+                                     const __grid_constant__ DagBaseSumsParams params, Fp* __restrict__ slots,
+                                     DagSums* __restrict__ out) {
+    const uint64_t thread = first_lane(), threads = lane_stride(), lanes = params.lanes;
     for (uint64_t lane = first_lane(); lane < lanes; lane += lane_stride())
-        dag_base_sums_lane(lane, lanes, thread, threads, code, groups, group_count, weights, constants, local,
-                           local_stride, next, next_stride, width, slots, out);
+        dag_base_sums_lane(lane, thread, threads, code, groups, weights, constants, local, next, params, slots, out);
 }
 
 // Lane = point k: the sum of its groups' sums.
@@ -38,21 +34,27 @@ __global__ void dag_group_sums_kernel(const DagSums* __restrict__ partial, u32 g
     for (uint64_t k = first_lane(); k < points; k += lane_stride()) dag_group_sums_lane(k, partial, group_count, out);
 }
 
-// Lane = (pair, point index k < args.points, group g), g fastest. Each thread adds
-// eq(x_k, pair) G_g(x_k, pair) into its sum for x_k (the groups' G_g add up to G); the block's
-// sums go to partials. No early return: every thread reaches block_sum.
-__global__ void dag_round_kernel(const u32* __restrict__ code, const u32* __restrict__ groups, u32 group_count,
-                                 const Ef* __restrict__ weights,
-                                 const Fp* __restrict__ constants, const Ef* __restrict__ tables, uint64_t table_stride,
-                                 u32 width, uint64_t first_pair, uint64_t lanes, const __grid_constant__ DagRoundArgs args,
+// Lane = (table, pair, point index): the tables folded at the round's points.
+__global__ void dag_fold_points_kernel(const Ef* __restrict__ tables, const __grid_constant__ DagFoldPointsParams params,
+                                       Ef* __restrict__ out) {
+    const uint64_t lanes = params.lanes;
+    for (uint64_t lane = first_lane(); lane < lanes; lane += lane_stride())
+        dag_fold_points_lane(lane, tables, params, out);
+}
+
+// Lane = (group, pair, point index k), k fastest. Each thread adds eq(x_k, pair) G_g(x_k, pair)
+// into its sum for x_k (the groups' G_g add up to G); the block's sums go to partials. No early
+// return: every thread reaches block_sum.
+__global__ void dag_round_kernel(const u32* __restrict__ code, const u32* __restrict__ groups,
+                                 const Ef* __restrict__ weights, const Fp* __restrict__ constants,
+                                 const Ef* __restrict__ folded, const __grid_constant__ DagRoundParams params,
                                  Ef* __restrict__ slots, Ef* __restrict__ partials) {
     extern __shared__ Ef dag_scratch[];
-    const uint64_t thread = first_lane(), threads = lane_stride();
+    const uint64_t thread = first_lane(), threads = lane_stride(), lanes = params.lanes;
     Ef s[kDagMaxPoints];
     for (u32 k = 0; k < kDagMaxPoints; ++k) s[k] = ef_zero();
     for (uint64_t lane = first_lane(); lane < lanes; lane += lane_stride())
-        dag_round_lane(lane, lanes, thread, threads, code, groups, group_count, weights, constants, tables, table_stride,
-                       width, first_pair, args, slots, s);
+        dag_round_lane(lane, thread, threads, code, groups, weights, constants, folded, params, slots, s);
     block_sum<kDagMaxPoints>(s, dag_scratch, partials);
 }
 
@@ -66,21 +68,21 @@ const void* dag_kernel(CudaKernel kernel) {
         case CudaKernel::DagBaseSums: return reinterpret_cast<const void*>(&dag_base_sums_kernel);
         case CudaKernel::DagRound: return reinterpret_cast<const void*>(&dag_round_kernel);
         case CudaKernel::DagGroupSums: return reinterpret_cast<const void*>(&dag_group_sums_kernel);
+        case CudaKernel::DagFoldPoints: return reinterpret_cast<const void*>(&dag_fold_points_kernel);
         default: return nullptr;
     }
 }
 
 uint64_t dag_round_scratch(uint32_t group) { return uint64_t(group) * kDagMaxPoints * sizeof(Ef); }
 
-cudaError_t launch_dag_base_sums(const DagDeviceProgram& program, const u32* local, uint64_t local_stride,
-                                 const u32* next, uint64_t next_stride, uint64_t points, Fp* slots, DagSums* partial,
-                                 const device::LaunchPlan& plan, cudaStream_t stream) {
-    if (points == 0) return cudaSuccess;
-    if (local_stride < uint64_t(program.width) + 3 || next_stride < program.width || program.group_count == 0)
+cudaError_t launch_dag_base_sums(const DagDeviceProgram& program, const DagBaseSumsParams& params, const u32* local,
+                                 const u32* next, Fp* slots, DagSums* partial, const device::LaunchPlan& plan,
+                                 cudaStream_t stream) {
+    if (params.lanes == 0) return cudaSuccess;
+    if (program.group_count == 0 || params.group_count != program.group_count || params.width != program.width)
         return cudaErrorInvalidValue;
-    return launch_planned(dag_base_sums_kernel, plan, 0, stream, program.code, program.groups, program.group_count,
-                          program.weights, program.constants, local, local_stride, next, next_stride, program.width,
-                          points * program.group_count, slots, partial);
+    return launch_planned(dag_base_sums_kernel, plan, 0, stream, program.code, program.groups, program.weights,
+                          program.constants, local, next, params, slots, partial);
 }
 
 cudaError_t launch_dag_group_sums(const DagSums* partial, uint32_t group_count, uint64_t points, DagSums* out,
@@ -89,17 +91,23 @@ cudaError_t launch_dag_group_sums(const DagSums* partial, uint32_t group_count, 
     return launch_planned(dag_group_sums_kernel, plan, 0, stream, partial, group_count, points, out);
 }
 
-cudaError_t launch_dag_round(const DagDeviceProgram& program, const Ef* tables, uint64_t table_stride,
-                             uint64_t first_pair, uint64_t pairs, const DagRoundArgs& args, Ef* slots, Ef* partials,
-                             const device::LaunchPlan& plan, cudaStream_t stream) {
-    if (args.points == 0 || args.points > kDagMaxPoints || (args.bound && (pairs != 1 || args.points != 1)) ||
-        program.group_count == 0)
+cudaError_t launch_dag_fold_points(const Ef* tables, const DagFoldPointsParams& params, Ef* out,
+                                   const device::LaunchPlan& plan, cudaStream_t stream) {
+    if (params.points == 0 || params.points > kDagMaxPoints || params.units % params.points != 0 ||
+        (params.bound && params.units != 1))
+        return cudaErrorInvalidValue;
+    if (params.lanes == 0) return cudaSuccess;
+    return launch_planned(dag_fold_points_kernel, plan, 0, stream, tables, params, out);
+}
+
+cudaError_t launch_dag_round(const DagDeviceProgram& program, const Ef* folded, const DagRoundParams& params,
+                             Ef* slots, Ef* partials, const device::LaunchPlan& plan, cudaStream_t stream) {
+    if (params.points == 0 || params.points > kDagMaxPoints || program.group_count == 0 ||
+        params.group_count != program.group_count || params.width != program.width)
         return cudaErrorInvalidValue;
     if (plan.scratch_bytes < dag_round_scratch(plan.group)) return cudaErrorInvalidConfiguration;
     return launch_planned(dag_round_kernel, plan, static_cast<size_t>(plan.scratch_bytes), stream, program.code,
-                          program.groups, program.group_count, program.weights, program.constants, tables,
-                          table_stride, program.width, first_pair, pairs * args.points * program.group_count, args,
-                          slots, partials);
+                          program.groups, program.weights, program.constants, folded, params, slots, partials);
 }
 
 }  // namespace cuda

@@ -19,7 +19,7 @@
 
 #include "../../core/device/launch_plan.h"
 #include "../../kernels/field/ext4.h"
-#include "../../kernels/dag/dag_program.h"
+#include "../../kernels/dag/dag_lanes.h"
 #include "../../kernels/merkle/merkle.h"
 #include "../../kernels/ntt/ntt_params.h"
 #include "../../kernels/pow/pow.h"
@@ -107,7 +107,8 @@ cudaError_t launch_ntt_stage(uint32_t* data, const uint32_t* twiddles, NttParams
                              cudaStream_t stream);
 cudaError_t launch_ntt_scale(uint32_t* data, const uint32_t* factors, NttParams p, const device::LaunchPlan& plan,
                              cudaStream_t stream);
-cudaError_t launch_ntt_block(uint32_t* data, const uint32_t* twiddles, NttParams p,
+// factors: the scale table for p.fused's GS_NTT_FUSE_SCALE_* (nullptr without them).
+cudaError_t launch_ntt_block(uint32_t* data, const uint32_t* twiddles, const uint32_t* factors, NttParams p,
                              const device::NttBlockPlan& plan, cudaStream_t stream);
 
 // pow.cu. Lane i tests witness p.first_witness + i for i < lanes; *best must start at 0xffffffff.
@@ -159,34 +160,32 @@ struct DagDeviceProgram {
     u32 width;
 };
 //   base sums: lane = (point k, group g); partial[k * groups + g] = group g's sums at base-field
-//     point k, whose local row (then its selectors) is at local + k * local_stride and next row at
-//     next + k * next_stride; group sums: lane = point k, out[k] = the sum of its groups' sums.
-//   round: lane = (pair, x index, group) over `pairs` pairs from first_pair of the trace's tables (local,
-//     next, selectors, eq; table_stride apart); block b writes kDagMaxPoints sums (one per x, the
-//     unused ones zero) to partials[b * kDagMaxPoints ...]; dag_round_scratch(block) bytes of
-//     dynamic shared memory per block. With args.bound, the one pair 0 at the tables' one entry.
+//     point k (its values where params' strides say: kernels/dag/dag_lanes.h); group sums: lane =
+//     point k, out[k] = the sum of its groups' sums.
+//   fold points: lane = (table, pair, point index), the round's tables at its points.
+//   round: lane = (group, pair, point index) over the folded values; block b writes kDagMaxPoints
+//     sums (one per x, the unused ones zero) to partials[b * kDagMaxPoints ...];
+//     dag_round_scratch(block) bytes of dynamic shared memory per block.
 constexpr uint32_t kDagMaxPoints = 8;
-struct DagRoundArgs {
-    Ef xs[kDagMaxPoints];
-    Ef combine[3];
-    uint32_t points;
-    uint32_t bound;
-};
 uint64_t dag_round_scratch(uint32_t group);
-cudaError_t launch_dag_base_sums(const DagDeviceProgram& program, const u32* local, uint64_t local_stride,
-                                 const u32* next, uint64_t next_stride, uint64_t points, Fp* slots, DagSums* partial,
-                                 const device::LaunchPlan& plan, cudaStream_t stream);
+cudaError_t launch_dag_base_sums(const DagDeviceProgram& program, const DagBaseSumsParams& params, const u32* local,
+                                 const u32* next, Fp* slots, DagSums* partial, const device::LaunchPlan& plan,
+                                 cudaStream_t stream);
 cudaError_t launch_dag_group_sums(const DagSums* partial, uint32_t group_count, uint64_t points, DagSums* out,
                                   const device::LaunchPlan& plan, cudaStream_t stream);
-cudaError_t launch_dag_round(const DagDeviceProgram& program, const Ef* tables, uint64_t table_stride,
-                             uint64_t first_pair, uint64_t pairs, const DagRoundArgs& args, Ef* slots, Ef* partials,
-                             const device::LaunchPlan& plan, cudaStream_t stream);
+cudaError_t launch_dag_fold_points(const Ef* tables, const DagFoldPointsParams& params, Ef* out,
+                                   const device::LaunchPlan& plan, cudaStream_t stream);
+cudaError_t launch_dag_round(const DagDeviceProgram& program, const Ef* folded, const DagRoundParams& params,
+                             Ef* slots, Ef* partials, const device::LaunchPlan& plan, cudaStream_t stream);
 
 // round0.cu: lane = one value of the (N, count * cols) gather of chunks [first, first + count)
 // of a 2^log_height x width trace (cols = width, + 3 selector columns with `selectors`).
 cudaError_t launch_round0_gather(const u32* trace, u32 width, u32 log_height, u32 l_skip, uint64_t first,
                                  uint64_t count, uint64_t shift, bool selectors, u32* out,
                                  const device::LaunchPlan& plan, cudaStream_t stream);
+// round0.cu: lane = one value of a rows x cols block transposed to cols x rows.
+cudaError_t launch_round0_transpose(const u32* in, uint64_t rows, uint64_t cols, u32* out,
+                                    const device::LaunchPlan& plan, cudaStream_t stream);
 
 // trace_tables.cu: lane = (chunk x, table c) for the first 2 width + 3 of the trace tables at
 // r_0 (core/trace_tables.h), table c at tables + c * length; the eq table is not touched.
@@ -218,8 +217,9 @@ cudaError_t launch_stacked_kernel_table(const StackedSlotDesc* slots, const uint
                                         const device::LaunchPlan& plan, cudaStream_t stream);
 // WHIR's batched message, one lane per row; the commitment's scatter of one trace (trace_rows *
 // slot_count lanes) and the message (chunks * width lanes, 2^l_skip <= GS_STACKED_MAX_CHUNK).
-cudaError_t launch_stacked_batch_message(const uint32_t* message, const Ef* weights, uint32_t width, uint64_t rows, Ef* f,
-                                         const device::LaunchPlan& plan, cudaStream_t stream);
+// With `accumulate` the batched message is added to f.
+cudaError_t launch_stacked_batch_message(const uint32_t* message, const Ef* weights, uint32_t width, uint64_t rows,
+                                         bool accumulate, Ef* f, const device::LaunchPlan& plan, cudaStream_t stream);
 cudaError_t launch_stacked_scatter(const uint32_t* trace, uint64_t trace_rows, uint32_t trace_width,
                                    const StackedScatterSlot* slots, uint32_t slot_count, uint32_t width,
                                    uint32_t* matrix, const device::LaunchPlan& plan, cudaStream_t stream);

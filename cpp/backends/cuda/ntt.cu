@@ -1,6 +1,6 @@
 // NTT entry points: bit reversal, one radix-2 stage, a per-row scale (one lane per element or
 // butterfly, in grid-stride loops: launch.h), and the block NTT (one thread block per
-// 2^log_block rows of one column, with dynamic shared-memory scratch).
+// 2^log_block rows of a run of columns, with dynamic shared-memory scratch).
 #include "../../kernels/ntt/ntt_block.h"
 #include "launch.h"
 
@@ -25,9 +25,9 @@ __global__ void ntt_scale_kernel(u32* data, const u32* factors, uint64_t lanes, 
 }
 
 // Every thread of the block reaches the barriers in the body: no early return here.
-__global__ void ntt_block_kernel(u32* data, const u32* twiddles, NttParams p) {
+__global__ void ntt_block_kernel(u32* data, const u32* twiddles, const u32* factors, NttParams p) {
     extern __shared__ u32 ntt_scratch[];
-    ntt_block_body(threadIdx.x, blockIdx.x, blockDim.x, ntt_scratch, data, twiddles, p);
+    ntt_block_body(threadIdx.x, blockIdx.x, blockDim.x, ntt_scratch, data, twiddles, factors, p);
 }
 
 }  // namespace
@@ -75,16 +75,22 @@ cudaError_t launch_ntt_scale(uint32_t* data, const uint32_t* factors, NttParams 
     return launch_planned(ntt_scale_kernel, plan, 0, stream, data, factors, lanes, p);
 }
 
-cudaError_t launch_ntt_block(uint32_t* data, const uint32_t* twiddles, NttParams p,
+cudaError_t launch_ntt_block(uint32_t* data, const uint32_t* twiddles, const uint32_t* factors, NttParams p,
                              const device::NttBlockPlan& plan, cudaStream_t stream) {
     if (plan.log_block == 0 || plan.log_block != p.log_block || p.log_block > p.log_n) return cudaErrorInvalidValue;
-    if (plan.scratch_bytes < (uint64_t(4) << p.log_block) || plan.lanes == 0 || plan.lanes > 1024)
+    // Fused passes need the whole transform in the block (and the factors to scale by).
+    if (p.fused != 0 && (p.log_block != p.log_n ||
+                         ((p.fused & (GS_NTT_FUSE_SCALE_IN | GS_NTT_FUSE_SCALE_OUT)) != 0 && factors == nullptr)))
+        return cudaErrorInvalidValue;
+    const uint64_t width = p.block_columns > 1 ? p.block_columns : 1;  // ntt_block_width, on the host
+    if (plan.columns != width || plan.scratch_bytes < (uint64_t(4) << p.log_block) * width || plan.lanes == 0 ||
+        plan.lanes > 1024)
         return cudaErrorInvalidConfiguration;
     if (ntt_lanes(p, CudaKernel::NttBlock) == 0) return p.batch == 0 ? cudaSuccess : cudaErrorInvalidValue;
-    uint64_t groups = (uint64_t(1) << (p.log_n - p.log_block)) * p.batch;
+    const uint64_t groups = (uint64_t(1) << (p.log_n - p.log_block)) * ((p.batch + width - 1) / width);
     if (plan.groups != groups || groups > 0x7fffffffull) return cudaErrorInvalidConfiguration;
     ntt_block_kernel<<<static_cast<unsigned int>(groups), plan.lanes, static_cast<size_t>(plan.scratch_bytes),
-                       stream>>>(data, twiddles, p);
+                       stream>>>(data, twiddles, factors, p);
     return cudaGetLastError();
 }
 

@@ -1,5 +1,6 @@
 // Proof-of-work entry point: lane i tests witness first_witness + i and atomically lowers *best,
-// in a grid-stride loop (launch.h; the grinder launches one wave of resident threads per window).
+// in a grid-stride loop (launch.h; the grinder launches one wave of resident threads per window)
+// that ends early once a smaller witness is known.
 #include "../../kernels/pow/pow.h"
 #include "launch.h"
 
@@ -8,9 +9,14 @@ namespace {
 using gpustark::cuda::first_lane;
 using gpustark::cuda::lane_stride;
 
+// The grid strides over the window in order, so once a thread has lowered *best below this
+// thread's next witness, no later witness can be the smallest: the thread stops there, and a
+// window costs about as many trials as the hit needs rather than the whole window.
 __global__ void pow_grind_kernel(PowParams p, uint64_t lanes, u32* best) {
-    for (uint64_t lane = first_lane(); lane < lanes; lane += lane_stride())
+    for (uint64_t lane = first_lane(); lane < lanes; lane += lane_stride()) {
+        if (*static_cast<volatile const u32*>(best) < p.first_witness + static_cast<u32>(lane)) break;
         pow_grind_body(static_cast<u32>(lane), p, best);
+    }
 }
 
 }  // namespace

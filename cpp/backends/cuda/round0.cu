@@ -1,7 +1,7 @@
 // Round 0's gather (core/round0_sums.h): a trace's rows into the (N, count * cols) layout of a
-// batched size-N NTT per (chunk, column), on the device. Lane = one gathered value; a grid-stride
-// loop around the lane body of kernels/constraints/round0_gather.h (which metal/round0.metal wraps
-// too).
+// batched size-N NTT per (chunk, column), on the device, and the transpose of a block into the
+// column-by-column layout the DAG reads. Lane = one value; grid-stride loops around the lane
+// bodies of kernels/constraints/round0_gather.h (which metal/round0.metal wraps too).
 #include "../../kernels/constraints/round0_gather.h"
 #include "launch.h"
 
@@ -20,13 +20,23 @@ __global__ void round0_gather_kernel(const u32* __restrict__ trace, u32 width, u
         round0_gather_lane(lane, trace, width, log_height, l_skip, first, count, shift, cols, out);
 }
 
+// Lane = one value of the transposed block.
+__global__ void round0_transpose_kernel(const u32* __restrict__ in, uint64_t rows, uint64_t cols, u32* __restrict__ out,
+                                        uint64_t lanes) {
+    for (uint64_t lane = first_lane(); lane < lanes; lane += lane_stride()) round0_transpose_lane(lane, in, rows, cols, out);
+}
+
 }  // namespace
 
 namespace gpustark {
 namespace cuda {
 
 const void* round0_kernel(CudaKernel kernel) {
-    return kernel == CudaKernel::Round0Gather ? reinterpret_cast<const void*>(&round0_gather_kernel) : nullptr;
+    switch (kernel) {
+        case CudaKernel::Round0Gather: return reinterpret_cast<const void*>(&round0_gather_kernel);
+        case CudaKernel::Round0Transpose: return reinterpret_cast<const void*>(&round0_transpose_kernel);
+        default: return nullptr;
+    }
 }
 
 cudaError_t launch_round0_gather(const u32* trace, u32 width, u32 log_height, u32 l_skip, uint64_t first,
@@ -37,6 +47,12 @@ cudaError_t launch_round0_gather(const u32* trace, u32 width, u32 log_height, u3
     if (lanes == 0) return cudaSuccess;
     return launch_planned(round0_gather_kernel, plan, 0, stream, trace, width, log_height, l_skip, first, count, shift,
                           cols, out, lanes);
+}
+
+cudaError_t launch_round0_transpose(const u32* in, uint64_t rows, uint64_t cols, u32* out,
+                                    const device::LaunchPlan& plan, cudaStream_t stream) {
+    if (rows == 0 || cols == 0) return cudaSuccess;
+    return launch_planned(round0_transpose_kernel, plan, 0, stream, in, rows, cols, out, rows * cols);
 }
 
 }  // namespace cuda

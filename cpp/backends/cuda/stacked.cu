@@ -39,9 +39,9 @@ __global__ void stacked_kernel_table_kernel(const StackedSlotDesc* __restrict__ 
 }
 
 __global__ void stacked_batch_message_kernel(const u32* __restrict__ message, const Ef* __restrict__ weights, u32 width,
-                                             uint64_t lanes, Ef* __restrict__ f) {
+                                             u32 accumulate, uint64_t lanes, Ef* __restrict__ f) {
     for (uint64_t lane = first_lane(); lane < lanes; lane += lane_stride())
-        stacked_batch_message_lane(lane, message, weights, width, f);
+        stacked_batch_message_lane(lane, message, weights, width, accumulate, f);
 }
 
 __global__ void stacked_scatter_kernel(const u32* __restrict__ trace, u32 trace_width,
@@ -108,10 +108,11 @@ cudaError_t launch_stacked_kernel_table(const StackedSlotDesc* slots, const uint
                           chunks, lanes, tables);
 }
 
-cudaError_t launch_stacked_batch_message(const uint32_t* message, const Ef* weights, uint32_t width, uint64_t rows, Ef* f,
-                                         const device::LaunchPlan& plan, cudaStream_t stream) {
+cudaError_t launch_stacked_batch_message(const uint32_t* message, const Ef* weights, uint32_t width, uint64_t rows,
+                                         bool accumulate, Ef* f, const device::LaunchPlan& plan, cudaStream_t stream) {
     if (rows == 0) return cudaSuccess;
-    return launch_planned(stacked_batch_message_kernel, plan, 0, stream, message, weights, width, rows, f);
+    return launch_planned(stacked_batch_message_kernel, plan, 0, stream, message, weights, width,
+                          uint32_t(accumulate ? 1 : 0), rows, f);
 }
 
 cudaError_t launch_stacked_scatter(const uint32_t* trace, uint64_t trace_rows, uint32_t trace_width,

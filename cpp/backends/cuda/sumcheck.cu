@@ -6,6 +6,7 @@
 #include "../../kernels/sumcheck/table_lanes.h"
 #include "block_sum.cuh"
 #include "launch.h"
+#include "whir_launch.h"
 
 namespace {
 
@@ -85,7 +86,7 @@ const void* sumcheck_kernel(CudaKernel kernel) {
         case CudaKernel::SumcheckPairProduct: return reinterpret_cast<const void*>(&sumcheck_pair_product_kernel);
         case CudaKernel::SumcheckFraction: return reinterpret_cast<const void*>(&sumcheck_fraction_kernel);
         case CudaKernel::SumcheckAddEqPowers: return reinterpret_cast<const void*>(&sumcheck_add_eq_powers_kernel);
-        default: return nullptr;
+        default: return whir_kernel(kernel);  // WHIR's table kernels (whir.cu), which the tables launch too
     }
 }
 
@@ -93,7 +94,7 @@ uint32_t sumcheck_sums(CudaKernel kernel) {
     switch (kernel) {
         case CudaKernel::SumcheckPairProduct: return kPairProductSums;
         case CudaKernel::SumcheckFraction: return kFractionSums;
-        default: return 0;
+        default: return whir_sums(kernel);
     }
 }
 

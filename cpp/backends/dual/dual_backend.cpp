@@ -120,23 +120,7 @@ MerkleTree DualBackend::encode_and_commit(const uint32_t* message, size_t messag
 }
 
 void DualBackend::compare_trees(const std::string& what, const MerkleTree& ta, const MerkleTree& tb) const {
-    const uint32_t width = ta.width;
-    // The shape and the kept matrix feed every opening, so they must agree as much as the digests.
-    if (ta.rows != tb.rows) fail(what, "rows", ta.rows, tb.rows);
-    if (ta.width != tb.width) fail(what, "width", ta.width, tb.width);
-    if (ta.log_group != tb.log_group) fail(what, "log_group", ta.log_group, tb.log_group);
-    const std::vector<uint32_t> ma = ta.matrix(), mb = tb.matrix();
-    if (ma.size() != mb.size()) fail(what, "the size of the kept matrix", ma.size(), mb.size());
-    size_t i = first_difference(ma.data(), mb.data(), ma.size());
-    if (i < ma.size()) fail(what, "kept matrix row " + str(i / width) + ", column " + str(i % width), ma[i], mb[i]);
-    if (ta.num_levels() != tb.num_levels()) fail(what, "the number of levels", ta.num_levels(), tb.num_levels());
-    for (uint32_t level = 0; level < ta.num_levels(); ++level) {
-        const std::vector<uint32_t> la = ta.level(level), lb = tb.level(level);
-        if (la.size() != lb.size()) fail(what, "the size of level " + str(level), la.size(), lb.size());
-        size_t j = first_difference(la.data(), lb.data(), la.size());
-        if (j < la.size())
-            fail(what, "level " + str(level) + ", node " + str(j / kDigest) + ", digest word " + str(j % kDigest), la[j], lb[j]);
-    }
+    dual_compare_trees(name_a_, name_b_, what, ta, tb);
 }
 
 uint32_t DualBackend::grind(const PowParams& params) {

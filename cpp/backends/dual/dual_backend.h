@@ -50,6 +50,14 @@ public:
     std::unique_ptr<StackedMatrix> stacked_matrix(std::vector<uint32_t> matrix, std::vector<uint32_t> message,
                                                   size_t height, uint32_t width, uint32_t l_skip) override;
     // The side that tracks its device memory (B, the device, in dual:cpu,X), else A.
+    void hold_traces(const std::vector<TraceView>& traces) override {
+        a_.hold_traces(traces);
+        b_.hold_traces(traces);
+    }
+    void release_traces() override {
+        a_.release_traces();
+        b_.release_traces();
+    }
     DeviceMemory device_memory() const override { return b_.device_memory().tracked ? b_.device_memory() : a_.device_memory(); }
     void reset_device_memory_peak() override {
         a_.reset_device_memory_peak();

@@ -64,6 +64,46 @@ public:
         return va;
     }
 
+    void write_table(size_t c, const Ef* values) override {
+        a_->write_table(c, values);
+        b_->write_table(c, values);
+        compare(a_->table(c), b_->table(c), "ef_tables write_table " + str(c), "index ");
+    }
+
+    std::unique_ptr<EfTables> copy_table(size_t c) override {
+        require_table(c, "copy_table");  // the new dual tables compare both copies in full
+        return make_dual_ef_tables(a_->copy_table(c), b_->copy_table(c), name_a_, name_b_);
+    }
+
+    void subset_transform(size_t c, bool inverse) override {
+        a_->subset_transform(c, inverse);
+        b_->subset_transform(c, inverse);
+        compare(a_->table(c), b_->table(c),
+                std::string("ef_tables subset_transform (") + (inverse ? "Moebius" : "zeta") + ") of table " + str(c),
+                "index ");
+    }
+
+    void set_product_table(size_t c, const std::vector<std::array<Ef, 2>>& factors) override {
+        a_->set_product_table(c, factors);
+        b_->set_product_table(c, factors);
+        compare(a_->table(c), b_->table(c), "ef_tables set_product_table " + str(c), "index ");
+    }
+
+    Ef power_sum(size_t c, Ef z) override {
+        const Ef va = a_->power_sum(c, z), vb = b_->power_sum(c, z);
+        compare({va}, {vb}, "ef_tables power_sum of table " + str(c), "value ");
+        return va;
+    }
+
+    MerkleTree commit_table(size_t c, uint32_t log_rows, uint32_t log_group) override {
+        MerkleTree ta = a_->commit_table(c, log_rows, log_group), tb = b_->commit_table(c, log_rows, log_group);
+        dual_compare_trees(name_a_, name_b_,
+                           "ef_tables commit_table " + str(c) + " (" + str(length()) + " rows to 2^" + str(log_rows) +
+                               ", log_group " + str(log_group) + ")",
+                           ta, tb);
+        return ta;
+    }
+
 private:
     void compare_all(const std::string& what) {
         for (size_t c = 0; c < count(); ++c)

@@ -27,10 +27,11 @@ const std::vector<std::string>& backend_kernels() {
         "poseidon2_permute", "merkle_leaf", "merkle_compress", "pow_grind",              // primitives
         "ntt_bit_reverse", "ntt_block", "ntt_stage", "ntt_scale",                        // ntt.metal
         "sumcheck_fold", "sumcheck_pair_product", "sumcheck_fraction", "sumcheck_add_eq_powers",
-        "dag_base_sums", "dag_group_sums", "dag_round",                                  // dag.metal
-        "trace_tables", "gkr_layer", "gkr_split", "round0_gather",
+        "dag_base_sums", "dag_group_sums", "dag_fold_points", "dag_round",               // dag.metal
+        "trace_tables", "gkr_layer", "gkr_split", "round0_gather", "round0_transpose",
         "stacked_scatter", "stacked_message", "stacked_slot_sums", "stacked_piece_sums",  // stacked.metal
-        "stacked_fold_columns", "stacked_kernel_table", "stacked_batch_message"};
+        "stacked_fold_columns", "stacked_kernel_table", "stacked_batch_message",
+        "whir_subset_step", "whir_product_table", "whir_power_sum", "whir_ef_words"};      // whir.metal
     return names;
 }
 

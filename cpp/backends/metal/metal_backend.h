@@ -182,6 +182,11 @@ public:
     // One dispatch through the stager, checked against the kernel's limits first (metal_launch.h).
     void dispatch(const std::string& kernel, std::vector<metal::Arg> args, const device::LaunchPlan& plan,
                   uint64_t bytes);
+    // Inside a Call: the RS codeword of the message in `code` (2^log_rows x width words: the
+    // message's rows, then zeros, written by the host or by kernels already dispatched) computed
+    // in place and committed; waits for the root. The tree keeps `code` (encode_and_commit, and
+    // EfTables::commit_table's message written on the GPU).
+    MerkleTree commit_code(metal::BufferPtr code, uint32_t width, uint32_t log_rows, uint32_t log_group);
     // Ends the call's command buffer without waiting.
     void commit();
     // The host is about to read: commit, wait, and check every command buffer (Stager::sync).

@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "../../core/dag_round_params.h"
 #include "../../kernels/dag/dag_lanes.h"
 
 namespace gpustark {
@@ -49,50 +50,39 @@ std::vector<Arg> MetalDagProgram::args() const {
 std::vector<Ef> metal_dag_round(MetalBackend& backend, const BufferPtr& tables, size_t stride, size_t length,
                                 const DagBinding& dag, const Ef combine[3], const std::vector<Ef>& xs,
                                 size_t max_pairs, MetalDagRoundState& state) {
-    const bool bound = length == 1;
-    const size_t points = bound ? 1 : xs.size();
-    if (points == 0) return {};
-    if (points > GS_DAG_MAX_POINTS)
-        throw std::invalid_argument("metal dag_round: at most " + std::to_string(GS_DAG_MAX_POINTS) +
-                                    " points per round, asked for " + std::to_string(points));
-    DagRoundParams p{};
-    for (size_t k = 0; k < points; ++k) p.xs[k] = bound ? ef_zero() : xs[k];
-    for (int i = 0; i < 3; ++i) p.combine[i] = combine[i];
-    p.points = uint32_t(points);
-    p.bound = bound ? 1 : 0;
-    p.table_stride = stride;
-    p.width = dag.program->width;
-
-    const size_t pairs = bound ? 1 : length / 2, piece = max_pairs ? std::min(max_pairs, pairs) : pairs;
+    DagRoundLaunch r(*dag.program, combine, xs, stride, length, max_pairs, "metal dag_round");
+    if (r.points == 0) return {};
     const uint64_t slot_bytes = uint64_t(std::max<uint32_t>(dag.program->slots, 1)) * sizeof(Ef);
-    std::vector<Ef> sums(points, ef_zero());
+    std::vector<Ef> sums(r.points, ef_zero());
     // One call (one wait) per piece of pairs; one piece unless a memory plan asked for less.
-    for (size_t first = 0; first < pairs; first += piece) {
-        const size_t count = std::min(piece, pairs - first);
+    for (size_t first = 0; first < r.pairs; first += r.piece) {
+        r.set_piece(first, std::min(r.piece, r.pairs - first));
         MetalBackend::Call call(backend, "dag_round");
         // The program is copied once per binding: every round of a trace reuses it.
         if (!state.program || !state.program->same_binding(dag))
             state.program = std::make_unique<MetalDagProgram>(backend, dag);
-        p.group_count = state.program->group_count;
-        p.lanes = uint64_t(count) * points * p.group_count;
-        p.first_pair = first;
-        const device::LaunchPlan plan = backend.dag_plan("dag_round", p.lanes, slot_bytes, true);
+        const device::LaunchPlan plan = backend.dag_plan("dag_round", r.round.lanes, slot_bytes, true);
+        const size_t folded_bytes = size_t(r.fold.lanes) * sizeof(Ef);
         const size_t slots_bytes = size_t(slot_bytes * plan.grid * plan.group);
         const size_t partial_bytes = size_t(plan.grid) * GS_DAG_MAX_POINTS * sizeof(Ef);
         // Grown only between calls: every round waits before it ends, so no kernel uses them now.
+        if (!state.folded || state.folded->bytes() < folded_bytes) state.folded = backend.allocate(folded_bytes);
         if (!state.slots || state.slots->bytes() < slots_bytes) state.slots = backend.allocate(slots_bytes);
         if (!state.partials || state.partials->bytes() < partial_bytes) state.partials = backend.allocate(partial_bytes);
+        // dag_fold_points(tables, folded, params), then dag_round(code, groups, weights,
+        // constants, folded, slots, partials, params).
+        backend.dispatch("dag_fold_points", {Arg::of(tables), Arg::of(state.folded), Arg::value(r.fold)},
+                         backend.stride_plan("dag_fold_points", r.fold.lanes), r.fold_reads() + folded_bytes);
         std::vector<Arg> args = state.program->args();
-        args.push_back(Arg::of(tables));
+        args.push_back(Arg::of(state.folded));
         args.push_back(Arg::of(state.slots));
         args.push_back(Arg::of(state.partials));
-        args.push_back(Arg::value(p));
-        const uint64_t reads = uint64_t(count) * points * (2 * uint64_t(p.width) + 4) * 2 * sizeof(Ef);
-        backend.dispatch("dag_round", std::move(args), plan, reads + partial_bytes);
+        args.push_back(Arg::value(r.round));
+        backend.dispatch("dag_round", std::move(args), plan, folded_bytes + partial_bytes);
         backend.finish("dag_round sums");
         const Ef* partial = state.partials->as<const Ef>();
         for (size_t b = 0; b < plan.grid; ++b)
-            for (size_t k = 0; k < points; ++k) sums[k] = ef_add(sums[k], partial[b * GS_DAG_MAX_POINTS + k]);
+            for (size_t k = 0; k < r.points; ++k) sums[k] = ef_add(sums[k], partial[b * GS_DAG_MAX_POINTS + k]);
     }
     return sums;
 }
@@ -118,10 +108,12 @@ void MetalBackend::dag_base_sums(const DagBinding& dag, const DagBasePoints& in,
     const Bound next = bind_input(in.next, next_bytes, kSlotB);
     const Bound sums = bind_output(out, out_bytes, kSlotC);
 
-    DagBaseSumsParams p{};
+    DagBaseSumsParams p{};  // the host's rows are point by point
     p.lanes = uint64_t(in.points) * groups;
-    p.local_stride = in.local_stride;
-    p.next_stride = in.next_stride;
+    p.local_point_stride = in.local_stride;
+    p.local_column_stride = 1;
+    p.next_point_stride = in.next_stride;
+    p.next_column_stride = 1;
     p.group_count = groups;
     p.width = width;
     const uint64_t slot_bytes = uint64_t(std::max<uint32_t>(dag.program->slots, 1)) * sizeof(Fp);

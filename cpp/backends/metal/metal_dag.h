@@ -27,10 +27,11 @@ struct MetalDagProgram {
 };
 
 // What one trace's tables keep between dag_round calls: the program (copied on the first round,
-// again only for another binding), the slot scratch and the per-group sums.
+// again only for another binding), the tables folded at the round's points, the slot scratch and
+// the per-group sums.
 struct MetalDagRoundState {
     std::unique_ptr<MetalDagProgram> program;
-    BufferPtr slots, partials;
+    BufferPtr folded, slots, partials;
 };
 
 // EfTables::dag_round over `tables` (count tables of `length` values at `stride`).

@@ -8,7 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "../../core/whir_params.h"
 #include "../../kernels/sumcheck/table_lanes.h"
+#include "../../kernels/whir/whir_tables.h"
 #include "metal_backend.h"
 #include "metal_dag.h"
 
@@ -83,7 +85,7 @@ public:
         p.stride = stride_;
         p.log_half = log2_exact(half);
         return reduce<GS_SUMCHECK_PAIR_PRODUCT_SUMS>("ef_tables.pair_product_round", "sumcheck_pair_product", lanes,
-                                                     4 * lanes, Arg::value(p));
+                                                     4 * lanes, Arg::of(current()), Arg::value(p));
     }
 
     std::array<Ef, 3> fraction_round(Ef lambda) override {
@@ -93,7 +95,7 @@ public:
         p.stride = stride_;
         p.lambda = lambda;
         return reduce<GS_SUMCHECK_FRACTION_SUMS>("ef_tables.fraction_round", "sumcheck_fraction", p.lanes,
-                                                 5 * length(), Arg::value(p));
+                                                 5 * length(), Arg::of(current()), Arg::value(p));
     }
 
     void add_eq_powers(size_t c, Ef z, Ef weight) override {
@@ -110,6 +112,77 @@ public:
         backend_.commit();  // no wait, as for fold
     }
 
+    void write_table(size_t c, const Ef* values) override {
+        require_table(c, "write_table");
+        MetalBackend::Call call(backend_, "ef_tables.write_table");
+        backend_.finish("ef_tables write_table");  // a kernel still running may use the table
+        backend_.copy_in(current()->as<Ef>() + c * stride_, values, length() * sizeof(Ef));
+    }
+
+    std::unique_ptr<EfTables> copy_table(size_t c) override {
+        require_table(c, "copy_table");
+        const size_t bytes = length() * sizeof(Ef);
+        metal::BufferPtr copy;
+        {
+            MetalBackend::Call call(backend_, "ef_tables.copy_table");
+            backend_.finish("ef_tables copy_table");  // the copy reads what the GPU last wrote
+            copy = backend_.allocate(bytes);
+            std::memcpy(copy->contents(), current()->as<const Ef>() + c * stride_, bytes);
+        }
+        return adopt_metal_ef_tables(backend_, std::move(copy), 1, length());
+    }
+
+    void subset_transform(size_t c, bool inverse) override {
+        require_table(c, "subset_transform");
+        WhirSubsetStepParams p{};
+        p.lanes = length() / 2;
+        p.inverse = inverse ? 1 : 0;
+        if (p.lanes == 0) return;
+        MetalBackend::Call call(backend_, "ef_tables.subset_transform");
+        const device::LaunchPlan plan = backend_.stride_plan("whir_subset_step", p.lanes);
+        for (p.log_step = 0; (uint64_t(1) << p.log_step) < length(); ++p.log_step)  // one step per index bit
+            // whir_subset_step(table, params): table c, in place.
+            backend_.dispatch("whir_subset_step", {table_arg(c), Arg::value(p)}, plan, 4 * p.lanes * sizeof(Ef));
+        backend_.commit();  // no wait, as for fold
+    }
+
+    void set_product_table(size_t c, const std::vector<std::array<Ef, 2>>& factors) override {
+        require_table(c, "set_product_table");
+        require_factors(factors.size());
+        const WhirProductTableParams p = whir_product_table_params(factors, length());
+        MetalBackend::Call call(backend_, "ef_tables.set_product_table");
+        // whir_product_table(table, params): table c, overwritten.
+        backend_.dispatch("whir_product_table", {table_arg(c), Arg::value(p)},
+                          backend_.stride_plan("whir_product_table", p.lanes), p.lanes * sizeof(Ef));
+        backend_.commit();  // no wait, as for fold
+    }
+
+    Ef power_sum(size_t c, Ef z) override {
+        require_table(c, "power_sum");
+        const WhirPowerSumParams p = whir_power_sum_params(z, length());
+        return reduce<GS_WHIR_POWER_SUM_SUMS>("ef_tables.power_sum", "whir_power_sum", p.lanes, p.lanes, table_arg(c),
+                                              Arg::value(p))[0];
+    }
+
+    MerkleTree commit_table(size_t c, uint32_t log_rows, uint32_t log_group) override {
+        require_table(c, "commit_table");
+        require_codeword(log_rows);
+        if (log_rows > MetalBackend::kMaxLogN)
+            throw std::invalid_argument("metal ef_tables commit_table: log_rows must be <= " +
+                                        std::to_string(MetalBackend::kMaxLogN));
+        const size_t rows = size_t(1) << log_rows, message_bytes = length() * 4 * sizeof(uint32_t);
+        MetalBackend::Call call(backend_, "ef_tables.commit_table");
+        const metal::BufferPtr code = backend_.allocate(rows * 4 * sizeof(uint32_t));  // rows x 4 limbs
+        // Rows beyond the message are zero (no kernel uses the new buffer yet); the GPU writes the rest.
+        std::memset(code->as<uint8_t>() + message_bytes, 0, rows * 4 * sizeof(uint32_t) - message_bytes);
+        WhirEfWordsParams p{};
+        p.lanes = length();
+        // whir_ef_words(table, words, params)
+        backend_.dispatch("whir_ef_words", {table_arg(c), Arg::of(code), Arg::value(p)},
+                          backend_.stride_plan("whir_ef_words", p.lanes), 2 * p.lanes * sizeof(Ef));
+        return backend_.commit_code(code, 4, log_rows, log_group);
+    }
+
     std::vector<Ef> dag_round(const DagBinding& dag, const Ef combine[3], const std::vector<Ef>& xs,
                               size_t max_pairs) override {
         require_dag(dag);
@@ -121,7 +194,8 @@ private:
     // threadgroup, in threadgroup memory sized for the group the planner picks; the one wait;
     // then the host adds the groups' sums. Arguments: tables, partials, params.
     template <uint32_t K>
-    std::array<Ef, K> reduce(const char* stage, const char* kernel, uint64_t lanes, uint64_t reads, const Arg& params) {
+    std::array<Ef, K> reduce(const char* stage, const char* kernel, uint64_t lanes, uint64_t reads, const Arg& tables,
+                             const Arg& params) {
         std::array<Ef, K> sums;
         sums.fill(ef_zero());
         if (lanes == 0) return sums;
@@ -135,7 +209,7 @@ private:
         const size_t bytes = size_t(plan.grid) * K * sizeof(Ef);
         // Reused between rounds: each round waits before the host reads it, so none is in flight.
         if (!partials_ || partials_->bytes() < bytes) partials_ = backend_.allocate(bytes);
-        backend_.dispatch(kernel, {Arg::of(current()), Arg::of(partials_), params}, plan, reads * sizeof(Ef) + bytes);
+        backend_.dispatch(kernel, {tables, Arg::of(partials_), params}, plan, reads * sizeof(Ef) + bytes);
         backend_.finish(stage);
         const Ef* partial = partials_->as<const Ef>();
         for (size_t b = 0; b < plan.grid; ++b)
@@ -143,6 +217,8 @@ private:
         return sums;
     }
 
+    // Table c of the current buffer, as a kernel argument.
+    Arg table_arg(size_t c) const { return Arg::of(current(), c * stride_ * sizeof(Ef)); }
     const metal::BufferPtr& current() const { return buffers_[current_]; }
     const metal::BufferPtr& other() const { return buffers_[current_ ^ 1]; }
 
@@ -166,7 +242,10 @@ std::unique_ptr<EfTables> make_metal_ef_tables(MetalBackend& backend, const Ef* 
         // A copy: the tables are folded in place, and the caller's memory is the caller's.
         MetalBackend::Call call(backend, "ef_tables");
         buffer = backend.allocate(bytes);
-        backend.copy_in(buffer->contents(), values, bytes);
+        if (values)
+            backend.copy_in(buffer->contents(), values, bytes);
+        else  // zero tables (a new buffer's contents are unspecified)
+            std::memset(buffer->contents(), 0, bytes);
     }
     return adopt_metal_ef_tables(backend, std::move(buffer), count, length);
 }

@@ -14,7 +14,8 @@ namespace gpustark {
 
 class MetalBackend;
 
-// Copies values[c * length + i] (table c, entry i; length a power of two) into a new buffer. The
+// Copies values[c * length + i] (table c, entry i; length a power of two) into a new buffer
+// (values == nullptr: zero tables). The
 // tables keep their buffers (and need the backend while they live). Throws std::invalid_argument
 // for a length that is not a power of two.
 std::unique_ptr<EfTables> make_metal_ef_tables(MetalBackend& backend, const Ef* values, size_t count, size_t length);

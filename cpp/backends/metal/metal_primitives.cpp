@@ -125,17 +125,9 @@ void MetalBackend::ntt_on_device(const Bound& d, NttShape shape, bool inverse, c
     p.batch = shape.batch;
     p.row_stride = shape.batch;  // row-major: element (row, col) at row * batch + col
     p.col_stride = 1;
-    // ntt_scale(data, factors, params)
-    auto scale_pass = [&] {
-        lane_dispatch("ntt_scale", {d.arg(), Arg::of(factors), Arg::value(p)}, elements, 3 * bytes);
-    };
-    if (factors && !inverse) scale_pass();
-    // ntt_bit_reverse(data, params)
-    lane_dispatch("ntt_bit_reverse", {d.arg(), Arg::value(p)}, elements, 2 * bytes);
     // The first log_block stages in threadgroup memory when the planner finds room for a block
     // (from the device's maxThreadgroupMemoryLength less the pipeline's static memory); the rest,
     // or all of them without a block, one ntt_stage dispatch each.
-    uint32_t first_stage = 0;
     device::NttBlockPlan block{};
     try {
         block = device::plan_ntt_block(limits_, pipeline_limits("ntt_block"), shape.log_n, shape.batch);
@@ -144,8 +136,30 @@ void MetalBackend::ntt_on_device(const Bound& d, NttShape shape, bool inverse, c
     }
     if (block.log_block >= 1) {
         p.log_block = block.log_block;
-        // ntt_block(data, twiddles, params, scratch [[threadgroup(0)]])
-        dispatch("ntt_block", {d.arg(), Arg::of(tw), Arg::value(p)}, device::as_launch_plan(block), 2 * bytes);
+        p.block_columns = block.columns;
+    }
+    // ntt_block(data, twiddles, params, factors, scratch [[threadgroup(0)]]); factors is bound to
+    // the twiddles when there is nothing to scale by (the kernel does not read it then).
+    const Arg factor_arg = Arg::of(factors ? factors : tw);
+    // A transform that fits one block is one dispatch: the bit reversal and the scale happen as
+    // the block is read and written.
+    if (block.log_block == shape.log_n) {
+        p.fused = GS_NTT_FUSE_BIT_REVERSE | (factors ? (inverse ? GS_NTT_FUSE_SCALE_OUT : GS_NTT_FUSE_SCALE_IN) : 0u);
+        dispatch("ntt_block", {d.arg(), Arg::of(tw), Arg::value(p), factor_arg}, device::as_launch_plan(block),
+                 2 * bytes);
+        return;
+    }
+    // ntt_scale(data, factors, params)
+    auto scale_pass = [&] {
+        lane_dispatch("ntt_scale", {d.arg(), Arg::of(factors), Arg::value(p)}, elements, 3 * bytes);
+    };
+    if (factors && !inverse) scale_pass();
+    // ntt_bit_reverse(data, params)
+    lane_dispatch("ntt_bit_reverse", {d.arg(), Arg::value(p)}, elements, 2 * bytes);
+    uint32_t first_stage = 0;
+    if (block.log_block >= 1) {
+        dispatch("ntt_block", {d.arg(), Arg::of(tw), Arg::value(p), factor_arg}, device::as_launch_plan(block),
+                 2 * bytes);
         first_stage = block.log_block;
     }
     for (uint32_t stage = first_stage; stage < shape.log_n; ++stage) {
@@ -233,18 +247,26 @@ MerkleTree MetalBackend::encode_and_commit(const uint32_t* message, size_t messa
     check_device_tree_shape(rows, log_group, "metal encode_and_commit");
     const uint64_t words = uint64_t(rows) * width;
     require_u32(words, "rows * width", "encode_and_commit");
-    const std::vector<size_t> offsets = merkle_level_offsets(rows, log_rows);
     const size_t in_bytes = message_rows * size_t(width) * sizeof(uint32_t);
     Call call(*this, "encode_and_commit");
-    const metal::BufferPtr tw = twiddles(log_rows, false);
-    const Bound code{allocate(size_t(words) * sizeof(uint32_t)), 0, false};
-    copy_in(code.data(), message, in_bytes);
+    const metal::BufferPtr code = allocate(size_t(words) * sizeof(uint32_t));
+    copy_in(code->contents(), message, in_bytes);
     // Rows beyond the message are zero: the codeword of a degree < message_rows polynomial.
-    std::memset(code.data() + in_bytes, 0, size_t(words) * sizeof(uint32_t) - in_bytes);
-    ntt_on_device(code, {log_rows, width}, false, tw, nullptr);
+    std::memset(code->as<uint8_t>() + in_bytes, 0, size_t(words) * sizeof(uint32_t) - in_bytes);
+    return commit_code(code, width, log_rows, log_group);
+}
+
+MerkleTree MetalBackend::commit_code(metal::BufferPtr code, uint32_t width, uint32_t log_rows, uint32_t log_group) {
+    const size_t rows = size_t(1) << log_rows;
+    check_device_tree_shape(rows, log_group, "metal encode_and_commit");
+    if (code->bytes() < rows * width * sizeof(uint32_t))
+        throw std::invalid_argument("metal encode_and_commit: the code buffer is smaller than the codeword");
+    const std::vector<size_t> offsets = merkle_level_offsets(rows, log_rows);
+    const Bound c{std::move(code), 0, false};
+    ntt_on_device(c, {log_rows, width}, false, twiddles(log_rows, false), nullptr);
     const metal::BufferPtr levels = allocate(offsets.back() * sizeof(uint32_t));
-    merkle_on_device(code, rows, width, log_group, levels, offsets);
-    return keep_tree(code.buffer, levels, rows, width, log_group, offsets);
+    merkle_on_device(c, rows, width, log_group, levels, offsets);
+    return keep_tree(c.buffer, levels, rows, width, log_group, offsets);
 }
 
 // ---- grinding ----

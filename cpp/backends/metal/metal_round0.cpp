@@ -2,7 +2,9 @@
 // is bound once (in place when it lies in a Metal buffer); per block of chunks the gather
 // (metal/round0.metal), the NTTs and the DAG evaluations (metal/dag.metal) are all encoded, and
 // the block's per-point sums are read from their shared buffer after one wait; the host weights
-// them by eq and adds them per a (add_round0_block), as the reference does. Each coset re-gathers
+// them by eq and adds them per a (add_round0_block), as the reference does. The NTTs want a block
+// point by point, the DAG column by column (neighbouring threads read neighbouring words), so each
+// evaluated block is transposed into a second pair of buffers first. Each coset re-gathers
 // its block and takes it through the inverse NTT again instead of copying the coefficients (the
 // device interface has no buffer copy): one more size-N inverse NTT per coset, no extra wait.
 #include <algorithm>
@@ -49,6 +51,8 @@ Round0Sums MetalBackend::round0_sums(const Round0Trace& t) {
     const size_t max_points = n * block;
     const metal::BufferPtr local = allocate(max_points * cols * sizeof(uint32_t));
     const metal::BufferPtr next = allocate(max_points * width * sizeof(uint32_t));
+    const metal::BufferPtr local_t = allocate(max_points * cols * sizeof(uint32_t));
+    const metal::BufferPtr next_t = allocate(max_points * width * sizeof(uint32_t));
     const metal::BufferPtr sums = allocate(evals * max_points * sizeof(DagSums));
     // With one group the sums go straight out; with several, per (point, group) first, then added.
     const metal::BufferPtr partial = groups > 1 ? allocate(max_points * groups * sizeof(DagSums)) : nullptr;
@@ -79,23 +83,36 @@ Round0Sums MetalBackend::round0_sums(const Round0Trace& t) {
         dispatch("round0_gather", {trace.arg(), Arg::of(dst), Arg::value(p)}, stride_plan("round0_gather", p.lanes),
                  2 * p.lanes * 4);
     };
-    // dag_base_sums(code, groups, weights, constants, local, next, slots, out, params), then the
-    // groups' sums added (dag_group_sums) into the block's sums at `slot`.
+    // round0_transpose(in, out, params): a block of `rows` points of `row_words` words, transposed.
+    auto transpose = [&](const metal::BufferPtr& in, uint64_t rows, uint64_t row_words, const metal::BufferPtr& dst) {
+        Round0TransposeParams p{};
+        p.rows = rows;
+        p.cols = row_words;
+        p.lanes = rows * row_words;
+        dispatch("round0_transpose", {Arg::of(in), Arg::of(dst), Arg::value(p)},
+                 stride_plan("round0_transpose", p.lanes), 2 * p.lanes * 4);
+    };
+    // dag_base_sums(code, groups, weights, constants, local, next, slots, out, params) over the
+    // transposed block, then the groups' sums added (dag_group_sums) into the block's sums at `slot`.
     auto evaluate = [&](size_t count, size_t slot_index) {
         const uint64_t points = uint64_t(n) * count;
         const Arg target = Arg::of(sums, slot_index * points * sizeof(DagSums));
+        transpose(local, points, cols, local_t);
+        transpose(next, points, width, next_t);
         DagBaseSumsParams p{};
         p.lanes = points * groups;
-        p.local_stride = cols;
-        p.next_stride = width;
+        p.local_point_stride = 1;
+        p.local_column_stride = points;
+        p.next_point_stride = 1;
+        p.next_column_stride = points;
         p.group_count = groups;
         p.width = width;
         const device::LaunchPlan plan = dag_plan("dag_base_sums", p.lanes, slot_bytes, false);
         const size_t need = size_t(slot_bytes * plan.grid * plan.group);
         if (!slots || slots->bytes() < need) slots = allocate(need);
         std::vector<Arg> args = dag.args();
-        args.push_back(Arg::of(local));
-        args.push_back(Arg::of(next));
+        args.push_back(Arg::of(local_t));
+        args.push_back(Arg::of(next_t));
         args.push_back(Arg::of(slots));
         args.push_back(groups > 1 ? Arg::of(partial) : target);
         args.push_back(Arg::value(p));

@@ -135,9 +135,18 @@ NttBlockPlan plan_ntt_block(const DeviceLimits& device, const PipelineLimits& pi
     uint64_t room = scratch_room(device, pipeline, who);
     if (log_n == 0 || batch == 0) return {};
 
-    uint32_t log_block = 0;
-    for (uint32_t lb = 1; lb <= log_n; ++lb)
-        if (round_up(uint64_t(4) << lb, kScratchGranularity) <= room) log_block = lb;
+    // With several columns, a group takes at least kNttBlockMinColumns of them (when the batch has
+    // them): neighbouring lanes then read a whole 32-byte segment of each row of a row-major
+    // batch, at the price of a shorter block (and more global stages) than one column allows.
+    auto largest_block = [&](uint64_t columns) {
+        uint32_t largest = 0;
+        for (uint32_t lb = 1; lb <= log_n; ++lb)
+            if (round_up((uint64_t(4) << lb) * columns, kScratchGranularity) <= room) largest = lb;
+        return largest;
+    };
+    uint64_t min_columns = std::min<uint64_t>(batch, kNttBlockMinColumns);
+    uint32_t log_block = largest_block(min_columns);
+    if (log_block == 0) log_block = largest_block(min_columns = 1);  // too little scratch for them
     if (log_block == 0)
         throw std::invalid_argument("block NTT plan: a 2-row block needs " + bytes(kScratchGranularity) +
                                     " of scratch, but only " + bytes(room) + " are left by the device's " +
@@ -146,9 +155,14 @@ NttBlockPlan plan_ntt_block(const DeviceLimits& device, const PipelineLimits& pi
 
     NttBlockPlan p;
     p.log_block = log_block;
-    p.scratch_bytes = round_up(uint64_t(4) << log_block, kScratchGranularity);
-    p.lanes = shape(std::min<uint32_t>(cap, 1u << (log_block - 1)), simd_width(device, pipeline), false);
-    p.groups = (uint64_t(1) << (log_n - log_block)) * batch;
+    const uint64_t block_bytes = uint64_t(4) << log_block;
+    uint64_t columns = std::max<uint64_t>({uint64_t(1), min_columns, uint64_t(kNttBlockTargetRows) >> log_block});
+    columns = std::min<uint64_t>({columns, batch, std::max<uint64_t>(1, room / block_bytes)});
+    while (columns > 1 && round_up(block_bytes * columns, kScratchGranularity) > room) --columns;
+    p.columns = uint32_t(columns);
+    p.scratch_bytes = round_up(block_bytes * columns, kScratchGranularity);
+    p.lanes = shape(uint32_t(std::min<uint64_t>(cap, columns << (log_block - 1))), simd_width(device, pipeline), false);
+    p.groups = (uint64_t(1) << (log_n - log_block)) * ((batch + columns - 1) / columns);
     // The body takes a 32-bit group index, and the grid has its own limit.
     uint64_t max_groups = min_cap(device.max_groups, uint64_t(1) << 32);
     if (p.groups > max_groups)

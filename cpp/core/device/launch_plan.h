@@ -75,19 +75,31 @@ constexpr uint64_t kScratchGranularity = 16;
 LaunchPlan plan(const DeviceLimits& device, const PipelineLimits& pipeline, const Problem& problem);
 
 // The block NTT (kernels/ntt/ntt_block.h): groups of `lanes` threads each run the first
-// log_block stages of 2^log_block rows of one column in 4 << log_block bytes of scratch.
+// log_block stages of 2^log_block rows of `columns` neighbouring columns in
+// (4 << log_block) * columns bytes of scratch.
 struct NttBlockPlan {
     uint32_t log_block = 0;      // 0 = nothing to do (log_n == 0 or batch == 0)
     uint32_t lanes = 0;          // threads per group
-    uint64_t groups = 0;         // (2^log_n >> log_block) * batch
-    uint64_t scratch_bytes = 0;  // 4 << log_block rounded up to kScratchGranularity (16 for 2 rows)
+    uint32_t columns = 0;        // columns per group (NttParams::block_columns)
+    uint64_t groups = 0;         // (2^log_n >> log_block) * ceil(batch / columns)
+    uint64_t scratch_bytes = 0;  // (4 << log_block) * columns rounded up to kScratchGranularity
 };
 
-// The largest log_block <= log_n whose scratch (rounded up to kScratchGranularity) fits the
-// device's group scratch minus the pipeline's static scratch; lanes = min(2^(log_block - 1) butterflies, device and pipeline max
-// threads), rounded down to a multiple of the SIMD width when at least one SIMD group. Throws
-// std::invalid_argument for log_n > 31 (rows are 32-bit in the kernel), missing limits, no room
-// for even a 2-row block, or more groups than the grid (or a 32-bit group index) allows.
+// Rows a block NTT group aims to hold: short transforms take several columns per group up to
+// this, so that a group has enough butterflies to keep its lanes busy.
+constexpr uint32_t kNttBlockTargetRows = 1024;
+// Columns a block NTT group takes at least, when the batch has that many: 8 words, one 32-byte
+// memory segment of a row-major row (one column per group reads a word per segment).
+constexpr uint32_t kNttBlockMinColumns = 8;
+
+// The largest log_block <= log_n whose scratch for min(batch, kNttBlockMinColumns) columns
+// (rounded up to kScratchGranularity) fits the device's group scratch minus the pipeline's static
+// scratch; then columns = as many of the batch's columns as fit kNttBlockTargetRows rows and the
+// scratch (at least min(batch, kNttBlockMinColumns)); lanes =
+// min(columns 2^(log_block - 1) butterflies, device and pipeline max threads), rounded down to a
+// multiple of the SIMD width when at least one SIMD group. Throws std::invalid_argument for
+// log_n > 31 (rows are 32-bit in the kernel), missing limits, no room for even a 2-row block, or
+// more groups than the grid (or a 32-bit group index) allows.
 NttBlockPlan plan_ntt_block(const DeviceLimits& device, const PipelineLimits& pipeline, uint32_t log_n,
                             uint32_t batch);
 // The block NTT plan as a launch: its groups, lanes and scratch, each lane covering its share of

@@ -38,3 +38,21 @@ GS_FN void round0_gather_lane(u64 lane, GS_DEVICE const u32* trace, u32 width, u
     else v = row != height_mask;
     out[lane] = v;
 }
+
+// round0_transpose: a gathered block (rows = N * count points of `cols` words each, point by
+// point) column by column, so that the DAG's neighbouring threads (neighbouring points) read
+// neighbouring words. lanes = rows * cols.
+struct Round0TransposeParams {
+    u64 rows;
+    u64 cols;
+    u64 lanes;
+};
+
+#ifndef __METAL_VERSION__
+static_assert(sizeof(Round0TransposeParams) == 24, "Round0TransposeParams layout is shared with MSL");
+#endif
+
+// out[lane] = in[point * cols + c], lane = c * rows + point: writes in order, reads strided.
+GS_FN void round0_transpose_lane(u64 lane, GS_DEVICE const u32* in, u64 rows, u64 cols, GS_DEVICE u32* out) {
+    out[lane] = in[(lane % rows) * cols + lane / rows];
+}

@@ -10,35 +10,35 @@
 template <class V>
 struct DagSlotColumn {
     GS_DEVICE V* base;  // slot 0 of this thread
-    u64 stride;         // threads: slot k is at base[k * stride]
+    u32 stride;         // threads: slot k is at base[k * stride] (the hosts cap the slot scratch
+                        // far below 2^32 values, so the offset stays 32-bit)
     GS_FN V slot(u32 k) const { return base[k * stride]; }
     GS_FN void set_slot(u32 k, V v) { base[k * stride] = v; }
 };
 
-// A base-field point: canonical words of its local row (then its three selectors) and next row.
+// A base-field point: canonical words of its local columns (then its three selectors) and of its
+// next columns, column c at `here`/`after` + c * the column stride. Rows stored point by point
+// have a column stride of 1; points stored column by column (round 0 on a device, so that
+// neighbouring threads read neighbouring words) have a column stride of the point count.
 struct DagBasePoint : DagSlotColumn<Fp> {
     GS_DEVICE const u32* here;
     GS_DEVICE const u32* after;
+    u64 here_column_stride;
+    u64 after_column_stride;
     u32 width;
-    GS_FN Fp local(u32 c) const { return fp_from_canonical(here[c]); }
-    GS_FN Fp next(u32 c) const { return fp_from_canonical(after[c]); }
-    GS_FN Fp selector(u32 s) const { return fp_from_canonical(here[width + s]); }
+    GS_FN Fp local(u32 c) const { return fp_from_canonical(here[c * here_column_stride]); }
+    GS_FN Fp next(u32 c) const { return fp_from_canonical(after[c * after_column_stride]); }
+    GS_FN Fp selector(u32 s) const { return fp_from_canonical(here[(width + s) * here_column_stride]); }
 };
 
-// A point of a trace's tables (local, next, selectors, eq at table_stride apart): the values at
-// (x, pair), or the tables' one entry when every variable is bound.
-struct DagTablePoint : DagSlotColumn<Ef> {
-    GS_DEVICE const Ef* tables;
-    u64 table_stride;
+// A point of a round: its tables' values already folded at (x, pair) by dag_fold_points_lane
+// (dag_lanes.h), table c's at values[c * column_stride]: one load per leaf, and neighbouring
+// threads (neighbouring points) load neighbouring values.
+struct DagFoldedPoint : DagSlotColumn<Ef> {
+    GS_DEVICE const Ef* values;
+    u64 column_stride;
     u32 width;
-    u64 pair;
-    Ef x;
-    bool bound;
-    GS_FN Ef at(u64 c) const {
-        GS_DEVICE const Ef* t = tables + c * table_stride;
-        if (bound) return t[0];  // not `?:`: MSL gives its two operands different address spaces
-        return sumcheck_fold_pair(t[2 * pair], t[2 * pair + 1], x);
-    }
+    GS_FN Ef at(u64 c) const { return values[c * column_stride]; }
     GS_FN Ef local(u32 c) const { return at(c); }
     GS_FN Ef next(u32 c) const { return at(width + c); }
     GS_FN Ef selector(u32 s) const { return at(2 * (u64)width + s); }

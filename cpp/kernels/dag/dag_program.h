@@ -50,6 +50,49 @@ GS_FN Ef dag_scale(Ef w, Ef a) { return ef_mul(w, a); }
 GS_FN void dag_lift(Fp c, GS_THREAD Fp* out) { *out = c; }
 GS_FN void dag_lift(Fp c, GS_THREAD Ef* out) { *out = ef_from_base(c); }
 
+// Instruction pc of a program: [op, aux, a, b].
+struct DagInstruction {
+    u32 op, aux, a, b;
+};
+
+GS_FN DagInstruction dag_instruction(GS_CONSTANT const u32* code, u32 pc) {
+#if defined(__CUDACC__)
+    // One 128-bit load instead of four: programs start 16-byte aligned (device allocations are,
+    // and groups start at whole instructions).
+    const uint4 v = __ldg(reinterpret_cast<const uint4*>(code) + pc);
+    DagInstruction i;
+    i.op = v.x;
+    i.aux = v.y;
+    i.a = v.z;
+    i.b = v.w;
+    return i;
+#else
+    DagInstruction i;
+    i.op = code[4 * pc];
+    i.aux = code[4 * pc + 1];
+    i.a = code[4 * pc + 2];
+    i.b = code[4 * pc + 3];
+    return i;
+#endif
+}
+
+// The value an operand reference names at `point`.
+template <class V, class Point>
+GS_FN V dag_operand(u32 ref, GS_CONSTANT const Fp* constants, GS_THREAD const Point& point) {
+    const u32 index = GS_DAG_REF_INDEX(ref);
+    switch (GS_DAG_REF_SRC(ref)) {
+        case GS_DAG_SRC_SLOT: return point.slot(index);
+        case GS_DAG_SRC_LOCAL: return point.local(index);
+        case GS_DAG_SRC_NEXT: return point.next(index);
+        case GS_DAG_SRC_SELECTOR: return point.selector(index);
+        default: {
+            V v;
+            dag_lift(constants[index], &v);
+            return v;
+        }
+    }
+}
+
 // Runs the program at one point. `point` supplies the values and the slots:
 //   V point.local(column), V point.next(column), V point.selector(s),
 //   V point.slot(index), void point.set_slot(index, V)
@@ -63,40 +106,25 @@ GS_FN DagSums dag_run(GS_CONSTANT const u32* code, u32 count, GS_CONSTANT const 
     s.denominator = ef_zero();
     Ef term = ef_zero();
     for (u32 pc = 0; pc < count; ++pc) {
-        const u32 op = code[4 * pc], aux = code[4 * pc + 1];
-        if (op == GS_DAG_OP_DEN_BEGIN) {
-            term = weights[aux];
+        const DagInstruction ins = dag_instruction(code, pc);
+        if (ins.op == GS_DAG_OP_DEN_BEGIN) {
+            term = weights[ins.aux];
             continue;
         }
-        if (op == GS_DAG_OP_DEN_END) {
-            s.denominator = ef_add(s.denominator, ef_mul(weights[aux], term));
+        if (ins.op == GS_DAG_OP_DEN_END) {
+            s.denominator = ef_add(s.denominator, ef_mul(weights[ins.aux], term));
             continue;
         }
         // Every other op reads operand a (and the binary ones b).
-        V a, b;
-        const u32 refs[2] = {code[4 * pc + 2], code[4 * pc + 3]};
-        const int reads = op <= GS_DAG_OP_MUL ? 2 : 1;
-        for (int k = 0; k < reads; ++k) {
-            const u32 ref = refs[k], index = GS_DAG_REF_INDEX(ref);
-            V v;
-            switch (GS_DAG_REF_SRC(ref)) {
-                case GS_DAG_SRC_SLOT: v = point.slot(index); break;
-                case GS_DAG_SRC_LOCAL: v = point.local(index); break;
-                case GS_DAG_SRC_NEXT: v = point.next(index); break;
-                case GS_DAG_SRC_SELECTOR: v = point.selector(index); break;
-                default: dag_lift(constants[index], &v); break;
-            }
-            if (k == 0) a = v;
-            else b = v;
-        }
-        switch (op) {
-            case GS_DAG_OP_ADD: point.set_slot(aux, dag_add(a, b)); break;
-            case GS_DAG_OP_SUB: point.set_slot(aux, dag_sub(a, b)); break;
-            case GS_DAG_OP_MUL: point.set_slot(aux, dag_mul(a, b)); break;
-            case GS_DAG_OP_NEG: point.set_slot(aux, dag_neg(a)); break;
-            case GS_DAG_OP_CONSTRAINT: s.constraint = ef_add(s.constraint, dag_scale(weights[aux], a)); break;
-            case GS_DAG_OP_NUMERATOR: s.numerator = ef_add(s.numerator, dag_scale(weights[aux], a)); break;
-            default: term = ef_add(term, dag_scale(weights[aux], a)); break;  // GS_DAG_OP_DEN_ADD
+        const V a = dag_operand<V>(ins.a, constants, point);
+        switch (ins.op) {
+            case GS_DAG_OP_ADD: point.set_slot(ins.aux, dag_add(a, dag_operand<V>(ins.b, constants, point))); break;
+            case GS_DAG_OP_SUB: point.set_slot(ins.aux, dag_sub(a, dag_operand<V>(ins.b, constants, point))); break;
+            case GS_DAG_OP_MUL: point.set_slot(ins.aux, dag_mul(a, dag_operand<V>(ins.b, constants, point))); break;
+            case GS_DAG_OP_NEG: point.set_slot(ins.aux, dag_neg(a)); break;
+            case GS_DAG_OP_CONSTRAINT: s.constraint = ef_add(s.constraint, dag_scale(weights[ins.aux], a)); break;
+            case GS_DAG_OP_NUMERATOR: s.numerator = ef_add(s.numerator, dag_scale(weights[ins.aux], a)); break;
+            default: term = ef_add(term, dag_scale(weights[ins.aux], a)); break;  // GS_DAG_OP_DEN_ADD
         }
     }
     return s;

@@ -26,6 +26,14 @@ GS_FN u32 fp_monty_reduce(u64 x) {
     return t >= GS_P ? t - GS_P : t;
 }
 
+// A sum of up to four products of Montgomery values (each < p^2, so the sum < 4p^2 < 2^64)
+// reduced once: one subtraction of p 2^32 (a multiple of p) brings it under p 2^32, as
+// fp_monty_reduce needs. Lazy reduction for the extension field's products.
+GS_FN u32 fp_monty_reduce_sum(u64 x) {
+    const u64 p_shifted = (u64)GS_P << 32;
+    return fp_monty_reduce(x >= p_shifted ? x - p_shifted : x);
+}
+
 GS_FN Fp fp_raw(u32 montgomery) { Fp r; r.m = montgomery; return r; }
 GS_FN Fp fp_from_canonical(u32 x) { return fp_raw(fp_monty_reduce((u64)x * GS_R2_MOD_P)); }
 GS_FN u32 fp_to_canonical(Fp a) { return fp_monty_reduce((u64)a.m); }

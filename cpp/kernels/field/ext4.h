@@ -5,6 +5,7 @@
 #include "babybear.h"
 
 #define GS_EXT_W 11u
+#define GS_EXT_W_MONT 939524073u  // W in Montgomery form: 11 * 2^32 mod p
 
 struct Ef {
     Fp c0, c1, c2, c3;
@@ -32,16 +33,18 @@ GS_FN bool ef_eq(Ef a, Ef b) {
 GS_FN Fp fp_mul_w(Fp a) { return fp_mul(a, fp_from_canonical(GS_EXT_W)); }
 
 GS_FN Ef ef_mul(Ef a, Ef b) {
-    // Schoolbook product; X^4 = W folds the terms of degree 4..6 back down.
-    Fp d0 = fp_mul(a.c0, b.c0);
-    Fp d1 = fp_add(fp_mul(a.c0, b.c1), fp_mul(a.c1, b.c0));
-    Fp d2 = fp_add(fp_add(fp_mul(a.c0, b.c2), fp_mul(a.c1, b.c1)), fp_mul(a.c2, b.c0));
-    Fp d3 = fp_add(fp_add(fp_mul(a.c0, b.c3), fp_mul(a.c1, b.c2)),
-                   fp_add(fp_mul(a.c2, b.c1), fp_mul(a.c3, b.c0)));
-    Fp d4 = fp_add(fp_add(fp_mul(a.c1, b.c3), fp_mul(a.c2, b.c2)), fp_mul(a.c3, b.c1));
-    Fp d5 = fp_add(fp_mul(a.c2, b.c3), fp_mul(a.c3, b.c2));
-    Fp d6 = fp_mul(a.c3, b.c3);
-    return ef_make(fp_add(d0, fp_mul_w(d4)), fp_add(d1, fp_mul_w(d5)), fp_add(d2, fp_mul_w(d6)), d3);
+    // Schoolbook product; X^4 = W folds the terms of degree 4..6 back down. Each coefficient is
+    // a sum of 64-bit products reduced once (fp_monty_reduce_sum): 7 reductions instead of 19.
+    const u64 a0 = a.c0.m, a1 = a.c1.m, a2 = a.c2.m, a3 = a.c3.m;
+    const u64 b0 = b.c0.m, b1 = b.c1.m, b2 = b.c2.m, b3 = b.c3.m;
+    const u64 w = GS_EXT_W_MONT;
+    const u64 d4 = fp_monty_reduce_sum(a1 * b3 + a2 * b2 + a3 * b1);
+    const u64 d5 = fp_monty_reduce_sum(a2 * b3 + a3 * b2);
+    const u64 d6 = fp_monty_reduce(a3 * b3);
+    return ef_make(fp_raw(fp_monty_reduce_sum(a0 * b0 + d4 * w)),
+                   fp_raw(fp_monty_reduce_sum(a0 * b1 + a1 * b0 + d5 * w)),
+                   fp_raw(fp_monty_reduce_sum(a0 * b2 + a1 * b1 + a2 * b0 + d6 * w)),
+                   fp_raw(fp_monty_reduce_sum(a0 * b3 + a1 * b2 + a2 * b1 + a3 * b0)));
 }
 GS_FN Ef ef_square(Ef a) { return ef_mul(a, a); }
 

@@ -12,8 +12,16 @@ struct NttParams {
     u32 col_stride;
     u32 stage;      // radix-2 stage: butterflies span 2^stage rows
     u32 log_block;  // block kernel: stages 0..log_block-1 run in group scratch
+    u32 block_columns;  // block kernel: columns per group (0 counts as 1)
+    u32 fused;          // block kernel, whole transform in one block: GS_NTT_FUSE_* passes it does too
 };
 
+// What the block kernel folds into its one read and write when it holds the whole transform
+// (log_block == log_n), instead of separate passes over the data:
+#define GS_NTT_FUSE_BIT_REVERSE 1u  // rows loaded into bit-reversed positions (ntt_bit_reverse)
+#define GS_NTT_FUSE_SCALE_IN 2u     // row r times factors[r] as it is loaded (a forward coset's shift)
+#define GS_NTT_FUSE_SCALE_OUT 4u    // row r times factors[r] as it is stored (an inverse's 1/n, shift)
+
 #ifndef __METAL_VERSION__
-static_assert(sizeof(NttParams) == 24, "NttParams layout is shared with MSL and CUDA");
+static_assert(sizeof(NttParams) == 32, "NttParams layout is shared with MSL and CUDA");
 #endif

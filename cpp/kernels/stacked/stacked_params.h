@@ -33,7 +33,7 @@ struct StackedFoldColumnsParams {
 struct StackedBatchMessageParams {
     u64 lanes;
     u32 width;
-    u32 pad;
+    u32 accumulate;  // nonzero: add to f instead of writing it
 };
 
 // stacked_scatter: lanes = trace rows * slot_count; width = the stacked matrix's.

@@ -62,12 +62,13 @@ GS_FN void stacked_fold_columns_lane(u64 lane, GS_DEVICE const u32* matrix, GS_D
 }
 
 // Lane = row i: f[i] = sum_c weights[c] message[i][c], WHIR's batched message (before its zeta
-// transform).
+// transform); with `accumulate`, added to f[i] (a later commitment's share).
 GS_FN void stacked_batch_message_lane(u64 i, GS_DEVICE const u32* message, GS_DEVICE const Ef* weights, u32 width,
-                                      GS_DEVICE Ef* f) {
+                                      u32 accumulate, GS_DEVICE Ef* f) {
     GS_DEVICE const u32* row = message + i * width;
     Ef acc = ef_zero();
     for (u32 c = 0; c < width; ++c) acc = ef_add(acc, ef_mul_base(weights[c], fp_from_canonical(row[c])));
+    if (accumulate != 0) acc = ef_add(f[i], acc);
     f[i] = acc;
 }
 

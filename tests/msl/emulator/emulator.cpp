@@ -32,6 +32,7 @@
 #include "round0.metal"
 #include "dag.metal"
 #include "stacked.metal"
+#include "whir.metal"
 #include "field/two_adic.h"  // the host side: NTT twiddles and scale factors
 #include "msl_keywords_end.h"
 
@@ -41,6 +42,7 @@
 #include "scenarios_constraints.h"
 #include "scenarios_dag.h"
 #include "scenarios_stacked.h"
+#include "scenarios_whir.h"
 
 namespace {
 
@@ -61,7 +63,7 @@ const Scenario kScenarios[] = {
     {"merkle_compress", 2, "N STRIDE", "merkle_compress", gs_emu::scenario_merkle_compress},
     {"merkle_tree", 3, "ROWS WIDTH LOG_GROUP", "merkle_leaf merkle_compress", gs_emu::scenario_merkle_tree},
     {"gather_words", 3, "RUNS WORDS SRC_WORDS", "gather_words", gs_emu::scenario_gather_words},
-    {"ntt", 6, "LOG_N BATCH LOG_BLOCK LANES INVERSE SHIFT", "ntt_scale ntt_bit_reverse ntt_block ntt_stage",
+    {"ntt", 8, "LOG_N BATCH LOG_BLOCK LANES INVERSE SHIFT COLUMNS FUSED", "ntt_scale ntt_bit_reverse ntt_block ntt_stage",
      gs_emu::scenario_ntt},
     {"pow", 3, "BITS ABSORB_IDX WINDOW", "pow_grind", gs_emu::scenario_pow},
     {"sumcheck_fold", 4, "COUNT LENGTH STRIDE ROUNDS", "sumcheck_fold", gs_emu::scenario_sumcheck_fold},
@@ -75,20 +77,27 @@ const Scenario kScenarios[] = {
     {"trace_tables", 3, "WIDTH LOG_HEIGHT L_SKIP", "trace_tables", gs_emu::scenario_trace_tables},
     {"round0_gather", 7, "WIDTH LOG_HEIGHT L_SKIP FIRST COUNT SHIFT SELECTORS", "round0_gather",
      gs_emu::scenario_round0_gather},
-    {"dag_base_sums", 9, "WIDTH SLOTS INSTRS GROUPS WEIGHTS CONSTANTS POINTS LOCAL_STRIDE NEXT_STRIDE",
+    {"round0_transpose", 2, "ROWS COLS", "round0_transpose", gs_emu::scenario_round0_transpose},
+    {"dag_base_sums", 13,
+     "WIDTH SLOTS INSTRS GROUPS WEIGHTS CONSTANTS POINTS LOCAL_POINT_STRIDE LOCAL_COLUMN_STRIDE LOCAL_WORDS "
+     "NEXT_POINT_STRIDE NEXT_COLUMN_STRIDE NEXT_WORDS",
      "dag_base_sums dag_group_sums", gs_emu::scenario_dag_base_sums},
-    {"dag_round", 10, "WIDTH SLOTS INSTRS GROUPS WEIGHTS CONSTANTS LENGTH FIRST_PAIR PAIRS POINTS", "dag_round",
-     gs_emu::scenario_dag_round},
+    {"dag_round", 10, "WIDTH SLOTS INSTRS GROUPS WEIGHTS CONSTANTS LENGTH FIRST_PAIR PAIRS POINTS",
+     "dag_fold_points dag_round", gs_emu::scenario_dag_round},
     {"stacked_sums", 6, "WIDTH LOG_ROWS L_SKIP SLOTS PIECES EQ_LEN", "stacked_slot_sums stacked_piece_sums",
      gs_emu::scenario_stacked_sums},
     {"stacked_fold_columns", 3, "WIDTH LOG_ROWS L_SKIP", "stacked_fold_columns",
      gs_emu::scenario_stacked_fold_columns},
     {"stacked_kernel_table", 4, "WIDTH CHUNKS SLOTS EQ_LEN", "stacked_kernel_table",
      gs_emu::scenario_stacked_kernel_table},
-    {"stacked_batch_message", 2, "WIDTH ROWS", "stacked_batch_message", gs_emu::scenario_stacked_batch_message},
+    {"stacked_batch_message", 3, "WIDTH ROWS ACCUMULATE", "stacked_batch_message", gs_emu::scenario_stacked_batch_message},
     {"stacked_scatter", 5, "TRACE_ROWS TRACE_WIDTH SLOTS WIDTH ROWS", "stacked_scatter",
      gs_emu::scenario_stacked_scatter},
     {"stacked_message", 3, "WIDTH LOG_ROWS L_SKIP", "stacked_message", gs_emu::scenario_stacked_message},
+    {"whir_subset_transform", 2, "VARS INVERSE", "whir_subset_step", gs_emu::scenario_whir_subset_transform},
+    {"whir_product_table", 1, "VARS", "whir_product_table", gs_emu::scenario_whir_product_table},
+    {"whir_power_sum", 1, "VARS", "whir_power_sum", gs_emu::scenario_whir_power_sum},
+    {"whir_ef_words", 1, "LENGTH", "whir_ef_words", gs_emu::scenario_whir_ef_words},
 };
 
 [[noreturn]] void usage() {

@@ -60,4 +60,17 @@ void scenario_round0_gather(const Args& a, const Options& o) {
     write_output(out);
 }
 
+// args: ROWS COLS. in: a ROWS x COLS matrix of words, row by row. out: its transpose, COLS x ROWS.
+void scenario_round0_transpose(const Args& a, const Options& o) {
+    uint32_t rows = arg(a, 0), cols = arg(a, 1);
+    Words in = read_input(size_t(rows) * cols);
+    Round0TransposeParams p{};
+    p.rows = rows;
+    p.cols = cols;
+    p.lanes = uint64_t(rows) * cols;
+    Words out(p.lanes, kScratchPoison);
+    run_lanes(p.lanes, o, [&](uint32_t pos, uint32_t threads) { round0_transpose(in.data(), out.data(), p, pos, threads); });
+    write_output(out);
+}
+
 }  // namespace gs_emu

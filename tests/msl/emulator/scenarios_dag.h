@@ -42,24 +42,33 @@ inline void append(Words& out, const std::vector<DagSums>& sums) {
     for (const DagSums& s : sums) append(out, std::vector<Ef>{s.constraint, s.numerator, s.denominator});
 }
 
-// args: WIDTH SLOTS INSTRS GROUPS WEIGHTS CONSTANTS POINTS LOCAL_STRIDE NEXT_STRIDE. in: the program,
-// then POINTS local rows of LOCAL_STRIDE words (WIDTH columns, then is_first, is_last,
-// is_transition), then POINTS next rows of NEXT_STRIDE words. out: the (point, group) sums of
-// dag_base_sums, POINTS x GROUPS x 3 Ef, then each point's total from dag_group_sums, POINTS x 3 Ef.
+// args: WIDTH SLOTS INSTRS GROUPS WEIGHTS CONSTANTS POINTS LOCAL_POINT_STRIDE LOCAL_COLUMN_STRIDE
+// LOCAL_WORDS NEXT_POINT_STRIDE NEXT_COLUMN_STRIDE NEXT_WORDS. in: the program, then LOCAL_WORDS
+// words holding value (point k, column c < WIDTH + 3: the columns, then is_first, is_last,
+// is_transition) at k LOCAL_POINT_STRIDE + c LOCAL_COLUMN_STRIDE, then NEXT_WORDS words of the
+// next columns likewise. out: the (point, group) sums of dag_base_sums, POINTS x GROUPS x 3 Ef,
+// then each point's total from dag_group_sums, POINTS x 3 Ef.
 void scenario_dag_base_sums(const Args& a, const Options& o) {
     uint32_t width = arg(a, 0), slot_count = arg(a, 1), instrs = arg(a, 2), group_count = arg(a, 3);
     uint32_t weight_count = arg(a, 4), constant_count = arg(a, 5), points = arg(a, 6);
-    uint32_t local_stride = arg(a, 7), next_stride = arg(a, 8);
-    if (local_stride < uint64_t(width) + 3 || next_stride < width) die("dag_base_sums: rows narrower than WIDTH (+3)");
-    Input in(dag_input_words(instrs, group_count, weight_count, constant_count) +
-             size_t(points) * (local_stride + next_stride));
+    uint64_t local_point_stride = arg(a, 7), local_column_stride = arg(a, 8), local_words = arg(a, 9);
+    uint64_t next_point_stride = arg(a, 10), next_column_stride = arg(a, 11), next_words = arg(a, 12);
+    auto last = [&](uint64_t point_stride, uint64_t column_stride, uint64_t columns) {
+        return points && columns ? (points - 1) * point_stride + (columns - 1) * column_stride + 1 : 0;
+    };
+    if (last(local_point_stride, local_column_stride, uint64_t(width) + 3) > local_words ||
+        last(next_point_stride, next_column_stride, width) > next_words)
+        die("dag_base_sums: the strides reach past LOCAL_WORDS or NEXT_WORDS");
+    Input in(dag_input_words(instrs, group_count, weight_count, constant_count) + local_words + next_words);
     DagInput d = read_dag(in, instrs, group_count, weight_count, constant_count);
-    Words local = in.words(size_t(points) * local_stride), next = in.words(size_t(points) * next_stride);
+    Words local = in.words(local_words), next = in.words(next_words);
 
     DagBaseSumsParams p{};
     p.lanes = uint64_t(points) * group_count;
-    p.local_stride = local_stride;
-    p.next_stride = next_stride;
+    p.local_point_stride = local_point_stride;
+    p.local_column_stride = local_column_stride;
+    p.next_point_stride = next_point_stride;
+    p.next_column_stride = next_column_stride;
     p.group_count = group_count;
     p.width = width;
     const StridedGrid grid = strided_grid(p.lanes, o);
@@ -83,7 +92,9 @@ void scenario_dag_base_sums(const Args& a, const Options& o) {
 // args: WIDTH SLOTS INSTRS GROUPS WEIGHTS CONSTANTS LENGTH FIRST_PAIR PAIRS POINTS. in: the program,
 // then the 2 WIDTH + 4 tables of LENGTH Ef (local, next, selectors, eq), POINTS Ef xs and 3 Ef
 // combine. LENGTH 1 is the bound round (PAIRS = POINTS = 1, xs ignored, as the host zeroes it).
-// out: the partials, 8 Ef per threadgroup (the group's sum at xs[k] at 8 group + k).
+// dag_fold_points runs first, then dag_round over its values. out: the partials, 8 Ef per
+// threadgroup (the group's sum at xs[k] at 8 group + k), then the folded values,
+// (2 WIDTH + 4) x PAIRS x POINTS Ef.
 void scenario_dag_round(const Args& a, const Options& o) {
     uint32_t width = arg(a, 0), slot_count = arg(a, 1), instrs = arg(a, 2), group_count = arg(a, 3);
     uint32_t weight_count = arg(a, 4), constant_count = arg(a, 5), length = arg(a, 6);
@@ -99,14 +110,24 @@ void scenario_dag_round(const Args& a, const Options& o) {
     DagInput d = read_dag(in, instrs, group_count, weight_count, constant_count);
     std::vector<Ef> tables = in.efs(tables_count * length), xs = in.efs(points), combine = in.efs(3);
 
+    DagFoldPointsParams f{};
+    for (uint32_t k = 0; k < points; ++k) f.xs[k] = bound ? ef_zero() : xs[k];
+    f.units = uint64_t(pairs) * points;
+    f.lanes = tables_count * f.units;
+    f.table_stride = length;
+    f.first_pair = first_pair;
+    f.points = points;
+    f.bound = bound ? 1 : 0;
+    std::vector<Ef> folded = poisoned_partials(f.lanes);
+    run_lanes(f.lanes, o, [&](uint32_t pos, uint32_t threads) {
+        dag_fold_points(tables.data(), folded.data(), f, pos, threads);
+    });
+
     DagRoundParams p{};
-    for (uint32_t k = 0; k < points; ++k) p.xs[k] = bound ? ef_zero() : xs[k];
     for (int i = 0; i < 3; ++i) p.combine[i] = combine[i];
     p.points = points;
-    p.bound = bound ? 1 : 0;
-    p.lanes = uint64_t(pairs) * points * group_count;
-    p.table_stride = length;
-    p.first_pair = first_pair;
+    p.units = f.units;
+    p.lanes = (f.units + GS_DAG_LANE_ALIGN - 1) / GS_DAG_LANE_ALIGN * GS_DAG_LANE_ALIGN * group_count;
     p.group_count = group_count;
     p.width = width;
     const StridedGrid grid = strided_grid(p.lanes, o);
@@ -114,12 +135,13 @@ void scenario_dag_round(const Args& a, const Options& o) {
     std::vector<Ef> partials = poisoned_partials(size_t(grid.groups) * GS_DAG_MAX_POINTS);
     run_strided(grid, size_t(4) * GS_DAG_MAX_POINTS * grid.group,
                 [&](uint32_t pos, uint32_t threads, uint32_t lane, uint32_t lanes, uint32_t group, uint32_t* scratch) {
-                    dag_round(d.code.data(), d.groups.data(), d.weights.data(), d.constants.data(), tables.data(),
+                    dag_round(d.code.data(), d.groups.data(), d.weights.data(), d.constants.data(), folded.data(),
                               slots.data(), partials.data(), p, reinterpret_cast<Ef*>(scratch), pos, threads, lane,
                               lanes, group);
                 });
     Words out;
     append(out, partials);
+    append(out, folded);
     write_output(out);
 }
 

@@ -79,20 +79,24 @@ void scenario_gather_words(const Args& a, const Options& o) {
     write_output(out);
 }
 
-// args: LOG_N BATCH LOG_BLOCK LANES INVERSE SHIFT. in/out: 2^LOG_N x BATCH, row-major (or
-// column-major with --col-major). The host's pass sequence: [scale by shift^j], bit_reverse,
-// ntt_block for stages < LOG_BLOCK (LANES lanes per group; none when LOG_BLOCK = 0), ntt_stage
-// for the rest, [scale by shift^-j / n]. Tables are computed here from the kernel headers.
+// args: LOG_N BATCH LOG_BLOCK LANES INVERSE SHIFT COLUMNS FUSED. in/out: 2^LOG_N x BATCH,
+// row-major (or column-major with --col-major). The host's pass sequence: [scale by shift^j],
+// bit_reverse, ntt_block for stages < LOG_BLOCK (LANES lanes per group of COLUMNS columns; none
+// when LOG_BLOCK = 0), ntt_stage for the rest, [scale by shift^-j / n]. With FUSED (LOG_BLOCK =
+// LOG_N), one ntt_block does the bit reversal and the scale too. Tables are computed here from
+// the kernel headers.
 void scenario_ntt(const Args& a, const Options& o) {
     uint log_n = arg(a, 0), batch = arg(a, 1), log_block = arg(a, 2), lanes = arg(a, 3);
     bool inverse = arg(a, 4) != 0;
-    uint shift = arg(a, 5);
+    uint shift = arg(a, 5), columns = arg(a, 6);
+    bool fused = arg(a, 7) != 0;
     if (log_n > GS_TWO_ADICITY || log_block > log_n || batch == 0)
         die("ntt: need LOG_BLOCK <= LOG_N <= 27 and BATCH > 0");
+    if (fused && (log_block != log_n || log_n == 0)) die("ntt: FUSED needs 1 <= LOG_BLOCK = LOG_N");
     if (shift == 0 || shift >= GS_P) die("ntt: SHIFT must be in [1, p)");
     uint n = 1u << log_n;
     Words data = read_input(size_t(n) * batch);
-    NttParams p{log_n, batch, o.col_major ? 1u : batch, o.col_major ? n : 1u, 0, log_block};
+    NttParams p{log_n, batch, o.col_major ? 1u : batch, o.col_major ? n : 1u, 0, log_block, columns, 0};
 
     Fp w = fp_two_adic_generator(log_n);
     if (inverse) w = fp_inv(w);
@@ -100,29 +104,43 @@ void scenario_ntt(const Args& a, const Options& o) {
     Fp power = fp_one();
     for (uint k = 0; k < n / 2; ++k, power = fp_mul(power, w)) twiddles[k] = power.m;
 
-    auto scale_pass = [&](Fp first, Fp step) {
+    auto factors_of = [&](Fp first, Fp step) {
         Words factors(n);
         Fp f = first;
         for (uint j = 0; j < n; ++j, f = fp_mul(f, step)) factors[j] = f.m;
+        return factors;
+    };
+    auto scale_pass = [&](const Words& factors) {
         gs_emu::run_grid(uint64_t(n) * batch, o.group,
                          [&](uint32_t pos) { ntt_scale(data.data(), factors.data(), p, pos); });
     };
     Fp s = fp_from_canonical(shift);
-    if (!inverse && shift != 1u) scale_pass(fp_one(), s);
+    // The factors of the one scale: shift^j before a forward transform, shift^-j / n after an inverse.
+    const bool scales = inverse || shift != 1u;
+    const Words factors = inverse ? factors_of(fp_inv(fp_from_canonical(n)), fp_inv(s)) : factors_of(fp_one(), s);
+    auto block_pass = [&] {
+        gs_emu::run_groups(ntt_block_groups(p), lanes, size_t(ntt_block_width(p)) << log_block,
+                           [&](uint32_t lane, uint32_t group, uint32_t group_lanes, uint32_t* scratch) {
+                               ntt_block(data.data(), twiddles.data(), p, factors.data(), scratch, lane, group,
+                                         group_lanes);
+                           });
+    };
+    if (fused) {
+        p.fused = GS_NTT_FUSE_BIT_REVERSE | (scales ? (inverse ? GS_NTT_FUSE_SCALE_OUT : GS_NTT_FUSE_SCALE_IN) : 0u);
+        block_pass();
+        write_output(data);
+        return;
+    }
+    if (!inverse && shift != 1u) scale_pass(factors);
     gs_emu::run_grid(uint64_t(n) * batch, o.group,
                      [&](uint32_t pos) { ntt_bit_reverse(data.data(), p, pos); });
-    if (log_block > 0) {
-        gs_emu::run_groups((n >> log_block) * batch, lanes, size_t(1) << log_block,
-                           [&](uint32_t lane, uint32_t group, uint32_t group_lanes, uint32_t* scratch) {
-                               ntt_block(data.data(), twiddles.data(), p, scratch, lane, group, group_lanes);
-                           });
-    }
+    if (log_block > 0) block_pass();
     for (uint stage = log_block; stage < log_n; ++stage) {
         p.stage = stage;
         gs_emu::run_grid(uint64_t(n / 2) * batch, o.group,
                          [&](uint32_t pos) { ntt_stage(data.data(), twiddles.data(), p, pos); });
     }
-    if (inverse) scale_pass(fp_inv(fp_from_canonical(n)), fp_inv(s));
+    if (inverse) scale_pass(factors);
     write_output(data);
 }
 

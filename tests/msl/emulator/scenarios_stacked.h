@@ -100,15 +100,16 @@ void scenario_stacked_kernel_table(const Args& a, const Options& o) {
     write_output(out);
 }
 
-// args: WIDTH ROWS. in: the ROWS x WIDTH message, then WIDTH weights (Ef); out: f (ROWS Ef),
-// f[i] = sum_c weights[c] message[i][c].
+// args: WIDTH ROWS ACCUMULATE. in: the ROWS x WIDTH message, WIDTH weights (Ef), then with
+// ACCUMULATE the ROWS Ef that f holds first; out: f (ROWS Ef), f[i] = sum_c weights[c]
+// message[i][c], plus what it held with ACCUMULATE.
 void scenario_stacked_batch_message(const Args& a, const Options& o) {
-    uint32_t width = arg(a, 0), rows = arg(a, 1);
+    uint32_t width = arg(a, 0), rows = arg(a, 1), accumulate = arg(a, 2);
     if (rows > (1u << 16)) die("stacked_batch_message: bad shape");
-    Input in(size_t(rows) * width + 4 * size_t(width));
+    Input in(size_t(rows) * width + 4 * size_t(width) + (accumulate ? 4 * size_t(rows) : 0));
     Words message = in.words(size_t(rows) * width);
-    std::vector<Ef> weights = in.efs(width), f = poisoned_partials(rows);
-    StackedBatchMessageParams p{rows, width, 0};
+    std::vector<Ef> weights = in.efs(width), f = accumulate ? in.efs(rows) : poisoned_partials(rows);
+    StackedBatchMessageParams p{rows, width, accumulate};
     run_lanes(p.lanes, o, [&](uint32_t pos, uint32_t threads) {
         stacked_batch_message(message.data(), weights.data(), f.data(), p, pos, threads);
     });
