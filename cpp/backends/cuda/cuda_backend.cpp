@@ -4,6 +4,7 @@
 // launchers are in the *.cu files beside this one (launch.h).
 #include "cuda_backend.h"
 
+#include "../../core/device_ntt_plan.h"
 #include "cuda_held_traces.h"
 #include "cuda_merkle_store.h"
 #include "device_buffer.h"
@@ -571,27 +572,13 @@ void CudaBackend::ntt_on_device(uint32_t* d, NttShape shape, bool inverse, const
                                 const uint32_t* factors) {
     if (shape.log_n == 0 || shape.batch == 0) return;
     const uint64_t words = (uint64_t(1) << shape.log_n) * shape.batch, bytes = words * sizeof(uint32_t);
-    NttParams p{};
-    p.log_n = shape.log_n;
-    p.batch = shape.batch;
-    p.row_stride = shape.batch;  // row-major: element (row, col) at row * batch + col
-    p.col_stride = 1;
-    // The first log_block stages in shared memory, when the planner finds room for a block;
-    // otherwise (no room, or a grid too large) every stage runs as its own kernel.
-    device::NttBlockPlan block{};
-    try {
-        block = device::plan_ntt_block(limits_, pipeline_limits(CudaKernel::NttBlock), shape.log_n, shape.batch);
-    } catch (const std::invalid_argument&) {
-        block = device::NttBlockPlan{};
-    }
-    if (block.log_block >= 1) {
-        p.log_block = block.log_block;
-        p.block_columns = block.columns;
-    }
-    // A transform that fits one block (round 0's size-2^l_skip ones) is one kernel: the bit
-    // reversal and the scale happen as the block is read and written.
-    if (block.log_block == shape.log_n) {
-        p.fused = GS_NTT_FUSE_BIT_REVERSE | (factors ? (inverse ? GS_NTT_FUSE_SCALE_OUT : GS_NTT_FUSE_SCALE_IN) : 0u);
+    // The first log_block stages in shared memory (core/device_ntt_plan.h); a transform that fits
+    // one block (round 0's size-2^l_skip ones) is that one kernel.
+    const DeviceNttPlan ntt =
+        plan_device_ntt(limits_, pipeline_limits(CudaKernel::NttBlock), shape, inverse, factors != nullptr);
+    NttParams p = ntt.params;
+    const device::NttBlockPlan& block = ntt.block;
+    if (ntt.single_pass) {
         dispatch(CudaKernel::NttBlock, device::as_launch_plan(block), 2 * bytes,
                  [&] { return cuda::launch_ntt_block(d, twiddles, factors, p, block, stream_); });
         return;

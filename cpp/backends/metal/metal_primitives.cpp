@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "../../core/device_ntt_plan.h"
 #include "../../core/ntt_tables.h"
 #include "../../kernels/merkle/merkle.h"
 #include "../../kernels/ntt/ntt_params.h"
@@ -120,31 +121,18 @@ void MetalBackend::ntt_on_device(const Bound& d, NttShape shape, bool inverse, c
                                  const metal::BufferPtr& factors) {
     if (shape.log_n == 0 || shape.batch == 0) return;
     const uint64_t elements = (uint64_t(1) << shape.log_n) * shape.batch, bytes = elements * sizeof(uint32_t);
-    NttParams p{};
-    p.log_n = shape.log_n;
-    p.batch = shape.batch;
-    p.row_stride = shape.batch;  // row-major: element (row, col) at row * batch + col
-    p.col_stride = 1;
     // The first log_block stages in threadgroup memory when the planner finds room for a block
     // (from the device's maxThreadgroupMemoryLength less the pipeline's static memory); the rest,
-    // or all of them without a block, one ntt_stage dispatch each.
-    device::NttBlockPlan block{};
-    try {
-        block = device::plan_ntt_block(limits_, pipeline_limits("ntt_block"), shape.log_n, shape.batch);
-    } catch (const std::invalid_argument&) {
-        block = device::NttBlockPlan{};
-    }
-    if (block.log_block >= 1) {
-        p.log_block = block.log_block;
-        p.block_columns = block.columns;
-    }
+    // or all of them without a block, one ntt_stage dispatch each (core/device_ntt_plan.h).
+    const DeviceNttPlan ntt = plan_device_ntt(limits_, pipeline_limits("ntt_block"), shape, inverse, factors != nullptr);
+    NttParams p = ntt.params;
+    const device::NttBlockPlan& block = ntt.block;
     // ntt_block(data, twiddles, params, factors, scratch [[threadgroup(0)]]); factors is bound to
     // the twiddles when there is nothing to scale by (the kernel does not read it then).
     const Arg factor_arg = Arg::of(factors ? factors : tw);
     // A transform that fits one block is one dispatch: the bit reversal and the scale happen as
     // the block is read and written.
-    if (block.log_block == shape.log_n) {
-        p.fused = GS_NTT_FUSE_BIT_REVERSE | (factors ? (inverse ? GS_NTT_FUSE_SCALE_OUT : GS_NTT_FUSE_SCALE_IN) : 0u);
+    if (ntt.single_pass) {
         dispatch("ntt_block", {d.arg(), Arg::of(tw), Arg::value(p), factor_arg}, device::as_launch_plan(block),
                  2 * bytes);
         return;
