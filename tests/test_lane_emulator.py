@@ -149,20 +149,22 @@ def test_gather_words(emu, runs, words, src_words, group, groups):
 # --- ntt --------------------------------------------------------------------------------------
 
 NTT_CASES = [
-    # log_n, batch, log_block, block lanes, block columns, 1-D group size; then fused: the whole
-    # transform in one block pass that also reverses the bits and scales
+    # log_n, batch, log_block, block lanes, block columns, 1-D group size: block passes of
+    # log_block stages from stage 0 until none is left (the last shorter; none for log_block 0);
+    # then fused: the whole transform in one block pass that also reverses the bits and scales
     (0, 1, 0, 1, 1, 1),      # size 1
     (1, 1, 1, 1, 1, 32),
-    (2, 3, 1, 2, 1, 5),
+    (2, 3, 1, 2, 1, 5),      # two passes of one stage: the second's blocks are rows 2 apart
     (3, 2, 2, 3, 1, 7),      # 3 lanes: not a power of two, fewer than the block's 4 rows
     (5, 3, 5, 7, 1, 32),     # log_block == log_n
-    (6, 2, 3, 64, 1, 16),    # more lanes than butterflies
+    (6, 2, 3, 64, 1, 16),    # more lanes than butterflies; two passes
     (7, 4, 0, 1, 1, 24),     # no block pass: global stages only
-    (10, 3, 6, 24, 1, 64),   # lanes stride over 32 butterflies
+    (10, 3, 6, 24, 1, 64),   # lanes stride over 32 butterflies; passes of 6 and 4 stages
     (4, 9, 4, 32, 4, 32),    # four columns per group, the last group with one
     (3, 6, 3, 5, 6, 8),      # every column in one group, 5 lanes over 24 butterflies
-    (5, 7, 2, 64, 3, 16),    # a partial block with columns, then global stages
+    (5, 7, 2, 64, 3, 16),    # passes of 2, 2 and 1 stages with columns
     (2, 5, 2, 8, 0, 4),      # columns 0 counts as 1
+    (12, 5, 5, 32, 2, 64),   # the codeword's shape, small: passes of 5, 5 and 2 stages
 ]
 FUSED_CASES = [
     (4, 9, 4, 32, 4, 32),    # round 0's shape: size 16, several columns per group

@@ -1,9 +1,11 @@
 // How a device backend runs one batched NTT (CUDA and Metal plan it the same way): the row-major
-// launch parameters, the block pass for the first log_block stages (none when the planner finds
-// no room), and whether that block holds the whole transform, in which case it is the only pass
-// and does the bit reversal and the scale too (NttParams::fused).
+// launch parameters and the block passes that run the stages in group scratch, each as many
+// stages as fit a block, one after another until none is left (none when the planner finds no
+// room: then every stage is a global pass). A transform that fits one block is that one pass,
+// which also does the bit reversal and the scale (NttParams::fused).
 #pragma once
 #include <stdexcept>
+#include <vector>
 
 #include "../kernels/ntt/ntt_params.h"
 #include "backend.h"
@@ -11,10 +13,25 @@
 
 namespace gpustark {
 
+// One block pass: stages first_stage .. first_stage + block.log_block - 1.
+struct NttBlockPass {
+    uint32_t first_stage = 0;
+    device::NttBlockPlan block{};
+};
+
 struct DeviceNttPlan {
     NttParams params{};
-    device::NttBlockPlan block{};  // log_block 0: every stage is a global pass
-    bool single_pass = false;      // the block pass is the whole transform
+    std::vector<NttBlockPass> passes;  // empty: every stage is a global pass
+    bool single_pass = false;          // one block pass is the whole transform
+
+    // params for pass i (its first stage, block length and columns per group).
+    NttParams pass_params(size_t i) const {
+        NttParams p = params;
+        p.stage = passes[i].first_stage;
+        p.log_block = passes[i].block.log_block;
+        p.block_columns = passes[i].block.columns;
+        return p;
+    }
 };
 
 // `scaled`: the transform has scale factors (a forward coset's shift^j, an inverse's shift^-j / n).
@@ -26,17 +43,22 @@ inline DeviceNttPlan plan_device_ntt(const device::DeviceLimits& device, const d
     p.batch = shape.batch;
     p.row_stride = shape.batch;  // row-major: element (row, col) at row * batch + col
     p.col_stride = 1;
-    // No room for a block, or a grid too large: every stage runs as its own pass.
+    // As few passes as the largest block allows, with the stages shared out evenly (a short
+    // last pass would run groups of a few rows). No room for a block, or a grid too large: every
+    // stage runs as its own pass.
     try {
-        plan.block = device::plan_ntt_block(device, block_pipeline, shape.log_n, shape.batch);
+        const uint32_t largest = device::plan_ntt_block(device, block_pipeline, shape.log_n, shape.batch).log_block;
+        const uint32_t count = largest == 0 ? 0 : (shape.log_n + largest - 1) / largest;
+        for (uint32_t i = 0, stage = 0; i < count; ++i) {
+            const uint32_t stages = (shape.log_n - stage + (count - i) - 1) / (count - i);
+            plan.passes.push_back(
+                {stage, device::plan_ntt_block(device, block_pipeline, shape.log_n, shape.batch, stages)});
+            stage += plan.passes.back().block.log_block;
+        }
     } catch (const std::invalid_argument&) {
-        plan.block = device::NttBlockPlan{};
+        plan.passes.clear();
     }
-    if (plan.block.log_block >= 1) {
-        p.log_block = plan.block.log_block;
-        p.block_columns = plan.block.columns;
-    }
-    plan.single_pass = plan.block.log_block >= 1 && plan.block.log_block == shape.log_n;
+    plan.single_pass = plan.passes.size() == 1 && plan.passes[0].block.log_block == shape.log_n;
     if (plan.single_pass)
         p.fused = GS_NTT_FUSE_BIT_REVERSE | (scaled ? (inverse ? GS_NTT_FUSE_SCALE_OUT : GS_NTT_FUSE_SCALE_IN) : 0u);
     return plan;

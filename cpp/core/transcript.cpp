@@ -3,13 +3,13 @@
 #include <stdexcept>
 #include <string>
 
-#include "../kernels/hash/hash.h"
+#include "../backends/cpu/poseidon2_lanes.h"
 #include "backend.h"
 
 namespace gpustark {
 
 void Transcript::permute() {
-    p2_permute_canonical(state_.data());
+    p2_permute_single(state_.data());
     absorb_idx_ = 0;
     sample_idx_ = GS_P2_RATE;
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/device/launch_plan.h"
+#include "core/device_ntt_plan.h"
 
 namespace {
 
@@ -304,6 +305,49 @@ TEST(DeviceNttBlockPlan, ExactChoices) {
     EXPECT_EQ(np.lanes, 512u);
     EXPECT_EQ(np.groups, 84352u);
     EXPECT_EQ(np.scratch_bytes, 4096u);
+}
+
+// The device NTT's passes (core/device_ntt_plan.h): on every device and shape, block passes cover
+// stages 0..log_n-1 once each, in order, in as few passes as the largest block allows, with the
+// stages shared out evenly; only a transform that fits one block is fused.
+TEST(DeviceNttPlan, StagesSharedOutOverAsFewBlockPassesAsFit) {
+    const PipelineLimits pipe{1024, 0, 32};
+    for (const NamedDevice& dev : devices())
+        for (uint32_t log_n : {1u, 4u, 10u, 14u, 22u, 27u})
+            for (uint32_t batch : {1u, 5u, 42u}) {
+                SCOPED_TRACE(std::string(dev.name) + " log_n " + std::to_string(log_n) + " batch " +
+                             std::to_string(batch));
+                const gpustark::DeviceNttPlan ntt =
+                    gpustark::plan_device_ntt(dev.limits, pipe, {log_n, batch}, false, true);
+                const uint32_t largest = plan_ntt_block(dev.limits, pipe, log_n, batch).log_block;
+                ASSERT_EQ(ntt.passes.size(), (log_n + largest - 1) / largest);
+                uint32_t next = 0, shortest = log_n, longest = 0;
+                for (size_t i = 0; i < ntt.passes.size(); ++i) {
+                    const gpustark::NttBlockPass& pass = ntt.passes[i];
+                    EXPECT_EQ(pass.first_stage, next);
+                    const NttParams p = ntt.pass_params(i);
+                    EXPECT_EQ(p.stage, next);
+                    EXPECT_EQ(p.log_block, pass.block.log_block);
+                    EXPECT_EQ(p.block_columns, pass.block.columns);
+                    EXPECT_LE(pass.block.scratch_bytes, dev.limits.max_group_scratch_bytes);
+                    EXPECT_EQ(pass.block.groups << pass.block.log_block,
+                              (uint64_t(1) << log_n) * ((batch + pass.block.columns - 1) / pass.block.columns));
+                    next += pass.block.log_block;
+                    shortest = std::min(shortest, pass.block.log_block);
+                    longest = std::max(longest, pass.block.log_block);
+                }
+                EXPECT_EQ(next, log_n);
+                EXPECT_LE(longest - shortest, 1u);
+                EXPECT_EQ(ntt.single_pass, ntt.passes.size() == 1);
+                EXPECT_EQ(ntt.params.fused != 0, ntt.single_pass);
+            }
+    // The keccakf codeword on an H100: 22 stages over three passes of blocks of at most 2^10 rows.
+    const gpustark::DeviceNttPlan codeword = gpustark::plan_device_ntt(kH100, pipe, {22, 42}, false, false);
+    ASSERT_EQ(codeword.passes.size(), 3u);
+    EXPECT_EQ(codeword.passes[0].block.log_block, 8u);
+    EXPECT_EQ(codeword.passes[1].first_stage, 8u);
+    EXPECT_EQ(codeword.passes[2].first_stage, 15u);
+    EXPECT_EQ(codeword.passes[2].block.log_block, 7u);
 }
 
 TEST(DeviceNttBlockPlan, ImpossibleInputsThrow) {

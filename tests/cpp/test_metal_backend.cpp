@@ -102,26 +102,34 @@ TEST(MetalBackend, CompressMatchesCpu) {
     }
 }
 
-TEST(MetalBackend, NttMatchesCpuWithAndWithoutBlockStages) {
-    for (bool small : {false, true}) {
-        Rig rig = make_rig(small ? small_scratch() : FakeOptions{});
+// Default scratch: one block pass; 256 bytes: blocks of 2^6 rows of one column or 2^4 rows of
+// three, so 9 stages of three columns take three block passes; 8 bytes: no room for a block, one
+// ntt_stage per stage.
+TEST(MetalBackend, NttMatchesCpuInOneOrSeveralBlockPassesOrStagePasses) {
+    FakeOptions no_room;
+    no_room.limits.max_group_scratch_bytes = 8;
+    for (int config = 0; config < 3; ++config) {
+        Rig rig = make_rig(config == 0 ? FakeOptions{} : config == 1 ? small_scratch() : no_room);
+        size_t most_blocks = 0;
         for (uint32_t log_n : {1u, 3u, 7u, 9u})
             for (uint32_t batch : {1u, 3u})
                 for (bool inverse : {false, true})
                     for (uint32_t shift : {1u, 31u}) {
                         std::vector<uint32_t> want = random_words((size_t(1) << log_n) * batch, log_n), got = want;
                         cpu().ntt(want.data(), {log_n, batch}, inverse, shift);
+                        const size_t before = rig.device->launches().size();
                         rig.backend->ntt(got.data(), {log_n, batch}, inverse, shift);
-                        EXPECT_EQ(got, want) << "small scratch " << small << " log_n " << log_n << " batch " << batch
+                        EXPECT_EQ(got, want) << "config " << config << " log_n " << log_n << " batch " << batch
                                              << " inverse " << inverse << " shift " << shift;
+                        size_t blocks = 0;
+                        for (size_t i = before; i < rig.device->launches().size(); ++i)
+                            blocks += rig.device->launches()[i].kernel == "ntt_block";
+                        most_blocks = std::max(most_blocks, blocks);
                     }
-        bool stages = false, blocks = false;
-        for (const auto& l : rig.device->launches()) {
-            stages = stages || l.kernel == "ntt_stage";
-            blocks = blocks || l.kernel == "ntt_block";
-        }
-        EXPECT_TRUE(blocks);
-        EXPECT_EQ(stages, small) << "ntt_stage runs only beyond the block's stages";
+        bool stages = false;
+        for (const auto& l : rig.device->launches()) stages = stages || l.kernel == "ntt_stage";
+        EXPECT_EQ(stages, config == 2) << "ntt_stage runs only without room for a block";
+        EXPECT_EQ(most_blocks, size_t(config == 0 ? 1 : config == 1 ? 3 : 0)) << "config " << config;
     }
 }
 
@@ -231,14 +239,16 @@ TEST(MetalBackend, CommandBuffersCommitByTheDispatchBudgetAndWaitOnce) {
     MetalOptions options;
     options.stager.max_dispatches = 4;
     Rig rig = make_rig(small_scratch(), options);
-    std::vector<uint32_t> data = random_words(1 << 10, 1);
+    std::vector<uint32_t> data = random_words(1 << 20, 1);
     rig.device->clear_trace();
-    // bit reverse, block (stages 0..5), stages 6..9: six dispatches, two command buffers, one wait.
-    rig.backend->ntt(data.data(), {10, 1}, false, 1);
+    // Blocks of at most 2^6 rows: bit reverse, then four block passes of stages 0..4, 5..9,
+    // 10..14, 15..19 (20 stages over ceil(20 / 6) passes): five dispatches, two command
+    // buffers, one wait.
+    rig.backend->ntt(data.data(), {20, 1}, false, 1);
     EXPECT_EQ(rig.device->trace(),
-              "begin encode:ntt_bit_reverse encode:ntt_block encode:ntt_stage encode:ntt_stage commit "
-              "begin encode:ntt_stage encode:ntt_stage commit wait");
-    EXPECT_EQ(rig.backend->stager().stages().at("ntt"), counters(2, 6, 1));
+              "begin encode:ntt_bit_reverse encode:ntt_block encode:ntt_block encode:ntt_block commit "
+              "begin encode:ntt_block commit wait");
+    EXPECT_EQ(rig.backend->stager().stages().at("ntt"), counters(2, 5, 1));
 }
 
 TEST(MetalBackend, TheByteBudgetCommitsEarly) {

@@ -1,7 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <random>
+#include <string>
 #include <vector>
 
+#include "backends/cpu/poseidon2_lanes.h"
 #include "kernels/hash/hash.h"
 
 namespace {
@@ -37,6 +40,28 @@ TEST(Poseidon2, LeafHashAndCompression) {
 
     hash_row(nullptr, 0, digest);
     for (u32 i = 0; i < 8; ++i) EXPECT_EQ(digest[i], 0u);
+}
+
+// The transcript's one-state permutation: each compiled copy this CPU runs (baseline, AVX2,
+// AVX-512) against the shared body, on the known answer, on all-(p - 1) and on random states.
+TEST(Poseidon2, EveryOneStateCopyMatchesTheSharedBody) {
+    std::mt19937 rng(7);
+    std::vector<std::vector<u32>> states = {std::vector<u32>(16, 0), std::vector<u32>(16, GS_P - 1)};
+    for (u32 i = 0; i < 16; ++i) states[0][i] = i;
+    for (int k = 0; k < 200; ++k) {
+        std::vector<u32> s(16);
+        for (u32& v : s) v = rng() % GS_P;
+        states.push_back(s);
+    }
+    for (const auto& [isa, permute] : gpustark::p2_permute_single_copies()) {
+        for (const std::vector<u32>& start : states) {
+            std::vector<u32> expected = start, got = start;
+            p2_permute_canonical(expected.data());
+            permute(got.data());
+            ASSERT_EQ(got, expected) << isa;
+        }
+    }
+    EXPECT_EQ(gpustark::p2_permute_single_copies().back().first, std::string(gpustark::poseidon2_single_isa()));
 }
 
 }  // namespace

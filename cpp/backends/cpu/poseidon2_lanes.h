@@ -2,6 +2,8 @@
 // (kernels/hash/poseidon2.h) instantiated on FpLanes. Loads and stores convert canonical values.
 #pragma once
 #include <cstddef>
+#include <utility>
+#include <vector>
 
 #include "../../kernels/pow/pow.h"
 
@@ -24,5 +26,15 @@ uint32_t pow_check_lanes(const PowParams& params, uint32_t first_witness);
 
 // The instruction set the functions above use on this CPU ("avx2" or "baseline").
 const char* poseidon2_lanes_isa();
+
+// One permutation of 16 canonical words in place (poseidon2_single.cpp): the transcript's
+// sponge, where each permutation needs the previous one's output.
+void p2_permute_single(uint32_t* state);
+
+// The instruction set p2_permute_single uses on this CPU ("avx512", "avx2" or "baseline").
+const char* poseidon2_single_isa();
+
+// Every compiled copy of p2_permute_single that this CPU can run, by instruction set (for tests).
+std::vector<std::pair<const char*, void (*)(uint32_t*)>> p2_permute_single_copies();
 
 }  // namespace gpustark

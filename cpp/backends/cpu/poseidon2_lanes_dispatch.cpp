@@ -1,4 +1,5 @@
-// Chooses the widest compiled copy of the batched Poseidon2 functions that this CPU supports.
+// Chooses the widest compiled copy of the batched and the one-state Poseidon2 functions that this
+// CPU supports.
 #include "poseidon2_lanes.h"
 
 namespace gpustark {
@@ -9,16 +10,29 @@ namespace gpustark {
     void hash_rows_lanes(const uint32_t*, size_t, uint32_t, size_t, uint32_t*);                                  \
     void compress_lanes(const uint32_t* const*, const uint32_t* const*, size_t, uint32_t* const*);               \
     uint32_t pow_check_lanes(const PowParams&, uint32_t);                                                        \
+    void p2_permute_single(uint32_t*);                                                                           \
     }
 GS_DECLARE_LANES(lanes_base)
 #ifdef GPUSTARK_HAVE_AVX2_LANES
 GS_DECLARE_LANES(lanes_avx2)
+namespace lanes_avx512 {
+void p2_permute_single(uint32_t*);  // the only function with an AVX-512 copy
+}
 #endif
 
 namespace {
 bool use_avx2() {
 #ifdef GPUSTARK_HAVE_AVX2_LANES
     static const bool yes = __builtin_cpu_supports("avx2");
+    return yes;
+#else
+    return false;
+#endif
+}
+bool use_avx512() {
+#ifdef GPUSTARK_HAVE_AVX2_LANES
+    static const bool yes = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
+                            __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq");
     return yes;
 #else
     return false;
@@ -43,5 +57,22 @@ uint32_t pow_check_lanes(const PowParams& params, uint32_t first_witness) {
     return GS_DISPATCH(pow_check_lanes, params, first_witness);
 }
 const char* poseidon2_lanes_isa() { return use_avx2() ? "avx2" : "baseline"; }
+
+void p2_permute_single(uint32_t* state) {
+#ifdef GPUSTARK_HAVE_AVX2_LANES
+    if (use_avx512()) return lanes_avx512::p2_permute_single(state);
+#endif
+    GS_DISPATCH(p2_permute_single, state);
+}
+const char* poseidon2_single_isa() { return use_avx512() ? "avx512" : poseidon2_lanes_isa(); }
+
+std::vector<std::pair<const char*, void (*)(uint32_t*)>> p2_permute_single_copies() {
+    std::vector<std::pair<const char*, void (*)(uint32_t*)>> copies = {{"baseline", lanes_base::p2_permute_single}};
+#ifdef GPUSTARK_HAVE_AVX2_LANES
+    if (use_avx2()) copies.push_back({"avx2", lanes_avx2::p2_permute_single});
+    if (use_avx512()) copies.push_back({"avx512", lanes_avx512::p2_permute_single});
+#endif
+    return copies;
+}
 
 }  // namespace gpustark

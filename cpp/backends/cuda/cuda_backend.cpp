@@ -137,8 +137,9 @@ void CudaSink::wait() { GS_CUDA_CHECK(cudaStreamSynchronize(stream_)); }
 
 CudaBackend::Call::Call(CudaBackend& backend, const char* stage)
     : b_(backend), lock_(backend.mutex_), before_(backend.stager_->totals()),
-      exceptions_(std::uncaught_exceptions()) {
+      exceptions_(std::uncaught_exceptions()), saved_allocation_stream_(cuda::t_allocation_stream) {
     b_.activate();
+    cuda::t_allocation_stream = b_.allocation_stream_;  // the call's DeviceBuffers are ordered on its stream
     b_.h2d_bytes_ = 0;
     b_.d2h_bytes_ = 0;
     b_.stager_->begin_stage(stage);
@@ -168,6 +169,7 @@ CudaBackend::Call::~Call() {
     } catch (...) {
         // Reporting must not turn a finished call (or an exception in flight) into a crash.
     }
+    cuda::t_allocation_stream = saved_allocation_stream_;
 }
 
 void CudaBackend::Call::commit() { b_.stager_->commit(); }
@@ -250,6 +252,7 @@ CudaBackend::CudaBackend(int device) : device_(device) {
     cudaStream_t stream = nullptr;
     GS_CUDA_CHECK(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking));
     stream_ = stream;
+    if (cuda::keep_freed_memory_in_pool(device_)) allocation_stream_ = stream_;
     sink_ = std::make_unique<CudaSink>(stream_);
     device::StagerOptions options;
     options.max_dispatches = 0;  // a CUDA commit submits nothing: no budget, one buffer per wait
@@ -300,9 +303,11 @@ CudaBackend::~CudaBackend() {
     cudaSetDevice(device_);
     if (stream_) cudaStreamSynchronize(stream_);
     held_.reset();
-    for (int s = 0; s < kSlotCount; ++s) cuda::counted_free(slots_[s], slot_words_[s] * sizeof(uint32_t));
-    for (auto& entry : twiddle_cache_) cuda::counted_free(entry.second, twiddle_bytes_[entry.first]);
-    cuda::counted_free(scale_ptr_, scale_words_ * sizeof(uint32_t));
+    for (int s = 0; s < kSlotCount; ++s)
+        cuda::counted_free(slots_[s], slot_words_[s] * sizeof(uint32_t), allocation_stream_);
+    for (auto& entry : twiddle_cache_) cuda::counted_free(entry.second, twiddle_bytes_[entry.first], allocation_stream_);
+    cuda::counted_free(scale_ptr_, scale_words_ * sizeof(uint32_t), allocation_stream_);
+    if (allocation_stream_) cuda::trim_pool(allocation_stream_);  // the pool's cached blocks go back to the driver
     if (staging_) cudaFreeHost(staging_);
     if (stream_) cudaStreamDestroy(stream_);
     cudaGetLastError();
@@ -327,12 +332,12 @@ uint32_t* CudaBackend::slot(Slot s, size_t words) {
     words = std::max<size_t>(words, 1);
     if (slot_words_[s] < words) {
         if (slots_[s]) {
-            GS_CUDA_CHECK(cuda::counted_free(slots_[s], slot_words_[s] * sizeof(uint32_t)));
+            GS_CUDA_CHECK(cuda::counted_free(slots_[s], slot_words_[s] * sizeof(uint32_t), allocation_stream_));
             slots_[s] = nullptr;
             slot_words_[s] = 0;
         }
         void* p = nullptr;
-        GS_CUDA_CHECK(cuda::counted_malloc(&p, words * sizeof(uint32_t)));
+        GS_CUDA_CHECK(cuda::counted_malloc(&p, words * sizeof(uint32_t), allocation_stream_));
         slots_[s] = static_cast<uint32_t*>(p);
         slot_words_[s] = words;
     }
@@ -528,11 +533,11 @@ void CudaBackend::ntt(uint32_t* data, NttShape shape, bool inverse, uint32_t shi
     uint32_t* d = slot(kSlotA, words);
     if (!scale_host.empty() && scale_words_ < scale_host.size()) {
         scale_valid_ = false;
-        GS_CUDA_CHECK(cuda::counted_free(scale_ptr_, scale_words_ * sizeof(uint32_t)));
+        GS_CUDA_CHECK(cuda::counted_free(scale_ptr_, scale_words_ * sizeof(uint32_t), allocation_stream_));
         scale_ptr_ = nullptr;
         scale_words_ = 0;
         void* raw = nullptr;
-        GS_CUDA_CHECK(cuda::counted_malloc(&raw, scale_host.size() * sizeof(uint32_t)));
+        GS_CUDA_CHECK(cuda::counted_malloc(&raw, scale_host.size() * sizeof(uint32_t), allocation_stream_));
         scale_ptr_ = static_cast<uint32_t*>(raw);
         scale_words_ = scale_host.size();
     }
@@ -557,10 +562,12 @@ const uint32_t* CudaBackend::device_twiddles(uint32_t log_n, bool inverse) {
     std::vector<uint32_t> host = ntt_twiddles(log_n, inverse);
     void* raw = nullptr;
     const size_t bytes = std::max<size_t>(host.size(), 1) * sizeof(uint32_t);
-    GS_CUDA_CHECK(cuda::counted_malloc(&raw, bytes));
-    cudaError_t err = cudaMemcpy(raw, host.data(), host.size() * sizeof(uint32_t), cudaMemcpyHostToDevice);
+    GS_CUDA_CHECK(cuda::counted_malloc(&raw, bytes, allocation_stream_));
+    // On the stream the allocation is ordered on, and waited for (host is pageable memory).
+    cudaError_t err = cudaMemcpyAsync(raw, host.data(), host.size() * sizeof(uint32_t), cudaMemcpyHostToDevice, stream_);
+    if (err == cudaSuccess) err = cudaStreamSynchronize(stream_);
     if (err != cudaSuccess) {
-        cuda::counted_free(raw, bytes);
+        cuda::counted_free(raw, bytes, allocation_stream_);
         GS_CUDA_CHECK(err);
     }
     twiddle_cache_[key] = static_cast<uint32_t*>(raw);
@@ -572,17 +579,18 @@ void CudaBackend::ntt_on_device(uint32_t* d, NttShape shape, bool inverse, const
                                 const uint32_t* factors) {
     if (shape.log_n == 0 || shape.batch == 0) return;
     const uint64_t words = (uint64_t(1) << shape.log_n) * shape.batch, bytes = words * sizeof(uint32_t);
-    // The first log_block stages in shared memory (core/device_ntt_plan.h); a transform that fits
-    // one block (round 0's size-2^l_skip ones) is that one kernel.
+    // Block passes in shared memory, each as many stages as fit a block (core/device_ntt_plan.h);
+    // a transform that fits one block (round 0's size-2^l_skip ones) is that one kernel.
     const DeviceNttPlan ntt =
         plan_device_ntt(limits_, pipeline_limits(CudaKernel::NttBlock), shape, inverse, factors != nullptr);
-    NttParams p = ntt.params;
-    const device::NttBlockPlan& block = ntt.block;
-    if (ntt.single_pass) {
+    auto block_pass = [&](size_t i, const uint32_t* pass_factors) {
+        const NttParams p = ntt.pass_params(i);
+        const device::NttBlockPlan& block = ntt.passes[i].block;
         dispatch(CudaKernel::NttBlock, device::as_launch_plan(block), 2 * bytes,
-                 [&] { return cuda::launch_ntt_block(d, twiddles, factors, p, block, stream_); });
-        return;
-    }
+                 [&] { return cuda::launch_ntt_block(d, twiddles, pass_factors, p, block, stream_); });
+    };
+    if (ntt.single_pass) return block_pass(0, factors);
+    NttParams p = ntt.params;
     const uint64_t elements = cuda::ntt_lanes(p, CudaKernel::NttScale);
     auto scale_pass = [&] {
         device::LaunchPlan plan = lane_plan(CudaKernel::NttScale, elements);
@@ -595,15 +603,10 @@ void CudaBackend::ntt_on_device(uint32_t* d, NttShape shape, bool inverse, const
         dispatch(CudaKernel::NttBitReverse, plan, 2 * bytes,
                  [&] { return cuda::launch_ntt_bit_reverse(d, p, plan, stream_); });
     }
-    uint32_t first_stage = 0;
-    if (block.log_block >= 1) {
-        dispatch(CudaKernel::NttBlock, device::as_launch_plan(block), 2 * bytes,
-                 [&] { return cuda::launch_ntt_block(d, twiddles, nullptr, p, block, stream_); });
-        first_stage = block.log_block;
-    }
-    if (first_stage < shape.log_n) {
+    for (size_t i = 0; i < ntt.passes.size(); ++i) block_pass(i, nullptr);
+    if (ntt.passes.empty()) {
         device::LaunchPlan plan = lane_plan(CudaKernel::NttStage, cuda::ntt_lanes(p, CudaKernel::NttStage));
-        for (uint32_t stage = first_stage; stage < shape.log_n; ++stage) {
+        for (uint32_t stage = 0; stage < shape.log_n; ++stage) {
             p.stage = stage;
             dispatch(CudaKernel::NttStage, plan, 2 * bytes,
                      [&] { return cuda::launch_ntt_stage(d, twiddles, p, plan, stream_); });

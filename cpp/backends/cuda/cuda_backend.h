@@ -225,6 +225,7 @@ public:
         std::lock_guard<std::mutex> lock_;
         device::StageCounters before_;
         int exceptions_;
+        CUstream_st* saved_allocation_stream_;  // the thread's allocation stream before the call
     };
     // Device-resident NTTs for phase objects, inside a Call. device_twiddles: the twiddles of a
     // size-2^log_n transform, cached on the device for the backend's life (uploaded
@@ -304,6 +305,9 @@ private:
 
     int device_ = 0;
     CUstream_st* stream_ = nullptr;
+    // stream_ where the device has memory pools (allocations are then ordered on it and freed
+    // memory stays in the pool, device_memory.h), else null (cudaMalloc / cudaFree).
+    CUstream_st* allocation_stream_ = nullptr;
     DeviceInfo info_;
     device::DeviceLimits limits_;
     device::PipelineLimits pipelines_[kCudaKernelCount];

@@ -29,11 +29,14 @@ void check(cudaError_t err, const char* what) {
     }
 }
 
-// A scale table in device memory; no allocation (a null data()) for an empty table.
-cuda::DeviceBuffer device_table(const std::vector<uint32_t>& host) {
+// A scale table in device memory; no allocation (a null data()) for an empty table. The copy is
+// ordered on the call's stream, like the allocation (a pooled block may still be read by kernels
+// queued before it was freed); from pageable memory it has read `host` when it returns.
+cuda::DeviceBuffer device_table(const std::vector<uint32_t>& host, cudaStream_t stream) {
     cuda::DeviceBuffer d(host.size() * sizeof(uint32_t));
     if (!host.empty())
-        check(cudaMemcpy(d.data(), host.data(), host.size() * sizeof(uint32_t), cudaMemcpyHostToDevice), "table upload");
+        check(cudaMemcpyAsync(d.data(), host.data(), host.size() * sizeof(uint32_t), cudaMemcpyHostToDevice, stream),
+              "table upload");
     return d;
 }
 
@@ -67,9 +70,11 @@ Round0Sums CudaBackend::round0_sums(const Round0Trace& t) {
     cuda::BaseSumsLaunch eval(*this, dag, points);
     const uint32_t* inverse_twiddles = cosets ? device_twiddles(l, true) : nullptr;
     const uint32_t* forward_twiddles = cosets ? device_twiddles(l, false) : nullptr;
-    cuda::DeviceBuffer inverse_factors = device_table(cosets ? ntt_scale_factors(l, true, 1) : std::vector<uint32_t>());
+    cuda::DeviceBuffer inverse_factors =
+        device_table(cosets ? ntt_scale_factors(l, true, 1) : std::vector<uint32_t>(), call.stream());
     std::vector<cuda::DeviceBuffer> coset_factors;  // empty (no scale pass) for a shift of 1
-    for (uint32_t shift : t.coset_shifts) coset_factors.push_back(device_table(ntt_scale_factors(l, false, shift)));
+    for (uint32_t shift : t.coset_shifts)
+        coset_factors.push_back(device_table(ntt_scale_factors(l, false, shift), call.stream()));
 
     size_t downloads = 0;
     for (size_t first = 0; first < chunks; first += block)

@@ -1,9 +1,9 @@
-// One device allocation owned by a phase object (cudaMalloc on construction, cudaFree on
+// One device allocation owned by a phase object (allocated on construction, freed on
 // destruction), movable, not copyable.
 //
-// Allocate on the backend's device, i.e. inside a CudaBackend::Call (which makes it current), and
-// before the call's first copy. The owner waits for the stream (CudaBackend::drain) before the
-// buffer goes, rather than rely on cudaFree waiting for kernels that still use it.
+// Allocate on the backend's device, i.e. inside a CudaBackend::Call (which makes it current and
+// names its stream, device_memory.h): the allocation and its free are then ordered on that
+// stream, so a buffer freed while queued kernels still read it stays theirs until they have run.
 #pragma once
 #include <cuda_runtime_api.h>
 
@@ -26,7 +26,8 @@ public:
     explicit DeviceBuffer(size_t bytes) {
         if (bytes == 0) return;
         check(cudaGetDevice(&device_), "cudaGetDevice");
-        check(counted_malloc(&ptr_, bytes), ("cudaMalloc(" + std::to_string(bytes) + " bytes)").c_str());
+        stream_ = t_allocation_stream;
+        check(counted_malloc(&ptr_, bytes, stream_), ("cudaMalloc(" + std::to_string(bytes) + " bytes)").c_str());
         bytes_ = bytes;
     }
     ~DeviceBuffer() { reset(); }
@@ -54,7 +55,7 @@ public:
         int current = device_;
         cudaGetDevice(&current);
         if (current != device_) cudaSetDevice(device_);
-        counted_free(ptr_, bytes_);
+        counted_free(ptr_, bytes_, stream_);
         if (current != device_) cudaSetDevice(current);
         cudaGetLastError();
         ptr_ = nullptr;
@@ -66,11 +67,13 @@ private:
         std::swap(ptr_, other.ptr_);
         std::swap(bytes_, other.bytes_);
         std::swap(device_, other.device_);
+        std::swap(stream_, other.stream_);
     }
 
     void* ptr_ = nullptr;
     size_t bytes_ = 0;
     int device_ = 0;
+    cudaStream_t stream_ = nullptr;  // the stream it was allocated on (null: cudaMalloc)
 };
 
 }  // namespace cuda

@@ -1,6 +1,12 @@
-// Every cudaMalloc of the CUDA backend goes through these two functions, so that the bench can
+// Every device allocation of the CUDA backend goes through these functions, so that the bench can
 // report the device memory the prover held at its peak (Backend::device_memory). The counts are
 // process-wide: one GPU backend per process is the common case.
+//
+// Allocations are stream-ordered (cudaMallocAsync / cudaFreeAsync on the backend's stream) from
+// the device's memory pool, which keeps freed memory for the next allocation instead of returning
+// it to the driver: a keccakf proof makes about 66 allocations of up to 700 MB, and plain
+// cudaMalloc / cudaFree cost about 11 ms per proof on an H100 (cudaFree also waits for the whole
+// device). With a null stream (the pool unsupported, or no call open) they fall back to cudaMalloc.
 #pragma once
 #include <cuda_runtime_api.h>
 
@@ -14,8 +20,60 @@ namespace cuda {
 inline std::atomic<uint64_t> g_device_bytes_in_use{0};
 inline std::atomic<uint64_t> g_device_bytes_peak{0};
 
-inline cudaError_t counted_malloc(void** ptr, size_t bytes) {
-    cudaError_t err = cudaMalloc(ptr, bytes);
+// The stream that allocations made on this thread are ordered on: set by CudaBackend::Call for
+// its lifetime (AllocationStreamScope), null outside calls.
+inline thread_local cudaStream_t t_allocation_stream = nullptr;
+
+class AllocationStreamScope {
+public:
+    explicit AllocationStreamScope(cudaStream_t stream) : saved_(t_allocation_stream) { t_allocation_stream = stream; }
+    ~AllocationStreamScope() { t_allocation_stream = saved_; }
+    AllocationStreamScope(const AllocationStreamScope&) = delete;
+    AllocationStreamScope& operator=(const AllocationStreamScope&) = delete;
+
+private:
+    cudaStream_t saved_;
+};
+
+// Makes the current device's memory pool keep what is freed (a release threshold of "never"),
+// so that later proofs reuse the memory. Returns false where the device has no memory pools
+// (then the backend allocates with cudaMalloc).
+inline bool keep_freed_memory_in_pool(int device) {
+    int supported = 0;
+    if (cudaDeviceGetAttribute(&supported, cudaDevAttrMemoryPoolsSupported, device) != cudaSuccess || !supported) {
+        cudaGetLastError();
+        return false;
+    }
+    cudaMemPool_t pool = nullptr;
+    uint64_t never = UINT64_MAX;
+    if (cudaDeviceGetDefaultMemPool(&pool, device) != cudaSuccess ||
+        cudaMemPoolSetAttribute(pool, cudaMemPoolAttrReleaseThreshold, &never) != cudaSuccess) {
+        cudaGetLastError();
+        return false;
+    }
+    return true;
+}
+
+// Returns the pool's unused memory to the driver (after the stream's work, so nothing in flight
+// still uses a freed block).
+inline void trim_pool(cudaStream_t stream) {
+    int device = 0;
+    cudaMemPool_t pool = nullptr;
+    if (stream) cudaStreamSynchronize(stream);
+    if (cudaGetDevice(&device) == cudaSuccess && cudaDeviceGetDefaultMemPool(&pool, device) == cudaSuccess)
+        cudaMemPoolTrimTo(pool, 0);
+    cudaGetLastError();
+}
+
+// `bytes` on the current device, ordered on `stream` (null: cudaMalloc). A pool that cannot grow
+// (its free blocks too fragmented) is trimmed and the allocation tried once more.
+inline cudaError_t counted_malloc(void** ptr, size_t bytes, cudaStream_t stream) {
+    cudaError_t err = stream ? cudaMallocAsync(ptr, bytes, stream) : cudaMalloc(ptr, bytes);
+    if (err == cudaErrorMemoryAllocation && stream) {
+        cudaGetLastError();
+        trim_pool(stream);
+        err = cudaMallocAsync(ptr, bytes, stream);
+    }
     if (err != cudaSuccess) return err;
     uint64_t now = g_device_bytes_in_use.fetch_add(bytes) + bytes;
     uint64_t peak = g_device_bytes_peak.load();
@@ -24,11 +82,12 @@ inline cudaError_t counted_malloc(void** ptr, size_t bytes) {
     return err;
 }
 
-// `bytes` must be what counted_malloc was given for `ptr`.
-inline cudaError_t counted_free(void* ptr, size_t bytes) {
+// `bytes` and `stream` must be what counted_malloc was given for `ptr`. With a stream, the
+// block returns to the pool once the work queued on the stream so far has run.
+inline cudaError_t counted_free(void* ptr, size_t bytes, cudaStream_t stream) {
     if (!ptr) return cudaSuccess;
     g_device_bytes_in_use.fetch_sub(bytes);
-    return cudaFree(ptr);
+    return stream ? cudaFreeAsync(ptr, stream) : cudaFree(ptr);
 }
 
 }  // namespace cuda

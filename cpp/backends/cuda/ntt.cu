@@ -1,6 +1,6 @@
 // NTT entry points: bit reversal, one radix-2 stage, a per-row scale (one lane per element or
 // butterfly, in grid-stride loops: launch.h), and the block NTT (one thread block per
-// 2^log_block rows of a run of columns, with dynamic shared-memory scratch).
+// 2^log_block rows of a run of columns, 2^stage rows apart, with dynamic shared-memory scratch).
 #include "../../kernels/ntt/ntt_block.h"
 #include "launch.h"
 
@@ -77,9 +77,10 @@ cudaError_t launch_ntt_scale(uint32_t* data, const uint32_t* factors, NttParams 
 
 cudaError_t launch_ntt_block(uint32_t* data, const uint32_t* twiddles, const uint32_t* factors, NttParams p,
                              const device::NttBlockPlan& plan, cudaStream_t stream) {
-    if (plan.log_block == 0 || plan.log_block != p.log_block || p.log_block > p.log_n) return cudaErrorInvalidValue;
+    if (plan.log_block == 0 || plan.log_block != p.log_block || p.stage + p.log_block > p.log_n)
+        return cudaErrorInvalidValue;
     // Fused passes need the whole transform in the block (and the factors to scale by).
-    if (p.fused != 0 && (p.log_block != p.log_n ||
+    if (p.fused != 0 && (p.log_block != p.log_n || p.stage != 0 ||
                          ((p.fused & (GS_NTT_FUSE_SCALE_IN | GS_NTT_FUSE_SCALE_OUT)) != 0 && factors == nullptr)))
         return cudaErrorInvalidValue;
     const uint64_t width = p.block_columns > 1 ? p.block_columns : 1;  // ntt_block_width, on the host

@@ -121,22 +121,21 @@ void MetalBackend::ntt_on_device(const Bound& d, NttShape shape, bool inverse, c
                                  const metal::BufferPtr& factors) {
     if (shape.log_n == 0 || shape.batch == 0) return;
     const uint64_t elements = (uint64_t(1) << shape.log_n) * shape.batch, bytes = elements * sizeof(uint32_t);
-    // The first log_block stages in threadgroup memory when the planner finds room for a block
-    // (from the device's maxThreadgroupMemoryLength less the pipeline's static memory); the rest,
-    // or all of them without a block, one ntt_stage dispatch each (core/device_ntt_plan.h).
+    // Block passes in threadgroup memory, each as many stages as fit a block (from the device's
+    // maxThreadgroupMemoryLength less the pipeline's static memory); without room for a block,
+    // one ntt_stage dispatch per stage (core/device_ntt_plan.h).
     const DeviceNttPlan ntt = plan_device_ntt(limits_, pipeline_limits("ntt_block"), shape, inverse, factors != nullptr);
-    NttParams p = ntt.params;
-    const device::NttBlockPlan& block = ntt.block;
     // ntt_block(data, twiddles, params, factors, scratch [[threadgroup(0)]]); factors is bound to
     // the twiddles when there is nothing to scale by (the kernel does not read it then).
     const Arg factor_arg = Arg::of(factors ? factors : tw);
+    auto block_pass = [&](size_t i) {
+        dispatch("ntt_block", {d.arg(), Arg::of(tw), Arg::value(ntt.pass_params(i)), factor_arg},
+                 device::as_launch_plan(ntt.passes[i].block), 2 * bytes);
+    };
     // A transform that fits one block is one dispatch: the bit reversal and the scale happen as
     // the block is read and written.
-    if (ntt.single_pass) {
-        dispatch("ntt_block", {d.arg(), Arg::of(tw), Arg::value(p), factor_arg}, device::as_launch_plan(block),
-                 2 * bytes);
-        return;
-    }
+    if (ntt.single_pass) return block_pass(0);
+    NttParams p = ntt.params;
     // ntt_scale(data, factors, params)
     auto scale_pass = [&] {
         lane_dispatch("ntt_scale", {d.arg(), Arg::of(factors), Arg::value(p)}, elements, 3 * bytes);
@@ -144,13 +143,8 @@ void MetalBackend::ntt_on_device(const Bound& d, NttShape shape, bool inverse, c
     if (factors && !inverse) scale_pass();
     // ntt_bit_reverse(data, params)
     lane_dispatch("ntt_bit_reverse", {d.arg(), Arg::value(p)}, elements, 2 * bytes);
-    uint32_t first_stage = 0;
-    if (block.log_block >= 1) {
-        dispatch("ntt_block", {d.arg(), Arg::of(tw), Arg::value(p), factor_arg}, device::as_launch_plan(block),
-                 2 * bytes);
-        first_stage = block.log_block;
-    }
-    for (uint32_t stage = first_stage; stage < shape.log_n; ++stage) {
+    for (size_t i = 0; i < ntt.passes.size(); ++i) block_pass(i);
+    for (uint32_t stage = 0; ntt.passes.empty() && stage < shape.log_n; ++stage) {
         p.stage = stage;
         // ntt_stage(data, twiddles, params)
         lane_dispatch("ntt_stage", {d.arg(), Arg::of(tw), Arg::value(p)}, elements / 2, 2 * bytes);

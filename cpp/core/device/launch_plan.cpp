@@ -127,20 +127,20 @@ LaunchPlan plan(const DeviceLimits& device, const PipelineLimits& pipeline, cons
 }
 
 NttBlockPlan plan_ntt_block(const DeviceLimits& device, const PipelineLimits& pipeline, uint32_t log_n,
-                            uint32_t batch) {
+                            uint32_t batch, uint32_t max_log_block) {
     const char* who = "block NTT plan";
     uint32_t cap = group_cap(device, pipeline, who);
     if (log_n > 31)
         throw std::invalid_argument("block NTT plan: log_n must be <= 31 (32-bit rows), got " + std::to_string(log_n));
     uint64_t room = scratch_room(device, pipeline, who);
-    if (log_n == 0 || batch == 0) return {};
+    if (log_n == 0 || batch == 0 || max_log_block == 0) return {};
 
     // With several columns, a group takes at least kNttBlockMinColumns of them (when the batch has
     // them): neighbouring lanes then read a whole 32-byte segment of each row of a row-major
     // batch, at the price of a shorter block (and more global stages) than one column allows.
     auto largest_block = [&](uint64_t columns) {
         uint32_t largest = 0;
-        for (uint32_t lb = 1; lb <= log_n; ++lb)
+        for (uint32_t lb = 1; lb <= std::min(log_n, max_log_block); ++lb)
             if (round_up((uint64_t(4) << lb) * columns, kScratchGranularity) <= room) largest = lb;
         return largest;
     };

@@ -74,9 +74,9 @@ constexpr uint64_t kScratchGranularity = 16;
 // (zero max threads or SIMD width), items_per_thread == 0, or scratch that cannot fit.
 LaunchPlan plan(const DeviceLimits& device, const PipelineLimits& pipeline, const Problem& problem);
 
-// The block NTT (kernels/ntt/ntt_block.h): groups of `lanes` threads each run the first
-// log_block stages of 2^log_block rows of `columns` neighbouring columns in
-// (4 << log_block) * columns bytes of scratch.
+// The block NTT (kernels/ntt/ntt_block.h): groups of `lanes` threads each run log_block stages
+// of 2^log_block rows of `columns` neighbouring columns in (4 << log_block) * columns bytes of
+// scratch.
 struct NttBlockPlan {
     uint32_t log_block = 0;      // 0 = nothing to do (log_n == 0 or batch == 0)
     uint32_t lanes = 0;          // threads per group
@@ -92,16 +92,17 @@ constexpr uint32_t kNttBlockTargetRows = 1024;
 // memory segment of a row-major row (one column per group reads a word per segment).
 constexpr uint32_t kNttBlockMinColumns = 8;
 
-// The largest log_block <= log_n whose scratch for min(batch, kNttBlockMinColumns) columns
-// (rounded up to kScratchGranularity) fits the device's group scratch minus the pipeline's static
-// scratch; then columns = as many of the batch's columns as fit kNttBlockTargetRows rows and the
-// scratch (at least min(batch, kNttBlockMinColumns)); lanes =
+// The largest log_block <= min(log_n, max_log_block) whose scratch for min(batch,
+// kNttBlockMinColumns) columns (rounded up to kScratchGranularity) fits the device's group scratch
+// minus the pipeline's static scratch (max_log_block bounds a later pass, which runs only the
+// stages the passes before it left); then columns = as many of the batch's columns as fit
+// kNttBlockTargetRows rows and the scratch (at least min(batch, kNttBlockMinColumns)); lanes =
 // min(columns 2^(log_block - 1) butterflies, device and pipeline max threads), rounded down to a
 // multiple of the SIMD width when at least one SIMD group. Throws std::invalid_argument for
 // log_n > 31 (rows are 32-bit in the kernel), missing limits, no room for even a 2-row block, or
 // more groups than the grid (or a 32-bit group index) allows.
 NttBlockPlan plan_ntt_block(const DeviceLimits& device, const PipelineLimits& pipeline, uint32_t log_n,
-                            uint32_t batch);
+                            uint32_t batch, uint32_t max_log_block = 31);
 // The block NTT plan as a launch: its groups, lanes and scratch, each lane covering its share of
 // the block's rows.
 LaunchPlan as_launch_plan(const NttBlockPlan& block);

@@ -1,7 +1,10 @@
-// The first p.log_block NTT stages of blocks of 2^log_block rows of up to p.block_columns
-// neighbouring columns, in group scratch memory: one global read and one global write instead of
-// log_block of each. Several columns per group keep a short transform's group busy (a size-16
-// NTT is only 8 butterflies) and let neighbouring lanes read neighbouring columns of a row.
+// Stages p.stage .. p.stage + p.log_block - 1 of the NTT in group scratch, over blocks of
+// 2^log_block rows of up to p.block_columns neighbouring columns: one global read and one global
+// write instead of log_block of each. A block's rows are 2^p.stage apart, so that its stages pair
+// rows inside it: with p.stage = 0 they are neighbours, and later passes (p.stage = log_block of the
+// pass before, ...) run the remaining stages the same way, so no stage needs a pass of its own.
+// Several columns per group keep a short transform's group busy (a size-16 NTT is only 8
+// butterflies) and let neighbouring lanes read neighbouring columns of a row.
 // Device-only (it synchronises the group); the lane emulator runs it on the CPU.
 #pragma once
 #include "ntt.h"
@@ -15,43 +18,116 @@ GS_FN u32 ntt_block_groups(NttParams p) {
     return ((1u << p.log_n) >> p.log_block) * ((p.batch + width - 1u) / width);
 }
 
+// Row `k` of the block `block` (in [0, n >> log_block)): the low p.stage bits of the block number
+// are the row's low bits and the rest its bits above the pass's stages.
+GS_FN u32 ntt_block_row(NttParams p, u32 block, u32 k) {
+    const u32 low = block & ((1u << p.stage) - 1u), high = block >> p.stage;
+    return (high << (p.stage + p.log_block)) | (k << p.stage) | low;
+}
+
+// A lane's walk over a grid of (rows x cols) items, `lanes` items a step in row-major order:
+// item (k, j) goes to (k, j) + (lanes / cols, lanes % cols) with a carry, so the loop divides once
+// rather than once per item.
+struct NttBlockWalk {
+    u32 k;
+    u32 j;
+    u32 dk;
+    u32 dj;
+};
+
+GS_FN NttBlockWalk ntt_block_walk(u32 lane, u32 lanes, u32 cols) {
+    NttBlockWalk w;
+    w.k = lane / cols;
+    w.j = lane % cols;
+    w.dk = lanes / cols;
+    w.dj = lanes % cols;
+    return w;
+}
+
+GS_FN void ntt_block_step(GS_THREAD NttBlockWalk& w, u32 cols) {
+    w.k += w.dk;
+    w.j += w.dj;
+    if (w.j >= cols) {
+        w.j -= cols;
+        w.k += 1u;
+    }
+}
+
+// Two stages t, t + 1 of the block at once (radix 4): quad q owns local rows r0, r0 + 2^t,
+// r0 + 2^(t+1), r0 + 3 2^t, where r0 keeps q's low t bits and moves the rest up two. At global
+// stage s = p.stage + t, row r0's twiddle exponent is g 2^(log_n - 1 - s) with g = r0 mod 2^s =
+// (q mod 2^t) 2^p.stage + low (the block's low row bits); at s + 1 the second pair's row is
+// 2^t further, so its g is 2^(t + p.stage) more.
+GS_FN void ntt_block_quad(GS_THREADGROUP u32* scratch, u32 width, u32 q, u32 j, u32 t, u32 low,
+                          GS_DEVICE const u32* twiddles, NttParams p) {
+    const u32 m = q & ((1u << t) - 1u);
+    const u32 r0 = ((q >> t) << (t + 2u)) | m, r1 = r0 + (1u << t), r2 = r0 + (2u << t), r3 = r2 + (1u << t);
+    const u32 shift = p.log_n - 1u - (p.stage + t), g = (m << p.stage) | low;
+    const Fp wa = fp_raw(twiddles[g << shift]);
+    const Fp wb = fp_raw(twiddles[g << (shift - 1u)]);
+    const Fp wc = fp_raw(twiddles[(g + (1u << (t + p.stage))) << (shift - 1u)]);
+    const Fp x0 = fp_raw(scratch[r0 * width + j]), x1 = fp_raw(scratch[r1 * width + j]);
+    const Fp x2 = fp_raw(scratch[r2 * width + j]), x3 = fp_raw(scratch[r3 * width + j]);
+    const Fp y1 = fp_mul(x1, wa), y3 = fp_mul(x3, wa);  // stage t: (r0, r1) and (r2, r3)
+    const Fp a0 = fp_add(x0, y1), a1 = fp_sub(x0, y1), a2 = fp_add(x2, y3), a3 = fp_sub(x2, y3);
+    const Fp z2 = fp_mul(a2, wb), z3 = fp_mul(a3, wc);  // stage t + 1: (r0, r2) and (r1, r3)
+    scratch[r0 * width + j] = fp_add(a0, z2).m;
+    scratch[r2 * width + j] = fp_sub(a0, z2).m;
+    scratch[r1 * width + j] = fp_add(a1, z3).m;
+    scratch[r3 * width + j] = fp_sub(a1, z3).m;
+}
+
+// One stage t of the block (radix 2), for an odd last stage: butterfly b pairs local rows
+// r0 = (b's bits above t moved up one) | (b mod 2^t) and r0 + 2^t.
+GS_FN void ntt_block_pair(GS_THREADGROUP u32* scratch, u32 width, u32 b, u32 j, u32 t, u32 low,
+                          GS_DEVICE const u32* twiddles, NttParams p) {
+    const u32 m = b & ((1u << t) - 1u);
+    const u32 r0 = ((b >> t) << (t + 1u)) | m, r1 = r0 + (1u << t);
+    const u32 g = (m << p.stage) | low;
+    const Fp w = fp_raw(twiddles[g << (p.log_n - 1u - (p.stage + t))]);
+    const Fp a = fp_raw(scratch[r0 * width + j]);
+    const Fp x = fp_mul(fp_raw(scratch[r1 * width + j]), w);
+    scratch[r0 * width + j] = fp_add(a, x).m;
+    scratch[r1 * width + j] = fp_sub(a, x).m;
+}
+
 // Group `group` in [0, ntt_block_groups(p)) owns the columns [first, first + cols) of run
-// group % runs and the rows (group / runs) << log_block ... + 2^log_block. Any number of lanes
-// works: each lane strides. scratch holds 2^log_block * width words: row i of local column j
-// at i * width + j. The data must already be in bit-reversed order, unless p.fused does it
-// (with the scale factors, Montgomery form; unused without a GS_NTT_FUSE_SCALE_* flag).
+// group % runs and the rows ntt_block_row(p, group / runs, k) for k < 2^log_block. Any number of
+// lanes works: each lane strides. scratch holds 2^log_block * width words: row k of local column j
+// at k * width + j. The data must already be in bit-reversed order, unless p.fused does it (with
+// the scale factors, Montgomery form; unused without a GS_NTT_FUSE_SCALE_* flag; fused needs
+// p.stage = 0 and log_block = log_n).
 GS_FN void ntt_block_body(u32 lane, u32 group, u32 lanes, GS_THREADGROUP u32* scratch,
                           GS_DEVICE u32* data, GS_DEVICE const u32* twiddles, GS_DEVICE const u32* factors,
                           NttParams p) {
     const u32 size = 1u << p.log_block, width = ntt_block_width(p);
     const u32 runs = (p.batch + width - 1u) / width;
-    const u32 first_col = (group % runs) * width, first_row = (group / runs) << p.log_block;
+    const u32 first_col = (group % runs) * width, block = group / runs;
     const u32 cols = p.batch - first_col < width ? p.batch - first_col : width;
-    for (u32 i = lane; i < size * cols; i += lanes) {
-        const u32 r = i / cols, j = i % cols;
-        u32 v = data[ntt_index(p, first_row + r, first_col + j)];
-        if ((p.fused & GS_NTT_FUSE_SCALE_IN) != 0u) v = fp_mul(fp_raw(v), fp_raw(factors[first_row + r])).m;
-        const u32 to = (p.fused & GS_NTT_FUSE_BIT_REVERSE) != 0u ? ntt_bit_reverse(r, p.log_block) : r;
-        scratch[to * width + j] = v;
+    const u32 low = block & ((1u << p.stage) - 1u);
+    for (NttBlockWalk w = ntt_block_walk(lane, lanes, cols); w.k < size; ntt_block_step(w, cols)) {
+        const u32 row = ntt_block_row(p, block, w.k);
+        u32 v = data[ntt_index(p, row, first_col + w.j)];
+        if ((p.fused & GS_NTT_FUSE_SCALE_IN) != 0u) v = fp_mul(fp_raw(v), fp_raw(factors[row])).m;
+        const u32 to = (p.fused & GS_NTT_FUSE_BIT_REVERSE) != 0u ? ntt_bit_reverse(w.k, p.log_block) : w.k;
+        scratch[to * width + w.j] = v;
     }
     GS_GROUP_BARRIER();
-    for (u32 stage = 0; stage < p.log_block; ++stage) {
-        for (u32 b = lane; b < (size / 2u) * cols; b += lanes) {
-            // Rows inside the block: the block starts at a multiple of 2^log_block, so the
-            // stage's pairing and twiddles are those of the whole column.
-            const u32 j = b % cols;
-            NttButterfly bf = ntt_stage_butterfly(b / cols, stage, p.log_n);
-            Fp a = fp_raw(scratch[bf.row0 * width + j]);
-            Fp t = fp_mul(fp_raw(scratch[bf.row1 * width + j]), fp_raw(twiddles[bf.twiddle]));
-            scratch[bf.row0 * width + j] = fp_add(a, t).m;
-            scratch[bf.row1 * width + j] = fp_sub(a, t).m;
-        }
+    u32 t = 0u;
+    for (; t + 1u < p.log_block; t += 2u) {
+        for (NttBlockWalk w = ntt_block_walk(lane, lanes, cols); w.k < size / 4u; ntt_block_step(w, cols))
+            ntt_block_quad(scratch, width, w.k, w.j, t, low, twiddles, p);
         GS_GROUP_BARRIER();
     }
-    for (u32 i = lane; i < size * cols; i += lanes) {
-        const u32 r = i / cols, j = i % cols;
-        u32 v = scratch[r * width + j];
-        if ((p.fused & GS_NTT_FUSE_SCALE_OUT) != 0u) v = fp_mul(fp_raw(v), fp_raw(factors[first_row + r])).m;
-        data[ntt_index(p, first_row + r, first_col + j)] = v;
+    if (t < p.log_block) {
+        for (NttBlockWalk w = ntt_block_walk(lane, lanes, cols); w.k < size / 2u; ntt_block_step(w, cols))
+            ntt_block_pair(scratch, width, w.k, w.j, t, low, twiddles, p);
+        GS_GROUP_BARRIER();
+    }
+    for (NttBlockWalk w = ntt_block_walk(lane, lanes, cols); w.k < size; ntt_block_step(w, cols)) {
+        const u32 row = ntt_block_row(p, block, w.k);
+        u32 v = scratch[w.k * width + w.j];
+        if ((p.fused & GS_NTT_FUSE_SCALE_OUT) != 0u) v = fp_mul(fp_raw(v), fp_raw(factors[row])).m;
+        data[ntt_index(p, row, first_col + w.j)] = v;
     }
 }

@@ -10,8 +10,8 @@ struct NttParams {
     u32 batch;
     u32 row_stride;
     u32 col_stride;
-    u32 stage;      // radix-2 stage: butterflies span 2^stage rows
-    u32 log_block;  // block kernel: stages 0..log_block-1 run in group scratch
+    u32 stage;      // radix-2 stage: butterflies span 2^stage rows; block kernel: its first stage
+    u32 log_block;  // block kernel: stages stage..stage+log_block-1 run in group scratch
     u32 block_columns;  // block kernel: columns per group (0 counts as 1)
     u32 fused;          // block kernel, whole transform in one block: GS_NTT_FUSE_* passes it does too
 };

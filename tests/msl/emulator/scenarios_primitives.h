@@ -81,10 +81,10 @@ void scenario_gather_words(const Args& a, const Options& o) {
 
 // args: LOG_N BATCH LOG_BLOCK LANES INVERSE SHIFT COLUMNS FUSED. in/out: 2^LOG_N x BATCH,
 // row-major (or column-major with --col-major). The host's pass sequence: [scale by shift^j],
-// bit_reverse, ntt_block for stages < LOG_BLOCK (LANES lanes per group of COLUMNS columns; none
-// when LOG_BLOCK = 0), ntt_stage for the rest, [scale by shift^-j / n]. With FUSED (LOG_BLOCK =
-// LOG_N), one ntt_block does the bit reversal and the scale too. Tables are computed here from
-// the kernel headers.
+// bit_reverse, ntt_block passes of LOG_BLOCK stages each from stage 0 until every stage is done
+// (the last pass shorter; LANES lanes per group of COLUMNS columns), or with LOG_BLOCK = 0 one
+// ntt_stage per stage, [scale by shift^-j / n]. With FUSED (LOG_BLOCK = LOG_N), one ntt_block
+// does the bit reversal and the scale too. Tables are computed here from the kernel headers.
 void scenario_ntt(const Args& a, const Options& o) {
     uint log_n = arg(a, 0), batch = arg(a, 1), log_block = arg(a, 2), lanes = arg(a, 3);
     bool inverse = arg(a, 4) != 0;
@@ -119,7 +119,7 @@ void scenario_ntt(const Args& a, const Options& o) {
     const bool scales = inverse || shift != 1u;
     const Words factors = inverse ? factors_of(fp_inv(fp_from_canonical(n)), fp_inv(s)) : factors_of(fp_one(), s);
     auto block_pass = [&] {
-        gs_emu::run_groups(ntt_block_groups(p), lanes, size_t(ntt_block_width(p)) << log_block,
+        gs_emu::run_groups(ntt_block_groups(p), lanes, size_t(ntt_block_width(p)) << p.log_block,
                            [&](uint32_t lane, uint32_t group, uint32_t group_lanes, uint32_t* scratch) {
                                ntt_block(data.data(), twiddles.data(), p, factors.data(), scratch, lane, group,
                                          group_lanes);
@@ -134,8 +134,12 @@ void scenario_ntt(const Args& a, const Options& o) {
     if (!inverse && shift != 1u) scale_pass(factors);
     gs_emu::run_grid(uint64_t(n) * batch, o.group,
                      [&](uint32_t pos) { ntt_bit_reverse(data.data(), p, pos); });
-    if (log_block > 0) block_pass();
-    for (uint stage = log_block; stage < log_n; ++stage) {
+    for (uint stage = 0; log_block > 0 && stage < log_n; stage += p.log_block) {
+        p.stage = stage;
+        p.log_block = log_n - stage < log_block ? log_n - stage : log_block;
+        block_pass();
+    }
+    for (uint stage = 0; log_block == 0 && stage < log_n; ++stage) {
         p.stage = stage;
         gs_emu::run_grid(uint64_t(n / 2) * batch, o.group,
                          [&](uint32_t pos) { ntt_stage(data.data(), twiddles.data(), p, pos); });
