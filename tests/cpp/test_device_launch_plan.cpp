@@ -236,7 +236,9 @@ void expect_valid_ntt(const DeviceLimits& d, const PipelineLimits& p, uint32_t l
     // More than the minimum columns only for short blocks, up to the target rows.
     if (np.columns > min_columns) { EXPECT_LE(uint64_t(np.columns) << np.log_block, gpustark::device::kNttBlockTargetRows); }
     EXPECT_GE(np.lanes, 1u);
-    EXPECT_LE(np.lanes, uint64_t(np.columns) << (np.log_block - 1));
+    const uint64_t words = uint64_t(np.columns) << np.log_block;
+    EXPECT_LE(np.lanes, std::max<uint64_t>(words / gpustark::device::kNttBlockWordsPerLane,
+                                           std::min<uint64_t>(words, 32)));
     EXPECT_LE(np.lanes, std::min(d.max_threads_per_group, p.max_total_threads));
     if (np.lanes >= 32) { EXPECT_EQ(np.lanes % 32, 0u); }
     EXPECT_EQ(np.groups << np.log_block, (uint64_t(1) << log_n) * ((batch + np.columns - 1) / np.columns));
@@ -287,22 +289,23 @@ TEST(DeviceNttBlockPlan, ExactChoices) {
     EXPECT_EQ(np.groups, 4096u * 6u);
     EXPECT_EQ(np.scratch_bytes, 32768u);
 
-    np = plan_ntt_block(kH100, {1024, 0, 32}, 3, 5);  // short columns: all five in one group, 20 lanes
+    np = plan_ntt_block(kH100, {1024, 0, 32}, 3, 5);  // short columns: all five in one group, one warp
     EXPECT_EQ(np.log_block, 3u);
     EXPECT_EQ(np.columns, 5u);
-    EXPECT_EQ(np.lanes, 20u);
+    EXPECT_EQ(np.lanes, 32u);
     EXPECT_EQ(np.groups, 1u);
     EXPECT_EQ(np.scratch_bytes, 160u);
-    np = plan_ntt_block(kM1, {1024, 0, 32}, 1, 1);  // 8 bytes of rows, 16 of scratch
+    np = plan_ntt_block(kM1, {1024, 0, 32}, 1, 1);  // 8 bytes of rows, 16 of scratch, a lane a word
     EXPECT_EQ(np.log_block, 1u);
     EXPECT_EQ(np.columns, 1u);
-    EXPECT_EQ(np.lanes, 1u);
+    EXPECT_EQ(np.lanes, 2u);
     EXPECT_EQ(np.scratch_bytes, 16u);
-    // Round 0's size-16 transforms over millions of columns: 64 columns (1024 rows) per group.
+    // Round 0's size-16 transforms over millions of columns: 64 columns (1024 rows) per group,
+    // 8 words a lane.
     np = plan_ntt_block(kH100, {1024, 0, 32}, 4, 5398528);
     EXPECT_EQ(np.log_block, 4u);
     EXPECT_EQ(np.columns, 64u);
-    EXPECT_EQ(np.lanes, 512u);
+    EXPECT_EQ(np.lanes, 128u);
     EXPECT_EQ(np.groups, 84352u);
     EXPECT_EQ(np.scratch_bytes, 4096u);
 }

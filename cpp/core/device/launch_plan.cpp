@@ -161,7 +161,10 @@ NttBlockPlan plan_ntt_block(const DeviceLimits& device, const PipelineLimits& pi
     while (columns > 1 && round_up(block_bytes * columns, kScratchGranularity) > room) --columns;
     p.columns = uint32_t(columns);
     p.scratch_bytes = round_up(block_bytes * columns, kScratchGranularity);
-    p.lanes = shape(uint32_t(std::min<uint64_t>(cap, columns << (log_block - 1))), simd_width(device, pipeline), false);
+    // kNttBlockWordsPerLane words a lane, but a whole SIMD group where the block has the words.
+    const uint64_t words = columns << log_block, simd = simd_width(device, pipeline);
+    const uint64_t lanes = std::max<uint64_t>(words / kNttBlockWordsPerLane, std::min<uint64_t>(words, simd));
+    p.lanes = shape(uint32_t(std::min<uint64_t>(cap, lanes)), uint32_t(simd), false);
     p.groups = (uint64_t(1) << (log_n - log_block)) * ((batch + columns - 1) / columns);
     // The body takes a 32-bit group index, and the grid has its own limit.
     uint64_t max_groups = min_cap(device.max_groups, uint64_t(1) << 32);

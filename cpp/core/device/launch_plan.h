@@ -92,15 +92,20 @@ constexpr uint32_t kNttBlockTargetRows = 1024;
 // memory segment of a row-major row (one column per group reads a word per segment).
 constexpr uint32_t kNttBlockMinColumns = 8;
 
+// Words of a block NTT group per lane: each lane's fixed cost (finding its place in the block)
+// is then small beside its share of the loads, stores and butterflies, and a group has few
+// warps to wait for at each of its barriers.
+constexpr uint32_t kNttBlockWordsPerLane = 8;
+
 // The largest log_block <= min(log_n, max_log_block) whose scratch for min(batch,
 // kNttBlockMinColumns) columns (rounded up to kScratchGranularity) fits the device's group scratch
 // minus the pipeline's static scratch (max_log_block bounds a later pass, which runs only the
 // stages the passes before it left); then columns = as many of the batch's columns as fit
 // kNttBlockTargetRows rows and the scratch (at least min(batch, kNttBlockMinColumns)); lanes =
-// min(columns 2^(log_block - 1) butterflies, device and pipeline max threads), rounded down to a
-// multiple of the SIMD width when at least one SIMD group. Throws std::invalid_argument for
-// log_n > 31 (rows are 32-bit in the kernel), missing limits, no room for even a 2-row block, or
-// more groups than the grid (or a 32-bit group index) allows.
+// min(max(columns 2^log_block / kNttBlockWordsPerLane, min(words, SIMD width)), device and
+// pipeline max threads), rounded down to a multiple of the SIMD width when at least one SIMD group. Throws
+// std::invalid_argument for log_n > 31 (rows are 32-bit in the kernel), missing limits, no room
+// for even a 2-row block, or more groups than the grid (or a 32-bit group index) allows.
 NttBlockPlan plan_ntt_block(const DeviceLimits& device, const PipelineLimits& pipeline, uint32_t log_n,
                             uint32_t batch, uint32_t max_log_block = 31);
 // The block NTT plan as a launch: its groups, lanes and scratch, each lane covering its share of

@@ -26,7 +26,7 @@ GS_FN u32 ntt_block_row(NttParams p, u32 block, u32 k) {
 }
 
 // A lane's walk over a grid of (rows x cols) items, `lanes` items a step in row-major order:
-// item (k, j) goes to (k, j) + (lanes / cols, lanes % cols) with a carry, so the loop divides once
+// item (k, j) goes to (k, j) + (lanes / cols, lanes % cols) with a carry, so a lane divides once
 // rather than once per item.
 struct NttBlockWalk {
     u32 k;
@@ -105,7 +105,8 @@ GS_FN void ntt_block_body(u32 lane, u32 group, u32 lanes, GS_THREADGROUP u32* sc
     const u32 first_col = (group % runs) * width, block = group / runs;
     const u32 cols = p.batch - first_col < width ? p.batch - first_col : width;
     const u32 low = block & ((1u << p.stage) - 1u);
-    for (NttBlockWalk w = ntt_block_walk(lane, lanes, cols); w.k < size; ntt_block_step(w, cols)) {
+    const NttBlockWalk start = ntt_block_walk(lane, lanes, cols);  // where every loop below starts
+    for (NttBlockWalk w = start; w.k < size; ntt_block_step(w, cols)) {
         const u32 row = ntt_block_row(p, block, w.k);
         u32 v = data[ntt_index(p, row, first_col + w.j)];
         if ((p.fused & GS_NTT_FUSE_SCALE_IN) != 0u) v = fp_mul(fp_raw(v), fp_raw(factors[row])).m;
@@ -115,16 +116,16 @@ GS_FN void ntt_block_body(u32 lane, u32 group, u32 lanes, GS_THREADGROUP u32* sc
     GS_GROUP_BARRIER();
     u32 t = 0u;
     for (; t + 1u < p.log_block; t += 2u) {
-        for (NttBlockWalk w = ntt_block_walk(lane, lanes, cols); w.k < size / 4u; ntt_block_step(w, cols))
+        for (NttBlockWalk w = start; w.k < size / 4u; ntt_block_step(w, cols))
             ntt_block_quad(scratch, width, w.k, w.j, t, low, twiddles, p);
         GS_GROUP_BARRIER();
     }
     if (t < p.log_block) {
-        for (NttBlockWalk w = ntt_block_walk(lane, lanes, cols); w.k < size / 2u; ntt_block_step(w, cols))
+        for (NttBlockWalk w = start; w.k < size / 2u; ntt_block_step(w, cols))
             ntt_block_pair(scratch, width, w.k, w.j, t, low, twiddles, p);
         GS_GROUP_BARRIER();
     }
-    for (NttBlockWalk w = ntt_block_walk(lane, lanes, cols); w.k < size; ntt_block_step(w, cols)) {
+    for (NttBlockWalk w = start; w.k < size; ntt_block_step(w, cols)) {
         const u32 row = ntt_block_row(p, block, w.k);
         u32 v = scratch[w.k * width + w.j];
         if ((p.fused & GS_NTT_FUSE_SCALE_OUT) != 0u) v = fp_mul(fp_raw(v), fp_raw(factors[row])).m;
