@@ -14,10 +14,46 @@ void Transcript::permute() {
     sample_idx_ = GS_P2_RATE;
 }
 
-void Transcript::observe(uint32_t value) {
-    if (value >= GS_P) throw std::invalid_argument("observe: value " + std::to_string(value) + " is not < p");
+Transcript::Transcript(const Transcript& other) { *this = other; }
+
+Transcript& Transcript::operator=(const Transcript& other) {
+    if (this == &other) return *this;
+    settle();
+    other.settle();
+    state_ = other.state_;
+    absorb_idx_ = other.absorb_idx_;
+    sample_idx_ = other.sample_idx_;
+    replay_ = other.replay_;
+    return *this;
+}
+
+// The background work cannot throw (its values were checked before it started): wait() only.
+Transcript::~Transcript() {
+    if (background_.valid()) background_.wait();
+}
+
+void Transcript::settle() const {
+    if (background_.valid()) background_.get();
+}
+
+void Transcript::absorb(uint32_t value) {
     state_[absorb_idx_++] = value;
     if (absorb_idx_ == GS_P2_RATE) permute();
+}
+
+void Transcript::observe(uint32_t value) {
+    settle();
+    if (value >= GS_P) throw std::invalid_argument("observe: value " + std::to_string(value) + " is not < p");
+    absorb(value);
+}
+
+void Transcript::observe_in_background(std::vector<uint32_t> values) {
+    settle();
+    for (uint32_t v : values)
+        if (v >= GS_P) throw std::invalid_argument("observe: value " + std::to_string(v) + " is not < p");
+    background_ = std::async(std::launch::async, [this, values = std::move(values)] {
+        for (uint32_t v : values) absorb(v);
+    });
 }
 
 void Transcript::observe_many(const std::vector<uint32_t>& values) {
@@ -29,6 +65,7 @@ void Transcript::observe_ext(const ExtElement& value) {
 }
 
 uint32_t Transcript::sample() {
+    settle();
     if (absorb_idx_ != 0 || sample_idx_ == 0) permute();
     return state_[--sample_idx_];
 }
@@ -51,10 +88,12 @@ bool Transcript::check_witness(uint32_t bits, uint32_t witness) {
 }
 
 void Transcript::replay_witnesses(const std::vector<uint32_t>& witnesses) {
+    settle();
     replay_.assign(witnesses.rbegin(), witnesses.rend());
 }
 
 PowParams Transcript::pow_params(uint32_t bits) const {
+    settle();
     PowParams p{};
     for (size_t i = 0; i < 16; ++i) p.state[i] = state_[i];
     p.absorb_idx = absorb_idx_;
@@ -63,6 +102,7 @@ PowParams Transcript::pow_params(uint32_t bits) const {
 }
 
 uint32_t Transcript::grind(uint32_t bits, Backend& backend) {
+    settle();
     if (bits >= 31) throw std::invalid_argument("grind: bits must be < 31, got " + std::to_string(bits));
     if (bits == 0) return 0;
     if (!replay_.empty()) {

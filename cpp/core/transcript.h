@@ -3,6 +3,7 @@
 #pragma once
 #include <array>
 #include <cstdint>
+#include <future>
 #include <vector>
 
 #include "../kernels/pow/pow.h"
@@ -15,7 +16,18 @@ using ExtElement = std::array<uint32_t, 4>;  // a0..a3 of EF = F[X]/(X^4 - 11)
 
 class Transcript {
 public:
+    Transcript() = default;
+    // A copy, or the transcript's end, first waits for its background observations.
+    Transcript(const Transcript& other);
+    Transcript& operator=(const Transcript& other);
+    ~Transcript();
+
     void observe(uint32_t value);
+    // observe() of every value (each < p, checked here), on a worker thread: returns at once, and
+    // every other use of the transcript first waits for it. For a long run of observations (the
+    // column openings: thousands of permutations) while the device does work that needs no
+    // challenge from them.
+    void observe_in_background(std::vector<uint32_t> values);
     void observe_many(const std::vector<uint32_t>& values);
     void observe_ext(const ExtElement& value);
     uint32_t sample();
@@ -34,12 +46,24 @@ public:
     // The proof-of-work search problem for the current state.
     PowParams pow_params(uint32_t bits) const;
 
-    const std::array<uint32_t, 16>& state() const { return state_; }
-    uint32_t absorb_index() const { return absorb_idx_; }
-    uint32_t sample_index() const { return sample_idx_; }
+    const std::array<uint32_t, 16>& state() const {
+        settle();
+        return state_;
+    }
+    uint32_t absorb_index() const {
+        settle();
+        return absorb_idx_;
+    }
+    uint32_t sample_index() const {
+        settle();
+        return sample_idx_;
+    }
 
 private:
     void permute();
+    void absorb(uint32_t value);  // observe() without the range check or the wait
+    void settle() const;          // waits for observe_in_background's work
+    mutable std::future<void> background_;
     std::array<uint32_t, 16> state_{};
     uint32_t absorb_idx_ = 0;  // next rate lane to overwrite, in [0, 8)
     uint32_t sample_idx_ = 0;  // samples left to read, lanes sample_idx_-1 down to 0

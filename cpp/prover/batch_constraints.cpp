@@ -174,7 +174,13 @@ EfVec prove_batch_constraints(Transcript& transcript, const BatchInput& in, Batc
         }
     }
 
-    // Step 14: every trace's column openings at (r_0, r_1..r_{n~_t}), rotations interleaved.
+    // Step 14: every trace's column openings at (r_0, r_1..r_{n~_t}), rotations interleaved. They
+    // are observed in the background (thousands of permutations for a wide trace) while the
+    // stacked reduction's first device work, which needs no challenge, runs.
+    std::vector<uint32_t> observed;
+    auto observe_limbs = [&](Ef v) {
+        for (uint32_t limb : ef_to_limbs(v)) observed.push_back(limb);
+    };
     for (size_t t = 0; t < num_traces; ++t) {
         const EfVec at = tables[t]->read(0);
         const uint32_t width = traces[t].air->width;
@@ -183,11 +189,12 @@ EfVec prove_batch_constraints(Transcript& transcript, const BatchInput& in, Batc
         for (uint32_t c = 0; c < width; ++c) {
             openings.push_back(at[c]);
             if (rot) openings.push_back(at[width + c]);
-            observe_ef(transcript, at[c]);
-            observe_ef(transcript, rot ? at[width + c] : ef_zero());
+            observe_limbs(at[c]);
+            observe_limbs(rot ? at[width + c] : ef_zero());
         }
         proof.column_openings.push_back(openings);
     }
+    transcript.observe_in_background(std::move(observed));
     return r;
 }
 

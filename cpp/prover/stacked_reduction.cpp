@@ -95,39 +95,85 @@ std::vector<StackedSlotSums> commit_slots(const std::vector<SlotTerm>& terms, si
 
 using Matrices = std::vector<std::shared_ptr<StackedMatrix>>;  // one per commit
 
-EfVec round0_poly(const Matrices& matrices, const std::vector<SlotTerm>& terms, const EfVec& r, uint32_t l_skip,
-                  const std::vector<EfVec>& eq_r) {
+// Every slot's term in the global slot numbering (commit order, then layout order), without its
+// lambda powers (set_lambda_powers, once lambda is sampled).
+std::vector<SlotTerm> slot_terms(const std::vector<const StackedPcsData*>& commits,
+                                 const std::vector<std::vector<bool>>& need_rot, uint32_t l_skip) {
+    std::vector<SlotTerm> terms;
+    for (size_t ci = 0; ci < commits.size(); ++ci)
+        for (const StackedSlot& s : commits[ci]->layout.slots) {
+            const bool rot = need_rot[ci][s.matrix];
+            terms.push_back({ci, s, ef_zero(), ef_zero(), rot, int(s.log_h) - int(l_skip)});
+        }
+    return terms;
+}
+
+// Slot j gets lambda^(2j) and, when its matrix needs rotation, lambda^(2j+1) (the odd power stays
+// reserved otherwise).
+void set_lambda_powers(std::vector<SlotTerm>& terms, Ef lambda) {
+    Ef lambda_pow = ef_one();
+    for (SlotTerm& tm : terms) {
+        const Ef odd = ef_mul(lambda_pow, lambda);
+        tm.lambda_eq = lambda_pow;
+        tm.lambda_rot = tm.rot ? odd : ef_zero();
+        lambda_pow = ef_mul(odd, lambda);
+    }
+}
+
+// One commit's slot sums over D: S[a] = sum_x eq[x] v(x, a) and, with rotation,
+// T[a] = sum_x eq[x - 1] v(x, a) (kappa_rot's cube part is rot - eq), from the backend's copy of
+// the matrix; slot j of the commit is term term_index[j].
+struct CommitSlotSums {
+    std::vector<size_t> term_index;
+    EfVec s, t;  // 2^l_skip values per slot
+};
+
+// They need only r, not lambda: the device computes them before lambda is sampled, while the
+// transcript may still be absorbing the column openings (Transcript::observe_in_background).
+std::vector<CommitSlotSums> slot_sums(const Matrices& matrices, const std::vector<SlotTerm>& terms, uint32_t l_skip,
+                                      const std::vector<EfVec>& eq_r) {
+    const size_t n = size_t(1) << l_skip;
+    std::vector<CommitSlotSums> out(matrices.size());
+    for (size_t ci = 0; ci < matrices.size(); ++ci) {
+        const std::vector<StackedSlotSums> slots = commit_slots(terms, ci, l_skip, out[ci].term_index);
+        out[ci].s.resize(slots.size() * n);
+        out[ci].t.resize(slots.size() * n);
+        matrices[ci]->slot_sums(slots, eq_r, out[ci].s.data(), out[ci].t.data());
+    }
+    return out;
+}
+
+EfVec round0_poly(const std::vector<CommitSlotSums>& sums, const std::vector<SlotTerm>& terms, const EfVec& r,
+                  uint32_t l_skip) {
     const size_t n = size_t(1) << l_skip;
     // Accumulators in evaluation form on D: 0..2 for slots with n >= 0 (the eq part and the two
     // parts of kappa_rot), 3 + 2(i - 1) + {0, 1} for short slots with n = -i.
     const size_t num_acc = 3 + 2 * size_t(l_skip);
     std::vector<EfVec> acc(num_acc, EfVec(n, ef_zero()));
-    for (size_t ci = 0; ci < matrices.size(); ++ci) {
-        // Each slot's sums S[a] = sum_x eq[x] v(x, a) and, with rotation, T[a] = sum_x eq[x - 1] v(x, a)
-        // (kappa_rot's cube part is rot - eq), from the backend's copy of the matrix.
-        std::vector<size_t> slot_terms;
-        const std::vector<StackedSlotSums> slots = commit_slots(terms, ci, l_skip, slot_terms);
-        EfVec sums_s(slots.size() * n), sums_t(slots.size() * n);
-        matrices[ci]->slot_sums(slots, eq_r, sums_s.data(), sums_t.data());
-        for (size_t j = 0; j < slots.size(); ++j) {
-            const SlotTerm& tm = terms[slot_terms[j]];
-            const Ef* sv = sums_s.data() + j * n;
-            const Ef* tv = sums_t.data() + j * n;
-            for (size_t a = 0; a < n; ++a) {
-                if (tm.n < 0) {
-                    const size_t base = 3 + 2 * size_t(-tm.n - 1);
-                    acc[base][a] = ef_add(acc[base][a], ef_mul(tm.lambda_eq, sv[a]));
-                    acc[base + 1][a] = ef_add(acc[base + 1][a], ef_mul(tm.lambda_rot, sv[a]));
-                    continue;
-                }
-                acc[0][a] = ef_add(acc[0][a], ef_mul(tm.lambda_eq, sv[a]));
-                if (tm.rot) {
-                    acc[1][a] = ef_add(acc[1][a], ef_mul(tm.lambda_rot, sv[a]));
-                    acc[2][a] = ef_add(acc[2][a], ef_mul(tm.lambda_rot, ef_sub(tv[a], sv[a])));
+    // Each point a of D on its own thread: thousands of slots (one per trace column) each add
+    // a few extension products to every point's accumulators.
+    parallel_for(n, 1, [&](size_t a_begin, size_t a_end) {
+        for (const CommitSlotSums& commit : sums) {
+            for (size_t j = 0; j < commit.term_index.size(); ++j) {
+                const SlotTerm& tm = terms[commit.term_index[j]];
+                const Ef* sv = commit.s.data() + j * n;
+                const Ef* tv = commit.t.data() + j * n;
+                for (size_t a = a_begin; a < a_end; ++a) {
+                    if (tm.n < 0) {
+                        const size_t base = 3 + 2 * size_t(-tm.n - 1);
+                        acc[base][a] = ef_add(acc[base][a], ef_mul(tm.lambda_eq, sv[a]));
+                        acc[base + 1][a] = ef_add(acc[base + 1][a], ef_mul(tm.lambda_rot, sv[a]));
+                        continue;
+                    }
+                    acc[0][a] = ef_add(acc[0][a], ef_mul(tm.lambda_eq, sv[a]));
+                    if (tm.rot) {
+                        acc[1][a] = ef_add(acc[1][a], ef_mul(tm.lambda_rot, sv[a]));
+                        acc[2][a] = ef_add(acc[2][a], ef_mul(tm.lambda_rot, ef_sub(tv[a], sv[a])));
+                    }
                 }
             }
         }
-    }
+    });
 
     const Ef r0 = r[0];
     const Ef omega = ef_from_base(fp_two_adic_generator(l_skip));
@@ -234,19 +280,7 @@ StackedReductionOutput prove_stacked_reduction(Transcript& transcript, const std
                                     std::to_string(r.size()));
 
     StackedReductionOutput out;
-    const Ef lambda = sample_ef(transcript);  // step 15
-
-    // Global slot numbering: commit order, then layout order; slot j gets lambda^(2j) and,
-    // when its matrix needs rotation, lambda^(2j+1) (the odd power stays reserved otherwise).
-    std::vector<SlotTerm> terms;
-    Ef lambda_pow = ef_one();
-    for (size_t ci = 0; ci < commits.size(); ++ci)
-        for (const StackedSlot& s : commits[ci]->layout.slots) {
-            const Ef odd = ef_mul(lambda_pow, lambda);
-            const bool rot = need_rot[ci][s.matrix];
-            terms.push_back({ci, s, lambda_pow, rot ? odd : ef_zero(), rot, int(s.log_h) - int(l_skip)});
-            lambda_pow = ef_mul(odd, lambda);
-        }
+    std::vector<SlotTerm> terms = slot_terms(commits, need_rot, l_skip);
     // eq(x, r_1..r_n) tables for every cube dimension n a slot can have.
     std::vector<EfVec> eq_r;
     for (int nn = 0; nn <= n_max; ++nn) eq_r.push_back(eq_table(EfVec(r.begin() + 1, r.begin() + 1 + nn)));
@@ -254,7 +288,9 @@ StackedReductionOutput prove_stacked_reduction(Transcript& transcript, const std
     // Each commit's matrix on this backend: the copy its commitment left there, else a new one.
     Matrices matrices;
     for (const StackedPcsData* d : commits) matrices.push_back(stacked_on(*d, backend));
-    out.proof.univariate_round_coeffs = round0_poly(matrices, terms, r, l_skip, eq_r);
+    const std::vector<CommitSlotSums> sums = slot_sums(matrices, terms, l_skip, eq_r);
+    set_lambda_powers(terms, sample_ef(transcript));  // step 15
+    out.proof.univariate_round_coeffs = round0_poly(sums, terms, r, l_skip);
     for (const Ef& c : out.proof.univariate_round_coeffs) observe_ef(transcript, c);  // step 16
     out.u.push_back(sample_ef(transcript));                                           // step 17
 

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <vector>
+
 #include "backends/builtin.h"
 #include "core/backend.h"
 #include "core/transcript.h"
@@ -31,6 +33,42 @@ TEST(Transcript, RejectsNonCanonicalValues) {
     Transcript t;
     EXPECT_THROW(t.observe(GS_P), std::invalid_argument);
     EXPECT_THROW(t.sample_bits(31), std::invalid_argument);
+}
+
+// Background observations give the transcript the one-by-one observations would, whatever the
+// transcript is asked next: a sample, a copy, its state or another observation.
+TEST(Transcript, BackgroundObservationsEqualObservingOneByOne) {
+    std::vector<uint32_t> values;
+    for (uint32_t i = 0; i < 5003; ++i) values.push_back((i * 2654435761u) % GS_P);
+    Transcript direct;
+    direct.observe(7);
+    for (uint32_t v : values) direct.observe(v);
+    const uint32_t expected = Transcript(direct).sample();
+
+    Transcript sampled;
+    sampled.observe(7);
+    sampled.observe_in_background(values);
+    EXPECT_EQ(sampled.sample(), expected);
+
+    Transcript copied;
+    copied.observe(7);
+    copied.observe_in_background(values);
+    Transcript copy(copied);
+    EXPECT_EQ(copy.state(), direct.state());
+    EXPECT_EQ(copied.absorb_index(), direct.absorb_index());
+
+    Transcript chained;
+    chained.observe(7);
+    chained.observe_in_background(std::vector<uint32_t>(values.begin(), values.begin() + 100));
+    chained.observe_in_background(std::vector<uint32_t>(values.begin() + 100, values.end()));
+    EXPECT_EQ(chained.sample(), expected);
+}
+
+TEST(Transcript, BackgroundObservationsCheckTheirValuesFirst) {
+    Transcript t, untouched;
+    EXPECT_THROW(t.observe_in_background({1, 2, GS_P, 3}), std::invalid_argument);
+    EXPECT_EQ(t.state(), untouched.state());
+    EXPECT_EQ(t.absorb_index(), 0u);
 }
 
 }  // namespace

@@ -63,7 +63,7 @@ Round0Sums CudaBackend::round0_sums(const Round0Trace& t) {
     const uint32_t* held = held_trace(t.values, trace_bytes);  // else copied up here
     cuda::DeviceBuffer copy(held ? 0 : trace_bytes), local(local_words * 4), next(next_words * 4);
     const uint32_t* trace = held ? held : copy.as<uint32_t>();
-    cuda::DeviceBuffer local_c(cosets ? local_words * 4 : 0), next_c(cosets ? next_words * 4 : 0);
+    cuda::DeviceBuffer local_c(cosets > 1 ? local_words * 4 : 0), next_c(cosets > 1 ? next_words * 4 : 0);
     cuda::DeviceBuffer local_t(local_words * 4), next_t(next_words * 4);
     cuda::DeviceBuffer sums(evals * points * sizeof(DagSums));
     cuda::DeviceDag dag(*t.dag);
@@ -114,16 +114,28 @@ Round0Sums CudaBackend::round0_sums(const Round0Trace& t) {
         gather(first, count, 1, false, next);
         if (t.logup_on_d) evaluate(local, next, count, cosets);  // the rows themselves: D
         if (cosets) {
-            ntt_on_device(local.as<uint32_t>(), {l, uint32_t(count * cols)}, true, inverse_twiddles, inverse_factors.as<uint32_t>());
-            ntt_on_device(next.as<uint32_t>(), {l, uint32_t(count * width)}, true, inverse_twiddles, inverse_factors.as<uint32_t>());
+            const uint32_t* factors = inverse_factors.as<uint32_t>();
+            ntt_on_device(local.as<uint32_t>(), {l, uint32_t(count * cols)}, true, inverse_twiddles, factors);
+            ntt_on_device(next.as<uint32_t>(), {l, uint32_t(count * width)}, true, inverse_twiddles, factors);
         }
         for (size_t c = 0; c < cosets; ++c) {
-            check(cudaMemcpyAsync(local_c.data(), local.data(), block_points * cols * 4, cudaMemcpyDeviceToDevice, call.stream()), "copy");
-            check(cudaMemcpyAsync(next_c.data(), next.data(), block_points * width * 4, cudaMemcpyDeviceToDevice, call.stream()), "copy");
+            // Each coset's transform works on a copy of the coefficients, but the last one, which
+            // no later coset needs, works on them in place.
+            const bool last = c + 1 == cosets;
+            cuda::DeviceBuffer& local_coset = last ? local : local_c;
+            cuda::DeviceBuffer& next_coset = last ? next : next_c;
+            if (!last) {
+                check(cudaMemcpyAsync(local_c.data(), local.data(), block_points * cols * 4, cudaMemcpyDeviceToDevice,
+                                      call.stream()),
+                      "copy");
+                check(cudaMemcpyAsync(next_c.data(), next.data(), block_points * width * 4, cudaMemcpyDeviceToDevice,
+                                      call.stream()),
+                      "copy");
+            }
             const uint32_t* factors = coset_factors[c].as<uint32_t>();
-            ntt_on_device(local_c.as<uint32_t>(), {l, uint32_t(count * cols)}, false, forward_twiddles, factors);
-            ntt_on_device(next_c.as<uint32_t>(), {l, uint32_t(count * width)}, false, forward_twiddles, factors);
-            evaluate(local_c, next_c, count, c);
+            ntt_on_device(local_coset.as<uint32_t>(), {l, uint32_t(count * cols)}, false, forward_twiddles, factors);
+            ntt_on_device(next_coset.as<uint32_t>(), {l, uint32_t(count * width)}, false, forward_twiddles, factors);
+            evaluate(local_coset, next_coset, count, c);
         }
         const size_t bytes = evals * block_points * sizeof(DagSums);
         const void* staged = call.download(sums.data(), bytes);

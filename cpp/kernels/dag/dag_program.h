@@ -105,8 +105,14 @@ GS_FN DagSums dag_run(GS_CONSTANT const u32* code, u32 count, GS_CONSTANT const 
     s.numerator = ef_zero();
     s.denominator = ef_zero();
     Ef term = ef_zero();
+    // The next instruction is loaded before this one runs: with few threads (a late MLE round)
+    // nothing else hides the load's latency, and each instruction would wait for its own.
+    DagInstruction next;
+    next.op = next.aux = next.a = next.b = 0u;
+    if (count != 0u) next = dag_instruction(code, 0u);
     for (u32 pc = 0; pc < count; ++pc) {
-        const DagInstruction ins = dag_instruction(code, pc);
+        const DagInstruction ins = next;
+        if (pc + 1u < count) next = dag_instruction(code, pc + 1u);
         if (ins.op == GS_DAG_OP_DEN_BEGIN) {
             term = weights[ins.aux];
             continue;
