@@ -22,6 +22,13 @@ namespace {
 typedef u32 U32x16 __attribute__((vector_size(64)));
 typedef u64 U64x16 __attribute__((vector_size(128)));
 
+// Lane i of the result is lane index_i of v (clang's builtin; GCC before 12 has only its own).
+#if defined(__clang__)
+#define GS_SHUFFLE16(v, ...) __builtin_shufflevector(v, v, __VA_ARGS__)
+#else
+#define GS_SHUFFLE16(v, ...) __builtin_shuffle(v, U32x16{__VA_ARGS__})
+#endif
+
 U32x16 load16(const u32* words) {
     U32x16 v;
     std::memcpy(&v, words, sizeof(v));
@@ -52,24 +59,24 @@ U32x16 vec_pow7(U32x16 x) {
 // the lanes in its position across the blocks (p2_external_layer).
 U32x16 vec_external_layer(U32x16 x) {
     // Lane i of r_k is lane (i + k) mod 4 of i's block.
-    U32x16 r1 = __builtin_shufflevector(x, x, 1, 2, 3, 0, 5, 6, 7, 4, 9, 10, 11, 8, 13, 14, 15, 12);
-    U32x16 r2 = __builtin_shufflevector(x, x, 2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13);
-    U32x16 r3 = __builtin_shufflevector(x, x, 3, 0, 1, 2, 7, 4, 5, 6, 11, 8, 9, 10, 15, 12, 13, 14);
+    U32x16 r1 = GS_SHUFFLE16(x, 1, 2, 3, 0, 5, 6, 7, 4, 9, 10, 11, 8, 13, 14, 15, 12);
+    U32x16 r2 = GS_SHUFFLE16(x, 2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13);
+    U32x16 r3 = GS_SHUFFLE16(x, 3, 0, 1, 2, 7, 4, 5, 6, 11, 8, 9, 10, 15, 12, 13, 14);
     U32x16 block_sum = vec_add(vec_add(x, r1), vec_add(r2, r3));
     U32x16 y = vec_add(vec_add(block_sum, x), vec_add(r1, r1));  // M4 row i: sum + x_i + 2 x_{i+1}
     // Lane i of b_k is lane i of the block k further on.
-    U32x16 b1 = __builtin_shufflevector(y, y, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3);
-    U32x16 b2 = __builtin_shufflevector(y, y, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7);
-    U32x16 b3 = __builtin_shufflevector(y, y, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11);
+    U32x16 b1 = GS_SHUFFLE16(y, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3);
+    U32x16 b2 = GS_SHUFFLE16(y, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7);
+    U32x16 b3 = GS_SHUFFLE16(y, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11);
     return vec_add(y, vec_add(vec_add(y, b1), vec_add(b2, b3)));
 }
 
 // Every lane of the result holds the sum of x's lanes.
 U32x16 vec_sum_lanes(U32x16 h) {
-    h = vec_add(h, __builtin_shufflevector(h, h, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7));
-    h = vec_add(h, __builtin_shufflevector(h, h, 4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11));
-    h = vec_add(h, __builtin_shufflevector(h, h, 2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13));
-    return vec_add(h, __builtin_shufflevector(h, h, 1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14));
+    h = vec_add(h, GS_SHUFFLE16(h, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7));
+    h = vec_add(h, GS_SHUFFLE16(h, 4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11));
+    h = vec_add(h, GS_SHUFFLE16(h, 2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13));
+    return vec_add(h, GS_SHUFFLE16(h, 1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14));
 }
 
 void permute_montgomery(U32x16& x) {
