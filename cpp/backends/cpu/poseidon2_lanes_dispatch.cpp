@@ -67,7 +67,8 @@ void p2_permute_single(uint32_t* state) {
 const char* poseidon2_single_isa() { return use_avx512() ? "avx512" : poseidon2_lanes_isa(); }
 
 std::vector<std::pair<const char*, void (*)(uint32_t*)>> p2_permute_single_copies() {
-    std::vector<std::pair<const char*, void (*)(uint32_t*)>> copies = {{"baseline", lanes_base::p2_permute_single}};
+    std::vector<std::pair<const char*, void (*)(uint32_t*)>> copies;
+    copies.push_back({"baseline", lanes_base::p2_permute_single});
 #ifdef GPUSTARK_HAVE_AVX2_LANES
     if (use_avx2()) copies.push_back({"avx2", lanes_avx2::p2_permute_single});
     if (use_avx512()) copies.push_back({"avx512", lanes_avx512::p2_permute_single});

@@ -305,7 +305,8 @@ CudaBackend::~CudaBackend() {
     held_.reset();
     for (int s = 0; s < kSlotCount; ++s)
         cuda::counted_free(slots_[s], slot_words_[s] * sizeof(uint32_t), allocation_stream_);
-    for (auto& entry : twiddle_cache_) cuda::counted_free(entry.second, twiddle_bytes_[entry.first], allocation_stream_);
+    for (auto& entry : twiddle_cache_)
+        cuda::counted_free(entry.second, twiddle_bytes_[entry.first], allocation_stream_);
     cuda::counted_free(scale_ptr_, scale_words_ * sizeof(uint32_t), allocation_stream_);
     if (allocation_stream_) cuda::trim_pool(allocation_stream_);  // the pool's cached blocks go back to the driver
     if (staging_) cudaFreeHost(staging_);
@@ -564,7 +565,8 @@ const uint32_t* CudaBackend::device_twiddles(uint32_t log_n, bool inverse) {
     const size_t bytes = std::max<size_t>(host.size(), 1) * sizeof(uint32_t);
     GS_CUDA_CHECK(cuda::counted_malloc(&raw, bytes, allocation_stream_));
     // On the stream the allocation is ordered on, and waited for (host is pageable memory).
-    cudaError_t err = cudaMemcpyAsync(raw, host.data(), host.size() * sizeof(uint32_t), cudaMemcpyHostToDevice, stream_);
+    cudaError_t err =
+        cudaMemcpyAsync(raw, host.data(), host.size() * sizeof(uint32_t), cudaMemcpyHostToDevice, stream_);
     if (err == cudaSuccess) err = cudaStreamSynchronize(stream_);
     if (err != cudaSuccess) {
         cuda::counted_free(raw, bytes, allocation_stream_);

@@ -5,8 +5,9 @@
 // (or by s^-j after the inverse one); all such factors are one scale pass.
 //
 // The pass order is: bit_reverse, then stages 0..log_n-1, each a full pass over the data, or
-// block passes that each run several stages in group scratch (ntt_block.h). Data stay canonical: twiddles and scale factors are stored in Montgomery form, and a
-// Montgomery product of a canonical value with a Montgomery-form constant is canonical again.
+// block passes that each run several stages in group scratch (ntt_block.h). Data stay canonical:
+// twiddles and scale factors are stored in Montgomery form, and a Montgomery product of a
+// canonical value with a Montgomery-form constant is canonical again.
 #pragma once
 #include "../field/babybear.h"
 #include "ntt_params.h"

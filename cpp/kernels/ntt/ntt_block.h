@@ -1,8 +1,8 @@
 // Stages p.stage .. p.stage + p.log_block - 1 of the NTT in group scratch, over blocks of
 // 2^log_block rows of up to p.block_columns neighbouring columns: one global read and one global
 // write instead of log_block of each. A block's rows are 2^p.stage apart, so that its stages pair
-// rows inside it: with p.stage = 0 they are neighbours, and later passes (p.stage = log_block of the
-// pass before, ...) run the remaining stages the same way, so no stage needs a pass of its own.
+// rows inside it: with p.stage = 0 they are neighbours, and later passes (p.stage = the stages
+// done before) run the remaining stages the same way, so no stage needs a pass of its own.
 // Several columns per group keep a short transform's group busy (a size-16 NTT is only 8
 // butterflies) and let neighbouring lanes read neighbouring columns of a row.
 // Device-only (it synchronises the group); the lane emulator runs it on the CPU.
