@@ -82,6 +82,13 @@ inline void append(Words& out, const std::vector<Ef>& values) {
     }
 }
 
+// Ef values as the scenario's output, 4 canonical limbs each.
+inline void write_output(const std::vector<Ef>& values) {
+    Words out;
+    append(out, values);
+    write_output(out);
+}
+
 // Partial sums of the round kernels: `count` Ef values that read as poison (>= p) until written.
 inline std::vector<Ef> poisoned_partials(size_t count) {
     Fp poison = fp_raw(kScratchPoison);

@@ -31,9 +31,7 @@ void scenario_trace_tables(const Args& a, const Options& o) {
     run_lanes(p.lanes, o, [&](uint32_t pos, uint32_t threads) {
         trace_tables(trace.data(), lagrange.data(), tables.data(), p, pos, threads);
     });
-    Words out;
-    append(out, tables);
-    write_output(out);
+    write_output(tables);
 }
 
 // args: WIDTH LOG_HEIGHT L_SKIP FIRST COUNT SHIFT SELECTORS. in: the 2^LOG_HEIGHT x WIDTH trace;

@@ -65,9 +65,7 @@ void scenario_gkr_split(const Args& a, const Options& o) {
     run_lanes(half, o, [&](uint32_t pos, uint32_t threads) {
         gkr_split(p.data(), q.data(), tables.data(), params, pos, threads);
     });
-    Words out;
-    append(out, tables);
-    write_output(out);
+    write_output(tables);
 }
 
 }  // namespace gs_emu

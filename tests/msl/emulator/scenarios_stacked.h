@@ -61,9 +61,7 @@ void scenario_stacked_fold_columns(const Args& a, const Options& o) {
     run_lanes(p.lanes, o, [&](uint32_t pos, uint32_t threads) {
         stacked_fold_columns(matrix.data(), lagrange.data(), tables.data(), p, pos, threads);
     });
-    Words out;
-    append(out, tables);
-    write_output(out);
+    write_output(tables);
 }
 
 // args: WIDTH CHUNKS SLOTS EQ_LEN. in: SLOTS slot descriptions of 8 words (as stacked_sums reads
@@ -95,9 +93,7 @@ void scenario_stacked_kernel_table(const Args& a, const Options& o) {
         stacked_kernel_table(slots.data(), first_lane.data(), eq.data(), coeffs.data(), tables.data(), p, pos,
                              threads);
     });
-    Words out;
-    append(out, tables);
-    write_output(out);
+    write_output(tables);
 }
 
 // args: WIDTH ROWS ACCUMULATE. in: the ROWS x WIDTH message, WIDTH weights (Ef), then with
@@ -113,9 +109,7 @@ void scenario_stacked_batch_message(const Args& a, const Options& o) {
     run_lanes(p.lanes, o, [&](uint32_t pos, uint32_t threads) {
         stacked_batch_message(message.data(), weights.data(), f.data(), p, pos, threads);
     });
-    Words out;
-    append(out, f);
-    write_output(out);
+    write_output(f);
 }
 
 // args: TRACE_ROWS TRACE_WIDTH SLOTS WIDTH ROWS. in: the TRACE_ROWS x TRACE_WIDTH trace, SLOTS slot

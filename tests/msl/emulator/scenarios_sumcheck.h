@@ -39,9 +39,7 @@ void scenario_sumcheck_fold(const Args& a, const Options& o) {
         });
         std::swap(current, other);
     }
-    Words out;
-    append(out, current);
-    write_output(out);
+    write_output(current);
 }
 
 // args: COUNT LENGTH STRIDE. in: COUNT (even) tables of STRIDE Ef; out: the partials, 2 Ef per
@@ -63,9 +61,7 @@ void scenario_sumcheck_pair_product(const Args& a, const Options& o) {
                     sumcheck_pair_product(tables.data(), partials.data(), p, reinterpret_cast<Ef*>(scratch), pos,
                                           threads, lane, lanes, group);
                 });
-    Words out;
-    append(out, partials);
-    write_output(out);
+    write_output(partials);
 }
 
 // args: LENGTH STRIDE. in: the five tables p0, p1, q0, q1, eq of STRIDE Ef, then lambda; out: the
@@ -86,9 +82,7 @@ void scenario_sumcheck_fraction(const Args& a, const Options& o) {
                     sumcheck_fraction(tables.data(), partials.data(), p, reinterpret_cast<Ef*>(scratch), pos, threads,
                                       lane, lanes, group);
                 });
-    Words out;
-    append(out, partials);
-    write_output(out);
+    write_output(partials);
 }
 
 // args: VARS. in: a table of 2^VARS Ef, then z and weight; out: the table after
@@ -107,9 +101,7 @@ void scenario_sumcheck_add_eq_powers(const Args& a, const Options& o) {
     run_lanes(p.lanes, o, [&](uint32_t pos, uint32_t threads) {
                     sumcheck_add_eq_powers(table.data(), p, pos, threads);
                 });
-    Words out;
-    append(out, table);
-    write_output(out);
+    write_output(table);
 }
 
 }  // namespace gs_emu

@@ -24,9 +24,7 @@ void scenario_whir_subset_transform(const Args& a, const Options& o) {
     p.inverse = inverse;
     for (p.log_step = 0; p.log_step < vars; ++p.log_step)
         run_lanes(p.lanes, o, [&](uint32_t pos, uint32_t threads) { whir_subset_step(table.data(), p, pos, threads); });
-    Words out;
-    append(out, table);
-    write_output(out);
+    write_output(table);
 }
 
 // args: VARS. in: VARS factors (lo, hi) of 2 Ef each; out: the 2^VARS products
@@ -44,9 +42,7 @@ void scenario_whir_product_table(const Args& a, const Options& o) {
     }
     std::vector<Ef> table(length, ef_zero());
     run_lanes(p.lanes, o, [&](uint32_t pos, uint32_t threads) { whir_product_table(table.data(), p, pos, threads); });
-    Words out;
-    append(out, table);
-    write_output(out);
+    write_output(table);
 }
 
 // args: VARS. in: a table of 2^VARS Ef, then z; out: the partials, one Ef per threadgroup (the sum
@@ -68,9 +64,7 @@ void scenario_whir_power_sum(const Args& a, const Options& o) {
                     whir_power_sum(table.data(), partials.data(), p, reinterpret_cast<Ef*>(scratch), pos, threads,
                                    lane, lanes, group);
                 });
-    Words out;
-    append(out, partials);
-    write_output(out);
+    write_output(partials);
 }
 
 // args: LENGTH. in: LENGTH Ef; out: the message words whir_ef_words writes (4 canonical limbs
