@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds gpustark and runs every test: the native unit tests (ctest) and the Python suite (pytest).
+# Builds gpustark and runs every test: the native unit tests (ctest), the Python suite (pytest), and,
+# where Metal is not built, the Python suite on `metal` over the fake device (test_metal_fake.sh).
 #   scripts/test.sh                 all default tests
 #   scripts/test.sh --run-slow      also the large cases
 #   scripts/test.sh --backend cuda  the primitive suites on another backend
@@ -34,3 +35,9 @@ fi
 
 echo "== Python tests (pytest)"
 .venv/bin/python -m pytest "$@"
+
+if .venv/bin/python -c "import sys, gpustark; sys.exit('metal' in gpustark.backends())"; then
+    scripts/test_metal_fake.sh
+else
+    echo "== Python tests on the fake metal device SKIPPED: this build has the real metal backend"
+fi

@@ -45,6 +45,7 @@ def test_macos_workflow_runs_the_suite_on_metal_and_dual_and_the_bench():
                     "gpustark bench keccakf --backend metal --runs 5", "ctest --test-dir build/native"):
         assert command in text, f"{WORKFLOW.name} does not run `{command}`"
     assert re.search(r'GPUSTARK_METAL:\s*"ON"', text), "a build without Metal must fail, not pass vacuously"
+    assert re.search(r'MACOSX_DEPLOYMENT_TARGET:\s*"12\.0"', text), "the wheel is for macOS 12 and later (MSL 2.4)"
 
 
 def test_macos_workflow_is_valid_yaml():

@@ -14,13 +14,8 @@ namespace {
 const bool kRegistered = [] {
     gpustark::register_builtin_backends();
     gpustark::register_backend("metal", []() -> std::unique_ptr<gpustark::Backend> {
-        // Few threadgroups per reduction: the emulator pays per barrier, and threads that loop
-        // over many lanes are the case worth testing.
-        gpustark::MetalOptions options;
-        options.reduce_groups = 16;
-        // Blocks of one or two chunks, so that round 0 runs several blocks on small traces.
-        options.round0_block_elements = 256;
-        return std::make_unique<gpustark::MetalBackend>(std::make_unique<test_metal::FakeDevice>(), options);
+        return std::make_unique<gpustark::MetalBackend>(std::make_unique<test_metal::FakeDevice>(),
+                                                        test_metal::fake_device_options());
     });
     return true;
 }();
