@@ -5,7 +5,7 @@
 # validation layer would and runs the real metal/*.metal kernels compiled as C++ on the CPU.
 # What it cannot check is device.mm, the Metal compiler and real Apple GPUs (docs/metal.md).
 #   scripts/test_metal_fake.sh                   the suites that run on a backend, on `metal`
-#   scripts/test_metal_fake.sh --backend dual:cpu,metal tests/test_ntt.py   any pytest arguments
+#   scripts/test_metal_fake.sh tests/test_ntt.py --backend dual:cpu,metal   any pytest arguments
 # Needs what scripts/test.sh installs (run it first: this reuses its .venv).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,7 +32,7 @@ PYTHONPATH="$PWD/$package" .venv/bin/python -c "import gpustark, sys; sys.exit(0
 args=("$@")
 # By default every suite that runs on a backend; the lint, the lane emulator and the nvcc check
 # do not depend on one, and scripts/test.sh has run them already.
-[ ${#args[@]} -gt 0 ] || args=(--backend metal --ignore-glob='tests/test_lane_emulator*'
+[ ${#args[@]} -gt 0 ] || args=(tests --backend metal --ignore-glob='tests/test_lane_emulator*'
                                --ignore=tests/test_msl_lint.py --ignore=tests/test_cuda_compile.py)
 echo "== Python tests on the fake metal device: pytest ${args[*]}"
 PYTHONPATH="$PWD/$package" .venv/bin/python -m pytest -p no:cacheprovider "${args[@]}"

@@ -31,9 +31,15 @@ PYBIND11_MODULE(_native, m) {
         out["tracked"] = d.tracked;
         out["in_use_bytes"] = d.in_use_bytes;
         out["peak_bytes"] = d.peak_bytes;
+        out["cached_bytes"] = d.cached_bytes;
         return out;
     }, py::arg("backend"), py::arg("reset_peak") = false,
        "Device memory the backend holds and its peak since the last reset (then resets the peak when asked).");
+    m.def("release_cached_memory", [](const std::string& name) {
+        Backend& b = get_backend(name);
+        py::gil_scoped_release release;  // it waits for the device's queued work
+        b.release_cached_memory();
+    }, py::arg("backend"), "Gives the memory the backend keeps for reuse back to the system.");
     m.attr("P") = py::int_(GS_P);
 
     bind_field(m);

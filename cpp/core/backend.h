@@ -41,6 +41,9 @@ struct DeviceMemory {
     bool tracked = false;
     uint64_t in_use_bytes = 0;
     uint64_t peak_bytes = 0;
+    // Device memory the backend keeps free for its next allocations (a memory pool's unused
+    // blocks): not in use, but not given back either until release_cached_memory.
+    uint64_t cached_bytes = 0;
 };
 
 class Backend {
@@ -109,6 +112,11 @@ public:
 
     virtual DeviceMemory device_memory() const { return {}; }
     virtual void reset_device_memory_peak() {}
+    // Gives back what the backend keeps for reuse, after the work queued so far: its scratch and
+    // tables kept between calls, and its pool's free blocks (DeviceMemory::cached_bytes; a block
+    // that still holds a live allocation stays). For a long-lived process between proofs; the next
+    // call allocates again.
+    virtual void release_cached_memory() {}
 };
 
 using BackendFactory = std::function<std::unique_ptr<Backend>()>;

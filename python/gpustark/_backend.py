@@ -45,3 +45,19 @@ def _check_dual(name: str, available: list[str]) -> None:
 def device_info(backend: str | None = None) -> dict:
     """The backend's device name and the limits its launch planner reads."""
     return dict(_native.device_info(resolve(backend)))
+
+
+def device_memory(backend: str | None = None) -> dict:
+    """Device memory the backend holds, in bytes: `in_use_bytes` (allocated now, including the
+    scratch and tables it keeps between calls), `peak_bytes` (the most since the backend started or
+    the bench last reset it) and `cached_bytes` (freed memory kept for the next proof: CUDA's memory
+    pool). `tracked` is False where the backend has no device memory of its own (cpu)."""
+    return dict(_native.device_memory(resolve(backend)))
+
+
+def release_device_memory(backend: str | None = None) -> None:
+    """Gives back what the backend keeps for reuse, once the work queued so far has run: its
+    scratch and tables kept between calls, and the pool's free blocks (`cached_bytes`; a block
+    that still holds a live allocation stays). The next call allocates again. For a long-lived
+    process between proofs; a no-op where nothing is kept."""
+    _native.release_cached_memory(resolve(backend))

@@ -739,10 +739,35 @@ DeviceMemory CudaBackend::device_memory() const {
     m.tracked = true;
     m.in_use_bytes = cuda::g_device_bytes_in_use.load();
     m.peak_bytes = cuda::g_device_bytes_peak.load();
+    if (allocation_stream_) {
+        activate();  // the pool is the current device's (its attributes are safe to read from any thread)
+        m.cached_bytes = cuda::pool_cached_bytes();
+    }
     return m;
 }
 
 void CudaBackend::reset_device_memory_peak() { cuda::g_device_bytes_peak.store(cuda::g_device_bytes_in_use.load()); }
+
+void CudaBackend::release_cached_memory() {
+    Call call(*this, "release_cached_memory");
+    GS_CUDA_CHECK(cudaStreamSynchronize(stream_));  // nothing queued still reads what goes below
+    // What the backend keeps between calls, rebuilt on demand: the primitives' scratch slots,
+    // the twiddle tables and the NTT scale table (no phase object holds any of them).
+    for (int s = 0; s < kSlotCount; ++s) {
+        GS_CUDA_CHECK(cuda::counted_free(slots_[s], slot_words_[s] * sizeof(uint32_t), allocation_stream_));
+        slots_[s] = nullptr;
+        slot_words_[s] = 0;
+    }
+    for (auto& entry : twiddle_cache_)
+        GS_CUDA_CHECK(cuda::counted_free(entry.second, twiddle_bytes_[entry.first], allocation_stream_));
+    twiddle_cache_.clear();
+    twiddle_bytes_.clear();
+    GS_CUDA_CHECK(cuda::counted_free(scale_ptr_, scale_words_ * sizeof(uint32_t), allocation_stream_));
+    scale_ptr_ = nullptr;
+    scale_words_ = 0;
+    scale_valid_ = false;
+    if (allocation_stream_) cuda::trim_pool(allocation_stream_);  // the pool's free blocks to the driver
+}
 
 void CudaBackend::dag_base_sums(const DagBinding& dag, const DagBasePoints& points, DagSums* out) {
     cuda_dag_base_sums(*this, dag, points, out);

@@ -155,6 +155,8 @@ public:
     // Every cudaMalloc of the backend is counted (device_memory.h).
     DeviceMemory device_memory() const override;
     void reset_device_memory_peak() override;
+    // Frees the scratch slots, twiddle and scale tables, then trims the pool (device_memory.h).
+    void release_cached_memory() override;
     // The DAG's sums at host points, evaluated on the device (cuda_dag.h).
     void dag_base_sums(const DagBinding& dag, const DagBasePoints& points, DagSums* out) override;
 

@@ -55,6 +55,20 @@ inline void trim_pool(cudaStream_t stream) {
     cudaGetLastError();
 }
 
+// Bytes the current device's pool holds beyond what is allocated from it (0 without pools).
+inline uint64_t pool_cached_bytes() {
+    int device = 0;
+    cudaMemPool_t pool = nullptr;
+    uint64_t reserved = 0, used = 0;
+    if (cudaGetDevice(&device) != cudaSuccess || cudaDeviceGetDefaultMemPool(&pool, device) != cudaSuccess ||
+        cudaMemPoolGetAttribute(pool, cudaMemPoolAttrReservedMemCurrent, &reserved) != cudaSuccess ||
+        cudaMemPoolGetAttribute(pool, cudaMemPoolAttrUsedMemCurrent, &used) != cudaSuccess) {
+        cudaGetLastError();
+        return 0;
+    }
+    return reserved > used ? reserved - used : 0;
+}
+
 // `bytes` on the current device, ordered on `stream` (null: cudaMalloc). A pool that cannot grow
 // (its free blocks too fragmented) is trimmed and the allocation tried once more.
 inline cudaError_t counted_malloc(void** ptr, size_t bytes, cudaStream_t stream) {

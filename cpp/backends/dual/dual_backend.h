@@ -63,6 +63,10 @@ public:
         a_.reset_device_memory_peak();
         b_.reset_device_memory_peak();
     }
+    void release_cached_memory() override {
+        a_.release_cached_memory();
+        b_.release_cached_memory();
+    }
 
 private:
     // The shape, the kept matrix and every level of two trees, the first difference reported.
