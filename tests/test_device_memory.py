@@ -28,7 +28,7 @@ def test_device_memory_after_a_proof(backend):
         assert m["tracked"] and m["cached_bytes"] > 0, m
 
 
-def test_release_keeps_what_is_in_use_and_the_next_proof_runs(backend):
+def test_release_never_adds_memory_and_the_next_proof_runs(backend):
     prove_fib(backend)
     before = gpustark.device_memory(backend)
     gpustark.release_device_memory(backend)
