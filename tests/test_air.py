@@ -292,6 +292,9 @@ def _fib():
     (lambda t: t[:6], "power of two"),
     (lambda t: t[:0], "power of two"),
     (lambda t: np.where(np.arange(16).reshape(8, 2) == 5, np.uint32(P), t).astype(np.uint32), r"row 2, column 1"),
+    # Column-major memory: the scan's flat index is still read as (row, column).
+    (lambda t: np.asfortranarray(np.where(np.arange(16).reshape(8, 2) == 12, np.uint32(P + 3), t).astype(np.uint32)),
+     r"value 2013265924 at row 6, column 0"),
 ])
 def test_check_trace_rejects_bad_traces(mutate, match):
     air, trace, pvs = _fib()

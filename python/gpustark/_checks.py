@@ -2,9 +2,31 @@
 expected and what was found, before anything reaches native code."""
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 
 P = 2013265921
+
+# Arrays above this many values are scanned in pieces on several threads (numpy's reductions
+# release the GIL): a prover's traces run to hundreds of MB.
+_PARALLEL_SCAN_VALUES = 1 << 22
+_scan_pool: ThreadPoolExecutor | None = None
+
+
+def largest_value(array: np.ndarray) -> int:
+    """The largest value of a non-empty uint32 array, as numpy's max, over several threads when large."""
+    global _scan_pool
+    threads = os.cpu_count() or 1
+    if array.size < _PARALLEL_SCAN_VALUES or threads == 1:
+        return int(array.max())
+    if _scan_pool is None:
+        _scan_pool = ThreadPoolExecutor(threads, thread_name_prefix="gpustark-scan")
+    flat = np.ascontiguousarray(array).reshape(-1)
+    pieces = 4 * threads  # a few per thread, so one slow thread does not hold up the rest
+    bounds = [len(flat) * i // pieces for i in range(pieces + 1)]
+    return max(_scan_pool.map(lambda i: int(flat[bounds[i]:bounds[i + 1]].max()), range(pieces)))
 
 
 def field_array(value, name: str, *, ndim: int | None = None, last_dim: int | None = None) -> np.ndarray:
@@ -30,7 +52,7 @@ def field_array(value, name: str, *, ndim: int | None = None, last_dim: int | No
         raise ValueError(f"{name}: expected a {ndim}-d array, found shape {array.shape}")
     if last_dim is not None and (array.ndim == 0 or array.shape[-1] != last_dim):
         raise ValueError(f"{name}: expected last axis of size {last_dim}, found shape {array.shape}")
-    if array.size and int(array.max()) >= P:
+    if array.size and largest_value(array) >= P:
         bad = int(array[array >= P].flat[0])
         raise ValueError(f"{name}: values must be canonical field elements in [0, p = {P}), found {bad}")
     return np.ascontiguousarray(array)

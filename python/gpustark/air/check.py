@@ -6,7 +6,7 @@ from typing import NamedTuple, Sequence
 
 import numpy as np
 
-from .._checks import P
+from .._checks import P, largest_value
 from .builder import Air
 from .dag import ConstraintDag
 from .evaluate import evaluate_rows
@@ -40,7 +40,7 @@ def check_trace(air: Air, trace: np.ndarray, public_values: Sequence[int] | None
         raise ValueError(f"{name}: trace width must be {air.width}, found {width}")
     if height < 1 or height & (height - 1):
         raise ValueError(f"{name}: trace height must be a power of two >= 1, found {height}")
-    if trace.size and int(trace.max()) >= P:
+    if trace.size and largest_value(trace) >= P:
         row, col = (int(x) for x in np.argwhere(trace >= P)[0])
         raise ValueError(f"{name}: trace value {int(trace[row, col])} at row {row}, column {col} "
                          f"is not a canonical field element (< p = {P})")
