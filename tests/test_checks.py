@@ -1,5 +1,8 @@
 """gpustark._checks.largest_value: numpy's max, over several threads for large arrays (the range
 check of every trace before a proof)."""
+import os
+import select
+
 import numpy as np
 import pytest
 
@@ -28,3 +31,24 @@ def test_the_one_large_value_is_found_wherever_it_is(threshold, where):
     array = np.zeros((100, 4), dtype=np.uint32)
     array.reshape(-1)[where] = _checks.P
     assert _checks.largest_value(array) == _checks.P
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork (POSIX)")
+def test_a_forked_child_scans_with_its_own_threads(monkeypatch):
+    monkeypatch.setattr(_checks, "_PARALLEL_SCAN_VALUES", 8)
+    array = np.arange(1000, dtype=np.uint32).reshape(100, 10)
+    assert _checks.largest_value(array) == 999  # the parent's pool exists before the fork
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: a pool without threads would hang here; a timeout in the parent says so
+        os.close(read)
+        os.write(write, str(_checks.largest_value(array)).encode())
+        os._exit(0)
+    os.close(write)
+    ready, _, _ = select.select([read], [], [], 30)
+    got = os.read(read, 64).decode() if ready else "no answer in 30 s"
+    os.close(read)
+    if not ready:
+        os.kill(pid, 9)
+    os.waitpid(pid, 0)
+    assert got == "999"

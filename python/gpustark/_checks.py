@@ -13,16 +13,18 @@ P = 2013265921
 # release the GIL): a prover's traces run to hundreds of MB.
 _PARALLEL_SCAN_VALUES = 1 << 22
 _scan_pool: ThreadPoolExecutor | None = None
+_scan_pool_pid = 0  # a forked child has the pool object but none of its threads: it makes its own
 
 
 def largest_value(array: np.ndarray) -> int:
     """The largest value of a non-empty uint32 array, as numpy's max, over several threads when large."""
-    global _scan_pool
+    global _scan_pool, _scan_pool_pid
     threads = os.cpu_count() or 1
     if array.size < _PARALLEL_SCAN_VALUES or threads == 1:
         return int(array.max())
-    if _scan_pool is None:
+    if _scan_pool is None or _scan_pool_pid != os.getpid():
         _scan_pool = ThreadPoolExecutor(threads, thread_name_prefix="gpustark-scan")
+        _scan_pool_pid = os.getpid()
     flat = np.ascontiguousarray(array).reshape(-1)
     pieces = 4 * threads  # a few per thread, so one slow thread does not hold up the rest
     bounds = [len(flat) * i // pieces for i in range(pieces + 1)]
