@@ -4,8 +4,6 @@
 #include <cstring>
 #include <stdexcept>
 
-#include "backends/metal/metal_backend.h"
-
 namespace test_metal {
 
 using gpustark::device::DeviceLimits;
@@ -114,16 +112,6 @@ void FakeDevice::wait() {
     }
     committed_.clear();
     if (!failures.empty()) throw gpustark::metal::MetalError("metal: " + failures);
-}
-
-gpustark::MetalOptions fake_device_options() {
-    gpustark::MetalOptions options;
-    // Few threadgroups per reduction: the emulator pays per barrier, and threads that loop over
-    // many lanes are the case worth testing.
-    options.reduce_groups = 16;
-    // Blocks of one or two chunks, so that round 0 runs several blocks on small traces.
-    options.round0_block_elements = 256;
-    return options;
 }
 
 std::string FakeDevice::trace() const {

@@ -14,10 +14,6 @@
 
 #include "backends/metal/metal_device.h"
 
-namespace gpustark {
-struct MetalOptions;
-}
-
 namespace test_metal {
 
 // M1 and M3 Max as Metal reports them (maxThreadsPerThreadgroup, maxThreadgroupMemoryLength); no
@@ -75,10 +71,5 @@ private:
 // does not know, or arguments that do not match the kernel's signature (count, value sizes,
 // buffers too small for what the kernel touches).
 bool run_emulated(const gpustark::metal::Launch& launch, std::string* why);
-
-// MetalBackend's options over the fake device, wherever it is registered as `metal`. (Declared
-// here without metal_backend.h: the emulated kernels' unit includes this header before the kernel
-// headers, which must first be seen there as MSL.)
-gpustark::MetalOptions fake_device_options();
 
 }  // namespace test_metal
