@@ -8,6 +8,12 @@
 
 namespace gpustark {
 
+namespace {
+void require_canonical(uint32_t value) {
+    if (value >= GS_P) throw std::invalid_argument("observe: value " + std::to_string(value) + " is not < p");
+}
+}  // namespace
+
 void Transcript::permute() {
     p2_permute_single(state_.data());
     absorb_idx_ = 0;
@@ -43,14 +49,13 @@ void Transcript::absorb(uint32_t value) {
 
 void Transcript::observe(uint32_t value) {
     settle();
-    if (value >= GS_P) throw std::invalid_argument("observe: value " + std::to_string(value) + " is not < p");
+    require_canonical(value);
     absorb(value);
 }
 
 void Transcript::observe_in_background(std::vector<uint32_t> values) {
     settle();
-    for (uint32_t v : values)
-        if (v >= GS_P) throw std::invalid_argument("observe: value " + std::to_string(v) + " is not < p");
+    for (uint32_t v : values) require_canonical(v);
     background_ = std::async(std::launch::async, [this, values = std::move(values)] {
         for (uint32_t v : values) absorb(v);
     });

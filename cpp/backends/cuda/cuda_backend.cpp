@@ -303,11 +303,7 @@ CudaBackend::~CudaBackend() {
     cudaSetDevice(device_);
     if (stream_) cudaStreamSynchronize(stream_);
     held_.reset();
-    for (int s = 0; s < kSlotCount; ++s)
-        cuda::counted_free(slots_[s], slot_words_[s] * sizeof(uint32_t), allocation_stream_);
-    for (auto& entry : twiddle_cache_)
-        cuda::counted_free(entry.second, twiddle_bytes_[entry.first], allocation_stream_);
-    cuda::counted_free(scale_ptr_, scale_words_ * sizeof(uint32_t), allocation_stream_);
+    free_kept_memory();
     if (allocation_stream_) cuda::trim_pool(allocation_stream_);  // the pool's cached blocks go back to the driver
     if (staging_) cudaFreeHost(staging_);
     if (stream_) cudaStreamDestroy(stream_);
@@ -748,24 +744,32 @@ DeviceMemory CudaBackend::device_memory() const {
 
 void CudaBackend::reset_device_memory_peak() { cuda::g_device_bytes_peak.store(cuda::g_device_bytes_in_use.load()); }
 
-void CudaBackend::release_cached_memory() {
-    Call call(*this, "release_cached_memory");
-    GS_CUDA_CHECK(cudaStreamSynchronize(stream_));  // nothing queued still reads what goes below
-    // What the backend keeps between calls, rebuilt on demand: the primitives' scratch slots,
-    // the twiddle tables and the NTT scale table (no phase object holds any of them).
+int CudaBackend::free_kept_memory() {
+    cudaError_t first = cudaSuccess;
+    auto free_one = [&](void* ptr, size_t bytes) {
+        const cudaError_t err = cuda::counted_free(ptr, bytes, allocation_stream_);
+        if (first == cudaSuccess) first = err;
+    };
     for (int s = 0; s < kSlotCount; ++s) {
-        GS_CUDA_CHECK(cuda::counted_free(slots_[s], slot_words_[s] * sizeof(uint32_t), allocation_stream_));
+        free_one(slots_[s], slot_words_[s] * sizeof(uint32_t));
         slots_[s] = nullptr;
         slot_words_[s] = 0;
     }
-    for (auto& entry : twiddle_cache_)
-        GS_CUDA_CHECK(cuda::counted_free(entry.second, twiddle_bytes_[entry.first], allocation_stream_));
+    for (auto& entry : twiddle_cache_) free_one(entry.second, twiddle_bytes_[entry.first]);
     twiddle_cache_.clear();
     twiddle_bytes_.clear();
-    GS_CUDA_CHECK(cuda::counted_free(scale_ptr_, scale_words_ * sizeof(uint32_t), allocation_stream_));
+    free_one(scale_ptr_, scale_words_ * sizeof(uint32_t));
     scale_ptr_ = nullptr;
     scale_words_ = 0;
     scale_valid_ = false;
+    return first;
+}
+
+void CudaBackend::release_cached_memory() {
+    Call call(*this, "release_cached_memory");
+    // The frees are ordered after the queued work (cudaFree waits for the device without a pool),
+    // and trim_pool waits for the stream before it trims.
+    GS_CUDA_CHECK(static_cast<cudaError_t>(free_kept_memory()));
     if (allocation_stream_) cuda::trim_pool(allocation_stream_);  // the pool's free blocks to the driver
 }
 

@@ -268,6 +268,10 @@ private:
     // Device buffers reused across calls, grown on demand (one per role within a call).
     enum Slot { kSlotA, kSlotB, kSlotC, kSlotResult, kSlotCount };
     uint32_t* slot(Slot s, size_t words);
+    // Frees what the backend keeps between calls, rebuilt on demand: the scratch slots, the
+    // twiddle tables and the NTT scale table (no phase object holds any of them). Every one is
+    // freed and forgotten; returns the first error (a cudaError_t, as launches return theirs).
+    int free_kept_memory();
     void activate() const;  // cudaSetDevice(device_)
 
     // Pinned host staging: one cudaMallocHost buffer, grown on demand and reused by every call.
