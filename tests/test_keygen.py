@@ -22,7 +22,7 @@ def test_fixture11_verifying_key():
     assert vk.num_airs == 2 and pk.vk is vk and vk.params == SMALL
     send, recv = vk.per_air
     assert send.width == TraceWidth(None, (), 2) and send.width.main_widths == (2,)
-    assert send.num_public_values == 0 and not send.need_rot and send.is_required
+    assert send.num_public_values == 0 and not send.need_rot and not send.is_required  # OpenVM's add_air
     assert send.max_constraint_degree == recv.max_constraint_degree == 1
     assert send.constraint_idx == () and send.num_interactions == 1
     assert recv.dag == {"nodes": [
@@ -118,11 +118,24 @@ def test_pre_hash_is_h_of_the_encoding_bytes():
     airs, _, _ = fixture11()
     _, vk = keygen(airs, SMALL)
     enc = encode_vk(vk.params, vk.per_air, vk.trace_height_constraints)
-    assert enc[:4] == (1).to_bytes(4, "little") and int.from_bytes(enc[4:12], "little") == len(enc) - 12
+    # OpenVM's CODEC_VERSION, then the postcard body's length.
+    assert enc[:4] == (3).to_bytes(4, "little") and int.from_bytes(enc[4:12], "little") == len(enc) - 12
     expected = gpustark.hash.hash([int(b) for b in enc])
     assert vk.pre_hash.shape == (8,) and vk.pre_hash.dtype == np.uint32
     np.testing.assert_array_equal(vk.pre_hash, expected)
     np.testing.assert_array_equal(vk_pre_hash(enc), expected)
+
+
+def test_required_flags():
+    airs, _, _ = fixture11()
+    assert [a.is_required for a in keygen(airs, SMALL)[1].per_air] == [False, False]
+    assert [a.is_required for a in keygen(airs, SMALL, required=True)[1].per_air] == [True, True]
+    assert [a.is_required for a in keygen(airs, SMALL, required=[True, False])[1].per_air] == [True, False]
+    hashes = {keygen(airs, SMALL, required=r)[1].key_id for r in (None, True, [True, False], [False, True])}
+    assert len(hashes) == 4  # the flag is part of the hashed key
+    for bad in ([True], [1, 0], "yes"):
+        with pytest.raises(ValueError, match="required must be None, a bool or 2 bools"):
+            keygen(airs, SMALL, required=bad)
 
 
 def test_pre_hash_deterministic_and_sensitive():

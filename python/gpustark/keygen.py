@@ -1,15 +1,20 @@
-"""Keygen: AIRs and system parameters to a proving key and a verifying key (PROTOCOL 4.1-4.3).
+"""Keygen: AIRs and system parameters to a proving key and a verifying key.
 
-The verifying key follows OpenVM's MultiStarkVerifyingKey field for field (params, per-AIR keys,
-trace-height constraints, pre_hash). Its `pre_hash` is NOT OpenVM's: OpenVM hashes the postcard
-serialization of its Rust structs (PROTOCOL 4.3, 18), which we cannot reproduce yet, so gpustark
-hashes its own injective encoding (`encode_vk`) the same way OpenVM does: a version, the byte
-length, the bytes; one field element per byte; the leaf hash H over all of them. Proofs made with a
-gpustark vk verify with gpustark; an OpenVM vk's pre_hash must be taken as given.
+The verifying key is OpenVM's MultiStarkVerifyingKey field for field (params, per-AIR keys,
+trace-height constraints, pre_hash), and its `pre_hash` is OpenVM's: the leaf hash H over
+CODEC_VERSION (u32 LE) || byte length (u64 LE) || postcard(MultiStarkVerifyingKey0), one field
+element per byte (`encode_vk`, gpustark.openvm). The transcript starts from it, so a proof is
+accepted by OpenVM's verifier exactly when both sides hold the same key bytes.
+
+AIRs are optional unless marked required, as OpenVM's `add_air` (optional, the default of its
+`StarkEngine::keygen`) and `add_required_air` make them: an optional AIR may have no trace in a
+proof, and the transcript observes a presence bit before its log height.
+
+Keys are files in OpenVM's two forms: `vk.save(path)` / `VerifyingKey.load(path)` (postcard bytes
+or serde_json), `vk.to_openvm_bytes()`, `vk.to_openvm_json()` and their `from_` counterparts.
 """
 from __future__ import annotations
 
-import struct
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -22,13 +27,16 @@ from .air import Air, ConstraintDag, DagInteraction, check_trace, interaction_ba
 from .air.balance import format_imbalance
 from .air.expr import MAIN, PUBLIC
 from .native_air import air_program
+from .openvm import key_codec
 from .params import SystemParams
 
 __all__ = ["TraceWidth", "LinearConstraint", "AirVerifyingKey", "VerifyingKey", "AirProvingKey", "ProvingKey",
-           "keygen", "trace_height_constraints", "encode_vk", "vk_pre_hash", "VK_ENCODING_VERSION"]
+           "keygen", "trace_height_constraints", "unused_variables", "encode_vk", "vk_pre_hash", "KEY_FORMATS"]
 
-# Version of gpustark's own vk encoding (domain separation, like OpenVM's CODEC_VERSION; not equal to it).
-VK_ENCODING_VERSION = 1
+# Key file formats, both OpenVM's: postcard bytes of MultiStarkVerifyingKey, or its serde_json.
+KEY_FORMATS = ("openvm", "json")
+# Key files are small (keccakf's is about 200 KB); this bounds what load() reads from a path.
+MAX_KEY_FILE_BYTES = 64 << 20
 
 
 @dataclass(frozen=True)
@@ -105,6 +113,54 @@ class VerifyingKey:
     @property
     def num_airs(self) -> int:
         return len(self.per_air)
+
+    @property
+    def key_id(self) -> str:
+        """The pre_hash as 64 hex digits (8 canonical field elements, big-endian u32 each): what
+        names a key in reports; two keys with the same id are the same key."""
+        return "".join(f"{int(x):08x}" for x in self.pre_hash)
+
+    def to_openvm_bytes(self) -> bytes:
+        """OpenVM's postcard bytes of MultiStarkVerifyingKey (what `postcard::from_bytes` reads)."""
+        return key_codec.encode_key(self, "postcard")
+
+    def to_openvm_json(self) -> str:
+        """OpenVM's serde_json of MultiStarkVerifyingKey (field elements in Montgomery form, as
+        Plonky3 writes them)."""
+        return key_codec.encode_key(self, "json").decode()
+
+    @staticmethod
+    def from_openvm_bytes(data: bytes) -> "VerifyingKey":
+        """Read OpenVM's postcard bytes; ValueError naming the field if they are not a key gpustark
+        can use, or if the pre_hash does not match the contents."""
+        return key_codec.decode_key(bytes(data), "postcard")
+
+    @staticmethod
+    def from_openvm_json(text: str | bytes) -> "VerifyingKey":
+        """Read OpenVM's serde_json text (see from_openvm_bytes)."""
+        return key_codec.decode_key(text, "json")
+
+    def save(self, path, format: str = "openvm") -> None:  # noqa: A002 - the CLI's word
+        """Write the key to `path`: "openvm" (postcard bytes) or "json" (serde_json)."""
+        if format not in KEY_FORMATS:
+            raise ValueError(f"key format: expected one of {', '.join(KEY_FORMATS)}, found {format!r}")
+        data = self.to_openvm_bytes() if format == "openvm" else self.to_openvm_json().encode()
+        with open(path, "wb") as f:
+            f.write(data)
+
+    @staticmethod
+    def load(path) -> "VerifyingKey":
+        """Read a key file in either format (JSON starts with '{'); ValueError if it is neither."""
+        with open(path, "rb") as f:
+            data = f.read(MAX_KEY_FILE_BYTES + 1)
+        if len(data) > MAX_KEY_FILE_BYTES:
+            raise ValueError(f"{path}: larger than {MAX_KEY_FILE_BYTES >> 20} MiB, not a verifying key")
+        try:
+            if data.lstrip()[:1] == b"{":
+                return VerifyingKey.from_openvm_json(data)
+            return VerifyingKey.from_openvm_bytes(data)
+        except ValueError as exc:
+            raise ValueError(f"{path}: not a verifying key gpustark can use: {exc}") from None
 
     def check_trace_heights(self, log_heights: Sequence[int | None]) -> None:
         """Raise ValueError if per-AIR log heights (None = absent) violate a trace-height constraint."""
@@ -207,7 +263,9 @@ def _validate_air(index: int, air: Air, params: SystemParams) -> ConstraintDag:
     return dag
 
 
-def _unused_variables(dag: ConstraintDag, width: TraceWidth, need_rot: bool) -> tuple[tuple[int, int, int], ...]:
+def unused_variables(dag: ConstraintDag, width: TraceWidth, need_rot: bool) -> tuple[tuple[int, int, int], ...]:
+    """(part_index, column, offset) of every main cell no node reads, in OpenVM's order (part,
+    column, offset); offset 1 only if the AIR reads the next row at all."""
     used = {(a, b, c) for kind, a, b, c in dag.instructions.tolist() if kind == MAIN}
     offsets = (0, 1) if need_rot else (0,)
     return tuple((part, col, off) for part, w in enumerate(width.main_widths) for col in range(w)
@@ -235,9 +293,12 @@ def trace_height_constraints(per_air: Sequence[AirVerifyingKey], params: SystemP
     return tuple(kept)
 
 
-def keygen(airs: Sequence[Air], params: SystemParams) -> tuple[ProvingKey, VerifyingKey]:
+def keygen(airs: Sequence[Air], params: SystemParams,
+           required: bool | Sequence[bool] | None = None) -> tuple[ProvingKey, VerifyingKey]:
     """Build the proving and verifying keys of `airs` (in this order: AIR index = list position).
 
+    `required` marks AIRs that every proof must include: None (the default) marks none, as
+    OpenVM's `add_air` and `StarkEngine::keygen` do; a bool applies to all; or one bool per AIR.
     Raises ValueError for an empty list, a non-Air entry, an AIR with no constraints and no
     interactions, an empty or too long interaction message, a degree above
     params.max_constraint_degree, or a variable outside the AIR's columns or public values.
@@ -247,17 +308,18 @@ def keygen(airs: Sequence[Air], params: SystemParams) -> tuple[ProvingKey, Verif
     airs = list(airs)
     if not airs:
         raise ValueError("keygen: expected at least one AIR, found none")
+    required = _required_flags(required, len(airs))
     dags = [_validate_air(i, air, params) for i, air in enumerate(airs)]
     per_air = []
-    for air, dag in zip(airs, dags):
+    for air, dag, is_required in zip(airs, dags, required):
         width = TraceWidth(air.preprocessed_width, tuple(air.cached_main_widths), air.width)
         need_rot = dag.need_rot
         per_air.append(AirVerifyingKey(
             name=air.name, width=width, num_public_values=air.num_public_values, need_rot=need_rot,
             dag=dag.to_serde(), instructions=dag.instructions, node_degrees=dag.degrees,
             constraint_idx=dag.constraint_idx, interactions=dag.interactions,
-            max_constraint_degree=air.degree, is_required=True,
-            unused_variables=_unused_variables(dag, width, need_rot)))
+            max_constraint_degree=air.degree, is_required=is_required,
+            unused_variables=unused_variables(dag, width, need_rot)))
     thc = trace_height_constraints(per_air, params)
     pre_hash = vk_pre_hash(encode_vk(params, per_air, thc))
     pre_hash.setflags(write=False)
@@ -266,65 +328,20 @@ def keygen(airs: Sequence[Air], params: SystemParams) -> tuple[ProvingKey, Verif
     return pk, vk
 
 
-class _Writer:
-    """Fixed-width little-endian fields and length-prefixed sequences: a prefix-free, so injective, code."""
-
-    def __init__(self):
-        self.parts: list[bytes] = []
-
-    def u64(self, *values: int) -> None:
-        self.parts.append(struct.pack(f"<{len(values)}Q", *values))
-
-    def seq(self, values: Sequence[int]) -> None:
-        self.u64(len(values), *values)
-
-    def option(self, value: int | None) -> None:
-        if value is None:
-            self.u64(0)
-        else:
-            self.u64(1, value)
+def _required_flags(required, count: int) -> list[bool]:
+    if required is None or isinstance(required, bool):
+        return [bool(required)] * count
+    flags = list(required)
+    if len(flags) != count or not all(isinstance(f, (bool, np.bool_)) for f in flags):
+        raise ValueError(f"keygen: required must be None, a bool or {count} bools (one per AIR), found {required!r}")
+    return [bool(f) for f in flags]
 
 
 def encode_vk(params: SystemParams, per_air: Sequence[AirVerifyingKey],
               thc: Sequence[LinearConstraint]) -> bytes:
-    """gpustark's canonical vk encoding: u32 version, u64 body length, body.
-
-    The body holds every field the verifier uses, in OpenVM's struct order, as u64 words and
-    length-prefixed lists; each node is its instruction row plus its degree_multiple. Names are
-    display data and left out (OpenVM keeps them in the proving key); instructions stand for the
-    serde dict, which holds the same nodes.
-    """
-    w = _Writer()
-    wh = params.whir
-    w.u64(params.l_skip, params.n_stack, params.w_stack, params.log_blowup, wh.k)
-    w.seq(wh.num_queries)
-    w.u64(wh.mu_pow_bits, wh.query_phase_pow_bits, wh.folding_pow_bits)
-    w.option(wh.proximity.list_start_round)
-    w.u64(wh.proximity.m, params.logup.max_interaction_count, params.logup.log_max_message_length,
-          params.logup.pow_bits, params.max_constraint_degree)
-    w.u64(len(per_air))
-    for vk in per_air:
-        w.option(vk.width.preprocessed)
-        w.seq(vk.width.cached_mains)
-        w.u64(vk.width.common_main, vk.num_public_values, int(vk.need_rot))
-        nodes = np.concatenate([vk.instructions.astype(np.uint64), vk.node_degrees.astype(np.uint64)[:, None]],
-                               axis=1)
-        w.u64(nodes.shape[0])
-        w.parts.append(nodes.astype("<u8").tobytes())
-        w.seq(vk.constraint_idx)
-        w.u64(len(vk.interactions))
-        for it in vk.interactions:
-            w.u64(it.bus_index)
-            w.seq(it.message)
-            w.u64(it.count, it.count_weight)
-        w.u64(vk.max_constraint_degree, int(vk.is_required))
-        w.seq([x for var in vk.unused_variables for x in var])
-    w.u64(len(thc))
-    for c in thc:
-        w.seq(c.coefficients)
-        w.u64(c.threshold)
-    body = b"".join(w.parts)
-    return struct.pack("<IQ", VK_ENCODING_VERSION, len(body)) + body
+    """The bytes OpenVM hashes into pre_hash: CODEC_VERSION (u32 LE), the body's length (u64 LE),
+    and the body, postcard(MultiStarkVerifyingKey0)."""
+    return key_codec.pre_hash_input(params, per_air, thc)
 
 
 def vk_pre_hash(encoding: bytes) -> np.ndarray:

@@ -7,35 +7,51 @@ OpenVM computes it, so the presets reproduce OpenVM's query counts.
 from __future__ import annotations
 
 import math
+import dataclasses
 from dataclasses import dataclass, field
 
 P = 2013265921
 
-__all__ = ["ProximityStrategy", "WhirConfig", "LogUpParams", "SystemParams", "test_params_small",
+__all__ = ["UNIQUE_DECODING", "SPLIT_UNIQUE_LIST", "LIST_DECODING", "ProximityStrategy", "with_preset_name", "WhirConfig", "LogUpParams", "SystemParams", "test_params_small",
            "app_params_with_100_bits_security"]
+
+
+UNIQUE_DECODING, SPLIT_UNIQUE_LIST, LIST_DECODING = "UniqueDecoding", "SplitUniqueList", "ListDecoding"
 
 
 @dataclass(frozen=True)
 class ProximityStrategy:
-    """Unique decoding in rounds < list_start_round, list decoding with multiplicity m after.
+    """OpenVM's WhirProximityStrategy: `kind` is the Rust variant's name.
 
-    UniqueDecoding is list_start_round = None; ListDecoding{m} is list_start_round = 0.
+    UniqueDecoding in every round; SplitUniqueList{m, list_start_round}: unique decoding before
+    that round, list decoding with multiplicity m from it on; ListDecoding{m} in every round.
     """
 
-    list_start_round: int | None = None
+    kind: str = UNIQUE_DECODING
     m: int = 1
+    start_round: int = 0  # SplitUniqueList's list_start_round
+
+    def __post_init__(self):
+        if self.kind not in (UNIQUE_DECODING, SPLIT_UNIQUE_LIST, LIST_DECODING):
+            raise ValueError(f"proximity: expected {UNIQUE_DECODING}, {SPLIT_UNIQUE_LIST} or {LIST_DECODING}, "
+                             f"found {self.kind!r}")
 
     @staticmethod
     def unique() -> "ProximityStrategy":
-        return ProximityStrategy(None, 1)
+        return ProximityStrategy(UNIQUE_DECODING)
 
     @staticmethod
     def split_unique_list(m: int, list_start_round: int) -> "ProximityStrategy":
-        return ProximityStrategy(list_start_round, m)
+        return ProximityStrategy(SPLIT_UNIQUE_LIST, m, list_start_round)
 
     @staticmethod
     def list_decoding(m: int) -> "ProximityStrategy":
-        return ProximityStrategy(0, m)
+        return ProximityStrategy(LIST_DECODING, m)
+
+    @property
+    def list_start_round(self) -> int | None:
+        """The first list-decoding round, None if there is none."""
+        return {UNIQUE_DECODING: None, LIST_DECODING: 0}.get(self.kind, self.start_round)
 
     def max_agreement(self, whir_round: int, log_inv_rate: int) -> float:
         """Largest fraction of the domain on which a far word can agree with a codeword."""
@@ -145,3 +161,15 @@ def app_params_with_100_bits_security(log_stacked_height: int) -> SystemParams:
     logup = LogUpParams(P, 7, _logup_pow_bits_unique_decoding())
     return SystemParams(l_skip, log_stacked_height - l_skip, 2048, log_blowup, whir, logup, 3,
                         name=f"app_params_with_100_bits_security({log_stacked_height})")
+
+
+def with_preset_name(params: SystemParams) -> SystemParams:
+    """`params` named after the OpenVM preset they equal (test_params_small or
+    app_params_with_100_bits_security(h)), or "custom": a key read from a file carries no name."""
+    candidates = [test_params_small()]
+    if 11 <= params.log_stacked_height <= 24:
+        candidates.append(app_params_with_100_bits_security(params.log_stacked_height))
+    for preset in candidates:
+        if preset == params:
+            return dataclasses.replace(params, name=preset.name)
+    return dataclasses.replace(params, name="custom")
