@@ -74,7 +74,7 @@ class LinearConstraint:
 class AirVerifyingKey:
     """What the verifier knows of one AIR (OpenVM's StarkVerifyingKey, plus its display name).
 
-    dag is the serde dict of PROTOCOL 20; instructions/node_degrees are the same nodes as arrays
+    dag is ConstraintDag.to_serde's readable dict (PROTOCOL 20); instructions/node_degrees are the same nodes as arrays
     (see gpustark.air.ConstraintDag); constraint_idx and interactions repeat the dict's roots.
     unused_variables lists (part_index, column, offset) cells no node reads (offset 1 only if need_rot).
     """

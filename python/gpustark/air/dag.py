@@ -82,7 +82,8 @@ class ConstraintDag:
         return bool(((ins[:, 0] == MAIN) & (ins[:, 3] == 1)).any())
 
     def to_serde(self) -> dict:
-        """The DAG in OpenVM's serde JSON shape (PROTOCOL 20): nodes, constraint_idx, interactions."""
+        """The DAG as a readable dict (PROTOCOL 20's shape: nodes by kind name, constraint_idx,
+        interactions), canonical constants. Not OpenVM's serde_json, which gpustark.openvm writes."""
         nodes = []
         for kind, a, b, c in self.instructions.tolist():
             if kind == MAIN:
@@ -245,7 +246,7 @@ def build_dag(constraints: Sequence[Expr], interactions: Sequence[Interaction] =
 
 
 def instructions_from_serde(serde: dict) -> np.ndarray:
-    """The (num_nodes, 4) instruction array of a DAG given in OpenVM's serde shape; raises ValueError
+    """The (num_nodes, 4) instruction array of a DAG given as to_serde's dict; raises ValueError
     on nodes that this subset does not evaluate or that reference later nodes."""
     kinds = {"is_first_row": IS_FIRST_ROW, "is_last_row": IS_LAST_ROW, "is_transition": IS_TRANSITION,
              "add": ADD, "sub": SUB, "mul": MUL}
