@@ -40,19 +40,29 @@ class SerdeError(ValueError):
     """Bytes or JSON that do not match the schema; the message names the field path."""
 
 
+def _where(path) -> str:
+    """A field path for messages. Paths are built as (parent, field name or list index) pairs and
+    only spelled out on error: formatting one per value would cost more than the encoding."""
+    parts = []
+    while isinstance(path, tuple):
+        path, part = path
+        parts.append(f"[{part}]" if isinstance(part, int) else f".{part}")
+    return path + "".join(reversed(parts))
+
+
 class _Reader:
     def __init__(self, data: bytes):
         self.data = memoryview(data)
         self.pos = 0
 
-    def byte(self, path: str) -> int:
+    def byte(self, path) -> int:
         if self.pos >= len(self.data):
-            raise SerdeError(f"{path}: the bytes end early (at byte {self.pos})")
+            raise SerdeError(f"{_where(path)}: the bytes end early (at byte {self.pos})")
         value = self.data[self.pos]
         self.pos += 1
         return value
 
-    def varint(self, bits: int, path: str) -> int:
+    def varint(self, bits: int, path) -> int:
         value, shift = 0, 0
         max_bytes = (bits + 6) // 7
         for i in range(max_bytes):
@@ -61,9 +71,9 @@ class _Reader:
             shift += 7
             if not b & 0x80:
                 if value >> bits or (i and b == 0):
-                    raise SerdeError(f"{path}: malformed varint (overlong or above {bits} bits)")
+                    raise SerdeError(f"{_where(path)}: malformed varint (overlong or above {bits} bits)")
                 return value
-        raise SerdeError(f"{path}: varint longer than {max_bytes} bytes")
+        raise SerdeError(f"{_where(path)}: varint longer than {max_bytes} bytes")
 
 
 def _varint(value: int, out: bytearray) -> None:
@@ -77,22 +87,25 @@ def _varint(value: int, out: bytearray) -> None:
             return
 
 
-def _expect_int(value: Any, lo: int, hi: int, path: str) -> int:
+def _expect_int(value: Any, lo: int, hi: int, path) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
-        raise SerdeError(f"{path}: expected an integer in [{lo}, {hi}], found {value!r}")
+        raise SerdeError(f"{_where(path)}: expected an integer in [{lo}, {hi}], found {value!r}")
     return value
 
 
 class _Unsigned:
     def __init__(self, bits: int):
         self.bits = bits
+        self.max = (1 << bits) - 1
 
     def check(self, value, path):
-        return _expect_int(value, 0, (1 << self.bits) - 1, path)
+        return _expect_int(value, 0, self.max, path)
 
     def write(self, value, out, path):
-        value = self.check(value, path)
-        if self.bits == 8:
+        # The common case first (keys hold tens of thousands of small integers).
+        if type(value) is not int or not 0 <= value <= self.max:
+            self.check(value, path)
+        if value < 0x80 or self.bits == 8:
             out.append(value)
         else:
             _varint(value, out)
@@ -133,18 +146,18 @@ class _Signed:
 class _Bool:
     def write(self, value, out, path):
         if not isinstance(value, bool):
-            raise SerdeError(f"{path}: expected a bool, found {value!r}")
+            raise SerdeError(f"{_where(path)}: expected a bool, found {value!r}")
         out.append(int(value))
 
     def read(self, reader, path):
         b = reader.byte(path)
         if b > 1:
-            raise SerdeError(f"{path}: a bool must be 0 or 1, found {b}")
+            raise SerdeError(f"{_where(path)}: a bool must be 0 or 1, found {b}")
         return bool(b)
 
     def to_json(self, value, path):
         if not isinstance(value, bool):
-            raise SerdeError(f"{path}: expected a bool, found {value!r}")
+            raise SerdeError(f"{_where(path)}: expected a bool, found {value!r}")
         return value
 
     def from_json(self, obj, path):
@@ -160,7 +173,7 @@ class _Field:
     def read(self, reader, path):
         monty = reader.varint(32, path)
         if monty >= P:
-            raise SerdeError(f"{path}: field element {monty} is not below p = {P}")
+            raise SerdeError(f"{_where(path)}: field element {monty} is not below p = {P}")
         return monty * _MONTY_INV % P
 
     def to_json(self, value, path):
@@ -175,7 +188,7 @@ class _Phantom:
 
     def write(self, value, out, path):
         if value is not None:
-            raise SerdeError(f"{path}: expected None (PhantomData), found {value!r}")
+            raise SerdeError(f"{_where(path)}: expected None (PhantomData), found {value!r}")
 
     def read(self, reader, path):
         return None
@@ -186,7 +199,7 @@ class _Phantom:
 
     def from_json(self, obj, path):
         if obj is not None:
-            raise SerdeError(f"{path}: expected null (PhantomData), found {obj!r}")
+            raise SerdeError(f"{_where(path)}: expected null (PhantomData), found {obj!r}")
         return None
 
 
@@ -204,7 +217,7 @@ class Option:
     def read(self, reader, path):
         tag = reader.byte(path)
         if tag > 1:
-            raise SerdeError(f"{path}: an Option tag must be 0 or 1, found {tag}")
+            raise SerdeError(f"{_where(path)}: an Option tag must be 0 or 1, found {tag}")
         return self.inner.read(reader, path) if tag else None
 
     def to_json(self, value, path):
@@ -216,9 +229,9 @@ class Option:
 
 def _expect_list(value, path, length=None) -> list:
     if not isinstance(value, (list, tuple)):
-        raise SerdeError(f"{path}: expected a list, found {type(value).__name__}")
+        raise SerdeError(f"{_where(path)}: expected a list, found {type(value).__name__}")
     if length is not None and len(value) != length:
-        raise SerdeError(f"{path}: expected {length} entries, found {len(value)}")
+        raise SerdeError(f"{_where(path)}: expected {length} entries, found {len(value)}")
     return list(value)
 
 
@@ -232,19 +245,19 @@ class Vec:
         items = _expect_list(value, path)
         _varint(len(items), out)
         for i, item in enumerate(items):
-            self.inner.write(item, out, f"{path}[{i}]")
+            self.inner.write(item, out, (path, i))
 
     def read(self, reader, path):
         count = reader.varint(64, path)
         if count > len(reader.data) - reader.pos:
-            raise SerdeError(f"{path}: length {count} exceeds the {len(reader.data) - reader.pos} bytes left")
-        return [self.inner.read(reader, f"{path}[{i}]") for i in range(count)]
+            raise SerdeError(f"{_where(path)}: length {count} exceeds the {len(reader.data) - reader.pos} bytes left")
+        return [self.inner.read(reader, (path, i)) for i in range(count)]
 
     def to_json(self, value, path):
-        return [self.inner.to_json(item, f"{path}[{i}]") for i, item in enumerate(_expect_list(value, path))]
+        return [self.inner.to_json(item, (path, i)) for i, item in enumerate(_expect_list(value, path))]
 
     def from_json(self, obj, path):
-        return [self.inner.from_json(item, f"{path}[{i}]") for i, item in enumerate(_expect_list(obj, path))]
+        return [self.inner.from_json(item, (path, i)) for i, item in enumerate(_expect_list(obj, path))]
 
 
 class Array(Vec):
@@ -256,10 +269,10 @@ class Array(Vec):
 
     def write(self, value, out, path):
         for i, item in enumerate(_expect_list(value, path, self.length)):
-            self.inner.write(item, out, f"{path}[{i}]")
+            self.inner.write(item, out, (path, i))
 
     def read(self, reader, path):
-        return [self.inner.read(reader, f"{path}[{i}]") for i in range(self.length)]
+        return [self.inner.read(reader, (path, i)) for i in range(self.length)]
 
     def to_json(self, value, path):
         return super().to_json(_expect_list(value, path, self.length), path)
@@ -268,13 +281,13 @@ class Array(Vec):
         return super().from_json(_expect_list(obj, path, self.length), path)
 
 
-def _expect_fields(value, names: Sequence[str], path: str) -> dict:
+def _expect_fields(value, names: Sequence[str], path) -> dict:
     if not isinstance(value, dict):
-        raise SerdeError(f"{path}: expected an object, found {type(value).__name__}")
+        raise SerdeError(f"{_where(path)}: expected an object, found {type(value).__name__}")
     missing = [n for n in names if n not in value]
     extra = [k for k in value if k not in names]
     if missing or extra:
-        raise SerdeError(f"{path}: " + "; ".join(filter(None, [
+        raise SerdeError(f"{_where(path)}: " + "; ".join(filter(None, [
             missing and f"missing field(s) {', '.join(missing)}", extra and f"unknown field(s) {', '.join(map(str, extra))}"])))
     return value
 
@@ -285,20 +298,25 @@ class Struct:
         self.names = [name for name, _ in fields]
 
     def write(self, value, out, path):
-        value = _expect_fields(value, self.names, path)
+        if type(value) is not dict or len(value) != len(self.names):
+            _expect_fields(value, self.names, path)
         for name, kind in self.fields:
-            kind.write(value[name], out, f"{path}.{name}")
+            try:
+                item = value[name]
+            except KeyError:
+                raise SerdeError(f"{_where(path)}: missing field(s) {name}") from None
+            kind.write(item, out, (path, name))
 
     def read(self, reader, path):
-        return {name: kind.read(reader, f"{path}.{name}") for name, kind in self.fields}
+        return {name: kind.read(reader, (path, name)) for name, kind in self.fields}
 
     def to_json(self, value, path):
         value = _expect_fields(value, self.names, path)
-        return {name: kind.to_json(value[name], f"{path}.{name}") for name, kind in self.fields}
+        return {name: kind.to_json(value[name], (path, name)) for name, kind in self.fields}
 
     def from_json(self, obj, path):
         obj = _expect_fields(obj, self.names, path)
-        return {name: kind.from_json(obj[name], f"{path}.{name}") for name, kind in self.fields}
+        return {name: kind.from_json(obj[name], (path, name)) for name, kind in self.fields}
 
 
 class Enum:
@@ -310,7 +328,7 @@ class Enum:
 
     def _variant(self, value, path):
         if not (isinstance(value, tuple) and len(value) == 2 and value[0] in self.index):
-            raise SerdeError(f"{path}: expected one of {', '.join(self.index)} as (name, payload), found {value!r}")
+            raise SerdeError(f"{_where(path)}: expected one of {', '.join(self.index)} as (name, payload), found {value!r}")
         return self.index[value[0]]
 
     def write(self, value, out, path):
@@ -318,19 +336,19 @@ class Enum:
         _varint(i, out)
         name, payload = self.variants[i]
         if payload is not None:
-            payload.write(value[1], out, f"{path}.{name}")
+            payload.write(value[1], out, (path, name))
 
     def read(self, reader, path):
         i = reader.varint(32, path)
         if i >= len(self.variants):
-            raise SerdeError(f"{path}: variant index {i} is not one of {', '.join(self.index)}")
+            raise SerdeError(f"{_where(path)}: variant index {i} is not one of {', '.join(self.index)}")
         name, payload = self.variants[i]
-        return name, None if payload is None else payload.read(reader, f"{path}.{name}")
+        return name, None if payload is None else payload.read(reader, (path, name))
 
     def to_json(self, value, path):
         i = self._variant(value, path)
         name, payload = self.variants[i]
-        return name if payload is None else {name: payload.to_json(value[1], f"{path}.{name}")}
+        return name if payload is None else {name: payload.to_json(value[1], (path, name))}
 
     def from_json(self, obj, path):
         if isinstance(obj, str) and obj in self.index and self.variants[self.index[obj]][1] is None:
@@ -338,8 +356,8 @@ class Enum:
         if isinstance(obj, dict) and len(obj) == 1:
             (name, inner), = obj.items()
             if name in self.index and self.variants[self.index[name]][1] is not None:
-                return name, self.variants[self.index[name]][1].from_json(inner, f"{path}.{name}")
-        raise SerdeError(f"{path}: expected one of {', '.join(self.index)}, found {json.dumps(obj)[:80]}")
+                return name, self.variants[self.index[name]][1].from_json(inner, (path, name))
+        raise SerdeError(f"{_where(path)}: expected one of {', '.join(self.index)}, found {json.dumps(obj)[:80]}")
 
 
 U8, U16, U32, USIZE = _Unsigned(8), _Unsigned(16), _Unsigned(32), _Unsigned(64)
