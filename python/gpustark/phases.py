@@ -132,6 +132,11 @@ class Openings:
 
 # ---- checks ----
 
+def _listed(values) -> list:
+    """A public value list; None is none (a numpy array has no truth value, so no `or []`)."""
+    return [] if values is None else list(values)
+
+
 def _native_transcript(transcript):
     native = getattr(transcript, "_t", None)
     if not isinstance(native, _native.Transcript):
@@ -168,7 +173,7 @@ def _rap_inputs(airs, traces, public_values, range_checked: bool) -> list:
         if not isinstance(trace, np.ndarray):
             raise ValueError(f"traces[{i}] (AIR {avk.name}): expected a uint32 numpy array, found {type(trace).__name__}")
         # Values < p are checked natively unless range_checked; lists are range-checked here.
-        values = field_array(list(values or []), f"public_values[{i}] (AIR {avk.name})", ndim=1).tolist()
+        values = field_array(_listed(values), f"public_values[{i}] (AIR {avk.name})", ndim=1).tolist()
         inputs.append((air_program(avk), np.ascontiguousarray(trace), values))
     return inputs
 
@@ -196,7 +201,7 @@ def sort_traces(pk: ProvingKey, traces: Sequence[np.ndarray | None], public_valu
         public_values = [[] for _ in range(count)]
     if len(public_values) != count:
         raise ValueError(f"public_values: expected {count} lists (one per AIR), found {len(public_values)}")
-    pvs = [[int(v) for v in (values or [])] for values in public_values]
+    pvs = [[int(v) for v in _listed(values)] for values in public_values]
     log_heights = []
     for avk, trace, values in zip(vk.per_air, traces, pvs):
         if trace is None:
@@ -252,7 +257,7 @@ def preamble(transcript, vk: VerifyingKey, root, log_heights: Sequence[int | Non
             transcript.observe(0 if log_h is None else 1)
         if log_h is not None:
             transcript.observe(log_h)
-            transcript.observe_many(values or [])
+            transcript.observe_many(_listed(values))
 
 
 def logup_gkr(transcript, airs: Sequence[AirVerifyingKey], traces: Sequence[np.ndarray], public_values,
