@@ -188,8 +188,8 @@ void bind_rap(py::module_& m) {
               }
               py::dict out;
               out["gkr"] = gkr_proof_to_dict(data.proof);
-              out["alpha"] = ef_to_array(data.alpha);
-              out["beta"] = ef_to_array(data.beta);
+              out["alpha"] = ef_to_array(data.input.alpha);
+              out["beta"] = ef_to_array(data.input.beta);
               out["xi"] = ef_vector_to_array(data.xi);
               out["input"] = py::cast(std::move(data.input));
               return out;

@@ -26,12 +26,12 @@ LogUpGkrData prove_logup_gkr(Transcript& transcript, const std::vector<RapTrace>
     ScopedSpan gkr_span("logup_gkr");
     // Step 4-5: the LogUp proof-of-work happens even without interactions, then alpha, beta.
     out.proof.logup_pow_witness = transcript.grind(params.logup_pow_bits, backend);
-    out.alpha = sample_ef(transcript);
-    out.beta = sample_ef(transcript);
+    const Ef alpha = sample_ef(transcript);
+    const Ef beta = sample_ef(transcript);
 
     // Step 6: GKR over the input layer, when there is one.
     ScopedSpan input_span("input_evals");  // OpenVM: prover.rap_constraints.logup_gkr.input_evals
-    out.input = build_logup_input(traces, params.l_skip, out.alpha, out.beta);
+    out.input = build_logup_input(traces, params.l_skip, alpha, beta);
     input_span.close();
     if (!out.input.p.empty()) out.xi = prove_fraction_tree(transcript, out.input.p, out.input.q, out.proof, backend).xi;
 

@@ -64,19 +64,19 @@ struct LogUpInput {
 LogUpInput logup_layout(const std::vector<RapTrace>& traces, uint32_t l_skip);
 LogUpInput build_logup_input(const std::vector<RapTrace>& traces, uint32_t l_skip, Ef alpha, Ef beta);
 
-// The first phase of the RAP constraints, steps 4-7: the LogUp proof-of-work, alpha and beta, the
-// input layer, the GKR over it and xi extended to xi_length.
+// The first phase of the RAP constraints, steps 4-7: the LogUp proof-of-work, alpha and beta (kept
+// in the input layer), the input layer, the GKR over it and xi extended to xi_length.
 struct LogUpGkrData {
     GkrProofData proof;
-    Ef alpha = ef_zero(), beta = ef_zero();
     LogUpInput input;
     EfVec xi;
 };
 LogUpGkrData prove_logup_gkr(Transcript& transcript, const std::vector<RapTrace>& traces, const RapParams& params,
                              Backend& backend);
 
-// The second phase, steps 8-14: the batch constraint sumcheck from xi, alpha, beta and the input
-// layer built from them (checked against the traces' layout, alpha and beta: std::invalid_argument).
+// The second phase, steps 8-14: the batch constraint sumcheck from xi and an input layer (with the
+// alpha, beta it was built from). A layer of another shape than the traces' or a xi of another
+// length than xi_length throw std::invalid_argument.
 struct BatchChallenges {
     Ef lambda = ef_zero(), mu = ef_zero();
     EfVec r;  // (r_0, r_1..r_{n_max})

@@ -35,8 +35,8 @@ from .params import SystemParams
 from .proof import BatchConstraintProof, GkrProof, StackingProof, WhirProof
 
 __all__ = ["SortedTraces", "Commit", "LogUpGkr", "BatchConstraints", "RapConstraints", "Stacking", "Whir", "Openings",
-           "sorted_trace_order", "sort_traces", "commit", "preamble", "logup_gkr", "batch_constraints", "rap_constraints", "stacking", "whir",
-           "openings"]
+           "sorted_trace_order", "sort_traces", "commit", "preamble", "logup_gkr", "batch_constraints",
+           "rap_constraints", "stacking", "whir", "openings"]
 
 
 # ---- results ----
@@ -105,6 +105,8 @@ class BatchConstraints:
 
 @dataclass(frozen=True, eq=False)
 class RapConstraints:
+    """Steps 4-14: both RAP phases' results."""
+
     gkr: LogUpGkr
     batch: BatchConstraints
 
@@ -126,6 +128,8 @@ class Whir:
 
 @dataclass(frozen=True, eq=False)
 class Openings:
+    """Steps 15-21: both opening phases' results."""
+
     stacking: Stacking
     whir: Whir
 
@@ -278,8 +282,9 @@ def batch_constraints(transcript, airs: Sequence[AirVerifyingKey], traces: Seque
     """Steps 8-14 from given xi, alpha, beta: the batch constraint sumcheck (PROTOCOL 9).
 
     The LogUp input layer is rebuilt from alpha and beta unless logup_input (LogUpGkr.input, built
-    from the same alpha and beta for these traces) is given. Wrong challenges give a proof the
-    verifier rejects; a wrong xi length raises ValueError.
+    from the same alpha and beta for these traces) is given. A wrong xi or beta gives a proof the
+    verifier rejects; alpha only shifts the input layer's q (the sums read q - alpha), so a wrong
+    alpha gives the same proof. A wrong xi length raises ValueError.
     """
     params = _check_params(params)
     if not (isinstance(mle_memory_limit, int) and isinstance(mle_memory_cap, int)
