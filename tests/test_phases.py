@@ -91,11 +91,11 @@ def replay(vk, proof) -> Replay:
 
 
 @pytest.fixture(scope="module", params=sorted(WORKLOADS))
-def case(request):
+def case(request, backend):
     airs, traces, pvs = WORKLOADS[request.param]()
     pk, vk = gpustark.keygen(airs, SMALL)
-    proof = gpustark.prove(pk, traces, public_values=pvs, backend="cpu")
-    return pk, vk, traces, pvs, proof, replay(vk, proof)
+    proof = gpustark.prove(pk, traces, public_values=pvs, backend=backend)
+    return pk, vk, traces, pvs, proof, replay(vk, proof), backend
 
 
 def rap_args(pk, traces, pvs):
@@ -104,12 +104,12 @@ def rap_args(pk, traces, pvs):
 
 
 def test_sort_traces_and_commit_alone(case):
-    pk, vk, traces, pvs, proof, _ = case
+    pk, vk, traces, pvs, proof, _, backend = case
     w = phases.sort_traces(pk, traces, pvs)
     assert w.log_heights == [v.log_height for v in proof.trace_vdata]
     assert w.public_values == proof.public_values
     assert all(w.traces[k] is traces[i] or np.array_equal(w.traces[k], traces[i]) for k, i in enumerate(w.order))
-    main = phases.commit(w.traces, pk.params)
+    main = phases.commit(w.traces, pk.params, backend=backend)
     assert np.array_equal(main.root, proof.common_main_commit)
     t = gpustark.Transcript()
     phases.preamble(t, vk, main.root, w.log_heights, w.public_values)
@@ -125,10 +125,10 @@ def fraction_sum(p: np.ndarray, q: np.ndarray) -> tuple[Ext, Ext]:
 
 
 def test_logup_gkr_alone(case):
-    pk, vk, traces, pvs, proof, rp = case
+    pk, vk, traces, pvs, proof, rp, backend = case
     w, args = rap_args(pk, traces, pvs)
     t = rp.after_preamble.copy()
-    gkr = phases.logup_gkr(t, *args)
+    gkr = phases.logup_gkr(t, *args, backend=backend)
     assert gkr.proof == proof.gkr_proof
     assert np.array_equal(gkr.alpha, limbs(rp.gkr.alpha)) and np.array_equal(gkr.beta, limbs(rp.gkr.beta))
     assert np.array_equal(gkr.xi, limbs(rp.batch.xi))
@@ -147,14 +147,14 @@ def test_logup_gkr_alone(case):
 
 @pytest.mark.parametrize("reuse_input", [False, True], ids=["rebuilt", "reused"])
 def test_batch_constraints_alone(case, reuse_input):
-    pk, vk, traces, pvs, proof, rp = case
+    pk, vk, traces, pvs, proof, rp, backend = case
     _, args = rap_args(pk, traces, pvs)
     logup_input = None
     if reuse_input:  # the layer a logup_gkr run built from the same alpha, beta
-        logup_input = phases.logup_gkr(rp.after_preamble.copy(), *args).input
+        logup_input = phases.logup_gkr(rp.after_preamble.copy(), *args, backend=backend).input
     t = rp.after_gkr.copy()
     batch = phases.batch_constraints(t, *args, xi=limbs(rp.batch.xi), alpha=limbs(rp.gkr.alpha),
-                                     beta=limbs(rp.gkr.beta), logup_input=logup_input)
+                                     beta=limbs(rp.gkr.beta), logup_input=logup_input, backend=backend)
     assert batch.proof == proof.batch_constraint_proof
     assert np.array_equal(batch.lambda_, limbs(rp.batch.lam)) and np.array_equal(batch.mu, limbs(rp.batch.mu))
     assert np.array_equal(batch.r, limbs(rp.batch.r))
@@ -162,29 +162,45 @@ def test_batch_constraints_alone(case, reuse_input):
 
 
 def test_rap_constraints_is_both(case):
-    pk, vk, traces, pvs, proof, rp = case
+    pk, vk, traces, pvs, proof, rp, backend = case
     _, args = rap_args(pk, traces, pvs)
     t = rp.after_preamble.copy()
-    rap = phases.rap_constraints(t, *args)
+    rap = phases.rap_constraints(t, *args, backend=backend)
     assert rap.gkr.proof == proof.gkr_proof and rap.batch.proof == proof.batch_constraint_proof
     assert t.state == rp.after_batch.state
 
 
 def test_stacking_and_whir_alone(case):
-    pk, vk, traces, pvs, proof, rp = case
+    pk, vk, traces, pvs, proof, rp, backend = case
     w = phases.sort_traces(pk, traces, pvs)
-    main = phases.commit(w.traces, pk.params)
+    main = phases.commit(w.traces, pk.params, backend=backend)
     t = rp.after_batch.copy()
-    st = phases.stacking(t, [main], limbs(rp.batch.r), [w.need_rot], pk.params)
+    st = phases.stacking(t, [main], limbs(rp.batch.r), [w.need_rot], pk.params, backend=backend)
     assert st.proof == proof.stacking_proof
     assert np.array_equal(st.u, limbs(rp.u))
     assert t.state == rp.after_stacking.state
     t = rp.after_stacking.copy()
-    assert phases.whir(t, [main.data], limbs(rp.u), pk.params).proof == proof.whir_proof
+    assert phases.whir(t, [main.data], limbs(rp.u), pk.params, backend=backend).proof == proof.whir_proof
     assert t.state == rp.after_whir.state
     t = rp.after_batch.copy()
-    opened = phases.openings(t, [main], limbs(rp.batch.r), [w.need_rot], pk.params)
+    opened = phases.openings(t, [main], limbs(rp.batch.r), [w.need_rot], pk.params, backend=backend)
     assert opened.stacking.proof == proof.stacking_proof and opened.whir.proof == proof.whir_proof
+
+
+def test_prove_is_the_phases_in_order(case):
+    """The phases one after another from a fresh transcript give gpustark.prove's proof."""
+    pk, vk, traces, pvs, proof, rp, backend = case
+    w, args = rap_args(pk, traces, pvs)
+    main = phases.commit(w.traces, pk.params, backend=backend)
+    t = gpustark.Transcript()
+    phases.preamble(t, vk, main.root, w.log_heights, w.public_values)
+    gkr = phases.logup_gkr(t, *args, backend=backend)
+    batch = phases.batch_constraints(t, *args, xi=gkr.xi, alpha=gkr.alpha, beta=gkr.beta, backend=backend)
+    st = phases.stacking(t, [main], batch.r, [w.need_rot], pk.params, backend=backend)
+    wh = phases.whir(t, [main], st.u, pk.params, backend=backend)
+    assert gpustark.Proof(main.root, proof.trace_vdata, w.public_values, gkr.proof, batch.proof, st.proof,
+                          wh.proof).to_bytes() == proof.to_bytes()
+    assert t.state == rp.after_whir.state
 
 
 def _ext_plus_one(value: np.ndarray) -> np.ndarray:
@@ -195,25 +211,25 @@ def _ext_plus_one(value: np.ndarray) -> np.ndarray:
 
 def _batch_at(case, **changes):
     """The batch phase from the verifier's state after the GKR, at its challenges with changes."""
-    pk, vk, traces, pvs, proof, rp = case
+    pk, vk, traces, pvs, proof, rp, backend = case
     w, args = rap_args(pk, traces, pvs)
     challenges = {"xi": limbs(rp.batch.xi), "alpha": limbs(rp.gkr.alpha), "beta": limbs(rp.gkr.beta)}
     challenges.update({name: _ext_plus_one(challenges[name]) for name in changes})
     t = rp.after_gkr.copy()
-    return w, t, phases.batch_constraints(t, *args, **challenges)
+    return w, t, phases.batch_constraints(t, *args, **challenges, backend=backend)
 
 
 @pytest.mark.parametrize("wrong", ["xi", "beta"])
 def test_wrong_challenges_are_rejected(case, wrong):
     """The batch phase at a wrong xi or beta, then honest openings after it: the verifier rejects
     the proof (its xi and beta come from the transcript)."""
-    pk, vk, traces, pvs, proof, rp = case
+    pk, vk, traces, pvs, proof, rp, backend = case
     if wrong == "beta" and not any(avk.num_interactions for avk in pk.vk.per_air):
         pytest.skip("without interactions beta is not used by the batch sumcheck")
     w, t, batch = _batch_at(case, **{wrong: True})
     assert batch.proof != proof.batch_constraint_proof
-    main = phases.commit(w.traces, pk.params)
-    opened = phases.openings(t, [main], batch.r, [w.need_rot], pk.params)
+    main = phases.commit(w.traces, pk.params, backend=backend)
+    opened = phases.openings(t, [main], batch.r, [w.need_rot], pk.params, backend=backend)
     forged = gpustark.Proof(proof.common_main_commit, proof.trace_vdata, proof.public_values, proof.gkr_proof,
                             batch.proof, opened.stacking.proof, opened.whir.proof)
     with pytest.raises(gpustark.VerificationError):
@@ -223,7 +239,7 @@ def test_wrong_challenges_are_rejected(case, wrong):
 def test_alpha_does_not_enter_the_batch_sumcheck(case):
     """alpha only shifts the GKR leaves (q = alpha + h_beta); the batch sums use q - alpha, and the
     constraints h_beta alone, so a wrong alpha gives the honest batch proof, which verifies."""
-    pk, vk, traces, pvs, proof, rp = case
+    pk, vk, traces, pvs, proof, rp, backend = case
     _, t, batch = _batch_at(case, alpha=True)
     assert batch.proof == proof.batch_constraint_proof
     assert t.state == rp.after_batch.state
