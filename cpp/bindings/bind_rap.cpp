@@ -34,38 +34,90 @@ AirProgram make_air_program(const std::string& name, uint32_t width, bool need_r
     return air;
 }
 
-py::dict rap_proof_to_dict(const RapProofData& data) {
+py::dict gkr_proof_to_dict(const GkrProofData& data) {
     py::dict gkr;
-    gkr["logup_pow_witness"] = data.gkr.logup_pow_witness;
-    gkr["q0_claim"] = ef_to_array(data.gkr.q0_claim);
-    gkr["claims_per_layer"] = ef_rows_to_array(data.gkr.claims_per_layer);
+    gkr["logup_pow_witness"] = data.logup_pow_witness;
+    gkr["q0_claim"] = ef_to_array(data.q0_claim);
+    gkr["claims_per_layer"] = ef_rows_to_array(data.claims_per_layer);
     py::list polys;
-    for (const auto& layer : data.gkr.sumcheck_polys) polys.append(ef_rows_to_array(layer));
+    for (const auto& layer : data.sumcheck_polys) polys.append(ef_rows_to_array(layer));
     gkr["sumcheck_polys"] = polys;
+    return gkr;
+}
 
+py::dict batch_proof_to_dict(const BatchProofData& data) {
     py::dict batch;
-    batch["numerator_term_per_air"] = ef_vector_to_array(data.batch.numerator_term_per_air);
-    batch["denominator_term_per_air"] = ef_vector_to_array(data.batch.denominator_term_per_air);
-    batch["univariate_round_coeffs"] = ef_vector_to_array(data.batch.univariate_round_coeffs);
-    size_t rounds = data.batch.sumcheck_round_polys.size();
-    size_t per_round = rounds ? data.batch.sumcheck_round_polys[0].size() : 0;
+    batch["numerator_term_per_air"] = ef_vector_to_array(data.numerator_term_per_air);
+    batch["denominator_term_per_air"] = ef_vector_to_array(data.denominator_term_per_air);
+    batch["univariate_round_coeffs"] = ef_vector_to_array(data.univariate_round_coeffs);
+    size_t rounds = data.sumcheck_round_polys.size();
+    size_t per_round = rounds ? data.sumcheck_round_polys[0].size() : 0;
     U32Array round_polys({py::ssize_t(rounds), py::ssize_t(per_round), py::ssize_t(4)});
     for (size_t i = 0; i < rounds; ++i)
-        for (size_t k = 0; k < per_round; ++k) ef_store(round_polys.mutable_data() + 4 * (i * per_round + k), data.batch.sumcheck_round_polys[i][k]);
+        for (size_t k = 0; k < per_round; ++k) ef_store(round_polys.mutable_data() + 4 * (i * per_round + k), data.sumcheck_round_polys[i][k]);
     batch["sumcheck_round_polys"] = round_polys;
     py::list openings;
-    for (const EfVec& per_trace : data.batch.column_openings) {
+    for (const EfVec& per_trace : data.column_openings) {
         py::list parts;
         parts.append(ef_vector_to_array(per_trace));  // the common main part
         openings.append(parts);
     }
     batch["column_openings"] = openings;
+    return batch;
+}
 
-    py::dict out;
-    out["gkr"] = gkr;
-    out["batch"] = batch;
-    out["r"] = ef_vector_to_array(data.r);
+// The present traces of one RAP call, checked; keep_alive holds the numpy arrays they point into.
+struct RapInputs {
+    std::vector<U32Array> keep_alive;
+    std::vector<RapTrace> traces;
+};
+using TraceTuples = std::vector<std::tuple<const AirProgram*, py::array, std::vector<uint32_t>>>;
+
+RapInputs parse_traces(const TraceTuples& inputs, bool range_checked) {
+    if (inputs.empty()) throw py::value_error("traces: expected at least one trace, found none");
+    RapInputs out;
+    uint32_t previous_log_height = 64;
+    for (const auto& [air, values, publics] : inputs) {
+        if (air == nullptr) throw py::value_error("traces: an AIR program is None");
+        U32Array trace = checked_field_array(values, "trace", 2, -1, !range_checked);
+        size_t height = trace.shape(0);
+        if (height == 0 || (height & (height - 1)))
+            throw py::value_error("trace of AIR '" + air->name + "': height must be a power of two, found " + std::to_string(height));
+        if (size_t(trace.shape(1)) != air->width)
+            throw py::value_error("trace of AIR '" + air->name + "' has width " + std::to_string(trace.shape(1)) +
+                                  ", expected " + std::to_string(air->width));
+        RapTrace t;
+        t.air = air;
+        t.values = trace.data();
+        while ((size_t(1) << t.log_height) < height) ++t.log_height;
+        if (t.log_height > previous_log_height) throw py::value_error("traces must be sorted by descending height");
+        previous_log_height = t.log_height;
+        if (publics.size() != air->num_public_values)
+            throw py::value_error("AIR '" + air->name + "' expects " + std::to_string(air->num_public_values) +
+                                  " public values, found " + std::to_string(publics.size()));
+        for (uint32_t v : publics) {
+            if (v >= GS_P) throw py::value_error("AIR '" + air->name + "': public values must be < p");
+            t.publics.push_back(fp_from_canonical(v));
+        }
+        out.keep_alive.push_back(trace);
+        out.traces.push_back(std::move(t));
+    }
     return out;
+}
+
+RapParams rap_params(uint32_t l_skip, uint32_t logup_pow_bits, uint32_t max_constraint_degree, uint64_t mle_memory_limit,
+                     uint64_t mle_memory_cap) {
+    if (mle_memory_limit == 0 || mle_memory_limit > mle_memory_cap)
+        throw py::value_error("mle_memory_limit must be in (0, mle_memory_cap]");
+    if (l_skip < 1) throw py::value_error("l_skip must be at least 1");
+    if (max_constraint_degree < 1) throw py::value_error("max_constraint_degree must be at least 1");
+    return {l_skip, logup_pow_bits, max_constraint_degree, mle_memory_limit, mle_memory_cap};
+}
+
+Ef ef_scalar(const py::array& value, const char* name) {
+    EfVec v = array_to_ef_vector(value, name);
+    if (v.size() != 1) throw py::value_error(std::string(name) + ": expected one extension element (4 limbs)");
+    return v[0];
 }
 
 }  // namespace
@@ -112,49 +164,91 @@ void bind_rap(py::module_& m) {
         return bad ? py::object(py::make_tuple(bad->first, bad->second)) : py::object(py::none());
     });
 
+    // The LogUp-GKR input layer a phase built: leaves p, q as (n, 4) arrays, read on demand.
+    py::class_<LogUpInput>(m, "LogUpInput")
+        .def_property_readonly("p", [](const LogUpInput& in) { return ef_vector_to_array(in.p); })
+        .def_property_readonly("q", [](const LogUpInput& in) { return ef_vector_to_array(in.q); })
+        .def_property_readonly("n_logup", [](const LogUpInput& in) { return in.n_logup; })
+        .def_property_readonly("slot_offsets", [](const LogUpInput& in) { return in.slot_offsets; })
+        .def_property_readonly("alpha", [](const LogUpInput& in) { return ef_to_array(in.alpha); })
+        .def_property_readonly("beta", [](const LogUpInput& in) { return ef_to_array(in.beta); });
+
     // traces: [(AirProgram, trace (h, w) uint32, public values)], already in sorted order.
-    m.def("prove_rap_constraints",
-          [](Transcript& transcript, const std::vector<std::tuple<const AirProgram*, py::array, std::vector<uint32_t>>>& inputs,
-             uint32_t l_skip, uint32_t logup_pow_bits, uint32_t max_constraint_degree, const std::string& backend,
-             uint64_t mle_memory_limit, uint64_t mle_memory_cap, bool range_checked) {
-              if (mle_memory_limit == 0 || mle_memory_limit > mle_memory_cap)
-                  throw py::value_error("mle_memory_limit must be in (0, mle_memory_cap]");
-              if (l_skip < 1) throw py::value_error("l_skip must be at least 1");
-              if (max_constraint_degree < 1) throw py::value_error("max_constraint_degree must be at least 1");
-              std::vector<U32Array> keep_alive;
-              std::vector<RapTrace> traces;
-              uint32_t previous_log_height = 64;
-              for (const auto& [air, values, publics] : inputs) {
-                  U32Array trace = checked_field_array(values, "trace", 2, -1, !range_checked);
-                  size_t height = trace.shape(0);
-                  if (height == 0 || (height & (height - 1))) throw py::value_error("trace height must be a power of two");
-                  if (size_t(trace.shape(1)) != air->width)
-                      throw py::value_error("trace of AIR '" + air->name + "' has width " + std::to_string(trace.shape(1)) +
-                                            ", expected " + std::to_string(air->width));
-                  RapTrace t;
-                  t.air = air;
-                  t.values = trace.data();
-                  while ((size_t(1) << t.log_height) < height) ++t.log_height;
-                  if (t.log_height > previous_log_height) throw py::value_error("traces must be sorted by descending height");
-                  previous_log_height = t.log_height;
-                  if (publics.size() != air->num_public_values)
-                      throw py::value_error("AIR '" + air->name + "' expects " + std::to_string(air->num_public_values) +
-                                            " public values, found " + std::to_string(publics.size()));
-                  for (uint32_t v : publics) {
-                      if (v >= GS_P) throw py::value_error("public values must be < p");
-                      t.publics.push_back(fp_from_canonical(v));
-                  }
-                  keep_alive.push_back(trace);
-                  traces.push_back(std::move(t));
+    // Steps 4-7: {"gkr": GkrProof fields, "alpha", "beta", "xi", "input": LogUpInput}.
+    m.def("prove_logup_gkr",
+          [](Transcript& transcript, const TraceTuples& inputs, uint32_t l_skip, uint32_t logup_pow_bits,
+             const std::string& backend, bool range_checked) {
+              RapParams params = rap_params(l_skip, logup_pow_bits, 1, 1, 1);
+              RapInputs parsed = parse_traces(inputs, range_checked);
+              Backend& b = get_backend(backend);
+              LogUpGkrData data;
+              {
+                  py::gil_scoped_release release;
+                  data = prove_logup_gkr(transcript, parsed.traces, params, b);
               }
+              py::dict out;
+              out["gkr"] = gkr_proof_to_dict(data.proof);
+              out["alpha"] = ef_to_array(data.input.alpha);
+              out["beta"] = ef_to_array(data.input.beta);
+              out["xi"] = ef_vector_to_array(data.xi);
+              out["input"] = py::cast(std::move(data.input));
+              return out;
+          },
+          py::arg("transcript"), py::arg("traces"), py::arg("l_skip"), py::arg("logup_pow_bits"), py::arg("backend"),
+          py::arg("range_checked") = false);
+
+    // Steps 8-14 from xi (n, 4), alpha and beta (4,): {"batch": BatchConstraintProof fields, "lambda",
+    // "mu", "r"}. logup_input: the layer prove_logup_gkr built from alpha and beta, or None to build it.
+    m.def("prove_batch_constraints",
+          [](Transcript& transcript, const TraceTuples& inputs, const py::array& xi_array, const py::array& alpha_array,
+             const py::array& beta_array, uint32_t l_skip, uint32_t max_constraint_degree, const std::string& backend,
+             uint64_t mle_memory_limit, uint64_t mle_memory_cap, const LogUpInput* logup_input, bool range_checked) {
+              RapParams params = rap_params(l_skip, 0, max_constraint_degree, mle_memory_limit, mle_memory_cap);
+              RapInputs parsed = parse_traces(inputs, range_checked);
+              EfVec xi = array_to_ef_vector(xi_array, "xi");
+              Ef alpha = ef_scalar(alpha_array, "alpha"), beta = ef_scalar(beta_array, "beta");
+              if (logup_input && !(ef_eq(logup_input->alpha, alpha) && ef_eq(logup_input->beta, beta)))
+                  throw py::value_error("logup_input: built from another alpha or beta than the ones given");
+              Backend& b = get_backend(backend);
+              BatchProofData proof;
+              BatchChallenges challenges;
+              {
+                  py::gil_scoped_release release;
+                  LogUpInput rebuilt;
+                  if (!logup_input) rebuilt = build_logup_input(parsed.traces, l_skip, alpha, beta);
+                  challenges = prove_batch_phase(transcript, parsed.traces, logup_input ? *logup_input : rebuilt, xi,
+                                                 params, b, proof);
+              }
+              py::dict out;
+              out["batch"] = batch_proof_to_dict(proof);
+              out["lambda"] = ef_to_array(challenges.lambda);
+              out["mu"] = ef_to_array(challenges.mu);
+              out["r"] = ef_vector_to_array(challenges.r);
+              return out;
+          },
+          py::arg("transcript"), py::arg("traces"), py::arg("xi"), py::arg("alpha"), py::arg("beta"), py::arg("l_skip"),
+          py::arg("max_constraint_degree"), py::arg("backend"), py::arg("mle_memory_limit") = uint64_t(1) << 30,
+          py::arg("mle_memory_cap") = uint64_t(5) << 30, py::arg("logup_input") = nullptr,
+          py::arg("range_checked") = false);
+
+    // Both phases in one call (steps 4-14): {"gkr", "batch", "r"}.
+    m.def("prove_rap_constraints",
+          [](Transcript& transcript, const TraceTuples& inputs, uint32_t l_skip, uint32_t logup_pow_bits,
+             uint32_t max_constraint_degree, const std::string& backend, uint64_t mle_memory_limit, uint64_t mle_memory_cap,
+             bool range_checked) {
+              RapParams params = rap_params(l_skip, logup_pow_bits, max_constraint_degree, mle_memory_limit, mle_memory_cap);
+              RapInputs parsed = parse_traces(inputs, range_checked);
               Backend& b = get_backend(backend);
               RapProofData data;
               {
                   py::gil_scoped_release release;
-                  data = prove_rap_constraints(
-                      transcript, traces, {l_skip, logup_pow_bits, max_constraint_degree, mle_memory_limit, mle_memory_cap}, b);
+                  data = prove_rap_constraints(transcript, parsed.traces, params, b);
               }
-              return rap_proof_to_dict(data);
+              py::dict out;
+              out["gkr"] = gkr_proof_to_dict(data.gkr);
+              out["batch"] = batch_proof_to_dict(data.batch);
+              out["r"] = ef_vector_to_array(data.r);
+              return out;
           },
           py::arg("transcript"), py::arg("traces"), py::arg("l_skip"), py::arg("logup_pow_bits"),
           py::arg("max_constraint_degree"), py::arg("backend"), py::arg("mle_memory_limit") = uint64_t(1) << 30,

@@ -51,7 +51,7 @@ void logup_sums(const BatchInput& in, size_t t, const TraceWeights& w, Ef& sum_p
 
 }  // namespace
 
-EfVec prove_batch_constraints(Transcript& transcript, const BatchInput& in, BatchProofData& proof) {
+BatchChallenges prove_batch_constraints(Transcript& transcript, const BatchInput& in, BatchProofData& proof) {
     const std::vector<RapTrace>& traces = *in.traces;
     const size_t num_traces = traces.size();
     const uint32_t l = in.l_skip, d = in.degree;
@@ -195,7 +195,7 @@ EfVec prove_batch_constraints(Transcript& transcript, const BatchInput& in, Batc
         proof.column_openings.push_back(openings);
     }
     transcript.observe_in_background(std::move(observed));
-    return r;
+    return {lambda, mu, r};
 }
 
 }  // namespace gpustark

@@ -18,7 +18,7 @@ struct BatchInput {
     uint64_t mle_memory_cap;
 };
 
-// Runs PROTOCOL 7 steps 8-14 on the transcript; returns r = (r_0..r_{n_max}).
-EfVec prove_batch_constraints(Transcript& transcript, const BatchInput& input, BatchProofData& proof);
+// Runs PROTOCOL 7 steps 8-14 on the transcript; returns lambda, mu and r = (r_0..r_{n_max}).
+BatchChallenges prove_batch_constraints(Transcript& transcript, const BatchInput& input, BatchProofData& proof);
 
 }  // namespace gpustark

@@ -2,6 +2,8 @@
 // interaction) in sorted-trace then interaction order; counts and messages evaluated on the rows
 // of the unlifted trace, repeated cyclically in lifted slots with the numerator scaled by
 // 2^-(l_skip - log h). Unused leaves are (0, alpha).
+#include <algorithm>
+
 #include "../core/parallel.h"
 #include "rap.h"
 
@@ -36,21 +38,29 @@ static uint32_t bit_length(uint64_t x) {
     return n;
 }
 
-LogUpInput build_logup_input(const std::vector<RapTrace>& traces, uint32_t l_skip, Ef alpha, Ef beta) {
+LogUpInput logup_layout(const std::vector<RapTrace>& traces, uint32_t l_skip) {
     LogUpInput input;
     uint64_t total = 0;
-    size_t max_message = 0;
     input.slot_offsets.resize(traces.size());
     for (size_t t = 0; t < traces.size(); ++t) {
         uint64_t slot = uint64_t(1) << std::max(traces[t].log_height, l_skip);
-        for (const auto& interaction : traces[t].air->interactions) {
+        for (size_t s = 0; s < traces[t].air->interactions.size(); ++s) {
             input.slot_offsets[t].push_back(total);
             total += slot;
-            max_message = std::max(max_message, interaction.message.size());
         }
     }
-    if (total == 0) return input;
-    input.n_logup = bit_length(total) - l_skip;
+    if (total != 0) input.n_logup = bit_length(total) - l_skip;
+    return input;
+}
+
+LogUpInput build_logup_input(const std::vector<RapTrace>& traces, uint32_t l_skip, Ef alpha, Ef beta) {
+    LogUpInput input = logup_layout(traces, l_skip);
+    input.alpha = alpha;
+    input.beta = beta;
+    size_t max_message = 0;
+    for (const RapTrace& trace : traces)
+        for (const auto& interaction : trace.air->interactions) max_message = std::max(max_message, interaction.message.size());
+    if (input.n_logup == 0) return input;  // no interactions: no leaves
     size_t leaves = size_t(1) << (l_skip + input.n_logup);
     input.p.assign(leaves, ef_zero());
     input.q.assign(leaves, alpha);

@@ -1,42 +1,80 @@
-// The RAP-constraints phase in OpenVM's transcript order (PROTOCOL 7 steps 4-14).
+// The RAP-constraints phase in OpenVM's transcript order (PROTOCOL 7 steps 4-14): the LogUp-GKR
+// phase, then the batch constraint sumcheck. Each is callable alone (bindings/bind_rap.cpp).
 #include "rap.h"
 
 #include <stdexcept>
+#include <string>
 
 #include "../core/spans.h"
 #include "batch_constraints.h"
+#include "batch_terms.h"
 
 namespace gpustark {
 
-RapProofData prove_rap_constraints(Transcript& transcript, const std::vector<RapTrace>& traces, const RapParams& params,
-                                   Backend& backend) {
-    if (traces.empty()) throw std::invalid_argument("prove_rap_constraints: no traces");
-    RapProofData out;
+size_t xi_length(const std::vector<RapTrace>& traces, uint32_t l_skip, uint32_t n_logup) {
+    uint32_t n_max = 0;
+    for (const RapTrace& t : traces) n_max = std::max(n_max, cube_vars(t, l_skip));
+    return l_skip + std::max(n_max, n_logup);
+}
 
+LogUpGkrData prove_logup_gkr(Transcript& transcript, const std::vector<RapTrace>& traces, const RapParams& params,
+                             Backend& backend) {
+    if (traces.empty()) throw std::invalid_argument("prove_logup_gkr: no traces");
+    LogUpGkrData out;
     // As in OpenVM's GPU prover, logup_gkr covers steps 4-7: the LogUp PoW, the input layer, the GKR
     // and extending xi.
     ScopedSpan gkr_span("logup_gkr");
     // Step 4-5: the LogUp proof-of-work happens even without interactions, then alpha, beta.
-    out.gkr.logup_pow_witness = transcript.grind(params.logup_pow_bits, backend);
-    Ef alpha = sample_ef(transcript);
-    Ef beta = sample_ef(transcript);
+    out.proof.logup_pow_witness = transcript.grind(params.logup_pow_bits, backend);
+    const Ef alpha = sample_ef(transcript);
+    const Ef beta = sample_ef(transcript);
 
     // Step 6: GKR over the input layer, when there is one.
     ScopedSpan input_span("input_evals");  // OpenVM: prover.rap_constraints.logup_gkr.input_evals
-    LogUpInput logup = build_logup_input(traces, params.l_skip, alpha, beta);
+    out.input = build_logup_input(traces, params.l_skip, alpha, beta);
     input_span.close();
-    EfVec xi;
-    if (!logup.p.empty()) xi = prove_fraction_tree(transcript, logup.p, logup.q, out.gkr, backend).xi;
+    if (!out.input.p.empty()) out.xi = prove_fraction_tree(transcript, out.input.p, out.input.q, out.proof, backend).xi;
 
     // Step 7: extend xi to l_skip + max(n_max, n_logup).
-    uint32_t n_max = 0;
-    for (const RapTrace& t : traces) n_max = std::max(n_max, t.log_height > params.l_skip ? t.log_height - params.l_skip : 0u);
-    while (xi.size() < params.l_skip + std::max(n_max, logup.n_logup)) xi.push_back(sample_ef(transcript));
-    gkr_span.close();
+    const size_t length = xi_length(traces, params.l_skip, out.input.n_logup);
+    while (out.xi.size() < length) out.xi.push_back(sample_ef(transcript));
+    return out;
+}
 
-    BatchInput batch{&traces, &logup, params.l_skip, params.max_constraint_degree, xi, alpha, beta, &backend,
+namespace {
+
+// A given input layer must have the traces' shape and the given challenges: the batch sumcheck
+// reads its slots by offset.
+void check_logup_input(const LogUpInput& input, const std::vector<RapTrace>& traces, const EfVec& xi,
+                       const RapParams& params) {
+    const LogUpInput layout = logup_layout(traces, params.l_skip);
+    const size_t leaves = layout.n_logup ? size_t(1) << (params.l_skip + layout.n_logup) : 0;
+    if (input.slot_offsets != layout.slot_offsets || input.n_logup != layout.n_logup || input.p.size() != leaves ||
+        input.q.size() != leaves)
+        throw std::invalid_argument("logup_input: built for traces of other heights or interactions");
+    const size_t length = xi_length(traces, params.l_skip, layout.n_logup);
+    if (xi.size() != length)
+        throw std::invalid_argument("xi: expected " + std::to_string(length) + " elements (l_skip + max(n_max, n_logup)), found " +
+                                    std::to_string(xi.size()));
+}
+
+}  // namespace
+
+BatchChallenges prove_batch_phase(Transcript& transcript, const std::vector<RapTrace>& traces, const LogUpInput& input,
+                                  const EfVec& xi, const RapParams& params, Backend& backend, BatchProofData& proof) {
+    if (traces.empty()) throw std::invalid_argument("prove_batch_constraints: no traces");
+    check_logup_input(input, traces, xi, params);
+    BatchInput batch{&traces, &input, params.l_skip, params.max_constraint_degree, xi, input.alpha, input.beta, &backend,
                      params.mle_memory_limit, params.mle_memory_cap};
-    out.r = prove_batch_constraints(transcript, batch, out.batch);
+    return prove_batch_constraints(transcript, batch, proof);
+}
+
+RapProofData prove_rap_constraints(Transcript& transcript, const std::vector<RapTrace>& traces, const RapParams& params,
+                                   Backend& backend) {
+    LogUpGkrData gkr = prove_logup_gkr(transcript, traces, params, backend);
+    RapProofData out;
+    out.gkr = std::move(gkr.proof);
+    out.r = prove_batch_phase(transcript, traces, gkr.input, gkr.xi, params, backend, out.batch).r;
     return out;
 }
 

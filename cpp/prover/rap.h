@@ -50,19 +50,48 @@ struct RapProofData {
     EfVec r;  // (r_0, r_1..r_{n_max})
 };
 
-RapProofData prove_rap_constraints(Transcript& transcript, const std::vector<RapTrace>& traces, const RapParams& params,
-                                   Backend& backend);
-
-// ---- pieces, exposed for tests ----
-
 // The LogUp-GKR input layer (PROTOCOL 8.1): leaves p and q of length 2^(l_skip + n_logup), and
-// each (trace, interaction) slot's offset. Empty leaves when there are no interactions.
+// each (trace, interaction) slot's offset. Empty leaves when there are no interactions. alpha and
+// beta are the challenges the leaves were built from.
 struct LogUpInput {
     EfVec p, q;
     uint32_t n_logup = 0;
     std::vector<std::vector<uint64_t>> slot_offsets;  // [trace][interaction]
+    Ef alpha = ef_zero(), beta = ef_zero();
 };
+// The input layer's shape alone (slot offsets and n_logup, no leaves): what the traces' heights
+// and interaction counts decide.
+LogUpInput logup_layout(const std::vector<RapTrace>& traces, uint32_t l_skip);
 LogUpInput build_logup_input(const std::vector<RapTrace>& traces, uint32_t l_skip, Ef alpha, Ef beta);
+
+// The first phase of the RAP constraints, steps 4-7: the LogUp proof-of-work, alpha and beta (kept
+// in the input layer), the input layer, the GKR over it and xi extended to xi_length.
+struct LogUpGkrData {
+    GkrProofData proof;
+    LogUpInput input;
+    EfVec xi;
+};
+LogUpGkrData prove_logup_gkr(Transcript& transcript, const std::vector<RapTrace>& traces, const RapParams& params,
+                             Backend& backend);
+
+// The second phase, steps 8-14: the batch constraint sumcheck from xi and an input layer (with the
+// alpha, beta it was built from). A layer of another shape than the traces' or a xi of another
+// length than xi_length throw std::invalid_argument.
+struct BatchChallenges {
+    Ef lambda = ef_zero(), mu = ef_zero();
+    EfVec r;  // (r_0, r_1..r_{n_max})
+};
+BatchChallenges prove_batch_phase(Transcript& transcript, const std::vector<RapTrace>& traces, const LogUpInput& input,
+                                  const EfVec& xi, const RapParams& params, Backend& backend, BatchProofData& proof);
+
+// Both phases in order: steps 4-14.
+RapProofData prove_rap_constraints(Transcript& transcript, const std::vector<RapTrace>& traces, const RapParams& params,
+                                   Backend& backend);
+
+// l_skip + max(n_max, n_logup): the length of xi after step 7.
+size_t xi_length(const std::vector<RapTrace>& traces, uint32_t l_skip, uint32_t n_logup);
+
+// ---- pieces, exposed for tests ----
 
 struct GkrOutput {
     EfVec xi;  // length l_skip + n_logup

@@ -18,9 +18,11 @@ Primitives, on numpy uint32 arrays of canonical BabyBear elements:
     gpustark.merkle     Merkle commitments with grouped query leaves
     gpustark.Transcript the Fiat-Shamir duplex sponge with proof-of-work grinding
 
+Each prover phase alone (commit, LogUp-GKR, batch constraints, stacking, WHIR): gpustark.phases.
+
 Every function takes `backend=` ('cpu', or a device backend from gpustark.backends()).
 """
-from . import field, hash, merkle, ntt  # noqa: A004 - `hash` is the protocol's name
+from . import field, hash, merkle, ntt, phases  # noqa: A004 - `hash` is the protocol's name
 from ._backend import backends, device_info, device_memory, release_device_memory
 from .air import Air
 from .keygen import ProvingKey, VerifyingKey, keygen
@@ -34,5 +36,5 @@ from .verifier.verify import verify
 __version__ = "0.1.0"
 __all__ = ["Air", "keygen", "prove", "verify", "Proof", "ProofFormatError", "VerificationError", "ProvingKey",
            "VerifyingKey", "SystemParams", "test_params_small", "app_params_with_100_bits_security", "field", "hash",
-           "merkle", "ntt", "Transcript", "backends", "device_info", "device_memory", "release_device_memory",
+           "merkle", "ntt", "phases", "Transcript", "backends", "device_info", "device_memory", "release_device_memory",
            "__version__"]

@@ -192,14 +192,15 @@ class ProvingKey:
     def params(self) -> SystemParams:
         return self.vk.params
 
-    def check_witness(self, traces: Sequence[np.ndarray], public_values: Sequence[Sequence[int] | None] | None = None
-                      ) -> None:
+    def check_witness(self, traces: Sequence[np.ndarray | None],
+                      public_values: Sequence[Sequence[int] | None] | None = None) -> None:
         """Refuse a witness the proof would not accept, raising ValueError that says why.
 
-        Checks, in order: one trace per AIR (all AIRs are required), each trace's shape and values
+        Checks, in order: one trace per AIR, None (absent) only for an AIR not marked required and
+        with no public values, at least one present trace; each present trace's shape and values
         (check_trace), heights at most 2^(l_skip + n_stack), the trace-height constraints, every
         constraint on every row (natively; gpustark.air.find_unsatisfied is the same check in numpy),
-        and that every bus balances.
+        and that every bus balances (an absent AIR sends nothing).
         """
         n = len(self.per_air)
         if len(traces) != n:
@@ -211,15 +212,25 @@ class ProvingKey:
         log_heights, checked_pvs = [], []
         for apk, trace, pvs in zip(self.per_air, traces, pvs_list):
             if trace is None:
-                raise ValueError(f"AIR {apk.air.name}: a trace is required")
+                if apk.vk.is_required:
+                    raise ValueError(f"AIR {apk.air.name}: a trace is required (the key marks this AIR required)")
+                if pvs:
+                    raise ValueError(f"AIR {apk.air.name}: absent (trace None) but given {len(pvs)} public values")
+                log_heights.append(None)
+                checked_pvs.append(None)
+                continue
             checked_pvs.append(check_trace(apk.air, trace, pvs))
             log_h = int(trace.shape[0]).bit_length() - 1
             if log_h > max_log:
                 raise ValueError(f"AIR {apk.air.name}: trace height 2^{log_h} exceeds the stacked height "
                                  f"2^{max_log} (l_skip + n_stack)")
             log_heights.append(log_h)
+        if all(h is None for h in log_heights):
+            raise ValueError("every AIR is absent (all traces None); a proof needs at least one trace")
         self.vk.check_trace_heights(log_heights)
-        for apk, trace, pvs in zip(self.per_air, traces, checked_pvs):
+        present = [i for i, h in enumerate(log_heights) if h is not None]
+        for i in present:
+            apk, trace, pvs = self.per_air[i], traces[i], checked_pvs[i]
             bad = _native.first_unsatisfied(air_program(apk.vk), np.ascontiguousarray(trace), [int(v) for v in pvs])
             if bad is not None:
                 constraint, row = bad

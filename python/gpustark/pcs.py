@@ -44,13 +44,25 @@ def _ext_vector(value, name: str) -> np.ndarray:
     return np.ascontiguousarray(array)
 
 
-def stacked_commit(matrices: Sequence, params: SystemParams, backend: str | None = None) -> StackedPcsData:
+def _matrix(value, name: str, range_checked: bool) -> np.ndarray:
+    """A (h, w) uint32 trace; its values are scanned for < p unless range_checked."""
+    if not range_checked:
+        return field_array(value, name, ndim=2)
+    if not isinstance(value, np.ndarray) or value.dtype != np.uint32 or value.ndim != 2:
+        raise ValueError(f"{name}: expected a 2-d uint32 array, found "
+                         f"{getattr(value, 'dtype', type(value).__name__)} of shape {getattr(value, 'shape', None)}")
+    return np.ascontiguousarray(value)
+
+
+def stacked_commit(matrices: Sequence, params: SystemParams, backend: str | None = None, *,
+                   range_checked: bool = False) -> StackedPcsData:
     """Commit to row-major (h, w) uint32 traces sorted by descending height (PROTOCOL 6).
 
     Returns the native StackedPcsData: `.root` (8,), `.layout` (slots), `.width`, and copies of the
-    stacked `.matrix`, the RS `.message` and the `.codeword`.
+    stacked `.matrix`, the RS `.message` and the `.codeword`. range_checked: the values are known
+    to be < p (the prover checked the witness), so they are not scanned again.
     """
-    arrays = [field_array(m, f"matrices[{i}]", ndim=2) for i, m in enumerate(matrices)]
+    arrays = [_matrix(m, f"matrices[{i}]", range_checked) for i, m in enumerate(matrices)]
     if not arrays:
         raise ValueError("matrices: expected at least one trace")
     log_heights = [power_of_two(a.shape[0], f"matrices[{i}]: number of rows") for i, a in enumerate(arrays)]
@@ -62,7 +74,7 @@ def stacked_commit(matrices: Sequence, params: SystemParams, backend: str | None
     if sum(a.shape[1] for a in arrays) == 0:
         raise ValueError("matrices: the traces have no columns")
     return _native.stacked_commit(arrays, params.l_skip, params.n_stack, params.log_blowup, params.whir.k,
-                                  resolve(backend))
+                                  resolve(backend), range_checked=range_checked)
 
 
 def column_openings(matrix, r, l_skip: int, need_rot: bool) -> np.ndarray:

@@ -1,11 +1,12 @@
-"""The prover: OpenVM's Coordinator::prove (PROTOCOL 7), orchestrating native phases.
+"""The prover: OpenVM's Coordinator::prove (PROTOCOL 7), the composition of gpustark.phases.
 
     proof = gpustark.prove(pk, traces, public_values=[...], backend="cpu")
 
 Phases: witness checks; sort traces (descending height, then AIR index); commit the common main
 trace (stacked PCS); the preamble transcript; the RAP constraints (LogUp-GKR and the batch
-constraint sumcheck); the openings (stacked reduction and WHIR). Every phase runs natively on the
-chosen backend; grinding returns the smallest witness, so the proof bytes depend only on the inputs.
+constraint sumcheck); the openings (stacked reduction and WHIR). Each is a public function of
+gpustark.phases, callable alone, and runs natively on the chosen backend; grinding returns the
+smallest witness, so the proof bytes depend only on the inputs.
 Each phase is a span under OpenVM's name: record them with gpustark.spans.record().
 """
 from __future__ import annotations
@@ -15,21 +16,16 @@ from typing import Sequence
 
 import numpy as np
 
-from . import _native, pcs
+from . import _native, phases
 from ._backend import resolve
 from .air import check_trace
 from .keygen import ProvingKey
-from .native_air import air_program
-from .proof import BatchConstraintProof, GkrProof, Proof, StackingProof, TraceVData, WhirProof
+from .phases import sorted_trace_order
+from .proof import Proof, TraceVData
 from .spans import span
 from .transcript import Transcript
 
 __all__ = ["prove", "sorted_trace_order"]
-
-
-def sorted_trace_order(log_heights: Sequence[int | None]) -> list[int]:
-    """Present AIRs by descending height, then ascending index (PROTOCOL 4.4)."""
-    return sorted((i for i, h in enumerate(log_heights) if h is not None), key=lambda i: (-log_heights[i], i))
 
 
 def _public_values(pk: ProvingKey, public_values) -> list[list[int]]:
@@ -59,11 +55,14 @@ def _held_traces(backend: str):
             _native.release_traces(backend)
 
 
-def prove(pk: ProvingKey, traces: Sequence[np.ndarray], public_values=None, backend: str | None = None, *,
+def prove(pk: ProvingKey, traces: Sequence[np.ndarray | None], public_values=None, backend: str | None = None, *,
           check_witness: bool = True, pow_witnesses: Sequence[int] | None = None,
           mle_memory_limit: int = 1 << 30, mle_memory_cap: int = 5 << 30) -> Proof:
     """Prove that `traces` (one (height, width) uint32 array per AIR, vk order) satisfy the AIRs.
 
+    The trace of an AIR the key does not mark required may be None: that AIR is absent from the
+    proof (no trace data, no public values, presence bit 0). A required AIR's trace may not be None,
+    and at least one trace must be present.
     With check_witness (the default) an unsatisfied constraint or unbalanced interactions raise
     ValueError before any work; without it the prover still runs and the verifier rejects.
     pow_witnesses replays recorded proof-of-work witnesses (in transcript order: LogUp, WHIR mu,
@@ -78,57 +77,42 @@ def prove(pk: ProvingKey, traces: Sequence[np.ndarray], public_values=None, back
     backend = resolve(backend)
     params, vk = pk.params, pk.vk
     pvs = _public_values(pk, public_values)
+    # Absent AIRs, presence and sorting first: they decide what the witness checks see.
+    sorted_traces = phases.sort_traces(pk, traces, pvs)
     if check_witness:
         pk.check_witness(traces, pvs)
     else:
-        if len(traces) != len(vk.per_air):
-            raise ValueError(f"expected {len(vk.per_air)} traces (one per AIR), found {len(traces)}")
-        for apk, trace, values in zip(pk.per_air, traces, pvs):
-            check_trace(apk.air, trace, values)
+        for i in sorted_traces.order:
+            check_trace(pk.per_air[i].air, traces[i], pvs[i])
     # Spans (gpustark.spans) under OpenVM's names; the witness checks above are not part of the headline.
     with span("stark_prove_excluding_trace"), _held_traces(backend) as hold:
-        traces = [np.ascontiguousarray(t) for t in traces]
-        log_heights = [int(t.shape[0]).bit_length() - 1 for t in traces]
-        order = sorted_trace_order(log_heights)
-
-        # Commit the common main traces, stacked in sorted order.
-        # The traces were checked above (check_trace, values < p included): the native calls
-        # check shapes and dtypes but do not scan the values again.
+        w = sorted_traces
+        # The traces were checked above (check_trace, values < p included): the phases check
+        # shapes and dtypes but do not scan the values again.
         with span("prover.main_trace_commit"):
-            hold(traces)  # on a device, copied up once for the whole proof
-            common = _native.stacked_commit([traces[i] for i in order], params.l_skip, params.n_stack,
-                                            params.log_blowup, params.whir.k, backend, range_checked=True)
+            hold(w.traces)  # on a device, copied up once for the whole proof
+            main = phases.commit(w.traces, params, backend, range_checked=True)
 
-        # Preamble (PROTOCOL 7 steps 1-3).
         transcript = Transcript()
         if pow_witnesses is not None:
             transcript.replay_witnesses(pow_witnesses)
-        transcript.observe_digest(vk.pre_hash)
-        transcript.observe_digest(common.root)
-        for avk, log_h, values in zip(vk.per_air, log_heights, pvs):
-            if not avk.is_required:
-                transcript.observe(1)
-            transcript.observe(log_h)
-            transcript.observe_many(values)
+        phases.preamble(transcript, vk, main.root, w.log_heights, w.public_values)
 
-        # RAP constraints (steps 4-14).
         with span("prover.rap_constraints"):
-            rap = _native.prove_rap_constraints(
-                transcript._t, [(air_program(vk.per_air[i]), traces[i], pvs[i]) for i in order],
-                params.l_skip, params.logup.pow_bits, params.max_constraint_degree, backend, mle_memory_limit, mle_memory_cap,
-                range_checked=True)
+            rap = phases.rap_constraints(transcript, w.airs, w.traces, w.present_public_values, params, backend,
+                                         mle_memory_limit=mle_memory_limit, mle_memory_cap=mle_memory_cap,
+                                         range_checked=True)
 
-        # Openings (steps 15-21): one commitment, every trace's need_rot per stacked matrix.
-        need_rot = [[vk.per_air[i].need_rot for i in order]]
+        # One commitment (common main): every trace's need_rot in its stacked matrix.
         with span("prover.openings"):
-            stacking, whir = pcs.prove_openings(transcript, [common], rap["r"], need_rot, params, backend=backend)
+            opened = phases.openings(transcript, [main], rap.batch.r, [w.need_rot], params, backend)
 
         return Proof(
-            common_main_commit=np.asarray(common.root, dtype=np.uint32),
-            trace_vdata=[TraceVData(log_height=h, cached_commitments=[]) for h in log_heights],
-            public_values=pvs,
-            gkr_proof=GkrProof(**rap["gkr"]),
-            batch_constraint_proof=BatchConstraintProof(**rap["batch"]),
-            stacking_proof=StackingProof(**stacking),
-            whir_proof=WhirProof(**whir),
+            common_main_commit=main.root,
+            trace_vdata=[None if h is None else TraceVData(log_height=h, cached_commitments=[]) for h in w.log_heights],
+            public_values=w.public_values,
+            gkr_proof=rap.gkr.proof,
+            batch_constraint_proof=rap.batch.proof,
+            stacking_proof=opened.stacking.proof,
+            whir_proof=opened.whir.proof,
         )
