@@ -1,9 +1,6 @@
 """AIRs a key does not mark required: the prover accepts None for their trace (absent: no trace
 data, no public values, presence bit 0 in the transcript), refuses None for a required AIR and a
 proof with no trace at all; the verifier rejects a proof whose presence bit is flipped.
-
-Until keygen takes per-AIR required flags, keys with optional AIRs are built here from keygen's
-(is_required replaced; the pre_hash recomputed from the key's encoding).
 """
 import dataclasses
 
@@ -12,28 +9,24 @@ import pytest
 
 import gpustark
 from gpustark.examples import fibonacci_air, fibonacci_public_values, fibonacci_trace, fixture11
-from gpustark.keygen import AirProvingKey, ProvingKey, VerifyingKey, encode_vk, vk_pre_hash
 from gpustark.proof import ProofFormatError, TraceVData
 
 SMALL = gpustark.test_params_small()
 
 
-def with_optional(pk: ProvingKey, optional: set[int]) -> tuple[ProvingKey, VerifyingKey]:
-    """pk with the AIRs at these indices not required."""
-    old = pk.vk
-    per_air = tuple(dataclasses.replace(avk, is_required=i not in optional) for i, avk in enumerate(old.per_air))
-    pre_hash = vk_pre_hash(encode_vk(old.params, per_air, old.trace_height_constraints))
-    vk = VerifyingKey(old.params, per_air, old.trace_height_constraints, pre_hash)
-    return ProvingKey(vk, tuple(AirProvingKey(a.air, a.dag, avk) for a, avk in zip(pk.per_air, per_air))), vk
+def with_optional(optional: set[int]):
+    """Keys of fixture 11's sender and receiver (bus 0) with a Fibonacci AIR between them, the AIRs
+    at these indices optional and the others required."""
+    airs = fixture11()[0]
+    return gpustark.keygen([airs[0], fibonacci_air(), airs[1]], SMALL, required=[i not in optional for i in range(3)])
 
 
 @pytest.fixture(scope="module")
 def keys():
-    """fixture 11's sender and receiver (bus 0) with a Fibonacci AIR between them; Fibonacci optional."""
-    airs, (sender, receiver), _ = fixture11()
-    pk, _ = gpustark.keygen([airs[0], fibonacci_air(), airs[1]], SMALL)
+    """with_optional({1}) and the witness: Fibonacci optional."""
+    sender, receiver = fixture11()[1]
     fib = fibonacci_trace(64)
-    return (*with_optional(pk, {1}), [sender, fib, receiver], [[], fibonacci_public_values(fib), []])
+    return (*with_optional({1}), [sender, fib, receiver], [[], fibonacci_public_values(fib), []])
 
 
 def prove_without_fib(pk, traces, backend="cpu"):
@@ -57,7 +50,7 @@ def test_present_optional_air_proves_and_verifies(keys, backend):
     assert proof.trace_vdata[1].log_height == 6
     gpustark.verify(vk, proof)
     # The same witness under the all-required key: its transcript has no presence bits.
-    required_pk, required_vk = with_optional(pk, set())
+    required_pk, required_vk = with_optional(set())
     gpustark.verify(required_vk, gpustark.prove(required_pk, traces, public_values=pvs, backend=backend))
 
 
@@ -89,14 +82,14 @@ def test_none_for_a_required_air_is_refused(keys):
     for check in (True, False):
         with pytest.raises(ValueError, match="AIR DummyInteractionAir.*: a trace is required"):
             gpustark.prove(pk, [None, traces[1], traces[2]], public_values=[[], pvs[1], []], check_witness=check)
-    required_pk, _ = with_optional(pk, set())
+    required_pk, _ = with_optional(set())
     with pytest.raises(ValueError, match="a trace is required"):
         gpustark.prove(required_pk, [traces[0], None, traces[2]], public_values=[[], [], []])
 
 
 def test_no_traces_at_all_is_refused(keys):
     pk, vk, traces, pvs = keys
-    all_optional, _ = with_optional(pk, {0, 1, 2})
+    all_optional, _ = with_optional({0, 1, 2})
     for check in (True, False):
         with pytest.raises(ValueError, match="absent"):
             gpustark.prove(all_optional, [None, None, None], public_values=[[], [], []], check_witness=check)
@@ -113,7 +106,7 @@ def test_absent_air_with_public_values_is_refused(keys):
 def test_check_witness_counts_only_present_airs(keys):
     """The sender without the receiver does not balance bus 0; the receiver is optional here."""
     pk, vk, traces, pvs = keys
-    receiver_optional, _ = with_optional(pk, {1, 2})
+    receiver_optional, _ = with_optional({1, 2})
     with pytest.raises(ValueError, match="interactions do not balance"):
         receiver_optional.check_witness([traces[0], None, None], [[], [], []])
     receiver_optional.check_witness([traces[0], None, traces[2]], [[], [], []])

@@ -333,7 +333,8 @@ def test_bad_commit_and_openings_inputs(multi_case):
         phases.sort_traces(pk, traces[:2], pvs)
     with pytest.raises(ValueError, match="power of two"):
         phases.sort_traces(pk, [traces[0][:3], *traces[1:]], pvs)
+    required_pk, _ = gpustark.keygen(multi_fixture(seed=0)[0], SMALL, required=True)
     with pytest.raises(ValueError, match="a trace is required"):
-        phases.sort_traces(pk, [None, *traces[1:]], pvs)
+        phases.sort_traces(required_pk, [None, *traces[1:]], pvs)
     with pytest.raises(ValueError, match="expected 3 log heights"):
         phases.preamble(t, pk.vk, main.root, w.log_heights[:2], w.public_values)
