@@ -6,17 +6,33 @@ import numpy as np
 import pytest
 
 import gpustark
+import gpustark._backend
 
 
 def run(*args):
     return subprocess.run([sys.executable, "-m", "gpustark", *args], capture_output=True, text=True, timeout=120)
 
 
-def test_devices_lists_the_cpu_backend_and_its_limits():
+def test_devices_lists_every_backend_and_why_one_is_unavailable():
     result = run("devices")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("cpu: ")
     assert "threads" in result.stdout
+    statuses = gpustark._backend.backend_status()
+    assert {"cpu", "cuda", "metal"} <= {s["name"] for s in statuses}
+    for status in statuses:
+        if not status["available"]:
+            assert status["reason"], status  # a CUDA build without a GPU says why
+            assert f"{status['name']}: not available: {status['reason']}" in result.stdout
+    compiled = {s["name"] for s in statuses if s["compiled"]}
+    assert set(gpustark.backends()) <= compiled
+
+
+def test_backends_left_out_of_the_build_say_so(monkeypatch):
+    monkeypatch.setattr(gpustark._backend._native, "backend_status", lambda: [("cpu", True, ""), ("cuda", False, "no GPU")])
+    statuses = {s["name"]: s for s in gpustark._backend.backend_status()}
+    assert statuses["cuda"] == {"name": "cuda", "compiled": True, "available": False, "reason": "no GPU"}
+    assert not statuses["metal"]["compiled"] and "not compiled into this build" in statuses["metal"]["reason"]
 
 
 def test_commit_prints_the_root_of_the_encoded_matrix():

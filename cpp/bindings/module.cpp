@@ -15,6 +15,11 @@ PYBIND11_MODULE(_native, m) {
     register_builtin_backends();
 
     m.def("backends", &available_backends, "Names of the backends that built and found a device.");
+    m.def("backend_status", [] {
+        std::vector<std::tuple<std::string, bool, std::string>> out;
+        for (const auto& s : backend_status()) out.emplace_back(s.name, s.started, s.reason);
+        return out;
+    }, "(name, started, why not) for every backend this build registered.");
     m.def("device_info", [](const std::string& name) {
         DeviceInfo d = get_backend(name).info();
         py::dict out;

@@ -125,6 +125,14 @@ using BackendFactory = std::function<std::unique_ptr<Backend>()>;
 // and found a device. get() creates each backend once and keeps it.
 void register_backend(const std::string& name, BackendFactory factory);
 std::vector<std::string> available_backends();
+// Every registered backend (all this build compiled in), trying to start each: `started`, and
+// when not, the reason its factory gave (a CUDA build on a machine without a GPU, say).
+struct BackendStatus {
+    std::string name;
+    bool started = false;
+    std::string reason;
+};
+std::vector<BackendStatus> backend_status();
 Backend& get_backend(const std::string& name);
 
 }  // namespace gpustark

@@ -52,6 +52,20 @@ std::vector<std::string> available_backends() {
     return names;
 }
 
+std::vector<BackendStatus> backend_status() {
+    Registry& r = registry();
+    std::lock_guard<std::mutex> lock(r.mutex);
+    std::vector<BackendStatus> out;
+    for (const auto& entry : r.factories) {
+        BackendStatus s;
+        s.name = entry.first;
+        s.started = try_create(r, entry.first) != nullptr;
+        if (!s.started) s.reason = r.failures.count(entry.first) ? r.failures[entry.first] : "could not start";
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
 // Called with the lock held: throws, naming `name`, why it cannot be had; `context` prefixes the
 // message (the dual name a part came from).
 [[noreturn]] static void throw_unavailable(Registry& r, const std::string& name, const std::string& context = "") {

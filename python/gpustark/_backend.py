@@ -16,6 +16,26 @@ def backends() -> list[str]:
     return list(_native.backends())
 
 
+# Backends gpustark has, and why a build may leave one out (CMakeLists.txt decides at configure time).
+NOT_COMPILED_REASONS = {
+    "cpu": "always built",
+    "cuda": "not compiled into this build: nvcc was not found at build time (or GPUSTARK_CUDA=OFF)",
+    "metal": "not compiled into this build: it builds only on macOS with Xcode's Metal compiler (GPUSTARK_METAL)",
+}
+
+
+def backend_status() -> list[dict]:
+    """Every backend gpustark has: {'name', 'compiled', 'available', 'reason'}. A compiled backend
+    that could not start (a CUDA build on a machine without a GPU) carries its factory's reason; one
+    this build left out says so."""
+    out = [{"name": name, "compiled": True, "available": bool(started), "reason": reason}
+           for name, started, reason in _native.backend_status()]
+    compiled = {entry["name"] for entry in out}
+    out += [{"name": name, "compiled": False, "available": False, "reason": reason}
+            for name, reason in NOT_COMPILED_REASONS.items() if name not in compiled]
+    return out
+
+
 def resolve(backend: str | None) -> str:
     """The backend to use: the argument, else $GPUSTARK_BACKEND, else 'cpu'. Either a name from
     backends() or 'dual:A,B' over two of them."""

@@ -1,9 +1,12 @@
-"""The file `gpustark prove` writes: what `gpustark verify` needs beside the proof bytes.
+"""The file `gpustark prove` writes: OpenVM's proof bytes behind a small header.
 
     b"GPUSTARK" | u32 LE header length | header (UTF-8 JSON) | proof bytes (OpenVM's codec)
 
-The header names the workload, its options and the parameter preset, so the verifier rebuilds the
-verifying key with keygen (deterministic) instead of trusting a key stored in the file.
+The header names the workload, its options, the parameter preset and the required AIRs. Nothing
+in the proof binds it: it is a note from whoever wrote the file. `gpustark verify --vk KEY` ignores
+it; without --vk the verifier rebuilds the key from it (keygen is deterministic), which shows only
+that the file is consistent with itself. `gpustark prove --raw` writes the proof bytes alone,
+which OpenVM's `Proof::decode` reads; verify tells the two apart by the magic.
 """
 from __future__ import annotations
 
@@ -20,11 +23,14 @@ def write_proof_file(path: str, header: dict, proof_bytes: bytes) -> None:
         f.write(MAGIC + struct.pack("<I", len(encoded)) + encoded + proof_bytes)
 
 
-def read_proof_file(path: str) -> tuple[dict, bytes]:
-    """(header, proof bytes); ValueError if the file is not a gpustark proof file."""
-    with open(path, "rb") as f:
-        data = f.read()
-    if not data.startswith(MAGIC) or len(data) < len(MAGIC) + 4:
+def is_proof_file(data: bytes) -> bool:
+    """True if `data` starts with gpustark's magic (else it may be raw OpenVM proof bytes)."""
+    return data.startswith(MAGIC)
+
+
+def parse_proof_file(data: bytes) -> tuple[dict, bytes]:
+    """(header, proof bytes); ValueError if `data` is not a gpustark proof file."""
+    if not is_proof_file(data) or len(data) < len(MAGIC) + 4:
         raise ValueError("not a gpustark proof file (bad magic)")
     (length,) = struct.unpack_from("<I", data, len(MAGIC))
     start = len(MAGIC) + 4

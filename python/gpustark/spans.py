@@ -29,10 +29,12 @@ from typing import Iterator, Sequence
 
 from . import _native
 
-__all__ = ["Span", "record", "span", "count", "now_ns", "set_logging", "logging_enabled", "chrome_trace",
+__all__ = ["Span", "record", "span", "watch", "count", "now_ns", "set_logging", "logging_enabled", "chrome_trace",
            "write_chrome_trace"]
 
 _spans = _native.spans
+# Callbacks (name, opened: bool) for Python spans as they open and close: the CLI's progress line.
+_watchers: list = []
 
 
 @dataclass(frozen=True)
@@ -89,10 +91,25 @@ class span:  # noqa: N801 - used like a function: `with span("name"):`
 
     def __enter__(self) -> "span":
         self._token = _spans.open(self.name)
+        for watcher in _watchers:
+            watcher(self.name, True)
         return self
 
     def __exit__(self, *exc) -> None:
         _spans.close(self._token)
+        for watcher in _watchers:
+            watcher(self.name, False)
+
+
+@contextlib.contextmanager
+def watch(callback) -> Iterator[None]:
+    """Call `callback(name, opened)` as each Python span (the prover's phases) opens and closes
+    inside the block; spans opened in C++ are not seen."""
+    _watchers.append(callback)
+    try:
+        yield
+    finally:
+        _watchers.remove(callback)
 
 
 def count(key: str, delta: int = 1) -> None:

@@ -25,6 +25,9 @@ class Workload:
     defaults: dict
     # The preset a run uses unless told otherwise: (name for make_params, log_stacked_height or None).
     params: Callable[[dict], tuple[str, int | None]] = lambda options: ("small", None)
+    # Each AIR's trace height, known from the options alone, so sizes are checked before the
+    # witness is built; None for workloads whose witness is small and fixed.
+    heights: Callable[[dict], list[int]] | None = None
 
 
 def _fib_witness(options):
@@ -53,6 +56,11 @@ def _keccak_perms(options) -> int:
     return perms
 
 
+def _keccak_heights(options):
+    # keccak_trace's height: (24 * perms).next_power_of_two().
+    return [1 << max(24 * _keccak_perms(options) - 1, 0).bit_length()]
+
+
 def _keccak_airs(options):
     _keccak_perms(options)
     return [keccak_air()]
@@ -64,7 +72,7 @@ def _keccak_witness(options):
 
 WORKLOADS = {
     "fib": Workload("fib", "Fibonacci AIR with public values a, b and the last value",
-                    lambda o: [fibonacci_air()], _fib_witness, {"height": 1024}),
+                    lambda o: [fibonacci_air()], _fib_witness, {"height": 1024}, heights=lambda o: [o["height"]]),
     "interactions": Workload("interactions", "the two dummy interaction AIRs of OpenVM's fixture 11",
                              lambda o: fixture11()[0], lambda o: fixture11()[1:], {}),
     "multi": Workload("multi", "three AIRs of different heights (one short) with rotations and a lookup bus",
@@ -72,10 +80,13 @@ WORKLOADS = {
     "interactions-large": Workload(
         "interactions-large", "a lookup table and two AIRs looking it up on two buses (2.5 x height interaction rows)",
         lambda o: interaction_bench_airs(), lambda o: interaction_bench_witness(_log2(o["height"]), o["seed"]),
-        {"height": 1 << 16, "seed": 0}, params=_large_params),
-    # OpenVM's keccakf example (PROTOCOL 14): its inputs come from numpy, not Rust's StdRng.
+        {"height": 1 << 16, "seed": 0}, params=_large_params,
+        # cube table, pair lookup, triple lookup (interaction_bench_witness's shapes)
+        heights=lambda o: [o["height"] >> 2, o["height"], o["height"] >> 1]),
+    # OpenVM's keccakf example: its inputs come from numpy, not Rust's StdRng.
     "keccakf": Workload("keccakf", "Plonky3's Keccak-f[1600] AIR, 24 rows per permutation (OpenVM's keccakf example)",
-                        _keccak_airs, _keccak_witness, {"perms": 1024}, params=lambda o: ("app", 21)),
+                        _keccak_airs, _keccak_witness, {"perms": 1024}, params=lambda o: ("app", 21),
+                        heights=_keccak_heights),
 }
 
 
@@ -90,9 +101,16 @@ def resolve_params(workload: Workload, options: dict, name: str | None = None,
 
 
 def make_params(name: str, log_stacked_height: int | None = None) -> _params.SystemParams:
-    """'small' (test_params_small) or 'app' (app_params_with_100_bits_security(log_stacked_height or 21))."""
+    """'small' (test_params_small, whose stacked height is fixed) or 'app'
+    (app_params_with_100_bits_security(log_stacked_height), 21 when None)."""
     if name == "small":
+        if log_stacked_height is not None:
+            raise ValueError(f"--log-stacked-height: applies to --params app only (test_params_small's is fixed at "
+                             f"{_params.test_params_small().log_stacked_height})")
         return _params.test_params_small()
     if name == "app":
-        return _params.app_params_with_100_bits_security(log_stacked_height or 21)
+        try:
+            return _params.app_params_with_100_bits_security(21 if log_stacked_height is None else log_stacked_height)
+        except ValueError as exc:
+            raise ValueError(f"--log-stacked-height: {str(exc).split(': ', 1)[-1]}") from None
     raise ValueError(f"params: expected 'small' or 'app', found {name!r}")
