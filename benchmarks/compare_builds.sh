@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Two builds side by side on one NVIDIA machine: a base source tree and this one, built alike, each
+# proving keccakf on `cuda` in turn (base, this, base, this, ...), so that lease-to-lease drift does not
+# enter the ratio. Proofs of the two builds must be byte-identical.
+#   benchmarks/compare_builds.sh BASE_DIR [ROUNDS] [OUT_DIR]
+# BASE_DIR holds the build before (e.g. `git archive COMMIT | tar -x -C BASE_DIR`). Each round runs
+# `gpustark bench keccakf --backend cuda --runs 5 --warmup 1` once per build; GPUSTARK_CHECK_PERMS sets the
+# size (default 1024). Prints each round's median of stark_prove_excluding_trace and the ratio of medians.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+base=$(cd "$1" && pwd)
+rounds=${2:-2}
+out=${3:-compare_out}
+perms=${GPUSTARK_CHECK_PERMS:-1024}
+mkdir -p "$out"
+
+build() {  # build SRC_DIR BUILD_DIR: the extension with CUDA, copied next to the tree's Python package
+    cmake -S "$1" -B "$2" -G Ninja -DGPUSTARK_CUDA=ON -DGPUSTARK_PYTHON=ON -DCMAKE_CUDA_ARCHITECTURES=native \
+        -DGPUSTARK_NATIVE_TESTS=OFF -DGPUSTARK_METAL_HOST_CHECK=OFF -DCMAKE_BUILD_TYPE=Release \
+        -Dpybind11_DIR="$(python3 -m pybind11 --cmakedir)" -DPython_EXECUTABLE="$(command -v python3)" \
+        >"$out/configure_$3.log" 2>&1 && cmake --build "$2" -j "$(nproc)" >"$out/build_$3.log" 2>&1 \
+        || { tail -30 "$out/build_$3.log" "$out/configure_$3.log"; exit 1; }
+    cp "$2"/_native*.so "$1/python/gpustark/"
+}
+echo "== building base ($base) and this tree"
+build "$base" "$base/build/compare" base &
+build "$PWD" build/compare this &
+wait
+
+run() {  # run NAME SRC_DIR ROUND
+    PYTHONPATH="$2/python" python3 -m gpustark bench keccakf --perms "$perms" --backend cuda --runs 5 --warmup 1 \
+        --json "$out/$1_$3.json" >"$out/$1_$3.txt" 2>&1 || { tail -20 "$out/$1_$3.txt"; exit 1; }
+}
+for name in base this; do
+    src=$base; [ $name = this ] && src=$PWD
+    PYTHONPATH="$src/python" python3 -m gpustark prove keccakf --perms "$perms" --backend cuda --out "$out/$name.proof" \
+        >/dev/null 2>&1 || { echo "$name: prove failed"; exit 1; }
+done
+cmp -s "$out/base.proof" "$out/this.proof" && echo "proofs identical (base, this)" || { echo "proofs DIFFER"; exit 1; }
+for r in $(seq 1 "$rounds"); do run base "$base" "$r"; run this "$PWD" "$r"; done
+
+python3 - "$out" "$rounds" <<'PY'
+import json, statistics, sys
+out, rounds = sys.argv[1], int(sys.argv[2])
+def headline(path):
+    data = json.load(open(path))
+    row = next(s for s in data["summary"] if s["path"] == "stark_prove_excluding_trace")
+    return row["median_ms"], data.get("peak_device_bytes")
+print(f"{'round':>5} {'base ms':>10} {'this ms':>10} {'this/base':>10}")
+medians = {"base": [], "this": []}
+for r in range(1, rounds + 1):
+    (b, _), (t, peak) = headline(f"{out}/base_{r}.json"), headline(f"{out}/this_{r}.json")
+    medians["base"].append(b); medians["this"].append(t)
+    print(f"{r:>5} {b:>10.2f} {t:>10.2f} {t / b:>10.3f}")
+b, t = statistics.median(medians["base"]), statistics.median(medians["this"])
+print(f"{'all':>5} {b:>10.2f} {t:>10.2f} {t / b:>10.3f}   (medians of the rounds' medians; 5 warm runs each)")
+PY
