@@ -1,4 +1,4 @@
-"""Naive, obviously-correct numpy references written from PROTOCOL.md, used only as test oracles.
+"""Naive, obviously-correct numpy references written from the protocol (docs/protocol.md), used only as test oracles.
 
 Vectorised over a leading batch axis with uint64 arithmetic mod p; slow but small. The lane
 emulator's references (tests/msl/msl_reference.py) use these too.

@@ -43,7 +43,7 @@ class TraceVData(_Part):
 
 @dataclass(eq=False)
 class GkrProof(_Part):
-    """LogUp-GKR proof (PROTOCOL.md §8.5).
+    """LogUp-GKR proof (PROTOCOL 8.5).
 
     ``claims_per_layer``: (J, 4, 4), each layer in ``GKR_CLAIM_ORDER``.
     ``sumcheck_polys``: J-1 arrays, entry i of shape (i+1, 3, 4) (evaluations at 1, 2, 3).
