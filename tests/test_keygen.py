@@ -218,7 +218,7 @@ def test_check_witness_refuses_bad_witnesses():
     with pytest.raises(ValueError, match="expected 2 traces"):
         pk.check_witness(traces[:1], pvs)
     with pytest.raises(ValueError, match="a trace is required"):
-        pk.check_witness([traces[0], None], pvs)
+        keygen(airs, SMALL, required=True)[0].check_witness([traces[0], None], pvs)
 
     trace = fibonacci_trace(16)
     pvs = fibonacci_public_values(trace)
