@@ -13,6 +13,7 @@ from ..ext import Ext, P
 from ..layout import Slot
 from ..poly import eq, eq_uni, horner, l1_uni
 from .errors import VerificationError
+from .native import ef_array, ef_scalar, kernels, observe_all, to_ext
 
 __all__ = ["verify_stacked_reduction"]
 
@@ -132,7 +133,20 @@ def check_stacking_shape(proof, layouts, params):
     return coeffs, rounds, openings
 
 
-def verify_stacked_reduction(transcript, layouts, claims, need_rot, r, params, proof) -> list[Ext]:
+def _claims_array(claims, c: int) -> np.ndarray:
+    """One commit's claims, per slot (t, t_rot), as a canonical (slots, 2, 4) array."""
+    if not isinstance(claims, np.ndarray):
+        claims = [[v.c if isinstance(v, Ext) else v for v in pair] for pair in claims]
+    try:
+        array = np.asarray(claims, dtype=np.int64).reshape(-1, 2, 4)
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise VerificationError("stacking_shape", f"claims[{c}]: expected (t, t_rot) extension-element pairs") from exc
+    if array.size and (array.min() < 0 or array.max() >= P):
+        raise VerificationError("stacking_shape", f"claims[{c}]: expected canonical extension elements")
+    return array.astype(np.uint32)
+
+
+def verify_stacked_reduction(transcript, layouts, claims, need_rot, r, params, proof, native: bool = True) -> list[Ext]:
     """Check a StackingProof; returns u = (u_0, u_1..u_n_stack).
 
     transcript  gpustark.Transcript after the column openings were observed (step 14)
@@ -141,6 +155,7 @@ def verify_stacked_reduction(transcript, layouts, claims, need_rot, r, params, p
     need_rot    per commit, per matrix of that commit: the owning AIR's rotation flag
     r           the batch-constraint point (r_0, r_1..), at least max(n_j, 0) + 1 entries
     proof       StackingProof fields (dict or dataclass)
+    native      False: the batched claims and the slot kernels in Python (the reference)
     Raises VerificationError('stacking_shape' | 'stacking_s0_sum' | 'stacking_final_sum', ...).
     """
     transcript = as_transcript(transcript)
@@ -158,7 +173,10 @@ def verify_stacked_reduction(transcript, layouts, claims, need_rot, r, params, p
             raise VerificationError("stacking_shape", f"commit {c}: {len(cl)} claims for {len(slots)} slots")
         if any(s.matrix >= len(flags) for s in slots):
             raise VerificationError("stacking_shape", f"commit {c}: need_rot has {len(flags)} flags")
-        slot_claims.append([ext_list(pair, "stacking_shape", f"claims[{c}]", 2) for pair in cl])
+        if native:
+            slot_claims.append(_claims_array(cl, c))
+        else:
+            slot_claims.append([ext_list(pair, "stacking_shape", f"claims[{c}]", 2) for pair in cl])
     n_max = max((max(s.log_h - l_skip, 0) for slots, _ in layouts for s in slots), default=0)
     r = ext_list(r, "stacking_shape", "r")
     if len(r) < n_max + 1:
@@ -167,19 +185,22 @@ def verify_stacked_reduction(transcript, layouts, claims, need_rot, r, params, p
     # ---- algebra, in OpenVM's order ----
     lam = sample(transcript)
     lam_sq = lam * lam
-    target, power = Ext(0), Ext(1)
-    for cl in slot_claims:
-        for t, t_rot in cl:
-            target = target + power * (t + lam * t_rot)
-            power = power * lam_sq
+    if native:  # sum_j lam^(2j) t_j + lam^(2j+1) t_rot_j over every slot of every commit
+        flat = np.concatenate([cl.reshape(-1, 4) for cl in slot_claims])
+        target = to_ext(kernels.ef_dot(kernels.ef_powers(ef_scalar(lam), len(flat)), flat))
+    else:
+        target, power = Ext(0), Ext(1)
+        for cl in slot_claims:
+            for t, t_rot in cl:
+                target = target + power * (t + lam * t_rot)
+                power = power * lam_sq
     # Sum of s_0 over D: N times the coefficients of degree divisible by N.
     s0_sum = Ext(0)
     for c in coeffs[::n_uni]:
         s0_sum = s0_sum + c
     if s0_sum * n_uni != target:
         raise VerificationError("stacking_s0_sum", "the univariate round does not sum to the batched claims")
-    for c in coeffs:
-        observe(transcript, c)
+    observe_all(transcript, coeffs)
     u = [sample(transcript)]
     claim = horner(coeffs, u[0])
     for s1, s2 in rounds:
@@ -190,6 +211,14 @@ def verify_stacked_reduction(transcript, layouts, claims, need_rot, r, params, p
 
     final, power = Ext(0), Ext(1)
     for (slots, _), flags, opening in zip(layouts, need_rot, openings):
+        if native:
+            column_kernel = kernels.stacking_kernels(
+                l_skip, n_stack, np.array(slots, dtype=np.uint32).reshape(-1, 5), [bool(f) for f in flags],
+                ef_array(u), ef_array(r), ef_scalar(lam), ef_scalar(power), len(opening))
+            power = power * (lam_sq ** len(slots))
+            observe_all(transcript, opening)
+            final = final + to_ext(kernels.ef_dot(ef_array(opening), column_kernel))
+            continue
         column_kernel = [Ext(0)] * len(opening)
         for s in slots:
             column_kernel[s.stacked_col] += _slot_kernel(l_skip, n_stack, s, bool(flags[s.matrix]), u, r, power, lam)

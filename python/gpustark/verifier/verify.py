@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import functools
 
+import numpy as np
+
+from .. import _native
 from ..keygen import AirVerifyingKey, VerifyingKey
 from ..layout import stacked_layout
 from ..proof import Proof
@@ -27,13 +30,25 @@ __all__ = ["verify", "VerificationError"]
 
 @functools.lru_cache(maxsize=256)
 def air_statement(avk: AirVerifyingKey) -> AirStatement:
-    return AirStatement(avk.name, avk.width.common_main, avk.need_rot, avk.instructions,
-                        [int(i) for i in avk.constraint_idx],
-                        [(it.bus_index, it.count, list(it.message)) for it in avk.interactions])
+    """The AIR as the verifier evaluates it; made once per key (the native program is validated
+    here, not per proof)."""
+    constraints = [int(i) for i in avk.constraint_idx]
+    interactions = [(int(it.bus_index), int(it.count), [int(m) for m in it.message]) for it in avk.interactions]
+    try:
+        program = _native.AirProgram(avk.name, avk.width.common_main, avk.need_rot,
+                                     np.ascontiguousarray(avk.instructions, dtype=np.uint32), constraints,
+                                     interactions, avk.num_public_values)
+    except ValueError as exc:
+        raise VerificationError("vk_air_program", str(exc)) from None
+    return AirStatement(avk.name, avk.width.common_main, avk.need_rot, avk.instructions, constraints, interactions,
+                        avk.num_public_values, program)
 
 
-def verify(vk: VerifyingKey, proof: Proof) -> None:
-    """Return normally if `proof` is valid for `vk`; raise VerificationError naming the failed check."""
+def verify(vk: VerifyingKey, proof: Proof, *, native: bool = True) -> None:
+    """Return normally if `proof` is valid for `vk`; raise VerificationError naming the failed check.
+
+    native=False runs every phase's hot loops in Python (the reference the native fast paths are
+    tested against); both accept and reject the same proofs."""
     if not isinstance(vk, VerifyingKey):
         raise TypeError(f"vk: expected a gpustark VerifyingKey, found {type(vk).__name__}")
     if not isinstance(proof, Proof):
@@ -81,11 +96,15 @@ def verify(vk: VerifyingKey, proof: Proof) -> None:
     gkr = verify_gkr(transcript, proof.gkr_proof, params.logup.pow_bits, num_gkr_layers)
     batch = verify_batch_constraints(transcript, traces, gkr, proof.batch_constraint_proof, l_skip=l_skip,
                                      max_degree=params.max_constraint_degree, n_logup=n_logup,
-                                     slot_offsets=slot_offsets)
+                                     slot_offsets=slot_offsets, native=native)
 
     # One commitment (common main): its slots are the sorted traces' columns in order.
-    claims = [[pair for per_trace in batch.openings for pair in per_trace]]
+    if native:
+        claims = [np.concatenate(batch.openings)]
+    else:
+        claims = [[pair for per_trace in batch.openings for pair in per_trace]]
     need_rot = [[t.air.need_rot for t in traces]]
-    u = verify_stacked_reduction(transcript, [layout], claims, need_rot, batch.r, params, proof.stacking_proof)
+    u = verify_stacked_reduction(transcript, [layout], claims, need_rot, batch.r, params, proof.stacking_proof,
+                                 native=native)
     verify_whir(transcript, [proof.common_main_commit], [layout[1]], u, proof.stacking_proof.stacking_openings, params,
-                proof.whir_proof)
+                proof.whir_proof, native=native)

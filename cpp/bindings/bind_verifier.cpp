@@ -1,0 +1,252 @@
+// Native fast paths of the Python verifier (gpustark.verifier): the loops that cost it seconds in
+// Python (the constraint DAG at the opening point, the stacking kernels, WHIR's query openings
+// and folds, EF dot products). Protocol logic and the transcript stay in Python; every function
+// here has a Python reference that tests compare it against. Every array is shape- and
+// range-checked here too, so a malformed input raises ValueError, never reads out of bounds.
+#include <pybind11/stl.h>
+
+#include <string>
+#include <vector>
+
+#include "../prover/air_program.h"  // the AIR program type and its node evaluator, no prover phase
+#include "../verifier/merkle_batch.h"
+#include "../verifier/verifier_math.h"
+#include "arrays.h"
+#include "bindings.h"
+
+namespace gpustark {
+namespace {
+
+namespace vm = verifier_math;
+
+std::string dims(const py::array& a) {
+    std::string s = "(";
+    for (py::ssize_t i = 0; i < a.ndim(); ++i) s += (i ? ", " : "") + std::to_string(a.shape(i));
+    return s + ")";
+}
+
+// A canonical uint32 array of exactly `shape` (-1: any size on that axis).
+U32Array shaped(const py::array& a, const char* name, std::vector<long> shape) {
+    U32Array out = checked_field_array(a, name, int(shape.size()));
+    for (size_t i = 0; i < shape.size(); ++i)
+        if (shape[i] >= 0 && out.shape(py::ssize_t(i)) != shape[i])
+            throw py::value_error(std::string(name) + ": unexpected shape " + dims(out));
+    return out;
+}
+
+Ef load_ef(const py::array& a, const char* name) { return ef_load(shaped(a, name, {4}).data()); }
+
+std::vector<Ef> load_efs(const py::array& a, const char* name, long count = -1) {
+    U32Array arr = shaped(a, name, {count, 4});
+    std::vector<Ef> out(size_t(arr.shape(0)));
+    for (size_t i = 0; i < out.size(); ++i) out[i] = ef_load(arr.data() + 4 * i);
+    return out;
+}
+
+U32Array store_ef(Ef v) {
+    U32Array out(py::ssize_t(4));
+    ef_store(out.mutable_data(), v);
+    return out;
+}
+
+U32Array store_efs(const std::vector<Ef>& values) {
+    U32Array out({py::ssize_t(values.size()), py::ssize_t(4)});
+    for (size_t i = 0; i < values.size(); ++i) ef_store(out.mutable_data() + 4 * i, values[i]);
+    return out;
+}
+
+std::vector<Ef> powers(Ef x, size_t n) {
+    std::vector<Ef> out(n);
+    Ef p = ef_one();
+    for (size_t i = 0; i < n; ++i) out[i] = p, p = ef_mul(p, x);
+    return out;
+}
+
+// The AIR's DAG at one point: (sum_i lam^i C_i, per interaction its count and
+// sum_j beta^j m_j + beta^len (bus + 1)) (batch_constraints._final_claim's per-trace part).
+py::tuple air_claims(const AirProgram& air, const py::array& local, const py::array& next, const py::array& selectors,
+                     const std::vector<uint32_t>& publics, const py::array& lam, const py::array& beta) {
+    const long w = long(air.width);
+    const std::vector<Ef> loc = load_efs(local, "local", w), nxt = load_efs(next, "next", w);
+    const std::vector<Ef> sel = load_efs(selectors, "selectors", 3);
+    if (publics.size() != air.num_public_values)
+        throw py::value_error("publics: expected " + std::to_string(air.num_public_values) + " values, found " +
+                              std::to_string(publics.size()));
+    std::vector<Fp> pub;
+    for (uint32_t v : publics) {
+        if (v >= GS_P) throw py::value_error("publics: values must be canonical field elements");
+        pub.push_back(fp_from_canonical(v));
+    }
+    const Ef lam_v = load_ef(lam, "lam"), beta_v = load_ef(beta, "beta");
+    std::vector<Ef> nodes(air.nodes.size());
+    RowPoint<Ef> point{loc.data(), nxt.data(), sel[0], sel[1], sel[2], pub.data()};
+    evaluate_nodes(air, point, nodes.data());  // air was validated on construction: operands in range
+
+    Ef expr = ef_zero(), lam_power = ef_one();
+    for (uint32_t c : air.constraints) expr = ef_add(expr, ef_mul(lam_power, nodes[c])), lam_power = ef_mul(lam_power, lam_v);
+    std::vector<Ef> counts, denominators;
+    for (const InteractionProgram& it : air.interactions) {
+        Ef h = ef_zero(), beta_power = ef_one();
+        for (uint32_t m : it.message) h = ef_add(h, ef_mul(beta_power, nodes[m])), beta_power = ef_mul(beta_power, beta_v);
+        const Fp bus_plus_one = fp_from_canonical(uint32_t((uint64_t(it.bus) + 1) % GS_P));
+        counts.push_back(nodes[it.count]);
+        denominators.push_back(ef_add(h, ef_mul_base(beta_power, bus_plus_one)));
+    }
+    return py::make_tuple(store_ef(expr), store_efs(counts), store_efs(denominators));
+}
+
+// Per stacked column, sum_j K_j(u) over its slots (stacking._slot_kernel), slot j weighted by
+// first_power * (lam^2)^j. The part of K_j that depends only on (log_h, need_rot) is shared.
+U32Array stacking_kernels(uint32_t l_skip, uint32_t n_stack, const py::array& slots_in, const std::vector<bool>& need_rot,
+                          const py::array& u_in, const py::array& r_in, const py::array& lam_in,
+                          const py::array& first_power, size_t width) {
+    if (l_skip > GS_TWO_ADICITY) throw py::value_error("l_skip: expected at most 27");
+    U32Array slots = U32Array::ensure(slots_in);
+    if (!slots || slots.ndim() != 2 || slots.shape(1) != 5)
+        throw py::value_error("slots: expected a uint32 array of shape (num_slots, 5)");
+    const std::vector<Ef> u = load_efs(u_in, "u", long(n_stack) + 1), r = load_efs(r_in, "r");
+    const Ef lam = load_ef(lam_in, "lam"), lam_sq = ef_square(lam);
+    Ef weight = load_ef(first_power, "first_power");
+
+    struct Shared { bool ready = false; Ef value; };
+    std::vector<Shared> shared(2 * (size_t(l_skip) + n_stack + 1));
+    auto common = [&](uint32_t log_h, bool rot) -> Ef {
+        Shared& s = shared[2 * log_h + rot];
+        if (s.ready) return s.value;
+        const int n = int(log_h) - int(l_skip);
+        const size_t n_lift = size_t(n > 0 ? n : 0);
+        if (r.size() < n_lift + 1) throw py::value_error("r: too few entries for the slots' heights");
+        uint32_t l = l_skip;
+        std::vector<Ef> r_n(r.begin(), r.begin() + long(n_lift) + 1);
+        Ef ind = ef_one();
+        if (n < 0) {
+            l = uint32_t(int(l_skip) + n);
+            r_n = {ef_pow(r[0], uint64_t(1) << -n)};
+            ind = vm::l1_uni(uint32_t(-n), ef_pow(u[0], uint64_t(1) << l));
+        }
+        Ef value = ef_mul(vm::eq_uni(l, u[0], r_n[0]), vm::eq(u.data() + 1, r_n.data() + 1, n_lift));
+        if (rot) {
+            const Ef shifted = ef_mul_base(r_n[0], fp_two_adic_generator(l));
+            const auto [e, rt] = vm::eq_rot_cube(u.data() + 1, r_n.data() + 1, n_lift);
+            const Ef kappa = ef_add(ef_mul(vm::eq_uni(l, u[0], shifted), e),
+                                    ef_mul(ef_mul(vm::l1_uni(l, u[0]), vm::l1_uni(l, shifted)), ef_sub(rt, e)));
+            value = ef_add(value, ef_mul(lam, kappa));
+        }
+        s = {true, ef_mul(value, ind)};
+        return s.value;
+    };
+
+    std::vector<Ef> out(width, ef_zero());
+    for (py::ssize_t j = 0; j < slots.shape(0); ++j) {
+        const uint32_t* s = slots.data() + 5 * j;  // matrix, column, stacked_col, row_idx, log_h
+        const uint32_t matrix = s[0], col = s[2], row_idx = s[3], log_h = s[4];
+        if (matrix >= need_rot.size() || col >= width || log_h > l_skip + n_stack)
+            throw py::value_error("slots: slot " + std::to_string(j) + " is out of range");
+        const uint32_t n_lift = log_h > l_skip ? log_h - l_skip : 0;
+        Ef eq_b = ef_one();  // eq(u_{>n_lift}, bits of row_idx above the slot)
+        for (uint32_t k = n_lift; k < n_stack; ++k) {
+            const uint32_t shift = l_skip + k;
+            const bool bit = shift < 32 && ((row_idx >> shift) & 1u);
+            eq_b = ef_mul(eq_b, bit ? u[k + 1] : vm::one_minus(u[k + 1]));
+        }
+        out[col] = ef_add(out[col], ef_mul(ef_mul(eq_b, weight), common(log_h, need_rot[matrix])));
+        weight = ef_mul(weight, lam_sq);
+    }
+    return store_efs(out);
+}
+
+// The first query whose opening fails its Merkle path, or -1 (whir: all paths of a round in one call).
+long merkle_first_failure_py(const py::array& root_in, size_t rows, uint32_t width, uint32_t log_group,
+                             const std::vector<size_t>& queries, const py::array& opened_in, const py::array& paths_in) {
+    if (log_group >= 32) return queries.empty() ? -1 : 0;
+    const U32Array root = shaped(root_in, "root", {8});
+    const long q = long(queries.size());
+    const U32Array opened = shaped(opened_in, "opened", {q, long(1) << log_group, long(width)});
+    const U32Array paths = shaped(paths_in, "paths", {q, -1, 8});
+    py::gil_scoped_release release;
+    return merkle_first_failure(root.data(), rows, width, log_group, queries.data(), queries.size(), opened.data(),
+                                paths.data(), size_t(paths.shape(1)));
+}
+
+// values[q][t] = sum_c mu_pows[c] rows[q][t][c] (whir._combine_rows, for every query at once).
+U32Array combine_rows(const py::array& rows_in, const py::array& mu_pows_in) {
+    const U32Array rows = shaped(rows_in, "rows", {-1, -1, -1});
+    const std::vector<Ef> mu = load_efs(mu_pows_in, "mu_pows", long(rows.shape(2)));
+    const size_t count = size_t(rows.shape(0) * rows.shape(1)), w = mu.size();
+    U32Array out({rows.shape(0), rows.shape(1), py::ssize_t(4)});
+    for (size_t i = 0; i < count; ++i) {
+        Ef acc = ef_zero();
+        for (size_t c = 0; c < w; ++c) acc = ef_add(acc, ef_mul_base(mu[c], fp_from_canonical(rows.data()[i * w + c])));
+        ef_store(out.mutable_data() + 4 * i, acc);
+    }
+    return out;
+}
+
+// Every query's k-fold at x = omega_{log_rs}^index (whir._binary_k_fold).
+U32Array whir_fold(const py::array& values_in, const py::array& alphas_in, uint32_t log_rs,
+                   const std::vector<uint32_t>& queries) {
+    const std::vector<Ef> alphas = load_efs(alphas_in, "alphas");
+    const uint32_t k = uint32_t(alphas.size());
+    if (k > 20 || log_rs > GS_TWO_ADICITY) throw py::value_error("whir_fold: k or log_rs out of range");
+    const long group = long(1) << k;
+    std::vector<Ef> values = load_efs(shaped(values_in, "values", {long(queries.size()), group, 4})
+                                          .reshape({long(queries.size()) * group, 4L}), "values");
+    const Fp omega = fp_two_adic_generator(log_rs);
+    std::vector<Ef> out;
+    for (size_t i = 0; i < queries.size(); ++i)
+        out.push_back(vm::binary_k_fold(values.data() + i * size_t(group), alphas.data(), k, fp_pow(omega, queries[i])));
+    return store_efs(out);
+}
+
+// sum_j weights[j] eq(alpha_slice, (z_j, z_j^2, ..)) f(z_j^(2^len)) over points z_j (whir's final
+// constraint, one round's points at once).
+U32Array whir_query_terms(const py::array& final_poly_in, const py::array& alpha_slice_in, const py::array& zs_in,
+                          const py::array& weights_in) {
+    const std::vector<Ef> f = load_efs(final_poly_in, "final_poly"), alphas = load_efs(alpha_slice_in, "alpha_slice");
+    const std::vector<Ef> zs = load_efs(zs_in, "zs"), weights = load_efs(weights_in, "weights", long(zs.size()));
+    Ef total = ef_zero();
+    std::vector<Ef> z_pows(alphas.size());
+    for (size_t j = 0; j < zs.size(); ++j) {
+        Ef z = zs[j];
+        for (Ef& zp : z_pows) zp = z, z = ef_square(z);
+        const Ef term = ef_mul(vm::eq(alphas.data(), z_pows.data(), alphas.size()), vm::horner(f.data(), f.size(), z));
+        total = ef_add(total, ef_mul(weights[j], term));
+    }
+    return store_ef(total);
+}
+
+}  // namespace
+
+void bind_verifier(py::module_& m) {
+    py::module_ v = m.def_submodule("verifier", "the Python verifier's native fast paths (use gpustark.verifier)");
+    v.def("ef_powers", [](const py::array& x, size_t n) { return store_efs(powers(load_ef(x, "x"), n)); },
+          "(n, 4): 1, x, .., x^(n-1).");
+    v.def("ef_dot", [](const py::array& a, const py::array& b) {
+        const std::vector<Ef> av = load_efs(a, "a"), bv = load_efs(b, "b", long(av.size()));
+        Ef acc = ef_zero();
+        for (size_t i = 0; i < av.size(); ++i) acc = ef_add(acc, ef_mul(av[i], bv[i]));
+        return store_ef(acc);
+    }, "(4,): sum_i a_i b_i over (n, 4) arrays.");
+    v.def("mle_eval", [](const py::array& table_in, const py::array& point_in) {
+        std::vector<Ef> values = load_efs(table_in, "table");
+        const std::vector<Ef> point = load_efs(point_in, "point");
+        if (point.size() >= 63 || values.size() != (size_t(1) << point.size()))
+            throw py::value_error("mle_eval: the table needs 2^len(point) entries");
+        for (size_t k = 0, n = values.size(); k < point.size(); ++k, n >>= 1)  // lowest variable first
+            for (size_t i = 0; i < n / 2; ++i)
+                values[i] = ef_add(values[2 * i], ef_mul(point[k], ef_sub(values[2 * i + 1], values[2 * i])));
+        return store_ef(values[0]);
+    }, "poly.mle_eval: the multilinear extension of an (2^n, 4) table at an (n, 4) point.");
+    v.def("air_claims", &air_claims, py::arg("air"), py::arg("local"), py::arg("next"), py::arg("selectors"),
+          py::arg("publics"), py::arg("lam"), py::arg("beta"));
+    v.def("stacking_kernels", &stacking_kernels, py::arg("l_skip"), py::arg("n_stack"), py::arg("slots"),
+          py::arg("need_rot"), py::arg("u"), py::arg("r"), py::arg("lam"), py::arg("first_power"), py::arg("width"));
+    v.def("merkle_first_failure", &merkle_first_failure_py, py::arg("root"), py::arg("rows"), py::arg("width"),
+          py::arg("log_group"), py::arg("queries"), py::arg("opened"), py::arg("paths"));
+    v.def("combine_rows", &combine_rows, py::arg("rows"), py::arg("mu_pows"));
+    v.def("whir_fold", &whir_fold, py::arg("values"), py::arg("alphas"), py::arg("log_rs"), py::arg("queries"));
+    v.def("whir_query_terms", &whir_query_terms, py::arg("final_poly"), py::arg("alpha_slice"), py::arg("zs"),
+          py::arg("weights"));
+}
+
+}  // namespace gpustark
