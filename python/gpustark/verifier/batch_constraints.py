@@ -10,6 +10,7 @@ from .. import _native, field
 from ..ext import Ext, P, inv_base
 from ..poly import eq, eq_uni, horner, interpolate_on_integers
 from .dag_eval import evaluate_dag
+from . import native
 from .errors import VerificationError
 from .gkr import GkrResult
 from .native import ef_scalar, kernels, observe_all, to_ext
@@ -29,12 +30,7 @@ class BatchResult:
     openings: list
 
 
-def _observe(transcript, value: Ext) -> None:
-    transcript.observe_ext(value.limbs())
-
-
-def _sample(transcript) -> Ext:
-    return Ext.of(transcript.sample_ext())
+_observe, _sample = native.observe_ext, native.sample_ext
 
 
 def check_batch_shape(traces, proof, *, l_skip: int, max_degree: int) -> None:

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from ..ext import Ext
 from ..poly import eq, interpolate_on_integers
+from . import native
 from .errors import VerificationError
 
 
@@ -19,12 +20,7 @@ class GkrResult:
     challenges: list[tuple[Ext | None, Ext]] = field(default_factory=list)
 
 
-def _observe(transcript, value: Ext) -> None:
-    transcript.observe_ext(value.limbs())
-
-
-def _sample(transcript) -> Ext:
-    return Ext.of(transcript.sample_ext())
+_observe, _sample = native.observe_ext, native.sample_ext
 
 
 def check_gkr_shape(proof, num_layers: int) -> None:

@@ -33,8 +33,23 @@ def to_exts(array: np.ndarray) -> list[Ext]:
     return [Ext(*row) for row in array.reshape(-1, 4).tolist()]
 
 
+def _sponge(transcript):
+    """The native transcript under a gpustark.Transcript (or the native one itself): the verifier's
+    values are canonical already, so it skips the wrapper's per-call input checks. The native
+    transcript still range-checks every word."""
+    return getattr(transcript, "_t", transcript)
+
+
+def observe_ext(transcript, value: Ext) -> None:
+    _sponge(transcript).observe_ext(value.c)
+
+
+def sample_ext(transcript) -> Ext:
+    return Ext(*_sponge(transcript).sample_ext())
+
+
 def observe_all(transcript, values) -> None:
     """observe_ext of every value in order, in one native call; `values` is an (.., 4) canonical
-    array or a sequence of Ext. The native transcript range-checks every word."""
+    array or a sequence of Ext."""
     array = values if isinstance(values, np.ndarray) else ef_array(values)
-    transcript._t.observe_many(array.reshape(-1).tolist())
+    _sponge(transcript).observe_many(array.reshape(-1).tolist())

@@ -12,6 +12,7 @@ import numpy as np
 from ..ext import Ext, P
 from ..layout import Slot
 from ..poly import eq, eq_uni, horner, l1_uni
+from . import native
 from .errors import VerificationError
 from .native import ef_array, ef_scalar, kernels, observe_all, to_ext
 
@@ -47,6 +48,11 @@ def _ext(value) -> Ext:
 
 def ext_list(values, check: str, what: str, length: int | None = None) -> list[Ext]:
     """EF elements from an (n, 4) array or a sequence of 4-limb values; shape errors name `check`."""
+    if isinstance(values, np.ndarray) and values.ndim == 2 and values.shape[1] == 4 and values.dtype.kind in "ui":
+        # The codec's arrays: one range check for all of them instead of one per element.
+        if values.size and (values.min() < 0 or values.max() >= P):
+            raise VerificationError(check, f"{what}: expected canonical extension elements")
+        values = [Ext(*row) for row in values.tolist()]
     try:
         items = [_ext(v) for v in values]
     except (TypeError, ValueError) as exc:
@@ -63,12 +69,7 @@ def as_transcript(transcript):
     return transcript if isinstance(transcript, Transcript) else Transcript(transcript)
 
 
-def observe(transcript, value: Ext) -> None:
-    transcript.observe_ext(value.limbs())
-
-
-def sample(transcript) -> Ext:
-    return Ext.of(transcript.sample_ext())
+observe, sample = native.observe_ext, native.sample_ext
 
 
 def _quadratic_at(e0: Ext, e1: Ext, e2: Ext, x: Ext) -> Ext:
