@@ -263,3 +263,25 @@ def test_stacking_and_whir_agree_on_tampering(preset):
         fast, reference = verdict(True, stacking, whir, claims), verdict(False, stacking, whir, claims)
         assert fast == reference and isinstance(fast, str), f"{part}.{name}[{j}]{index}: {fast} vs {reference}"
     assert len(cases) > 30
+
+
+@pytest.mark.parametrize("rounds, degree", [(3, 2), (2, 3), (4, 4), (1, 1)])
+def test_sumcheck_rounds_match_python(rounds, degree):
+    from gpustark.poly import interpolate_on_integers
+    from gpustark.verifier.native import sumcheck_rounds
+
+    rng = np.random.default_rng(rounds * 10 + degree)
+    values = rng.integers(0, P, (rounds, degree, 4), dtype=np.uint32)
+    claim = _rand_ext(rng)
+    fast_t, ref_t = gpustark.Transcript(), gpustark.Transcript()
+    fast_claim, fast_r = sumcheck_rounds(fast_t, claim, values, "test", "values")
+    ref_claim, ref_r = claim, []
+    for row in values:
+        row = to_exts(row)
+        for v in row:
+            ref_t.observe_ext(v.limbs())
+        ref_r.append(Ext.of(ref_t.sample_ext()))
+        ref_claim = interpolate_on_integers([ref_claim - row[0]] + row, ref_r[-1])
+    assert (fast_claim, fast_r, fast_t.state) == (ref_claim, ref_r, ref_t.state)
+    with pytest.raises(gpustark.VerificationError):
+        sumcheck_rounds(fast_t, claim, values.astype(np.int64) + P, "test", "values")

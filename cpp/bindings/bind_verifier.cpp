@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "../prover/air_program.h"  // the AIR program type and its node evaluator, no prover phase
+#include "../core/transcript.h"
 #include "../verifier/merkle_batch.h"
 #include "../verifier/verifier_math.h"
 #include "arrays.h"
@@ -209,8 +210,64 @@ U32Array whir_query_terms(const py::array& final_poly_in, const py::array& alpha
     for (size_t j = 0; j < zs.size(); ++j) {
         Ef z = zs[j];
         for (Ef& zp : z_pows) zp = z, z = ef_square(z);
-        const Ef term = ef_mul(vm::eq(alphas.data(), z_pows.data(), alphas.size()), vm::horner(f.data(), f.size(), z));
+        const bool base = fp_is_zero(z.c1) && fp_is_zero(z.c2) && fp_is_zero(z.c3);  // a query point: 4x cheaper
+        const Ef value = base ? vm::horner_base(f.data(), f.size(), z.c0) : vm::horner(f.data(), f.size(), z);
+        const Ef term = ef_mul(vm::eq(alphas.data(), z_pows.data(), alphas.size()), value);
         total = ef_add(total, ef_mul(weights[j], term));
+    }
+    return store_ef(total);
+}
+
+// Sumcheck rounds whose polynomial of degree d is sent as its values at 1..d (the value at 0 is
+// the claim minus the value at 1): per round, observe the values, sample r, move the claim to the
+// polynomial at r (the GKR layers, the batch constraint and stacking sumchecks).
+py::tuple sumcheck_rounds(Transcript& transcript, const py::array& claim_in, const py::array& values_in) {
+    const U32Array values = shaped(values_in, "values", {-1, -1, 4});
+    const size_t rounds = size_t(values.shape(0)), d = size_t(values.shape(1));
+    if (d == 0 || d > 64) throw py::value_error("values: expected 1..64 values per round");
+    // Lagrange weights on 0..d: 1 / prod_{j != i} (i - j).
+    std::vector<Fp> inv_denominators(d + 1);
+    for (size_t i = 0; i <= d; ++i) {
+        Fp den = fp_one();
+        for (size_t j = 0; j <= d; ++j)
+            if (j != i) den = fp_mul(den, i > j ? fp_from_canonical(uint32_t(i - j)) : fp_neg(fp_from_canonical(uint32_t(j - i))));
+        inv_denominators[i] = fp_inv(den);
+    }
+    Ef claim = load_ef(claim_in, "claim");
+    std::vector<Ef> challenges, points(d + 1);
+    for (size_t round = 0; round < rounds; ++round) {
+        const uint32_t* v = values.data() + round * d * 4;
+        for (size_t i = 0; i < 4 * d; ++i) transcript.observe(v[i]);
+        const ExtElement sampled = transcript.sample_ext();
+        const Ef r = ef_make(fp_from_canonical(sampled[0]), fp_from_canonical(sampled[1]), fp_from_canonical(sampled[2]),
+                             fp_from_canonical(sampled[3]));
+        points[0] = ef_sub(claim, ef_load(v));
+        for (size_t i = 1; i <= d; ++i) points[i] = ef_load(v + 4 * (i - 1));
+        Ef total = ef_zero();
+        for (size_t i = 0; i <= d; ++i) {
+            Ef numerator = ef_one();
+            for (size_t j = 0; j <= d; ++j)
+                if (j != i) numerator = ef_mul(numerator, ef_sub(r, ef_from_base(fp_from_canonical(uint32_t(j)))));
+            total = ef_add(total, ef_mul_base(ef_mul(points[i], numerator), inv_denominators[i]));
+        }
+        claim = total;
+        challenges.push_back(r);
+    }
+    return py::make_tuple(store_ef(claim), store_efs(challenges));
+}
+
+// eq^#(r0, xi) = sum_{a < 2^l} eq_D(r0, omega_l^a) eq(xi, bits(a)) (batch_constraints._final_claim).
+U32Array eq_sharp(uint32_t l_skip, const py::array& r0_in, const py::array& xi_in) {
+    if (l_skip > 20) throw py::value_error("eq_sharp: l_skip out of range");
+    const Ef r0 = load_ef(r0_in, "r0");
+    const std::vector<Ef> xi = load_efs(xi_in, "xi", long(l_skip));
+    const Fp omega = fp_two_adic_generator(l_skip);
+    Fp point = fp_one();
+    Ef total = ef_zero();
+    for (uint32_t a = 0; a < (1u << l_skip); ++a, point = fp_mul(point, omega)) {
+        Ef e = ef_one();
+        for (uint32_t b = 0; b < l_skip; ++b) e = ef_mul(e, ((a >> b) & 1u) ? xi[b] : vm::one_minus(xi[b]));
+        total = ef_add(total, ef_mul(vm::eq_uni(l_skip, r0, ef_from_base(point)), e));
     }
     return store_ef(total);
 }
@@ -237,6 +294,13 @@ void bind_verifier(py::module_& m) {
                 values[i] = ef_add(values[2 * i], ef_mul(point[k], ef_sub(values[2 * i + 1], values[2 * i])));
         return store_ef(values[0]);
     }, "poly.mle_eval: the multilinear extension of an (2^n, 4) table at an (n, 4) point.");
+    v.def("sumcheck_rounds", &sumcheck_rounds, py::arg("transcript"), py::arg("claim"), py::arg("values"),
+          "(final claim (4,), challenges (rounds, 4)) of rounds sent as values at 1..d, shape (rounds, d, 4).");
+    v.def("eq_sharp", &eq_sharp, py::arg("l_skip"), py::arg("r0"), py::arg("xi"));
+    v.def("observe_array", [](Transcript& transcript, const py::array& values) {
+        const U32Array a = checked_field_array(values, "values", int(values.ndim()));
+        for (py::ssize_t i = 0; i < a.size(); ++i) transcript.observe(a.data()[i]);
+    }, py::arg("transcript"), py::arg("values"), "observe() of every value of a canonical uint32 array, in C order.");
     v.def("air_claims", &air_claims, py::arg("air"), py::arg("local"), py::arg("next"), py::arg("selectors"),
           py::arg("publics"), py::arg("lam"), py::arg("beta"));
     v.def("stacking_kernels", &stacking_kernels, py::arg("l_skip"), py::arg("n_stack"), py::arg("slots"),

@@ -1,9 +1,11 @@
 #include "merkle_batch.h"
 
 #include <algorithm>
+#include <atomic>
 #include <vector>
 
 #include "../backends/cpu/poseidon2_lanes.h"
+#include "../core/parallel.h"
 
 namespace gpustark {
 namespace {
@@ -18,18 +20,9 @@ void compress_all(std::vector<const uint32_t*>& lefts, std::vector<const uint32_
     lefts.clear(), rights.clear(), outs.clear();
 }
 
-}  // namespace
-
-long merkle_first_failure(const uint32_t* root, size_t rows, uint32_t width, uint32_t log_group,
-                          const size_t* queries, size_t count, const uint32_t* opened, const uint32_t* paths,
-                          size_t depth) {
-    if (count == 0) return -1;
-    if (log_group >= 32 || rows == 0 || (rows & (rows - 1)) != 0 || (size_t(1) << log_group) > rows) return 0;
-    const size_t group = size_t(1) << log_group, num_queries = rows / group;
-    size_t expected_depth = 0;
-    for (size_t n = num_queries; n > 1; n >>= 1) ++expected_depth;
-    if (depth != expected_depth) return 0;
-
+// merkle_first_failure for a run of queries whose shape was checked.
+long first_failure_in(const uint32_t* root, size_t num_queries, uint32_t width, size_t group, const size_t* queries,
+                      size_t count, const uint32_t* opened, const uint32_t* paths, size_t depth) {
     // Leaf digests of every opened row, queries one after another.
     std::vector<uint32_t> level(count * group * kDigest), next(count * group * kDigest);
     for (size_t i = 0; i < count * group; i += kPoseidon2Lanes)
@@ -66,6 +59,30 @@ long merkle_first_failure(const uint32_t* root, size_t rows, uint32_t width, uin
     for (size_t q = 0; q < count; ++q)
         if (queries[q] >= num_queries || !std::equal(root, root + kDigest, level.data() + q * kDigest)) return long(q);
     return -1;
+}
+
+}  // namespace
+
+long merkle_first_failure(const uint32_t* root, size_t rows, uint32_t width, uint32_t log_group,
+                          const size_t* queries, size_t count, const uint32_t* opened, const uint32_t* paths,
+                          size_t depth) {
+    if (count == 0) return -1;
+    if (log_group >= 32 || rows == 0 || (rows & (rows - 1)) != 0 || (size_t(1) << log_group) > rows) return 0;
+    const size_t group = size_t(1) << log_group, num_queries = rows / group;
+    size_t expected_depth = 0;
+    for (size_t n = num_queries; n > 1; n >>= 1) ++expected_depth;
+    if (depth != expected_depth) return 0;
+    // Queries are independent: runs of them on the CPU pool, then the first failure of all.
+    std::atomic<long> first{long(count)};
+    const size_t group_words = group * width;
+    parallel_for(count, 16, [&](size_t begin, size_t end) {
+        const long bad = first_failure_in(root, num_queries, width, group, queries + begin, end - begin,
+                                          opened + begin * group_words, paths + begin * depth * kDigest, depth);
+        if (bad < 0) return;
+        long seen = first.load();
+        while (long(begin) + bad < seen && !first.compare_exchange_weak(seen, long(begin) + bad)) {}
+    });
+    return first.load() == long(count) ? -1 : first.load();
 }
 
 }  // namespace gpustark

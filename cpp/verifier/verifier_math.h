@@ -56,6 +56,13 @@ inline Ef horner(const Ef* coefficients, size_t n, Ef x) {
     return acc;
 }
 
+// horner at a base-field point.
+inline Ef horner_base(const Ef* coefficients, size_t n, Fp x) {
+    Ef acc = ef_zero();
+    for (size_t j = n; j-- > 0;) acc = ef_add(ef_mul_base(acc, x), coefficients[j]);
+    return acc;
+}
+
 // The k-fold of a query's 2^k codeword values at x^(2^k) (whir._binary_k_fold); overwrites values.
 inline Ef binary_k_fold(Ef* values, const Ef* alphas, uint32_t k, Fp x) {
     const Fp omega_k = fp_two_adic_generator(k);

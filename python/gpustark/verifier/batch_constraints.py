@@ -10,10 +10,9 @@ from .. import _native, field
 from ..ext import Ext, P, inv_base
 from ..poly import eq, eq_uni, horner, interpolate_on_integers
 from .dag_eval import evaluate_dag
-from . import native
 from .errors import VerificationError
 from .gkr import GkrResult
-from .native import ef_scalar, kernels, observe_all, to_ext
+from .native import ef_array, ef_scalar, kernels, observe_all, observe_ext, sample_ext, sumcheck_rounds, to_ext
 from .statement import TraceStatement, cube_vars
 
 
@@ -30,7 +29,7 @@ class BatchResult:
     openings: list
 
 
-_observe, _sample = native.observe_ext, native.sample_ext
+_observe, _sample = observe_ext, sample_ext
 
 
 def check_batch_shape(traces, proof, *, l_skip: int, max_degree: int) -> None:
@@ -111,17 +110,21 @@ def verify_batch_constraints(transcript, traces: Sequence[TraceStatement], gkr: 
     r = [_sample(transcript)]
     claim = horner(coeffs, r[0])
     s0_at_r0 = claim
-    for values in proof.sumcheck_round_polys:
-        values = [Ext.of(v) for v in values]
-        observe_all(transcript, values)
-        r.append(_sample(transcript))
-        claim = interpolate_on_integers([claim - values[0]] + values, r[-1])
+    if native:
+        claim, challenges = sumcheck_rounds(transcript, claim, proof.sumcheck_round_polys, "batch_shape",
+                                                           "sumcheck_round_polys")
+        r.extend(challenges)
+    else:
+        for values in proof.sumcheck_round_polys:
+            values = [Ext.of(v) for v in values]
+            observe_all(transcript, values)
+            r.append(_sample(transcript))
+            claim = interpolate_on_integers([claim - values[0]] + values, r[-1])
 
     if native:
         openings = [_opening_pairs(trace, parts[0]) for trace, parts in zip(traces, proof.column_openings)]
         for pairs in openings:
             observe_all(transcript, pairs)
-        evaluate = _native_trace_terms
     else:
         openings = []
         for trace, parts in zip(traces, proof.column_openings):
@@ -131,10 +134,9 @@ def verify_batch_constraints(transcript, traces: Sequence[TraceStatement], gkr: 
                 _observe(transcript, claim_value)
                 _observe(transcript, rot_value)
             openings.append(pairs)
-        evaluate = _trace_terms
 
     expected = _final_claim(traces, openings, xi, r, lam, mu_powers, gkr.beta, l_skip, n_max, n_logup, slot_offsets,
-                            evaluate)
+                            native)
     if claim != expected:
         raise VerificationError("batch_final_claim", "the sumcheck's last claim does not match the openings")
     return BatchResult(r, xi, lam, mu, s0_at_r0, claim, openings)
@@ -193,11 +195,16 @@ def _native_trace_terms(trace: TraceStatement, pairs: np.ndarray, selectors, lam
 
 
 def _final_claim(traces, openings, xi, r, lam, mu_powers, beta, l_skip, n_max, n_logup, slot_offsets,
-                 evaluate=_trace_terms) -> Ext:
+                 native: bool) -> Ext:
     count = len(traces)
-    omega = field.two_adic_generator(l_skip)
-    eq_sharp = sum((eq_uni(l_skip, r[0], pow(omega, a, P)) * eq(xi[:l_skip], [(a >> b) & 1 for b in range(l_skip)])
-                    for a in range(1 << l_skip)), Ext(0))
+    if native:
+        evaluate = _native_trace_terms
+        eq_sharp = to_ext(kernels.eq_sharp(l_skip, ef_scalar(r[0]), ef_array(xi[:l_skip])))
+    else:
+        evaluate = _trace_terms
+        omega = field.two_adic_generator(l_skip)
+        eq_sharp = sum((eq_uni(l_skip, r[0], pow(omega, a, P)) * eq(xi[:l_skip], [(a >> b) & 1 for b in range(l_skip)])
+                        for a in range(1 << l_skip)), Ext(0))
     eq_d = eq_uni(l_skip, xi[0], r[0])
     total = Ext(0)
     for t, (trace, pairs) in enumerate(zip(traces, openings)):

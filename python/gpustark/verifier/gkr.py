@@ -5,8 +5,8 @@ from dataclasses import dataclass, field
 
 from ..ext import Ext
 from ..poly import eq, interpolate_on_integers
-from . import native
 from .errors import VerificationError
+from .native import observe_ext, sample_ext, sumcheck_rounds
 
 
 @dataclass
@@ -20,7 +20,7 @@ class GkrResult:
     challenges: list[tuple[Ext | None, Ext]] = field(default_factory=list)
 
 
-_observe, _sample = native.observe_ext, native.sample_ext
+_observe, _sample = observe_ext, sample_ext
 
 
 def check_gkr_shape(proof, num_layers: int) -> None:
@@ -38,11 +38,12 @@ def check_gkr_shape(proof, num_layers: int) -> None:
             raise VerificationError("gkr_shape", f"round {j}: expected {j - 1} sub-rounds of 3 values")
 
 
-def verify_gkr(transcript, proof, logup_pow_bits: int, num_layers: int) -> GkrResult:
+def verify_gkr(transcript, proof, logup_pow_bits: int, num_layers: int, native: bool = True) -> GkrResult:
     """Steps 4-6 of PROTOCOL 7. `num_layers` is l_skip + n_logup, or 0 without interactions.
 
     `proof` has the GkrProof fields: logup_pow_witness, q0_claim (4,), claims_per_layer (J, 4, 4)
     in struct order (p0, p1, q0, q1), sumcheck_polys (entry j-2 of shape (j-1, 3, 4)).
+    native=False runs the layers' sumcheck rounds in Python (the reference).
     """
     if not transcript.check_witness(logup_pow_bits, int(proof.logup_pow_witness)):
         raise VerificationError("logup_pow", "the LogUp proof-of-work witness does not pass")
@@ -69,13 +70,16 @@ def verify_gkr(transcript, proof, logup_pow_bits: int, num_layers: int) -> GkrRe
     for j in range(2, num_layers + 1):
         lam = _sample(transcript)
         claim = result.p_claim + lam * result.q_claim
-        rho = []
-        for s1, s2, s3 in (tuple(Ext.of(v) for v in sub_round) for sub_round in polys[j - 2]):
-            for v in (s1, s2, s3):
-                _observe(transcript, v)
-            r = _sample(transcript)
-            rho.append(r)
-            claim = interpolate_on_integers([claim - s1, s1, s2, s3], r)
+        if native:
+            claim, rho = sumcheck_rounds(transcript, claim, polys[j - 2], "gkr_shape", f"sumcheck_polys[{j - 2}]")
+        else:
+            rho = []
+            for s1, s2, s3 in (tuple(Ext.of(v) for v in sub_round) for sub_round in polys[j - 2]):
+                for v in (s1, s2, s3):
+                    _observe(transcript, v)
+                r = _sample(transcript)
+                rho.append(r)
+                claim = interpolate_on_integers([claim - s1, s1, s2, s3], r)
         p0, p1, q0, q1 = (Ext.of(v) for v in layers[j - 1])
         for v in (p0, q0, p1, q1):
             _observe(transcript, v)

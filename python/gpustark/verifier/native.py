@@ -11,7 +11,8 @@ from typing import Sequence
 import numpy as np
 
 from .. import _native
-from ..ext import Ext
+from ..ext import Ext, P
+from .errors import VerificationError
 
 kernels = _native.verifier
 
@@ -50,6 +51,35 @@ def sample_ext(transcript) -> Ext:
 
 def observe_all(transcript, values) -> None:
     """observe_ext of every value in order, in one native call; `values` is an (.., 4) canonical
-    array or a sequence of Ext."""
+    uint32 array or a sequence of Ext."""
     array = values if isinstance(values, np.ndarray) else ef_array(values)
-    _sponge(transcript).observe_many(array.reshape(-1).tolist())
+    kernels.observe_array(_sponge(transcript), array)  # uint32 only: it raises on any other dtype, never casts
+
+
+def canonical(values, check: str, what: str) -> np.ndarray:
+    """`values` (an integer array, or a sequence of Ext) as a canonical uint32 array, or a
+    VerificationError naming `check`."""
+    if not isinstance(values, np.ndarray):
+        values = np.array([[v.c for v in row] if isinstance(row, (list, tuple)) else row.c for row in values],
+                          dtype=np.int64) if len(values) else np.zeros((0, 4), np.int64)
+    if values.dtype != np.uint32:
+        try:
+            values = np.asarray(values, dtype=np.int64)
+        except (TypeError, ValueError, OverflowError) as exc:
+            raise VerificationError(check, f"{what}: expected integers") from exc
+        if values.size and (values.min() < 0 or values.max() >= P):
+            raise VerificationError(check, f"{what}: values must be canonical field elements")
+    elif values.size and values.max() >= P:
+        raise VerificationError(check, f"{what}: values must be canonical field elements")
+    return np.ascontiguousarray(values, dtype=np.uint32)
+
+
+def sumcheck_rounds(transcript, claim: Ext, values, check: str, what: str) -> tuple[Ext, list[Ext]]:
+    """Rounds sent as their polynomial's values at 1..d, shape (rounds, d, 4): per round observe
+    them, sample r, claim <- the polynomial through (0, claim - v_1), (1, v_1).. at r.
+    Returns (final claim, the r of each round)."""
+    array = canonical(values, check, what)
+    if array.size == 0:
+        return claim, []
+    final, challenges = kernels.sumcheck_rounds(_sponge(transcript), ef_scalar(claim), array)
+    return to_ext(final), to_exts(challenges)

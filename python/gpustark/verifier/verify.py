@@ -44,6 +44,16 @@ def air_statement(avk: AirVerifyingKey) -> AirStatement:
                         avk.num_public_values, program)
 
 
+@functools.lru_cache(maxsize=64)
+def _stacked_layout(l_skip: int, log_stacked_height: int, matrices: tuple) -> tuple:
+    """stacked_layout with the slots as a read-only (num_slots, 5) array, kept per shape:
+    keccakf's 2633 slots take milliseconds to place and convert."""
+    slots, width = stacked_layout(l_skip, log_stacked_height, matrices)
+    array = np.array(slots, dtype=np.uint32).reshape(-1, 5)
+    array.flags.writeable = False
+    return array, width
+
+
 def verify(vk: VerifyingKey, proof: Proof, *, native: bool = True) -> None:
     """Return normally if `proof` is valid for `vk`; raise VerificationError naming the failed check.
 
@@ -66,15 +76,15 @@ def verify(vk: VerifyingKey, proof: Proof, *, native: bool = True) -> None:
     check_gkr_shape(proof.gkr_proof, num_gkr_layers)
     check_batch_shape(traces, proof.batch_constraint_proof, l_skip=l_skip, max_degree=params.max_constraint_degree)
     try:
-        layout = stacked_layout(l_skip, params.log_stacked_height,
-                                [(log_heights[i], vk.per_air[i].width.common_main) for i in order])
+        layout = _stacked_layout(l_skip, params.log_stacked_height,
+                                 tuple((log_heights[i], vk.per_air[i].width.common_main) for i in order))
     except ValueError as exc:
         raise VerificationError("shape_stacking_layout", str(exc)) from None
     if layout[1] > params.w_stack:
         raise VerificationError("shape_w_stack", f"stacked width {layout[1]} exceeds w_stack = {params.w_stack}")
     check_stacking_shape(proof.stacking_proof, [layout], params)
-    check_whir_shape(proof.whir_proof, params, [proof.common_main_commit], [layout[1]],
-                     proof.stacking_proof.stacking_openings)
+    whir_shape = check_whir_shape(proof.whir_proof, params, [proof.common_main_commit], [layout[1]],
+                                  proof.stacking_proof.stacking_openings)
 
     # Trace-height linear constraints.
     try:
@@ -93,7 +103,7 @@ def verify(vk: VerifyingKey, proof: Proof, *, native: bool = True) -> None:
             transcript.observe(log_h)
             transcript.observe_many(pvs)
 
-    gkr = verify_gkr(transcript, proof.gkr_proof, params.logup.pow_bits, num_gkr_layers)
+    gkr = verify_gkr(transcript, proof.gkr_proof, params.logup.pow_bits, num_gkr_layers, native=native)
     batch = verify_batch_constraints(transcript, traces, gkr, proof.batch_constraint_proof, l_skip=l_skip,
                                      max_degree=params.max_constraint_degree, n_logup=n_logup,
                                      slot_offsets=slot_offsets, native=native)
@@ -107,4 +117,4 @@ def verify(vk: VerifyingKey, proof: Proof, *, native: bool = True) -> None:
     u = verify_stacked_reduction(transcript, [layout], claims, need_rot, batch.r, params, proof.stacking_proof,
                                  native=native)
     verify_whir(transcript, [proof.common_main_commit], [layout[1]], u, proof.stacking_proof.stacking_openings, params,
-                proof.whir_proof, native=native)
+                proof.whir_proof, native=native, checked=whir_shape)

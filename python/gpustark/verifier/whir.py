@@ -139,12 +139,14 @@ class _Shape:
                                    1 << (m - rounds * k))
 
 
-def check_whir_shape(proof, params, commitments, widths, stacking_openings) -> None:
-    """Every WhirProof length and Merkle depth (PROTOCOL 13 step 2), before any transcript work."""
-    _Shape(proof, params, commitments, widths, stacking_openings, np.zeros((params.n_stack + 1, 4), np.uint32))
+def check_whir_shape(proof, params, commitments, widths, stacking_openings) -> "_Shape":
+    """Every WhirProof length and Merkle depth (PROTOCOL 13 step 2), before any transcript work;
+    returns the checked fields, for verify_whir(checked=...)."""
+    return _Shape(proof, params, commitments, widths, stacking_openings, np.zeros((params.n_stack + 1, 4), np.uint32))
 
 
-def verify_whir(transcript, commitments, widths, u, stacking_openings, params, proof, native: bool = True) -> None:
+def verify_whir(transcript, commitments, widths, u, stacking_openings, params, proof, native: bool = True,
+                checked: "_Shape | None" = None) -> None:
     """Check a WhirProof opening every commitment's stacked columns at u (PROTOCOL 11).
 
     transcript         gpustark.Transcript after the stacking openings were observed (step 19)
@@ -154,11 +156,17 @@ def verify_whir(transcript, commitments, widths, u, stacking_openings, params, p
     proof              WhirProof fields (dict or dataclass)
     native             False: Merkle paths, row combinations, folds and the final constraint's
                        per-query terms one by one in Python (the reference)
+    checked            check_whir_shape's result for the same proof and statement, to skip
+                       converting the proof's fields twice
     Raises VerificationError naming the check: whir_shape, whir_mu_pow, whir_folding_pow,
     whir_query_pow, whir_merkle, whir_final_poly.
     """
     transcript = as_transcript(transcript)
-    s = _Shape(proof, params, commitments, widths, stacking_openings, u)
+    if checked is None:
+        s = _Shape(proof, params, commitments, widths, stacking_openings, u)
+    else:  # check_whir_shape's result for these same arguments: only u is new
+        s = checked
+        s.u = ext_list(u, "whir_shape", "u", params.n_stack + 1)
     w, m, lb = params.whir, params.log_stacked_height, params.log_blowup
     k, rounds = w.k, w.num_rounds
     u_cube = _powers_of_two(s.u[0], params.l_skip) + s.u[1:] if params.l_skip else s.u[1:]
