@@ -93,15 +93,20 @@ def verify(vk: VerifyingKey, proof: Proof, *, native: bool = True) -> None:
         raise VerificationError("trace_height_constraints", str(exc)) from None
 
     # Preamble (PROTOCOL 7 steps 1-3).
+    # The values are observed through the native sponge in one call: the commit passed the shape
+    # checks; the sponge itself rejects a public value that is not canonical.
     transcript = Transcript()
-    transcript.observe_digest(vk.pre_hash)
-    transcript.observe_digest(proof.common_main_commit)
+    preamble = [int(v) for v in vk.pre_hash] + whir_shape.commitments[0].tolist()
     for avk, log_h, pvs in zip(vk.per_air, log_heights, proof.public_values):
         if not avk.is_required:
-            transcript.observe(0 if log_h is None else 1)
+            preamble.append(0 if log_h is None else 1)
         if log_h is not None:
-            transcript.observe(log_h)
-            transcript.observe_many(pvs)
+            preamble.append(log_h)
+            preamble.extend(int(v) for v in pvs)
+    try:
+        transcript._t.observe_many(preamble)
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise VerificationError("shape_public_values", f"public values must be canonical field elements: {exc}") from None
 
     gkr = verify_gkr(transcript, proof.gkr_proof, params.logup.pow_bits, num_gkr_layers, native=native)
     batch = verify_batch_constraints(transcript, traces, gkr, proof.batch_constraint_proof, l_skip=l_skip,

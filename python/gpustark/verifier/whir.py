@@ -162,6 +162,7 @@ def verify_whir(transcript, commitments, widths, u, stacking_openings, params, p
     whir_query_pow, whir_merkle, whir_final_poly.
     """
     transcript = as_transcript(transcript)
+    sponge = transcript._t  # the native transcript, for the query indices (hundreds of samples)
     if checked is None:
         s = _Shape(proof, params, commitments, widths, stacking_openings, u)
     else:  # check_whir_shape's result for these same arguments: only u is new
@@ -211,7 +212,9 @@ def verify_whir(transcript, commitments, widths, u, stacking_openings, params, p
             observe(transcript, y0)
         if not transcript.check_witness(w.query_phase_pow_bits, s.query_pow[rnd]):
             raise VerificationError("whir_query_pow", f"round {rnd}: the witness does not pass")
-        indices = [transcript.sample_bits(log_rs - k) for _ in range(w.num_queries[rnd])]
+        if not 0 <= log_rs - k < 31:
+            raise VerificationError("whir_shape", f"query indices of {log_rs - k} bits: expected fewer than 31")
+        indices = [sponge.sample_bits(log_rs - k) for _ in range(w.num_queries[rnd])]
 
         omega = two_adic_generator(log_rs)
         if native:
