@@ -285,3 +285,43 @@ def test_sumcheck_rounds_match_python(rounds, degree):
     assert (fast_claim, fast_r, fast_t.state) == (ref_claim, ref_r, ref_t.state)
     with pytest.raises(gpustark.VerificationError):
         sumcheck_rounds(fast_t, claim, values.astype(np.int64) + P, "test", "values")
+
+
+def test_whir_folding_rounds_match_python():
+    from gpustark.verifier.stacking import _quadratic_at
+
+    rng = np.random.default_rng(8)
+    polys = rng.integers(0, P, (3, 2, 4), dtype=np.uint32)
+    claim, bits = _rand_ext(rng), 2
+    # Witnesses that pass, found on a reference transcript as it goes.
+    ref, witnesses, ref_claim, ref_alphas = gpustark.Transcript(), [], claim, []
+    for e1, e2 in (to_exts(p) for p in polys):
+        ref.observe_ext(e1.limbs())
+        ref.observe_ext(e2.limbs())
+        witnesses.append(next(w for w in range(1 << 12) if ref.copy().check_witness(bits, w)))
+        assert ref.check_witness(bits, witnesses[-1])
+        ref_alphas.append(Ext.of(ref.sample_ext()))
+        ref_claim = _quadratic_at(ref_claim - e1, e1, e2, ref_alphas[-1])
+    fast = gpustark.Transcript()
+    final, alphas, failed = kernels.whir_folding_rounds(fast._t, ef_scalar(claim), polys, bits, witnesses)
+    assert (to_ext(final), to_exts(alphas), failed, fast.state) == (ref_claim, ref_alphas, -1, ref.state)
+    bad = list(witnesses)
+    bad[1] = next(w for w in range(1 << 12) if w != witnesses[1])
+    probe = gpustark.Transcript()
+    _, alphas, failed = kernels.whir_folding_rounds(probe._t, ef_scalar(claim), polys, bits, bad)
+    assert failed in (1, -1) and (failed == -1 or len(alphas) == 1)
+    with pytest.raises(ValueError):
+        kernels.whir_folding_rounds(probe._t, ef_scalar(claim), polys[:2], bits, witnesses)
+
+
+@pytest.mark.parametrize("value", [P, -1, 1 << 40, "x"])
+def test_bad_public_values_are_verification_errors(value):
+    vk, proof = _proof("fib")
+    original = proof.public_values[0][0]
+    proof.public_values[0][0] = value
+    try:
+        for native in (True, False):
+            with pytest.raises(gpustark.VerificationError):
+                gpustark.verify(vk, proof, native=native)
+    finally:
+        proof.public_values[0][0] = original

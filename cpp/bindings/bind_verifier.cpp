@@ -218,6 +218,36 @@ U32Array whir_query_terms(const py::array& final_poly_in, const py::array& alpha
     return store_ef(total);
 }
 
+// Lagrange weights on the integers 0..d: 1 / prod_{j != i} (i - j).
+std::vector<Fp> lagrange_inverse_denominators(size_t d) {
+    std::vector<Fp> out(d + 1);
+    for (size_t i = 0; i <= d; ++i) {
+        Fp den = fp_one();
+        for (size_t j = 0; j <= d; ++j)
+            if (j != i) den = fp_mul(den, i > j ? fp_from_canonical(uint32_t(i - j)) : fp_neg(fp_from_canonical(uint32_t(j - i))));
+        out[i] = fp_inv(den);
+    }
+    return out;
+}
+
+// The round polynomial through (0, claim - v_1), (1, v_1) .. (d, v_d) at r; v: d canonical EF values.
+Ef next_claim(Ef claim, const uint32_t* v, size_t d, Ef r, const std::vector<Fp>& inv_denominators) {
+    Ef total = ef_zero();
+    for (size_t i = 0; i <= d; ++i) {
+        Ef numerator = ef_one();
+        for (size_t j = 0; j <= d; ++j)
+            if (j != i) numerator = ef_mul(numerator, ef_sub(r, ef_from_base(fp_from_canonical(uint32_t(j)))));
+        const Ef point = i == 0 ? ef_sub(claim, ef_load(v)) : ef_load(v + 4 * (i - 1));
+        total = ef_add(total, ef_mul_base(ef_mul(point, numerator), inv_denominators[i]));
+    }
+    return total;
+}
+
+Ef sample_ef(Transcript& transcript) {
+    const ExtElement s = transcript.sample_ext();
+    return ef_make(fp_from_canonical(s[0]), fp_from_canonical(s[1]), fp_from_canonical(s[2]), fp_from_canonical(s[3]));
+}
+
 // Sumcheck rounds whose polynomial of degree d is sent as its values at 1..d (the value at 0 is
 // the claim minus the value at 1): per round, observe the values, sample r, move the claim to the
 // polynomial at r (the GKR layers, the batch constraint and stacking sumchecks).
@@ -225,35 +255,39 @@ py::tuple sumcheck_rounds(Transcript& transcript, const py::array& claim_in, con
     const U32Array values = shaped(values_in, "values", {-1, -1, 4});
     const size_t rounds = size_t(values.shape(0)), d = size_t(values.shape(1));
     if (d == 0 || d > 64) throw py::value_error("values: expected 1..64 values per round");
-    // Lagrange weights on 0..d: 1 / prod_{j != i} (i - j).
-    std::vector<Fp> inv_denominators(d + 1);
-    for (size_t i = 0; i <= d; ++i) {
-        Fp den = fp_one();
-        for (size_t j = 0; j <= d; ++j)
-            if (j != i) den = fp_mul(den, i > j ? fp_from_canonical(uint32_t(i - j)) : fp_neg(fp_from_canonical(uint32_t(j - i))));
-        inv_denominators[i] = fp_inv(den);
-    }
+    const std::vector<Fp> inv_denominators = lagrange_inverse_denominators(d);
     Ef claim = load_ef(claim_in, "claim");
-    std::vector<Ef> challenges, points(d + 1);
+    std::vector<Ef> challenges;
     for (size_t round = 0; round < rounds; ++round) {
         const uint32_t* v = values.data() + round * d * 4;
         for (size_t i = 0; i < 4 * d; ++i) transcript.observe(v[i]);
-        const ExtElement sampled = transcript.sample_ext();
-        const Ef r = ef_make(fp_from_canonical(sampled[0]), fp_from_canonical(sampled[1]), fp_from_canonical(sampled[2]),
-                             fp_from_canonical(sampled[3]));
-        points[0] = ef_sub(claim, ef_load(v));
-        for (size_t i = 1; i <= d; ++i) points[i] = ef_load(v + 4 * (i - 1));
-        Ef total = ef_zero();
-        for (size_t i = 0; i <= d; ++i) {
-            Ef numerator = ef_one();
-            for (size_t j = 0; j <= d; ++j)
-                if (j != i) numerator = ef_mul(numerator, ef_sub(r, ef_from_base(fp_from_canonical(uint32_t(j)))));
-            total = ef_add(total, ef_mul_base(ef_mul(points[i], numerator), inv_denominators[i]));
-        }
-        claim = total;
+        const Ef r = sample_ef(transcript);
+        claim = next_claim(claim, v, d, r, inv_denominators);
         challenges.push_back(r);
     }
     return py::make_tuple(store_ef(claim), store_efs(challenges));
+}
+
+// One WHIR round's k folding sumcheck rounds (whir.verify_whir): observe (e1, e2), check the
+// folding proof-of-work witness, sample alpha, move the claim to the quadratic at alpha.
+// Returns (claim, alphas, the first fold whose witness fails or -1); it stops at a failure.
+py::tuple whir_folding_rounds(Transcript& transcript, const py::array& claim_in, const py::array& polys_in,
+                              uint32_t pow_bits, const std::vector<uint32_t>& witnesses) {
+    const U32Array polys = shaped(polys_in, "polys", {long(witnesses.size()), 2, 4});
+    if (pow_bits > 30) throw py::value_error("pow_bits: expected at most 30");
+    const std::vector<Fp> inv_denominators = lagrange_inverse_denominators(2);
+    Ef claim = load_ef(claim_in, "claim");
+    std::vector<Ef> alphas;
+    for (size_t j = 0; j < witnesses.size(); ++j) {
+        const uint32_t* v = polys.data() + 8 * j;
+        for (size_t i = 0; i < 8; ++i) transcript.observe(v[i]);
+        if (witnesses[j] >= GS_P || !transcript.check_witness(pow_bits, witnesses[j]))
+            return py::make_tuple(store_ef(claim), store_efs(alphas), long(j));
+        const Ef alpha = sample_ef(transcript);
+        claim = next_claim(claim, v, 2, alpha, inv_denominators);
+        alphas.push_back(alpha);
+    }
+    return py::make_tuple(store_ef(claim), store_efs(alphas), -1L);
 }
 
 // eq^#(r0, xi) = sum_{a < 2^l} eq_D(r0, omega_l^a) eq(xi, bits(a)) (batch_constraints._final_claim).
@@ -296,6 +330,8 @@ void bind_verifier(py::module_& m) {
     }, "poly.mle_eval: the multilinear extension of an (2^n, 4) table at an (n, 4) point.");
     v.def("sumcheck_rounds", &sumcheck_rounds, py::arg("transcript"), py::arg("claim"), py::arg("values"),
           "(final claim (4,), challenges (rounds, 4)) of rounds sent as values at 1..d, shape (rounds, d, 4).");
+    v.def("whir_folding_rounds", &whir_folding_rounds, py::arg("transcript"), py::arg("claim"), py::arg("polys"),
+          py::arg("pow_bits"), py::arg("witnesses"));
     v.def("eq_sharp", &eq_sharp, py::arg("l_skip"), py::arg("r0"), py::arg("xi"));
     v.def("observe_array", [](Transcript& transcript, const py::array& values) {
         const U32Array a = checked_field_array(values, "values", int(values.ndim()));

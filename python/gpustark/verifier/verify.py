@@ -97,13 +97,13 @@ def verify(vk: VerifyingKey, proof: Proof, *, native: bool = True) -> None:
     # checks; the sponge itself rejects a public value that is not canonical.
     transcript = Transcript()
     preamble = [int(v) for v in vk.pre_hash] + whir_shape.commitments[0].tolist()
-    for avk, log_h, pvs in zip(vk.per_air, log_heights, proof.public_values):
-        if not avk.is_required:
-            preamble.append(0 if log_h is None else 1)
-        if log_h is not None:
-            preamble.append(log_h)
-            preamble.extend(int(v) for v in pvs)
     try:
+        for avk, log_h, pvs in zip(vk.per_air, log_heights, proof.public_values):
+            if not avk.is_required:
+                preamble.append(0 if log_h is None else 1)
+            if log_h is not None:
+                preamble.append(log_h)
+                preamble.extend(int(v) for v in pvs)
         transcript._t.observe_many(preamble)
     except (ValueError, TypeError, OverflowError) as exc:
         raise VerificationError("shape_public_values", f"public values must be canonical field elements: {exc}") from None

@@ -193,7 +193,14 @@ def verify_whir(transcript, commitments, widths, u, stacking_openings, params, p
     for rnd in range(rounds):
         last = rnd == rounds - 1
         alphas_round = []
-        for j in range(k):
+        if native:
+            final, folded, failed = kernels.whir_folding_rounds(
+                sponge, ef_scalar(claim), ef_array([v for pair in s.polys[rnd * k:(rnd + 1) * k] for v in pair]).reshape(-1, 2, 4),
+                w.folding_pow_bits, s.folding_pow[rnd * k:(rnd + 1) * k])
+            if failed >= 0:
+                raise VerificationError("whir_folding_pow", f"round {rnd}, fold {failed}: the witness does not pass")
+            claim, alphas_round = to_ext(final), to_exts(folded)
+        for j in range(0 if native else k):
             e1, e2 = s.polys[rnd * k + j]
             observe(transcript, e1)
             observe(transcript, e2)
