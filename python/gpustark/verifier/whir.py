@@ -213,7 +213,7 @@ def verify_whir(transcript, commitments, widths, u, stacking_openings, params, p
         if last:
             observe_all(transcript, s.final_poly)
         else:
-            transcript.observe_digest(s.codeword_commits[rnd])
+            sponge.observe_many(s.codeword_commits[rnd].tolist())  # canonical: checked in _Shape
             z0s.append(sample(transcript))
             y0 = s.ood_values[rnd]
             observe(transcript, y0)
