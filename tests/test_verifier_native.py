@@ -325,3 +325,21 @@ def test_bad_public_values_are_verification_errors(value):
                 gpustark.verify(vk, proof, native=native)
     finally:
         proof.public_values[0][0] = original
+
+
+@pytest.mark.parametrize("l_skip, log_height", [(2, 5), (2, 2), (2, 1), (2, 0), (4, 9), (0, 3)])
+def test_selectors_horner_and_mobius_eq_match_python(l_skip, log_height):
+    from gpustark.poly import horner
+    from gpustark.verifier.batch_constraints import selectors_at
+    from gpustark.verifier.whir import _mobius_eq
+
+    rng = np.random.default_rng(l_skip * 16 + log_height)
+    r = [_rand_ext(rng) for _ in range(max(log_height - l_skip, 0) + 1)]
+    trace = TraceStatement(None, log_height, [])
+    assert tuple(to_exts(kernels.selectors(l_skip, log_height, ef_array(r)))) == selectors_at(trace, l_skip, r)
+    coeffs, x = [_rand_ext(rng) for _ in range(2 * log_height + 1)], _rand_ext(rng)
+    assert to_ext(kernels.horner(ef_array(coeffs), ef_scalar(x))) == horner(coeffs, x)
+    u, alphas = [_rand_ext(rng) for _ in range(log_height)], [_rand_ext(rng) for _ in range(log_height)]
+    assert to_ext(kernels.mobius_eq(ef_array(u), ef_array(alphas))) == _mobius_eq(u, alphas)
+    with pytest.raises(ValueError):
+        kernels.selectors(l_skip, l_skip + len(r), ef_array(r))  # one cube coordinate short

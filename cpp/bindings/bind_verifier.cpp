@@ -306,6 +306,27 @@ U32Array eq_sharp(uint32_t l_skip, const py::array& r0_in, const py::array& xi_i
     return store_ef(total);
 }
 
+// (is_first, is_last, is_transition) of a trace of height 2^log_height at r
+// (batch_constraints.selectors_at): geometric sums over the trace's subgroup, times the cube part.
+U32Array selectors(uint32_t l_skip, uint32_t log_height, const py::array& r_in) {
+    const std::vector<Ef> r = load_efs(r_in, "r");
+    const int n = int(log_height) - int(l_skip);
+    const size_t vars = size_t(n > 0 ? n : 0);
+    if (l_skip > 20 || log_height > 64 || r.size() < vars + 1) throw py::value_error("selectors: r or heights out of range");
+    const uint32_t log_order = n >= 0 ? l_skip : log_height;
+    const Ef rho0 = n >= 0 ? r[0] : ef_pow(r[0], uint64_t(1) << -n);
+    auto geometric = [&](Ef y) {
+        Ef acc = ef_zero(), power = ef_one();
+        for (uint64_t i = 0; i < (uint64_t(1) << log_order); ++i) acc = ef_add(acc, power), power = ef_mul(power, y);
+        return acc;
+    };
+    const Fp scale = fp_inv(fp_pow(fp_from_canonical(2), log_order));
+    Ef first = ef_mul_base(geometric(rho0), scale);
+    Ef last = ef_mul_base(geometric(ef_mul_base(rho0, fp_two_adic_generator(log_order))), scale);
+    for (size_t i = 1; i <= vars; ++i) first = ef_mul(first, vm::one_minus(r[i])), last = ef_mul(last, r[i]);
+    return store_efs({first, last, vm::one_minus(last)});
+}
+
 }  // namespace
 
 void bind_verifier(py::module_& m) {
@@ -332,6 +353,18 @@ void bind_verifier(py::module_& m) {
           "(final claim (4,), challenges (rounds, 4)) of rounds sent as values at 1..d, shape (rounds, d, 4).");
     v.def("whir_folding_rounds", &whir_folding_rounds, py::arg("transcript"), py::arg("claim"), py::arg("polys"),
           py::arg("pow_bits"), py::arg("witnesses"));
+    v.def("selectors", &selectors, py::arg("l_skip"), py::arg("log_height"), py::arg("r"));
+    v.def("horner", [](const py::array& coefficients, const py::array& x) {
+        const std::vector<Ef> c = load_efs(coefficients, "coefficients");
+        return store_ef(vm::horner(c.data(), c.size(), load_ef(x, "x")));
+    }, py::arg("coefficients"), py::arg("x"), "poly.horner: sum_j c_j x^j.");
+    v.def("mobius_eq", [](const py::array& u_in, const py::array& x_in) {
+        const std::vector<Ef> u = load_efs(u_in, "u"), x = load_efs(x_in, "x", long(u.size()));
+        Ef acc = ef_one();  // prod_i ((1 - 2 u_i)(1 - x_i) + u_i x_i)
+        for (size_t i = 0; i < u.size(); ++i)
+            acc = ef_mul(acc, ef_add(ef_mul(ef_sub(vm::one_minus(u[i]), u[i]), vm::one_minus(x[i])), ef_mul(u[i], x[i])));
+        return store_ef(acc);
+    }, py::arg("u"), py::arg("x"), "whir._mobius_eq.");
     v.def("eq_sharp", &eq_sharp, py::arg("l_skip"), py::arg("r0"), py::arg("xi"));
     v.def("observe_array", [](Transcript& transcript, const py::array& values) {
         const U32Array a = checked_field_array(values, "values", int(values.ndim()));

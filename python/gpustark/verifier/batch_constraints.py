@@ -12,7 +12,7 @@ from ..poly import eq, eq_uni, horner, interpolate_on_integers
 from .dag_eval import evaluate_dag
 from .errors import VerificationError
 from .gkr import GkrResult
-from .native import ef_array, ef_scalar, kernels, observe_all, observe_ext, sample_ext, sumcheck_rounds, to_ext
+from .native import ef_array, ef_scalar, kernels, observe_all, observe_ext, sample_ext, sumcheck_rounds, to_ext, to_exts
 from .statement import TraceStatement, cube_vars
 
 
@@ -108,7 +108,7 @@ def verify_batch_constraints(transcript, traces: Sequence[TraceStatement], gkr: 
     if sum(coeffs[::n], Ext(0)) * n != batched:
         raise VerificationError("univariate_skip_sum", "round 0's sum over D does not equal the batched claim")
     r = [_sample(transcript)]
-    claim = horner(coeffs, r[0])
+    claim = to_ext(kernels.horner(ef_array(coeffs), ef_scalar(r[0]))) if native else horner(coeffs, r[0])
     s0_at_r0 = claim
     if native:
         claim, challenges = sumcheck_rounds(transcript, claim, proof.sumcheck_round_polys, "batch_shape",
@@ -212,7 +212,11 @@ def _final_claim(traces, openings, xi, r, lam, mu_powers, beta, l_skip, n_max, n
         cube = eq(xi[l_skip:l_skip + vars_], r[1:vars_ + 1])
         for j in range(vars_ + 1, n_max + 1):
             cube = cube * r[j]
-        expr, terms = evaluate(trace, pairs, selectors_at(trace, l_skip, r), lam, beta)
+        if native:
+            selectors = tuple(to_exts(kernels.selectors(l_skip, trace.log_height, ef_array(r[:cube_vars(trace, l_skip) + 1]))))
+        else:
+            selectors = selectors_at(trace, l_skip, r)
+        expr, terms = evaluate(trace, pairs, selectors, lam, beta)
         numerator, denominator = Ext(0), Ext(0)
         for (count_value, h), offset in zip(terms, slot_offsets[t]):
             tail = xi[l_skip + vars_:l_skip + n_logup]

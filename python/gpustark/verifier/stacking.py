@@ -224,7 +224,7 @@ def verify_stacked_reduction(transcript, layouts, claims, need_rot, r, params, p
         raise VerificationError("stacking_s0_sum", "the univariate round does not sum to the batched claims")
     observe_all(transcript, coeffs)
     u = [sample(transcript)]
-    claim = horner(coeffs, u[0])
+    claim = to_ext(kernels.horner(ef_array(coeffs), ef_scalar(u[0]))) if native else horner(coeffs, u[0])
     if native:
         claim, challenges = sumcheck_rounds(transcript, claim, rounds, "stacking_shape", "sumcheck_round_polys")
         u.extend(challenges)

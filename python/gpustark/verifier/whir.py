@@ -248,7 +248,8 @@ def verify_whir(transcript, commitments, widths, u, stacking_openings, params, p
     t = k * rounds
     if native:
         final_poly = ef_array(s.final_poly)
-        acc = _mobius_eq(u_cube[:t], alphas) * to_ext(kernels.mle_eval(final_poly, ef_array(u_cube[t:])))
+        acc = (to_ext(kernels.mobius_eq(ef_array(u_cube[:t]), ef_array(alphas)))
+               * to_ext(kernels.mle_eval(final_poly, ef_array(u_cube[t:]))))
     else:
         acc = _mobius_eq(u_cube[:t], alphas) * mle_eval(s.final_poly, u_cube[t:])
     for i in range(rounds):
