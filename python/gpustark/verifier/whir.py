@@ -232,8 +232,8 @@ def verify_whir(transcript, commitments, widths, u, stacking_openings, params, p
         gamma = sample(transcript)  # sampled in the last round too
         if y0 is not None:
             claim = claim + y0 * gamma
-        if native:
-            claim = claim + to_ext(kernels.ef_dot(kernels.ef_powers(ef_scalar(gamma), len(ys) + 2)[2:], ef_array(ys)))
+        if native:  # ys: a (queries, 4) array
+            claim = claim + to_ext(kernels.ef_dot(kernels.ef_powers(ef_scalar(gamma), len(ys) + 2)[2:], ys))
         else:
             weight = gamma * gamma
             for y in ys:
@@ -254,15 +254,21 @@ def verify_whir(transcript, commitments, widths, u, stacking_openings, params, p
         acc = _mobius_eq(u_cube[:t], alphas) * mle_eval(s.final_poly, u_cube[t:])
     for i in range(rounds):
         alpha_slice = alphas[k * (i + 1):t]
+        if native:  # points: the OOD point z0 (weight gamma) unless last, then the queries' z (gamma^2, gamma^3..)
+            weights = kernels.ef_powers(ef_scalar(gammas[i]), len(zs[i]) + 2)[1:]
+            points = np.zeros((len(zs[i]) + 1, 4), np.uint32)
+            points[1:, 0] = zs[i]
+            if i != rounds - 1:
+                points[0] = z0s[i].c
+            else:
+                points, weights = points[1:], weights[1:]
+            acc = acc + to_ext(kernels.whir_query_terms(final_poly, ef_array(alpha_slice), points, weights))
+            continue
         points = ([(z0s[i], gammas[i])] if i != rounds - 1 else [])
         weight = gammas[i] * gammas[i]
         for z in zs[i]:
             points.append((Ext(z), weight))
             weight = weight * gammas[i]
-        if native:
-            acc = acc + to_ext(kernels.whir_query_terms(final_poly, ef_array(alpha_slice), ef_array([z for z, _ in points]),
-                                                        ef_array([w for _, w in points])))
-            continue
         for z, weight in points:
             z_pows = _powers_of_two(z, len(alpha_slice) + 1)
             acc = acc + weight * eq(alpha_slice, z_pows[:-1]) * horner(s.final_poly, z_pows[-1])
@@ -270,8 +276,9 @@ def verify_whir(transcript, commitments, widths, u, stacking_openings, params, p
         raise VerificationError("whir_final_poly", "the final polynomial does not explain the folded claims")
 
 
-def _native_round_values(s: _Shape, rnd: int, widths, k: int, log_rs: int, indices, mu_array, alphas_round) -> list[Ext]:
-    """Every query's folded value in one round: the Merkle paths, row combinations and k-folds natively."""
+def _native_round_values(s: _Shape, rnd: int, widths, k: int, log_rs: int, indices, mu_array, alphas_round) -> np.ndarray:
+    """Every query's folded value in one round, (queries, 4): the Merkle paths, row combinations and
+    k-folds natively."""
     if rnd == 0:
         values = None
         offset = 0
@@ -289,7 +296,7 @@ def _native_round_values(s: _Shape, rnd: int, widths, k: int, log_rs: int, indic
         if bad >= 0:
             raise VerificationError("whir_merkle", f"round {rnd}, query {bad}: bad Merkle path")
         values = s.values[rnd - 1]
-    return to_exts(kernels.whir_fold(values, ef_array(alphas_round), log_rs, indices))
+    return kernels.whir_fold(values, ef_array(alphas_round), log_rs, indices)
 
 
 def _reference_round_values(s: _Shape, rnd: int, widths, k: int, log_rs: int, indices, mu_limbs, alphas_round):
