@@ -112,7 +112,7 @@ def verify_batch_constraints(transcript, traces: Sequence[TraceStatement], gkr: 
     s0_at_r0 = claim
     if native:
         claim, challenges = sumcheck_rounds(transcript, claim, proof.sumcheck_round_polys, "batch_shape",
-                                                           "sumcheck_round_polys")
+                                            "sumcheck_round_polys")
         r.extend(challenges)
     else:
         for values in proof.sumcheck_round_polys:
@@ -213,7 +213,7 @@ def _final_claim(traces, openings, xi, r, lam, mu_powers, beta, l_skip, n_max, n
         for j in range(vars_ + 1, n_max + 1):
             cube = cube * r[j]
         if native:
-            selectors = tuple(to_exts(kernels.selectors(l_skip, trace.log_height, ef_array(r[:cube_vars(trace, l_skip) + 1]))))
+            selectors = tuple(to_exts(kernels.selectors(l_skip, trace.log_height, ef_array(r[:vars_ + 1]))))
         else:
             selectors = selectors_at(trace, l_skip, r)
         expr, terms = evaluate(trace, pairs, selectors, lam, beta)

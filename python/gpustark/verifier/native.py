@@ -59,10 +59,14 @@ def observe_all(transcript, values) -> None:
 def canonical(values, check: str, what: str) -> np.ndarray:
     """`values` (an integer array, or a sequence of Ext) as a canonical uint32 array, or a
     VerificationError naming `check`."""
+    def limbs(v):
+        if isinstance(v, Ext):
+            return v.c
+        return [limbs(x) for x in v] if isinstance(v, (list, tuple)) else v
+
     if not isinstance(values, np.ndarray):
-        values = np.array([[v.c for v in row] if isinstance(row, (list, tuple)) else row.c for row in values],
-                          dtype=np.int64) if len(values) else np.zeros((0, 4), np.int64)
-    if values.dtype != np.uint32:
+        values = limbs(list(values))
+    if not isinstance(values, np.ndarray) or values.dtype != np.uint32:
         try:
             values = np.asarray(values, dtype=np.int64)
         except (TypeError, ValueError, OverflowError) as exc:
@@ -81,5 +85,7 @@ def sumcheck_rounds(transcript, claim: Ext, values, check: str, what: str) -> tu
     array = canonical(values, check, what)
     if array.size == 0:
         return claim, []
+    if array.ndim != 3 or array.shape[2] != 4:
+        raise VerificationError(check, f"{what}: expected (rounds, values, 4), found shape {array.shape}")
     final, challenges = kernels.sumcheck_rounds(_sponge(transcript), ef_scalar(claim), array)
     return to_ext(final), to_exts(challenges)

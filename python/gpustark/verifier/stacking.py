@@ -135,10 +135,11 @@ def check_stacking_shape(proof, layouts, params):
 
 def _claims_array(claims, c: int) -> np.ndarray:
     """One commit's claims, per slot (t, t_rot), as a canonical (slots, 2, 4) array."""
+    count = len(claims)
     if not isinstance(claims, np.ndarray):
         claims = [[v.c if isinstance(v, Ext) else v for v in pair] for pair in claims]
     try:
-        array = np.asarray(claims, dtype=np.int64).reshape(-1, 2, 4)
+        array = np.asarray(claims, dtype=np.int64).reshape(count, 2, 4)
     except (TypeError, ValueError, OverflowError) as exc:
         raise VerificationError("stacking_shape", f"claims[{c}]: expected (t, t_rot) extension-element pairs") from exc
     if array.size and (array.min() < 0 or array.max() >= P):
