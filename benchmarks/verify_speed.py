@@ -13,6 +13,7 @@ shared with other work disturbs less). Speed is measured here, never asserted in
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 
@@ -66,6 +67,8 @@ def main() -> None:
     cases += [_from_file(path) for path in args.proof]
 
     modes = [True, False] if args.reference else [True]
+    print(f"threads: {os.environ.get('GPUSTARK_NUM_THREADS', 'all cores')} (GPUSTARK_NUM_THREADS; only the Merkle "
+          f"paths use more than one)")
     print(f"{'workload':<44} {'path':<9} {'proof bytes':>11} {'median ms':>10} {'min..max ms':>17} {'cpu median ms':>14}")
     for label, vk, data in cases:
         proof = Proof.from_bytes(data)
