@@ -343,3 +343,25 @@ def test_selectors_horner_and_mobius_eq_match_python(l_skip, log_height):
     assert to_ext(kernels.mobius_eq(ef_array(u), ef_array(alphas))) == _mobius_eq(u, alphas)
     with pytest.raises(ValueError):
         kernels.selectors(l_skip, l_skip + len(r), ef_array(r))  # one cube coordinate short
+
+
+def test_corrupted_proof_bytes_are_rejected_cleanly():
+    """Random byte edits of an encoded proof: the decoder refuses them (ProofFormatError) or both
+    verifier paths reject them with the same check; nothing else escapes."""
+    vk, proof = _proof("multi")
+    data = proof.to_bytes()
+    rng = np.random.default_rng(13)
+    verdicts = set()
+    for _ in range(150):
+        corrupted = bytearray(data)
+        for position in rng.integers(0, len(data), int(rng.integers(1, 4))):
+            corrupted[position] ^= 1 << int(rng.integers(0, 8))
+        try:
+            decoded = gpustark.Proof.from_bytes(bytes(corrupted))
+        except gpustark.ProofFormatError:
+            verdicts.add("format")
+            continue
+        fast, reference = _verdict(vk, decoded, True), _verdict(vk, decoded, False)
+        assert fast == reference != "valid"
+        verdicts.add("rejected")
+    assert verdicts == {"format", "rejected"}
