@@ -64,21 +64,23 @@ inline Ef horner_base(const Ef* coefficients, size_t n, Fp x) {
 }
 
 // The k-fold of a query's 2^k codeword values at x^(2^k) (whir._binary_k_fold); overwrites values.
+// t and 1/t advance together (one inversion per query instead of one per t): x is a power of a
+// two-adic generator, never 0.
 inline Ef binary_k_fold(Ef* values, const Ef* alphas, uint32_t k, Fp x) {
-    const Fp omega_k = fp_two_adic_generator(k);
+    const Fp omega_k = fp_two_adic_generator(k), omega_k_inv = fp_inv(omega_k);
     const Fp half_inv = fp_inv(fp_from_canonical(2));
-    Fp x_pow = x;
+    Fp x_pow = x, x_pow_inv = fp_inv(x);
     for (uint32_t j = 0; j < k; ++j) {
         const size_t half = (size_t(1) << k) >> (j + 1);
-        const Fp step = fp_pow(omega_k, uint64_t(1) << j);
-        Fp t = x_pow;  // omega_k^(i 2^j) x^(2^j)
+        const Fp step = fp_pow(omega_k, uint64_t(1) << j), step_inv = fp_pow(omega_k_inv, uint64_t(1) << j);
+        Fp t = x_pow, t_inv = x_pow_inv;  // t = omega_k^(i 2^j) x^(2^j)
         for (size_t i = 0; i < half; ++i) {
-            const Fp inv_2t = fp_mul(fp_inv(t), half_inv);
+            const Fp inv_2t = fp_mul(t_inv, half_inv);
             const Ef diff = ef_sub(values[i], values[i + half]);
             values[i] = ef_add(values[i], ef_mul_base(ef_mul(ef_sub(alphas[j], ef_from_base(t)), diff), inv_2t));
-            t = fp_mul(t, step);
+            t = fp_mul(t, step), t_inv = fp_mul(t_inv, step_inv);
         }
-        x_pow = fp_square(x_pow);
+        x_pow = fp_square(x_pow), x_pow_inv = fp_square(x_pow_inv);
     }
     return values[0];
 }
