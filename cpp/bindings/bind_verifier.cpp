@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "../verifier/constraint_point.h"
+#include "../verifier/gkr_layers.h"
 #include "../verifier/merkle_batch.h"
 #include "../verifier/stacking_kernels.h"
 #include "../verifier/sumcheck_rounds.h"
@@ -132,6 +133,18 @@ py::tuple whir_folding_rounds_py(Transcript& transcript, const py::array& claim_
     return py::make_tuple(store_ef(claim), store_efs(alphas), failed);
 }
 
+py::tuple gkr_layers_py(Transcript& transcript, const py::array& xi, const py::array& p_claim, const py::array& q_claim,
+                        uint32_t num_layers, const py::array& claims_in, const py::array& polys_in) {
+    if (num_layers < 1 || num_layers > 64) throw py::value_error("gkr_layers: num_layers out of range");
+    const long layers = long(num_layers) - 1, rounds = layers * (layers + 1) / 2;  // sum of j - 1 for j = 2..
+    const U32Array claims = shaped(claims_in, "claims", {layers, 4, 4});
+    const U32Array polys = shaped(polys_in, "polys", {rounds, 3, 4});
+    vm::GkrState s{load_efs(xi, "xi", 1), load_ef(p_claim, "p_claim"), load_ef(q_claim, "q_claim"), {}, {}};
+    const long failed = vm::gkr_layers(transcript, s, num_layers, claims.data(), polys.data());
+    return py::make_tuple(store_efs(s.xi), store_ef(s.p_claim), store_ef(s.q_claim), store_efs(s.lambdas),
+                          store_efs(s.mus), failed);
+}
+
 }  // namespace
 
 void bind_verifier(py::module_& m) {
@@ -183,6 +196,9 @@ void bind_verifier(py::module_& m) {
     v.def("whir_folding_rounds", &whir_folding_rounds_py, py::arg("transcript"), py::arg("claim"), py::arg("polys"),
           py::arg("pow_bits"), py::arg("witnesses"),
           "(claim, alphas, first fold whose witness fails or -1) of one WHIR round's folding rounds.");
+    v.def("gkr_layers", &gkr_layers_py, py::arg("transcript"), py::arg("xi"), py::arg("p_claim"), py::arg("q_claim"),
+          py::arg("num_layers"), py::arg("claims"), py::arg("polys"),
+          "(xi, p_claim, q_claim, lambdas, mus, first failing layer or -1) of GKR layers 2..num_layers.");
     v.def("air_claims", &air_claims, py::arg("air"), py::arg("local"), py::arg("next"), py::arg("selectors"),
           py::arg("publics"), py::arg("lam"), py::arg("beta"),
           "(sum lam^i C_i, counts (I, 4), denominators (I, 4)) of an AirProgram at one point.");
