@@ -14,6 +14,8 @@ void bind_pcs(pybind11::module_& m);
 void bind_rap(pybind11::module_& m);
 // Timing spans shared with C++ ScopedSpan (gpustark.spans).
 void bind_spans(pybind11::module_& m);
+// gpustark._native.verifier: the Python verifier's native fast paths.
+void bind_verifier(pybind11::module_& m);
 // gpustark._native.metal: Metal buffers as numpy views (or why Metal is not built).
 void bind_metal(pybind11::module_& m);
 

@@ -55,5 +55,6 @@ PYBIND11_MODULE(_native, m) {
     bind_pcs(m);
     bind_rap(m);
     bind_spans(m);
+    bind_verifier(m);
     bind_metal(m);
 }

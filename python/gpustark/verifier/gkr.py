@@ -3,9 +3,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from ..ext import Ext
 from ..poly import eq, interpolate_on_integers
 from .errors import VerificationError
+from .native import _sponge, canonical, ef_array, ef_scalar, kernels, observe_ext, sample_ext, to_ext, to_exts
 
 
 @dataclass
@@ -19,12 +22,7 @@ class GkrResult:
     challenges: list[tuple[Ext | None, Ext]] = field(default_factory=list)
 
 
-def _observe(transcript, value: Ext) -> None:
-    transcript.observe_ext(value.limbs())
-
-
-def _sample(transcript) -> Ext:
-    return Ext.of(transcript.sample_ext())
+_observe, _sample = observe_ext, sample_ext
 
 
 def check_gkr_shape(proof, num_layers: int) -> None:
@@ -42,11 +40,12 @@ def check_gkr_shape(proof, num_layers: int) -> None:
             raise VerificationError("gkr_shape", f"round {j}: expected {j - 1} sub-rounds of 3 values")
 
 
-def verify_gkr(transcript, proof, logup_pow_bits: int, num_layers: int) -> GkrResult:
+def verify_gkr(transcript, proof, logup_pow_bits: int, num_layers: int, native: bool = True) -> GkrResult:
     """Steps 4-6 of PROTOCOL 7. `num_layers` is l_skip + n_logup, or 0 without interactions.
 
     `proof` has the GkrProof fields: logup_pow_witness, q0_claim (4,), claims_per_layer (J, 4, 4)
     in struct order (p0, p1, q0, q1), sumcheck_polys (entry j-2 of shape (j-1, 3, 4)).
+    native=False runs the layers after the root in Python (the reference); else kernels.gkr_layers.
     """
     if not transcript.check_witness(logup_pow_bits, int(proof.logup_pow_witness)):
         raise VerificationError("logup_pow", "the LogUp proof-of-work witness does not pass")
@@ -70,6 +69,8 @@ def verify_gkr(transcript, proof, logup_pow_bits: int, num_layers: int) -> GkrRe
     mu = _sample(transcript)
     result = GkrResult(alpha, beta, [mu], p0 + mu * (p1 - p0), q0 + mu * (q1 - q0), [(None, mu)])
 
+    if native and num_layers >= 2:
+        return _native_layers(transcript, result, num_layers, layers, polys)
     for j in range(2, num_layers + 1):
         lam = _sample(transcript)
         claim = result.p_claim + lam * result.q_claim
@@ -89,4 +90,18 @@ def verify_gkr(transcript, proof, logup_pow_bits: int, num_layers: int) -> GkrRe
         result.xi = [mu] + rho
         result.p_claim, result.q_claim = p0 + mu * (p1 - p0), q0 + mu * (q1 - q0)
         result.challenges.append((lam, mu))
+    return result
+
+
+def _native_layers(transcript, result: GkrResult, num_layers: int, layers, polys) -> GkrResult:
+    """Layers 2..num_layers natively (kernels.gkr_layers), the loop above being the reference."""
+    claims = canonical(layers[1:], "gkr_shape", "claims_per_layer")
+    rounds = canonical(np.concatenate([np.asarray(p).reshape(-1, 3, 4) for p in polys]), "gkr_shape", "sumcheck_polys")
+    xi, p_claim, q_claim, lambdas, mus, failed = kernels.gkr_layers(
+        _sponge(transcript), ef_array(result.xi), ef_scalar(result.p_claim), ef_scalar(result.q_claim), num_layers,
+        claims, rounds)
+    if failed >= 0:
+        raise VerificationError(f"gkr_layer_{failed}", "the layer's sumcheck does not end at its claims")
+    result.xi, result.p_claim, result.q_claim = to_exts(xi), to_ext(p_claim), to_ext(q_claim)
+    result.challenges.extend(zip(to_exts(lambdas), to_exts(mus)))
     return result

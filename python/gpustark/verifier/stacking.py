@@ -13,6 +13,7 @@ from ..ext import Ext, P
 from ..layout import Slot
 from ..poly import eq, eq_uni, horner, l1_uni
 from .errors import VerificationError
+from .native import ef_array, ef_scalar, kernels, observe_all, observe_ext, sample_ext, sumcheck_rounds, to_ext
 
 __all__ = ["verify_stacked_reduction"]
 
@@ -46,6 +47,11 @@ def _ext(value) -> Ext:
 
 def ext_list(values, check: str, what: str, length: int | None = None) -> list[Ext]:
     """EF elements from an (n, 4) array or a sequence of 4-limb values; shape errors name `check`."""
+    if isinstance(values, np.ndarray) and values.ndim == 2 and values.shape[1] == 4 and values.dtype.kind in "ui":
+        # The codec's arrays: one range check for all of them instead of one per element.
+        if values.size and (values.min() < 0 or values.max() >= P):
+            raise VerificationError(check, f"{what}: expected canonical extension elements")
+        values = [Ext(*row) for row in values.tolist()]
     try:
         items = [_ext(v) for v in values]
     except (TypeError, ValueError) as exc:
@@ -62,12 +68,7 @@ def as_transcript(transcript):
     return transcript if isinstance(transcript, Transcript) else Transcript(transcript)
 
 
-def observe(transcript, value: Ext) -> None:
-    transcript.observe_ext(value.limbs())
-
-
-def sample(transcript) -> Ext:
-    return Ext.of(transcript.sample_ext())
+observe, sample = observe_ext, sample_ext
 
 
 def _quadratic_at(e0: Ext, e1: Ext, e2: Ext, x: Ext) -> Ext:
@@ -132,15 +133,44 @@ def check_stacking_shape(proof, layouts, params):
     return coeffs, rounds, openings
 
 
-def verify_stacked_reduction(transcript, layouts, claims, need_rot, r, params, proof) -> list[Ext]:
+def _claims_array(claims, c: int) -> np.ndarray:
+    """One commit's claims, per slot (t, t_rot), as a canonical (slots, 2, 4) array."""
+    count = len(claims)
+    if not isinstance(claims, np.ndarray):
+        claims = [[v.c if isinstance(v, Ext) else v for v in pair] for pair in claims]
+    try:
+        array = np.asarray(claims, dtype=np.int64).reshape(count, 2, 4)
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise VerificationError("stacking_shape", f"claims[{c}]: expected (t, t_rot) extension-element pairs") from exc
+    if array.size and (array.min() < 0 or array.max() >= P):
+        raise VerificationError("stacking_shape", f"claims[{c}]: expected canonical extension elements")
+    return array.astype(np.uint32)
+
+
+def _slots_array(slots, c: int) -> np.ndarray:
+    """A commit's slots (Slot tuples, or already an array) as a (num_slots, 5) uint32 array."""
+    if isinstance(slots, np.ndarray) and slots.dtype == np.uint32 and slots.ndim == 2 and slots.shape[1] == 5:
+        return np.ascontiguousarray(slots)
+    try:
+        array = np.array([tuple(s) for s in slots], dtype=np.int64).reshape(-1, 5)
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise VerificationError("stacking_shape", f"layouts[{c}]: expected slots of 5 integers") from exc
+    if array.size and (array.min() < 0 or array.max() >= 1 << 32):
+        raise VerificationError("stacking_shape", f"layouts[{c}]: slot fields out of range")
+    return array.astype(np.uint32)
+
+
+def verify_stacked_reduction(transcript, layouts, claims, need_rot, r, params, proof, native: bool = True) -> list[Ext]:
     """Check a StackingProof; returns u = (u_0, u_1..u_n_stack).
 
     transcript  gpustark.Transcript after the column openings were observed (step 14)
-    layouts     per commit, (slots, width) as from gpustark.layout.stacked_layout
+    layouts     per commit, (slots, width) as from gpustark.layout.stacked_layout (slots may also be
+                a (num_slots, 5) array of Slot's fields)
     claims      per commit, per slot in layout order: (t, t_rot), t_rot = 0 without rotation
     need_rot    per commit, per matrix of that commit: the owning AIR's rotation flag
     r           the batch-constraint point (r_0, r_1..), at least max(n_j, 0) + 1 entries
     proof       StackingProof fields (dict or dataclass)
+    native      False: the batched claims and the slot kernels in Python (the reference)
     Raises VerificationError('stacking_shape' | 'stacking_s0_sum' | 'stacking_final_sum', ...).
     """
     transcript = as_transcript(transcript)
@@ -151,15 +181,26 @@ def verify_stacked_reduction(transcript, layouts, claims, need_rot, r, params, p
         raise VerificationError("stacking_shape", f"{len(layouts)} layouts, {len(claims)} claim lists and "
                                                   f"{len(need_rot)} need_rot lists")
     coeffs, rounds, openings = check_stacking_shape(proof, layouts, params)
-    layouts = [([Slot(*s) for s in slots], int(width)) for slots, width in layouts]
+    if native:  # each commit's slots as one (num_slots, 5) array, Slot's fields in order
+        layouts = [(_slots_array(slots, c), int(width)) for c, (slots, width) in enumerate(layouts)]
+    else:
+        layouts = [([Slot(*(int(v) for v in s)) for s in slots], int(width)) for slots, width in layouts]
     slot_claims = []
     for c, ((slots, _), cl, flags) in enumerate(zip(layouts, claims, need_rot)):
         if len(cl) != len(slots):
             raise VerificationError("stacking_shape", f"commit {c}: {len(cl)} claims for {len(slots)} slots")
-        if any(s.matrix >= len(flags) for s in slots):
-            raise VerificationError("stacking_shape", f"commit {c}: need_rot has {len(flags)} flags")
-        slot_claims.append([ext_list(pair, "stacking_shape", f"claims[{c}]", 2) for pair in cl])
-    n_max = max((max(s.log_h - l_skip, 0) for slots, _ in layouts for s in slots), default=0)
+        if native:
+            if len(slots) and int(slots[:, 0].max()) >= len(flags):
+                raise VerificationError("stacking_shape", f"commit {c}: need_rot has {len(flags)} flags")
+            slot_claims.append(_claims_array(cl, c))
+        else:
+            if any(s.matrix >= len(flags) for s in slots):
+                raise VerificationError("stacking_shape", f"commit {c}: need_rot has {len(flags)} flags")
+            slot_claims.append([ext_list(pair, "stacking_shape", f"claims[{c}]", 2) for pair in cl])
+    if native:
+        n_max = max((max(int(slots[:, 4].max()) - l_skip, 0) for slots, _ in layouts if len(slots)), default=0)
+    else:
+        n_max = max((max(s.log_h - l_skip, 0) for slots, _ in layouts for s in slots), default=0)
     r = ext_list(r, "stacking_shape", "r")
     if len(r) < n_max + 1:
         raise VerificationError("stacking_shape", f"r has {len(r)} entries, expected at least {n_max + 1}")
@@ -167,29 +208,44 @@ def verify_stacked_reduction(transcript, layouts, claims, need_rot, r, params, p
     # ---- algebra, in OpenVM's order ----
     lam = sample(transcript)
     lam_sq = lam * lam
-    target, power = Ext(0), Ext(1)
-    for cl in slot_claims:
-        for t, t_rot in cl:
-            target = target + power * (t + lam * t_rot)
-            power = power * lam_sq
+    if native:  # sum_j lam^(2j) t_j + lam^(2j+1) t_rot_j over every slot of every commit
+        flat = np.concatenate([cl.reshape(-1, 4) for cl in slot_claims])
+        target = to_ext(kernels.ef_dot(kernels.ef_powers(ef_scalar(lam), len(flat)), flat))
+    else:
+        target, power = Ext(0), Ext(1)
+        for cl in slot_claims:
+            for t, t_rot in cl:
+                target = target + power * (t + lam * t_rot)
+                power = power * lam_sq
     # Sum of s_0 over D: N times the coefficients of degree divisible by N.
     s0_sum = Ext(0)
     for c in coeffs[::n_uni]:
         s0_sum = s0_sum + c
     if s0_sum * n_uni != target:
         raise VerificationError("stacking_s0_sum", "the univariate round does not sum to the batched claims")
-    for c in coeffs:
-        observe(transcript, c)
+    observe_all(transcript, coeffs)
     u = [sample(transcript)]
-    claim = horner(coeffs, u[0])
-    for s1, s2 in rounds:
-        observe(transcript, s1)
-        observe(transcript, s2)
-        u.append(sample(transcript))
-        claim = _quadratic_at(claim - s1, s1, s2, u[-1])
+    claim = to_ext(kernels.horner(ef_array(coeffs), ef_scalar(u[0]))) if native else horner(coeffs, u[0])
+    if native:
+        claim, challenges = sumcheck_rounds(transcript, claim, rounds, "stacking_shape", "sumcheck_round_polys")
+        u.extend(challenges)
+    else:
+        for s1, s2 in rounds:
+            observe(transcript, s1)
+            observe(transcript, s2)
+            u.append(sample(transcript))
+            claim = _quadratic_at(claim - s1, s1, s2, u[-1])
 
     final, power = Ext(0), Ext(1)
     for (slots, _), flags, opening in zip(layouts, need_rot, openings):
+        if native:
+            column_kernel = kernels.stacking_kernels(
+                l_skip, n_stack, slots, [bool(f) for f in flags],
+                ef_array(u), ef_array(r), ef_scalar(lam), ef_scalar(power), len(opening))
+            power = power * (lam_sq ** len(slots))
+            observe_all(transcript, opening)
+            final = final + to_ext(kernels.ef_dot(ef_array(opening), column_kernel))
+            continue
         column_kernel = [Ext(0)] * len(opening)
         for s in slots:
             column_kernel[s.stacked_col] += _slot_kernel(l_skip, n_stack, s, bool(flags[s.matrix]), u, r, power, lam)

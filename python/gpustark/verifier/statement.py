@@ -2,7 +2,7 @@
 ascending AIR index): the AIR's constraint program and the trace's claimed height and publics."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Sequence
 
 import numpy as np
@@ -16,6 +16,8 @@ class AirStatement:
     nodes: np.ndarray                     # (num_nodes, 4) instruction rows
     constraints: Sequence[int]            # constraint node indices, ascending
     interactions: Sequence[tuple[int, int, Sequence[int]]]  # (bus, count node, message nodes)
+    num_public_values: int = 0
+    program: object = field(default=None, compare=False)  # the same AIR as a validated _native.AirProgram
 
 
 @dataclass(frozen=True)

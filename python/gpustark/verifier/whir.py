@@ -12,6 +12,7 @@ from .. import merkle
 from ..ext import Ext, P
 from ..poly import eq, horner, mle_eval
 from .errors import VerificationError
+from .native import ef_array, ef_scalar, kernels, observe_all, to_ext, to_exts
 from .stacking import _quadratic_at, as_transcript, ext_list, observe, proof_field, sample, two_adic_generator
 
 __all__ = ["verify_whir"]
@@ -138,12 +139,14 @@ class _Shape:
                                    1 << (m - rounds * k))
 
 
-def check_whir_shape(proof, params, commitments, widths, stacking_openings) -> None:
-    """Every WhirProof length and Merkle depth (PROTOCOL 13 step 2), before any transcript work."""
-    _Shape(proof, params, commitments, widths, stacking_openings, np.zeros((params.n_stack + 1, 4), np.uint32))
+def check_whir_shape(proof, params, commitments, widths, stacking_openings) -> "_Shape":
+    """Every WhirProof length and Merkle depth (PROTOCOL 13 step 2), before any transcript work;
+    returns the checked fields, for verify_whir(checked=...)."""
+    return _Shape(proof, params, commitments, widths, stacking_openings, np.zeros((params.n_stack + 1, 4), np.uint32))
 
 
-def verify_whir(transcript, commitments, widths, u, stacking_openings, params, proof) -> None:
+def verify_whir(transcript, commitments, widths, u, stacking_openings, params, proof, native: bool = True,
+                checked: "_Shape | None" = None) -> None:
     """Check a WhirProof opening every commitment's stacked columns at u (PROTOCOL 11).
 
     transcript         gpustark.Transcript after the stacking openings were observed (step 19)
@@ -151,11 +154,20 @@ def verify_whir(transcript, commitments, widths, u, stacking_openings, params, p
     u                  the stacking point (u_0, u_1..u_n_stack)
     stacking_openings  per commit, (width_c, 4) claims q^_c(u)
     proof              WhirProof fields (dict or dataclass)
+    native             False: Merkle paths, row combinations, folds and the final constraint's
+                       per-query terms one by one in Python (the reference)
+    checked            check_whir_shape's result for the same proof and statement, to skip
+                       converting the proof's fields twice
     Raises VerificationError naming the check: whir_shape, whir_mu_pow, whir_folding_pow,
     whir_query_pow, whir_merkle, whir_final_poly.
     """
     transcript = as_transcript(transcript)
-    s = _Shape(proof, params, commitments, widths, stacking_openings, u)
+    sponge = transcript._t  # the native transcript, for the query indices (hundreds of samples)
+    if checked is None:
+        s = _Shape(proof, params, commitments, widths, stacking_openings, u)
+    else:  # check_whir_shape's result for these same arguments: only u is new
+        s = checked
+        s.u = ext_list(u, "whir_shape", "u", params.n_stack + 1)
     w, m, lb = params.whir, params.log_stacked_height, params.log_blowup
     k, rounds = w.k, w.num_rounds
     u_cube = _powers_of_two(s.u[0], params.l_skip) + s.u[1:] if params.l_skip else s.u[1:]
@@ -164,20 +176,31 @@ def verify_whir(transcript, commitments, widths, u, stacking_openings, params, p
         raise VerificationError("whir_mu_pow", "the mu proof-of-work witness does not pass")
     mu = sample(transcript)
     total_width = sum(int(x) for x in widths)
-    mu_pows = [Ext(1)]
-    for _ in range(total_width - 1):
-        mu_pows.append(mu_pows[-1] * mu)
-    mu_limbs = np.array([v.limbs() for v in mu_pows], dtype=np.uint64).reshape(-1, 4)
-    claim = Ext(0)
-    for opening, mu_pow in zip((v for o in s.openings for v in o), mu_pows):
-        claim = claim + mu_pow * opening
+    if native:
+        mu_array = kernels.ef_powers(ef_scalar(mu), total_width)
+        claim = to_ext(kernels.ef_dot(mu_array, ef_array([v for o in s.openings for v in o])))
+    else:
+        mu_pows = [Ext(1)]
+        for _ in range(total_width - 1):
+            mu_pows.append(mu_pows[-1] * mu)
+        mu_limbs = np.array([v.limbs() for v in mu_pows], dtype=np.uint64).reshape(-1, 4)
+        claim = Ext(0)
+        for opening, mu_pow in zip((v for o in s.openings for v in o), mu_pows):
+            claim = claim + mu_pow * opening
 
     alphas, gammas, z0s, zs = [], [], [], []
     log_rs = m + lb
     for rnd in range(rounds):
         last = rnd == rounds - 1
         alphas_round = []
-        for j in range(k):
+        if native:
+            final, folded, failed = kernels.whir_folding_rounds(
+                sponge, ef_scalar(claim), ef_array([v for pair in s.polys[rnd * k:(rnd + 1) * k] for v in pair]).reshape(-1, 2, 4),
+                w.folding_pow_bits, s.folding_pow[rnd * k:(rnd + 1) * k])
+            if failed >= 0:
+                raise VerificationError("whir_folding_pow", f"round {rnd}, fold {failed}: the witness does not pass")
+            claim, alphas_round = to_ext(final), to_exts(folded)
+        for j in range(0 if native else k):
             e1, e2 = s.polys[rnd * k + j]
             observe(transcript, e1)
             observe(transcript, e2)
@@ -188,46 +211,34 @@ def verify_whir(transcript, commitments, widths, u, stacking_openings, params, p
             claim = _quadratic_at(claim - e1, e1, e2, alpha)
         y0 = None
         if last:
-            for c in s.final_poly:
-                observe(transcript, c)
+            observe_all(transcript, s.final_poly)
         else:
-            transcript.observe_digest(s.codeword_commits[rnd])
+            sponge.observe_many(s.codeword_commits[rnd].tolist())  # canonical: checked in _Shape
             z0s.append(sample(transcript))
             y0 = s.ood_values[rnd]
             observe(transcript, y0)
         if not transcript.check_witness(w.query_phase_pow_bits, s.query_pow[rnd]):
             raise VerificationError("whir_query_pow", f"round {rnd}: the witness does not pass")
-        indices = [transcript.sample_bits(log_rs - k) for _ in range(w.num_queries[rnd])]
+        if not 0 <= log_rs - k < 31:
+            raise VerificationError("whir_shape", f"query indices of {log_rs - k} bits: expected fewer than 31")
+        indices = [sponge.sample_bits(log_rs - k) for _ in range(w.num_queries[rnd])]
 
         omega = two_adic_generator(log_rs)
-        ys, zs_round = [], []
-        for q, index in enumerate(indices):
-            x = pow(omega, index, P)
-            if rnd == 0:
-                # The batched codeword's values: every commitment's opened rows, weighted by mu^J.
-                values = [Ext(0)] * (1 << k)
-                offset = 0
-                for c, (root, width) in enumerate(zip(s.commitments, widths)):
-                    rows, path = s.initial_rows[c][q], s.initial_paths[c][q]
-                    if not merkle.verify(root, 1 << log_rs, int(width), k, index, rows, path):
-                        raise VerificationError("whir_merkle", f"round 0, commit {c}, query {q}: bad Merkle path")
-                    combined = _combine_rows(rows, mu_limbs[offset:offset + int(width)])
-                    values = [a + b for a, b in zip(values, combined)]
-                    offset += int(width)
-            else:
-                opened, path = s.values[rnd - 1][q], s.paths[rnd - 1][q]
-                if not merkle.verify(s.codeword_commits[rnd - 1], 1 << log_rs, 4, k, index, opened, path):
-                    raise VerificationError("whir_merkle", f"round {rnd}, query {q}: bad Merkle path")
-                values = [Ext(*map(int, v)) for v in opened]
-            ys.append(_binary_k_fold(values, alphas_round, x))
-            zs_round.append(pow(x, 1 << k, P))
+        if native:
+            ys = _native_round_values(s, rnd, widths, k, log_rs, indices, mu_array, alphas_round)
+            zs_round = [pow(omega, index << k, P) for index in indices]
+        else:
+            ys, zs_round = _reference_round_values(s, rnd, widths, k, log_rs, indices, mu_limbs, alphas_round)
         gamma = sample(transcript)  # sampled in the last round too
         if y0 is not None:
             claim = claim + y0 * gamma
-        weight = gamma * gamma
-        for y in ys:
-            claim = claim + y * weight
-            weight = weight * gamma
+        if native:  # ys: a (queries, 4) array
+            claim = claim + to_ext(kernels.ef_dot(kernels.ef_powers(ef_scalar(gamma), len(ys) + 2)[2:], ys))
+        else:
+            weight = gamma * gamma
+            for y in ys:
+                claim = claim + y * weight
+                weight = weight * gamma
         gammas.append(gamma)
         zs.append(zs_round)
         alphas.extend(alphas_round)
@@ -235,9 +246,24 @@ def verify_whir(transcript, commitments, widths, u, stacking_openings, params, p
 
     # Final constraint: sum_b f(b) (K_u(alpha || b) + sum gamma eq(pow(z), alpha_{>k(i+1)} || b)).
     t = k * rounds
-    acc = _mobius_eq(u_cube[:t], alphas) * mle_eval(s.final_poly, u_cube[t:])
+    if native:
+        final_poly = ef_array(s.final_poly)
+        acc = (to_ext(kernels.mobius_eq(ef_array(u_cube[:t]), ef_array(alphas)))
+               * to_ext(kernels.mle_eval(final_poly, ef_array(u_cube[t:]))))
+    else:
+        acc = _mobius_eq(u_cube[:t], alphas) * mle_eval(s.final_poly, u_cube[t:])
     for i in range(rounds):
         alpha_slice = alphas[k * (i + 1):t]
+        if native:  # points: the OOD point z0 (weight gamma) unless last, then the queries' z (gamma^2, gamma^3..)
+            weights = kernels.ef_powers(ef_scalar(gammas[i]), len(zs[i]) + 2)[1:]
+            points = np.zeros((len(zs[i]) + 1, 4), np.uint32)
+            points[1:, 0] = zs[i]
+            if i != rounds - 1:
+                points[0] = z0s[i].c
+            else:
+                points, weights = points[1:], weights[1:]
+            acc = acc + to_ext(kernels.whir_query_terms(final_poly, ef_array(alpha_slice), points, weights))
+            continue
         points = ([(z0s[i], gammas[i])] if i != rounds - 1 else [])
         weight = gammas[i] * gammas[i]
         for z in zs[i]:
@@ -248,3 +274,53 @@ def verify_whir(transcript, commitments, widths, u, stacking_openings, params, p
             acc = acc + weight * eq(alpha_slice, z_pows[:-1]) * horner(s.final_poly, z_pows[-1])
     if acc != claim:
         raise VerificationError("whir_final_poly", "the final polynomial does not explain the folded claims")
+
+
+def _native_round_values(s: _Shape, rnd: int, widths, k: int, log_rs: int, indices, mu_array, alphas_round) -> np.ndarray:
+    """Every query's folded value in one round, (queries, 4): the Merkle paths, row combinations and
+    k-folds natively."""
+    if rnd == 0:
+        values = None
+        offset = 0
+        for c, (root, width) in enumerate(zip(s.commitments, widths)):
+            bad = kernels.merkle_first_failure(root, 1 << log_rs, int(width), k, indices, s.initial_rows[c],
+                                               s.initial_paths[c])
+            if bad >= 0:
+                raise VerificationError("whir_merkle", f"round 0, commit {c}, query {bad}: bad Merkle path")
+            combined = kernels.combine_rows(s.initial_rows[c], mu_array[offset:offset + int(width)])
+            values = combined if values is None else ((values.astype(np.uint64) + combined) % P).astype(np.uint32)
+            offset += int(width)
+    else:
+        bad = kernels.merkle_first_failure(s.codeword_commits[rnd - 1], 1 << log_rs, 4, k, indices, s.values[rnd - 1],
+                                           s.paths[rnd - 1])
+        if bad >= 0:
+            raise VerificationError("whir_merkle", f"round {rnd}, query {bad}: bad Merkle path")
+        values = s.values[rnd - 1]
+    return kernels.whir_fold(values, ef_array(alphas_round), log_rs, indices)
+
+
+def _reference_round_values(s: _Shape, rnd: int, widths, k: int, log_rs: int, indices, mu_limbs, alphas_round):
+    """(folded values, z = x^(2^k) per query) of one round, query by query in Python."""
+    omega = two_adic_generator(log_rs)
+    ys, zs_round = [], []
+    for q, index in enumerate(indices):
+        x = pow(omega, index, P)
+        if rnd == 0:
+            # The batched codeword's values: every commitment's opened rows, weighted by mu^J.
+            values = [Ext(0)] * (1 << k)
+            offset = 0
+            for c, (root, width) in enumerate(zip(s.commitments, widths)):
+                rows, path = s.initial_rows[c][q], s.initial_paths[c][q]
+                if not merkle.verify(root, 1 << log_rs, int(width), k, index, rows, path):
+                    raise VerificationError("whir_merkle", f"round 0, commit {c}, query {q}: bad Merkle path")
+                combined = _combine_rows(rows, mu_limbs[offset:offset + int(width)])
+                values = [a + b for a, b in zip(values, combined)]
+                offset += int(width)
+        else:
+            opened, path = s.values[rnd - 1][q], s.paths[rnd - 1][q]
+            if not merkle.verify(s.codeword_commits[rnd - 1], 1 << log_rs, 4, k, index, opened, path):
+                raise VerificationError("whir_merkle", f"round {rnd}, query {q}: bad Merkle path")
+            values = [Ext(*map(int, v)) for v in opened]
+        ys.append(_binary_k_fold(values, alphas_round, x))
+        zs_round.append(pow(x, 1 << k, P))
+    return ys, zs_round
