@@ -5,8 +5,9 @@
 #include "cuda_backend.h"
 
 #include "../../core/device_ntt_plan.h"
+#include "cuda_device.h"
 #include "cuda_held_traces.h"
-#include "cuda_merkle_store.h"
+#include "../gpu/phases.h"
 #include "device_buffer.h"
 
 #include <cuda_runtime_api.h>
@@ -24,7 +25,6 @@
 #include "../../core/spans.h"
 #include "cuda_ef_tables.h"
 #include "cuda_dag.h"
-#include "cuda_merkle_store.h"
 #include "device_buffer.h"
 #include "device_memory.h"
 #include "launch.h"
@@ -46,7 +46,7 @@ constexpr size_t kCopyPiece = size_t(4) << 20;       // host copies go in parall
 // The largest lane count a lane kernel is planned for in info(): a typical big launch.
 constexpr uint64_t kInfoLanes = uint64_t(1) << 24;
 
-const void* kernel_address(CudaKernel k) {
+const void* kernel_address(gpu::Kernel k) {
     if (const void* f = cuda::poseidon2_kernel(k)) return f;
     if (const void* f = cuda::merkle_kernel(k)) return f;
     if (const void* f = cuda::ntt_kernel(k)) return f;
@@ -83,47 +83,6 @@ void host_copy(void* dst, const void* src, size_t bytes) {
 void log_line(const std::string& line) { std::fprintf(stderr, "gpustark debug: %s\n", line.c_str()); }
 
 }  // namespace
-
-const char* cuda_kernel_name(CudaKernel kernel) {
-    switch (kernel) {
-        case CudaKernel::Poseidon2Permute: return "poseidon2_permute";
-        case CudaKernel::HashRows: return "hash_rows";
-        case CudaKernel::Compress: return "compress";
-        case CudaKernel::MerkleLeaves: return "merkle_leaves";
-        case CudaKernel::MerkleCompress: return "merkle_compress";
-        case CudaKernel::NttBitReverse: return "ntt_bit_reverse";
-        case CudaKernel::NttStage: return "ntt_stage";
-        case CudaKernel::NttScale: return "ntt_scale";
-        case CudaKernel::NttBlock: return "ntt_block";
-        case CudaKernel::PowGrind: return "pow_grind";
-        case CudaKernel::SumcheckFold: return "sumcheck_fold";
-        case CudaKernel::SumcheckPairProduct: return "sumcheck_pair_product";
-        case CudaKernel::SumcheckFraction: return "sumcheck_fraction";
-        case CudaKernel::SumcheckAddEqPowers: return "sumcheck_add_eq_powers";
-        case CudaKernel::DagBaseSums: return "dag_base_sums";
-        case CudaKernel::DagRound: return "dag_round";
-        case CudaKernel::DagGroupSums: return "dag_group_sums";
-        case CudaKernel::Round0Gather: return "round0_gather";
-        case CudaKernel::TraceTables: return "trace_tables";
-        case CudaKernel::GkrLayer: return "gkr_layer";
-        case CudaKernel::GkrSplit: return "gkr_split";
-        case CudaKernel::GatherWords: return "gather_words";
-        case CudaKernel::StackedSlotSums: return "stacked_slot_sums";
-        case CudaKernel::StackedPieceSums: return "stacked_piece_sums";
-        case CudaKernel::StackedFoldColumns: return "stacked_fold_columns";
-        case CudaKernel::StackedKernelTable: return "stacked_kernel_table";
-        case CudaKernel::StackedBatchMessage: return "stacked_batch_message";
-        case CudaKernel::StackedScatter: return "stacked_scatter";
-        case CudaKernel::StackedMessage: return "stacked_message";
-        case CudaKernel::DagFoldPoints: return "dag_fold_points";
-        case CudaKernel::Round0Transpose: return "round0_transpose";
-        case CudaKernel::WhirSubsetStep: return "whir_subset_step";
-        case CudaKernel::WhirProductTable: return "whir_product_table";
-        case CudaKernel::WhirPowerSum: return "whir_power_sum";
-        case CudaKernel::WhirEfWords: return "whir_ef_words";
-        default: return "unknown";
-    }
-}
 
 // ---- CudaSink ----
 
@@ -183,7 +142,7 @@ void CudaBackend::drain() noexcept {
 
 // ---- construction and limits ----
 
-CudaBackend::CudaBackend(int device) : device_(device) {
+CudaBackend::CudaBackend(int device) : device_(device), phase_device_(std::make_unique<cuda::Device>(*this)) {
     GS_CUDA_CHECK(cudaSetDevice(device_));
     cudaDeviceProp prop{};
     GS_CUDA_CHECK(cudaGetDeviceProperties(&prop, device_));
@@ -199,14 +158,14 @@ CudaBackend::CudaBackend(int device) : device_(device) {
     limits_.max_groups = static_cast<uint64_t>(prop.maxGridSize[0]);
     max_pitch_ = prop.memPitch;
 
-    int kernel_regs[kCudaKernelCount] = {};
-    for (int k = 0; k < kCudaKernelCount; ++k) {
-        CudaKernel kernel = static_cast<CudaKernel>(k);
+    int kernel_regs[gpu::kKernelCount] = {};
+    for (int k = 0; k < gpu::kKernelCount; ++k) {
+        gpu::Kernel kernel = static_cast<gpu::Kernel>(k);
         cudaFuncAttributes attr{};
         cudaError_t err = cudaFuncGetAttributes(&attr, kernel_address(kernel));
         if (err != cudaSuccess) {
             cudaGetLastError();
-            throw std::runtime_error(std::string("cudaFuncGetAttributes(") + cuda_kernel_name(kernel) +
+            throw std::runtime_error(std::string("cudaFuncGetAttributes(") + gpu::kernel_name(kernel) +
                                      ") failed: " + cudaGetErrorString(err) + " (device " + prop.name +
                                      ", compute capability " + sm + "; built for CUDA architectures " +
                                      GPUSTARK_CUDA_ARCHS + ")");
@@ -219,19 +178,19 @@ CudaBackend::CudaBackend(int device) : device_(device) {
 
     // Plan once here so that limits the planner rejects make the backend unavailable with a
     // reason instead of failing on the first call; info() reports these plans.
-    device::LaunchPlan info_plans[kCudaKernelCount];
+    device::LaunchPlan info_plans[gpu::kKernelCount];
     device::NttBlockPlan ntt_block{};
     std::string ntt_block_note;
     try {
-        for (int k = 0; k < kCudaKernelCount; ++k)
-            if (static_cast<CudaKernel>(k) != CudaKernel::NttBlock)
-                info_plans[k] = lane_plan(static_cast<CudaKernel>(k), kInfoLanes);
+        for (int k = 0; k < gpu::kKernelCount; ++k)
+            if (static_cast<gpu::Kernel>(k) != gpu::Kernel::NttBlock)
+                info_plans[k] = lane_plan(static_cast<gpu::Kernel>(k), kInfoLanes);
         // One block size for every grind window, and a window of whole waves of resident
         // threads: the occupancy API says how many such blocks fit one SM at once.
-        grind_group_ = lane_plan(CudaKernel::PowGrind, uint64_t(1) << 32).group;
+        grind_group_ = lane_plan(gpu::Kernel::PowGrind, uint64_t(1) << 32).group;
         device::DeviceLimits resident = limits_;
         int blocks_per_sm = 0;
-        if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks_per_sm, kernel_address(CudaKernel::PowGrind),
+        if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks_per_sm, kernel_address(gpu::Kernel::PowGrind),
                                                           static_cast<int>(grind_group_), 0) == cudaSuccess &&
             blocks_per_sm > 0)
             resident.max_threads_per_core =
@@ -244,7 +203,7 @@ CudaBackend::CudaBackend(int device) : device_(device) {
         throw std::runtime_error(std::string("cuda launch plan on ") + prop.name + ": " + e.what());
     }
     try {
-        ntt_block = device::plan_ntt_block(limits_, pipeline_limits(CudaKernel::NttBlock), kMaxLogN, 1);
+        ntt_block = device::plan_ntt_block(limits_, pipeline_limits(gpu::Kernel::NttBlock), kMaxLogN, 1);
     } catch (const std::invalid_argument& e) {
         ntt_block_note = e.what();  // every NTT then runs per-stage kernels only
     }
@@ -287,14 +246,14 @@ CudaBackend::CudaBackend(int device) : device_(device) {
     if (!ntt_block_note.empty()) m["ntt_block_unavailable"] = ntt_block_note;
     m["grind_block_threads"] = std::to_string(grind_group_);
     m["grind_wave_threads"] = std::to_string(grind_wave_);
-    for (int k = 0; k < kCudaKernelCount; ++k) {
-        std::string name = cuda_kernel_name(static_cast<CudaKernel>(k));
+    for (int k = 0; k < gpu::kKernelCount; ++k) {
+        std::string name = gpu::kernel_name(static_cast<gpu::Kernel>(k));
         m["kernel." + name + ".max_threads_per_block"] = std::to_string(pipelines_[k].max_total_threads);
         m["kernel." + name + ".static_shared_bytes"] = std::to_string(pipelines_[k].static_scratch_bytes);
         m["kernel." + name + ".registers"] = std::to_string(kernel_regs[k]);
         // The block of a large launch (2^24 lanes; the block NTT's own plan for 2^27 rows).
         m["kernel." + name + ".block_threads"] = std::to_string(
-            static_cast<CudaKernel>(k) == CudaKernel::NttBlock ? ntt_block.lanes : info_plans[k].group);
+            static_cast<gpu::Kernel>(k) == gpu::Kernel::NttBlock ? ntt_block.lanes : info_plans[k].group);
     }
 }
 
@@ -312,14 +271,14 @@ CudaBackend::~CudaBackend() {
 
 DeviceInfo CudaBackend::info() const { return info_; }
 
-device::LaunchPlan CudaBackend::lane_plan(CudaKernel k, uint64_t lanes) const {
+device::LaunchPlan CudaBackend::lane_plan(gpu::Kernel k, uint64_t lanes) const {
     device::Problem work;
     work.items = lanes;
     work.max_group_threads = kCudaMaxLaneGroup;
     return plan(k, work);
 }
 
-device::LaunchPlan CudaBackend::plan(CudaKernel k, const device::Problem& work) const {
+device::LaunchPlan CudaBackend::plan(gpu::Kernel k, const device::Problem& work) const {
     return device::plan(limits_, pipeline_limits(k), work);
 }
 
@@ -445,9 +404,9 @@ void CudaBackend::recover() noexcept {
     cudaGetLastError();
 }
 
-void CudaBackend::dispatch(CudaKernel k, const device::LaunchPlan& plan, uint64_t bytes,
+void CudaBackend::dispatch(gpu::Kernel k, const device::LaunchPlan& plan, uint64_t bytes,
                            const std::function<int()>& launch) {
-    const char* name = cuda_kernel_name(k);
+    const char* name = gpu::kernel_name(k);
     stager_->dispatch({name, plan, bytes}, [&] {
         cudaError_t err = static_cast<cudaError_t>(launch());
         if (err != cudaSuccess) cuda::check(err, (std::string("launch of ") + name).c_str());
@@ -463,8 +422,8 @@ void CudaBackend::poseidon2_permute(uint32_t* states, size_t count) {
     reserve_staging(staged_size(bytes));
     uint32_t* d = slot(kSlotA, count * GS_P2_WIDTH);
     upload(d, states, bytes);
-    device::LaunchPlan plan = lane_plan(CudaKernel::Poseidon2Permute, count);
-    dispatch(CudaKernel::Poseidon2Permute, plan, 2 * bytes,
+    device::LaunchPlan plan = lane_plan(gpu::Kernel::Poseidon2Permute, count);
+    dispatch(gpu::Kernel::Poseidon2Permute, plan, 2 * bytes,
              [&] { return cuda::launch_poseidon2_permute(d, count, plan, stream_); });
     const void* out = download(d, bytes);
     finish("copy back");
@@ -479,8 +438,8 @@ void CudaBackend::hash_rows(const uint32_t* matrix, size_t rows, uint32_t width,
     uint32_t* d_matrix = slot(kSlotA, rows * size_t(width));
     uint32_t* d_digests = slot(kSlotB, rows * GS_DIGEST_WIDTH);
     upload(d_matrix, matrix, in_bytes);
-    device::LaunchPlan plan = lane_plan(CudaKernel::HashRows, rows);
-    dispatch(CudaKernel::HashRows, plan, in_bytes + out_bytes,
+    device::LaunchPlan plan = lane_plan(gpu::Kernel::HashRows, rows);
+    dispatch(gpu::Kernel::HashRows, plan, in_bytes + out_bytes,
              [&] { return cuda::launch_hash_rows(d_matrix, rows, width, d_digests, plan, stream_); });
     const void* out = download(d_digests, out_bytes);
     finish("copy back");
@@ -497,8 +456,8 @@ void CudaBackend::compress(const uint32_t* left, const uint32_t* right, size_t c
     uint32_t* d_out = slot(kSlotC, words);
     upload(d_left, left, bytes);
     upload(d_right, right, bytes);
-    device::LaunchPlan plan = lane_plan(CudaKernel::Compress, count);
-    dispatch(CudaKernel::Compress, plan, 3 * bytes,
+    device::LaunchPlan plan = lane_plan(gpu::Kernel::Compress, count);
+    dispatch(gpu::Kernel::Compress, plan, 3 * bytes,
              [&] { return cuda::launch_compress(d_left, d_right, count, d_out, plan, stream_); });
     const void* staged = download(d_out, bytes);
     finish("copy back");
@@ -580,33 +539,33 @@ void CudaBackend::ntt_on_device(uint32_t* d, NttShape shape, bool inverse, const
     // Block passes in shared memory, each as many stages as fit a block (core/device_ntt_plan.h);
     // a transform that fits one block (round 0's size-2^l_skip ones) is that one kernel.
     const DeviceNttPlan ntt =
-        plan_device_ntt(limits_, pipeline_limits(CudaKernel::NttBlock), shape, inverse, factors != nullptr);
+        plan_device_ntt(limits_, pipeline_limits(gpu::Kernel::NttBlock), shape, inverse, factors != nullptr);
     auto block_pass = [&](size_t i, const uint32_t* pass_factors) {
         const NttParams p = ntt.pass_params(i);
         const device::NttBlockPlan& block = ntt.passes[i].block;
-        dispatch(CudaKernel::NttBlock, device::as_launch_plan(block), 2 * bytes,
+        dispatch(gpu::Kernel::NttBlock, device::as_launch_plan(block), 2 * bytes,
                  [&] { return cuda::launch_ntt_block(d, twiddles, pass_factors, p, block, stream_); });
     };
     if (ntt.single_pass) return block_pass(0, factors);
     NttParams p = ntt.params;
-    const uint64_t elements = cuda::ntt_lanes(p, CudaKernel::NttScale);
+    const uint64_t elements = cuda::ntt_lanes(p, gpu::Kernel::NttScale);
     auto scale_pass = [&] {
-        device::LaunchPlan plan = lane_plan(CudaKernel::NttScale, elements);
-        dispatch(CudaKernel::NttScale, plan, 3 * bytes,
+        device::LaunchPlan plan = lane_plan(gpu::Kernel::NttScale, elements);
+        dispatch(gpu::Kernel::NttScale, plan, 3 * bytes,
                  [&] { return cuda::launch_ntt_scale(d, factors, p, plan, stream_); });
     };
     if (factors && !inverse) scale_pass();
     {
-        device::LaunchPlan plan = lane_plan(CudaKernel::NttBitReverse, elements);
-        dispatch(CudaKernel::NttBitReverse, plan, 2 * bytes,
+        device::LaunchPlan plan = lane_plan(gpu::Kernel::NttBitReverse, elements);
+        dispatch(gpu::Kernel::NttBitReverse, plan, 2 * bytes,
                  [&] { return cuda::launch_ntt_bit_reverse(d, p, plan, stream_); });
     }
     for (size_t i = 0; i < ntt.passes.size(); ++i) block_pass(i, nullptr);
     if (ntt.passes.empty()) {
-        device::LaunchPlan plan = lane_plan(CudaKernel::NttStage, cuda::ntt_lanes(p, CudaKernel::NttStage));
+        device::LaunchPlan plan = lane_plan(gpu::Kernel::NttStage, cuda::ntt_lanes(p, gpu::Kernel::NttStage));
         for (uint32_t stage = 0; stage < shape.log_n; ++stage) {
             p.stage = stage;
-            dispatch(CudaKernel::NttStage, plan, 2 * bytes,
+            dispatch(gpu::Kernel::NttStage, plan, 2 * bytes,
                      [&] { return cuda::launch_ntt_stage(d, twiddles, p, plan, stream_); });
         }
     }
@@ -619,16 +578,16 @@ void CudaBackend::merkle_on_device(const uint32_t* d_matrix, size_t rows, uint32
     MerkleParams p{};
     p.width = width;
     {
-        device::LaunchPlan plan = lane_plan(CudaKernel::MerkleLeaves, rows);
-        dispatch(CudaKernel::MerkleLeaves, plan, rows * size_t(width) * 4 + rows * 32,
+        device::LaunchPlan plan = lane_plan(gpu::Kernel::MerkleLeaves, rows);
+        dispatch(gpu::Kernel::MerkleLeaves, plan, rows * size_t(width) * 4 + rows * 32,
                  [&] { return cuda::launch_merkle_leaves(d_matrix, rows, p, d_levels, plan, stream_); });
     }
     size_t query_stride = rows >> log_group;
     for (uint32_t k = 0; k < log_rows; ++k) {
         p.child_stride = static_cast<uint32_t>(k < log_group ? query_stride : 1);
         uint64_t nodes = rows >> (k + 1);
-        device::LaunchPlan plan = lane_plan(CudaKernel::MerkleCompress, nodes);
-        dispatch(CudaKernel::MerkleCompress, plan, nodes * 96, [&] {
+        device::LaunchPlan plan = lane_plan(gpu::Kernel::MerkleCompress, nodes);
+        dispatch(gpu::Kernel::MerkleCompress, plan, nodes * 96, [&] {
             return cuda::launch_merkle_compress(d_levels + offsets[k], nodes, p, d_levels + offsets[k + 1], plan,
                                                 stream_);
         });
@@ -648,7 +607,8 @@ MerkleTree CudaBackend::keep_tree(cuda::DeviceBuffer matrix, cuda::DeviceBuffer 
     tree.width = width;
     tree.log_group = log_group;
     tree.root_digest.assign(root, root + GS_DIGEST_WIDTH);
-    tree.store = std::make_shared<CudaMerkleStore>(*this, std::move(matrix), std::move(levels), rows, width, offsets);
+    tree.store = gpu::merkle_store(*phase_device_, cuda::Device::adopt(std::move(matrix)),
+                                   cuda::Device::adopt(std::move(levels)), rows, width, offsets);
     return tree;
 }
 
@@ -714,8 +674,8 @@ uint32_t CudaBackend::grind(const PowParams& params) {
         work.items = lanes;
         work.max_group_threads = grind_group_;
         work.max_groups = std::max<uint64_t>(grind_wave_ / grind_group_, 1);
-        device::LaunchPlan plan = device::plan(limits_, pipeline_limits(CudaKernel::PowGrind), work);
-        dispatch(CudaKernel::PowGrind, plan, 0,
+        device::LaunchPlan plan = device::plan(limits_, pipeline_limits(gpu::Kernel::PowGrind), work);
+        dispatch(gpu::Kernel::PowGrind, plan, 0,
                  [&] { return cuda::launch_pow_grind(p, lanes, d_best, plan, stream_); });
         staging_out_ = 0;  // each window reads the same word
         const uint32_t* staged = static_cast<const uint32_t*>(download(d_best, sizeof(uint32_t)));
@@ -775,6 +735,14 @@ void CudaBackend::release_cached_memory() {
 
 void CudaBackend::dag_base_sums(const DagBinding& dag, const DagBasePoints& points, DagSums* out) {
     cuda_dag_base_sums(*this, dag, points, out);
+}
+
+std::unique_ptr<FractionTree> CudaBackend::fraction_tree(const Ef* p, const Ef* q, size_t leaves) {
+    return gpu::fraction_tree(*phase_device_, p, q, leaves);
+}
+
+std::unique_ptr<EfTables> CudaBackend::trace_tables(const TraceTablesInput& in) {
+    return gpu::trace_tables(*phase_device_, in);
 }
 
 void register_cuda_backend() {

@@ -21,16 +21,16 @@
 #include "../../core/backend.h"
 #include "../../core/device/launch_plan.h"
 #include "../../core/device/stager.h"
+#include "../gpu/kernel_id.h"
 
 struct CUstream_st;  // cudaStream_t is CUstream_st*
 
 namespace gpustark {
 namespace cuda {
 struct HeldTraces;  // cuda_held_traces.cpp
-}  // namespace cuda
-namespace cuda {
 class DeviceBuffer;
-}
+class Device;       // cuda_device.h: the gpu::Device the shared phases run on
+}  // namespace cuda
 }  // namespace gpustark
 
 namespace gpustark {
@@ -39,47 +39,6 @@ namespace gpustark {
 // the runtime finds no usable device, which marks the backend unavailable with that reason.
 void register_cuda_backend();
 
-// The kernels the backend launches, for per-kernel limits and block sizes.
-enum class CudaKernel : int {
-    Poseidon2Permute,
-    HashRows,
-    Compress,
-    MerkleLeaves,
-    MerkleCompress,
-    NttBitReverse,
-    NttStage,
-    NttScale,
-    NttBlock,
-    PowGrind,
-    SumcheckFold,
-    SumcheckPairProduct,
-    SumcheckFraction,
-    SumcheckAddEqPowers,
-    DagBaseSums,
-    DagRound,
-    DagGroupSums,
-    Round0Gather,
-    TraceTables,
-    GkrLayer,
-    GkrSplit,
-    GatherWords,
-    StackedSlotSums,
-    StackedPieceSums,
-    StackedFoldColumns,
-    StackedKernelTable,
-    StackedBatchMessage,
-    StackedScatter,
-    StackedMessage,
-    DagFoldPoints,
-    Round0Transpose,
-    WhirSubsetStep,
-    WhirProductTable,
-    WhirPowerSum,
-    WhirEfWords,
-    Count
-};
-constexpr int kCudaKernelCount = static_cast<int>(CudaKernel::Count);
-const char* cuda_kernel_name(CudaKernel kernel);
 
 // The caller's cap on the block of every lane kernel (Problem::max_group_threads): eight warps,
 // so that several blocks share an SM and a block's registers stay small; the planner may pick
@@ -140,7 +99,7 @@ public:
     MerkleTree merkle_tree(const uint32_t* matrix, size_t rows, uint32_t width, uint32_t log_group) override;
     uint32_t grind(const PowParams& params) override;
     // The codeword computed and hashed in one call; it stays on the device with its tree, and
-    // openings read only their rows (cuda_merkle_store.h).
+    // openings read only their rows (gpu/gpu_merkle_store.cpp).
     MerkleTree encode_and_commit(const uint32_t* message, size_t message_rows, uint32_t width, uint32_t log_rows,
                                  uint32_t log_group) override;
     // Tables in device memory until the object is destroyed (cuda_ef_tables.h); it must not
@@ -162,10 +121,10 @@ public:
 
     // The limits the planner reads, and the plan of one lane-kernel launch over `lanes` lanes.
     const device::DeviceLimits& device_limits() const { return limits_; }
-    const device::PipelineLimits& pipeline_limits(CudaKernel k) const { return pipelines_[static_cast<int>(k)]; }
-    device::LaunchPlan lane_plan(CudaKernel k, uint64_t lanes) const;
+    const device::PipelineLimits& pipeline_limits(gpu::Kernel k) const { return pipelines_[static_cast<int>(k)]; }
+    device::LaunchPlan lane_plan(gpu::Kernel k, uint64_t lanes) const;
     // The plan of any launch of kernel k (scratch per block, a cap on the grid, ...) under k's limits.
-    device::LaunchPlan plan(CudaKernel k, const device::Problem& work) const;
+    device::LaunchPlan plan(gpu::Kernel k, const device::Problem& work) const;
     // Cumulative counters per primitive stage ("ntt", "merkle_tree", ...) since construction.
     // Not synchronised: read it only while no call is running.
     const device::Stager& stager() const { return *stager_; }
@@ -178,7 +137,7 @@ public:
     //     cuda::DeviceBuffer more(bytes);                      // device_buffer.h; before the copies
     //     call.reserve_staging(CudaBackend::staged_size(in) + ...);
     //     call.upload(d_in, host_in, in);
-    //     call.dispatch(CudaKernel::X, plan, bytes, [&] { return int(cuda::launch_x(..., call.stream())); });
+    //     call.dispatch(gpu::Kernel::X, plan, bytes, [&] { return int(cuda::launch_x(..., call.stream())); });
     //     const void* out = call.download(d_out, n);           // pinned; valid after finish()
     //     call.finish("round sums");                           // the one host wait
     //     ... or, with nothing to read back: call.commit();    // the kernels run on; no wait
@@ -214,7 +173,7 @@ public:
         }
         // One kernel launch through the stager (counted); `launch` enqueues it on stream() and
         // returns its cudaError_t as an int; an error throws std::runtime_error naming the kernel.
-        void dispatch(CudaKernel k, const device::LaunchPlan& plan, uint64_t bytes, const std::function<int()>& launch) {
+        void dispatch(gpu::Kernel k, const device::LaunchPlan& plan, uint64_t bytes, const std::function<int()>& launch) {
             b_.dispatch(k, plan, bytes, launch);
         }
         // Ends the call's batch of kernels without waiting (one command buffer per operation).
@@ -243,9 +202,9 @@ public:
     // device (EfTables::commit_table, cuda_ef_tables.cpp, which defines it).
     MerkleTree commit_device_message(cuda::DeviceBuffer code, size_t message_rows, uint32_t width, uint32_t log_rows,
                                      uint32_t log_group);
-    // The fraction tree built and kept on the device (cuda_fraction_tree.cpp).
+    // The fraction tree built and kept on the device (gpu/gpu_fraction_tree.cpp).
     std::unique_ptr<FractionTree> fraction_tree(const Ef* p, const Ef* q, size_t leaves) override;
-    // One trace's tables at r_0 built on the device (cuda_trace_tables.cpp).
+    // One trace's tables at r_0 built on the device (gpu/gpu_trace_tables.cpp).
     std::unique_ptr<EfTables> trace_tables(const TraceTablesInput& in) override;
     // Round 0's sums over one trace on the device (cuda_round0.cpp).
     Round0Sums round0_sums(const Round0Trace& trace) override;
@@ -301,12 +260,12 @@ private:
     MerkleTree commit_codeword(cuda::DeviceBuffer code, size_t message_rows, uint32_t width, uint32_t log_rows,
                                uint32_t log_group, const uint32_t* twiddles);
     // Ends a tree call: waits for the root and keeps the matrix and levels on the device
-    // (cuda_merkle_store.h).
+    // (gpu/gpu_merkle_store.cpp).
     MerkleTree keep_tree(cuda::DeviceBuffer matrix, cuda::DeviceBuffer levels, size_t rows, uint32_t width,
                          uint32_t log_group, const std::vector<size_t>& offsets);
 
     // Encodes one kernel launch through the stager; `launch` enqueues it and returns its status.
-    void dispatch(CudaKernel k, const device::LaunchPlan& plan, uint64_t bytes,
+    void dispatch(gpu::Kernel k, const device::LaunchPlan& plan, uint64_t bytes,
                   const std::function<int()>& launch);
 
     int device_ = 0;
@@ -316,7 +275,7 @@ private:
     CUstream_st* allocation_stream_ = nullptr;
     DeviceInfo info_;
     device::DeviceLimits limits_;
-    device::PipelineLimits pipelines_[kCudaKernelCount];
+    device::PipelineLimits pipelines_[gpu::kKernelCount];
     uint32_t grind_group_ = 0;  // threads per grind block
     uint64_t grind_wave_ = 0;   // grind threads resident at once on the device (whole blocks)
     size_t max_pitch_ = 0;      // cudaDeviceProp::memPitch: the largest pitch of a 2D copy
@@ -325,6 +284,7 @@ private:
     std::unique_ptr<device::Stager> stager_;
 
     std::unique_ptr<cuda::HeldTraces> held_;  // hold_traces' copies
+    std::unique_ptr<cuda::Device> phase_device_;  // the shared phases' view of this backend
     std::mutex mutex_;  // one call at a time: the stream, the stager and the buffers are shared
     uint32_t* slots_[kSlotCount] = {};
     size_t slot_words_[kSlotCount] = {};

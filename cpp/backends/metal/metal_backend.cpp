@@ -1,6 +1,6 @@
 // MetalBackend: construction and limits, calls, buffers and dispatch. The primitives are in
-// metal_primitives.cpp, the phase objects in metal_ef_tables.cpp, metal_dag.cpp, metal_phases.cpp,
-// metal_stacked_matrix.cpp, metal_round0.cpp.
+// metal_primitives.cpp, the phase objects in metal_ef_tables.cpp, metal_dag.cpp,
+// metal_stacked_matrix.cpp, metal_round0.cpp and, shared with CUDA, cpp/backends/gpu/.
 #include "metal_backend.h"
 
 #include <algorithm>
@@ -13,6 +13,9 @@
 #include "../../core/parallel.h"
 #include "../../core/spans.h"
 #include "metal_launch.h"
+#include "metal_ef_tables.h"
+#include "metal_phase_device.h"
+#include "../gpu/phases.h"
 
 namespace gpustark {
 
@@ -53,7 +56,8 @@ const std::vector<std::string>& MetalBackend::host_phases() {
 // ---- construction and limits ----
 
 MetalBackend::MetalBackend(std::unique_ptr<metal::Device> device, MetalOptions options)
-    : device_(std::move(device)), options_(std::move(options)) {
+    : device_(std::move(device)), phase_device_(std::make_unique<metal::PhaseDevice>(*this)),
+      options_(std::move(options)) {
     if (!device_) throw std::invalid_argument("metal backend: no device");
     const metal::DeviceDescription& d = device_->description();
     limits_ = d.limits;
@@ -290,5 +294,19 @@ void MetalBackend::lane_dispatch(const std::string& kernel, std::vector<metal::A
 void MetalBackend::commit() { stager_->commit(); }
 
 void MetalBackend::finish(const char* reason) { stager_->sync(reason); }
+
+// ---- phases ----
+
+std::unique_ptr<EfTables> MetalBackend::ef_tables(const Ef* values, size_t count, size_t length) {
+    return make_metal_ef_tables(*this, values, count, length);
+}
+
+std::unique_ptr<EfTables> MetalBackend::trace_tables(const TraceTablesInput& in) {
+    return gpu::trace_tables(*phase_device_, in);
+}
+
+std::unique_ptr<FractionTree> MetalBackend::fraction_tree(const Ef* p, const Ef* q, size_t leaves) {
+    return gpu::fraction_tree(*phase_device_, p, q, leaves);
+}
 
 }  // namespace gpustark

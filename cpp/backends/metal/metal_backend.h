@@ -12,7 +12,7 @@
 //
 // On the device: the primitives (metal_primitives.cpp), the sumcheck tables and the DAG round
 // (metal_ef_tables.cpp), dag_base_sums (metal_dag.cpp), trace_tables and the fraction tree
-// (metal_phases.cpp), commit_stacked and stacked_matrix (metal_stacked_matrix.cpp), round0_sums
+// (cpp/backends/gpu/, shared with CUDA), commit_stacked and stacked_matrix (metal_stacked_matrix.cpp), round0_sums
 // fused per block of chunks (metal_round0.cpp). No Backend method is a host composition any more;
 // info() reports an empty "host_phases" (docs/metal.md).
 #pragma once
@@ -33,6 +33,9 @@
 #include "shared_buffers.h"
 
 namespace gpustark {
+namespace metal {
+class PhaseDevice;  // metal_phase_device.h: the gpu::Device the shared phases run on
+}  // namespace metal
 
 // Registers the backend `metal` over the system's default device (metal_register.cpp, built on
 // Apple platforms only). Its factory throws when there is no Metal device or the kernel library
@@ -98,9 +101,9 @@ public:
     // Round 0 fused on the GPU: per block of chunks the gather, the NTTs and the DAG, one wait;
     // only the per-point sums are read, and weighted per a on the host (metal_round0.cpp).
     Round0Sums round0_sums(const Round0Trace& trace) override;
-    // Every layer built on the GPU and kept in shared buffers.
+    // Every layer built on the GPU and kept in shared buffers (gpu/gpu_fraction_tree.cpp).
     std::unique_ptr<FractionTree> fraction_tree(const Ef* p, const Ef* q, size_t leaves) override;
-    // The tables built on the GPU from the trace.
+    // The tables built on the GPU from the trace (gpu/gpu_trace_tables.cpp).
     std::unique_ptr<EfTables> trace_tables(const TraceTablesInput& in) override;
     // The traces stacked, the message encoded and the codeword committed on the GPU; the matrix,
     // the message and the tree stay in shared buffers (metal_stacked_matrix.cpp). A chunk longer
@@ -134,7 +137,7 @@ public:
     const device::Stager& stager() const { return *stager_; }
     const MetalOptions& options() const { return options_; }
 
-    // ---- for the phase objects (metal_ef_tables.cpp, metal_dag.cpp, metal_phases.cpp,
+    // ---- for the phase objects (metal_ef_tables.cpp, metal_dag.cpp, metal_phase_device.cpp,
     //      metal_stacked_matrix.cpp) ----
     //
     // One operation is one Call, as on CUDA: the backend's lock, one stage of the stager, and the
@@ -197,6 +200,8 @@ public:
     static constexpr uint64_t kSlotScratchBytes = uint64_t(256) << 20;
 
 private:
+    friend class metal::PhaseDevice;  // finds held buffers in buffers_
+
     // A kernel argument over host memory: the caller's own buffer when the memory lies in one
     // (in place), else a backend buffer the data were (or will be) copied into.
     struct Bound {
@@ -234,6 +239,7 @@ private:
                          uint32_t log_group, const std::vector<size_t>& offsets);
 
     std::unique_ptr<metal::Device> device_;
+    std::unique_ptr<metal::PhaseDevice> phase_device_;
     MetalOptions options_;
     device::DeviceLimits limits_;
     DeviceInfo info_;

@@ -13,7 +13,8 @@
 #include "../../kernels/merkle/merkle.h"
 #include "../../kernels/ntt/ntt_params.h"
 #include "metal_backend.h"
-#include "metal_merkle_store.h"
+#include "metal_phase_device.h"
+#include "../gpu/phases.h"
 
 namespace gpustark {
 
@@ -202,7 +203,8 @@ MerkleTree MetalBackend::keep_tree(metal::BufferPtr matrix, metal::BufferPtr lev
     tree.width = width;
     tree.log_group = log_group;
     tree.root_digest.assign(root, root + GS_DIGEST_WIDTH);
-    tree.store = std::make_shared<metal::MetalMerkleStore>(std::move(matrix), std::move(levels), rows, width, offsets);
+    tree.store = gpu::merkle_store(*phase_device_, metal::PhaseDevice::adopt(std::move(matrix)),
+                                   metal::PhaseDevice::adopt(std::move(levels)), rows, width, offsets);
     return tree;
 }
 
