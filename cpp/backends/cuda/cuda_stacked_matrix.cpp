@@ -199,7 +199,7 @@ StackedCommit CudaBackend::commit_stacked(const StackedLayout& layout, const std
 
     {  // PROTOCOL 6.2: each trace up once and scattered into its slots (in column order per trace)
         Call call(*this, "stacked_commit.stack");
-        cuda::check(cudaMemsetAsync(matrix.data(), 0, bytes, stream_), "cudaMemsetAsync (stacked matrix)");  // short columns leave gaps
+        cuda::check(cudaMemsetAsync(matrix.data(), 0, bytes, call.stream()), "cudaMemsetAsync (stacked matrix)");  // short columns leave gaps
         call.commit();
     }
     for (const TraceScatter& scatter : stacked_scatter_plan(layout)) {
@@ -247,8 +247,8 @@ StackedCommit CudaBackend::commit_stacked(const StackedLayout& layout, const std
         const uint32_t log_rows = m + log_blowup;
         const uint32_t* twiddles = device_twiddles(log_rows, false);
         cuda::DeviceBuffer code((size_t(1) << log_rows) * width * sizeof(uint32_t));
-        reserve_staging(staged_size(GS_DIGEST_WIDTH * 4));
-        cuda::check(cudaMemcpyAsync(code.data(), message.data(), bytes, cudaMemcpyDeviceToDevice, stream_),
+        call.reserve_staging(staged_size(GS_DIGEST_WIDTH * 4));
+        cuda::check(cudaMemcpyAsync(code.data(), message.data(), bytes, cudaMemcpyDeviceToDevice, call.stream()),
                     "cudaMemcpyAsync (message into the codeword)");
         out.tree = commit_codeword(std::move(code), height, width, log_rows, k, twiddles);
     }

@@ -39,6 +39,14 @@ inline void check(cudaError_t err, const char* call) {
     }
 }
 
+// A runtime call that must succeed: throws as check() does, naming the call.
+#define GS_CUDA_CHECK(call) ::gpustark::cuda::check((call), #call)
+
+// The architectures the kernels were built for (CMake defines it for the library), for messages.
+#ifndef GPUSTARK_CUDA_ARCHS
+#define GPUSTARK_CUDA_ARCHS "unknown"
+#endif
+
 // A plan's grid and block as launch arguments; false when CUDA cannot launch them (no block, a
 // block over 1024 threads, or more than 2^31 - 1 blocks in x).
 inline bool launch_dims(const device::LaunchPlan& plan, unsigned int* grid, unsigned int* block) {
@@ -68,6 +76,8 @@ cudaError_t launch_planned(void (*kernel)(Params...), const device::LaunchPlan& 
 }
 #endif
 
+// The host stub of any kernel (cuda_device.cpp), for cudaFuncGetAttributes and the occupancy API.
+const void* kernel_address(gpu::Kernel kernel);
 // The host stub of each kernel, for cudaFuncGetAttributes; nullptr for another family's kernel.
 const void* poseidon2_kernel(gpu::Kernel kernel);
 const void* merkle_kernel(gpu::Kernel kernel);
