@@ -29,6 +29,7 @@
 #include "../../core/backend.h"
 #include "../../core/device/launch_plan.h"
 #include "../../core/device/stager.h"
+#include "../gpu/kernel_id.h"
 #include "metal_device.h"
 #include "shared_buffers.h"
 
@@ -42,16 +43,9 @@ class PhaseDevice;  // metal_phase_device.h: the gpu::Device the shared phases r
 // cannot be loaded, which marks the backend unavailable with that reason.
 void register_metal_backend();
 
-// Counters of one call (stage), added to the innermost open span under these names; the same
-// names as the CUDA backend's. h2d_bytes / d2h_bytes count host copies into and out of shared
-// buffers (0 when the caller's memory is already a Metal buffer).
-struct MetalCallCounters {
-    static constexpr const char* kCommandBuffers = "command_buffer_count";
-    static constexpr const char* kKernels = "kernel_count";
-    static constexpr const char* kSyncs = "sync_count";
-    static constexpr const char* kHostToDevice = "h2d_bytes";
-    static constexpr const char* kDeviceToHost = "d2h_bytes";
-};
+// Each call (stage) adds its counters to the innermost open span under gpu::CallCounters' names
+// (gpu/call_counters.h), as CUDA's do. h2d_bytes / d2h_bytes count host copies into and out of
+// shared buffers (0 when the caller's memory is already a Metal buffer).
 
 struct MetalOptions {
     // The commit budget: a command buffer is committed after this many dispatches or bytes.
@@ -129,10 +123,12 @@ public:
     bool holds(const void* p, size_t bytes) const;
 
     const device::DeviceLimits& device_limits() const { return limits_; }
-    // The pipeline limits of `kernel` (read from the device once, then cached).
+    // The pipeline limits of `kernel` (read from the device once, then cached), by id or by the
+    // Metal function's name (what the device reports in a launch).
+    device::PipelineLimits pipeline_limits(gpu::Kernel kernel);
     device::PipelineLimits pipeline_limits(const std::string& kernel);
     // The plan of a lane kernel (one thread per lane) over `lanes` lanes.
-    device::LaunchPlan lane_plan(const std::string& kernel, uint64_t lanes);
+    device::LaunchPlan lane_plan(gpu::Kernel kernel, uint64_t lanes);
     // Cumulative counters per stage since construction. Read it only while no call is running.
     const device::Stager& stager() const { return *stager_; }
     const MetalOptions& options() const { return options_; }
@@ -174,16 +170,16 @@ public:
     void copy_in(void* dst, const void* src, size_t bytes);
     void copy_back(void* dst, const void* src, size_t bytes);
     // The plan of `kernel` for `work` under the device's and the kernel's own limits.
-    device::LaunchPlan plan(const std::string& kernel, const device::Problem& work);
+    device::LaunchPlan plan(gpu::Kernel kernel, const device::Problem& work);
     // The plan of a grid-stride kernel (the phase kernels loop over their lanes): groups of up to
     // the lane cap, at most max_groups of them (0: kMaxStrideGroups).
-    device::LaunchPlan stride_plan(const std::string& kernel, uint64_t lanes, uint64_t max_groups = 0);
+    device::LaunchPlan stride_plan(gpu::Kernel kernel, uint64_t lanes, uint64_t max_groups = 0);
     // The plan of a DAG kernel over `lanes` lanes whose threads each need `slot_bytes` of slot
     // scratch (slots x threads values): fewer groups when kSlotScratchBytes would not hold their
     // slots; `reduces` adds the round's threadgroup memory (8 Ef per thread).
-    device::LaunchPlan dag_plan(const std::string& kernel, uint64_t lanes, uint64_t slot_bytes, bool reduces);
+    device::LaunchPlan dag_plan(gpu::Kernel kernel, uint64_t lanes, uint64_t slot_bytes, bool reduces);
     // One dispatch through the stager, checked against the kernel's limits first (metal_launch.h).
-    void dispatch(const std::string& kernel, std::vector<metal::Arg> args, const device::LaunchPlan& plan,
+    void dispatch(gpu::Kernel kernel, std::vector<metal::Arg> args, const device::LaunchPlan& plan,
                   uint64_t bytes);
     // Inside a Call: the RS codeword of the message in `code` (2^log_rows x width words: the
     // message's rows, then zeros, written by the host or by kernels already dispatched) computed
@@ -222,7 +218,7 @@ private:
     void copy_out(const Bound& b, void* host, size_t bytes);
 
     // A lane kernel over `lanes` lanes (none for 0): one thread per lane.
-    void lane_dispatch(const std::string& kernel, std::vector<metal::Arg> args, uint64_t lanes, uint64_t bytes);
+    void lane_dispatch(gpu::Kernel kernel, std::vector<metal::Arg> args, uint64_t lanes, uint64_t bytes);
 
     // Twiddles of a size-2^log_n transform and the scale table of (log_n, inverse, shift), in
     // shared buffers, cached (filled once, before any kernel reads them). Null for an empty table.

@@ -48,7 +48,7 @@ void PhaseDevice::upload(const gpu::Buffer& dst, const void* host, size_t bytes)
 }
 
 device::LaunchPlan PhaseDevice::lane_plan(gpu::Kernel k, uint64_t lanes) {
-    return backend_.stride_plan(gpu::kernel_name(k), lanes);
+    return backend_.stride_plan(k, lanes);
 }
 
 void PhaseDevice::dispatch_raw(gpu::Kernel k, const device::LaunchPlan& plan, uint64_t bytes,
@@ -59,7 +59,7 @@ void PhaseDevice::dispatch_raw(gpu::Kernel k, const device::LaunchPlan& plan, ui
     Arg value;
     value.bytes.assign(static_cast<const uint8_t*>(params), static_cast<const uint8_t*>(params) + params_bytes);
     args.push_back(std::move(value));
-    backend_.dispatch(gpu::kernel_name(k), std::move(args), plan, bytes);
+    backend_.dispatch(k, std::move(args), plan, bytes);
 }
 
 std::unique_ptr<EfTables> PhaseDevice::adopt_tables(gpu::Buffer values, size_t count, size_t length) {
