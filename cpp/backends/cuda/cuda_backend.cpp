@@ -301,22 +301,10 @@ void CudaBackend::merkle_on_device(const uint32_t* d_matrix, size_t rows, uint32
     }
 }
 
-// The tree of a matrix and levels filled by the call's enqueued kernels: its root comes back (the
-// call's one wait); the matrix and levels stay on the device, in the tree's store.
 MerkleTree CudaBackend::keep_tree(cuda::DeviceBuffer matrix, cuda::DeviceBuffer levels, size_t rows, uint32_t width,
                                   uint32_t log_group, const std::vector<size_t>& offsets) {
-    const uint32_t log_rows = log2_exact(rows);
-    const uint32_t* root = static_cast<const uint32_t*>(
-        device_->download(levels.as<uint32_t>() + offsets[log_rows], GS_DIGEST_WIDTH * sizeof(uint32_t)));
-    device_->finish("merkle root");
-    MerkleTree tree;
-    tree.rows = rows;
-    tree.width = width;
-    tree.log_group = log_group;
-    tree.root_digest.assign(root, root + GS_DIGEST_WIDTH);
-    tree.store = gpu::merkle_store(*device_, cuda::Device::adopt(std::move(matrix)),
-                                   cuda::Device::adopt(std::move(levels)), rows, width, offsets);
-    return tree;
+    return gpu::keep_merkle_tree(*device_, cuda::Device::adopt(std::move(matrix)), cuda::Device::adopt(std::move(levels)),
+                                 rows, width, log_group, offsets);
 }
 
 MerkleTree CudaBackend::merkle_tree(const uint32_t* matrix, size_t rows, uint32_t width, uint32_t log_group) {

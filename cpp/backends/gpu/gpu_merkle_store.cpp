@@ -101,5 +101,21 @@ std::shared_ptr<const MerkleStore> merkle_store(Device& device, Buffer matrix, B
                                                std::move(level_offsets));
 }
 
+MerkleTree keep_merkle_tree(Device& device, Buffer matrix, Buffer levels, size_t rows, uint32_t width,
+                            uint32_t log_group, std::vector<size_t> level_offsets) {
+    size_t log_rows = 0;
+    while ((size_t(1) << log_rows) < rows) ++log_rows;
+    const uint32_t* root = static_cast<const uint32_t*>(
+        device.download(levels.at_element<uint32_t>(level_offsets[log_rows]), GS_DIGEST_WIDTH * sizeof(uint32_t)));
+    device.finish("merkle root");
+    MerkleTree tree;
+    tree.rows = rows;
+    tree.width = width;
+    tree.log_group = log_group;
+    tree.root_digest.assign(root, root + GS_DIGEST_WIDTH);
+    tree.store = merkle_store(device, std::move(matrix), std::move(levels), rows, width, std::move(level_offsets));
+    return tree;
+}
+
 }  // namespace gpu
 }  // namespace gpustark

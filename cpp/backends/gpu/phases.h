@@ -29,6 +29,10 @@ std::unique_ptr<EfTables> trace_tables(Device& device, const TraceTablesInput& i
 // Make it at the end of the operation that wrote them, or outside any: it drains when destroyed.
 std::shared_ptr<const MerkleStore> merkle_store(Device& device, Buffer matrix, Buffer levels, size_t rows,
                                                 uint32_t width, std::vector<size_t> level_offsets);
+// The end of the operation that wrote a tree (its staging reserved room for the 32-byte root):
+// waits for the root, the operation's one wait, and keeps matrix and levels in the tree's store.
+MerkleTree keep_merkle_tree(Device& device, Buffer matrix, Buffer levels, size_t rows, uint32_t width,
+                            uint32_t log_group, std::vector<size_t> level_offsets);
 
 }  // namespace gpu
 }  // namespace gpustark

@@ -152,12 +152,10 @@ public:
     public:
         Call(MetalBackend& backend, const char* stage);
         ~Call();
-        Call(const Call&) = delete;
-        Call& operator=(const Call&) = delete;
 
     private:
         MetalBackend& b_;
-        std::lock_guard<std::mutex> lock_;
+        std::lock_guard<std::mutex> lock_;  // also makes a Call neither copyable nor movable
         device::StageCounters before_;
         int exceptions_;
     };

@@ -196,16 +196,8 @@ void MetalBackend::merkle_on_device(const Bound& m, size_t rows, uint32_t width,
 
 MerkleTree MetalBackend::keep_tree(metal::BufferPtr matrix, metal::BufferPtr levels, size_t rows, uint32_t width,
                                    uint32_t log_group, const std::vector<size_t>& offsets) {
-    finish("merkle root");
-    const uint32_t* root = levels->as<const uint32_t>() + offsets[log2_exact(rows)];
-    MerkleTree tree;
-    tree.rows = rows;
-    tree.width = width;
-    tree.log_group = log_group;
-    tree.root_digest.assign(root, root + GS_DIGEST_WIDTH);
-    tree.store = gpu::merkle_store(*phase_device_, metal::PhaseDevice::adopt(std::move(matrix)),
-                                   metal::PhaseDevice::adopt(std::move(levels)), rows, width, offsets);
-    return tree;
+    return gpu::keep_merkle_tree(*phase_device_, metal::PhaseDevice::adopt(std::move(matrix)),
+                                 metal::PhaseDevice::adopt(std::move(levels)), rows, width, log_group, offsets);
 }
 
 MerkleTree MetalBackend::merkle_tree(const uint32_t* matrix, size_t rows, uint32_t width, uint32_t log_group) {
