@@ -1,4 +1,4 @@
-// Constraint DAG entry points (core/dag_program.h): the program of kernels/dag/dag_program.h run
+// Constraint DAG entry points (core/dag_program.h): the program of kernels/dag/dag_code.h run
 // at one point per lane, as grid-stride loops around the lane bodies of kernels/dag/dag_lanes.h
 // (which metal/dag.metal wraps too). A thread's slots are column `thread` of a slots x threads
 // matrix in device memory, so a warp's slot accesses are coalesced; the grid is sized so that

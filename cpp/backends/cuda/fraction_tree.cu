@@ -1,8 +1,8 @@
 // The LogUp-GKR fraction tree on the device (core/fraction_tree.h): each layer from its child
 // layer, and a layer's sumcheck tables split into even and odd nodes. Lane = one output node;
-// grid-stride loops around the lane bodies of kernels/gkr/fraction_tree.h, with the arguments of
+// grid-stride loops around the lane bodies of kernels/gkr/gkr_lanes.h, with the arguments of
 // metal/fraction_tree.metal's entries.
-#include "../../kernels/gkr/fraction_tree.h"
+#include "../../kernels/gkr/gkr_lanes.h"
 #include "launch.h"
 
 namespace {

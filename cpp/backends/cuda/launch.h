@@ -24,7 +24,7 @@
 #include "../../kernels/ntt/ntt_params.h"
 #include "../../kernels/pow/pow.h"
 #include "../../kernels/stacked/stacked_commit.h"
-#include "../../kernels/stacked/stacked_reduction.h"
+#include "../../kernels/stacked/stacked_reduction_lanes.h"
 #include "cuda_backend.h"
 
 namespace gpustark {
@@ -234,7 +234,7 @@ cudaError_t launch_stacked_piece_sums(const Ef* partials, uint64_t slot_count, u
 cudaError_t launch_stacked_fold_columns(const uint32_t* matrix, const Ef* lagrange, uint32_t width, uint32_t l_skip,
                                         uint64_t chunks, Ef* tables, const device::LaunchPlan& plan,
                                         cudaStream_t stream);
-// The kernel tables after u_0 (kernels/stacked/stacked_reduction.h), one lane per slot chunk:
+// The kernel tables after u_0 (kernels/stacked/stacked_reduction_lanes.h), one lane per slot chunk:
 // lanes = the slots' total x_len, slot j's from first_lane_of[j]; coeffs: 2 per slot.
 cudaError_t launch_stacked_kernel_table(const StackedSlotDesc* slots, const uint64_t* first_lane_of, uint32_t slot_count,
                                         const Ef* eq, const Ef* coeffs, uint64_t chunks, uint64_t lanes, Ef* tables,

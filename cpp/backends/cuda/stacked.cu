@@ -1,9 +1,9 @@
 // The stacked data's kernels (core/stacked_matrix.h): the commitment's scatter and message
 // (kernels/stacked/stacked_commit.h); round 0's slot sums in pieces, the pieces added, the
-// columns' tables after u_0 and WHIR's batched message (kernels/stacked/stacked_reduction.h).
+// columns' tables after u_0 and WHIR's batched message (kernels/stacked/stacked_reduction_lanes.h).
 // Grid-stride loops over those lane bodies.
 #include "../../kernels/stacked/stacked_commit.h"
-#include "../../kernels/stacked/stacked_reduction.h"
+#include "../../kernels/stacked/stacked_reduction_lanes.h"
 #include "launch.h"
 
 namespace {

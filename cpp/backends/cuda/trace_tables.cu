@@ -1,8 +1,8 @@
 // A trace's batch-constraint tables at r_0 (core/trace_tables.h), built on the device. Lane =
 // (chunk x, table c < 2 width + 3): adjacent lanes read adjacent columns of the same rows. A
-// grid-stride loop around the lane body of kernels/constraints/trace_tables.h, with the arguments
+// grid-stride loop around the lane body of kernels/constraints/trace_table_lanes.h, with the arguments
 // of metal/trace_tables.metal's entry.
-#include "../../kernels/constraints/trace_tables.h"
+#include "../../kernels/constraints/trace_table_lanes.h"
 #include "launch.h"
 
 namespace {

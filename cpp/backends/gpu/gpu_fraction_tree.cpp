@@ -1,8 +1,8 @@
 // gpu::fraction_tree: all layers of p in one buffer and of q in another, layer j's 2^j nodes at
-// node 2^j - 1; kernels/gkr/fraction_tree.h's lanes build each layer from its child layer.
+// node 2^j - 1; kernels/gkr/gkr_lanes.h's lanes build each layer from its child layer.
 #include <cstring>
 
-#include "../../kernels/gkr/fraction_tree.h"
+#include "../../kernels/gkr/gkr_lanes.h"
 #include "phases.h"
 
 namespace gpustark {

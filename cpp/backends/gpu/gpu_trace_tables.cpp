@@ -1,9 +1,9 @@
-// gpu::trace_tables: one kernel (kernels/constraints/trace_tables.h) fills the first 2 width + 3
+// gpu::trace_tables: one kernel (kernels/constraints/trace_table_lanes.h) fills the first 2 width + 3
 // tables from the trace; the last table, eq, is the host's. The tables are adopted by the
 // backend's EfTables, so nothing comes back.
 #include <stdexcept>
 
-#include "../../kernels/constraints/trace_tables.h"
+#include "../../kernels/constraints/trace_table_lanes.h"
 #include "phases.h"
 
 namespace gpustark {
