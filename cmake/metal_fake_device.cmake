@@ -28,3 +28,12 @@ set_target_properties(gpustark_metal_fake_device PROPERTIES CXX_STANDARD 20 CXX_
 set_source_files_properties(${_fake_dir}/test_metal_emulated_kernels.cpp PROPERTIES
   INCLUDE_DIRECTORIES "${PROJECT_SOURCE_DIR}/tests/msl/emulator/include;${PROJECT_SOURCE_DIR}/tests/msl/emulator;${_metal_prepared};${PROJECT_SOURCE_DIR}/cpp/kernels"
   COMPILE_OPTIONS "-Wno-attributes;-Wno-unknown-attributes;-Wno-unused-parameter")
+
+if(GPUSTARK_METAL_FAKE_DEVICE)
+  # `metal` registered over the fake device, for the Python suite without a Mac
+  # (scripts/test_metal_fake.sh): linked into the extension as the real gpustark_metal would be.
+  add_library(gpustark_metal STATIC ${_fake_dir}/fake_metal_register.cpp)
+  target_link_libraries(gpustark_metal PUBLIC gpustark_metal_host gpustark_metal_fake_device)
+  target_compile_definitions(gpustark_metal INTERFACE GPUSTARK_WITH_METAL=1)
+  set(GPUSTARK_BACKEND_LIBS ${GPUSTARK_BACKEND_LIBS} gpustark_metal)
+endif()

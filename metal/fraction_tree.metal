@@ -1,8 +1,8 @@
 // The LogUp-GKR fraction tree (core/fraction_tree.h): a layer from its child layer, and a
 // layer's sumcheck tables split into even and odd nodes. Ef values (Montgomery form, 16 bytes).
 // Grid-stride loops (lane += threads_per_grid), so any grid works. Params structs:
-// cpp/kernels/gkr/fraction_tree.h.
-#include "gkr/fraction_tree.h"
+// cpp/kernels/gkr/gkr_lanes.h.
+#include "gkr/gkr_lanes.h"
 
 // buffer 0: child_p, 1: child_q (2 nodes Ef each), 2: parent_p, 3: parent_q (nodes Ef each),
 // 4: GkrLayerParams.

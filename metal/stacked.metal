@@ -1,6 +1,6 @@
 // The stacked data's passes (core/stacked_matrix.h): round 0's slot sums in pieces, the pieces
 // added, the columns' tables after u_0 and the kernel tables, and WHIR's batched message
-// (stacked/stacked_reduction.h); the commitment's scatter of trace columns into the stacked matrix
+// (stacked/stacked_reduction_lanes.h); the commitment's scatter of trace columns into the stacked matrix
 // and each chunk's eval-to-coeff message (stacked/stacked_commit.h). Grid-stride loops
 // (lane += threads_per_grid), so any grid works. Params structs: cpp/kernels/stacked/stacked_params.h.
 #include "stacked/stacked_params.h"

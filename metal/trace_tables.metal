@@ -1,7 +1,7 @@
 // A trace's batch-constraint tables at r_0 (core/trace_tables.h), built from the trace on the
 // device. A grid-stride loop (lane += threads_per_grid), so any grid works. Params struct:
-// cpp/kernels/constraints/trace_tables.h.
-#include "constraints/trace_tables.h"
+// cpp/kernels/constraints/trace_table_lanes.h.
+#include "constraints/trace_table_lanes.h"
 
 // buffer 0: trace (2^log_height x width canonical u32), 1: lagrange (2^l_skip Ef),
 // 2: tables (Ef, table c at c * p.length for c < 2 width + 3; the eq table after them is the

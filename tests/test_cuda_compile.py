@@ -111,13 +111,13 @@ def test_lane_kernels_stride_over_the_grid():
         text = source.read_text()
         for match in re.finditer(r"__global__ void (\w+)\([^)]*\)\s*\{(.*?)\n\}", text, re.S):
             kernels[match.group(1)] = match.group(2)
-    header = (CUDA_DIR / "cuda_backend.h").read_text()
-    enum = re.search(r"enum class CudaKernel : int \{(.*?)\};", header, re.S).group(1)
+    header = (ROOT / "cpp" / "backends" / "gpu" / "kernel_id.h").read_text()
+    enum = re.search(r"enum class Kernel : int \{(.*?)\};", header, re.S).group(1)
     declared = [name for name in re.findall(r"(\w+),", enum) if name != "Count"]
     assert len(kernels) == len(declared), (sorted(kernels), declared)
     for name, body in kernels.items():
         if name == "ntt_block_kernel":
             assert "lane_stride" not in body
             continue
-        assert re.search(r"for \(uint64_t \w+ = first_lane\(\); \w+ < \w+; \w+ \+= lane_stride\(\)\)", body), (
+        assert re.search(r"for \(uint64_t \w+ = first_lane\(\); \w+ < [\w.]+; \w+ \+= lane_stride\(\)\)", body), (
             f"{name} is not a grid-stride loop:\n{body}")

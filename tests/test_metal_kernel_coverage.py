@@ -17,7 +17,6 @@ SUFFIX = "_kernel"
 
 # CUDA kernel (without the suffix) -> (Metal kernel, why it is another name).
 ALIASES = {
-    "merkle_leaves": ("merkle_leaf", "merkle.metal's name for the same body (merkle_leaf_body)"),
     "hash_rows": ("merkle_leaf", "the same computation: hash_row of each row (MerkleParams{width, 0})"),
     "compress": ("merkle_compress", "compress(left, right) is merkle_compress over one buffer holding left then "
                                     "right, with child_stride = count (tests/test_lane_emulator.py checks it)"),

@@ -1,4 +1,4 @@
-// An AIR's constraint DAG compiled for the device kernels (kernels/dag/dag_program.h): the node
+// An AIR's constraint DAG compiled for the device kernels (kernels/dag/dag_code.h): the node
 // list becomes a straight-line program whose intermediate values live in a few reusable slots.
 //
 // Leaves (columns, selectors, constants, public values) are read where they are used instead of
@@ -12,7 +12,7 @@
 #include <memory>
 #include <vector>
 
-#include "../kernels/dag/dag_program.h"
+#include "../kernels/dag/dag_code.h"
 
 namespace gpustark {
 

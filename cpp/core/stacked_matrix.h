@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "../kernels/stacked/stacked_commit.h"
-#include "../kernels/stacked/stacked_reduction.h"
+#include "../kernels/stacked/stacked_reduction_lanes.h"
 #include "ef_tables.h"
 #include "merkle_tree.h"
 #include "stacked_layout.h"
@@ -90,7 +90,7 @@ std::unique_ptr<StackedMatrix> host_stacked_matrix(Backend& backend, std::vector
                                                    std::vector<uint32_t> message, size_t height, uint32_t width,
                                                    uint32_t l_skip);
 
-// For device backends: the slots as the kernels read them (kernels/stacked/stacked_reduction.h),
+// For device backends: the slots as the kernels read them (kernels/stacked/stacked_reduction_lanes.h),
 // with the eq tables appended to *eq back to back (each slot's at its eq_offset); and how many
 // lanes share one (slot, position)'s chunks in stacked_slot_sums, so that a few long slots still
 // give the device work.

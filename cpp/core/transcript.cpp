@@ -3,8 +3,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "../backends/cpu/poseidon2_lanes.h"
 #include "backend.h"
+#include "poseidon2_host.h"
 
 namespace gpustark {
 

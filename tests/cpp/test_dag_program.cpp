@@ -1,5 +1,5 @@
 // The constraint DAG compiled for devices (core/dag_program.h): on random AIR programs, the
-// compiled slot program, run on the host (kernels/dag/dag_program.h) and by every backend
+// compiled slot program, run on the host (kernels/dag/dag_code.h) and by every backend
 // (Backend::dag_base_sums, EfTables::dag_round), must give the sums computed here from the node
 // list itself (AirProgram's evaluate_nodes) and the definitions of the three sums.
 #include <gtest/gtest.h>

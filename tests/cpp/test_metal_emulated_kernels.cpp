@@ -27,6 +27,7 @@ namespace gs_msl {
 #include "sumcheck.metal"
 #include "fraction_tree.metal"
 #include "trace_tables.metal"
+#include "gather.metal"
 #include "round0.metal"
 #include "dag.metal"
 #include "stacked.metal"
@@ -335,6 +336,16 @@ bool run_phase_kernel(const Launch& l, const Binder& b) {
         const Ef* lagrange = b.buffer<Ef>(1, uint64_t(1) << p.l_skip);
         Ef* tables = b.buffer<Ef>(2, (2 * uint64_t(p.width) + 3) * p.length);
         each_position(l, [&](uint32_t pos, uint32_t n) { gs_msl::trace_tables(trace, lagrange, tables, p, pos, n); });
+    } else if (k == "gather_words") {
+        b.arity(4);
+        auto p = b.value<gs_msl::GatherWordsParams>(3);
+        const uint64_t runs = p.words ? p.lanes / p.words : 0;
+        const uint64_t* starts = b.buffer<uint64_t>(1, runs);
+        uint64_t end = 0;  // the source words the runs touch
+        for (uint64_t i = 0; i < runs; ++i) end = std::max(end, starts[i] + p.words);
+        const uint32_t* src = b.buffer<uint32_t>(0, end);
+        uint32_t* out = b.buffer<uint32_t>(2, p.lanes);
+        each_position(l, [&](uint32_t pos, uint32_t n) { gs_msl::gather_words(src, starts, out, p, pos, n); });
     } else if (k == "round0_gather") {
         b.arity(3);
         auto p = b.value<gs_msl::Round0GatherParams>(2);

@@ -1,4 +1,4 @@
-"""Random constraint-DAG programs in the device format (cpp/kernels/dag/dag_program.h) and their
+"""Random constraint-DAG programs in the device format (cpp/kernels/dag/dag_code.h) and their
 meaning, written from that header's definition, for the lane emulator's DAG tests.
 
 A program is a list of groups, each a self-contained run of four-word instructions

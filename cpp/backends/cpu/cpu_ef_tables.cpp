@@ -6,7 +6,7 @@
 #include "../../core/backend.h"
 #include "../../core/parallel.h"
 #include "../../core/subset_transform.h"
-#include "../../kernels/dag/dag_program.h"
+#include "../../kernels/dag/dag_code.h"
 #include "../../kernels/sumcheck/tables.h"
 
 namespace gpustark {

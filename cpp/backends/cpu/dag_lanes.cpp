@@ -1,6 +1,6 @@
 // Compiled once per instruction set (CMake: baseline, and -mavx2 on x86-64) into namespace
 // GS_LANES_NS; dag_lanes_dispatch.cpp picks one at run time.
-#include "dag_lanes.h"
+#include "cpu_dag_lanes.h"
 
 #include "fp_lanes.h"
 

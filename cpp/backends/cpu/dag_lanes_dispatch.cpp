@@ -1,5 +1,5 @@
 // Chooses the widest compiled copy of evaluate_dag_lanes that this CPU supports.
-#include "dag_lanes.h"
+#include "cpu_dag_lanes.h"
 
 namespace gpustark {
 

@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "../../core/poseidon2_host.h"
 #include "../../kernels/pow/pow.h"
 
 namespace gpustark {
@@ -27,9 +28,8 @@ uint32_t pow_check_lanes(const PowParams& params, uint32_t first_witness);
 // The instruction set the functions above use on this CPU ("avx2" or "baseline").
 const char* poseidon2_lanes_isa();
 
-// One permutation of 16 canonical words in place (poseidon2_single.cpp): the transcript's
-// sponge, where each permutation needs the previous one's output.
-void p2_permute_single(uint32_t* state);
+// p2_permute_single: one permutation in place, declared by core/poseidon2_host.h for the
+// transcript (the copies in poseidon2_single.cpp, the choice in poseidon2_lanes_dispatch.cpp).
 
 // The instruction set p2_permute_single uses on this CPU ("avx512", "avx2" or "baseline").
 const char* poseidon2_single_isa();

@@ -1,63 +1,35 @@
-// The CUDA backend: host buffers are copied through pinned staging to reusable device buffers,
-// the kernels run on one stream, staged through the shared Stager, and results are copied back
-// after the one host wait of each call. Compiled by the host compiler; the kernels and their
-// launchers are in the *.cu files beside this one (launch.h).
+// The CUDA backend's primitives: host buffers are copied through the device's pinned staging to
+// its reusable device buffers, the kernels run on its one stream, and results are copied back
+// after the one host wait of each call. Compiled by the host compiler; the device is
+// cuda_device.cpp, the kernels and their launchers the *.cu files beside this one (launch.h).
 #include "cuda_backend.h"
-
-#include "../../core/device_ntt_plan.h"
-#include "cuda_held_traces.h"
-#include "cuda_merkle_store.h"
-#include "device_buffer.h"
 
 #include <cuda_runtime_api.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <cstring>
-#include <exception>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "../../core/device_ntt_plan.h"
 #include "../../core/ntt_tables.h"
 #include "../../core/parallel.h"
-#include "../../core/spans.h"
-#include "cuda_ef_tables.h"
+#include "../gpu/phases.h"
 #include "cuda_dag.h"
-#include "cuda_merkle_store.h"
+#include "cuda_ef_tables.h"
 #include "device_buffer.h"
 #include "device_memory.h"
 #include "launch.h"
-
-#ifndef GPUSTARK_CUDA_ARCHS
-#define GPUSTARK_CUDA_ARCHS "unknown"
-#endif
-
-#define GS_CUDA_CHECK(call) ::gpustark::cuda::check((call), #call)
 
 namespace gpustark {
 
 namespace {
 
 constexpr uint32_t kMaxLogN = 27;                    // no NTT here is longer than 2^27
-constexpr size_t kStagingAlign = 256;                // start of every staged copy
-constexpr size_t kStagingGranule = size_t(2) << 20;  // pinned allocations: whole 2 MiB
 constexpr size_t kCopyPiece = size_t(4) << 20;       // host copies go in parallel pieces of 4 MiB
 // The largest lane count a lane kernel is planned for in info(): a typical big launch.
 constexpr uint64_t kInfoLanes = uint64_t(1) << 24;
-
-const void* kernel_address(CudaKernel k) {
-    if (const void* f = cuda::poseidon2_kernel(k)) return f;
-    if (const void* f = cuda::merkle_kernel(k)) return f;
-    if (const void* f = cuda::ntt_kernel(k)) return f;
-    if (const void* f = cuda::pow_kernel(k)) return f;
-    if (const void* f = cuda::sumcheck_kernel(k)) return f;
-    if (const void* f = cuda::dag_kernel(k)) return f;
-    if (const void* f = cuda::round0_kernel(k)) return f;
-    if (const void* f = cuda::trace_tables_kernel_address(k)) return f;
-    if (const void* f = cuda::fraction_tree_kernel(k)) return f;
-    return cuda::stacked_kernel(k);
-}
 
 uint32_t log2_exact(size_t x) {
     uint32_t log = 0;
@@ -79,159 +51,33 @@ void host_copy(void* dst, const void* src, size_t bytes) {
     });
 }
 
-
-void log_line(const std::string& line) { std::fprintf(stderr, "gpustark debug: %s\n", line.c_str()); }
-
 }  // namespace
 
-const char* cuda_kernel_name(CudaKernel kernel) {
-    switch (kernel) {
-        case CudaKernel::Poseidon2Permute: return "poseidon2_permute";
-        case CudaKernel::HashRows: return "hash_rows";
-        case CudaKernel::Compress: return "compress";
-        case CudaKernel::MerkleLeaves: return "merkle_leaves";
-        case CudaKernel::MerkleCompress: return "merkle_compress";
-        case CudaKernel::NttBitReverse: return "ntt_bit_reverse";
-        case CudaKernel::NttStage: return "ntt_stage";
-        case CudaKernel::NttScale: return "ntt_scale";
-        case CudaKernel::NttBlock: return "ntt_block";
-        case CudaKernel::PowGrind: return "pow_grind";
-        case CudaKernel::SumcheckFold: return "sumcheck_fold";
-        case CudaKernel::SumcheckPairProduct: return "sumcheck_pair_product";
-        case CudaKernel::SumcheckFraction: return "sumcheck_fraction";
-        case CudaKernel::SumcheckAddEqPowers: return "sumcheck_add_eq_powers";
-        case CudaKernel::DagBaseSums: return "dag_base_sums";
-        case CudaKernel::DagRound: return "dag_round";
-        case CudaKernel::DagGroupSums: return "dag_group_sums";
-        case CudaKernel::Round0Gather: return "round0_gather";
-        case CudaKernel::TraceTables: return "trace_tables";
-        case CudaKernel::GkrLayer: return "gkr_layer";
-        case CudaKernel::GkrSplit: return "gkr_split";
-        case CudaKernel::GatherWords: return "gather_words";
-        case CudaKernel::StackedSlotSums: return "stacked_slot_sums";
-        case CudaKernel::StackedPieceSums: return "stacked_piece_sums";
-        case CudaKernel::StackedFoldColumns: return "stacked_fold_columns";
-        case CudaKernel::StackedKernelTable: return "stacked_kernel_table";
-        case CudaKernel::StackedBatchMessage: return "stacked_batch_message";
-        case CudaKernel::StackedScatter: return "stacked_scatter";
-        case CudaKernel::StackedMessage: return "stacked_message";
-        case CudaKernel::DagFoldPoints: return "dag_fold_points";
-        case CudaKernel::Round0Transpose: return "round0_transpose";
-        case CudaKernel::WhirSubsetStep: return "whir_subset_step";
-        case CudaKernel::WhirProductTable: return "whir_product_table";
-        case CudaKernel::WhirPowerSum: return "whir_power_sum";
-        case CudaKernel::WhirEfWords: return "whir_ef_words";
-        default: return "unknown";
-    }
-}
+// ---- construction ----
 
-// ---- CudaSink ----
-
-void CudaSink::encode(const device::Dispatch&, const device::EncodeFn& fn) {
-    if (fn) fn();
-}
-
-void CudaSink::wait() { GS_CUDA_CHECK(cudaStreamSynchronize(stream_)); }
-
-// ---- one call ----
-
-CudaBackend::Call::Call(CudaBackend& backend, const char* stage)
-    : b_(backend), lock_(backend.mutex_), before_(backend.stager_->totals()),
-      exceptions_(std::uncaught_exceptions()), saved_allocation_stream_(cuda::t_allocation_stream) {
-    b_.activate();
-    cuda::t_allocation_stream = b_.allocation_stream_;  // the call's DeviceBuffers are ordered on its stream
-    b_.h2d_bytes_ = 0;
-    b_.d2h_bytes_ = 0;
-    b_.stager_->begin_stage(stage);
-}
-
-CudaBackend::Call::~Call() {
-    if (std::uncaught_exceptions() > exceptions_) {
-        b_.recover();
-    } else if (b_.staging_busy_) {
-        // A call that copied through the staging and returned without waiting: wait here, so
-        // that the next call can refill the staging while no copy still reads it.
-        try {
-            b_.finish("staged copies at the end of the call");
-        } catch (...) {
-            b_.recover();
-        }
-    }
-    try {
-        b_.stager_->end_stage();
-        const device::StageCounters& now = b_.stager_->totals();
-        spans::count(CudaCallCounters::kCommandBuffers,
-                     int64_t(now.command_buffer_count - before_.command_buffer_count));
-        spans::count(CudaCallCounters::kKernels, int64_t(now.kernel_count - before_.kernel_count));
-        spans::count(CudaCallCounters::kSyncs, int64_t(now.sync_count - before_.sync_count));
-        spans::count(CudaCallCounters::kHostToDevice, int64_t(b_.h2d_bytes_));
-        spans::count(CudaCallCounters::kDeviceToHost, int64_t(b_.d2h_bytes_));
-    } catch (...) {
-        // Reporting must not turn a finished call (or an exception in flight) into a crash.
-    }
-    cuda::t_allocation_stream = saved_allocation_stream_;
-}
-
-void CudaBackend::Call::commit() { b_.stager_->commit(); }
-
-void CudaBackend::drain() noexcept {
-    std::lock_guard<std::mutex> lock(mutex_);
-    cudaSetDevice(device_);
-    if (stream_) cudaStreamSynchronize(stream_);
-    cudaGetLastError();
-}
-
-// ---- construction and limits ----
-
-CudaBackend::CudaBackend(int device) : device_(device) {
-    GS_CUDA_CHECK(cudaSetDevice(device_));
+CudaBackend::CudaBackend(int device) : device_(std::make_unique<cuda::Device>(device)) {
+    device_->set_table_adopter([this](cuda::DeviceBuffer values, size_t count, size_t length) {
+        return adopt_cuda_ef_tables(*this, std::move(values), count, length);
+    });
     cudaDeviceProp prop{};
-    GS_CUDA_CHECK(cudaGetDeviceProperties(&prop, device_));
-    std::string sm = std::to_string(prop.major) + "." + std::to_string(prop.minor);
-
-    limits_.max_threads_per_group = static_cast<uint32_t>(prop.maxThreadsPerBlock);
-    limits_.simd_width = static_cast<uint32_t>(prop.warpSize);
-    // Without cudaFuncAttributeMaxDynamicSharedMemorySize (no kernel opts in), a block gets
-    // sharedMemPerBlock (48 KiB) of static plus dynamic shared memory.
-    limits_.max_group_scratch_bytes = prop.sharedMemPerBlock;
-    limits_.core_count = static_cast<uint32_t>(prop.multiProcessorCount);
-    limits_.max_threads_per_core = static_cast<uint32_t>(prop.maxThreadsPerMultiProcessor);
-    limits_.max_groups = static_cast<uint64_t>(prop.maxGridSize[0]);
-    max_pitch_ = prop.memPitch;
-
-    int kernel_regs[kCudaKernelCount] = {};
-    for (int k = 0; k < kCudaKernelCount; ++k) {
-        CudaKernel kernel = static_cast<CudaKernel>(k);
-        cudaFuncAttributes attr{};
-        cudaError_t err = cudaFuncGetAttributes(&attr, kernel_address(kernel));
-        if (err != cudaSuccess) {
-            cudaGetLastError();
-            throw std::runtime_error(std::string("cudaFuncGetAttributes(") + cuda_kernel_name(kernel) +
-                                     ") failed: " + cudaGetErrorString(err) + " (device " + prop.name +
-                                     ", compute capability " + sm + "; built for CUDA architectures " +
-                                     GPUSTARK_CUDA_ARCHS + ")");
-        }
-        pipelines_[k].max_total_threads = static_cast<uint32_t>(attr.maxThreadsPerBlock);
-        pipelines_[k].static_scratch_bytes = attr.sharedSizeBytes;
-        pipelines_[k].thread_execution_width = 0;  // the device's warp size
-        kernel_regs[k] = attr.numRegs;
-    }
+    GS_CUDA_CHECK(cudaGetDeviceProperties(&prop, device));
+    const std::string sm = std::to_string(prop.major) + "." + std::to_string(prop.minor);
 
     // Plan once here so that limits the planner rejects make the backend unavailable with a
     // reason instead of failing on the first call; info() reports these plans.
-    device::LaunchPlan info_plans[kCudaKernelCount];
+    device::LaunchPlan info_plans[gpu::kKernelCount];
     device::NttBlockPlan ntt_block{};
     std::string ntt_block_note;
     try {
-        for (int k = 0; k < kCudaKernelCount; ++k)
-            if (static_cast<CudaKernel>(k) != CudaKernel::NttBlock)
-                info_plans[k] = lane_plan(static_cast<CudaKernel>(k), kInfoLanes);
+        for (int k = 0; k < gpu::kKernelCount; ++k)
+            if (static_cast<gpu::Kernel>(k) != gpu::Kernel::NttBlock)
+                info_plans[k] = device_->lane_plan(static_cast<gpu::Kernel>(k), kInfoLanes);
         // One block size for every grind window, and a window of whole waves of resident
         // threads: the occupancy API says how many such blocks fit one SM at once.
-        grind_group_ = lane_plan(CudaKernel::PowGrind, uint64_t(1) << 32).group;
-        device::DeviceLimits resident = limits_;
+        grind_group_ = device_->lane_plan(gpu::Kernel::PowGrind, uint64_t(1) << 32).group;
+        device::DeviceLimits resident = device_->limits();
         int blocks_per_sm = 0;
-        if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks_per_sm, kernel_address(CudaKernel::PowGrind),
+        if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks_per_sm, cuda::kernel_address(gpu::Kernel::PowGrind),
                                                           static_cast<int>(grind_group_), 0) == cudaSuccess &&
             blocks_per_sm > 0)
             resident.max_threads_per_core =
@@ -239,26 +85,15 @@ CudaBackend::CudaBackend(int device) : device_(device) {
         else
             cudaGetLastError();
         grind_wave_ = device::resident_threads(resident, grind_group_);
-        if (grind_wave_ == 0) grind_wave_ = uint64_t(grind_group_) * std::max<uint32_t>(limits_.core_count, 1);
+        if (grind_wave_ == 0) grind_wave_ = uint64_t(grind_group_) * std::max<uint32_t>(device_->limits().core_count, 1);
     } catch (const std::invalid_argument& e) {
         throw std::runtime_error(std::string("cuda launch plan on ") + prop.name + ": " + e.what());
     }
     try {
-        ntt_block = device::plan_ntt_block(limits_, pipeline_limits(CudaKernel::NttBlock), kMaxLogN, 1);
+        ntt_block = device::plan_ntt_block(device_->limits(), device_->pipeline_limits(gpu::Kernel::NttBlock), kMaxLogN, 1);
     } catch (const std::invalid_argument& e) {
         ntt_block_note = e.what();  // every NTT then runs per-stage kernels only
     }
-
-    cudaStream_t stream = nullptr;
-    GS_CUDA_CHECK(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking));
-    stream_ = stream;
-    if (cuda::keep_freed_memory_in_pool(device_)) allocation_stream_ = stream_;
-    sink_ = std::make_unique<CudaSink>(stream_);
-    device::StagerOptions options;
-    options.max_dispatches = 0;  // a CUDA commit submits nothing: no budget, one buffer per wait
-    options.max_bytes = 0;
-    options.log = log_line;
-    stager_ = std::make_unique<device::Stager>(*sink_, options);
 
     int runtime_version = 0, driver_version = 0;
     cudaRuntimeGetVersion(&runtime_version);
@@ -268,7 +103,7 @@ CudaBackend::CudaBackend(int device) : device_(device) {
     info_.backend = "cuda";
     info_.name = prop.name;
     auto& m = info_.limits;
-    m["device_index"] = std::to_string(device_);
+    m["device_index"] = std::to_string(device);
     m["compute_capability"] = sm;
     m["global_memory_bytes"] = std::to_string(prop.totalGlobalMem);
     m["multiprocessors"] = std::to_string(prop.multiProcessorCount);
@@ -287,172 +122,24 @@ CudaBackend::CudaBackend(int device) : device_(device) {
     if (!ntt_block_note.empty()) m["ntt_block_unavailable"] = ntt_block_note;
     m["grind_block_threads"] = std::to_string(grind_group_);
     m["grind_wave_threads"] = std::to_string(grind_wave_);
-    for (int k = 0; k < kCudaKernelCount; ++k) {
-        std::string name = cuda_kernel_name(static_cast<CudaKernel>(k));
-        m["kernel." + name + ".max_threads_per_block"] = std::to_string(pipelines_[k].max_total_threads);
-        m["kernel." + name + ".static_shared_bytes"] = std::to_string(pipelines_[k].static_scratch_bytes);
-        m["kernel." + name + ".registers"] = std::to_string(kernel_regs[k]);
+    for (int k = 0; k < gpu::kKernelCount; ++k) {
+        std::string name = gpu::kernel_name(static_cast<gpu::Kernel>(k));
+        m["kernel." + name + ".max_threads_per_block"] = std::to_string(device_->pipeline_limits(gpu::Kernel(k)).max_total_threads);
+        m["kernel." + name + ".static_shared_bytes"] = std::to_string(device_->pipeline_limits(gpu::Kernel(k)).static_scratch_bytes);
+        m["kernel." + name + ".registers"] = std::to_string(device_->registers(gpu::Kernel(k)));
         // The block of a large launch (2^24 lanes; the block NTT's own plan for 2^27 rows).
         m["kernel." + name + ".block_threads"] = std::to_string(
-            static_cast<CudaKernel>(k) == CudaKernel::NttBlock ? ntt_block.lanes : info_plans[k].group);
+            static_cast<gpu::Kernel>(k) == gpu::Kernel::NttBlock ? ntt_block.lanes : info_plans[k].group);
     }
 }
 
 CudaBackend::~CudaBackend() {
-    // Errors are ignored: at process exit the runtime may already be unloading.
-    cudaSetDevice(device_);
-    if (stream_) cudaStreamSynchronize(stream_);
-    held_.reset();
+    // The device waits for its stream before it frees; the scale table goes first.
+    device_->drain();
     free_kept_memory();
-    if (allocation_stream_) cuda::trim_pool(allocation_stream_);  // the pool's cached blocks go back to the driver
-    if (staging_) cudaFreeHost(staging_);
-    if (stream_) cudaStreamDestroy(stream_);
-    cudaGetLastError();
 }
 
 DeviceInfo CudaBackend::info() const { return info_; }
-
-device::LaunchPlan CudaBackend::lane_plan(CudaKernel k, uint64_t lanes) const {
-    device::Problem work;
-    work.items = lanes;
-    work.max_group_threads = kCudaMaxLaneGroup;
-    return plan(k, work);
-}
-
-device::LaunchPlan CudaBackend::plan(CudaKernel k, const device::Problem& work) const {
-    return device::plan(limits_, pipeline_limits(k), work);
-}
-
-void CudaBackend::activate() const { GS_CUDA_CHECK(cudaSetDevice(device_)); }
-
-uint32_t* CudaBackend::slot(Slot s, size_t words) {
-    words = std::max<size_t>(words, 1);
-    if (slot_words_[s] < words) {
-        if (slots_[s]) {
-            GS_CUDA_CHECK(cuda::counted_free(slots_[s], slot_words_[s] * sizeof(uint32_t), allocation_stream_));
-            slots_[s] = nullptr;
-            slot_words_[s] = 0;
-        }
-        void* p = nullptr;
-        GS_CUDA_CHECK(cuda::counted_malloc(&p, words * sizeof(uint32_t), allocation_stream_));
-        slots_[s] = static_cast<uint32_t*>(p);
-        slot_words_[s] = words;
-    }
-    return slots_[s];
-}
-
-// ---- staging ----
-
-size_t CudaBackend::staged_size(size_t bytes) { return (bytes + kStagingAlign - 1) / kStagingAlign * kStagingAlign; }
-
-void CudaBackend::reserve_staging(size_t bytes) {
-    staging_in_ = 0;
-    staging_out_ = 0;
-    if (bytes <= staging_bytes_) return;
-    // Grow by at least a quarter so that slowly growing calls do not reallocate every time
-    // (pinning is slow); nothing is in flight here (every call ends with a wait, or recover()).
-    size_t want = std::max(bytes, staging_bytes_ + staging_bytes_ / 4);
-    want = (want + kStagingGranule - 1) / kStagingGranule * kStagingGranule;
-    if (staging_) {
-        GS_CUDA_CHECK(cudaFreeHost(staging_));
-        staging_ = nullptr;
-        staging_bytes_ = 0;
-    }
-    void* p = nullptr;
-    GS_CUDA_CHECK(cudaMallocHost(&p, want));
-    staging_ = static_cast<char*>(p);
-    staging_bytes_ = want;
-}
-
-void CudaBackend::upload(void* device_dst, const void* host_src, size_t bytes) {
-    if (bytes == 0) return;
-    if (staging_in_ + bytes > staging_bytes_) throw std::logic_error("cuda staging: upload beyond the reservation");
-    char* pinned = staging_ + staging_in_;
-    staging_in_ += staged_size(bytes);
-    h2d_bytes_ += bytes;
-    staging_busy_ = true;
-    size_t pieces = (bytes + kCopyPiece - 1) / kCopyPiece;
-    auto copy = [&](size_t begin, size_t end) {
-        // Piece by piece, so the DMA of one piece overlaps the host copy of the next.
-        for (size_t i = begin; i < end; ++i) {
-            size_t lo = i * kCopyPiece, n = std::min(bytes - lo, kCopyPiece);
-            std::memcpy(pinned + lo, static_cast<const char*>(host_src) + lo, n);
-            GS_CUDA_CHECK(cudaMemcpyAsync(static_cast<char*>(device_dst) + lo, pinned + lo, n,
-                                          cudaMemcpyHostToDevice, stream_));
-        }
-    };
-    if (pieces <= 1) {
-        copy(0, pieces);
-        return;
-    }
-    // Worker threads enqueue their pieces themselves; the current device is per thread.
-    parallel_for(pieces, 1, [&](size_t begin, size_t end) {
-        GS_CUDA_CHECK(cudaSetDevice(device_));
-        copy(begin, end);
-    });
-}
-
-char* CudaBackend::take_download_staging(size_t bytes) {
-    if (staging_out_ + bytes > staging_bytes_)
-        throw std::logic_error("cuda staging: download beyond the reservation");
-    char* pinned = staging_ + staging_out_;
-    staging_out_ += staged_size(bytes);
-    d2h_bytes_ += bytes;
-    staging_busy_ = true;
-    return pinned;
-}
-
-const void* CudaBackend::download(const void* device_src, size_t bytes) {
-    char* pinned = take_download_staging(bytes);
-    if (bytes) GS_CUDA_CHECK(cudaMemcpyAsync(pinned, device_src, bytes, cudaMemcpyDeviceToHost, stream_));
-    return pinned;
-}
-
-const void* CudaBackend::download_rows(const void* device_src, size_t pitch, size_t row_bytes, size_t rows) {
-    size_t bytes = row_bytes * rows;
-    if (rows <= 1 || pitch == row_bytes) return download(device_src, bytes);
-    if (pitch < row_bytes) throw std::logic_error("cuda download_rows: rows overlap (pitch < row_bytes)");
-    char* pinned = take_download_staging(bytes);
-    if (pitch <= max_pitch_) {
-        GS_CUDA_CHECK(cudaMemcpy2DAsync(pinned, row_bytes, device_src, pitch, row_bytes, rows, cudaMemcpyDeviceToHost,
-                                        stream_));
-    } else {
-        // cudaMemcpy2D refuses pitches beyond the device's limit: one copy per row.
-        for (size_t r = 0; r < rows; ++r)
-            GS_CUDA_CHECK(cudaMemcpyAsync(pinned + r * row_bytes, static_cast<const char*>(device_src) + r * pitch,
-                                          row_bytes, cudaMemcpyDeviceToHost, stream_));
-    }
-    return pinned;
-}
-
-void CudaBackend::finish(const char* reason) {
-    uint64_t syncs = stager_->totals().sync_count;
-    stager_->sync(reason);
-    // Stager::sync waits only when a kernel was committed since the last wait; every call
-    // dispatches one before it reads, but copies alone must still be waited for.
-    if (stager_->totals().sync_count == syncs) GS_CUDA_CHECK(cudaStreamSynchronize(stream_));
-    staging_busy_ = false;
-}
-
-void CudaBackend::recover() noexcept {
-    cudaStreamSynchronize(stream_);
-    cudaGetLastError();
-    staging_busy_ = false;
-    try {
-        stager_->sync("recover after error");
-    } catch (...) {
-    }
-    cudaGetLastError();
-}
-
-void CudaBackend::dispatch(CudaKernel k, const device::LaunchPlan& plan, uint64_t bytes,
-                           const std::function<int()>& launch) {
-    const char* name = cuda_kernel_name(k);
-    stager_->dispatch({name, plan, bytes}, [&] {
-        cudaError_t err = static_cast<cudaError_t>(launch());
-        if (err != cudaSuccess) cuda::check(err, (std::string("launch of ") + name).c_str());
-    });
-}
 
 // ---- primitives ----
 
@@ -460,14 +147,14 @@ void CudaBackend::poseidon2_permute(uint32_t* states, size_t count) {
     if (count == 0) return;
     Call call(*this, "poseidon2_permute");
     size_t bytes = count * GS_P2_WIDTH * sizeof(uint32_t);
-    reserve_staging(staged_size(bytes));
-    uint32_t* d = slot(kSlotA, count * GS_P2_WIDTH);
-    upload(d, states, bytes);
-    device::LaunchPlan plan = lane_plan(CudaKernel::Poseidon2Permute, count);
-    dispatch(CudaKernel::Poseidon2Permute, plan, 2 * bytes,
-             [&] { return cuda::launch_poseidon2_permute(d, count, plan, stream_); });
-    const void* out = download(d, bytes);
-    finish("copy back");
+    device_->reserve_staging(staged_size(bytes));
+    uint32_t* d = device_->slot(cuda::Device::kSlotA, count * GS_P2_WIDTH);
+    device_->upload(d, states, bytes);
+    device::LaunchPlan plan = lane_plan(gpu::Kernel::Poseidon2Permute, count);
+    device_->dispatch(gpu::Kernel::Poseidon2Permute, plan, 2 * bytes,
+             [&] { return cuda::launch_poseidon2_permute(d, count, plan, device_->stream()); });
+    const void* out = device_->download(d, bytes);
+    device_->finish("copy back");
     host_copy(states, out, bytes);
 }
 
@@ -475,15 +162,15 @@ void CudaBackend::hash_rows(const uint32_t* matrix, size_t rows, uint32_t width,
     if (rows == 0) return;
     Call call(*this, "hash_rows");
     size_t in_bytes = rows * size_t(width) * sizeof(uint32_t), out_bytes = rows * GS_DIGEST_WIDTH * sizeof(uint32_t);
-    reserve_staging(std::max(staged_size(in_bytes), staged_size(out_bytes)));
-    uint32_t* d_matrix = slot(kSlotA, rows * size_t(width));
-    uint32_t* d_digests = slot(kSlotB, rows * GS_DIGEST_WIDTH);
-    upload(d_matrix, matrix, in_bytes);
-    device::LaunchPlan plan = lane_plan(CudaKernel::HashRows, rows);
-    dispatch(CudaKernel::HashRows, plan, in_bytes + out_bytes,
-             [&] { return cuda::launch_hash_rows(d_matrix, rows, width, d_digests, plan, stream_); });
-    const void* out = download(d_digests, out_bytes);
-    finish("copy back");
+    device_->reserve_staging(std::max(staged_size(in_bytes), staged_size(out_bytes)));
+    uint32_t* d_matrix = device_->slot(cuda::Device::kSlotA, rows * size_t(width));
+    uint32_t* d_digests = device_->slot(cuda::Device::kSlotB, rows * GS_DIGEST_WIDTH);
+    device_->upload(d_matrix, matrix, in_bytes);
+    device::LaunchPlan plan = lane_plan(gpu::Kernel::HashRows, rows);
+    device_->dispatch(gpu::Kernel::HashRows, plan, in_bytes + out_bytes,
+             [&] { return cuda::launch_hash_rows(d_matrix, rows, width, d_digests, plan, device_->stream()); });
+    const void* out = device_->download(d_digests, out_bytes);
+    device_->finish("copy back");
     host_copy(digests, out, out_bytes);
 }
 
@@ -491,17 +178,17 @@ void CudaBackend::compress(const uint32_t* left, const uint32_t* right, size_t c
     if (count == 0) return;
     Call call(*this, "compress");
     size_t words = count * GS_DIGEST_WIDTH, bytes = words * sizeof(uint32_t);
-    reserve_staging(2 * staged_size(bytes));
-    uint32_t* d_left = slot(kSlotA, words);
-    uint32_t* d_right = slot(kSlotB, words);
-    uint32_t* d_out = slot(kSlotC, words);
-    upload(d_left, left, bytes);
-    upload(d_right, right, bytes);
-    device::LaunchPlan plan = lane_plan(CudaKernel::Compress, count);
-    dispatch(CudaKernel::Compress, plan, 3 * bytes,
-             [&] { return cuda::launch_compress(d_left, d_right, count, d_out, plan, stream_); });
-    const void* staged = download(d_out, bytes);
-    finish("copy back");
+    device_->reserve_staging(2 * staged_size(bytes));
+    uint32_t* d_left = device_->slot(cuda::Device::kSlotA, words);
+    uint32_t* d_right = device_->slot(cuda::Device::kSlotB, words);
+    uint32_t* d_out = device_->slot(cuda::Device::kSlotC, words);
+    device_->upload(d_left, left, bytes);
+    device_->upload(d_right, right, bytes);
+    device::LaunchPlan plan = lane_plan(gpu::Kernel::Compress, count);
+    device_->dispatch(gpu::Kernel::Compress, plan, 3 * bytes,
+             [&] { return cuda::launch_compress(d_left, d_right, count, d_out, plan, device_->stream()); });
+    const void* staged = device_->download(d_out, bytes);
+    device_->finish("copy back");
     host_copy(out, staged, bytes);
 }
 
@@ -525,52 +212,31 @@ void CudaBackend::ntt(uint32_t* data, NttShape shape, bool inverse, uint32_t shi
     if (!scale_hit) scale_host = ntt_scale_factors(shape.log_n, inverse, shift);
     // Every device allocation before the first copy: cudaFree (growing a buffer) waits for the
     // whole device, which must not include this call's own copies.
-    const uint32_t* d_twiddles = device_twiddles(shape.log_n, inverse);
-    reserve_staging(staged_size(bytes) + staged_size(scale_host.size() * 4));
-    uint32_t* d = slot(kSlotA, words);
+    const uint32_t* d_twiddles = device_->twiddles(shape.log_n, inverse);
+    device_->reserve_staging(staged_size(bytes) + staged_size(scale_host.size() * 4));
+    uint32_t* d = device_->slot(cuda::Device::kSlotA, words);
     if (!scale_host.empty() && scale_words_ < scale_host.size()) {
         scale_valid_ = false;
-        GS_CUDA_CHECK(cuda::counted_free(scale_ptr_, scale_words_ * sizeof(uint32_t), allocation_stream_));
+        GS_CUDA_CHECK(cuda::counted_free(scale_ptr_, scale_words_ * sizeof(uint32_t), device_->allocation_stream()));
         scale_ptr_ = nullptr;
         scale_words_ = 0;
         void* raw = nullptr;
-        GS_CUDA_CHECK(cuda::counted_malloc(&raw, scale_host.size() * sizeof(uint32_t), allocation_stream_));
+        GS_CUDA_CHECK(cuda::counted_malloc(&raw, scale_host.size() * sizeof(uint32_t), device_->allocation_stream()));
         scale_ptr_ = static_cast<uint32_t*>(raw);
         scale_words_ = scale_host.size();
     }
     if (!scale_hit) {
         scale_valid_ = false;
-        if (!scale_host.empty()) upload(scale_ptr_, scale_host.data(), scale_host.size() * sizeof(uint32_t));
+        if (!scale_host.empty()) device_->upload(scale_ptr_, scale_host.data(), scale_host.size() * sizeof(uint32_t));
         scale_any_ = !scale_host.empty();
         std::copy(scale_key, scale_key + 3, scale_key_);
         scale_valid_ = true;
     }
-    upload(d, data, bytes);
+    device_->upload(d, data, bytes);
     ntt_on_device(d, shape, inverse, d_twiddles, scale_any_ ? scale_ptr_ : nullptr);
-    const void* out = download(d, bytes);
-    finish("copy back");
+    const void* out = device_->download(d, bytes);
+    device_->finish("copy back");
     host_copy(data, out, bytes);
-}
-
-const uint32_t* CudaBackend::device_twiddles(uint32_t log_n, bool inverse) {
-    auto key = std::make_pair(log_n, inverse);
-    auto cached = twiddle_cache_.find(key);
-    if (cached != twiddle_cache_.end()) return cached->second;
-    std::vector<uint32_t> host = ntt_twiddles(log_n, inverse);
-    void* raw = nullptr;
-    const size_t bytes = std::max<size_t>(host.size(), 1) * sizeof(uint32_t);
-    GS_CUDA_CHECK(cuda::counted_malloc(&raw, bytes, allocation_stream_));
-    // On the stream the allocation is ordered on, and waited for (host is pageable memory).
-    cudaError_t err =
-        cudaMemcpyAsync(raw, host.data(), host.size() * sizeof(uint32_t), cudaMemcpyHostToDevice, stream_);
-    if (err == cudaSuccess) err = cudaStreamSynchronize(stream_);
-    if (err != cudaSuccess) {
-        cuda::counted_free(raw, bytes, allocation_stream_);
-        GS_CUDA_CHECK(err);
-    }
-    twiddle_cache_[key] = static_cast<uint32_t*>(raw);
-    twiddle_bytes_[key] = bytes;
-    return static_cast<uint32_t*>(raw);
 }
 
 void CudaBackend::ntt_on_device(uint32_t* d, NttShape shape, bool inverse, const uint32_t* twiddles,
@@ -580,34 +246,34 @@ void CudaBackend::ntt_on_device(uint32_t* d, NttShape shape, bool inverse, const
     // Block passes in shared memory, each as many stages as fit a block (core/device_ntt_plan.h);
     // a transform that fits one block (round 0's size-2^l_skip ones) is that one kernel.
     const DeviceNttPlan ntt =
-        plan_device_ntt(limits_, pipeline_limits(CudaKernel::NttBlock), shape, inverse, factors != nullptr);
+        plan_device_ntt(device_->limits(), pipeline_limits(gpu::Kernel::NttBlock), shape, inverse, factors != nullptr);
     auto block_pass = [&](size_t i, const uint32_t* pass_factors) {
         const NttParams p = ntt.pass_params(i);
         const device::NttBlockPlan& block = ntt.passes[i].block;
-        dispatch(CudaKernel::NttBlock, device::as_launch_plan(block), 2 * bytes,
-                 [&] { return cuda::launch_ntt_block(d, twiddles, pass_factors, p, block, stream_); });
+        device_->dispatch(gpu::Kernel::NttBlock, device::as_launch_plan(block), 2 * bytes,
+                 [&] { return cuda::launch_ntt_block(d, twiddles, pass_factors, p, block, device_->stream()); });
     };
     if (ntt.single_pass) return block_pass(0, factors);
     NttParams p = ntt.params;
-    const uint64_t elements = cuda::ntt_lanes(p, CudaKernel::NttScale);
+    const uint64_t elements = cuda::ntt_lanes(p, gpu::Kernel::NttScale);
     auto scale_pass = [&] {
-        device::LaunchPlan plan = lane_plan(CudaKernel::NttScale, elements);
-        dispatch(CudaKernel::NttScale, plan, 3 * bytes,
-                 [&] { return cuda::launch_ntt_scale(d, factors, p, plan, stream_); });
+        device::LaunchPlan plan = lane_plan(gpu::Kernel::NttScale, elements);
+        device_->dispatch(gpu::Kernel::NttScale, plan, 3 * bytes,
+                 [&] { return cuda::launch_ntt_scale(d, factors, p, plan, device_->stream()); });
     };
     if (factors && !inverse) scale_pass();
     {
-        device::LaunchPlan plan = lane_plan(CudaKernel::NttBitReverse, elements);
-        dispatch(CudaKernel::NttBitReverse, plan, 2 * bytes,
-                 [&] { return cuda::launch_ntt_bit_reverse(d, p, plan, stream_); });
+        device::LaunchPlan plan = lane_plan(gpu::Kernel::NttBitReverse, elements);
+        device_->dispatch(gpu::Kernel::NttBitReverse, plan, 2 * bytes,
+                 [&] { return cuda::launch_ntt_bit_reverse(d, p, plan, device_->stream()); });
     }
     for (size_t i = 0; i < ntt.passes.size(); ++i) block_pass(i, nullptr);
     if (ntt.passes.empty()) {
-        device::LaunchPlan plan = lane_plan(CudaKernel::NttStage, cuda::ntt_lanes(p, CudaKernel::NttStage));
+        device::LaunchPlan plan = lane_plan(gpu::Kernel::NttStage, cuda::ntt_lanes(p, gpu::Kernel::NttStage));
         for (uint32_t stage = 0; stage < shape.log_n; ++stage) {
             p.stage = stage;
-            dispatch(CudaKernel::NttStage, plan, 2 * bytes,
-                     [&] { return cuda::launch_ntt_stage(d, twiddles, p, plan, stream_); });
+            device_->dispatch(gpu::Kernel::NttStage, plan, 2 * bytes,
+                     [&] { return cuda::launch_ntt_stage(d, twiddles, p, plan, device_->stream()); });
         }
     }
     if (factors && inverse) scale_pass();
@@ -619,37 +285,26 @@ void CudaBackend::merkle_on_device(const uint32_t* d_matrix, size_t rows, uint32
     MerkleParams p{};
     p.width = width;
     {
-        device::LaunchPlan plan = lane_plan(CudaKernel::MerkleLeaves, rows);
-        dispatch(CudaKernel::MerkleLeaves, plan, rows * size_t(width) * 4 + rows * 32,
-                 [&] { return cuda::launch_merkle_leaves(d_matrix, rows, p, d_levels, plan, stream_); });
+        device::LaunchPlan plan = lane_plan(gpu::Kernel::MerkleLeaves, rows);
+        device_->dispatch(gpu::Kernel::MerkleLeaves, plan, rows * size_t(width) * 4 + rows * 32,
+                 [&] { return cuda::launch_merkle_leaves(d_matrix, rows, p, d_levels, plan, device_->stream()); });
     }
     size_t query_stride = rows >> log_group;
     for (uint32_t k = 0; k < log_rows; ++k) {
         p.child_stride = static_cast<uint32_t>(k < log_group ? query_stride : 1);
         uint64_t nodes = rows >> (k + 1);
-        device::LaunchPlan plan = lane_plan(CudaKernel::MerkleCompress, nodes);
-        dispatch(CudaKernel::MerkleCompress, plan, nodes * 96, [&] {
+        device::LaunchPlan plan = lane_plan(gpu::Kernel::MerkleCompress, nodes);
+        device_->dispatch(gpu::Kernel::MerkleCompress, plan, nodes * 96, [&] {
             return cuda::launch_merkle_compress(d_levels + offsets[k], nodes, p, d_levels + offsets[k + 1], plan,
-                                                stream_);
+                                                device_->stream());
         });
     }
 }
 
-// The tree of a matrix and levels filled by the call's enqueued kernels: its root comes back (the
-// call's one wait); the matrix and levels stay on the device, in the tree's store.
 MerkleTree CudaBackend::keep_tree(cuda::DeviceBuffer matrix, cuda::DeviceBuffer levels, size_t rows, uint32_t width,
                                   uint32_t log_group, const std::vector<size_t>& offsets) {
-    const uint32_t log_rows = log2_exact(rows);
-    const uint32_t* root = static_cast<const uint32_t*>(
-        download(levels.as<uint32_t>() + offsets[log_rows], GS_DIGEST_WIDTH * sizeof(uint32_t)));
-    finish("merkle root");
-    MerkleTree tree;
-    tree.rows = rows;
-    tree.width = width;
-    tree.log_group = log_group;
-    tree.root_digest.assign(root, root + GS_DIGEST_WIDTH);
-    tree.store = std::make_shared<CudaMerkleStore>(*this, std::move(matrix), std::move(levels), rows, width, offsets);
-    return tree;
+    return gpu::keep_merkle_tree(*device_, cuda::Device::adopt(std::move(matrix)), cuda::Device::adopt(std::move(levels)),
+                                 rows, width, log_group, offsets);
 }
 
 MerkleTree CudaBackend::merkle_tree(const uint32_t* matrix, size_t rows, uint32_t width, uint32_t log_group) {
@@ -658,8 +313,8 @@ MerkleTree CudaBackend::merkle_tree(const uint32_t* matrix, size_t rows, uint32_
     const size_t total = offsets.back(), in_words = rows * size_t(width);
     Call call(*this, "merkle_tree");
     cuda::DeviceBuffer d_matrix(in_words * 4), d_levels(total * 4);
-    reserve_staging(std::max(staged_size(in_words * 4), staged_size(GS_DIGEST_WIDTH * 4)));
-    upload(d_matrix.data(), matrix, in_words * 4);
+    device_->reserve_staging(std::max(staged_size(in_words * 4), staged_size(GS_DIGEST_WIDTH * 4)));
+    device_->upload(d_matrix.data(), matrix, in_words * 4);
     merkle_on_device(d_matrix.as<uint32_t>(), rows, width, log_group, d_levels.as<uint32_t>(), offsets);
     return keep_tree(std::move(d_matrix), std::move(d_levels), rows, width, log_group, offsets);
 }
@@ -671,10 +326,10 @@ MerkleTree CudaBackend::encode_and_commit(const uint32_t* message, size_t messag
         throw std::invalid_argument("cuda encode_and_commit: the message must fit 2^log_rows <= 2^27 rows");
     const size_t in_words = message_rows * size_t(width);
     Call call(*this, "encode_and_commit");
-    const uint32_t* twiddles = device_twiddles(log_rows, false);
+    const uint32_t* twiddles = device_->twiddles(log_rows, false);
     cuda::DeviceBuffer d_code(rows * size_t(width) * 4);
-    reserve_staging(std::max(staged_size(in_words * 4), staged_size(GS_DIGEST_WIDTH * 4)));
-    upload(d_code.data(), message, in_words * 4);
+    device_->reserve_staging(std::max(staged_size(in_words * 4), staged_size(GS_DIGEST_WIDTH * 4)));
+    device_->upload(d_code.data(), message, in_words * 4);
     return commit_codeword(std::move(d_code), message_rows, width, log_rows, log_group, twiddles);
 }
 
@@ -688,7 +343,7 @@ MerkleTree CudaBackend::commit_codeword(cuda::DeviceBuffer code, size_t message_
     const size_t words = rows * size_t(width), in_words = message_rows * size_t(width);
     cuda::DeviceBuffer d_levels(offsets.back() * 4);
     // Rows beyond the message are zero: the codeword of a degree < message_rows polynomial.
-    GS_CUDA_CHECK(cudaMemsetAsync(code.as<uint32_t>() + in_words, 0, (words - in_words) * 4, stream_));
+    GS_CUDA_CHECK(cudaMemsetAsync(code.as<uint32_t>() + in_words, 0, (words - in_words) * 4, device_->stream()));
     ntt_on_device(code.as<uint32_t>(), {log_rows, width}, false, twiddles, nullptr);
     merkle_on_device(code.as<uint32_t>(), rows, width, log_group, d_levels.as<uint32_t>(), offsets);
     return keep_tree(std::move(code), std::move(d_levels), rows, width, log_group, offsets);
@@ -703,9 +358,9 @@ uint32_t CudaBackend::grind(const PowParams& params) {
     uint64_t window = std::min(std::max(want, grind_wave_), grind_wave_ * 64);
     window = (window + grind_wave_ - 1) / grind_wave_ * grind_wave_;
 
-    reserve_staging(kStagingAlign);
-    uint32_t* d_best = slot(kSlotResult, 1);
-    GS_CUDA_CHECK(cudaMemsetAsync(d_best, 0xff, sizeof(uint32_t), stream_));
+    device_->reserve_staging(gpu::kStagingAlign);
+    uint32_t* d_best = device_->slot(cuda::Device::kSlotResult, 1);
+    GS_CUDA_CHECK(cudaMemsetAsync(d_best, 0xff, sizeof(uint32_t), device_->stream()));
     PowParams p = params;
     for (uint64_t first = 0; first < GS_P; first += window) {
         uint64_t lanes = std::min<uint64_t>(window, GS_P - first);
@@ -714,12 +369,12 @@ uint32_t CudaBackend::grind(const PowParams& params) {
         work.items = lanes;
         work.max_group_threads = grind_group_;
         work.max_groups = std::max<uint64_t>(grind_wave_ / grind_group_, 1);
-        device::LaunchPlan plan = device::plan(limits_, pipeline_limits(CudaKernel::PowGrind), work);
-        dispatch(CudaKernel::PowGrind, plan, 0,
-                 [&] { return cuda::launch_pow_grind(p, lanes, d_best, plan, stream_); });
-        staging_out_ = 0;  // each window reads the same word
-        const uint32_t* staged = static_cast<const uint32_t*>(download(d_best, sizeof(uint32_t)));
-        finish("grind window result");
+        device::LaunchPlan plan = device::plan(device_->limits(), pipeline_limits(gpu::Kernel::PowGrind), work);
+        device_->dispatch(gpu::Kernel::PowGrind, plan, 0,
+                 [&] { return cuda::launch_pow_grind(p, lanes, d_best, plan, device_->stream()); });
+        device_->rewind_downloads();  // each window reads the same word
+        const uint32_t* staged = static_cast<const uint32_t*>(device_->download(d_best, sizeof(uint32_t)));
+        device_->finish("grind window result");
         uint32_t best = *staged;
         if (best != 0xffffffffu) return best;
     }
@@ -730,35 +385,10 @@ std::unique_ptr<EfTables> CudaBackend::ef_tables(const Ef* values, size_t count,
     return make_cuda_ef_tables(*this, values, count, length);
 }
 
-DeviceMemory CudaBackend::device_memory() const {
-    DeviceMemory m;
-    m.tracked = true;
-    m.in_use_bytes = cuda::g_device_bytes_in_use.load();
-    m.peak_bytes = cuda::g_device_bytes_peak.load();
-    if (allocation_stream_) {
-        activate();  // the pool is the current device's (its attributes are safe to read from any thread)
-        m.cached_bytes = cuda::pool_cached_bytes();
-    }
-    return m;
-}
-
-void CudaBackend::reset_device_memory_peak() { cuda::g_device_bytes_peak.store(cuda::g_device_bytes_in_use.load()); }
-
 int CudaBackend::free_kept_memory() {
-    cudaError_t first = cudaSuccess;
-    auto free_one = [&](void* ptr, size_t bytes) {
-        const cudaError_t err = cuda::counted_free(ptr, bytes, allocation_stream_);
-        if (first == cudaSuccess) first = err;
-    };
-    for (int s = 0; s < kSlotCount; ++s) {
-        free_one(slots_[s], slot_words_[s] * sizeof(uint32_t));
-        slots_[s] = nullptr;
-        slot_words_[s] = 0;
-    }
-    for (auto& entry : twiddle_cache_) free_one(entry.second, twiddle_bytes_[entry.first]);
-    twiddle_cache_.clear();
-    twiddle_bytes_.clear();
-    free_one(scale_ptr_, scale_words_ * sizeof(uint32_t));
+    int first = device_->free_kept_memory();
+    const int err = int(cuda::counted_free(scale_ptr_, scale_words_ * sizeof(uint32_t), device_->allocation_stream()));
+    if (first == int(cudaSuccess)) first = err;
     scale_ptr_ = nullptr;
     scale_words_ = 0;
     scale_valid_ = false;
@@ -770,11 +400,19 @@ void CudaBackend::release_cached_memory() {
     // The frees are ordered after the queued work (cudaFree waits for the device without a pool),
     // and trim_pool waits for the stream before it trims.
     GS_CUDA_CHECK(static_cast<cudaError_t>(free_kept_memory()));
-    if (allocation_stream_) cuda::trim_pool(allocation_stream_);  // the pool's free blocks to the driver
+    if (device_->allocation_stream()) cuda::trim_pool(device_->allocation_stream());  // the pool's free blocks to the driver
 }
 
 void CudaBackend::dag_base_sums(const DagBinding& dag, const DagBasePoints& points, DagSums* out) {
     cuda_dag_base_sums(*this, dag, points, out);
+}
+
+std::unique_ptr<FractionTree> CudaBackend::fraction_tree(const Ef* p, const Ef* q, size_t leaves) {
+    return gpu::fraction_tree(*device_, p, q, leaves);
+}
+
+std::unique_ptr<EfTables> CudaBackend::trace_tables(const TraceTablesInput& in) {
+    return gpu::trace_tables(*device_, in);
 }
 
 void register_cuda_backend() {

@@ -58,7 +58,7 @@ DagDeviceProgram DeviceDag::view() const {
             constants.as<Fp>(), dag.program->width};
 }
 
-device::LaunchPlan dag_plan(const CudaBackend& backend, CudaKernel kernel, uint64_t lanes, uint64_t slot_bytes,
+device::LaunchPlan dag_plan(const CudaBackend& backend, gpu::Kernel kernel, uint64_t lanes, uint64_t slot_bytes,
                             uint64_t max_groups, bool reduces) {
     device::Problem work;
     work.items = lanes;
@@ -72,7 +72,7 @@ device::LaunchPlan dag_plan(const CudaBackend& backend, CudaKernel kernel, uint6
 BaseSumsLaunch::BaseSumsLaunch(const CudaBackend& backend, const DeviceDag& dag, uint64_t max_points)
     : groups(uint32_t(dag.group_table.size() / 2)) {
     const uint64_t slot_bytes = uint64_t(std::max<uint32_t>(dag.dag.program->slots, 1)) * sizeof(Fp);
-    plan = dag_plan(backend, CudaKernel::DagBaseSums, max_points * groups, slot_bytes, resident_groups(backend), false);
+    plan = dag_plan(backend, gpu::Kernel::DagBaseSums, max_points * groups, slot_bytes, resident_groups(backend), false);
     slots = DeviceBuffer(slot_bytes * plan.grid * plan.group);
     if (groups > 1) partial = DeviceBuffer(max_points * groups * sizeof(DagSums));
 }
@@ -89,13 +89,13 @@ void BaseSumsLaunch::enqueue(CudaBackend& backend, CudaBackend::Call& call, cons
     params.group_count = groups;
     params.width = dag.dag.program->width;
     const uint64_t reads = in.points * (2 * uint64_t(params.width) + 3) * sizeof(uint32_t);
-    call.dispatch(CudaKernel::DagBaseSums, plan, reads + params.lanes * sizeof(DagSums), [&] {
+    call.dispatch(gpu::Kernel::DagBaseSums, plan, reads + params.lanes * sizeof(DagSums), [&] {
         return int(launch_dag_base_sums(dag.view(), params, in.local, in.next, slots.as<Fp>(), first, plan,
                                         call.stream()));
     });
     if (groups == 1) return;
-    const device::LaunchPlan sum_plan = backend.lane_plan(CudaKernel::DagGroupSums, in.points);
-    call.dispatch(CudaKernel::DagGroupSums, sum_plan, in.points * (groups + 1) * sizeof(DagSums), [&] {
+    const device::LaunchPlan sum_plan = backend.lane_plan(gpu::Kernel::DagGroupSums, in.points);
+    call.dispatch(gpu::Kernel::DagGroupSums, sum_plan, in.points * (groups + 1) * sizeof(DagSums), [&] {
         return int(launch_dag_group_sums(partial.as<DagSums>(), groups, in.points, out, sum_plan, call.stream()));
     });
 }
@@ -154,8 +154,8 @@ std::vector<Ef> cuda_dag_round(CudaBackend& backend, const Ef* tables, size_t st
     for (size_t first = 0; first < r.pairs; first += r.piece) {
         r.set_piece(first, std::min(r.piece, r.pairs - first));
         CudaBackend::Call call(backend, "dag_round");
-        const device::LaunchPlan fold_plan = backend.lane_plan(CudaKernel::DagFoldPoints, r.fold.lanes);
-        const device::LaunchPlan plan = dag_plan(backend, CudaKernel::DagRound, r.round.lanes, slot_bytes, max_groups, true);
+        const device::LaunchPlan fold_plan = backend.lane_plan(gpu::Kernel::DagFoldPoints, r.fold.lanes);
+        const device::LaunchPlan plan = dag_plan(backend, gpu::Kernel::DagRound, r.round.lanes, slot_bytes, max_groups, true);
         const size_t partial_bytes = size_t(plan.grid) * cuda::kDagMaxPoints * sizeof(Ef);
         const uint64_t folded_bytes = r.fold.lanes * sizeof(Ef);
         grow(state.folded, folded_bytes);
@@ -164,10 +164,10 @@ std::vector<Ef> cuda_dag_round(CudaBackend& backend, const Ef* tables, size_t st
         const bool upload = fresh && first == 0;
         call.reserve_staging(std::max(upload ? program.staged() : 0, CudaBackend::staged_size(partial_bytes)));
         if (upload) program.upload(call);
-        call.dispatch(CudaKernel::DagFoldPoints, fold_plan, r.fold_reads() + folded_bytes, [&] {
+        call.dispatch(gpu::Kernel::DagFoldPoints, fold_plan, r.fold_reads() + folded_bytes, [&] {
             return int(cuda::launch_dag_fold_points(tables, r.fold, state.folded.as<Ef>(), fold_plan, call.stream()));
         });
-        call.dispatch(CudaKernel::DagRound, plan, folded_bytes + partial_bytes, [&] {
+        call.dispatch(gpu::Kernel::DagRound, plan, folded_bytes + partial_bytes, [&] {
             return int(cuda::launch_dag_round(program.view(), state.folded.as<Ef>(), r.round, state.slots.as<Ef>(),
                                               state.partials.as<Ef>(), plan, call.stream()));
         });

@@ -63,7 +63,7 @@ struct BaseSumsLaunch {
 // The plan of a DAG launch over `lanes` lanes whose threads each need `slot_bytes` of slot
 // scratch: at most max_groups blocks, fewer when kSlotScratchBytes would not hold their slots;
 // `reduces` adds the round kernel's shared memory per block.
-device::LaunchPlan dag_plan(const CudaBackend& backend, CudaKernel kernel, uint64_t lanes, uint64_t slot_bytes,
+device::LaunchPlan dag_plan(const CudaBackend& backend, gpu::Kernel kernel, uint64_t lanes, uint64_t slot_bytes,
                             uint64_t max_groups, bool reduces);
 // What one trace's tables keep between rounds: its program in device memory (uploaded on the
 // first round, again only for another binding), the tables folded at the round's points, the

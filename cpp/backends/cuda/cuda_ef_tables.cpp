@@ -77,8 +77,8 @@ public:
             if (!buffers_[current_ ^ 1].data()) buffers_[current_ ^ 1] = cuda::DeviceBuffer(buffers_[current_].bytes());
             const Ef* in = current();
             Ef* out = other();
-            device::LaunchPlan plan = backend_.lane_plan(CudaKernel::SumcheckFold, lanes);
-            call.dispatch(CudaKernel::SumcheckFold, plan, 3 * lanes * sizeof(Ef), [&] {
+            device::LaunchPlan plan = backend_.lane_plan(gpu::Kernel::SumcheckFold, lanes);
+            call.dispatch(gpu::Kernel::SumcheckFold, plan, 3 * lanes * sizeof(Ef), [&] {
                 return int(cuda::launch_sumcheck_fold(in, out, count(), length(), stride_, r, plan, call.stream()));
             });
             call.commit();  // no wait: the next read or round is ordered after it on the stream
@@ -116,7 +116,7 @@ public:
         require_pairs();
         const uint64_t lanes = uint64_t(count() / 2) * (length() / 2);
         const Ef* tables = current();
-        return reduce<2>("ef_tables.pair_product_round", CudaKernel::SumcheckPairProduct, lanes, 4 * lanes,
+        return reduce<2>("ef_tables.pair_product_round", gpu::Kernel::SumcheckPairProduct, lanes, 4 * lanes,
                          [&](const device::LaunchPlan& plan, CUstream_st* stream) {
                              return cuda::launch_sumcheck_pair_product(tables, count(), length(), stride_,
                                                                        partials_.as<Ef>(), reduce_groups_, plan,
@@ -127,7 +127,7 @@ public:
     std::array<Ef, 3> fraction_round(Ef lambda) override {
         require_fraction();
         const Ef* tables = current();
-        return reduce<3>("ef_tables.fraction_round", CudaKernel::SumcheckFraction, length() / 2, 5 * length(),
+        return reduce<3>("ef_tables.fraction_round", gpu::Kernel::SumcheckFraction, length() / 2, 5 * length(),
                          [&](const device::LaunchPlan& plan, CUstream_st* stream) {
                              return cuda::launch_sumcheck_fraction(tables, length(), stride_, lambda,
                                                                    partials_.as<Ef>(), reduce_groups_, plan, stream);
@@ -142,8 +142,8 @@ public:
         CudaBackend::Call call(backend_, "ef_tables.add_eq_powers");
         Ef* t = current() + c * stride_;
         const uint64_t lanes = length();
-        device::LaunchPlan plan = backend_.lane_plan(CudaKernel::SumcheckAddEqPowers, lanes);
-        call.dispatch(CudaKernel::SumcheckAddEqPowers, plan, 2 * lanes * sizeof(Ef), [&] {
+        device::LaunchPlan plan = backend_.lane_plan(gpu::Kernel::SumcheckAddEqPowers, lanes);
+        call.dispatch(gpu::Kernel::SumcheckAddEqPowers, plan, 2 * lanes * sizeof(Ef), [&] {
             return int(cuda::launch_sumcheck_add_eq_powers(t, lanes, powers, weight, plan, call.stream()));
         });
         call.commit();  // no wait, as for fold
@@ -179,9 +179,9 @@ public:
         if (lanes == 0) return;
         CudaBackend::Call call(backend_, "ef_tables.subset_transform");
         Ef* t = current() + c * stride_;
-        const device::LaunchPlan plan = backend_.lane_plan(CudaKernel::WhirSubsetStep, lanes);
+        const device::LaunchPlan plan = backend_.lane_plan(gpu::Kernel::WhirSubsetStep, lanes);
         for (uint32_t bit = 0; (uint64_t(1) << bit) < length(); ++bit)  // one step per index bit
-            call.dispatch(CudaKernel::WhirSubsetStep, plan, 4 * lanes * sizeof(Ef), [&] {
+            call.dispatch(gpu::Kernel::WhirSubsetStep, plan, 4 * lanes * sizeof(Ef), [&] {
                 return int(cuda::launch_whir_subset_step(t, length(), bit, inverse, plan, call.stream()));
             });
         call.commit();  // no wait, as for fold
@@ -193,8 +193,8 @@ public:
         const WhirProductTableParams p = whir_product_table_params(factors, length());
         CudaBackend::Call call(backend_, "ef_tables.set_product_table");
         Ef* t = current() + c * stride_;
-        const device::LaunchPlan plan = backend_.lane_plan(CudaKernel::WhirProductTable, p.lanes);
-        call.dispatch(CudaKernel::WhirProductTable, plan, p.lanes * sizeof(Ef),
+        const device::LaunchPlan plan = backend_.lane_plan(gpu::Kernel::WhirProductTable, p.lanes);
+        call.dispatch(gpu::Kernel::WhirProductTable, plan, p.lanes * sizeof(Ef),
                       [&] { return int(cuda::launch_whir_product_table(t, p, plan, call.stream())); });
         call.commit();  // no wait, as for fold
     }
@@ -203,7 +203,7 @@ public:
         require_table(c, "power_sum");
         const WhirPowerSumParams p = whir_power_sum_params(z, length());
         const Ef* t = current() + c * stride_;
-        return reduce<GS_WHIR_POWER_SUM_SUMS>("ef_tables.power_sum", CudaKernel::WhirPowerSum, p.lanes, p.lanes,
+        return reduce<GS_WHIR_POWER_SUM_SUMS>("ef_tables.power_sum", gpu::Kernel::WhirPowerSum, p.lanes, p.lanes,
                                               [&](const device::LaunchPlan& plan, CUstream_st* stream) {
                                                   return cuda::launch_whir_power_sum(t, p, partials_.as<Ef>(),
                                                                                      reduce_groups_, plan, stream);
@@ -221,8 +221,8 @@ public:
         cuda::DeviceBuffer code((size_t(1) << log_rows) * 4 * sizeof(uint32_t));  // rows x 4 limbs
         call.reserve_staging(CudaBackend::staged_size(GS_DIGEST_WIDTH * sizeof(uint32_t)));  // the root
         const Ef* t = current() + c * stride_;
-        const device::LaunchPlan plan = backend_.lane_plan(CudaKernel::WhirEfWords, lanes);
-        call.dispatch(CudaKernel::WhirEfWords, plan, 2 * lanes * sizeof(Ef), [&] {
+        const device::LaunchPlan plan = backend_.lane_plan(gpu::Kernel::WhirEfWords, lanes);
+        call.dispatch(gpu::Kernel::WhirEfWords, plan, 2 * lanes * sizeof(Ef), [&] {
             return int(cuda::launch_whir_ef_words(t, lanes, code.as<uint32_t>(), plan, call.stream()));
         });
         return backend_.commit_device_message(std::move(code), lanes, 4, log_rows, log_group);
@@ -248,7 +248,7 @@ private:
     // block; the one wait; then the host adds the blocks' sums. Shared memory per block comes
     // from the block size the planner picks.
     template <size_t K, typename Launch>
-    std::array<Ef, K> reduce(const char* stage, CudaKernel kernel, uint64_t lanes, uint64_t reads,
+    std::array<Ef, K> reduce(const char* stage, gpu::Kernel kernel, uint64_t lanes, uint64_t reads,
                              const Launch& launch) {
         static_assert(K <= kMaxSums, "the partials buffer holds kMaxSums sums per block");
         if (cuda::sumcheck_sums(kernel) != K) throw std::logic_error("cuda ef_tables: a round kernel's sum count");

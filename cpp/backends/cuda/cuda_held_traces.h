@@ -1,5 +1,5 @@
-// The traces CudaBackend::hold_traces keeps on the device (cuda_held_traces.cpp): host pointer ->
-// (bytes, device copy). Its own header so that cuda_backend.h need not include device_buffer.h.
+// The traces cuda::Device::hold_traces keeps on the device (cuda_device.cpp): host pointer ->
+// (bytes, device copy). Its own header so that cuda_device.h need not include device_buffer.h.
 #pragma once
 #include <cstddef>
 #include <cstdint>

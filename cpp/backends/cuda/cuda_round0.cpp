@@ -85,16 +85,16 @@ Round0Sums CudaBackend::round0_sums(const Round0Trace& t) {
 
     auto gather = [&](size_t first, size_t count, size_t shift, bool selectors, cuda::DeviceBuffer& dst) {
         const uint64_t lanes = uint64_t(n) * count * (selectors ? cols : width);
-        const device::LaunchPlan plan = lane_plan(CudaKernel::Round0Gather, lanes);
-        call.dispatch(CudaKernel::Round0Gather, plan, 2 * lanes * 4, [&] {
+        const device::LaunchPlan plan = lane_plan(gpu::Kernel::Round0Gather, lanes);
+        call.dispatch(gpu::Kernel::Round0Gather, plan, 2 * lanes * 4, [&] {
             return int(cuda::launch_round0_gather(trace, width, t.log_height, l, first, count, shift,
                                                   selectors, dst.as<uint32_t>(), plan, call.stream()));
         });
     };
     auto transpose = [&](const cuda::DeviceBuffer& in, uint64_t rows, uint64_t row_words, cuda::DeviceBuffer& out) {
         const uint64_t lanes = rows * row_words;
-        const device::LaunchPlan plan = lane_plan(CudaKernel::Round0Transpose, lanes);
-        call.dispatch(CudaKernel::Round0Transpose, plan, 2 * lanes * 4, [&] {
+        const device::LaunchPlan plan = lane_plan(gpu::Kernel::Round0Transpose, lanes);
+        call.dispatch(gpu::Kernel::Round0Transpose, plan, 2 * lanes * 4, [&] {
             return int(cuda::launch_round0_transpose(in.as<uint32_t>(), rows, row_words, out.as<uint32_t>(), plan,
                                                      call.stream()));
         });

@@ -44,14 +44,14 @@ public:
         call.upload(d_eq.data(), eq.data(), eq_bytes);
         call.upload(d_desc.data(), desc.data(), desc_bytes);
         const uint64_t lanes = uint64_t(slots.size()) * kStackedSlotPieces * n;
-        const device::LaunchPlan plan = backend_.lane_plan(CudaKernel::StackedSlotSums, lanes);
-        call.dispatch(CudaKernel::StackedSlotSums, plan, uint64_t(height()) * width() * 4 + partial_bytes, [&] {
+        const device::LaunchPlan plan = backend_.lane_plan(gpu::Kernel::StackedSlotSums, lanes);
+        call.dispatch(gpu::Kernel::StackedSlotSums, plan, uint64_t(height()) * width() * 4 + partial_bytes, [&] {
             return int(cuda::launch_stacked_slot_sums(matrix_.as<uint32_t>(), d_desc.as<StackedSlotDesc>(),
                                                       slots.size(), d_eq.as<Ef>(), width(), l_skip(), kStackedSlotPieces,
                                                       d_partials.as<Ef>(), plan, call.stream()));
         });
-        const device::LaunchPlan sum_plan = backend_.lane_plan(CudaKernel::StackedPieceSums, out_count);
-        call.dispatch(CudaKernel::StackedPieceSums, sum_plan, partial_bytes + 2 * out_bytes, [&] {
+        const device::LaunchPlan sum_plan = backend_.lane_plan(gpu::Kernel::StackedPieceSums, out_count);
+        call.dispatch(gpu::Kernel::StackedPieceSums, sum_plan, partial_bytes + 2 * out_bytes, [&] {
             return int(cuda::launch_stacked_piece_sums(d_partials.as<Ef>(), slots.size(), l_skip(), kStackedSlotPieces,
                                                        d_out.as<Ef>(), d_out.as<Ef>() + out_count, sum_plan,
                                                        call.stream()));
@@ -92,13 +92,13 @@ public:
             // The kernels are zero off the slots: clear every table, then write both kinds.
             cuda::check(cudaMemsetAsync(tables.data(), 0, table_bytes, call.stream()), "cudaMemsetAsync (column tables)");
             const uint64_t fold_lanes = uint64_t(chunks) * w;
-            const device::LaunchPlan plan = backend_.lane_plan(CudaKernel::StackedFoldColumns, fold_lanes);
-            call.dispatch(CudaKernel::StackedFoldColumns, plan, uint64_t(height()) * w * 4 + table_bytes / 2, [&] {
+            const device::LaunchPlan plan = backend_.lane_plan(gpu::Kernel::StackedFoldColumns, fold_lanes);
+            call.dispatch(gpu::Kernel::StackedFoldColumns, plan, uint64_t(height()) * w * 4 + table_bytes / 2, [&] {
                 return int(cuda::launch_stacked_fold_columns(matrix_.as<uint32_t>(), d_lagrange.as<Ef>(), width(),
                                                              l_skip(), chunks, tables.as<Ef>(), plan, call.stream()));
             });
-            const device::LaunchPlan kernel_plan = backend_.lane_plan(CudaKernel::StackedKernelTable, lanes);
-            call.dispatch(CudaKernel::StackedKernelTable, kernel_plan, lanes * 3 * sizeof(Ef), [&] {
+            const device::LaunchPlan kernel_plan = backend_.lane_plan(gpu::Kernel::StackedKernelTable, lanes);
+            call.dispatch(gpu::Kernel::StackedKernelTable, kernel_plan, lanes * 3 * sizeof(Ef), [&] {
                 return int(cuda::launch_stacked_kernel_table(d_desc.as<StackedSlotDesc>(), d_first.as<uint64_t>(),
                                                              uint32_t(slots.size()), d_eq.as<Ef>(), d_coeffs.as<Ef>(),
                                                              chunks, lanes, tables.as<Ef>(), kernel_plan,
@@ -118,8 +118,8 @@ public:
         cuda::DeviceBuffer d_weights(weight_bytes), d_f(f_bytes);
         call.reserve_staging(std::max(CudaBackend::staged_size(weight_bytes), CudaBackend::staged_size(f_bytes)));
         call.upload(d_weights.data(), weights.data(), weight_bytes);
-        const device::LaunchPlan plan = backend_.lane_plan(CudaKernel::StackedBatchMessage, height());
-        call.dispatch(CudaKernel::StackedBatchMessage, plan, uint64_t(height()) * width() * 4 + f_bytes, [&] {
+        const device::LaunchPlan plan = backend_.lane_plan(gpu::Kernel::StackedBatchMessage, height());
+        call.dispatch(gpu::Kernel::StackedBatchMessage, plan, uint64_t(height()) * width() * 4 + f_bytes, [&] {
             return int(cuda::launch_stacked_batch_message(message_.as<uint32_t>(), d_weights.as<Ef>(), width(),
                                                           height(), false, d_f.as<Ef>(), plan, call.stream()));
         });
@@ -140,8 +140,8 @@ public:
         cuda::DeviceBuffer d_weights(weight_bytes);
         call.reserve_staging(CudaBackend::staged_size(weight_bytes));
         call.upload(d_weights.data(), weights.data(), weight_bytes);
-        const device::LaunchPlan plan = backend_.lane_plan(CudaKernel::StackedBatchMessage, height());
-        call.dispatch(CudaKernel::StackedBatchMessage, plan,
+        const device::LaunchPlan plan = backend_.lane_plan(gpu::Kernel::StackedBatchMessage, height());
+        call.dispatch(gpu::Kernel::StackedBatchMessage, plan,
                       uint64_t(height()) * width() * 4 + height() * sizeof(Ef) * (accumulate ? 2 : 1), [&] {
             return int(cuda::launch_stacked_batch_message(message_.as<uint32_t>(), d_weights.as<Ef>(), width(),
                                                           height(), accumulate, table, plan, call.stream()));
@@ -199,7 +199,7 @@ StackedCommit CudaBackend::commit_stacked(const StackedLayout& layout, const std
 
     {  // PROTOCOL 6.2: each trace up once and scattered into its slots (in column order per trace)
         Call call(*this, "stacked_commit.stack");
-        cuda::check(cudaMemsetAsync(matrix.data(), 0, bytes, stream_), "cudaMemsetAsync (stacked matrix)");  // short columns leave gaps
+        cuda::check(cudaMemsetAsync(matrix.data(), 0, bytes, call.stream()), "cudaMemsetAsync (stacked matrix)");  // short columns leave gaps
         call.commit();
     }
     for (const TraceScatter& scatter : stacked_scatter_plan(layout)) {
@@ -214,8 +214,8 @@ StackedCommit CudaBackend::commit_stacked(const StackedLayout& layout, const std
         if (!held) call.upload(copy.data(), t.data, trace_bytes);
         call.upload(d_slots.data(), slots.data(), slot_bytes);
         const uint64_t lanes = uint64_t(t.height) * slots.size();
-        const device::LaunchPlan plan = lane_plan(CudaKernel::StackedScatter, lanes);
-        call.dispatch(CudaKernel::StackedScatter, plan, 2 * lanes * 4, [&] {
+        const device::LaunchPlan plan = lane_plan(gpu::Kernel::StackedScatter, lanes);
+        call.dispatch(gpu::Kernel::StackedScatter, plan, 2 * lanes * 4, [&] {
             return int(cuda::launch_stacked_scatter(d_trace, t.height, t.width,
                                                     d_slots.as<StackedScatterSlot>(), uint32_t(slots.size()), width,
                                                     matrix.as<uint32_t>(), plan, call.stream()));
@@ -234,8 +234,8 @@ StackedCommit CudaBackend::commit_stacked(const StackedLayout& layout, const std
         cuda::DeviceBuffer d_powers(n * sizeof(Fp));
         call.reserve_staging(staged_size(n * sizeof(Fp)));
         call.upload(d_powers.data(), inv_powers.data(), n * sizeof(Fp));
-        const device::LaunchPlan plan = lane_plan(CudaKernel::StackedMessage, uint64_t(chunks) * width);
-        call.dispatch(CudaKernel::StackedMessage, plan, 2 * uint64_t(bytes), [&] {
+        const device::LaunchPlan plan = lane_plan(gpu::Kernel::StackedMessage, uint64_t(chunks) * width);
+        call.dispatch(gpu::Kernel::StackedMessage, plan, 2 * uint64_t(bytes), [&] {
             return int(cuda::launch_stacked_message(matrix.as<uint32_t>(), d_powers.as<Fp>(), inv_n, width, l_skip,
                                                     chunks, message.as<uint32_t>(), plan, call.stream()));
         });
@@ -247,8 +247,8 @@ StackedCommit CudaBackend::commit_stacked(const StackedLayout& layout, const std
         const uint32_t log_rows = m + log_blowup;
         const uint32_t* twiddles = device_twiddles(log_rows, false);
         cuda::DeviceBuffer code((size_t(1) << log_rows) * width * sizeof(uint32_t));
-        reserve_staging(staged_size(GS_DIGEST_WIDTH * 4));
-        cuda::check(cudaMemcpyAsync(code.data(), message.data(), bytes, cudaMemcpyDeviceToDevice, stream_),
+        call.reserve_staging(staged_size(GS_DIGEST_WIDTH * 4));
+        cuda::check(cudaMemcpyAsync(code.data(), message.data(), bytes, cudaMemcpyDeviceToDevice, call.stream()),
                     "cudaMemcpyAsync (message into the codeword)");
         out.tree = commit_codeword(std::move(code), height, width, log_rows, k, twiddles);
     }

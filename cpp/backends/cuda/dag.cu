@@ -1,4 +1,4 @@
-// Constraint DAG entry points (core/dag_program.h): the program of kernels/dag/dag_program.h run
+// Constraint DAG entry points (core/dag_program.h): the program of kernels/dag/dag_code.h run
 // at one point per lane, as grid-stride loops around the lane bodies of kernels/dag/dag_lanes.h
 // (which metal/dag.metal wraps too). A thread's slots are column `thread` of a slots x threads
 // matrix in device memory, so a warp's slot accesses are coalesced; the grid is sized so that
@@ -9,7 +9,6 @@
 
 namespace {
 
-using gpustark::CudaKernel;
 using gpustark::cuda::block_sum;
 using gpustark::cuda::first_lane;
 using gpustark::cuda::kDagMaxPoints;
@@ -63,12 +62,12 @@ __global__ void dag_round_kernel(const u32* __restrict__ code, const u32* __rest
 namespace gpustark {
 namespace cuda {
 
-const void* dag_kernel(CudaKernel kernel) {
+const void* dag_kernel(gpu::Kernel kernel) {
     switch (kernel) {
-        case CudaKernel::DagBaseSums: return reinterpret_cast<const void*>(&dag_base_sums_kernel);
-        case CudaKernel::DagRound: return reinterpret_cast<const void*>(&dag_round_kernel);
-        case CudaKernel::DagGroupSums: return reinterpret_cast<const void*>(&dag_group_sums_kernel);
-        case CudaKernel::DagFoldPoints: return reinterpret_cast<const void*>(&dag_fold_points_kernel);
+        case gpu::Kernel::DagBaseSums: return reinterpret_cast<const void*>(&dag_base_sums_kernel);
+        case gpu::Kernel::DagRound: return reinterpret_cast<const void*>(&dag_round_kernel);
+        case gpu::Kernel::DagGroupSums: return reinterpret_cast<const void*>(&dag_group_sums_kernel);
+        case gpu::Kernel::DagFoldPoints: return reinterpret_cast<const void*>(&dag_fold_points_kernel);
         default: return nullptr;
     }
 }

@@ -24,7 +24,7 @@
 #include "../../kernels/ntt/ntt_params.h"
 #include "../../kernels/pow/pow.h"
 #include "../../kernels/stacked/stacked_commit.h"
-#include "../../kernels/stacked/stacked_reduction.h"
+#include "../../kernels/stacked/stacked_reduction_lanes.h"
 #include "cuda_backend.h"
 
 namespace gpustark {
@@ -38,6 +38,14 @@ inline void check(cudaError_t err, const char* call) {
                                  cudaGetErrorName(err) + ")");
     }
 }
+
+// A runtime call that must succeed: throws as check() does, naming the call.
+#define GS_CUDA_CHECK(call) ::gpustark::cuda::check((call), #call)
+
+// The architectures the kernels were built for (CMake defines it for the library), for messages.
+#ifndef GPUSTARK_CUDA_ARCHS
+#define GPUSTARK_CUDA_ARCHS "unknown"
+#endif
 
 // A plan's grid and block as launch arguments; false when CUDA cannot launch them (no block, a
 // block over 1024 threads, or more than 2^31 - 1 blocks in x).
@@ -68,17 +76,19 @@ cudaError_t launch_planned(void (*kernel)(Params...), const device::LaunchPlan& 
 }
 #endif
 
+// The host stub of any kernel (cuda_device.cpp), for cudaFuncGetAttributes and the occupancy API.
+const void* kernel_address(gpu::Kernel kernel);
 // The host stub of each kernel, for cudaFuncGetAttributes; nullptr for another family's kernel.
-const void* poseidon2_kernel(CudaKernel kernel);
-const void* merkle_kernel(CudaKernel kernel);
-const void* ntt_kernel(CudaKernel kernel);
-const void* pow_kernel(CudaKernel kernel);
-const void* sumcheck_kernel(CudaKernel kernel);
-const void* dag_kernel(CudaKernel kernel);
-const void* round0_kernel(CudaKernel kernel);
-const void* trace_tables_kernel_address(CudaKernel kernel);
-const void* fraction_tree_kernel(CudaKernel kernel);
-const void* stacked_kernel(CudaKernel kernel);
+const void* poseidon2_kernel(gpu::Kernel kernel);
+const void* merkle_kernel(gpu::Kernel kernel);
+const void* ntt_kernel(gpu::Kernel kernel);
+const void* pow_kernel(gpu::Kernel kernel);
+const void* sumcheck_kernel(gpu::Kernel kernel);
+const void* dag_kernel(gpu::Kernel kernel);
+const void* round0_kernel(gpu::Kernel kernel);
+const void* trace_tables_kernel_address(gpu::Kernel kernel);
+const void* fraction_tree_kernel(gpu::Kernel kernel);
+const void* stacked_kernel(gpu::Kernel kernel);
 
 // poseidon2.cu. states: count x 16; matrix: rows x width; left/right/out and digests: x 8.
 // Lanes: count (permute, compress), rows (hash_rows).
@@ -94,14 +104,11 @@ cudaError_t launch_merkle_leaves(const uint32_t* matrix, uint64_t rows, MerklePa
                                  const device::LaunchPlan& plan, cudaStream_t stream);
 cudaError_t launch_merkle_compress(const uint32_t* children, uint64_t nodes, MerkleParams p, uint32_t* parents,
                                    const device::LaunchPlan& plan, cudaStream_t stream);
-// runs * words lanes: out[i * words + w] = src[starts[i] + w] (kernels/merkle/gather.h).
-cudaError_t launch_gather_words(const uint32_t* src, const uint64_t* starts, uint64_t runs, uint32_t words,
-                                uint32_t* out, const device::LaunchPlan& plan, cudaStream_t stream);
 
 // ntt.cu. Lanes (ntt_lanes): n * batch (bit reverse, scale), n/2 * batch (stage). The block NTT
 // runs plan.groups blocks of plan.lanes threads with plan.scratch_bytes of dynamic shared memory,
 // for p.log_block = plan.log_block.
-uint64_t ntt_lanes(const NttParams& p, CudaKernel kernel);
+uint64_t ntt_lanes(const NttParams& p, gpu::Kernel kernel);
 cudaError_t launch_ntt_bit_reverse(uint32_t* data, NttParams p, const device::LaunchPlan& plan, cudaStream_t stream);
 cudaError_t launch_ntt_stage(uint32_t* data, const uint32_t* twiddles, NttParams p, const device::LaunchPlan& plan,
                              cudaStream_t stream);
@@ -126,8 +133,8 @@ cudaError_t launch_pow_grind(const PowParams& p, uint64_t lanes, uint32_t* best,
 // partials[b * sums ...] (sumcheck_sums(kernel) values per block), which holds max_blocks blocks;
 // the host adds the plan.grid blocks' sums. Their plans need sumcheck_scratch(kernel, group) bytes
 // of dynamic shared memory per block (Problem::scratch_for_group); any block size works.
-uint32_t sumcheck_sums(CudaKernel kernel);
-uint64_t sumcheck_scratch(CudaKernel kernel, uint32_t group);
+uint32_t sumcheck_sums(gpu::Kernel kernel);
+uint64_t sumcheck_scratch(gpu::Kernel kernel, uint32_t group);
 
 // z^(2^k) for k < vars: the point (z, z^2, z^4, ...) of add_eq_powers, passed by value as a kernel
 // argument (1 KiB, within the 4 KiB of parameters), so that the step needs no upload and no wait.
@@ -187,17 +194,34 @@ cudaError_t launch_round0_gather(const u32* trace, u32 width, u32 log_height, u3
 cudaError_t launch_round0_transpose(const u32* in, uint64_t rows, uint64_t cols, u32* out,
                                     const device::LaunchPlan& plan, cudaStream_t stream);
 
-// trace_tables.cu: lane = (chunk x, table c) for the first 2 width + 3 of the trace tables at
-// r_0 (core/trace_tables.h), table c at tables + c * length; the eq table is not touched.
-cudaError_t launch_trace_tables(const u32* trace, u32 width, u32 log_height, u32 l_skip, const Ef* lagrange,
-                                Ef* tables, uint64_t length, const device::LaunchPlan& plan, cudaStream_t stream);
-
-// fraction_tree.cu: lane = parent node x (layer: parent = child(2x) + child(2x + 1) as fractions)
-// or pair y (split: tables p0, p1, q0, q1 at stride `half` from a layer's even and odd nodes).
-cudaError_t launch_gkr_layer(const Ef* child_p, const Ef* child_q, Ef* parent_p, Ef* parent_q, uint64_t nodes,
-                             const device::LaunchPlan& plan, cudaStream_t stream);
-cudaError_t launch_gkr_split(const Ef* p, const Ef* q, Ef* tables, uint64_t half, const device::LaunchPlan& plan,
-                             cudaStream_t stream);
+// The kernels on the shared argument convention (gpu/device.h): buffer arguments in order, then
+// the kernel's Params struct by value, as the Metal entry of the same name takes them. Each .cu
+// file that has such kernels launches them from these arguments:
+//   trace_tables.cu: trace_tables (trace, lagrange, tables; TraceTablesParams);
+//   merkle.cu: gather_words (src, starts, out; GatherWordsParams);
+//   fraction_tree.cu: gkr_layer (child_p, child_q, parent_p, parent_q; GkrLayerParams),
+//     gkr_split (p, q, tables; GkrSplitParams).
+struct KernelArgs {
+    void* const* buffers;
+    size_t count;
+    const void* params;
+    size_t params_bytes;
+    template <typename T>
+    T* buffer(size_t i) const { return i < count ? static_cast<T*>(buffers[i]) : nullptr; }
+    // The params as P; nullptr when their size is not P's (a caller bug, reported as invalid value).
+    template <typename P>
+    const P* params_as() const { return params_bytes == sizeof(P) ? static_cast<const P*>(params) : nullptr; }
+};
+// cudaErrorInvalidDeviceFunction when the file has no entry for `kernel`.
+cudaError_t launch_trace_tables_entry(gpu::Kernel kernel, const device::LaunchPlan& plan, const KernelArgs& args,
+                                      cudaStream_t stream);
+cudaError_t launch_merkle_entry(gpu::Kernel kernel, const device::LaunchPlan& plan, const KernelArgs& args,
+                                cudaStream_t stream);
+cudaError_t launch_fraction_tree_entry(gpu::Kernel kernel, const device::LaunchPlan& plan, const KernelArgs& args,
+                                       cudaStream_t stream);
+// The entry of `kernel` among all of the above.
+cudaError_t launch_entry(gpu::Kernel kernel, const device::LaunchPlan& plan, const KernelArgs& args,
+                         cudaStream_t stream);
 
 // stacked.cu (core/stacked_matrix.h): slot sums with (slot_count * pieces) << l_skip lanes into
 // partials (2 Ef per lane), the pieces added with slot_count << l_skip lanes into s and t, and
@@ -210,7 +234,7 @@ cudaError_t launch_stacked_piece_sums(const Ef* partials, uint64_t slot_count, u
 cudaError_t launch_stacked_fold_columns(const uint32_t* matrix, const Ef* lagrange, uint32_t width, uint32_t l_skip,
                                         uint64_t chunks, Ef* tables, const device::LaunchPlan& plan,
                                         cudaStream_t stream);
-// The kernel tables after u_0 (kernels/stacked/stacked_reduction.h), one lane per slot chunk:
+// The kernel tables after u_0 (kernels/stacked/stacked_reduction_lanes.h), one lane per slot chunk:
 // lanes = the slots' total x_len, slot j's from first_lane_of[j]; coeffs: 2 per slot.
 cudaError_t launch_stacked_kernel_table(const StackedSlotDesc* slots, const uint64_t* first_lane_of, uint32_t slot_count,
                                         const Ef* eq, const Ef* coeffs, uint64_t chunks, uint64_t lanes, Ef* tables,

@@ -1,6 +1,6 @@
 // Merkle entry points: leaf digests (one lane per row) and one compress level (one lane per node),
 // in grid-stride loops (launch.h); and the gather that reads openings from a kept tree.
-#include "../../kernels/merkle/gather.h"
+#include "../../kernels/merkle/gather_params.h"
 #include "../../kernels/merkle/merkle.h"
 #include "launch.h"
 
@@ -9,7 +9,7 @@ namespace {
 using gpustark::cuda::first_lane;
 using gpustark::cuda::lane_stride;
 
-__global__ void merkle_leaves_kernel(const u32* matrix, uint64_t rows, u32* digests, MerkleParams p) {
+__global__ void merkle_leaf_kernel(const u32* matrix, uint64_t rows, u32* digests, MerkleParams p) {
     for (uint64_t row = first_lane(); row < rows; row += lane_stride())
         merkle_leaf_body(static_cast<u32>(row), matrix, digests, p);
 }
@@ -19,9 +19,10 @@ __global__ void merkle_compress_kernel(const u32* children, uint64_t nodes, u32*
         merkle_compress_body(static_cast<u32>(node), children, parents, p);
 }
 
-__global__ void gather_words_kernel(const u32* __restrict__ src, const uint64_t* __restrict__ starts, u32 words,
-                                    uint64_t lanes, u32* __restrict__ out) {
-    for (uint64_t lane = first_lane(); lane < lanes; lane += lane_stride()) gather_words_body(lane, src, starts, words, out);
+__global__ void gather_words_kernel(const u32* __restrict__ src, const uint64_t* __restrict__ starts,
+                                    u32* __restrict__ out, GatherWordsParams p) {
+    for (uint64_t lane = first_lane(); lane < p.lanes; lane += lane_stride())
+        gather_words_body(lane, src, starts, p.words, out);
 }
 
 }  // namespace
@@ -29,11 +30,11 @@ __global__ void gather_words_kernel(const u32* __restrict__ src, const uint64_t*
 namespace gpustark {
 namespace cuda {
 
-const void* merkle_kernel(CudaKernel kernel) {
+const void* merkle_kernel(gpu::Kernel kernel) {
     switch (kernel) {
-        case CudaKernel::MerkleLeaves: return reinterpret_cast<const void*>(&merkle_leaves_kernel);
-        case CudaKernel::MerkleCompress: return reinterpret_cast<const void*>(&merkle_compress_kernel);
-        case CudaKernel::GatherWords: return reinterpret_cast<const void*>(&gather_words_kernel);
+        case gpu::Kernel::MerkleLeaves: return reinterpret_cast<const void*>(&merkle_leaf_kernel);
+        case gpu::Kernel::MerkleCompress: return reinterpret_cast<const void*>(&merkle_compress_kernel);
+        case gpu::Kernel::GatherWords: return reinterpret_cast<const void*>(&gather_words_kernel);
         default: return nullptr;
     }
 }
@@ -42,7 +43,7 @@ cudaError_t launch_merkle_leaves(const uint32_t* matrix, uint64_t rows, MerklePa
                                  const device::LaunchPlan& plan, cudaStream_t stream) {
     if (rows == 0) return cudaSuccess;
     if (rows > 0xffffffffull) return cudaErrorInvalidValue;  // the body indexes rows with u32
-    return launch_planned(merkle_leaves_kernel, plan, 0, stream, matrix, rows, digests, p);
+    return launch_planned(merkle_leaf_kernel, plan, 0, stream, matrix, rows, digests, p);
 }
 
 cudaError_t launch_merkle_compress(const uint32_t* children, uint64_t nodes, MerkleParams p, uint32_t* parents,
@@ -53,11 +54,14 @@ cudaError_t launch_merkle_compress(const uint32_t* children, uint64_t nodes, Mer
     return launch_planned(merkle_compress_kernel, plan, 0, stream, children, nodes, parents, p);
 }
 
-cudaError_t launch_gather_words(const uint32_t* src, const uint64_t* starts, uint64_t runs, uint32_t words,
-                                uint32_t* out, const device::LaunchPlan& plan, cudaStream_t stream) {
-    const uint64_t lanes = runs * words;
-    if (lanes == 0) return cudaSuccess;
-    return launch_planned(gather_words_kernel, plan, 0, stream, src, starts, words, lanes, out);
+cudaError_t launch_merkle_entry(gpu::Kernel kernel, const device::LaunchPlan& plan, const KernelArgs& a,
+                                cudaStream_t stream) {
+    if (kernel != gpu::Kernel::GatherWords) return cudaErrorInvalidDeviceFunction;
+    const GatherWordsParams* p = a.params_as<GatherWordsParams>();
+    if (!p || a.count != 3) return cudaErrorInvalidValue;
+    if (p->lanes == 0) return cudaSuccess;
+    return launch_planned(gather_words_kernel, plan, 0, stream, a.buffer<const u32>(0), a.buffer<const uint64_t>(1),
+                          a.buffer<u32>(2), *p);
 }
 
 }  // namespace cuda

@@ -35,27 +35,27 @@ __global__ void ntt_block_kernel(u32* data, const u32* twiddles, const u32* fact
 namespace gpustark {
 namespace cuda {
 
-const void* ntt_kernel(CudaKernel kernel) {
+const void* ntt_kernel(gpu::Kernel kernel) {
     switch (kernel) {
-        case CudaKernel::NttBitReverse: return reinterpret_cast<const void*>(&ntt_bit_reverse_kernel);
-        case CudaKernel::NttStage: return reinterpret_cast<const void*>(&ntt_stage_kernel);
-        case CudaKernel::NttScale: return reinterpret_cast<const void*>(&ntt_scale_kernel);
-        case CudaKernel::NttBlock: return reinterpret_cast<const void*>(&ntt_block_kernel);
+        case gpu::Kernel::NttBitReverse: return reinterpret_cast<const void*>(&ntt_bit_reverse_kernel);
+        case gpu::Kernel::NttStage: return reinterpret_cast<const void*>(&ntt_stage_kernel);
+        case gpu::Kernel::NttScale: return reinterpret_cast<const void*>(&ntt_scale_kernel);
+        case gpu::Kernel::NttBlock: return reinterpret_cast<const void*>(&ntt_block_kernel);
         default: return nullptr;
     }
 }
 
 // Lanes of a pass over n * batch elements (n/2 * batch butterflies for a stage); 0 when the
 // indices would not fit the bodies' u32 arithmetic.
-uint64_t ntt_lanes(const NttParams& p, CudaKernel kernel) {
+uint64_t ntt_lanes(const NttParams& p, gpu::Kernel kernel) {
     if (p.log_n > 31) return 0;
     uint64_t lanes = (uint64_t(1) << p.log_n) * p.batch;
     if (lanes > 0x100000000ull) return 0;
-    return kernel == CudaKernel::NttStage ? lanes / 2 : lanes;
+    return kernel == gpu::Kernel::NttStage ? lanes / 2 : lanes;
 }
 
 cudaError_t launch_ntt_bit_reverse(uint32_t* data, NttParams p, const device::LaunchPlan& plan, cudaStream_t stream) {
-    uint64_t lanes = ntt_lanes(p, CudaKernel::NttBitReverse);
+    uint64_t lanes = ntt_lanes(p, gpu::Kernel::NttBitReverse);
     if (lanes == 0) return p.batch == 0 ? cudaSuccess : cudaErrorInvalidValue;
     return launch_planned(ntt_bit_reverse_kernel, plan, 0, stream, data, lanes, p);
 }
@@ -63,14 +63,14 @@ cudaError_t launch_ntt_bit_reverse(uint32_t* data, NttParams p, const device::La
 cudaError_t launch_ntt_stage(uint32_t* data, const uint32_t* twiddles, NttParams p, const device::LaunchPlan& plan,
                              cudaStream_t stream) {
     if (p.log_n == 0 || p.stage >= p.log_n) return cudaErrorInvalidValue;
-    uint64_t lanes = ntt_lanes(p, CudaKernel::NttStage);
+    uint64_t lanes = ntt_lanes(p, gpu::Kernel::NttStage);
     if (lanes == 0) return p.batch == 0 ? cudaSuccess : cudaErrorInvalidValue;
     return launch_planned(ntt_stage_kernel, plan, 0, stream, data, twiddles, lanes, p);
 }
 
 cudaError_t launch_ntt_scale(uint32_t* data, const uint32_t* factors, NttParams p, const device::LaunchPlan& plan,
                              cudaStream_t stream) {
-    uint64_t lanes = ntt_lanes(p, CudaKernel::NttScale);
+    uint64_t lanes = ntt_lanes(p, gpu::Kernel::NttScale);
     if (lanes == 0) return p.batch == 0 ? cudaSuccess : cudaErrorInvalidValue;
     return launch_planned(ntt_scale_kernel, plan, 0, stream, data, factors, lanes, p);
 }
@@ -87,7 +87,7 @@ cudaError_t launch_ntt_block(uint32_t* data, const uint32_t* twiddles, const uin
     if (plan.columns != width || plan.scratch_bytes < (uint64_t(4) << p.log_block) * width || plan.lanes == 0 ||
         plan.lanes > 1024)
         return cudaErrorInvalidConfiguration;
-    if (ntt_lanes(p, CudaKernel::NttBlock) == 0) return p.batch == 0 ? cudaSuccess : cudaErrorInvalidValue;
+    if (ntt_lanes(p, gpu::Kernel::NttBlock) == 0) return p.batch == 0 ? cudaSuccess : cudaErrorInvalidValue;
     const uint64_t groups = (uint64_t(1) << (p.log_n - p.log_block)) * ((p.batch + width - 1) / width);
     if (plan.groups != groups || groups > 0x7fffffffull) return cudaErrorInvalidConfiguration;
     ntt_block_kernel<<<static_cast<unsigned int>(groups), plan.lanes, static_cast<size_t>(plan.scratch_bytes),

@@ -30,11 +30,11 @@ __global__ void compress_kernel(const u32* left, const u32* right, uint64_t coun
 namespace gpustark {
 namespace cuda {
 
-const void* poseidon2_kernel(CudaKernel kernel) {
+const void* poseidon2_kernel(gpu::Kernel kernel) {
     switch (kernel) {
-        case CudaKernel::Poseidon2Permute: return reinterpret_cast<const void*>(&poseidon2_permute_kernel);
-        case CudaKernel::HashRows: return reinterpret_cast<const void*>(&hash_rows_kernel);
-        case CudaKernel::Compress: return reinterpret_cast<const void*>(&compress_kernel);
+        case gpu::Kernel::Poseidon2Permute: return reinterpret_cast<const void*>(&poseidon2_permute_kernel);
+        case gpu::Kernel::HashRows: return reinterpret_cast<const void*>(&hash_rows_kernel);
+        case gpu::Kernel::Compress: return reinterpret_cast<const void*>(&compress_kernel);
         default: return nullptr;
     }
 }

@@ -24,8 +24,8 @@ __global__ void pow_grind_kernel(PowParams p, uint64_t lanes, u32* best) {
 namespace gpustark {
 namespace cuda {
 
-const void* pow_kernel(CudaKernel kernel) {
-    return kernel == CudaKernel::PowGrind ? reinterpret_cast<const void*>(&pow_grind_kernel) : nullptr;
+const void* pow_kernel(gpu::Kernel kernel) {
+    return kernel == gpu::Kernel::PowGrind ? reinterpret_cast<const void*>(&pow_grind_kernel) : nullptr;
 }
 
 cudaError_t launch_pow_grind(const PowParams& p, uint64_t lanes, uint32_t* best, const device::LaunchPlan& plan,

@@ -7,7 +7,6 @@
 
 namespace {
 
-using gpustark::CudaKernel;
 using gpustark::cuda::first_lane;
 using gpustark::cuda::lane_stride;
 
@@ -31,10 +30,10 @@ __global__ void round0_transpose_kernel(const u32* __restrict__ in, uint64_t row
 namespace gpustark {
 namespace cuda {
 
-const void* round0_kernel(CudaKernel kernel) {
+const void* round0_kernel(gpu::Kernel kernel) {
     switch (kernel) {
-        case CudaKernel::Round0Gather: return reinterpret_cast<const void*>(&round0_gather_kernel);
-        case CudaKernel::Round0Transpose: return reinterpret_cast<const void*>(&round0_transpose_kernel);
+        case gpu::Kernel::Round0Gather: return reinterpret_cast<const void*>(&round0_gather_kernel);
+        case gpu::Kernel::Round0Transpose: return reinterpret_cast<const void*>(&round0_transpose_kernel);
         default: return nullptr;
     }
 }

@@ -1,9 +1,9 @@
 // The stacked data's kernels (core/stacked_matrix.h): the commitment's scatter and message
 // (kernels/stacked/stacked_commit.h); round 0's slot sums in pieces, the pieces added, the
-// columns' tables after u_0 and WHIR's batched message (kernels/stacked/stacked_reduction.h).
+// columns' tables after u_0 and WHIR's batched message (kernels/stacked/stacked_reduction_lanes.h).
 // Grid-stride loops over those lane bodies.
 #include "../../kernels/stacked/stacked_commit.h"
-#include "../../kernels/stacked/stacked_reduction.h"
+#include "../../kernels/stacked/stacked_reduction_lanes.h"
 #include "launch.h"
 
 namespace {
@@ -62,15 +62,15 @@ __global__ void stacked_message_kernel(const u32* __restrict__ matrix, const Fp*
 namespace gpustark {
 namespace cuda {
 
-const void* stacked_kernel(CudaKernel kernel) {
+const void* stacked_kernel(gpu::Kernel kernel) {
     switch (kernel) {
-        case CudaKernel::StackedSlotSums: return reinterpret_cast<const void*>(&stacked_slot_sums_kernel);
-        case CudaKernel::StackedPieceSums: return reinterpret_cast<const void*>(&stacked_piece_sums_kernel);
-        case CudaKernel::StackedFoldColumns: return reinterpret_cast<const void*>(&stacked_fold_columns_kernel);
-        case CudaKernel::StackedKernelTable: return reinterpret_cast<const void*>(&stacked_kernel_table_kernel);
-        case CudaKernel::StackedBatchMessage: return reinterpret_cast<const void*>(&stacked_batch_message_kernel);
-        case CudaKernel::StackedScatter: return reinterpret_cast<const void*>(&stacked_scatter_kernel);
-        case CudaKernel::StackedMessage: return reinterpret_cast<const void*>(&stacked_message_kernel);
+        case gpu::Kernel::StackedSlotSums: return reinterpret_cast<const void*>(&stacked_slot_sums_kernel);
+        case gpu::Kernel::StackedPieceSums: return reinterpret_cast<const void*>(&stacked_piece_sums_kernel);
+        case gpu::Kernel::StackedFoldColumns: return reinterpret_cast<const void*>(&stacked_fold_columns_kernel);
+        case gpu::Kernel::StackedKernelTable: return reinterpret_cast<const void*>(&stacked_kernel_table_kernel);
+        case gpu::Kernel::StackedBatchMessage: return reinterpret_cast<const void*>(&stacked_batch_message_kernel);
+        case gpu::Kernel::StackedScatter: return reinterpret_cast<const void*>(&stacked_scatter_kernel);
+        case gpu::Kernel::StackedMessage: return reinterpret_cast<const void*>(&stacked_message_kernel);
         default: return nullptr;
     }
 }

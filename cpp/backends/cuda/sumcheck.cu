@@ -10,7 +10,6 @@
 
 namespace {
 
-using gpustark::CudaKernel;
 using gpustark::cuda::block_sum;
 using gpustark::cuda::first_lane;
 using gpustark::cuda::lane_stride;
@@ -71,7 +70,7 @@ bool valid_tables(uint64_t length, uint64_t stride, uint64_t min_length) {
 }
 
 // A reduction's plan must give each block its scratch and the partials buffer room for every block.
-bool valid_reduction(CudaKernel kernel, const gpustark::device::LaunchPlan& plan, uint64_t max_blocks) {
+bool valid_reduction(gpustark::gpu::Kernel kernel, const gpustark::device::LaunchPlan& plan, uint64_t max_blocks) {
     return plan.scratch_bytes >= gpustark::cuda::sumcheck_scratch(kernel, plan.group) && plan.grid <= max_blocks;
 }
 
@@ -80,25 +79,25 @@ bool valid_reduction(CudaKernel kernel, const gpustark::device::LaunchPlan& plan
 namespace gpustark {
 namespace cuda {
 
-const void* sumcheck_kernel(CudaKernel kernel) {
+const void* sumcheck_kernel(gpu::Kernel kernel) {
     switch (kernel) {
-        case CudaKernel::SumcheckFold: return reinterpret_cast<const void*>(&sumcheck_fold_kernel);
-        case CudaKernel::SumcheckPairProduct: return reinterpret_cast<const void*>(&sumcheck_pair_product_kernel);
-        case CudaKernel::SumcheckFraction: return reinterpret_cast<const void*>(&sumcheck_fraction_kernel);
-        case CudaKernel::SumcheckAddEqPowers: return reinterpret_cast<const void*>(&sumcheck_add_eq_powers_kernel);
+        case gpu::Kernel::SumcheckFold: return reinterpret_cast<const void*>(&sumcheck_fold_kernel);
+        case gpu::Kernel::SumcheckPairProduct: return reinterpret_cast<const void*>(&sumcheck_pair_product_kernel);
+        case gpu::Kernel::SumcheckFraction: return reinterpret_cast<const void*>(&sumcheck_fraction_kernel);
+        case gpu::Kernel::SumcheckAddEqPowers: return reinterpret_cast<const void*>(&sumcheck_add_eq_powers_kernel);
         default: return whir_kernel(kernel);  // WHIR's table kernels (whir.cu), which the tables launch too
     }
 }
 
-uint32_t sumcheck_sums(CudaKernel kernel) {
+uint32_t sumcheck_sums(gpu::Kernel kernel) {
     switch (kernel) {
-        case CudaKernel::SumcheckPairProduct: return kPairProductSums;
-        case CudaKernel::SumcheckFraction: return kFractionSums;
+        case gpu::Kernel::SumcheckPairProduct: return kPairProductSums;
+        case gpu::Kernel::SumcheckFraction: return kFractionSums;
         default: return whir_sums(kernel);
     }
 }
 
-uint64_t sumcheck_scratch(CudaKernel kernel, uint32_t group) {
+uint64_t sumcheck_scratch(gpu::Kernel kernel, uint32_t group) {
     return uint64_t(group) * sumcheck_sums(kernel) * sizeof(Ef);
 }
 
@@ -116,7 +115,7 @@ cudaError_t launch_sumcheck_pair_product(const Ef* tables, uint64_t count, uint6
     if (!valid_tables(length, stride, 2) || count % 2 != 0) return cudaErrorInvalidValue;
     const uint64_t lanes = (count / 2) * (length / 2);
     if (lanes == 0) return cudaSuccess;
-    if (!valid_reduction(CudaKernel::SumcheckPairProduct, plan, max_blocks))
+    if (!valid_reduction(gpu::Kernel::SumcheckPairProduct, plan, max_blocks))
         return cudaErrorInvalidConfiguration;
     return launch_planned(sumcheck_pair_product_kernel, plan, static_cast<size_t>(plan.scratch_bytes), stream, tables,
                           lanes, log2_exact(length / 2), stride, partials);
@@ -126,7 +125,7 @@ cudaError_t launch_sumcheck_fraction(const Ef* tables, uint64_t length, uint64_t
                                      uint64_t max_blocks, const device::LaunchPlan& plan, cudaStream_t stream) {
     if (!valid_tables(length, stride, 2)) return cudaErrorInvalidValue;
     const uint64_t lanes = length / 2;
-    if (!valid_reduction(CudaKernel::SumcheckFraction, plan, max_blocks)) return cudaErrorInvalidConfiguration;
+    if (!valid_reduction(gpu::Kernel::SumcheckFraction, plan, max_blocks)) return cudaErrorInvalidConfiguration;
     return launch_planned(sumcheck_fraction_kernel, plan, static_cast<size_t>(plan.scratch_bytes), stream, tables,
                           lanes, stride, lambda, partials);
 }

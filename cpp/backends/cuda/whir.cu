@@ -9,7 +9,6 @@
 
 namespace {
 
-using gpustark::CudaKernel;
 using gpustark::cuda::block_sum;
 using gpustark::cuda::first_lane;
 using gpustark::cuda::lane_stride;
@@ -49,17 +48,17 @@ bool power_of_two(uint64_t x) { return x != 0 && (x & (x - 1)) == 0; }
 namespace gpustark {
 namespace cuda {
 
-const void* whir_kernel(CudaKernel kernel) {
+const void* whir_kernel(gpu::Kernel kernel) {
     switch (kernel) {
-        case CudaKernel::WhirSubsetStep: return reinterpret_cast<const void*>(&whir_subset_step_kernel);
-        case CudaKernel::WhirProductTable: return reinterpret_cast<const void*>(&whir_product_table_kernel);
-        case CudaKernel::WhirPowerSum: return reinterpret_cast<const void*>(&whir_power_sum_kernel);
-        case CudaKernel::WhirEfWords: return reinterpret_cast<const void*>(&whir_ef_words_kernel);
+        case gpu::Kernel::WhirSubsetStep: return reinterpret_cast<const void*>(&whir_subset_step_kernel);
+        case gpu::Kernel::WhirProductTable: return reinterpret_cast<const void*>(&whir_product_table_kernel);
+        case gpu::Kernel::WhirPowerSum: return reinterpret_cast<const void*>(&whir_power_sum_kernel);
+        case gpu::Kernel::WhirEfWords: return reinterpret_cast<const void*>(&whir_ef_words_kernel);
         default: return nullptr;
     }
 }
 
-uint32_t whir_sums(CudaKernel kernel) { return kernel == CudaKernel::WhirPowerSum ? kPowerSums : 0; }
+uint32_t whir_sums(gpu::Kernel kernel) { return kernel == gpu::Kernel::WhirPowerSum ? kPowerSums : 0; }
 
 cudaError_t launch_whir_subset_step(Ef* table, uint64_t length, uint32_t log_step, bool inverse,
                                     const device::LaunchPlan& plan, cudaStream_t stream) {

@@ -16,9 +16,9 @@ namespace cuda {
 
 // The host stub of each WHIR kernel, for cudaFuncGetAttributes (sumcheck_kernel asks here for the
 // kernels that are not its own); nullptr for another family's kernel.
-const void* whir_kernel(CudaKernel kernel);
+const void* whir_kernel(gpu::Kernel kernel);
 // Sums per block of a reduction kernel (power_sum: 1), 0 for the lane kernels.
-uint32_t whir_sums(CudaKernel kernel);
+uint32_t whir_sums(gpu::Kernel kernel);
 
 // One step of the subset transform over index bit log_step < log2(length): length/2 lanes, one
 // per pair of entries differing in that bit, in place (the pairs are disjoint).

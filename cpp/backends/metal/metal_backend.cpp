@@ -1,6 +1,6 @@
 // MetalBackend: construction and limits, calls, buffers and dispatch. The primitives are in
-// metal_primitives.cpp, the phase objects in metal_ef_tables.cpp, metal_dag.cpp, metal_phases.cpp,
-// metal_stacked_matrix.cpp, metal_round0.cpp.
+// metal_primitives.cpp, the phase objects in metal_ef_tables.cpp, metal_dag.cpp,
+// metal_stacked_matrix.cpp, metal_round0.cpp and, shared with CUDA, cpp/backends/gpu/.
 #include "metal_backend.h"
 
 #include <algorithm>
@@ -11,8 +11,11 @@
 #include <string>
 
 #include "../../core/parallel.h"
-#include "../../core/spans.h"
+#include "../gpu/call_counters.h"
 #include "metal_launch.h"
+#include "metal_ef_tables.h"
+#include "metal_phase_device.h"
+#include "../gpu/phases.h"
 
 namespace gpustark {
 
@@ -22,17 +25,13 @@ constexpr uint64_t kInfoLanes = uint64_t(1) << 24;    // the lane count info() p
 constexpr size_t kCopyPiece = size_t(4) << 20;        // host copies go in parallel pieces of 4 MiB
 
 // Every kernel the backend dispatches (metal/*.metal): it does not start without all of them.
-const std::vector<std::string>& backend_kernels() {
-    static const std::vector<std::string> names{
-        "poseidon2_permute", "merkle_leaf", "merkle_compress", "pow_grind",              // primitives
-        "ntt_bit_reverse", "ntt_block", "ntt_stage", "ntt_scale",                        // ntt.metal
-        "sumcheck_fold", "sumcheck_pair_product", "sumcheck_fraction", "sumcheck_add_eq_powers",
-        "dag_base_sums", "dag_group_sums", "dag_fold_points", "dag_round",               // dag.metal
-        "trace_tables", "gkr_layer", "gkr_split", "round0_gather", "round0_transpose",
-        "stacked_scatter", "stacked_message", "stacked_slot_sums", "stacked_piece_sums",  // stacked.metal
-        "stacked_fold_columns", "stacked_kernel_table", "stacked_batch_message",
-        "whir_subset_step", "whir_product_table", "whir_power_sum", "whir_ef_words"};      // whir.metal
-    return names;
+// HashRows and Compress are CUDA's own entries; Metal runs them as merkle_leaf / merkle_compress.
+std::vector<gpu::Kernel> backend_kernels() {
+    std::vector<gpu::Kernel> ids;
+    for (int k = 0; k < gpu::kKernelCount; ++k)
+        if (gpu::Kernel(k) != gpu::Kernel::HashRows && gpu::Kernel(k) != gpu::Kernel::Compress)
+            ids.push_back(gpu::Kernel(k));
+    return ids;
 }
 
 void log_line(const std::string& line) { std::fprintf(stderr, "gpustark debug: %s\n", line.c_str()); }
@@ -53,24 +52,25 @@ const std::vector<std::string>& MetalBackend::host_phases() {
 // ---- construction and limits ----
 
 MetalBackend::MetalBackend(std::unique_ptr<metal::Device> device, MetalOptions options)
-    : device_(std::move(device)), options_(std::move(options)) {
+    : device_(std::move(device)), phase_device_(std::make_unique<metal::PhaseDevice>(*this)),
+      options_(std::move(options)) {
     if (!device_) throw std::invalid_argument("metal backend: no device");
     const metal::DeviceDescription& d = device_->description();
     limits_ = d.limits;
 
     // Plan once per kernel here: a missing kernel (device::pipeline throws) or limits the planner
     // rejects make the backend unavailable with the reason, not the first call fail.
-    std::map<std::string, device::LaunchPlan> plans;
+    std::map<gpu::Kernel, device::LaunchPlan> plans;
     try {
-        for (const std::string& k : backend_kernels())
-            if (k != "ntt_block") plans[k] = lane_plan(k, kInfoLanes);
+        for (gpu::Kernel k : backend_kernels())
+            if (k != gpu::Kernel::NttBlock) plans[k] = lane_plan(k, kInfoLanes);
     } catch (const std::invalid_argument& e) {
         throw std::runtime_error("metal launch plan on " + d.name + ": " + e.what());
     }
     device::NttBlockPlan ntt_block{};
     std::string ntt_block_note;
     try {
-        ntt_block = device::plan_ntt_block(limits_, pipeline_limits("ntt_block"), kMaxLogN, 1);
+        ntt_block = device::plan_ntt_block(limits_, pipeline_limits(gpu::Kernel::NttBlock), kMaxLogN, 1);
     } catch (const std::invalid_argument& e) {
         ntt_block_note = e.what();  // every NTT then runs per-stage kernels only
     }
@@ -93,13 +93,14 @@ MetalBackend::MetalBackend(std::unique_ptr<metal::Device> device, MetalOptions o
     m["ntt_threadgroup_bytes"] = std::to_string(ntt_block.scratch_bytes);
     if (!ntt_block_note.empty()) m["ntt_block_unavailable"] = ntt_block_note;
     m["host_phases"] = join(host_phases());
-    for (const std::string& k : backend_kernels()) {
+    for (gpu::Kernel id : backend_kernels()) {
+        const std::string k = gpu::kernel_name(id);
         const device::PipelineLimits& p = pipelines_.at(k);
         m["kernel." + k + ".max_total_threads"] = std::to_string(p.max_total_threads);
         m["kernel." + k + ".thread_execution_width"] = std::to_string(p.thread_execution_width);
         m["kernel." + k + ".static_threadgroup_bytes"] = std::to_string(p.static_scratch_bytes);
         // The group of a large launch (2^24 lanes; the block NTT's own plan for 2^27 rows).
-        m["kernel." + k + ".group_threads"] = std::to_string(k == "ntt_block" ? ntt_block.lanes : plans.at(k).group);
+        m["kernel." + k + ".group_threads"] = std::to_string(id == gpu::Kernel::NttBlock ? ntt_block.lanes : plans.at(id).group);
     }
 }
 
@@ -122,18 +123,20 @@ device::PipelineLimits MetalBackend::pipeline_limits(const std::string& kernel) 
     return p;
 }
 
-device::LaunchPlan MetalBackend::plan(const std::string& kernel, const device::Problem& work) {
+device::PipelineLimits MetalBackend::pipeline_limits(gpu::Kernel kernel) { return pipeline_limits(gpu::kernel_name(kernel)); }
+
+device::LaunchPlan MetalBackend::plan(gpu::Kernel kernel, const device::Problem& work) {
     return device::plan(limits_, pipeline_limits(kernel), work);
 }
 
-device::LaunchPlan MetalBackend::lane_plan(const std::string& kernel, uint64_t lanes) {
+device::LaunchPlan MetalBackend::lane_plan(gpu::Kernel kernel, uint64_t lanes) {
     device::Problem work;
     work.items = lanes;
     work.max_group_threads = options_.max_lane_group;
     return plan(kernel, work);
 }
 
-device::LaunchPlan MetalBackend::stride_plan(const std::string& kernel, uint64_t lanes, uint64_t max_groups) {
+device::LaunchPlan MetalBackend::stride_plan(gpu::Kernel kernel, uint64_t lanes, uint64_t max_groups) {
     device::Problem work;
     work.items = lanes;
     work.max_group_threads = options_.max_lane_group;
@@ -141,7 +144,7 @@ device::LaunchPlan MetalBackend::stride_plan(const std::string& kernel, uint64_t
     return plan(kernel, work);
 }
 
-device::LaunchPlan MetalBackend::dag_plan(const std::string& kernel, uint64_t lanes, uint64_t slot_bytes,
+device::LaunchPlan MetalBackend::dag_plan(gpu::Kernel kernel, uint64_t lanes, uint64_t slot_bytes,
                                           bool reduces) {
     device::Problem work;
     work.items = lanes;
@@ -174,13 +177,7 @@ MetalBackend::Call::~Call() {
     }
     try {
         b_.stager_->end_stage();
-        const device::StageCounters& now = b_.stager_->totals();
-        spans::count(MetalCallCounters::kCommandBuffers,
-                     int64_t(now.command_buffer_count - before_.command_buffer_count));
-        spans::count(MetalCallCounters::kKernels, int64_t(now.kernel_count - before_.kernel_count));
-        spans::count(MetalCallCounters::kSyncs, int64_t(now.sync_count - before_.sync_count));
-        spans::count(MetalCallCounters::kHostToDevice, int64_t(b_.h2d_bytes_));
-        spans::count(MetalCallCounters::kDeviceToHost, int64_t(b_.d2h_bytes_));
+        gpu::count_call(before_, b_.stager_->totals(), b_.h2d_bytes_, b_.d2h_bytes_);
     } catch (...) {
         // Reporting must not turn a finished call (or an exception in flight) into a crash.
     }
@@ -272,23 +269,38 @@ void MetalBackend::copy_out(const Bound& b, void* host, size_t bytes) {
 
 // ---- dispatch ----
 
-void MetalBackend::dispatch(const std::string& kernel, std::vector<metal::Arg> args, const device::LaunchPlan& plan,
+void MetalBackend::dispatch(gpu::Kernel kernel, std::vector<metal::Arg> args, const device::LaunchPlan& plan,
                             uint64_t bytes) {
-    const metal::Launch launch = metal::make_launch(kernel, std::move(args), plan);
-    metal::check_launch(launch, limits_, pipeline_limits(kernel));
-    stager_->dispatch({kernel, plan, bytes}, [&] { device_->encode_launch(launch); });
+    const char* name = gpu::kernel_name(kernel);
+    const metal::Launch launch = metal::make_launch(name, std::move(args), plan);
+    metal::check_launch(launch, limits_, pipeline_limits(name));
+    stager_->dispatch({name, plan, bytes}, [&] { device_->encode_launch(launch); });
 }
 
-void MetalBackend::lane_dispatch(const std::string& kernel, std::vector<metal::Arg> args, uint64_t lanes,
+void MetalBackend::lane_dispatch(gpu::Kernel kernel, std::vector<metal::Arg> args, uint64_t lanes,
                                  uint64_t bytes) {
     if (lanes == 0) return;
     const device::LaunchPlan plan = lane_plan(kernel, lanes);
-    metal::check_covers(kernel, plan, lanes);
+    metal::check_covers(gpu::kernel_name(kernel), plan, lanes);
     dispatch(kernel, std::move(args), plan, bytes);
 }
 
 void MetalBackend::commit() { stager_->commit(); }
 
 void MetalBackend::finish(const char* reason) { stager_->sync(reason); }
+
+// ---- phases ----
+
+std::unique_ptr<EfTables> MetalBackend::ef_tables(const Ef* values, size_t count, size_t length) {
+    return make_metal_ef_tables(*this, values, count, length);
+}
+
+std::unique_ptr<EfTables> MetalBackend::trace_tables(const TraceTablesInput& in) {
+    return gpu::trace_tables(*phase_device_, in);
+}
+
+std::unique_ptr<FractionTree> MetalBackend::fraction_tree(const Ef* p, const Ef* q, size_t leaves) {
+    return gpu::fraction_tree(*phase_device_, p, q, leaves);
+}
 
 }  // namespace gpustark

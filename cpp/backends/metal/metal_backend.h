@@ -12,7 +12,7 @@
 //
 // On the device: the primitives (metal_primitives.cpp), the sumcheck tables and the DAG round
 // (metal_ef_tables.cpp), dag_base_sums (metal_dag.cpp), trace_tables and the fraction tree
-// (metal_phases.cpp), commit_stacked and stacked_matrix (metal_stacked_matrix.cpp), round0_sums
+// (cpp/backends/gpu/, shared with CUDA), commit_stacked and stacked_matrix (metal_stacked_matrix.cpp), round0_sums
 // fused per block of chunks (metal_round0.cpp). No Backend method is a host composition any more;
 // info() reports an empty "host_phases" (docs/metal.md).
 #pragma once
@@ -29,26 +29,23 @@
 #include "../../core/backend.h"
 #include "../../core/device/launch_plan.h"
 #include "../../core/device/stager.h"
+#include "../gpu/kernel_id.h"
 #include "metal_device.h"
 #include "shared_buffers.h"
 
 namespace gpustark {
+namespace metal {
+class PhaseDevice;  // metal_phase_device.h: the gpu::Device the shared phases run on
+}  // namespace metal
 
 // Registers the backend `metal` over the system's default device (metal_register.cpp, built on
 // Apple platforms only). Its factory throws when there is no Metal device or the kernel library
 // cannot be loaded, which marks the backend unavailable with that reason.
 void register_metal_backend();
 
-// Counters of one call (stage), added to the innermost open span under these names; the same
-// names as the CUDA backend's. h2d_bytes / d2h_bytes count host copies into and out of shared
-// buffers (0 when the caller's memory is already a Metal buffer).
-struct MetalCallCounters {
-    static constexpr const char* kCommandBuffers = "command_buffer_count";
-    static constexpr const char* kKernels = "kernel_count";
-    static constexpr const char* kSyncs = "sync_count";
-    static constexpr const char* kHostToDevice = "h2d_bytes";
-    static constexpr const char* kDeviceToHost = "d2h_bytes";
-};
+// Each call (stage) adds its counters to the innermost open span under gpu::CallCounters' names
+// (gpu/call_counters.h), as CUDA's do. h2d_bytes / d2h_bytes count host copies into and out of
+// shared buffers (0 when the caller's memory is already a Metal buffer).
 
 struct MetalOptions {
     // The commit budget: a command buffer is committed after this many dispatches or bytes.
@@ -98,9 +95,9 @@ public:
     // Round 0 fused on the GPU: per block of chunks the gather, the NTTs and the DAG, one wait;
     // only the per-point sums are read, and weighted per a on the host (metal_round0.cpp).
     Round0Sums round0_sums(const Round0Trace& trace) override;
-    // Every layer built on the GPU and kept in shared buffers.
+    // Every layer built on the GPU and kept in shared buffers (gpu/gpu_fraction_tree.cpp).
     std::unique_ptr<FractionTree> fraction_tree(const Ef* p, const Ef* q, size_t leaves) override;
-    // The tables built on the GPU from the trace.
+    // The tables built on the GPU from the trace (gpu/gpu_trace_tables.cpp).
     std::unique_ptr<EfTables> trace_tables(const TraceTablesInput& in) override;
     // The traces stacked, the message encoded and the codeword committed on the GPU; the matrix,
     // the message and the tree stay in shared buffers (metal_stacked_matrix.cpp). A chunk longer
@@ -126,15 +123,17 @@ public:
     bool holds(const void* p, size_t bytes) const;
 
     const device::DeviceLimits& device_limits() const { return limits_; }
-    // The pipeline limits of `kernel` (read from the device once, then cached).
+    // The pipeline limits of `kernel` (read from the device once, then cached), by id or by the
+    // Metal function's name (what the device reports in a launch).
+    device::PipelineLimits pipeline_limits(gpu::Kernel kernel);
     device::PipelineLimits pipeline_limits(const std::string& kernel);
     // The plan of a lane kernel (one thread per lane) over `lanes` lanes.
-    device::LaunchPlan lane_plan(const std::string& kernel, uint64_t lanes);
+    device::LaunchPlan lane_plan(gpu::Kernel kernel, uint64_t lanes);
     // Cumulative counters per stage since construction. Read it only while no call is running.
     const device::Stager& stager() const { return *stager_; }
     const MetalOptions& options() const { return options_; }
 
-    // ---- for the phase objects (metal_ef_tables.cpp, metal_dag.cpp, metal_phases.cpp,
+    // ---- for the phase objects (metal_ef_tables.cpp, metal_dag.cpp, metal_phase_device.cpp,
     //      metal_stacked_matrix.cpp) ----
     //
     // One operation is one Call, as on CUDA: the backend's lock, one stage of the stager, and the
@@ -153,12 +152,10 @@ public:
     public:
         Call(MetalBackend& backend, const char* stage);
         ~Call();
-        Call(const Call&) = delete;
-        Call& operator=(const Call&) = delete;
 
     private:
         MetalBackend& b_;
-        std::lock_guard<std::mutex> lock_;
+        std::lock_guard<std::mutex> lock_;  // also makes a Call neither copyable nor movable
         device::StageCounters before_;
         int exceptions_;
     };
@@ -171,16 +168,16 @@ public:
     void copy_in(void* dst, const void* src, size_t bytes);
     void copy_back(void* dst, const void* src, size_t bytes);
     // The plan of `kernel` for `work` under the device's and the kernel's own limits.
-    device::LaunchPlan plan(const std::string& kernel, const device::Problem& work);
+    device::LaunchPlan plan(gpu::Kernel kernel, const device::Problem& work);
     // The plan of a grid-stride kernel (the phase kernels loop over their lanes): groups of up to
     // the lane cap, at most max_groups of them (0: kMaxStrideGroups).
-    device::LaunchPlan stride_plan(const std::string& kernel, uint64_t lanes, uint64_t max_groups = 0);
+    device::LaunchPlan stride_plan(gpu::Kernel kernel, uint64_t lanes, uint64_t max_groups = 0);
     // The plan of a DAG kernel over `lanes` lanes whose threads each need `slot_bytes` of slot
     // scratch (slots x threads values): fewer groups when kSlotScratchBytes would not hold their
     // slots; `reduces` adds the round's threadgroup memory (8 Ef per thread).
-    device::LaunchPlan dag_plan(const std::string& kernel, uint64_t lanes, uint64_t slot_bytes, bool reduces);
+    device::LaunchPlan dag_plan(gpu::Kernel kernel, uint64_t lanes, uint64_t slot_bytes, bool reduces);
     // One dispatch through the stager, checked against the kernel's limits first (metal_launch.h).
-    void dispatch(const std::string& kernel, std::vector<metal::Arg> args, const device::LaunchPlan& plan,
+    void dispatch(gpu::Kernel kernel, std::vector<metal::Arg> args, const device::LaunchPlan& plan,
                   uint64_t bytes);
     // Inside a Call: the RS codeword of the message in `code` (2^log_rows x width words: the
     // message's rows, then zeros, written by the host or by kernels already dispatched) computed
@@ -197,6 +194,8 @@ public:
     static constexpr uint64_t kSlotScratchBytes = uint64_t(256) << 20;
 
 private:
+    friend class metal::PhaseDevice;  // finds held buffers in buffers_
+
     // A kernel argument over host memory: the caller's own buffer when the memory lies in one
     // (in place), else a backend buffer the data were (or will be) copied into.
     struct Bound {
@@ -217,7 +216,7 @@ private:
     void copy_out(const Bound& b, void* host, size_t bytes);
 
     // A lane kernel over `lanes` lanes (none for 0): one thread per lane.
-    void lane_dispatch(const std::string& kernel, std::vector<metal::Arg> args, uint64_t lanes, uint64_t bytes);
+    void lane_dispatch(gpu::Kernel kernel, std::vector<metal::Arg> args, uint64_t lanes, uint64_t bytes);
 
     // Twiddles of a size-2^log_n transform and the scale table of (log_n, inverse, shift), in
     // shared buffers, cached (filled once, before any kernel reads them). Null for an empty table.
@@ -234,6 +233,7 @@ private:
                          uint32_t log_group, const std::vector<size_t>& offsets);
 
     std::unique_ptr<metal::Device> device_;
+    std::unique_ptr<metal::PhaseDevice> phase_device_;
     MetalOptions options_;
     device::DeviceLimits limits_;
     DeviceInfo info_;

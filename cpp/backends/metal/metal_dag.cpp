@@ -61,7 +61,7 @@ std::vector<Ef> metal_dag_round(MetalBackend& backend, const BufferPtr& tables, 
         // The program is copied once per binding: every round of a trace reuses it.
         if (!state.program || !state.program->same_binding(dag))
             state.program = std::make_unique<MetalDagProgram>(backend, dag);
-        const device::LaunchPlan plan = backend.dag_plan("dag_round", r.round.lanes, slot_bytes, true);
+        const device::LaunchPlan plan = backend.dag_plan(gpu::Kernel::DagRound, r.round.lanes, slot_bytes, true);
         const size_t folded_bytes = size_t(r.fold.lanes) * sizeof(Ef);
         const size_t slots_bytes = size_t(slot_bytes * plan.grid * plan.group);
         const size_t partial_bytes = size_t(plan.grid) * GS_DAG_MAX_POINTS * sizeof(Ef);
@@ -71,14 +71,14 @@ std::vector<Ef> metal_dag_round(MetalBackend& backend, const BufferPtr& tables, 
         if (!state.partials || state.partials->bytes() < partial_bytes) state.partials = backend.allocate(partial_bytes);
         // dag_fold_points(tables, folded, params), then dag_round(code, groups, weights,
         // constants, folded, slots, partials, params).
-        backend.dispatch("dag_fold_points", {Arg::of(tables), Arg::of(state.folded), Arg::value(r.fold)},
-                         backend.stride_plan("dag_fold_points", r.fold.lanes), r.fold_reads() + folded_bytes);
+        backend.dispatch(gpu::Kernel::DagFoldPoints, {Arg::of(tables), Arg::of(state.folded), Arg::value(r.fold)},
+                         backend.stride_plan(gpu::Kernel::DagFoldPoints, r.fold.lanes), r.fold_reads() + folded_bytes);
         std::vector<Arg> args = state.program->args();
         args.push_back(Arg::of(state.folded));
         args.push_back(Arg::of(state.slots));
         args.push_back(Arg::of(state.partials));
         args.push_back(Arg::value(r.round));
-        backend.dispatch("dag_round", std::move(args), plan, folded_bytes + partial_bytes);
+        backend.dispatch(gpu::Kernel::DagRound, std::move(args), plan, folded_bytes + partial_bytes);
         backend.finish("dag_round sums");
         const Ef* partial = state.partials->as<const Ef>();
         for (size_t b = 0; b < plan.grid; ++b)
@@ -117,7 +117,7 @@ void MetalBackend::dag_base_sums(const DagBinding& dag, const DagBasePoints& in,
     p.group_count = groups;
     p.width = width;
     const uint64_t slot_bytes = uint64_t(std::max<uint32_t>(dag.program->slots, 1)) * sizeof(Fp);
-    const device::LaunchPlan plan = dag_plan("dag_base_sums", p.lanes, slot_bytes, false);
+    const device::LaunchPlan plan = dag_plan(gpu::Kernel::DagBaseSums, p.lanes, slot_bytes, false);
     const metal::BufferPtr slots = slot(kSlotD, size_t(slot_bytes * plan.grid * plan.group));
     // With one group the sums go straight out; with several, per (point, group) first, then added.
     const metal::BufferPtr partial = groups > 1 ? allocate(p.lanes * sizeof(DagSums)) : nullptr;
@@ -127,13 +127,13 @@ void MetalBackend::dag_base_sums(const DagBinding& dag, const DagBasePoints& in,
     args.push_back(metal::Arg::of(slots));
     args.push_back(groups > 1 ? metal::Arg::of(partial) : sums.arg());
     args.push_back(metal::Arg::value(p));
-    dispatch("dag_base_sums", std::move(args), plan, local_bytes + next_bytes + p.lanes * sizeof(DagSums));
+    dispatch(gpu::Kernel::DagBaseSums, std::move(args), plan, local_bytes + next_bytes + p.lanes * sizeof(DagSums));
     if (groups > 1) {
         DagGroupSumsParams q{};
         q.points = in.points;
         q.group_count = groups;
-        dispatch("dag_group_sums", {metal::Arg::of(partial), sums.arg(), metal::Arg::value(q)},
-                 stride_plan("dag_group_sums", in.points), (p.lanes + in.points) * sizeof(DagSums));
+        dispatch(gpu::Kernel::DagGroupSums, {metal::Arg::of(partial), sums.arg(), metal::Arg::value(q)},
+                 stride_plan(gpu::Kernel::DagGroupSums, in.points), (p.lanes + in.points) * sizeof(DagSums));
     }
     finish("dag_base_sums");
     copy_out(sums, out, out_bytes);

@@ -51,8 +51,8 @@ public:
             p.r = r;
             p.log_half = log2_exact(half);
             // sumcheck_fold(in, out, params)
-            backend_.dispatch("sumcheck_fold", {Arg::of(current()), Arg::of(other()), Arg::value(p)},
-                              backend_.stride_plan("sumcheck_fold", lanes), 3 * lanes * sizeof(Ef));
+            backend_.dispatch(gpu::Kernel::SumcheckFold, {Arg::of(current()), Arg::of(other()), Arg::value(p)},
+                              backend_.stride_plan(gpu::Kernel::SumcheckFold, lanes), 3 * lanes * sizeof(Ef));
             backend_.commit();  // no wait: the next read or round is ordered after it
             current_ ^= 1;      // no tables: nothing to swap (and no second buffer)
         }
@@ -84,7 +84,7 @@ public:
         p.lanes = lanes;
         p.stride = stride_;
         p.log_half = log2_exact(half);
-        return reduce<GS_SUMCHECK_PAIR_PRODUCT_SUMS>("ef_tables.pair_product_round", "sumcheck_pair_product", lanes,
+        return reduce<GS_SUMCHECK_PAIR_PRODUCT_SUMS>("ef_tables.pair_product_round", gpu::Kernel::SumcheckPairProduct, lanes,
                                                      4 * lanes, Arg::of(current()), Arg::value(p));
     }
 
@@ -94,7 +94,7 @@ public:
         p.lanes = length() / 2;
         p.stride = stride_;
         p.lambda = lambda;
-        return reduce<GS_SUMCHECK_FRACTION_SUMS>("ef_tables.fraction_round", "sumcheck_fraction", p.lanes,
+        return reduce<GS_SUMCHECK_FRACTION_SUMS>("ef_tables.fraction_round", gpu::Kernel::SumcheckFraction, p.lanes,
                                                  5 * length(), Arg::of(current()), Arg::value(p));
     }
 
@@ -107,8 +107,8 @@ public:
         for (size_t len = length(); len > 1; len >>= 1, z = ef_square(z)) p.z[p.vars++] = z;
         MetalBackend::Call call(backend_, "ef_tables.add_eq_powers");
         // sumcheck_add_eq_powers(table, params): table c of the current buffer, in place.
-        backend_.dispatch("sumcheck_add_eq_powers", {Arg::of(current(), c * stride_ * sizeof(Ef)), Arg::value(p)},
-                          backend_.stride_plan("sumcheck_add_eq_powers", p.lanes), 2 * p.lanes * sizeof(Ef));
+        backend_.dispatch(gpu::Kernel::SumcheckAddEqPowers, {Arg::of(current(), c * stride_ * sizeof(Ef)), Arg::value(p)},
+                          backend_.stride_plan(gpu::Kernel::SumcheckAddEqPowers, p.lanes), 2 * p.lanes * sizeof(Ef));
         backend_.commit();  // no wait, as for fold
     }
 
@@ -139,10 +139,10 @@ public:
         p.inverse = inverse ? 1 : 0;
         if (p.lanes == 0) return;
         MetalBackend::Call call(backend_, "ef_tables.subset_transform");
-        const device::LaunchPlan plan = backend_.stride_plan("whir_subset_step", p.lanes);
+        const device::LaunchPlan plan = backend_.stride_plan(gpu::Kernel::WhirSubsetStep, p.lanes);
         for (p.log_step = 0; (uint64_t(1) << p.log_step) < length(); ++p.log_step)  // one step per index bit
             // whir_subset_step(table, params): table c, in place.
-            backend_.dispatch("whir_subset_step", {table_arg(c), Arg::value(p)}, plan, 4 * p.lanes * sizeof(Ef));
+            backend_.dispatch(gpu::Kernel::WhirSubsetStep, {table_arg(c), Arg::value(p)}, plan, 4 * p.lanes * sizeof(Ef));
         backend_.commit();  // no wait, as for fold
     }
 
@@ -152,15 +152,15 @@ public:
         const WhirProductTableParams p = whir_product_table_params(factors, length());
         MetalBackend::Call call(backend_, "ef_tables.set_product_table");
         // whir_product_table(table, params): table c, overwritten.
-        backend_.dispatch("whir_product_table", {table_arg(c), Arg::value(p)},
-                          backend_.stride_plan("whir_product_table", p.lanes), p.lanes * sizeof(Ef));
+        backend_.dispatch(gpu::Kernel::WhirProductTable, {table_arg(c), Arg::value(p)},
+                          backend_.stride_plan(gpu::Kernel::WhirProductTable, p.lanes), p.lanes * sizeof(Ef));
         backend_.commit();  // no wait, as for fold
     }
 
     Ef power_sum(size_t c, Ef z) override {
         require_table(c, "power_sum");
         const WhirPowerSumParams p = whir_power_sum_params(z, length());
-        return reduce<GS_WHIR_POWER_SUM_SUMS>("ef_tables.power_sum", "whir_power_sum", p.lanes, p.lanes, table_arg(c),
+        return reduce<GS_WHIR_POWER_SUM_SUMS>("ef_tables.power_sum", gpu::Kernel::WhirPowerSum, p.lanes, p.lanes, table_arg(c),
                                               Arg::value(p))[0];
     }
 
@@ -178,8 +178,8 @@ public:
         WhirEfWordsParams p{};
         p.lanes = length();
         // whir_ef_words(table, words, params)
-        backend_.dispatch("whir_ef_words", {table_arg(c), Arg::of(code), Arg::value(p)},
-                          backend_.stride_plan("whir_ef_words", p.lanes), 2 * p.lanes * sizeof(Ef));
+        backend_.dispatch(gpu::Kernel::WhirEfWords, {table_arg(c), Arg::of(code), Arg::value(p)},
+                          backend_.stride_plan(gpu::Kernel::WhirEfWords, p.lanes), 2 * p.lanes * sizeof(Ef));
         return backend_.commit_code(code, 4, log_rows, log_group);
     }
 
@@ -194,7 +194,7 @@ private:
     // threadgroup, in threadgroup memory sized for the group the planner picks; the one wait;
     // then the host adds the groups' sums. Arguments: tables, partials, params.
     template <uint32_t K>
-    std::array<Ef, K> reduce(const char* stage, const char* kernel, uint64_t lanes, uint64_t reads, const Arg& tables,
+    std::array<Ef, K> reduce(const char* stage, gpu::Kernel kernel, uint64_t lanes, uint64_t reads, const Arg& tables,
                              const Arg& params) {
         std::array<Ef, K> sums;
         sums.fill(ef_zero());

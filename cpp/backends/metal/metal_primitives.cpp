@@ -13,7 +13,8 @@
 #include "../../kernels/merkle/merkle.h"
 #include "../../kernels/ntt/ntt_params.h"
 #include "metal_backend.h"
-#include "metal_merkle_store.h"
+#include "metal_phase_device.h"
+#include "../gpu/phases.h"
 
 namespace gpustark {
 
@@ -48,7 +49,7 @@ void MetalBackend::poseidon2_permute(uint32_t* states, size_t count) {
     Call call(*this, "poseidon2_permute");
     const Bound s = bind_input(states, bytes, kSlotA);
     // poseidon2_permute(states [[buffer(0)]], count [[buffer(1)]])
-    lane_dispatch("poseidon2_permute", {s.arg(), Arg::value(uint32_t(count))}, count, 2 * bytes);
+    lane_dispatch(gpu::Kernel::Poseidon2Permute, {s.arg(), Arg::value(uint32_t(count))}, count, 2 * bytes);
     finish("permuted states");
     copy_out(s, states, bytes);
 }
@@ -64,7 +65,7 @@ void MetalBackend::hash_rows(const uint32_t* matrix, size_t rows, uint32_t width
     // The leaf level of a tree is H of each row: merkle_leaf(matrix, digests, params, rows).
     MerkleParams p{};
     p.width = width;
-    lane_dispatch("merkle_leaf", {m.arg(), d.arg(), Arg::value(p), Arg::value(uint32_t(rows))}, rows,
+    lane_dispatch(gpu::Kernel::MerkleLeaves, {m.arg(), d.arg(), Arg::value(p), Arg::value(uint32_t(rows))}, rows,
                   in_bytes + out_bytes);
     finish("digests");
     copy_out(d, digests, out_bytes);
@@ -83,7 +84,7 @@ void MetalBackend::compress(const uint32_t* left, const uint32_t* right, size_t 
     const Bound o = bind_output(out, bytes, kSlotB);
     MerkleParams p{};
     p.child_stride = static_cast<uint32_t>(count);
-    lane_dispatch("merkle_compress", {Arg::of(children), o.arg(), Arg::value(p), Arg::value(uint32_t(count))}, count,
+    lane_dispatch(gpu::Kernel::MerkleCompress, {Arg::of(children), o.arg(), Arg::value(p), Arg::value(uint32_t(count))}, count,
                   3 * bytes);
     finish("compressed digests");
     copy_out(o, out, bytes);
@@ -124,12 +125,12 @@ void MetalBackend::ntt_on_device(const Bound& d, NttShape shape, bool inverse, c
     // Block passes in threadgroup memory, each as many stages as fit a block (from the device's
     // maxThreadgroupMemoryLength less the pipeline's static memory); without room for a block,
     // one ntt_stage dispatch per stage (core/device_ntt_plan.h).
-    const DeviceNttPlan ntt = plan_device_ntt(limits_, pipeline_limits("ntt_block"), shape, inverse, factors != nullptr);
+    const DeviceNttPlan ntt = plan_device_ntt(limits_, pipeline_limits(gpu::Kernel::NttBlock), shape, inverse, factors != nullptr);
     // ntt_block(data, twiddles, params, factors, scratch [[threadgroup(0)]]); factors is bound to
     // the twiddles when there is nothing to scale by (the kernel does not read it then).
     const Arg factor_arg = Arg::of(factors ? factors : tw);
     auto block_pass = [&](size_t i) {
-        dispatch("ntt_block", {d.arg(), Arg::of(tw), Arg::value(ntt.pass_params(i)), factor_arg},
+        dispatch(gpu::Kernel::NttBlock, {d.arg(), Arg::of(tw), Arg::value(ntt.pass_params(i)), factor_arg},
                  device::as_launch_plan(ntt.passes[i].block), 2 * bytes);
     };
     // A transform that fits one block is one dispatch: the bit reversal and the scale happen as
@@ -138,16 +139,16 @@ void MetalBackend::ntt_on_device(const Bound& d, NttShape shape, bool inverse, c
     NttParams p = ntt.params;
     // ntt_scale(data, factors, params)
     auto scale_pass = [&] {
-        lane_dispatch("ntt_scale", {d.arg(), Arg::of(factors), Arg::value(p)}, elements, 3 * bytes);
+        lane_dispatch(gpu::Kernel::NttScale, {d.arg(), Arg::of(factors), Arg::value(p)}, elements, 3 * bytes);
     };
     if (factors && !inverse) scale_pass();
     // ntt_bit_reverse(data, params)
-    lane_dispatch("ntt_bit_reverse", {d.arg(), Arg::value(p)}, elements, 2 * bytes);
+    lane_dispatch(gpu::Kernel::NttBitReverse, {d.arg(), Arg::value(p)}, elements, 2 * bytes);
     for (size_t i = 0; i < ntt.passes.size(); ++i) block_pass(i);
     for (uint32_t stage = 0; ntt.passes.empty() && stage < shape.log_n; ++stage) {
         p.stage = stage;
         // ntt_stage(data, twiddles, params)
-        lane_dispatch("ntt_stage", {d.arg(), Arg::of(tw), Arg::value(p)}, elements / 2, 2 * bytes);
+        lane_dispatch(gpu::Kernel::NttStage, {d.arg(), Arg::of(tw), Arg::value(p)}, elements / 2, 2 * bytes);
     }
     if (factors && inverse) scale_pass();
 }
@@ -179,14 +180,14 @@ void MetalBackend::merkle_on_device(const Bound& m, size_t rows, uint32_t width,
     MerkleParams p{};
     p.width = width;
     // merkle_leaf(matrix, digests, params, rows)
-    lane_dispatch("merkle_leaf", {m.arg(), Arg::of(levels, 0), Arg::value(p), Arg::value(uint32_t(rows))}, rows,
+    lane_dispatch(gpu::Kernel::MerkleLeaves, {m.arg(), Arg::of(levels, 0), Arg::value(p), Arg::value(uint32_t(rows))}, rows,
                   rows * size_t(width) * 4 + rows * 32);
     const size_t query_stride = rows >> log_group;
     for (uint32_t k = 0; k < log_rows; ++k) {
         p.child_stride = static_cast<uint32_t>(k < log_group ? query_stride : 1);
         const uint64_t nodes = rows >> (k + 1);
         // merkle_compress(children, parents, params, count)
-        lane_dispatch("merkle_compress",
+        lane_dispatch(gpu::Kernel::MerkleCompress,
                       {Arg::of(levels, offsets[k] * 4), Arg::of(levels, offsets[k + 1] * 4), Arg::value(p),
                        Arg::value(uint32_t(nodes))},
                       nodes, nodes * 96);
@@ -195,15 +196,8 @@ void MetalBackend::merkle_on_device(const Bound& m, size_t rows, uint32_t width,
 
 MerkleTree MetalBackend::keep_tree(metal::BufferPtr matrix, metal::BufferPtr levels, size_t rows, uint32_t width,
                                    uint32_t log_group, const std::vector<size_t>& offsets) {
-    finish("merkle root");
-    const uint32_t* root = levels->as<const uint32_t>() + offsets[log2_exact(rows)];
-    MerkleTree tree;
-    tree.rows = rows;
-    tree.width = width;
-    tree.log_group = log_group;
-    tree.root_digest.assign(root, root + GS_DIGEST_WIDTH);
-    tree.store = std::make_shared<metal::MetalMerkleStore>(std::move(matrix), std::move(levels), rows, width, offsets);
-    return tree;
+    return gpu::keep_merkle_tree(*phase_device_, metal::PhaseDevice::adopt(std::move(matrix)),
+                                 metal::PhaseDevice::adopt(std::move(levels)), rows, width, log_group, offsets);
 }
 
 MerkleTree MetalBackend::merkle_tree(const uint32_t* matrix, size_t rows, uint32_t width, uint32_t log_group) {
@@ -267,7 +261,7 @@ uint32_t MetalBackend::grind(const PowParams& params) {
         const uint64_t lanes = std::min<uint64_t>(window, GS_P - first);
         p.first_witness = static_cast<uint32_t>(first);
         // pow_grind(params, best, count)
-        lane_dispatch("pow_grind", {Arg::value(p), Arg::of(best), Arg::value(uint32_t(lanes))}, lanes, 4);
+        lane_dispatch(gpu::Kernel::PowGrind, {Arg::value(p), Arg::of(best), Arg::value(uint32_t(lanes))}, lanes, 4);
         finish("grind window result");
         if (*word != 0xffffffffu) return *word;
     }

@@ -80,7 +80,7 @@ Round0Sums MetalBackend::round0_sums(const Round0Trace& t) {
         p.log_height = t.log_height;
         p.l_skip = l;
         if (p.lanes == 0) return;
-        dispatch("round0_gather", {trace.arg(), Arg::of(dst), Arg::value(p)}, stride_plan("round0_gather", p.lanes),
+        dispatch(gpu::Kernel::Round0Gather, {trace.arg(), Arg::of(dst), Arg::value(p)}, stride_plan(gpu::Kernel::Round0Gather, p.lanes),
                  2 * p.lanes * 4);
     };
     // round0_transpose(in, out, params): a block of `rows` points of `row_words` words, transposed.
@@ -89,8 +89,8 @@ Round0Sums MetalBackend::round0_sums(const Round0Trace& t) {
         p.rows = rows;
         p.cols = row_words;
         p.lanes = rows * row_words;
-        dispatch("round0_transpose", {Arg::of(in), Arg::of(dst), Arg::value(p)},
-                 stride_plan("round0_transpose", p.lanes), 2 * p.lanes * 4);
+        dispatch(gpu::Kernel::Round0Transpose, {Arg::of(in), Arg::of(dst), Arg::value(p)},
+                 stride_plan(gpu::Kernel::Round0Transpose, p.lanes), 2 * p.lanes * 4);
     };
     // dag_base_sums(code, groups, weights, constants, local, next, slots, out, params) over the
     // transposed block, then the groups' sums added (dag_group_sums) into the block's sums at `slot`.
@@ -107,7 +107,7 @@ Round0Sums MetalBackend::round0_sums(const Round0Trace& t) {
         p.next_column_stride = points;
         p.group_count = groups;
         p.width = width;
-        const device::LaunchPlan plan = dag_plan("dag_base_sums", p.lanes, slot_bytes, false);
+        const device::LaunchPlan plan = dag_plan(gpu::Kernel::DagBaseSums, p.lanes, slot_bytes, false);
         const size_t need = size_t(slot_bytes * plan.grid * plan.group);
         if (!slots || slots->bytes() < need) slots = allocate(need);
         std::vector<Arg> args = dag.args();
@@ -116,13 +116,13 @@ Round0Sums MetalBackend::round0_sums(const Round0Trace& t) {
         args.push_back(Arg::of(slots));
         args.push_back(groups > 1 ? Arg::of(partial) : target);
         args.push_back(Arg::value(p));
-        dispatch("dag_base_sums", std::move(args), plan,
+        dispatch(gpu::Kernel::DagBaseSums, std::move(args), plan,
                  points * (cols + width) * sizeof(uint32_t) + p.lanes * sizeof(DagSums));
         if (groups > 1) {
             DagGroupSumsParams q{};
             q.points = points;
             q.group_count = groups;
-            dispatch("dag_group_sums", {Arg::of(partial), target, Arg::value(q)}, stride_plan("dag_group_sums", points),
+            dispatch(gpu::Kernel::DagGroupSums, {Arg::of(partial), target, Arg::value(q)}, stride_plan(gpu::Kernel::DagGroupSums, points),
                      (p.lanes + points) * sizeof(DagSums));
         }
     };

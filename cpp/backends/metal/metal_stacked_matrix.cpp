@@ -53,18 +53,18 @@ public:
         p.l_skip = l_skip();
         p.pieces = kStackedSlotPieces;
         // stacked_slot_sums(matrix, slots, eq, partials, params)
-        backend_.dispatch("stacked_slot_sums",
+        backend_.dispatch(gpu::Kernel::StackedSlotSums,
                           {Arg::of(matrix_), Arg::of(d_desc), Arg::of(d_eq), Arg::of(partials), Arg::value(p)},
-                          backend_.stride_plan("stacked_slot_sums", p.lanes),
+                          backend_.stride_plan(gpu::Kernel::StackedSlotSums, p.lanes),
                           uint64_t(height()) * width() * 4 + partial_bytes);
         StackedPieceSumsParams q{};
         q.lanes = out_count;
         q.l_skip = l_skip();
         q.pieces = kStackedSlotPieces;
         // stacked_piece_sums(partials, s, t, params)
-        backend_.dispatch("stacked_piece_sums",
+        backend_.dispatch(gpu::Kernel::StackedPieceSums,
                           {Arg::of(partials), Arg::of(out, 0), Arg::of(out, out_bytes), Arg::value(q)},
-                          backend_.stride_plan("stacked_piece_sums", q.lanes), partial_bytes + 2 * out_bytes);
+                          backend_.stride_plan(gpu::Kernel::StackedPieceSums, q.lanes), partial_bytes + 2 * out_bytes);
         backend_.finish("stacked slot sums");
         backend_.copy_back(s, out->contents(), out_bytes);
         backend_.copy_back(t, out->as<uint8_t>() + out_bytes, out_bytes);
@@ -106,9 +106,9 @@ public:
             p.l_skip = l_skip();
             // stacked_fold_columns(matrix, lagrange, tables, params)
             if (p.lanes != 0)
-                backend_.dispatch("stacked_fold_columns",
+                backend_.dispatch(gpu::Kernel::StackedFoldColumns,
                                   {Arg::of(matrix_), Arg::of(d_lagrange), Arg::of(tables), Arg::value(p)},
-                                  backend_.stride_plan("stacked_fold_columns", p.lanes),
+                                  backend_.stride_plan(gpu::Kernel::StackedFoldColumns, p.lanes),
                                   uint64_t(height()) * w * 4 + table_bytes / 2);
             StackedKernelTableParams q{};
             q.lanes = lanes;
@@ -116,10 +116,10 @@ public:
             q.slot_count = uint32_t(slots.size());
             // stacked_kernel_table(slots, first_lane, eq, coeffs, tables, params)
             if (lanes != 0)
-                backend_.dispatch("stacked_kernel_table",
+                backend_.dispatch(gpu::Kernel::StackedKernelTable,
                                   {Arg::of(d_desc), Arg::of(d_first), Arg::of(d_eq), Arg::of(d_coeffs), Arg::of(tables),
                                    Arg::value(q)},
-                                  backend_.stride_plan("stacked_kernel_table", lanes), lanes * 3 * sizeof(Ef));
+                                  backend_.stride_plan(gpu::Kernel::StackedKernelTable, lanes), lanes * 3 * sizeof(Ef));
             backend_.commit();  // the tables' first round is ordered after it, and waits
         }
         return adopt_metal_ef_tables(backend_, std::move(tables), 2 * w, chunks);
@@ -137,9 +137,9 @@ public:
         p.lanes = height();
         p.width = width();
         // stacked_batch_message(message, weights, f, params)
-        backend_.dispatch("stacked_batch_message",
+        backend_.dispatch(gpu::Kernel::StackedBatchMessage,
                           {Arg::of(message_), Arg::of(d_weights), Arg::of(d_f), Arg::value(p)},
-                          backend_.stride_plan("stacked_batch_message", p.lanes),
+                          backend_.stride_plan(gpu::Kernel::StackedBatchMessage, p.lanes),
                           uint64_t(height()) * width() * 4 + f_bytes);
         backend_.finish("batched message");
         backend_.copy_back(f, d_f->contents(), f_bytes);
@@ -221,8 +221,8 @@ StackedCommit MetalBackend::commit_stacked(const StackedLayout& layout, const st
             p.slot_count = uint32_t(slots.size());
             p.width = width;
             // stacked_scatter(trace, slots, matrix, params)
-            dispatch("stacked_scatter", {d_trace.arg(), Arg::of(d_slots), Arg::of(matrix), Arg::value(p)},
-                     stride_plan("stacked_scatter", lanes), 2 * lanes * 4);
+            dispatch(gpu::Kernel::StackedScatter, {d_trace.arg(), Arg::of(d_slots), Arg::of(matrix), Arg::value(p)},
+                     stride_plan(gpu::Kernel::StackedScatter, lanes), 2 * lanes * 4);
             finish("trace scattered");
         }
     }
@@ -243,8 +243,8 @@ StackedCommit MetalBackend::commit_stacked(const StackedLayout& layout, const st
         p.l_skip = l_skip;
         // stacked_message(matrix, inv_powers, message, params)
         if (p.lanes != 0)
-            dispatch("stacked_message", {Arg::of(matrix), Arg::of(powers), Arg::of(message), Arg::value(p)},
-                     stride_plan("stacked_message", p.lanes), 2 * uint64_t(bytes));
+            dispatch(gpu::Kernel::StackedMessage, {Arg::of(matrix), Arg::of(powers), Arg::of(message), Arg::value(p)},
+                     stride_plan(gpu::Kernel::StackedMessage, p.lanes), 2 * uint64_t(bytes));
         finish("message");  // the host copies it into the codeword next
     }
     {  // PROTOCOL 6.3 step 3 and 6.4: the codeword from the message, on the device, and its tree

@@ -5,7 +5,7 @@
 // and the Metal kernels (metal/dag.metal); the CPU keeps its slots in a local array instead.
 #pragma once
 #include "../sumcheck/tables.h"
-#include "dag_program.h"
+#include "dag_code.h"
 
 template <class V>
 struct DagSlotColumn {

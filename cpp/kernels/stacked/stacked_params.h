@@ -1,9 +1,9 @@
 // Launch arguments of the Metal stacked kernels (metal/stacked.metal) over the bodies of
-// stacked/stacked_reduction.h and stacked/stacked_commit.h; CUDA passes the same scalars as kernel
+// stacked/stacked_reduction_lanes.h and stacked/stacked_commit.h; CUDA passes the same scalars as kernel
 // arguments (backends/cuda/stacked.cu).
 #pragma once
 #include "stacked_commit.h"
-#include "stacked_reduction.h"
+#include "stacked_reduction_lanes.h"
 
 // stacked_slot_sums: lanes = slots * pieces * 2^l_skip.
 struct StackedSlotSumsParams {

@@ -1,0 +1,441 @@
+#include "cuda_device.h"
+
+#include <cuda_runtime_api.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+#include "../../core/ntt_tables.h"
+#include "../../core/parallel.h"
+#include "../gpu/call_counters.h"
+#include "cuda_held_traces.h"
+#include "device_buffer.h"
+#include "device_memory.h"
+#include "launch.h"
+
+namespace gpustark {
+
+namespace {
+
+constexpr size_t kStagingGranule = size_t(2) << 20;  // pinned allocations: whole 2 MiB
+constexpr size_t kCopyPiece = size_t(4) << 20;       // host copies go in parallel pieces of 4 MiB
+constexpr size_t kMaxBufferArgs = 8;                 // buffer arguments of one shared-convention launch
+
+void log_line(const std::string& line) { std::fprintf(stderr, "gpustark debug: %s\n", line.c_str()); }
+
+}  // namespace
+
+// ---- CudaSink ----
+
+void CudaSink::encode(const device::Dispatch&, const device::EncodeFn& fn) {
+    if (fn) fn();
+}
+
+void CudaSink::wait() { GS_CUDA_CHECK(cudaStreamSynchronize(stream_)); }
+
+namespace cuda {
+
+// ---- the device ----
+
+const void* kernel_address(gpu::Kernel k) {
+    if (const void* f = poseidon2_kernel(k)) return f;
+    if (const void* f = merkle_kernel(k)) return f;
+    if (const void* f = ntt_kernel(k)) return f;
+    if (const void* f = pow_kernel(k)) return f;
+    if (const void* f = sumcheck_kernel(k)) return f;
+    if (const void* f = dag_kernel(k)) return f;
+    if (const void* f = round0_kernel(k)) return f;
+    if (const void* f = trace_tables_kernel_address(k)) return f;
+    if (const void* f = fraction_tree_kernel(k)) return f;
+    return stacked_kernel(k);
+}
+
+Device::Device(int index) : index_(index) {
+    GS_CUDA_CHECK(cudaSetDevice(index_));
+    cudaDeviceProp prop{};
+    GS_CUDA_CHECK(cudaGetDeviceProperties(&prop, index_));
+    std::string sm = std::to_string(prop.major) + "." + std::to_string(prop.minor);
+
+    limits_.max_threads_per_group = static_cast<uint32_t>(prop.maxThreadsPerBlock);
+    limits_.simd_width = static_cast<uint32_t>(prop.warpSize);
+    // Without cudaFuncAttributeMaxDynamicSharedMemorySize (no kernel opts in), a block gets
+    // sharedMemPerBlock (48 KiB) of static plus dynamic shared memory.
+    limits_.max_group_scratch_bytes = prop.sharedMemPerBlock;
+    limits_.core_count = static_cast<uint32_t>(prop.multiProcessorCount);
+    limits_.max_threads_per_core = static_cast<uint32_t>(prop.maxThreadsPerMultiProcessor);
+    limits_.max_groups = static_cast<uint64_t>(prop.maxGridSize[0]);
+    max_pitch_ = prop.memPitch;
+
+    for (int k = 0; k < gpu::kKernelCount; ++k) {
+        gpu::Kernel kernel = static_cast<gpu::Kernel>(k);
+        cudaFuncAttributes attr{};
+        cudaError_t err = cudaFuncGetAttributes(&attr, kernel_address(kernel));
+        if (err != cudaSuccess) {
+            cudaGetLastError();
+            throw std::runtime_error(std::string("cudaFuncGetAttributes(") + gpu::kernel_name(kernel) +
+                                     ") failed: " + cudaGetErrorString(err) + " (device " + prop.name +
+                                     ", compute capability " + sm + "; built for CUDA architectures " +
+                                     GPUSTARK_CUDA_ARCHS + ")");
+        }
+        pipelines_[k].max_total_threads = static_cast<uint32_t>(attr.maxThreadsPerBlock);
+        pipelines_[k].static_scratch_bytes = attr.sharedSizeBytes;
+        pipelines_[k].thread_execution_width = 0;  // the device's warp size
+        registers_[k] = attr.numRegs;
+    }
+
+    cudaStream_t stream = nullptr;
+    GS_CUDA_CHECK(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking));
+    stream_ = stream;
+    if (keep_freed_memory_in_pool(index_)) allocation_stream_ = stream_;
+    sink_ = std::make_unique<CudaSink>(stream_);
+    device::StagerOptions options;
+    options.max_dispatches = 0;  // a CUDA commit submits nothing: no budget, one buffer per wait
+    options.max_bytes = 0;
+    options.log = log_line;
+    stager_ = std::make_unique<device::Stager>(*sink_, options);
+}
+
+Device::~Device() {
+    // Errors are ignored: at process exit the runtime may already be unloading.
+    cudaSetDevice(index_);
+    if (stream_) cudaStreamSynchronize(stream_);
+    held_.reset();
+    free_kept_memory();
+    if (allocation_stream_) trim_pool(allocation_stream_);  // the pool's cached blocks go back to the driver
+    if (staging_) cudaFreeHost(staging_);
+    if (stream_) cudaStreamDestroy(stream_);
+    cudaGetLastError();
+}
+
+device::LaunchPlan Device::lane_plan(gpu::Kernel k, uint64_t lanes) {
+    device::Problem work;
+    work.items = lanes;
+    work.max_group_threads = kCudaMaxLaneGroup;
+    return plan(k, work);
+}
+
+device::LaunchPlan Device::plan(gpu::Kernel k, const device::Problem& work) const {
+    return device::plan(limits_, pipeline_limits(k), work);
+}
+
+void Device::activate() const { GS_CUDA_CHECK(cudaSetDevice(index_)); }
+
+uint32_t* Device::slot(Slot s, size_t words) {
+    words = std::max<size_t>(words, 1);
+    if (slot_words_[s] < words) {
+        if (slots_[s]) {
+            GS_CUDA_CHECK(counted_free(slots_[s], slot_words_[s] * sizeof(uint32_t), allocation_stream_));
+            slots_[s] = nullptr;
+            slot_words_[s] = 0;
+        }
+        void* p = nullptr;
+        GS_CUDA_CHECK(counted_malloc(&p, words * sizeof(uint32_t), allocation_stream_));
+        slots_[s] = static_cast<uint32_t*>(p);
+        slot_words_[s] = words;
+    }
+    return slots_[s];
+}
+
+// ---- one call ----
+
+Device::Call::Call(Device& device, const char* stage)
+    : d_(device), lock_(device.mutex_), before_(device.stager_->totals()),
+      exceptions_(std::uncaught_exceptions()), saved_allocation_stream_(cuda::t_allocation_stream) {
+    d_.activate();
+    cuda::t_allocation_stream = d_.allocation_stream_;  // the call's DeviceBuffers are ordered on its stream
+    d_.h2d_bytes_ = 0;
+    d_.d2h_bytes_ = 0;
+    d_.stager_->begin_stage(stage);
+}
+
+Device::Call::~Call() {
+    if (std::uncaught_exceptions() > exceptions_) {
+        d_.recover();
+    } else if (d_.staging_busy_) {
+        // A call that copied through the staging and returned without waiting: wait here, so
+        // that the next call can refill the staging while no copy still reads it.
+        try {
+            d_.finish("staged copies at the end of the call");
+        } catch (...) {
+            d_.recover();
+        }
+    }
+    try {
+        d_.stager_->end_stage();
+        gpu::count_call(before_, d_.stager_->totals(), d_.h2d_bytes_, d_.d2h_bytes_);
+    } catch (...) {
+        // Reporting must not turn a finished call (or an exception in flight) into a crash.
+    }
+    cuda::t_allocation_stream = saved_allocation_stream_;
+}
+
+void Device::drain() noexcept {
+    std::lock_guard<std::mutex> lock(mutex_);
+    cudaSetDevice(index_);
+    if (stream_) cudaStreamSynchronize(stream_);
+    cudaGetLastError();
+}
+
+void Device::commit() { stager_->commit(); }
+
+// ---- staging ----
+
+void Device::reserve_staging(size_t bytes) {
+    staging_in_ = 0;
+    staging_out_ = 0;
+    if (bytes <= staging_bytes_) return;
+    // Grow by at least a quarter so that slowly growing calls do not reallocate every time
+    // (pinning is slow); nothing is in flight here (every call ends with a wait, or recover()).
+    size_t want = std::max(bytes, staging_bytes_ + staging_bytes_ / 4);
+    want = (want + kStagingGranule - 1) / kStagingGranule * kStagingGranule;
+    if (staging_) {
+        GS_CUDA_CHECK(cudaFreeHost(staging_));
+        staging_ = nullptr;
+        staging_bytes_ = 0;
+    }
+    void* p = nullptr;
+    GS_CUDA_CHECK(cudaMallocHost(&p, want));
+    staging_ = static_cast<char*>(p);
+    staging_bytes_ = want;
+}
+
+void Device::upload(void* device_dst, const void* host_src, size_t bytes) {
+    if (bytes == 0) return;
+    if (staging_in_ + bytes > staging_bytes_) throw std::logic_error("cuda staging: upload beyond the reservation");
+    char* pinned = staging_ + staging_in_;
+    staging_in_ += gpu::staged_size(bytes);
+    h2d_bytes_ += bytes;
+    staging_busy_ = true;
+    size_t pieces = (bytes + kCopyPiece - 1) / kCopyPiece;
+    auto copy = [&](size_t begin, size_t end) {
+        // Piece by piece, so the DMA of one piece overlaps the host copy of the next.
+        for (size_t i = begin; i < end; ++i) {
+            size_t lo = i * kCopyPiece, n = std::min(bytes - lo, kCopyPiece);
+            std::memcpy(pinned + lo, static_cast<const char*>(host_src) + lo, n);
+            GS_CUDA_CHECK(cudaMemcpyAsync(static_cast<char*>(device_dst) + lo, pinned + lo, n,
+                                          cudaMemcpyHostToDevice, stream_));
+        }
+    };
+    if (pieces <= 1) {
+        copy(0, pieces);
+        return;
+    }
+    // Worker threads enqueue their pieces themselves; the current device is per thread.
+    parallel_for(pieces, 1, [&](size_t begin, size_t end) {
+        GS_CUDA_CHECK(cudaSetDevice(index_));
+        copy(begin, end);
+    });
+}
+
+char* Device::take_download_staging(size_t bytes) {
+    if (staging_out_ + bytes > staging_bytes_)
+        throw std::logic_error("cuda staging: download beyond the reservation");
+    char* pinned = staging_ + staging_out_;
+    staging_out_ += gpu::staged_size(bytes);
+    d2h_bytes_ += bytes;
+    staging_busy_ = true;
+    return pinned;
+}
+
+const void* Device::download(const void* device_src, size_t bytes) {
+    char* pinned = take_download_staging(bytes);
+    if (bytes) GS_CUDA_CHECK(cudaMemcpyAsync(pinned, device_src, bytes, cudaMemcpyDeviceToHost, stream_));
+    return pinned;
+}
+
+const void* Device::download_rows(const void* device_src, size_t pitch, size_t row_bytes, size_t rows) {
+    size_t bytes = row_bytes * rows;
+    if (rows <= 1 || pitch == row_bytes) return download(device_src, bytes);
+    if (pitch < row_bytes) throw std::logic_error("cuda download_rows: rows overlap (pitch < row_bytes)");
+    char* pinned = take_download_staging(bytes);
+    if (pitch <= max_pitch_) {
+        GS_CUDA_CHECK(cudaMemcpy2DAsync(pinned, row_bytes, device_src, pitch, row_bytes, rows, cudaMemcpyDeviceToHost,
+                                        stream_));
+    } else {
+        // cudaMemcpy2D refuses pitches beyond the device's limit: one copy per row.
+        for (size_t r = 0; r < rows; ++r)
+            GS_CUDA_CHECK(cudaMemcpyAsync(pinned + r * row_bytes, static_cast<const char*>(device_src) + r * pitch,
+                                          row_bytes, cudaMemcpyDeviceToHost, stream_));
+    }
+    return pinned;
+}
+
+void Device::finish(const char* reason) {
+    uint64_t syncs = stager_->totals().sync_count;
+    stager_->sync(reason);
+    // Stager::sync waits only when a kernel was committed since the last wait; every call
+    // dispatches one before it reads, but copies alone must still be waited for.
+    if (stager_->totals().sync_count == syncs) GS_CUDA_CHECK(cudaStreamSynchronize(stream_));
+    staging_busy_ = false;
+}
+
+void Device::recover() noexcept {
+    cudaStreamSynchronize(stream_);
+    cudaGetLastError();
+    staging_busy_ = false;
+    try {
+        stager_->sync("recover after error");
+    } catch (...) {
+    }
+    cudaGetLastError();
+}
+
+void Device::dispatch(gpu::Kernel k, const device::LaunchPlan& plan, uint64_t bytes,
+                           const std::function<int()>& launch) {
+    const char* name = gpu::kernel_name(k);
+    stager_->dispatch({name, plan, bytes}, [&] {
+        cudaError_t err = static_cast<cudaError_t>(launch());
+        if (err != cudaSuccess) cuda::check(err, (std::string("launch of ") + name).c_str());
+    });
+}
+
+// ---- kept between calls ----
+
+const uint32_t* Device::twiddles(uint32_t log_n, bool inverse) {
+    auto key = std::make_pair(log_n, inverse);
+    auto cached = twiddle_cache_.find(key);
+    if (cached != twiddle_cache_.end()) return cached->second;
+    std::vector<uint32_t> host = ntt_twiddles(log_n, inverse);
+    void* raw = nullptr;
+    const size_t bytes = std::max<size_t>(host.size(), 1) * sizeof(uint32_t);
+    GS_CUDA_CHECK(counted_malloc(&raw, bytes, allocation_stream_));
+    // On the stream the allocation is ordered on, and waited for (host is pageable memory).
+    cudaError_t err =
+        cudaMemcpyAsync(raw, host.data(), host.size() * sizeof(uint32_t), cudaMemcpyHostToDevice, stream_);
+    if (err == cudaSuccess) err = cudaStreamSynchronize(stream_);
+    if (err != cudaSuccess) {
+        counted_free(raw, bytes, allocation_stream_);
+        GS_CUDA_CHECK(err);
+    }
+    twiddle_cache_[key] = static_cast<uint32_t*>(raw);
+    twiddle_bytes_[key] = bytes;
+    return static_cast<uint32_t*>(raw);
+}
+
+DeviceMemory Device::memory() const {
+    DeviceMemory m;
+    m.tracked = true;
+    m.in_use_bytes = g_device_bytes_in_use.load();
+    m.peak_bytes = g_device_bytes_peak.load();
+    if (allocation_stream_) {
+        activate();  // the pool is the current device's (its attributes are safe to read from any thread)
+        m.cached_bytes = pool_cached_bytes();
+    }
+    return m;
+}
+
+void Device::reset_memory_peak() { g_device_bytes_peak.store(g_device_bytes_in_use.load()); }
+
+int Device::free_kept_memory() {
+    cudaError_t first = cudaSuccess;
+    auto free_one = [&](void* ptr, size_t bytes) {
+        const cudaError_t err = counted_free(ptr, bytes, allocation_stream_);
+        if (first == cudaSuccess) first = err;
+    };
+    for (int s = 0; s < kSlotCount; ++s) {
+        free_one(slots_[s], slot_words_[s] * sizeof(uint32_t));
+        slots_[s] = nullptr;
+        slot_words_[s] = 0;
+    }
+    for (auto& entry : twiddle_cache_) free_one(entry.second, twiddle_bytes_[entry.first]);
+    twiddle_cache_.clear();
+    twiddle_bytes_.clear();
+    return first;
+}
+
+// ---- held traces ----
+
+void Device::hold_traces(const std::vector<TraceView>& traces) {
+    release_traces();
+    auto held = std::make_unique<HeldTraces>();
+    size_t staged = 0;
+    for (const TraceView& t : traces) {
+        const size_t bytes = t.height * t.width * sizeof(uint32_t);
+        if (bytes == 0 || held->copies.count(t.data)) continue;
+        held->copies.emplace(t.data, std::make_pair(bytes, DeviceBuffer()));
+        staged += gpu::staged_size(bytes);
+    }
+    Call call(*this, "hold_traces");  // holds the lock until the copies are in place
+    for (auto& [host, copy] : held->copies) copy.second = DeviceBuffer(copy.first);  // before the copies
+    call.reserve_staging(staged);
+    for (auto& [host, copy] : held->copies) call.upload(copy.second.data(), host, copy.first);
+    call.finish("traces held");
+    held_ = std::move(held);
+}
+
+void Device::release_traces() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    cudaSetDevice(index_);
+    if (stream_) cudaStreamSynchronize(stream_);  // no queued kernel still reads a copy
+    cudaGetLastError();
+    held_.reset();
+}
+
+const uint32_t* Device::held_trace(const uint32_t* host, size_t bytes) const {
+    if (!held_) return nullptr;
+    auto it = held_->copies.find(host);
+    if (it == held_->copies.end() || it->second.first != bytes) return nullptr;
+    return it->second.second.as<uint32_t>();
+}
+
+// ---- gpu::Device ----
+
+namespace {
+struct CallScope final : gpu::Device::Scope {
+    CallScope(Device& device, const char* stage) : call(device, stage) {}
+    Device::Call call;
+};
+}  // namespace
+
+std::unique_ptr<gpu::Device::Scope> Device::open(const char* stage) { return std::make_unique<CallScope>(*this, stage); }
+
+gpu::Buffer Device::adopt(DeviceBuffer buffer) {
+    auto owner = std::make_shared<DeviceBuffer>(std::move(buffer));
+    void* base = owner->data();
+    return {std::move(owner), base, 0};
+}
+
+gpu::Buffer Device::allocate(size_t bytes) { return adopt(DeviceBuffer(bytes)); }
+
+gpu::Buffer Device::held(const void* host, size_t bytes) {
+    return {nullptr, const_cast<uint32_t*>(held_trace(static_cast<const uint32_t*>(host), bytes)), 0};
+}
+
+void Device::upload(const gpu::Buffer& dst, const void* host, size_t bytes) { upload(dst.as<void>(), host, bytes); }
+
+const void* Device::download(const gpu::Buffer& src, size_t bytes) {
+    return download(static_cast<const void*>(src.as<void>()), bytes);
+}
+
+void Device::dispatch_raw(gpu::Kernel k, const device::LaunchPlan& plan, uint64_t bytes, const gpu::Buffer* buffers,
+                          size_t count, const void* params, size_t params_bytes) {
+    if (count > kMaxBufferArgs) throw std::invalid_argument("cuda device: too many buffer arguments");
+    void* pointers[kMaxBufferArgs] = {};
+    for (size_t i = 0; i < count; ++i) pointers[i] = buffers[i].as<void>();
+    const KernelArgs args{pointers, count, params, params_bytes};
+    dispatch(k, plan, bytes, [&] { return int(launch_entry(k, plan, args, stream_)); });
+}
+
+std::unique_ptr<EfTables> Device::adopt_tables(gpu::Buffer values, size_t count, size_t length) {
+    auto owner = std::static_pointer_cast<DeviceBuffer>(values.owner);
+    if (!owner || values.offset != 0 || !adopt_tables_)
+        throw std::invalid_argument("cuda device: tables must be a whole allocation of a backend's device");
+    return adopt_tables_(std::move(*owner), count, length);
+}
+
+cudaError_t launch_entry(gpu::Kernel kernel, const device::LaunchPlan& plan, const KernelArgs& args,
+                         cudaStream_t stream) {
+    for (auto entry : {launch_trace_tables_entry, launch_fraction_tree_entry, launch_merkle_entry}) {
+        const cudaError_t err = entry(kernel, plan, args, stream);
+        if (err != cudaErrorInvalidDeviceFunction) return err;
+    }
+    return cudaErrorInvalidDeviceFunction;
+}
+
+}  // namespace cuda
+}  // namespace gpustark

@@ -1,0 +1,126 @@
+// The small device interface the phases of this folder are written against, implemented once per
+// GPU API (cuda::Device over a CUDA stream, metal::PhaseDevice over metal::Device). A phase takes
+// the same steps on every GPU; only what this interface hides differs:
+//
+//     gpu::Call call(dev, "fraction_tree");              // lock, stage, counters (one operation)
+//     gpu::Buffer p = dev.allocate(bytes);                // device memory, counted
+//     dev.reserve_staging(gpu::staged_size(bytes));       // once per call, before its first copy
+//     dev.upload(p, host, bytes);                         // host -> device (may be reused at once)
+//     dev.dispatch(Kernel::GkrLayer, dev.lane_plan(Kernel::GkrLayer, n), bytes, {p, q}, params);
+//     const void* out = dev.download(p, bytes);           // valid after finish()
+//     call.finish("read the root");                       // the one host wait ... or call.commit()
+//
+// Every operation of one device is ordered (one CUDA stream; Metal command buffers in order on one
+// queue), so a call that only commits is done before a later call's kernels or copies run.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <type_traits>
+
+#include "../../core/device/launch_plan.h"
+#include "../../core/ef_tables.h"
+#include "kernel_id.h"
+
+namespace gpustark {
+namespace gpu {
+
+// Device memory, or a view into it: `owner` keeps the allocation alive (a Metal launch binds the
+// owner; CUDA frees it, stream-ordered, with the last reference), `base` is the allocation's
+// device address (on unified memory also the host's) and `offset` the view's start in bytes.
+// An empty Buffer (no base) is "none".
+struct Buffer {
+    std::shared_ptr<void> owner;
+    void* base = nullptr;
+    size_t offset = 0;
+
+    explicit operator bool() const { return base != nullptr; }
+    template <typename T>
+    T* as() const { return reinterpret_cast<T*>(static_cast<char*>(base) + offset); }
+    // The view `bytes` further on.
+    Buffer at(size_t bytes) const { return {owner, base, offset + bytes}; }
+    // The view at element i of a T array.
+    template <typename T>
+    Buffer at_element(size_t i) const { return at(i * sizeof(T)); }
+};
+
+// The size a copy takes in the pinned staging of a device that stages (copies start aligned).
+constexpr size_t kStagingAlign = 256;
+constexpr size_t staged_size(size_t bytes) { return (bytes + kStagingAlign - 1) / kStagingAlign * kStagingAlign; }
+
+class Device {
+public:
+    virtual ~Device() = default;
+
+    // ---- one operation (see Call) ----
+    // Takes the device's lock, opens stage `stage`; the returned scope closes it and adds the
+    // operation's command buffers, kernels, syncs and copied bytes to the innermost span.
+    class Scope {
+    public:
+        virtual ~Scope() = default;
+    };
+    virtual std::unique_ptr<Scope> open(const char* stage) = 0;
+    // Ends the operation's batch of kernels without waiting.
+    virtual void commit() = 0;
+    // The host is about to read: waits for everything enqueued so far (counted as one sync).
+    virtual void finish(const char* reason) = 0;
+    // Outside any operation: waits until the device is idle, errors ignored. For a phase object's
+    // destructor before it frees memory queued kernels may use (a no-op where the device keeps
+    // buffers alive until their kernels have run).
+    virtual void drain() noexcept = 0;
+
+    // ---- memory ----
+    // `bytes` of device memory (contents unspecified), counted in device_memory(); allocate inside
+    // an operation.
+    virtual Buffer allocate(size_t bytes) = 0;
+    // The device's own copy of host memory it already holds (a held trace, a caller's buffer on
+    // unified memory), or an empty Buffer: then the phase copies the data itself.
+    virtual Buffer held(const void* host, size_t bytes) = 0;
+    // Room for the operation's copies: the larger of its upload and download totals, each the sum
+    // of staged_size() of its copies. Once per operation, before its first copy.
+    virtual void reserve_staging(size_t bytes) = 0;
+    // Host -> device; the host memory may be reused as soon as this returns.
+    virtual void upload(const Buffer& dst, const void* host, size_t bytes) = 0;
+    // Device -> host: the returned copy (or, on unified memory, the memory itself) is valid after
+    // finish() and until the operation ends.
+    virtual const void* download(const Buffer& src, size_t bytes) = 0;
+
+    // ---- kernels ----
+    // The plan of a grid-stride lane kernel over `lanes` lanes, from the device's and kernel's
+    // limits (core/device/launch_plan.h) under the backend's own caps.
+    virtual device::LaunchPlan lane_plan(Kernel k, uint64_t lanes) = 0;
+    // One launch, counted by the stage: `buffers` are the kernel's buffer arguments in order, then
+    // `params` (its Params struct, shared by host and kernel) as the last argument.
+    template <typename Params>
+    void dispatch(Kernel k, const device::LaunchPlan& plan, uint64_t bytes, std::initializer_list<Buffer> buffers,
+                  const Params& params) {
+        static_assert(std::is_trivially_copyable<Params>::value, "kernel params are copied byte for byte");
+        dispatch_raw(k, plan, bytes, buffers.begin(), buffers.size(), &params, sizeof(Params));
+    }
+    // `bytes`: what the launch reads plus writes, for the command buffer budget.
+    virtual void dispatch_raw(Kernel k, const device::LaunchPlan& plan, uint64_t bytes, const Buffer* buffers,
+                              size_t count, const void* params, size_t params_bytes) = 0;
+
+    // ---- the backend's sumcheck tables, until they are written here too ----
+    // Tables already in device memory (table c at c * length, written by work already enqueued),
+    // taken over by the backend's EfTables. `values` must be a whole allocation of this device.
+    virtual std::unique_ptr<EfTables> adopt_tables(Buffer values, size_t count, size_t length) = 0;
+};
+
+// One operation on a device, for its scope: the lock, the stage and the counters.
+class Call {
+public:
+    Call(Device& device, const char* stage) : device_(device), scope_(device.open(stage)) {}
+    Call(const Call&) = delete;
+    Call& operator=(const Call&) = delete;
+    void commit() { device_.commit(); }
+    void finish(const char* reason) { device_.finish(reason); }
+
+private:
+    Device& device_;
+    std::unique_ptr<Device::Scope> scope_;
+};
+
+}  // namespace gpu
+}  // namespace gpustark

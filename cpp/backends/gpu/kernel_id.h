@@ -1,0 +1,69 @@
+// Every device kernel under one typed id, shared by the CUDA and Metal backends and the phases of
+// this folder: a phase names a kernel by Kernel::X, never by a string, and each backend finds its
+// own entry from the id (CUDA: a launcher in cpp/backends/cuda/*.cu; Metal: the pipeline of the
+// function kernel_name(id) in metal/*.metal). Plain C++, no device headers.
+#pragma once
+
+namespace gpustark {
+namespace gpu {
+
+enum class Kernel : int {
+    Poseidon2Permute,
+    HashRows,
+    Compress,
+    MerkleLeaves,
+    MerkleCompress,
+    NttBitReverse,
+    NttStage,
+    NttScale,
+    NttBlock,
+    PowGrind,
+    SumcheckFold,
+    SumcheckPairProduct,
+    SumcheckFraction,
+    SumcheckAddEqPowers,
+    DagBaseSums,
+    DagRound,
+    DagGroupSums,
+    Round0Gather,
+    TraceTables,
+    GkrLayer,
+    GkrSplit,
+    GatherWords,
+    StackedSlotSums,
+    StackedPieceSums,
+    StackedFoldColumns,
+    StackedKernelTable,
+    StackedBatchMessage,
+    StackedScatter,
+    StackedMessage,
+    DagFoldPoints,
+    Round0Transpose,
+    WhirSubsetStep,
+    WhirProductTable,
+    WhirPowerSum,
+    WhirEfWords,
+    Count
+};
+constexpr int kKernelCount = static_cast<int>(Kernel::Count);
+
+// The kernel's name: the Metal function in metal/*.metal and, with "_kernel" appended, the CUDA
+// __global__ in cpp/backends/cuda/*.cu. HashRows and Compress are CUDA's own entries; Metal runs
+// the same bodies through merkle_leaf and merkle_compress (tests/test_metal_kernel_coverage.py).
+inline const char* kernel_name(Kernel k) {
+    static const char* const names[] = {
+        "poseidon2_permute", "hash_rows", "compress", "merkle_leaf", "merkle_compress",
+        "ntt_bit_reverse", "ntt_stage", "ntt_scale", "ntt_block", "pow_grind",
+        "sumcheck_fold", "sumcheck_pair_product", "sumcheck_fraction", "sumcheck_add_eq_powers",
+        "dag_base_sums", "dag_round", "dag_group_sums", "round0_gather", "trace_tables",
+        "gkr_layer", "gkr_split", "gather_words",
+        "stacked_slot_sums", "stacked_piece_sums", "stacked_fold_columns", "stacked_kernel_table",
+        "stacked_batch_message", "stacked_scatter", "stacked_message", "dag_fold_points",
+        "round0_transpose", "whir_subset_step", "whir_product_table", "whir_power_sum", "whir_ef_words"};
+    static_assert(sizeof(names) / sizeof(names[0]) == kKernelCount, "one name per kernel id");
+    const int i = static_cast<int>(k);
+    return i >= 0 && i < kKernelCount ? names[i] : "unknown";
+}
+
+}  // namespace gpu
+}  // namespace gpustark

@@ -1,0 +1,38 @@
+// The device phases written once for every GPU, over gpu::Device (device.h). A backend's Backend
+// method hands its device to the phase: CudaBackend::fraction_tree(p, q, n) is
+// gpu::fraction_tree(cuda_device, p, q, n), and MetalBackend's is the same call on its device.
+#pragma once
+#include <cstddef>
+#include <memory>
+#include <vector>
+
+#include "../../core/fraction_tree.h"
+#include "../../core/merkle_tree.h"
+#include "../../core/trace_tables.h"
+#include "device.h"
+
+namespace gpustark {
+namespace gpu {
+
+// The LogUp-GKR fraction tree built and kept on the device (gpu_fraction_tree.cpp): the leaves go
+// up once and every layer is built there; a layer's sumcheck tables are split out on the device.
+// The tree must not outlive the device.
+std::unique_ptr<FractionTree> fraction_tree(Device& device, const Ef* p, const Ef* q, size_t leaves);
+
+// One trace's tables at r_0 built on the device from the trace (gpu_trace_tables.cpp): the trace
+// (unless the device holds it), its Lagrange weights and eq go up once; nothing comes back.
+std::unique_ptr<EfTables> trace_tables(Device& device, const TraceTablesInput& in);
+
+// A committed Merkle tree kept on the device (gpu_merkle_store.cpp): `matrix` (rows x width
+// words, a codeword) and every digest level (level k at word level_offsets[k], the last entry the
+// total), both written by work already enqueued. Openings gather only their rows and path digests.
+// Make it at the end of the operation that wrote them, or outside any: it drains when destroyed.
+std::shared_ptr<const MerkleStore> merkle_store(Device& device, Buffer matrix, Buffer levels, size_t rows,
+                                                uint32_t width, std::vector<size_t> level_offsets);
+// The end of the operation that wrote a tree (its staging reserved room for the 32-byte root):
+// waits for the root, the operation's one wait, and keeps matrix and levels in the tree's store.
+MerkleTree keep_merkle_tree(Device& device, Buffer matrix, Buffer levels, size_t rows, uint32_t width,
+                            uint32_t log_group, std::vector<size_t> level_offsets);
+
+}  // namespace gpu
+}  // namespace gpustark

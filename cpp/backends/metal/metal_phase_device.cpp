@@ -1,0 +1,71 @@
+#include "metal_phase_device.h"
+
+#include <stdexcept>
+#include <utility>
+#include <vector>
+
+#include "metal_backend.h"
+#include "metal_ef_tables.h"
+
+namespace gpustark {
+namespace metal {
+
+namespace {
+
+struct CallScope final : gpu::Device::Scope {
+    CallScope(MetalBackend& backend, const char* stage) : call(backend, stage) {}
+    MetalBackend::Call call;
+};
+
+BufferPtr metal_buffer(const gpu::Buffer& b) { return std::static_pointer_cast<Buffer>(b.owner); }
+
+}  // namespace
+
+std::unique_ptr<gpu::Device::Scope> PhaseDevice::open(const char* stage) {
+    return std::make_unique<CallScope>(backend_, stage);
+}
+
+void PhaseDevice::commit() { backend_.commit(); }
+
+void PhaseDevice::finish(const char* reason) { backend_.finish(reason); }
+
+gpu::Buffer PhaseDevice::adopt(BufferPtr buffer) {
+    void* base = buffer->contents();
+    return {std::move(buffer), base, 0};
+}
+
+gpu::Buffer PhaseDevice::allocate(size_t bytes) { return adopt(backend_.allocate(bytes)); }
+
+gpu::Buffer PhaseDevice::held(const void* host, size_t bytes) {
+    std::pair<BufferPtr, size_t> found = backend_.buffers_.find(host, bytes);
+    if (!found.first) return {};
+    void* base = found.first->contents();
+    return {std::move(found.first), base, found.second};
+}
+
+void PhaseDevice::upload(const gpu::Buffer& dst, const void* host, size_t bytes) {
+    backend_.copy_in(dst.as<void>(), host, bytes);
+}
+
+device::LaunchPlan PhaseDevice::lane_plan(gpu::Kernel k, uint64_t lanes) {
+    return backend_.stride_plan(k, lanes);
+}
+
+void PhaseDevice::dispatch_raw(gpu::Kernel k, const device::LaunchPlan& plan, uint64_t bytes,
+                               const gpu::Buffer* buffers, size_t count, const void* params, size_t params_bytes) {
+    std::vector<Arg> args;
+    args.reserve(count + 1);
+    for (size_t i = 0; i < count; ++i) args.push_back(Arg::of(metal_buffer(buffers[i]), buffers[i].offset));
+    Arg value;
+    value.bytes.assign(static_cast<const uint8_t*>(params), static_cast<const uint8_t*>(params) + params_bytes);
+    args.push_back(std::move(value));
+    backend_.dispatch(k, std::move(args), plan, bytes);
+}
+
+std::unique_ptr<EfTables> PhaseDevice::adopt_tables(gpu::Buffer values, size_t count, size_t length) {
+    if (!values.owner || values.offset != 0) throw std::invalid_argument("metal device: tables must be a whole buffer");
+    return adopt_metal_ef_tables(backend_, metal_buffer(values), count, length);
+}
+
+}  // namespace metal
+}  // namespace gpustark

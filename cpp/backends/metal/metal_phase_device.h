@@ -1,0 +1,49 @@
+// The gpu::Device of the Metal backend (gpu/device.h): operations are MetalBackend::Calls,
+// buffers are its shared-storage buffers (so an upload is one host copy and a download reads the
+// buffer itself once the GPU is done), and launches go to the metal/*.metal function named by
+// gpu::kernel_name, its Params struct bound as the last argument. Plain C++, over metal::Device.
+#pragma once
+#include <memory>
+
+#include "../gpu/device.h"
+#include "metal_device.h"
+
+namespace gpustark {
+
+class MetalBackend;
+
+namespace metal {
+
+class PhaseDevice final : public gpu::Device {
+public:
+    explicit PhaseDevice(MetalBackend& backend) : backend_(backend) {}
+    // A buffer the backend allocated itself, handed to a shared phase.
+    static gpu::Buffer adopt(BufferPtr buffer);
+
+    // Unified memory: a buffer is the host's memory too, so nothing is staged, an upload is one
+    // host copy and a download is the buffer itself once the GPU is done with it.
+    void reserve_staging(size_t) override {}
+    const void* download(const gpu::Buffer& src, size_t) override { return src.as<void>(); }
+    void upload(const gpu::Buffer& dst, const void* host, size_t bytes) override;
+    // A caller's array that lives in one of the backend's buffers (gpustark.metal) is bound in place.
+    gpu::Buffer held(const void* host, size_t bytes) override;
+    gpu::Buffer allocate(size_t bytes) override;
+    // Nothing to wait for: a command buffer keeps the buffers it binds until it has completed.
+    void drain() noexcept override {}
+
+    std::unique_ptr<Scope> open(const char* stage) override;
+    void commit() override;
+    void finish(const char* reason) override;
+    // Grid-stride plans (MetalBackend::stride_plan); the Params struct is bound as the last buffer
+    // index with setBytes.
+    device::LaunchPlan lane_plan(gpu::Kernel k, uint64_t lanes) override;
+    void dispatch_raw(gpu::Kernel k, const device::LaunchPlan& plan, uint64_t bytes, const gpu::Buffer* buffers,
+                      size_t count, const void* params, size_t params_bytes) override;
+    std::unique_ptr<EfTables> adopt_tables(gpu::Buffer values, size_t count, size_t length) override;
+
+private:
+    MetalBackend& backend_;
+};
+
+}  // namespace metal
+}  // namespace gpustark
