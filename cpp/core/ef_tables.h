@@ -54,7 +54,7 @@ public:
     // Table c += weight * eq(., (z, z^2, z^4, ...)) over the table's log2(length) variables.
     virtual void add_eq_powers(size_t c, Ef z, Ef weight) = 0;
 
-    // The batch-constraint round (PROTOCOL 9.3) of one trace whose tables are, in order, the
+    // The batch-constraint round (PROTOCOL 9.2 step 5) of one trace whose tables are, in order, the
     // width local columns, the width next columns, the three selectors and eq: for each x in xs,
     //   sum_i eq(x, i) (combine[0] C + combine[1] N + combine[2] D)(x, i)
     // with C, N, D the DAG's sums (dag_program.h) at the columns' values at (x, i). At length 1

@@ -1,4 +1,4 @@
-// The batch-constraint rounds' tables of one trace at Z = r_0 (PROTOCOL 9.3): for each chunk x
+// The batch-constraint rounds' tables of one trace at Z = r_0 (PROTOCOL 9.2 step 5): for each chunk x
 // of N = 2^l_skip rows, each column's PLE over the chunk evaluated at r_0, i.e. the Lagrange
 // combination sum_a L_a(r_0) T[(a + N x) mod h][c]; the same for the next row (the rotation) and
 // for the three selectors; then eq over the chunks. EfTables::dag_round reads them in this order.

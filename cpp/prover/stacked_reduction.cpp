@@ -196,7 +196,7 @@ EfVec round0_poly(const std::vector<CommitSlotSums>& sums, const std::vector<Slo
 
 // After u_0 the multilinear rounds work on two tables per stacked column c (commit order, then
 // column order): table 2c is the column's MLE in the cube variables, q^_c(u_0, x), and table
-// 2c + 1 its total kernel K_c(u_0, x) (10.2), both over H_n_stack.
+// 2c + 1 its total kernel K_c(u_0, x) (PROTOCOL 10 step 2), both over H_n_stack.
 
 // A term's kernel in the cube variables after u_0. n >= 0: K(x) = eq eq[x] + wrap (eq[x - 1] -
 // eq[x]), the eq and rotation parts gathered into two coefficients; short: K(x_begin) = eq.

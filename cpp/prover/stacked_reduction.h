@@ -30,7 +30,7 @@ StackedReductionOutput prove_stacked_reduction(Transcript& transcript, const std
                                                const EfVec& r, const std::vector<std::vector<bool>>& need_rot,
                                                uint32_t l_skip, uint32_t n_stack, Backend& backend);
 
-// u_cube = (u_0, u_0^2, u_0^4, .., u_0^(2^(l_skip-1)), u_1, .., u_n_stack): the WHIR point (10.7).
+// u_cube = (u_0, u_0^2, u_0^4, .., u_0^(2^(l_skip-1)), u_1, .., u_n_stack): the WHIR point (PROTOCOL 10 step 7).
 EfVec u_cube_from_u(const EfVec& u, uint32_t l_skip);
 
 }  // namespace gpustark

@@ -1,4 +1,4 @@
-// The stacked reduction's column kernels (PROTOCOL 10.2), the verifier's closed form: per stacked
+// The stacked reduction's column kernels (PROTOCOL 10 step 2), the verifier's closed form: per stacked
 // column, sum_j K_j(u) over its slots. Mirrors stacking._slot_kernel, the Python reference.
 #pragma once
 #include <stdexcept>

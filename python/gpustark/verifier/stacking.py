@@ -91,7 +91,7 @@ def _eq_rot_cube(x: Sequence[Ext], y: Sequence[Ext]) -> tuple[Ext, Ext]:
 
 def _slot_kernel(l_skip: int, n_stack: int, slot, need_rot: bool, u: list[Ext], r: list[Ext],
                  lambda_eq: Ext, lam: Ext) -> Ext:
-    """K_j(u) for one slot (PROTOCOL 10.2): the batched eq / rotation kernel at the slot's own
+    """K_j(u) for one slot (PROTOCOL 10 step 2): the batched eq / rotation kernel at the slot's own
     coordinates, times eq(u_{>n~}, b_j) and the short-trace indicator In_n(u_0)."""
     n = slot.log_h - l_skip
     n_lift = max(n, 0)
