@@ -6,15 +6,34 @@
 
 #include "../../kernels/field/babybear.h"
 
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
+
 namespace gpustark {
 // Internal linkage: this header is compiled once per instruction set (poseidon2_lanes.cpp), and
 // each copy's instantiations must stay in its own object rather than merge at link time.
 namespace {
 
-constexpr int kCpuLanes = 8;
+// CMake sets 16 for the AVX-512 copy (one 512-bit register per value); 8 fills an AVX2 register.
+#ifndef GS_CPU_LANES
+#define GS_CPU_LANES 8
+#endif
+constexpr int kCpuLanes = GS_CPU_LANES;
+
+#if defined(__AVX512F__) && GS_CPU_LANES == 16
+#define GS_FP_LANES_AVX512 1
+#endif
 
 struct FpLanes {
+#ifdef GS_FP_LANES_AVX512
+    union {  // the AVX-512 multiply (fp_lanes_avx512.h) works on the register view
+        u32 v[kCpuLanes];
+        __m512i z;
+    };
+#else
     u32 v[kCpuLanes];
+#endif
 };
 
 inline FpLanes fp_add(FpLanes a, FpLanes b) {
@@ -28,6 +47,9 @@ inline FpLanes fp_add(FpLanes a, FpLanes b) {
 
 inline FpLanes fp_double(FpLanes a) { return fp_add(a, a); }
 
+#ifdef GS_FP_LANES_AVX512
+#include "fp_lanes_avx512.h"
+#else
 inline FpLanes fp_mul(FpLanes a, FpLanes b) {
     FpLanes r;
     for (int i = 0; i < kCpuLanes; ++i) {
@@ -38,6 +60,7 @@ inline FpLanes fp_mul(FpLanes a, FpLanes b) {
     }
     return r;
 }
+#endif
 
 inline FpLanes fp_pow7(FpLanes x) {
     FpLanes x2 = fp_mul(x, x);

@@ -10,8 +10,9 @@
 
 namespace gpustark {
 
-// How many states the functions below process per call.
-constexpr size_t kPoseidon2Lanes = 8;
+// How many states the functions below take per call at most: one pass of the AVX-512 copy, two
+// of the AVX2 and baseline copies (8 lanes each).
+constexpr size_t kPoseidon2Lanes = 16;
 
 // Permutes `count` (<= kPoseidon2Lanes) states of 16 canonical words each, at states + i * stride.
 void p2_permute_lanes(uint32_t* states, size_t count, size_t stride);
@@ -25,7 +26,7 @@ void compress_lanes(const uint32_t* const* left, const uint32_t* const* right, s
 // Bit mask of which of the kPoseidon2Lanes witnesses first_witness + i pass the proof-of-work check.
 uint32_t pow_check_lanes(const PowParams& params, uint32_t first_witness);
 
-// The instruction set the functions above use on this CPU ("avx2" or "baseline").
+// The instruction set the functions above use on this CPU ("avx512", "avx2" or "baseline").
 const char* poseidon2_lanes_isa();
 
 // p2_permute_single: one permutation in place, declared by core/poseidon2_host.h for the

@@ -15,9 +15,7 @@ namespace gpustark {
 GS_DECLARE_LANES(lanes_base)
 #ifdef GPUSTARK_HAVE_AVX2_LANES
 GS_DECLARE_LANES(lanes_avx2)
-namespace lanes_avx512 {
-void p2_permute_single(uint32_t*);  // the only function with an AVX-512 copy
-}
+GS_DECLARE_LANES(lanes_avx512)
 #endif
 
 namespace {
@@ -41,7 +39,9 @@ bool use_avx512() {
 }  // namespace
 
 #ifdef GPUSTARK_HAVE_AVX2_LANES
-#define GS_DISPATCH(fn, ...) (use_avx2() ? lanes_avx2::fn(__VA_ARGS__) : lanes_base::fn(__VA_ARGS__))
+#define GS_DISPATCH(fn, ...)                                                 \
+    (use_avx512() ? lanes_avx512::fn(__VA_ARGS__)                            \
+                  : use_avx2() ? lanes_avx2::fn(__VA_ARGS__) : lanes_base::fn(__VA_ARGS__))
 #else
 #define GS_DISPATCH(fn, ...) lanes_base::fn(__VA_ARGS__)
 #endif
@@ -56,15 +56,10 @@ void compress_lanes(const uint32_t* const* left, const uint32_t* const* right, s
 uint32_t pow_check_lanes(const PowParams& params, uint32_t first_witness) {
     return GS_DISPATCH(pow_check_lanes, params, first_witness);
 }
-const char* poseidon2_lanes_isa() { return use_avx2() ? "avx2" : "baseline"; }
+const char* poseidon2_lanes_isa() { return use_avx512() ? "avx512" : use_avx2() ? "avx2" : "baseline"; }
 
-void p2_permute_single(uint32_t* state) {
-#ifdef GPUSTARK_HAVE_AVX2_LANES
-    if (use_avx512()) return lanes_avx512::p2_permute_single(state);
-#endif
-    GS_DISPATCH(p2_permute_single, state);
-}
-const char* poseidon2_single_isa() { return use_avx512() ? "avx512" : poseidon2_lanes_isa(); }
+void p2_permute_single(uint32_t* state) { GS_DISPATCH(p2_permute_single, state); }
+const char* poseidon2_single_isa() { return poseidon2_lanes_isa(); }
 
 std::vector<std::pair<const char*, void (*)(uint32_t*)>> p2_permute_single_copies() {
     std::vector<std::pair<const char*, void (*)(uint32_t*)>> copies;
