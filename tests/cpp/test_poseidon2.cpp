@@ -64,21 +64,25 @@ TEST(Poseidon2, EveryOneStateCopyMatchesTheSharedBody) {
     EXPECT_EQ(gpustark::p2_permute_single_copies().back().first, std::string(gpustark::poseidon2_single_isa()));
 }
 
-// The batched copy this CPU dispatches to (16 AVX-512 lanes here, 8 elsewhere) against the shared
-// scalar body, for every partial batch size and with a row stride wider than the state.
-TEST(Poseidon2, BatchedLanesMatchTheSharedBody) {
-    std::mt19937 rng(11);
+// Every batched copy this CPU can run (baseline and AVX2 in passes of 8 lanes, AVX-512 in one pass of
+// 16) against the shared scalar body, for every partial batch size and with a row stride wider than
+// the state; the dispatched copy is the widest.
+TEST(Poseidon2, EveryBatchedCopyMatchesTheSharedBody) {
     const size_t stride = 19;
-    for (size_t count = 1; count <= gpustark::kPoseidon2Lanes; ++count) {
-        std::vector<u32> states(count * stride);
-        for (u32& v : states) v = rng() % GS_P;
-        if (count == gpustark::kPoseidon2Lanes)
-            for (u32 j = 0; j < 16; ++j) states[j] = GS_P - 1;  // the largest input in one lane
-        std::vector<u32> expected = states;
-        for (size_t i = 0; i < count; ++i) p2_permute_canonical(expected.data() + i * stride);
-        gpustark::p2_permute_lanes(states.data(), count, stride);
-        ASSERT_EQ(states, expected) << gpustark::poseidon2_lanes_isa() << ", count " << count;
+    for (const auto& [isa, permute_lanes] : gpustark::p2_permute_lanes_copies()) {
+        std::mt19937 rng(11);
+        for (size_t count = 1; count <= gpustark::kPoseidon2Lanes; ++count) {
+            std::vector<u32> states(count * stride);
+            for (u32& v : states) v = rng() % GS_P;
+            if (count == gpustark::kPoseidon2Lanes)
+                for (u32 j = 0; j < 16; ++j) states[j] = GS_P - 1;  // the largest input in one lane
+            std::vector<u32> expected = states;
+            for (size_t i = 0; i < count; ++i) p2_permute_canonical(expected.data() + i * stride);
+            permute_lanes(states.data(), count, stride);
+            ASSERT_EQ(states, expected) << isa << ", count " << count;
+        }
     }
+    EXPECT_EQ(gpustark::p2_permute_lanes_copies().back().first, std::string(gpustark::poseidon2_lanes_isa()));
 }
 
 }  // namespace

@@ -38,4 +38,9 @@ const char* poseidon2_single_isa();
 // Every compiled copy of p2_permute_single that this CPU can run, by instruction set (for tests).
 std::vector<std::pair<const char*, void (*)(uint32_t*)>> p2_permute_single_copies();
 
+// Every compiled copy of p2_permute_lanes that this CPU can run, by instruction set (for tests:
+// the copies a wider CPU never dispatches to are still checked there).
+using P2PermuteLanes = void (*)(uint32_t*, size_t, size_t);
+std::vector<std::pair<const char*, P2PermuteLanes>> p2_permute_lanes_copies();
+
 }  // namespace gpustark

@@ -71,4 +71,14 @@ std::vector<std::pair<const char*, void (*)(uint32_t*)>> p2_permute_single_copie
     return copies;
 }
 
+std::vector<std::pair<const char*, P2PermuteLanes>> p2_permute_lanes_copies() {
+    std::vector<std::pair<const char*, P2PermuteLanes>> copies;
+    copies.push_back({"baseline", lanes_base::p2_permute_lanes});
+#ifdef GPUSTARK_HAVE_AVX2_LANES
+    if (use_avx2()) copies.push_back({"avx2", lanes_avx2::p2_permute_lanes});
+    if (use_avx512()) copies.push_back({"avx512", lanes_avx512::p2_permute_lanes});
+#endif
+    return copies;
+}
+
 }  // namespace gpustark
