@@ -446,8 +446,8 @@ MerkleTree Device::commit_message(const gpu::Buffer& message, size_t message_row
 
 cudaError_t launch_entry(gpu::Kernel kernel, const device::LaunchPlan& plan, const KernelArgs& args,
                          cudaStream_t stream) {
-    for (auto entry :
-         {launch_trace_tables_entry, launch_fraction_tree_entry, launch_merkle_entry, launch_stacked_entry}) {
+    for (auto entry : {launch_trace_tables_entry, launch_fraction_tree_entry, launch_merkle_entry, launch_stacked_entry,
+                       launch_round0_entry}) {
         const cudaError_t err = entry(kernel, plan, args, stream);
         if (err != cudaErrorInvalidDeviceFunction) return err;
     }

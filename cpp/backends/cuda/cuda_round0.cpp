@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "../../core/ntt_tables.h"
+#include "../gpu/round0_launch.h"
 #include "cuda_backend.h"
 #include "cuda_dag.h"
 #include "device_buffer.h"
@@ -83,21 +84,17 @@ Round0Sums CudaBackend::round0_sums(const Round0Trace& t) {
     if (!held) call.upload(copy.data(), t.values, trace_bytes);
     dag.upload(call);
 
+    // The kernels take Params structs (kernels/constraints/round0_gather.h), as Metal's do.
+    auto words = [](const void* p) { return gpu::Buffer{nullptr, const_cast<void*>(p), 0}; };
     auto gather = [&](size_t first, size_t count, size_t shift, bool selectors, cuda::DeviceBuffer& dst) {
-        const uint64_t lanes = uint64_t(n) * count * (selectors ? cols : width);
-        const device::LaunchPlan plan = lane_plan(gpu::Kernel::Round0Gather, lanes);
-        call.dispatch(gpu::Kernel::Round0Gather, plan, 2 * lanes * 4, [&] {
-            return int(cuda::launch_round0_gather(trace, width, t.log_height, l, first, count, shift,
-                                                  selectors, dst.as<uint32_t>(), plan, call.stream()));
-        });
+        const Round0GatherParams p = gpu::round0_gather_params(first, count, shift, selectors, width, t.log_height, l);
+        device().dispatch(gpu::Kernel::Round0Gather, lane_plan(gpu::Kernel::Round0Gather, p.lanes), 2 * p.lanes * 4,
+                          {words(trace), words(dst.data())}, p);
     };
     auto transpose = [&](const cuda::DeviceBuffer& in, uint64_t rows, uint64_t row_words, cuda::DeviceBuffer& out) {
-        const uint64_t lanes = rows * row_words;
-        const device::LaunchPlan plan = lane_plan(gpu::Kernel::Round0Transpose, lanes);
-        call.dispatch(gpu::Kernel::Round0Transpose, plan, 2 * lanes * 4, [&] {
-            return int(cuda::launch_round0_transpose(in.as<uint32_t>(), rows, row_words, out.as<uint32_t>(), plan,
-                                                     call.stream()));
-        });
+        const Round0TransposeParams p = gpu::round0_transpose_params(rows, row_words);
+        device().dispatch(gpu::Kernel::Round0Transpose, lane_plan(gpu::Kernel::Round0Transpose, p.lanes),
+                          2 * p.lanes * 4, {words(in.data()), words(out.data())}, p);
     };
     // The block's points (local rows with their selectors, next rows) at `slot` of the sums.
     auto evaluate = [&](const cuda::DeviceBuffer& here, const cuda::DeviceBuffer& after, size_t count, size_t slot) {

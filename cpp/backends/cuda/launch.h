@@ -185,22 +185,16 @@ cudaError_t launch_dag_fold_points(const Ef* tables, const DagFoldPointsParams& 
 cudaError_t launch_dag_round(const DagDeviceProgram& program, const Ef* folded, const DagRoundParams& params,
                              Ef* slots, Ef* partials, const device::LaunchPlan& plan, cudaStream_t stream);
 
-// round0.cu: lane = one value of the (N, count * cols) gather of chunks [first, first + count)
-// of a 2^log_height x width trace (cols = width, + 3 selector columns with `selectors`).
-cudaError_t launch_round0_gather(const u32* trace, u32 width, u32 log_height, u32 l_skip, uint64_t first,
-                                 uint64_t count, uint64_t shift, bool selectors, u32* out,
-                                 const device::LaunchPlan& plan, cudaStream_t stream);
-// round0.cu: lane = one value of a rows x cols block transposed to cols x rows.
-cudaError_t launch_round0_transpose(const u32* in, uint64_t rows, uint64_t cols, u32* out,
-                                    const device::LaunchPlan& plan, cudaStream_t stream);
-
 // The kernels on the shared argument convention (gpu/device.h): buffer arguments in order, then
 // the kernel's Params struct by value, as the Metal entry of the same name takes them. Each .cu
 // file that has such kernels launches them from these arguments:
 //   trace_tables.cu: trace_tables (trace, lagrange, tables; TraceTablesParams);
 //   merkle.cu: gather_words (src, starts, out; GatherWordsParams);
 //   fraction_tree.cu: gkr_layer (child_p, child_q, parent_p, parent_q; GkrLayerParams),
-//     gkr_split (p, q, tables; GkrSplitParams).
+//     gkr_split (p, q, tables; GkrSplitParams);
+//   stacked.cu: the stacked_* kernels (kernels/stacked/stacked_params.h);
+//   round0.cu: round0_gather (trace, out; Round0GatherParams), round0_transpose (in, out;
+//     Round0TransposeParams).
 struct KernelArgs {
     void* const* buffers;
     size_t count;
@@ -222,6 +216,8 @@ cudaError_t launch_fraction_tree_entry(gpu::Kernel kernel, const device::LaunchP
 // stacked.cu: the stacked matrix's kernels (buffers in metal/stacked.metal's order, then Params).
 cudaError_t launch_stacked_entry(gpu::Kernel kernel, const device::LaunchPlan& plan, const KernelArgs& args,
                                  cudaStream_t stream);
+cudaError_t launch_round0_entry(gpu::Kernel kernel, const device::LaunchPlan& plan, const KernelArgs& args,
+                                cudaStream_t stream);
 // The entry of `kernel` among all of the above.
 cudaError_t launch_entry(gpu::Kernel kernel, const device::LaunchPlan& plan, const KernelArgs& args,
                          cudaStream_t stream);

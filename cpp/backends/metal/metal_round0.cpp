@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "../../core/round0_sums.h"
-#include "../../kernels/constraints/round0_gather.h"
 #include "../../kernels/dag/dag_lanes.h"
+#include "../gpu/round0_launch.h"
 #include "metal_backend.h"
 #include "metal_dag.h"
 
@@ -70,25 +70,14 @@ Round0Sums MetalBackend::round0_sums(const Round0Trace& t) {
 
     // round0_gather(trace, out, params): chunks [first, first + count) into (N, count * cols).
     auto gather = [&](size_t first, size_t count, size_t shift, bool selectors, const metal::BufferPtr& dst) {
-        Round0GatherParams p{};
-        p.first = first;
-        p.count = count;
-        p.shift = shift;
-        p.cols = selectors ? uint32_t(cols) : width;
-        p.lanes = uint64_t(n) * count * p.cols;
-        p.width = width;
-        p.log_height = t.log_height;
-        p.l_skip = l;
+        const Round0GatherParams p = gpu::round0_gather_params(first, count, shift, selectors, width, t.log_height, l);
         if (p.lanes == 0) return;
-        dispatch(gpu::Kernel::Round0Gather, {trace.arg(), Arg::of(dst), Arg::value(p)}, stride_plan(gpu::Kernel::Round0Gather, p.lanes),
-                 2 * p.lanes * 4);
+        dispatch(gpu::Kernel::Round0Gather, {trace.arg(), Arg::of(dst), Arg::value(p)},
+                 stride_plan(gpu::Kernel::Round0Gather, p.lanes), 2 * p.lanes * 4);
     };
     // round0_transpose(in, out, params): a block of `rows` points of `row_words` words, transposed.
     auto transpose = [&](const metal::BufferPtr& in, uint64_t rows, uint64_t row_words, const metal::BufferPtr& dst) {
-        Round0TransposeParams p{};
-        p.rows = rows;
-        p.cols = row_words;
-        p.lanes = rows * row_words;
+        const Round0TransposeParams p = gpu::round0_transpose_params(rows, row_words);
         dispatch(gpu::Kernel::Round0Transpose, {Arg::of(in), Arg::of(dst), Arg::value(p)},
                  stride_plan(gpu::Kernel::Round0Transpose, p.lanes), 2 * p.lanes * 4);
     };
