@@ -296,13 +296,13 @@ std::unique_ptr<EfTables> MetalBackend::ef_tables(const Ef* values, size_t count
 }
 
 StackedCommit MetalBackend::commit_stacked(const StackedLayout& layout, const std::vector<TraceView>& traces,
-                                   uint32_t log_blowup, uint32_t k) {
+                                           uint32_t log_blowup, uint32_t k) {
     if (!gpu::stacked_commit_on_device(layout)) return host_commit_stacked(*this, layout, traces, log_blowup, k);
     return gpu::commit_stacked(*phase_device_, layout, traces, log_blowup, k);
 }
 
 std::unique_ptr<StackedMatrix> MetalBackend::stacked_matrix(std::vector<uint32_t> matrix, std::vector<uint32_t> message,
-                                                  size_t height, uint32_t width, uint32_t l_skip) {
+                                                            size_t height, uint32_t width, uint32_t l_skip) {
     return gpu::stacked_matrix(*phase_device_, matrix, message, height, width, l_skip);
 }
 
