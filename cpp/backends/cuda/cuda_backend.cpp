@@ -56,9 +56,16 @@ void host_copy(void* dst, const void* src, size_t bytes) {
 // ---- construction ----
 
 CudaBackend::CudaBackend(int device) : device_(std::make_unique<cuda::Device>(device)) {
-    device_->set_table_adopter([this](cuda::DeviceBuffer values, size_t count, size_t length) {
+    cuda::Device::BackendSteps steps;
+    steps.adopt_tables = [this](cuda::DeviceBuffer values, size_t count, size_t length) {
         return adopt_cuda_ef_tables(*this, std::move(values), count, length);
-    });
+    };
+    steps.table = [this](EfTables& tables, size_t c) { return cuda_ef_table(tables, *this, c); };
+    steps.commit_message = [this](const void* message, size_t message_rows, uint32_t width, uint32_t log_rows,
+                                  uint32_t log_group) {
+        return commit_message(message, message_rows, width, log_rows, log_group);
+    };
+    device_->set_backend_steps(std::move(steps));
     cudaDeviceProp prop{};
     GS_CUDA_CHECK(cudaGetDeviceProperties(&prop, device));
     const std::string sm = std::to_string(prop.major) + "." + std::to_string(prop.minor);
@@ -333,6 +340,16 @@ MerkleTree CudaBackend::encode_and_commit(const uint32_t* message, size_t messag
     return commit_codeword(std::move(d_code), message_rows, width, log_rows, log_group, twiddles);
 }
 
+MerkleTree CudaBackend::commit_message(const void* message, size_t message_rows, uint32_t width, uint32_t log_rows,
+                                       uint32_t log_group) {
+    const uint32_t* twiddles = device_twiddles(log_rows, false);  // before the staged copies
+    cuda::DeviceBuffer code((size_t(1) << log_rows) * width * sizeof(uint32_t));
+    device_->reserve_staging(staged_size(GS_DIGEST_WIDTH * 4));
+    GS_CUDA_CHECK(cudaMemcpyAsync(code.data(), message, message_rows * width * sizeof(uint32_t),
+                                  cudaMemcpyDeviceToDevice, device_->stream()));
+    return commit_codeword(std::move(code), message_rows, width, log_rows, log_group, twiddles);
+}
+
 MerkleTree CudaBackend::commit_codeword(cuda::DeviceBuffer code, size_t message_rows, uint32_t width, uint32_t log_rows,
                                         uint32_t log_group, const uint32_t* twiddles) {
     const size_t rows = size_t(1) << log_rows;
@@ -409,6 +426,17 @@ void CudaBackend::dag_base_sums(const DagBinding& dag, const DagBasePoints& poin
 
 std::unique_ptr<FractionTree> CudaBackend::fraction_tree(const Ef* p, const Ef* q, size_t leaves) {
     return gpu::fraction_tree(*device_, p, q, leaves);
+}
+
+StackedCommit CudaBackend::commit_stacked(const StackedLayout& layout, const std::vector<TraceView>& traces,
+                                          uint32_t log_blowup, uint32_t k) {
+    if (!gpu::stacked_commit_on_device(layout)) return host_commit_stacked(*this, layout, traces, log_blowup, k);
+    return gpu::commit_stacked(*device_, layout, traces, log_blowup, k);
+}
+
+std::unique_ptr<StackedMatrix> CudaBackend::stacked_matrix(std::vector<uint32_t> matrix, std::vector<uint32_t> message,
+                                                           size_t height, uint32_t width, uint32_t l_skip) {
+    return gpu::stacked_matrix(*device_, matrix, message, height, width, l_skip);
 }
 
 std::unique_ptr<EfTables> CudaBackend::trace_tables(const TraceTablesInput& in) {

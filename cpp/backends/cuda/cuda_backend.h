@@ -61,15 +61,15 @@ public:
     // Round 0's sums over one trace on the device (cuda_round0.cpp).
     Round0Sums round0_sums(const Round0Trace& trace) override;
     // The stacked commitment on the device: the traces go up once, and the matrix, message,
-    // codeword and tree stay there for the openings (cuda_stacked_matrix.cpp).
+    // codeword and tree stay there for the openings (gpu/gpu_stacked_matrix.cpp).
     StackedCommit commit_stacked(const StackedLayout& layout, const std::vector<TraceView>& traces, uint32_t log_blowup,
                                  uint32_t k) override;
-    // A stacked matrix and message from the host, uploaded once (cuda_stacked_matrix.cpp).
+    // A stacked matrix and message from the host, uploaded once (gpu/gpu_stacked_matrix.cpp).
     std::unique_ptr<StackedMatrix> stacked_matrix(std::vector<uint32_t> matrix, std::vector<uint32_t> message,
                                                   size_t height, uint32_t width, uint32_t l_skip) override;
 
     // ---- for the CUDA phase objects still written here (cuda_ef_tables.cpp, cuda_dag.cpp,
-    //      cuda_round0.cpp, cuda_stacked_matrix.cpp) ----
+    //      cuda_round0.cpp) ----
     cuda::Device& device() { return *device_; }
     const device::DeviceLimits& device_limits() const { return device_->limits(); }
     const device::PipelineLimits& pipeline_limits(gpu::Kernel k) const { return device_->pipeline_limits(k); }
@@ -101,6 +101,10 @@ private:
     // The Merkle kernels over a device matrix into d_levels (level k at offsets[k]).
     void merkle_on_device(const uint32_t* d_matrix, size_t rows, uint32_t width, uint32_t log_group, uint32_t* d_levels,
                           const std::vector<size_t>& offsets);
+    // Inside a Call: the codeword of message_rows x width words at `message` (device memory,
+    // written by work already enqueued) in new memory, and its tree (cuda::Device::commit_message).
+    MerkleTree commit_message(const void* message, size_t message_rows, uint32_t width, uint32_t log_rows,
+                              uint32_t log_group);
     // Inside a Call: the codeword whose first message_rows rows `code` already holds (enqueued),
     // zero below, transformed and committed (twiddles: device_twiddles(log_rows, false)).
     MerkleTree commit_codeword(cuda::DeviceBuffer code, size_t message_rows, uint32_t width, uint32_t log_rows,

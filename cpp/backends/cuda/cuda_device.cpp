@@ -421,16 +421,33 @@ void Device::dispatch_raw(gpu::Kernel k, const device::LaunchPlan& plan, uint64_
     dispatch(k, plan, bytes, [&] { return int(launch_entry(k, plan, args, stream_)); });
 }
 
+void Device::fill_zero(const gpu::Buffer& dst, size_t bytes) {
+    if (bytes == 0) return;
+    check(cudaMemsetAsync(dst.as<void>(), 0, bytes, stream_), "cudaMemsetAsync (fill_zero)");
+}
+
 std::unique_ptr<EfTables> Device::adopt_tables(gpu::Buffer values, size_t count, size_t length) {
     auto owner = std::static_pointer_cast<DeviceBuffer>(values.owner);
-    if (!owner || values.offset != 0 || !adopt_tables_)
+    if (!owner || values.offset != 0 || !steps_.adopt_tables)
         throw std::invalid_argument("cuda device: tables must be a whole allocation of a backend's device");
-    return adopt_tables_(std::move(*owner), count, length);
+    return steps_.adopt_tables(std::move(*owner), count, length);
+}
+
+gpu::Buffer Device::table(EfTables& tables, size_t c) {
+    Ef* values = steps_.table ? steps_.table(tables, c) : nullptr;
+    return {nullptr, values, 0};  // the tables own their memory
+}
+
+MerkleTree Device::commit_message(const gpu::Buffer& message, size_t message_rows, uint32_t width, uint32_t log_rows,
+                                  uint32_t log_group) {
+    if (!steps_.commit_message) throw std::logic_error("cuda device: no backend to commit a codeword");
+    return steps_.commit_message(message.as<void>(), message_rows, width, log_rows, log_group);
 }
 
 cudaError_t launch_entry(gpu::Kernel kernel, const device::LaunchPlan& plan, const KernelArgs& args,
                          cudaStream_t stream) {
-    for (auto entry : {launch_trace_tables_entry, launch_fraction_tree_entry, launch_merkle_entry}) {
+    for (auto entry : {launch_trace_tables_entry, launch_fraction_tree_entry, launch_merkle_entry, launch_stacked_entry,
+                       launch_round0_entry}) {
         const cudaError_t err = entry(kernel, plan, args, stream);
         if (err != cudaErrorInvalidDeviceFunction) return err;
     }

@@ -185,10 +185,20 @@ public:
     const void* download(const gpu::Buffer& src, size_t bytes) override;
     void dispatch_raw(gpu::Kernel k, const device::LaunchPlan& plan, uint64_t bytes, const gpu::Buffer* buffers,
                       size_t count, const void* params, size_t params_bytes) override;
+    void fill_zero(const gpu::Buffer& dst, size_t bytes) override;
     std::unique_ptr<EfTables> adopt_tables(gpu::Buffer values, size_t count, size_t length) override;
-    // The sumcheck tables are still the backend's (CudaEfTables): it says how to adopt them.
-    using TableAdopter = std::function<std::unique_ptr<EfTables>(DeviceBuffer, size_t, size_t)>;
-    void set_table_adopter(TableAdopter adopter) { adopt_tables_ = std::move(adopter); }
+    gpu::Buffer table(EfTables& tables, size_t c) override;
+    MerkleTree commit_message(const gpu::Buffer& message, size_t message_rows, uint32_t width, uint32_t log_rows,
+                              uint32_t log_group) override;
+    // What the phases still borrow from CudaBackend: its sumcheck tables (CudaEfTables) and its
+    // NTT and Merkle primitives. The backend fills these in when it makes its device.
+    struct BackendSteps {
+        std::function<std::unique_ptr<EfTables>(DeviceBuffer, size_t, size_t)> adopt_tables;
+        std::function<Ef*(EfTables&, size_t)> table;  // nullptr: not the backend's tables
+        // Inside a Call: the codeword of message_rows x width words at `message`, and its tree.
+        std::function<MerkleTree(const void*, size_t, uint32_t, uint32_t, uint32_t)> commit_message;
+    };
+    void set_backend_steps(BackendSteps steps) { steps_ = std::move(steps); }
     // A buffer allocated here, handed to a shared phase (which then owns it).
     static gpu::Buffer adopt(DeviceBuffer buffer);
 
@@ -214,7 +224,7 @@ private:
 
     std::unique_ptr<HeldTraces> held_;
     std::mutex mutex_;  // one call at a time: the stream, the stager and the buffers are shared
-    TableAdopter adopt_tables_;
+    BackendSteps steps_;
     uint32_t* slots_[kSlotCount] = {};
     size_t slot_words_[kSlotCount] = {};
     std::map<std::pair<uint32_t, bool>, uint32_t*> twiddle_cache_;

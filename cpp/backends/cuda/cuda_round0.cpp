@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "../../core/ntt_tables.h"
+#include "../gpu/round0_blocks.h"
+#include "../gpu/round0_launch.h"
 #include "cuda_backend.h"
 #include "cuda_dag.h"
 #include "device_buffer.h"
@@ -46,14 +48,10 @@ Round0Sums CudaBackend::round0_sums(const Round0Trace& t) {
     if (!t.dag || !t.dag->program) throw std::invalid_argument("round0_sums: the trace has no DAG binding");
     const DagProgram& program = *t.dag->program;
     const uint32_t width = program.width, l = t.l_skip;
-    const size_t n = size_t(1) << l, cosets = t.coset_shifts.size(), cols = width + 3;
-    const size_t chunks = t.log_height > l ? size_t(1) << (t.log_height - l) : 1;
-    const size_t block = std::max<size_t>(1, std::min(chunks, kBlockElements / (n * cols)));
-    const size_t evals = cosets + (t.logup_on_d ? 1 : 0);  // DAG evaluations per block
-    Round0Sums out;
-    out.zerocheck.assign(cosets * n, ef_zero());
-    out.logup_on_cosets.assign(cosets * n, ef_zero());
-    if (t.logup_on_d) out.logup_on_d.assign(n, ef_zero());
+    const gpu::Round0Blocks blocks = gpu::round0_blocks(t, kBlockElements);
+    const size_t n = blocks.n, cols = blocks.cols, chunks = blocks.chunks, block = blocks.block, evals = blocks.evals;
+    const size_t cosets = t.coset_shifts.size();
+    Round0Sums out = gpu::round0_zero_sums(t);
     if (evals == 0) return out;
 
     Call call(*this, "round0_sums");
@@ -83,21 +81,17 @@ Round0Sums CudaBackend::round0_sums(const Round0Trace& t) {
     if (!held) call.upload(copy.data(), t.values, trace_bytes);
     dag.upload(call);
 
+    // The kernels take Params structs (kernels/constraints/round0_gather.h), as Metal's do.
+    auto words = [](const void* p) { return gpu::Buffer{nullptr, const_cast<void*>(p), 0}; };
     auto gather = [&](size_t first, size_t count, size_t shift, bool selectors, cuda::DeviceBuffer& dst) {
-        const uint64_t lanes = uint64_t(n) * count * (selectors ? cols : width);
-        const device::LaunchPlan plan = lane_plan(gpu::Kernel::Round0Gather, lanes);
-        call.dispatch(gpu::Kernel::Round0Gather, plan, 2 * lanes * 4, [&] {
-            return int(cuda::launch_round0_gather(trace, width, t.log_height, l, first, count, shift,
-                                                  selectors, dst.as<uint32_t>(), plan, call.stream()));
-        });
+        const Round0GatherParams p = gpu::round0_gather_params(first, count, shift, selectors, width, t.log_height, l);
+        device().dispatch(gpu::Kernel::Round0Gather, lane_plan(gpu::Kernel::Round0Gather, p.lanes), 2 * p.lanes * 4,
+                          {words(trace), words(dst.data())}, p);
     };
     auto transpose = [&](const cuda::DeviceBuffer& in, uint64_t rows, uint64_t row_words, cuda::DeviceBuffer& out) {
-        const uint64_t lanes = rows * row_words;
-        const device::LaunchPlan plan = lane_plan(gpu::Kernel::Round0Transpose, lanes);
-        call.dispatch(gpu::Kernel::Round0Transpose, plan, 2 * lanes * 4, [&] {
-            return int(cuda::launch_round0_transpose(in.as<uint32_t>(), rows, row_words, out.as<uint32_t>(), plan,
-                                                     call.stream()));
-        });
+        const Round0TransposeParams p = gpu::round0_transpose_params(rows, row_words);
+        device().dispatch(gpu::Kernel::Round0Transpose, lane_plan(gpu::Kernel::Round0Transpose, p.lanes),
+                          2 * p.lanes * 4, {words(in.data()), words(out.data())}, p);
     };
     // The block's points (local rows with their selectors, next rows) at `slot` of the sums.
     auto evaluate = [&](const cuda::DeviceBuffer& here, const cuda::DeviceBuffer& after, size_t count, size_t slot) {
@@ -142,14 +136,7 @@ Round0Sums CudaBackend::round0_sums(const Round0Trace& t) {
         call.finish("round0 block sums");
         std::vector<DagSums> host(evals * block_points);
         std::memcpy(host.data(), staged, bytes);
-        for (size_t c = 0; c < cosets; ++c)
-            add_round0_block(t, host.data() + c * block_points, first, count, true, out.zerocheck.data() + c * n,
-                             out.logup_on_cosets.data() + c * n);
-        if (t.logup_on_d) {
-            std::vector<Ef> unused(n, ef_zero());
-            add_round0_block(t, host.data() + cosets * block_points, first, count, false, unused.data(),
-                             out.logup_on_d.data());
-        }
+        gpu::add_round0_sums(t, host.data(), first, count, out);
     }
     return out;
 }

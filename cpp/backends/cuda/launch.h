@@ -185,22 +185,16 @@ cudaError_t launch_dag_fold_points(const Ef* tables, const DagFoldPointsParams& 
 cudaError_t launch_dag_round(const DagDeviceProgram& program, const Ef* folded, const DagRoundParams& params,
                              Ef* slots, Ef* partials, const device::LaunchPlan& plan, cudaStream_t stream);
 
-// round0.cu: lane = one value of the (N, count * cols) gather of chunks [first, first + count)
-// of a 2^log_height x width trace (cols = width, + 3 selector columns with `selectors`).
-cudaError_t launch_round0_gather(const u32* trace, u32 width, u32 log_height, u32 l_skip, uint64_t first,
-                                 uint64_t count, uint64_t shift, bool selectors, u32* out,
-                                 const device::LaunchPlan& plan, cudaStream_t stream);
-// round0.cu: lane = one value of a rows x cols block transposed to cols x rows.
-cudaError_t launch_round0_transpose(const u32* in, uint64_t rows, uint64_t cols, u32* out,
-                                    const device::LaunchPlan& plan, cudaStream_t stream);
-
 // The kernels on the shared argument convention (gpu/device.h): buffer arguments in order, then
 // the kernel's Params struct by value, as the Metal entry of the same name takes them. Each .cu
 // file that has such kernels launches them from these arguments:
 //   trace_tables.cu: trace_tables (trace, lagrange, tables; TraceTablesParams);
 //   merkle.cu: gather_words (src, starts, out; GatherWordsParams);
 //   fraction_tree.cu: gkr_layer (child_p, child_q, parent_p, parent_q; GkrLayerParams),
-//     gkr_split (p, q, tables; GkrSplitParams).
+//     gkr_split (p, q, tables; GkrSplitParams);
+//   stacked.cu: the stacked_* kernels (kernels/stacked/stacked_params.h);
+//   round0.cu: round0_gather (trace, out; Round0GatherParams), round0_transpose (in, out;
+//     Round0TransposeParams).
 struct KernelArgs {
     void* const* buffers;
     size_t count;
@@ -219,37 +213,14 @@ cudaError_t launch_merkle_entry(gpu::Kernel kernel, const device::LaunchPlan& pl
                                 cudaStream_t stream);
 cudaError_t launch_fraction_tree_entry(gpu::Kernel kernel, const device::LaunchPlan& plan, const KernelArgs& args,
                                        cudaStream_t stream);
+// stacked.cu: the stacked matrix's kernels (buffers in metal/stacked.metal's order, then Params).
+cudaError_t launch_stacked_entry(gpu::Kernel kernel, const device::LaunchPlan& plan, const KernelArgs& args,
+                                 cudaStream_t stream);
+cudaError_t launch_round0_entry(gpu::Kernel kernel, const device::LaunchPlan& plan, const KernelArgs& args,
+                                cudaStream_t stream);
 // The entry of `kernel` among all of the above.
 cudaError_t launch_entry(gpu::Kernel kernel, const device::LaunchPlan& plan, const KernelArgs& args,
                          cudaStream_t stream);
-
-// stacked.cu (core/stacked_matrix.h): slot sums with (slot_count * pieces) << l_skip lanes into
-// partials (2 Ef per lane), the pieces added with slot_count << l_skip lanes into s and t, and
-// the columns' tables after u_0 with chunks * width lanes (the even tables of `tables`).
-cudaError_t launch_stacked_slot_sums(const uint32_t* matrix, const StackedSlotDesc* slots, uint64_t slot_count,
-                                     const Ef* eq, uint32_t width, uint32_t l_skip, uint32_t pieces, Ef* partials,
-                                     const device::LaunchPlan& plan, cudaStream_t stream);
-cudaError_t launch_stacked_piece_sums(const Ef* partials, uint64_t slot_count, uint32_t l_skip, uint32_t pieces, Ef* s,
-                                      Ef* t, const device::LaunchPlan& plan, cudaStream_t stream);
-cudaError_t launch_stacked_fold_columns(const uint32_t* matrix, const Ef* lagrange, uint32_t width, uint32_t l_skip,
-                                        uint64_t chunks, Ef* tables, const device::LaunchPlan& plan,
-                                        cudaStream_t stream);
-// The kernel tables after u_0 (kernels/stacked/stacked_reduction_lanes.h), one lane per slot chunk:
-// lanes = the slots' total x_len, slot j's from first_lane_of[j]; coeffs: 2 per slot.
-cudaError_t launch_stacked_kernel_table(const StackedSlotDesc* slots, const uint64_t* first_lane_of, uint32_t slot_count,
-                                        const Ef* eq, const Ef* coeffs, uint64_t chunks, uint64_t lanes, Ef* tables,
-                                        const device::LaunchPlan& plan, cudaStream_t stream);
-// WHIR's batched message, one lane per row; the commitment's scatter of one trace (trace_rows *
-// slot_count lanes) and the message (chunks * width lanes, 2^l_skip <= GS_STACKED_MAX_CHUNK).
-// With `accumulate` the batched message is added to f.
-cudaError_t launch_stacked_batch_message(const uint32_t* message, const Ef* weights, uint32_t width, uint64_t rows,
-                                         bool accumulate, Ef* f, const device::LaunchPlan& plan, cudaStream_t stream);
-cudaError_t launch_stacked_scatter(const uint32_t* trace, uint64_t trace_rows, uint32_t trace_width,
-                                   const StackedScatterSlot* slots, uint32_t slot_count, uint32_t width,
-                                   uint32_t* matrix, const device::LaunchPlan& plan, cudaStream_t stream);
-cudaError_t launch_stacked_message(const uint32_t* matrix, const Fp* inv_powers, Fp inv_n, uint32_t width,
-                                   uint32_t l_skip, uint64_t chunks, uint32_t* message, const device::LaunchPlan& plan,
-                                   cudaStream_t stream);
 
 }  // namespace cuda
 }  // namespace gpustark

@@ -21,6 +21,7 @@
 
 #include "../../core/device/launch_plan.h"
 #include "../../core/ef_tables.h"
+#include "../../core/merkle_tree.h"
 #include "kernel_id.h"
 
 namespace gpustark {
@@ -85,6 +86,9 @@ public:
     // Device -> host: the returned copy (or, on unified memory, the memory itself) is valid after
     // finish() and until the operation ends.
     virtual const void* download(const Buffer& src, size_t bytes) = 0;
+    // Zeros `bytes` at dst, ordered before later kernels. Only on memory no enqueued work still
+    // uses (Metal clears it from the host at once; CUDA on the stream).
+    virtual void fill_zero(const Buffer& dst, size_t bytes) = 0;
 
     // ---- kernels ----
     // The plan of a grid-stride lane kernel over `lanes` lanes, from the device's and kernel's
@@ -106,6 +110,17 @@ public:
     // Tables already in device memory (table c at c * length, written by work already enqueued),
     // taken over by the backend's EfTables. `values` must be a whole allocation of this device.
     virtual std::unique_ptr<EfTables> adopt_tables(Buffer values, size_t count, size_t length) = 0;
+    // Table c of `tables` in this device's memory, for a kernel that writes it in place; an empty
+    // Buffer when they are not this device's tables (or the backend's tables cannot say).
+    virtual Buffer table(EfTables& tables, size_t c) = 0;
+
+    // ---- the backend's NTT and Merkle primitives, until they are written here too ----
+    // Inside an operation: the codeword of `message` (message_rows x width words, written by work
+    // already enqueued; rows beyond it are zero) in 2^log_rows rows of new memory, and its tree.
+    // Ends with the operation's one wait, for the root. Throws std::invalid_argument for a shape
+    // this device's kernels cannot take.
+    virtual MerkleTree commit_message(const Buffer& message, size_t message_rows, uint32_t width, uint32_t log_rows,
+                                      uint32_t log_group) = 0;
 };
 
 // One operation on a device, for its scope: the lock, the stage and the counters.

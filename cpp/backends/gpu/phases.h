@@ -8,6 +8,7 @@
 
 #include "../../core/fraction_tree.h"
 #include "../../core/merkle_tree.h"
+#include "../../core/stacked_matrix.h"
 #include "../../core/trace_tables.h"
 #include "device.h"
 
@@ -33,6 +34,18 @@ std::shared_ptr<const MerkleStore> merkle_store(Device& device, Buffer matrix, B
 // waits for the root, the operation's one wait, and keeps matrix and levels in the tree's store.
 MerkleTree keep_merkle_tree(Device& device, Buffer matrix, Buffer levels, size_t rows, uint32_t width,
                             uint32_t log_group, std::vector<size_t> level_offsets);
+
+// The stacked commitment on the device (gpu_stacked_matrix.cpp): each trace up once (unless held)
+// and scattered, the message, the codeword and its tree computed there; the matrix and message
+// stay for the openings. Only for a layout stacked_commit_on_device accepts (else the caller takes
+// host_commit_stacked). The stacked matrix must not outlive the device.
+bool stacked_commit_on_device(const StackedLayout& layout);
+StackedCommit commit_stacked(Device& device, const StackedLayout& layout, const std::vector<TraceView>& traces,
+                             uint32_t log_blowup, uint32_t k);
+// A stacked matrix and message from the host, uploaded once (gpu_stacked_matrix.cpp).
+std::unique_ptr<StackedMatrix> stacked_matrix(Device& device, const std::vector<uint32_t>& matrix,
+                                              const std::vector<uint32_t>& message, size_t height, uint32_t width,
+                                              uint32_t l_skip);
 
 }  // namespace gpu
 }  // namespace gpustark

@@ -1,6 +1,6 @@
 // MetalBackend: construction and limits, calls, buffers and dispatch. The primitives are in
 // metal_primitives.cpp, the phase objects in metal_ef_tables.cpp, metal_dag.cpp,
-// metal_stacked_matrix.cpp, metal_round0.cpp and, shared with CUDA, cpp/backends/gpu/.
+// metal_round0.cpp and, shared with CUDA, cpp/backends/gpu/.
 #include "metal_backend.h"
 
 #include <algorithm>
@@ -293,6 +293,17 @@ void MetalBackend::finish(const char* reason) { stager_->sync(reason); }
 
 std::unique_ptr<EfTables> MetalBackend::ef_tables(const Ef* values, size_t count, size_t length) {
     return make_metal_ef_tables(*this, values, count, length);
+}
+
+StackedCommit MetalBackend::commit_stacked(const StackedLayout& layout, const std::vector<TraceView>& traces,
+                                           uint32_t log_blowup, uint32_t k) {
+    if (!gpu::stacked_commit_on_device(layout)) return host_commit_stacked(*this, layout, traces, log_blowup, k);
+    return gpu::commit_stacked(*phase_device_, layout, traces, log_blowup, k);
+}
+
+std::unique_ptr<StackedMatrix> MetalBackend::stacked_matrix(std::vector<uint32_t> matrix, std::vector<uint32_t> message,
+                                                            size_t height, uint32_t width, uint32_t l_skip) {
+    return gpu::stacked_matrix(*phase_device_, matrix, message, height, width, l_skip);
 }
 
 std::unique_ptr<EfTables> MetalBackend::trace_tables(const TraceTablesInput& in) {

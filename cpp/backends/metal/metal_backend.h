@@ -12,7 +12,7 @@
 //
 // On the device: the primitives (metal_primitives.cpp), the sumcheck tables and the DAG round
 // (metal_ef_tables.cpp), dag_base_sums (metal_dag.cpp), trace_tables and the fraction tree
-// (cpp/backends/gpu/, shared with CUDA), commit_stacked and stacked_matrix (metal_stacked_matrix.cpp), round0_sums
+// and commit_stacked and stacked_matrix (cpp/backends/gpu/, shared with CUDA), round0_sums
 // fused per block of chunks (metal_round0.cpp). No Backend method is a host composition any more;
 // info() reports an empty "host_phases" (docs/metal.md).
 #pragma once
@@ -100,12 +100,12 @@ public:
     // The tables built on the GPU from the trace (gpu/gpu_trace_tables.cpp).
     std::unique_ptr<EfTables> trace_tables(const TraceTablesInput& in) override;
     // The traces stacked, the message encoded and the codeword committed on the GPU; the matrix,
-    // the message and the tree stay in shared buffers (metal_stacked_matrix.cpp). A chunk longer
+    // the message and the tree stay in shared buffers (gpu/gpu_stacked_matrix.cpp). A chunk longer
     // than GS_STACKED_MAX_CHUNK takes the host's path (host_commit_stacked).
     StackedCommit commit_stacked(const StackedLayout& layout, const std::vector<TraceView>& traces,
                                  uint32_t log_blowup, uint32_t k) override;
     // The matrix and message in shared buffers; slot sums, column tables and the batched message
-    // computed on the GPU (metal/stacked.metal).
+    // computed on the GPU (gpu/gpu_stacked_matrix.cpp over metal/stacked.metal).
     std::unique_ptr<StackedMatrix> stacked_matrix(std::vector<uint32_t> matrix, std::vector<uint32_t> message,
                                                   size_t height, uint32_t width, uint32_t l_skip) override;
     // The Backend methods whose data-parallel work still runs partly on the host (the core's host
@@ -134,7 +134,7 @@ public:
     const MetalOptions& options() const { return options_; }
 
     // ---- for the phase objects (metal_ef_tables.cpp, metal_dag.cpp, metal_phase_device.cpp,
-    //      metal_stacked_matrix.cpp) ----
+    //      metal_round0.cpp) ----
     //
     // One operation is one Call, as on CUDA: the backend's lock, one stage of the stager, and the
     // call's counters added to the innermost span when it ends. After an exception the call waits

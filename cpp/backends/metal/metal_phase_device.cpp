@@ -1,6 +1,8 @@
 #include "metal_phase_device.h"
 
+#include <cstring>
 #include <stdexcept>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -65,6 +67,32 @@ void PhaseDevice::dispatch_raw(gpu::Kernel k, const device::LaunchPlan& plan, ui
 std::unique_ptr<EfTables> PhaseDevice::adopt_tables(gpu::Buffer values, size_t count, size_t length) {
     if (!values.owner || values.offset != 0) throw std::invalid_argument("metal device: tables must be a whole buffer");
     return adopt_metal_ef_tables(backend_, metal_buffer(values), count, length);
+}
+
+void PhaseDevice::fill_zero(const gpu::Buffer& dst, size_t bytes) { std::memset(dst.as<void>(), 0, bytes); }
+
+MerkleTree PhaseDevice::commit_message(const gpu::Buffer& message, size_t message_rows, uint32_t width,
+                                       uint32_t log_rows, uint32_t log_group) {
+    if (log_rows > MetalBackend::kMaxLogN)
+        throw std::invalid_argument("metal commit_message: the codeword exceeds 2^" +
+                                    std::to_string(MetalBackend::kMaxLogN) + " rows");
+    const size_t rows = size_t(1) << log_rows;
+    check_device_tree_shape(rows, log_group, "metal commit_message");
+    const uint64_t code_words = uint64_t(rows) * width;
+    if (code_words > 0xffffffffull)
+        throw std::invalid_argument("metal commit_message: rows * width = " + std::to_string(code_words) +
+                                    " exceeds the 32-bit counts the Metal kernels take");
+    const size_t message_bytes = message_rows * width * sizeof(uint32_t), code_bytes = size_t(code_words) * 4;
+    const std::vector<size_t> offsets = merkle_level_offsets(rows, log_rows);
+    const BufferPtr twiddles = backend_.twiddles(log_rows, false);
+    const MetalBackend::Bound code{backend_.allocate(code_bytes), 0, false};
+    std::memcpy(code.data(), message.as<void>(), message_bytes);
+    // Rows beyond the message are zero: the codeword of a degree < message_rows polynomial.
+    std::memset(code.data() + message_bytes, 0, code_bytes - message_bytes);
+    backend_.ntt_on_device(code, {log_rows, width}, false, twiddles, nullptr);
+    const BufferPtr levels = backend_.allocate(offsets.back() * sizeof(uint32_t));
+    backend_.merkle_on_device(code, rows, width, log_group, levels, offsets);
+    return backend_.keep_tree(code.buffer, levels, rows, width, log_group, offsets);
 }
 
 }  // namespace metal

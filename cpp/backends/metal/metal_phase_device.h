@@ -40,6 +40,13 @@ public:
     void dispatch_raw(gpu::Kernel k, const device::LaunchPlan& plan, uint64_t bytes, const gpu::Buffer* buffers,
                       size_t count, const void* params, size_t params_bytes) override;
     std::unique_ptr<EfTables> adopt_tables(gpu::Buffer values, size_t count, size_t length) override;
+    // A host memset: the buffer is the host's memory, and no enqueued work uses it yet.
+    void fill_zero(const gpu::Buffer& dst, size_t bytes) override;
+    // MetalEfTables do not hand out their memory yet: the caller takes its host path.
+    gpu::Buffer table(EfTables&, size_t) override { return {}; }
+    // The message is copied by the host (it was waited for), then the backend's NTT and Merkle.
+    MerkleTree commit_message(const gpu::Buffer& message, size_t message_rows, uint32_t width, uint32_t log_rows,
+                              uint32_t log_group) override;
 
 private:
     MetalBackend& backend_;

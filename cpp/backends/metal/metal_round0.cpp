@@ -13,8 +13,9 @@
 #include <vector>
 
 #include "../../core/round0_sums.h"
-#include "../../kernels/constraints/round0_gather.h"
 #include "../../kernels/dag/dag_lanes.h"
+#include "../gpu/round0_blocks.h"
+#include "../gpu/round0_launch.h"
 #include "metal_backend.h"
 #include "metal_dag.h"
 
@@ -28,15 +29,10 @@ Round0Sums MetalBackend::round0_sums(const Round0Trace& t) {
     const uint32_t width = program.width, l = t.l_skip;
     if (l > kMaxLogN)
         throw std::invalid_argument("metal round0_sums: l_skip must be <= " + std::to_string(kMaxLogN));
-    const size_t n = size_t(1) << l, cosets = t.coset_shifts.size(), cols = size_t(width) + 3;
-    const size_t chunks = t.log_height > l ? size_t(1) << (t.log_height - l) : 1;
-    const size_t block =
-        std::max<size_t>(1, std::min(chunks, size_t(options_.round0_block_elements / (n * cols))));
-    const size_t evals = cosets + (t.logup_on_d ? 1 : 0);  // DAG evaluations per block
-    Round0Sums out;
-    out.zerocheck.assign(cosets * n, ef_zero());
-    out.logup_on_cosets.assign(cosets * n, ef_zero());
-    if (t.logup_on_d) out.logup_on_d.assign(n, ef_zero());
+    const gpu::Round0Blocks blocks = gpu::round0_blocks(t, options_.round0_block_elements);
+    const size_t n = blocks.n, cols = blocks.cols, chunks = blocks.chunks, block = blocks.block, evals = blocks.evals;
+    const size_t cosets = t.coset_shifts.size();
+    Round0Sums out = gpu::round0_zero_sums(t);
     // Nothing to evaluate (or no group in the program: every sum is zero).
     if (evals == 0 || program.groups.empty()) return out;
     // The NTT kernels count n * batch lanes in a uint.
@@ -70,25 +66,14 @@ Round0Sums MetalBackend::round0_sums(const Round0Trace& t) {
 
     // round0_gather(trace, out, params): chunks [first, first + count) into (N, count * cols).
     auto gather = [&](size_t first, size_t count, size_t shift, bool selectors, const metal::BufferPtr& dst) {
-        Round0GatherParams p{};
-        p.first = first;
-        p.count = count;
-        p.shift = shift;
-        p.cols = selectors ? uint32_t(cols) : width;
-        p.lanes = uint64_t(n) * count * p.cols;
-        p.width = width;
-        p.log_height = t.log_height;
-        p.l_skip = l;
+        const Round0GatherParams p = gpu::round0_gather_params(first, count, shift, selectors, width, t.log_height, l);
         if (p.lanes == 0) return;
-        dispatch(gpu::Kernel::Round0Gather, {trace.arg(), Arg::of(dst), Arg::value(p)}, stride_plan(gpu::Kernel::Round0Gather, p.lanes),
-                 2 * p.lanes * 4);
+        dispatch(gpu::Kernel::Round0Gather, {trace.arg(), Arg::of(dst), Arg::value(p)},
+                 stride_plan(gpu::Kernel::Round0Gather, p.lanes), 2 * p.lanes * 4);
     };
     // round0_transpose(in, out, params): a block of `rows` points of `row_words` words, transposed.
     auto transpose = [&](const metal::BufferPtr& in, uint64_t rows, uint64_t row_words, const metal::BufferPtr& dst) {
-        Round0TransposeParams p{};
-        p.rows = rows;
-        p.cols = row_words;
-        p.lanes = rows * row_words;
+        const Round0TransposeParams p = gpu::round0_transpose_params(rows, row_words);
         dispatch(gpu::Kernel::Round0Transpose, {Arg::of(in), Arg::of(dst), Arg::value(p)},
                  stride_plan(gpu::Kernel::Round0Transpose, p.lanes), 2 * p.lanes * 4);
     };
@@ -137,9 +122,8 @@ Round0Sums MetalBackend::round0_sums(const Round0Trace& t) {
         ntt_on_device(n_bound, {l, uint32_t(count * width)}, false, forward_twiddles, coset_factors[c]);
     };
 
-    std::vector<Ef> unused(n);
     for (size_t first = 0; first < chunks; first += block) {
-        const size_t count = std::min(block, chunks - first), points = n * count;
+        const size_t count = std::min(block, chunks - first);
         // Every kernel of the block runs in order on the same two buffers: the rows themselves for
         // D first, then each coset gathered again, to coefficients and onto its coset.
         if (t.logup_on_d) {
@@ -155,14 +139,7 @@ Round0Sums MetalBackend::round0_sums(const Round0Trace& t) {
             evaluate(count, c);
         }
         finish("round0 block sums");  // the next block rewrites the buffers
-        const DagSums* host = sums->as<const DagSums>();
-        for (size_t c = 0; c < cosets; ++c)
-            add_round0_block(t, host + c * points, first, count, true, out.zerocheck.data() + c * n,
-                             out.logup_on_cosets.data() + c * n);
-        if (t.logup_on_d) {
-            std::fill(unused.begin(), unused.end(), ef_zero());
-            add_round0_block(t, host + cosets * points, first, count, false, unused.data(), out.logup_on_d.data());
-        }
+        gpu::add_round0_sums(t, sums->as<const DagSums>(), first, count, out);
     }
     return out;
 }

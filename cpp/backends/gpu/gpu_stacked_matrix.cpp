@@ -1,0 +1,291 @@
+// The stacked commitment and the stacked matrix on the device (core/stacked_matrix.h), written
+// once over gpu::Device: the traces go up once; stacking, the message, the codeword and its tree
+// are computed on the device and stay there. The openings' passes run there too: round 0's slot
+// sums come back (N per slot), the tables after u_0 stay for the rounds, and WHIR's batched
+// message comes back (one value per row) or is written into a table in place.
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "../../core/spans.h"
+#include "../../core/stacked_matrix.h"
+#include "../../kernels/field/two_adic.h"
+#include "../../kernels/stacked/stacked_params.h"
+#include "phases.h"
+
+namespace gpustark {
+namespace gpu {
+namespace {
+
+void check_weights(size_t found, uint32_t width) {
+    if (found != width)
+        throw std::invalid_argument("stacked matrix: expected " + std::to_string(width) +
+                                    " batching weights, found " + std::to_string(found));
+}
+
+class DeviceStackedMatrix final : public StackedMatrix {
+public:
+    // Adopts the matrix and message, written by work already enqueued on the device (its work
+    // runs in order, so later operations' kernels see them).
+    DeviceStackedMatrix(Device& device, Buffer matrix, Buffer message, size_t height, uint32_t width, uint32_t l_skip)
+        : StackedMatrix(height, width, l_skip), device_(device), matrix_(std::move(matrix)),
+          message_(std::move(message)) {}
+    ~DeviceStackedMatrix() override { device_.drain(); }
+
+    void slot_sums(const std::vector<StackedSlotSums>& slots, const std::vector<std::vector<Ef>>& eq_tables, Ef* s,
+                   Ef* t) override {
+        check_slots(slots, eq_tables);
+        const size_t n = size_t(1) << l_skip(), out_count = slots.size() * n;
+        if (out_count == 0) return;
+        std::vector<Ef> eq;
+        const std::vector<StackedSlotDesc> desc = device_slot_descs(slots, eq_tables, &eq);
+        const size_t eq_bytes = eq.size() * sizeof(Ef), desc_bytes = desc.size() * sizeof(StackedSlotDesc);
+        const size_t partial_bytes = out_count * kStackedSlotPieces * 2 * sizeof(Ef), out_bytes = out_count * sizeof(Ef);
+
+        Call call(device_, "stacked_matrix.slot_sums");
+        const Buffer d_eq = device_.allocate(eq_bytes), d_desc = device_.allocate(desc_bytes);
+        const Buffer partials = device_.allocate(partial_bytes), out = device_.allocate(2 * out_bytes);
+        device_.reserve_staging(std::max(staged_size(eq_bytes) + staged_size(desc_bytes), staged_size(2 * out_bytes)));
+        device_.upload(d_eq, eq.data(), eq_bytes);
+        device_.upload(d_desc, desc.data(), desc_bytes);
+        StackedSlotSumsParams p{};
+        p.lanes = uint64_t(slots.size()) * kStackedSlotPieces * n;
+        p.width = width();
+        p.l_skip = l_skip();
+        p.pieces = kStackedSlotPieces;
+        device_.dispatch(Kernel::StackedSlotSums, device_.lane_plan(Kernel::StackedSlotSums, p.lanes),
+                         uint64_t(height()) * width() * 4 + partial_bytes, {matrix_, d_desc, d_eq, partials}, p);
+        StackedPieceSumsParams q{};
+        q.lanes = out_count;
+        q.l_skip = l_skip();
+        q.pieces = kStackedSlotPieces;
+        device_.dispatch(Kernel::StackedPieceSums, device_.lane_plan(Kernel::StackedPieceSums, q.lanes),
+                         partial_bytes + 2 * out_bytes, {partials, out, out.at(out_bytes)}, q);
+        const Ef* sums = static_cast<const Ef*>(device_.download(out, 2 * out_bytes));
+        call.finish("stacked slot sums");
+        std::memcpy(s, sums, out_bytes);
+        std::memcpy(t, sums + out_count, out_bytes);
+    }
+
+    std::unique_ptr<EfTables> column_tables(const std::vector<Ef>& lagrange, const std::vector<StackedSlotSums>& slots,
+                                            const std::vector<std::vector<Ef>>& eq_tables,
+                                            const std::vector<StackedKernelCoeffs>& coeffs) override {
+        check_column_tables(lagrange, slots, eq_tables, coeffs);
+        const size_t chunks = height() >> l_skip(), w = width();
+        std::vector<Ef> eq;
+        const std::vector<StackedSlotDesc> desc = device_slot_descs(slots, eq_tables, &eq);
+        std::vector<uint64_t> first_lane;
+        const uint64_t lanes = stacked_kernel_table_lanes(slots, &first_lane);
+        const size_t lagrange_bytes = lagrange.size() * sizeof(Ef), eq_bytes = eq.size() * sizeof(Ef);
+        const size_t desc_bytes = desc.size() * sizeof(StackedSlotDesc), first_bytes = first_lane.size() * 8;
+        const size_t coeff_bytes = coeffs.size() * sizeof(StackedKernelCoeffs), table_bytes = 2 * w * chunks * sizeof(Ef);
+        static_assert(sizeof(StackedKernelCoeffs) == 2 * sizeof(Ef), "coefficients go up as (eq, wrap) Ef pairs");
+        Buffer tables;
+        {
+            Call call(device_, "stacked_matrix.column_tables");
+            const Buffer d_lagrange = device_.allocate(lagrange_bytes), d_eq = device_.allocate(eq_bytes);
+            const Buffer d_desc = device_.allocate(desc_bytes), d_first = device_.allocate(first_bytes);
+            const Buffer d_coeffs = device_.allocate(coeff_bytes);
+            tables = device_.allocate(table_bytes);
+            device_.reserve_staging(staged_size(lagrange_bytes) + staged_size(eq_bytes) + staged_size(desc_bytes) +
+                                    staged_size(first_bytes) + staged_size(coeff_bytes));
+            device_.upload(d_lagrange, lagrange.data(), lagrange_bytes);
+            device_.upload(d_eq, eq.data(), eq_bytes);
+            device_.upload(d_desc, desc.data(), desc_bytes);
+            device_.upload(d_first, first_lane.data(), first_bytes);
+            device_.upload(d_coeffs, coeffs.data(), coeff_bytes);
+            // The kernels are zero off the slots: clear every table, then write both kinds.
+            device_.fill_zero(tables, table_bytes);
+            StackedFoldColumnsParams p{};
+            p.lanes = uint64_t(chunks) * w;
+            p.chunks = chunks;
+            p.width = width();
+            p.l_skip = l_skip();
+            if (p.lanes != 0)
+                device_.dispatch(Kernel::StackedFoldColumns, device_.lane_plan(Kernel::StackedFoldColumns, p.lanes),
+                                 uint64_t(height()) * w * 4 + table_bytes / 2, {matrix_, d_lagrange, tables}, p);
+            StackedKernelTableParams q{};
+            q.lanes = lanes;
+            q.chunks = chunks;
+            q.slot_count = uint32_t(slots.size());
+            if (lanes != 0)
+                device_.dispatch(Kernel::StackedKernelTable, device_.lane_plan(Kernel::StackedKernelTable, lanes),
+                                 lanes * 3 * sizeof(Ef), {d_desc, d_first, d_eq, d_coeffs, tables}, q);
+            // No wait here: the tables' first round is ordered after these kernels and waits (a
+            // device that staged the uploads waits for them as the operation ends).
+            call.commit();
+        }
+        return device_.adopt_tables(std::move(tables), 2 * w, chunks);
+    }
+
+    void batched_message(const std::vector<Ef>& weights, Ef* f) override {
+        check_weights(weights.size(), width());
+        const size_t weight_bytes = weights.size() * sizeof(Ef), f_bytes = height() * sizeof(Ef);
+        Call call(device_, "stacked_matrix.batched_message");
+        const Buffer d_weights = device_.allocate(weight_bytes), d_f = device_.allocate(f_bytes);
+        device_.reserve_staging(std::max(staged_size(weight_bytes), staged_size(f_bytes)));
+        device_.upload(d_weights, weights.data(), weight_bytes);
+        device_.dispatch(Kernel::StackedBatchMessage, device_.lane_plan(Kernel::StackedBatchMessage, height()),
+                         uint64_t(height()) * width() * 4 + f_bytes, {message_, d_weights, d_f},
+                         batch_params(false));
+        const void* values = device_.download(d_f, f_bytes);
+        call.finish("batched message");
+        std::memcpy(f, values, f_bytes);
+    }
+
+    // Straight into the table's device memory: nothing crosses to the host.
+    bool batched_message_into(const std::vector<Ef>& weights, EfTables& tables, size_t c, bool accumulate) override {
+        const Buffer table = device_.table(tables, c);
+        if (!table || tables.length() != height()) return false;
+        check_weights(weights.size(), width());
+        const size_t weight_bytes = weights.size() * sizeof(Ef);
+        Call call(device_, "stacked_matrix.batched_message_into");
+        const Buffer d_weights = device_.allocate(weight_bytes);
+        device_.reserve_staging(staged_size(weight_bytes));
+        device_.upload(d_weights, weights.data(), weight_bytes);
+        device_.dispatch(Kernel::StackedBatchMessage, device_.lane_plan(Kernel::StackedBatchMessage, height()),
+                         uint64_t(height()) * width() * 4 + height() * sizeof(Ef) * (accumulate ? 2 : 1),
+                         {message_, d_weights, table}, batch_params(accumulate));
+        call.finish("batched message");
+        return true;
+    }
+
+    std::vector<uint32_t> matrix_words() override { return read(matrix_, "stacked_matrix.matrix"); }
+    std::vector<uint32_t> message_words() override { return read(message_, "stacked_matrix.message"); }
+
+private:
+    StackedBatchMessageParams batch_params(bool accumulate) const {
+        StackedBatchMessageParams p{};
+        p.lanes = height();
+        p.width = width();
+        p.accumulate = accumulate ? 1 : 0;
+        return p;
+    }
+
+    std::vector<uint32_t> read(const Buffer& words, const char* what) {
+        std::vector<uint32_t> out(height() * width());
+        if (out.empty()) return out;
+        const size_t bytes = out.size() * sizeof(uint32_t);
+        Call call(device_, what);
+        device_.reserve_staging(staged_size(bytes));
+        const void* values = device_.download(words, bytes);
+        call.finish(what);  // whatever still writes it (the commitment's kernels) is done
+        std::memcpy(out.data(), values, bytes);
+        return out;
+    }
+
+    Device& device_;
+    Buffer matrix_, message_;
+};
+
+// PROTOCOL 6.2: each trace up once (unless the device holds it) and scattered into its slots.
+void scatter_traces(Device& device, const StackedLayout& layout, const std::vector<TraceView>& traces,
+                    const Buffer& matrix) {
+    for (const TraceScatter& scatter : stacked_scatter_plan(layout)) {
+        const TraceView& t = traces.at(scatter.trace);
+        const std::vector<StackedScatterSlot>& slots = scatter.slots;
+        const uint64_t lanes = uint64_t(t.height) * slots.size();
+        if (lanes == 0) continue;
+        const size_t trace_bytes = t.height * t.width * sizeof(uint32_t), slot_bytes = slots.size() * sizeof(slots[0]);
+        Call call(device, "stacked_commit.stack");
+        Buffer d_trace = device.held(t.data, trace_bytes);
+        const bool copied = !d_trace;
+        if (copied) d_trace = device.allocate(trace_bytes);
+        const Buffer d_slots = device.allocate(slot_bytes);
+        device.reserve_staging((copied ? staged_size(trace_bytes) : 0) + staged_size(slot_bytes));
+        if (copied) device.upload(d_trace, t.data, trace_bytes);
+        device.upload(d_slots, slots.data(), slot_bytes);
+        StackedScatterParams p{};
+        p.lanes = lanes;
+        p.trace_width = uint32_t(t.width);
+        p.slot_count = uint32_t(slots.size());
+        p.width = layout.width;
+        device.dispatch(Kernel::StackedScatter, device.lane_plan(Kernel::StackedScatter, lanes), 2 * lanes * 4,
+                        {d_trace, d_slots, matrix}, p);
+        call.finish("trace scattered");  // a copied trace goes when this scope ends
+    }
+}
+
+// PROTOCOL 6.3 steps 1-2: each chunk's inverse DFT and subset zeta.
+void encode_message(Device& device, const Buffer& matrix, const Buffer& message, uint64_t chunks, uint32_t width,
+                    uint32_t l_skip) {
+    ScopedSpan rs_span("rs_code_matrix");
+    const size_t n = size_t(1) << l_skip;
+    const StackedMessageTwiddles tw = stacked_message_twiddles(l_skip);
+    Call call(device, "stacked_commit.message");
+    const Buffer powers = device.allocate(n * sizeof(Fp));
+    device.reserve_staging(staged_size(n * sizeof(Fp)));
+    device.upload(powers, tw.inv_powers.data(), n * sizeof(Fp));
+    StackedMessageParams p{};
+    p.lanes = chunks * width;
+    p.inv_n = tw.inv_n;  // Montgomery form, as the kernel takes it
+    p.width = width;
+    p.l_skip = l_skip;
+    const uint64_t bytes = 2 * (chunks << l_skip) * width * sizeof(uint32_t);
+    if (p.lanes != 0)
+        device.dispatch(Kernel::StackedMessage, device.lane_plan(Kernel::StackedMessage, p.lanes), bytes,
+                        {matrix, powers, message}, p);
+    call.finish("message");  // the codeword is made from it next
+}
+
+}  // namespace
+
+bool stacked_commit_on_device(const StackedLayout& layout) {
+    // The message kernel keeps a chunk in registers; longer chunks take the host's path.
+    return (size_t(1) << layout.l_skip) <= GS_STACKED_MAX_CHUNK;
+}
+
+StackedCommit commit_stacked(Device& device, const StackedLayout& layout, const std::vector<TraceView>& traces,
+                             uint32_t log_blowup, uint32_t k) {
+    const uint32_t m = layout.log_height, l_skip = layout.l_skip, width = layout.width;
+    if (!stacked_commit_on_device(layout))
+        throw std::invalid_argument("commit_stacked: chunks longer than GS_STACKED_MAX_CHUNK take the host's path");
+    if (m + log_blowup > GS_TWO_ADICITY)
+        throw std::invalid_argument("commit_stacked: the codeword exceeds 2^" + std::to_string(GS_TWO_ADICITY) +
+                                    " rows");
+    const size_t height = size_t(1) << m, bytes = height * width * sizeof(uint32_t), chunks = height >> l_skip;
+    Buffer matrix, message;
+    {
+        Call call(device, "stacked_commit.stack");
+        matrix = device.allocate(bytes);
+        message = device.allocate(bytes);
+        device.fill_zero(matrix, bytes);  // short columns leave gaps
+        call.commit();
+    }
+    scatter_traces(device, layout, traces, matrix);
+    encode_message(device, matrix, message, chunks, width, l_skip);
+
+    StackedCommit out;
+    {  // PROTOCOL 6.3 step 3 and 6.4: the codeword from the message, on the device, and its tree
+        ScopedSpan merkle_span("merkle_tree");
+        Call call(device, "encode_and_commit");
+        out.tree = device.commit_message(message, height, width, m + log_blowup, k);
+    }
+    out.stacked = std::make_unique<DeviceStackedMatrix>(device, std::move(matrix), std::move(message), height, width,
+                                                        l_skip);
+    return out;
+}
+
+std::unique_ptr<StackedMatrix> stacked_matrix(Device& device, const std::vector<uint32_t>& matrix,
+                                              const std::vector<uint32_t>& message, size_t height, uint32_t width,
+                                              uint32_t l_skip) {
+    check_stacked_shape(matrix.size(), message.size(), height, width, l_skip);
+    const size_t bytes = matrix.size() * sizeof(uint32_t);
+    Buffer d_matrix, d_message;
+    {
+        Call call(device, "stacked_matrix");
+        d_matrix = device.allocate(bytes);
+        d_message = device.allocate(bytes);
+        device.reserve_staging(2 * staged_size(bytes));
+        device.upload(d_matrix, matrix.data(), bytes);
+        device.upload(d_message, message.data(), bytes);
+        call.commit();  // a device that staged the copies waits for them as the operation ends
+    }
+    return std::make_unique<DeviceStackedMatrix>(device, std::move(d_matrix), std::move(d_message), height, width,
+                                                 l_skip);
+}
+
+}  // namespace gpu
+}  // namespace gpustark

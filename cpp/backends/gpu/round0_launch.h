@@ -1,0 +1,38 @@
+// The Params of round 0's gather and transpose (kernels/constraints/round0_gather.h), filled once
+// for CUDA and Metal alike: the first pieces of round 0 written for every GPU.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+#include "../../kernels/constraints/round0_gather.h"
+
+namespace gpustark {
+namespace gpu {
+
+// Chunks [first, first + count) of N = 2^l_skip rows of a 2^log_height x width trace, each row
+// shifted by `shift`, with the three selector columns when `selectors`.
+inline Round0GatherParams round0_gather_params(size_t first, size_t count, size_t shift, bool selectors,
+                                               uint32_t width, uint32_t log_height, uint32_t l_skip) {
+    Round0GatherParams p{};
+    p.first = first;
+    p.count = count;
+    p.shift = shift;
+    p.cols = selectors ? width + 3 : width;
+    p.lanes = (uint64_t(1) << l_skip) * count * p.cols;
+    p.width = width;
+    p.log_height = log_height;
+    p.l_skip = l_skip;
+    return p;
+}
+
+// A block of `rows` points of `row_words` words each, transposed to column by column.
+inline Round0TransposeParams round0_transpose_params(uint64_t rows, uint64_t row_words) {
+    Round0TransposeParams p{};
+    p.rows = rows;
+    p.cols = row_words;
+    p.lanes = rows * row_words;
+    return p;
+}
+
+}  // namespace gpu
+}  // namespace gpustark
