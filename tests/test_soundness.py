@@ -16,6 +16,7 @@ import pytest
 import gpustark
 from gpustark import params as gp
 from gpustark import soundness as S
+from gpustark.keygen import TraceWidth
 from gpustark.soundness import COMPONENTS, WHIR_PARTS, SecurityReport, security_report, security_report_for_params
 
 P = 2013265921
@@ -237,7 +238,7 @@ def test_calculate_from_vk_matches_calculate():
     p = gp.test_params_small()
 
     def air(constraints, interactions):
-        return SimpleNamespace(width=SimpleNamespace(preprocessed=None, cached_mains=(), common_main=2),
+        return SimpleNamespace(width=TraceWidth(None, (), 2),
                                constraint_idx=tuple(range(constraints)), interactions=(object(),) * interactions)
 
     vk = SimpleNamespace(params=p, per_air=(air(4, 0), air(0, 1), air(0, 1)))

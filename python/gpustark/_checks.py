@@ -75,3 +75,13 @@ def nonnegative_int(value, name: str, *, below: int | None = None) -> int:
         bound = f"[0, {below})" if below is not None else ">= 0"
         raise ValueError(f"{name}: expected an integer in {bound}, found {value}")
     return value
+
+
+def read_file_capped(path, cap: int, refusal: str) -> bytes:
+    """The file's bytes, reading at most cap + 1 of them: ValueError "{path}: larger than N MiB,
+    {refusal}" for a longer file (so /dev/zero or a huge file never fills memory)."""
+    with open(path, "rb") as f:
+        data = f.read(cap + 1)
+    if len(data) > cap:
+        raise ValueError(f"{path}: larger than {cap >> 20} MiB, {refusal}")
+    return data

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 
+from ._checks import read_file_capped
 from .params import SystemParams
 from .workloads import Workload
 
@@ -46,11 +47,7 @@ def check_output_path(flag: str, path: str | None) -> None:
 
 def read_capped(path: str, cap: int = MAX_PROOF_FILE_BYTES) -> bytes:
     """The file's bytes; ValueError if it holds more than `cap` (read stops there)."""
-    with open(path, "rb") as f:
-        data = f.read(cap + 1)
-    if len(data) > cap:
-        raise ValueError(f"{path}: larger than {cap >> 20} MiB, the most verify reads; not a proof")
-    return data
+    return read_file_capped(path, cap, "the most verify reads; not a proof")
 
 
 def check_log_env(environ=os.environ) -> None:

@@ -21,7 +21,7 @@ from typing import Sequence
 import numpy as np
 
 from . import hash as _hash
-from ._checks import P
+from ._checks import P, read_file_capped
 from . import _native
 from .air import Air, ConstraintDag, DagInteraction, check_trace, interaction_balance
 from .air.balance import format_imbalance
@@ -51,6 +51,11 @@ class TraceWidth:
     def main_widths(self) -> tuple[int, ...]:
         """Cached parts then common main: the DAG's part_index order."""
         return self.cached_mains + ((self.common_main,) if self.common_main else ())
+
+    @property
+    def total_width(self) -> int:
+        """Columns over every part: preprocessed, cached mains and common main (OpenVM's total_width)."""
+        return (self.preprocessed or 0) + sum(self.cached_mains) + self.common_main
 
 
 @dataclass(frozen=True)
@@ -151,10 +156,7 @@ class VerifyingKey:
     @staticmethod
     def load(path) -> "VerifyingKey":
         """Read a key file in either format (JSON starts with '{'); ValueError if it is neither."""
-        with open(path, "rb") as f:
-            data = f.read(MAX_KEY_FILE_BYTES + 1)
-        if len(data) > MAX_KEY_FILE_BYTES:
-            raise ValueError(f"{path}: larger than {MAX_KEY_FILE_BYTES >> 20} MiB, not a verifying key")
+        data = read_file_capped(path, MAX_KEY_FILE_BYTES, "not a verifying key")
         try:
             if data.lstrip()[:1] == b"{":
                 return VerifyingKey.from_openvm_json(data)

@@ -437,6 +437,6 @@ def security_report(vk) -> SecurityReport:
     airs = vk.per_air
     max_constraints = max((len(a.constraint_idx) for a in airs), default=0)
     max_interactions = max((len(a.interactions) for a in airs), default=0)
-    columns = sum((a.width.preprocessed or 0) + sum(a.width.cached_mains) + a.width.common_main for a in airs)
+    columns = sum(a.width.total_width for a in airs)
     return security_report_for_params(params, max_constraints_per_air=max_constraints, num_airs=len(airs),
                                       num_trace_columns=columns, max_interactions_per_air=max_interactions)

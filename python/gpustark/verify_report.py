@@ -29,10 +29,6 @@ def key_security(vk: VerifyingKey) -> tuple[float | None, str]:
     return (report.total_bits if report else None), line
 
 
-def _width(air) -> int:
-    return (air.width.preprocessed or 0) + sum(air.width.main_widths)
-
-
 def verified_report(vk: VerifyingKey, proof: Proof, security: str, key_source: str) -> list[str]:
     """The lines after "valid:": key, parameters, security, one row per AIR, public values."""
     p = vk.params
@@ -44,7 +40,7 @@ def verified_report(vk: VerifyingKey, proof: Proof, security: str, key_source: s
              f"AIRs           #  {'name':{name_width}} present  log_height  width"]
     for i, (air, vdata) in enumerate(zip(vk.per_air, proof.trace_vdata)):
         present, log_height = ("yes", str(vdata.log_height)) if vdata is not None else ("no", "-")
-        lines.append(f"               {i:<2} {air.name:{name_width}} {present:8} {log_height:11} {_width(air)}")
+        lines.append(f"               {i:<2} {air.name:{name_width}} {present:8} {log_height:11} {air.width.total_width}")
     for air, values in zip(vk.per_air, proof.public_values):
         if values is not None and len(values):
             lines.append(f"public values  {air.name}: {' '.join(str(int(v)) for v in values)}")
