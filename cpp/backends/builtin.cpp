@@ -1,6 +1,7 @@
 #include "builtin.h"
 
 #include "cpu/cpu_backend.h"
+#include "dual/dual_backend.h"
 #ifdef GPUSTARK_WITH_CUDA
 #include "cuda/cuda_backend.h"
 #endif
@@ -13,6 +14,7 @@ namespace gpustark {
 void register_builtin_backends() {
     static const bool done = [] {
         register_cpu_backend();
+        register_dual_backend();
 #ifdef GPUSTARK_WITH_CUDA
         register_cuda_backend();
 #endif

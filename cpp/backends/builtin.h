@@ -2,7 +2,7 @@
 
 namespace gpustark {
 
-// Registers `cpu` and every device backend this build includes. Idempotent.
+// Registers `cpu`, `dual:A,B` and every device backend this build includes. Idempotent.
 void register_builtin_backends();
 
 }  // namespace gpustark

@@ -135,4 +135,11 @@ struct BackendStatus {
 std::vector<BackendStatus> backend_status();
 Backend& get_backend(const std::string& name);
 
+// A backend made over others on first use, for names that start with `prefix` ("dual:A,B"):
+// `part(n)` is the registry's own backend n (it outlives the composite); the factory throws
+// std::invalid_argument for a name it cannot read. Made once per name and kept, like the rest.
+using PartLookup = std::function<Backend&(const std::string& name)>;
+using CompositeFactory = std::function<std::unique_ptr<Backend>(const std::string& name, const PartLookup& part)>;
+void register_composite_backend(const std::string& prefix, CompositeFactory factory);
+
 }  // namespace gpustark

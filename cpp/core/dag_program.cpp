@@ -4,7 +4,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "../prover/air_program.h"
+#include "air_program.h"
 
 namespace gpustark {
 namespace {

@@ -16,7 +16,7 @@
 
 namespace gpustark {
 
-struct AirProgram;  // prover/air_program.h (kept out of here: CUDA sources include this header)
+struct AirProgram;  // core/air_program.h (kept out of here: CUDA sources include this header)
 
 // A self-contained run of instructions: some of the constraints (or the interactions) with every
 // node they need. Groups' sums add up to the AIR's, so a device may run the groups of one point

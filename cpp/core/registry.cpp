@@ -1,7 +1,6 @@
 #include <mutex>
 #include <stdexcept>
 
-#include "../backends/dual/dual_backend.h"
 #include "backend.h"
 
 namespace gpustark {
@@ -12,6 +11,7 @@ struct Registry {
     std::map<std::string, BackendFactory> factories;
     std::map<std::string, std::unique_ptr<Backend>> instances;
     std::map<std::string, std::string> failures;  // why a registered backend could not start
+    std::map<std::string, CompositeFactory> composites;  // by name prefix
 };
 
 Registry& registry() {
@@ -24,6 +24,11 @@ Registry& registry() {
 void register_backend(const std::string& name, BackendFactory factory) {
     std::lock_guard<std::mutex> lock(registry().mutex);
     registry().factories[name] = std::move(factory);
+}
+
+void register_composite_backend(const std::string& prefix, CompositeFactory factory) {
+    std::lock_guard<std::mutex> lock(registry().mutex);
+    registry().composites[prefix] = std::move(factory);
 }
 
 static Backend* try_create(Registry& r, const std::string& name) {
@@ -77,28 +82,29 @@ std::vector<BackendStatus> backend_status() {
     throw std::invalid_argument(context + "unknown backend '" + name + "'; built backends: " + known);
 }
 
-// "dual:A,B" is not registered: it is made on first use over the registry's own A and B (which
+// A composite (e.g. "dual:A,B") is made on first use over the registry's own parts (which
 // outlive it) and then kept like any other instance. Parts are resolved here, under the lock
-// already held, rather than through get_backend.
-static Backend& create_dual(Registry& r, const std::string& name) {
-    std::string a, b;
-    if (!parse_dual_name(name, a, b))
-        throw std::invalid_argument("backend '" + name + "': expected dual:A,B with two backend names, e.g. dual:cpu,cuda");
-    Backend* ba = try_create(r, a);
-    if (!ba) throw_unavailable(r, a, "backend '" + name + "': ");
-    Backend* bb = try_create(r, b);
-    if (!bb) throw_unavailable(r, b, "backend '" + name + "': ");
-    auto dual = std::make_unique<DualBackend>(*ba, *bb);
-    Backend* raw = dual.get();
-    r.instances[name] = std::move(dual);
-    return *raw;
+// already held, rather than through get_backend. nullptr: no composite prefix matches `name`.
+static Backend* create_composite(Registry& r, const std::string& name) {
+    for (const auto& entry : r.composites) {
+        if (name.compare(0, entry.first.size(), entry.first) != 0) continue;
+        const PartLookup part = [&](const std::string& n) -> Backend& {
+            if (Backend* b = try_create(r, n)) return *b;
+            throw_unavailable(r, n, "backend '" + name + "': ");
+        };
+        auto made = entry.second(name, part);
+        Backend* raw = made.get();
+        r.instances[name] = std::move(made);
+        return raw;
+    }
+    return nullptr;
 }
 
 Backend& get_backend(const std::string& name) {
     Registry& r = registry();
     std::lock_guard<std::mutex> lock(r.mutex);
     if (Backend* b = try_create(r, name)) return *b;
-    if (name.compare(0, 5, "dual:") == 0) return create_dual(r, name);
+    if (Backend* b = create_composite(r, name)) return *b;
     throw_unavailable(r, name);
 }
 

@@ -3,7 +3,7 @@
 #include <mutex>
 
 #include "../core/parallel.h"
-#include "../backends/cpu/cpu_dag_lanes.h"
+#include "../core/simd/cpu_dag_lanes.h"
 
 namespace gpustark {
 

@@ -6,7 +6,7 @@
 #include <optional>
 #include <utility>
 
-#include "air_program.h"
+#include "../core/air_program.h"
 
 namespace gpustark {
 

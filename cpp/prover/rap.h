@@ -7,7 +7,7 @@
 
 #include "../core/backend.h"
 #include "../core/transcript.h"
-#include "air_program.h"
+#include "../core/air_program.h"
 #include "ef_poly.h"
 
 namespace gpustark {

@@ -4,7 +4,7 @@
 #pragma once
 #include <vector>
 
-#include "../prover/air_program.h"  // the AIR program type and its node evaluator, no prover phase
+#include "../core/air_program.h"  // the AIR program type and its node evaluator, no prover phase
 #include "verifier_math.h"
 
 namespace gpustark {

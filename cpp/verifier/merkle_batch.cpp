@@ -4,7 +4,7 @@
 #include <atomic>
 #include <vector>
 
-#include "../backends/cpu/poseidon2_lanes.h"
+#include "../core/simd/poseidon2_lanes.h"
 #include "../core/parallel.h"
 
 namespace gpustark {

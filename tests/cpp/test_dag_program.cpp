@@ -16,7 +16,7 @@
 #include "core/dag_program.h"
 #include "core/round0_sums.h"
 #include "core/trace_tables.h"
-#include "prover/air_program.h"
+#include "core/air_program.h"
 
 namespace {
 

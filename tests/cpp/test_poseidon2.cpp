@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "backends/cpu/poseidon2_lanes.h"
+#include "core/simd/poseidon2_lanes.h"
 #include "kernels/hash/hash.h"
 
 namespace {

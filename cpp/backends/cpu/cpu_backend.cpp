@@ -14,7 +14,7 @@
 #include "../../kernels/ntt/ntt.h"
 #include "cpu_dag.h"
 #include "cpu_ef_tables.h"
-#include "poseidon2_lanes.h"
+#include "../../core/simd/poseidon2_lanes.h"
 
 namespace gpustark {
 namespace {

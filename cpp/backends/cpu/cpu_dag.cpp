@@ -4,7 +4,7 @@
 #include <stdexcept>
 
 #include "../../core/parallel.h"
-#include "cpu_dag_lanes.h"
+#include "../../core/simd/cpu_dag_lanes.h"
 
 namespace gpustark {
 

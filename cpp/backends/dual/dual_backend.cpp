@@ -34,6 +34,18 @@ bool parse_dual_name(const std::string& name, std::string& a, std::string& b) {
     return !a.empty() && !b.empty();
 }
 
+void register_dual_backend() {
+    register_composite_backend("dual:", [](const std::string& name, const PartLookup& part) {
+        std::string a, b;
+        if (!parse_dual_name(name, a, b))
+            throw std::invalid_argument("backend '" + name +
+                                        "': expected dual:A,B with two backend names, e.g. dual:cpu,cuda");
+        Backend& ba = part(a);
+        Backend& bb = part(b);
+        return std::unique_ptr<Backend>(new DualBackend(ba, bb));
+    });
+}
+
 DualBackend::DualBackend(Backend& a, Backend& b) : a_(a), b_(b), name_a_(a.info().backend), name_b_(b.info().backend) {
     // dual:cpu,cpu is legitimate (it tests the dual machinery itself); keep its messages readable.
     if (name_a_ == name_b_) name_a_ += " (A)", name_b_ += " (B)";

@@ -85,4 +85,7 @@ private:
 // comma, an empty part).
 bool parse_dual_name(const std::string& name, std::string& a, std::string& b);
 
+// Registers "dual:A,B" with the registry (core/backend.h register_composite_backend).
+void register_dual_backend();
+
 }  // namespace gpustark

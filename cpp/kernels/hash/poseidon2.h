@@ -12,7 +12,7 @@
 #define GS_P2_INTERNAL_ROUNDS 13u
 
 // The permutation is written over a lane type F: Fp (one state per thread, as every device runs
-// it) or a CPU vector of several states (cpp/backends/cpu/fp_lanes.h) with the same free functions
+// it) or a CPU vector of several states (cpp/core/simd/fp_lanes.h) with the same free functions
 // fp_add, fp_double, fp_mul, fp_pow7 and p2_lane_constant.
 template <class F>
 struct P2Lanes {

@@ -1,6 +1,6 @@
 """Evaluating an AIR's constraint DAG at an opening point, over Ext scalars.
 
-Nodes are the instruction rows [kind, a, b, c] that keygen produces (see cpp/prover/air_program.h
+Nodes are the instruction rows [kind, a, b, c] that keygen produces (see cpp/core/air_program.h
 for the kinds); this is the verifier's own evaluator, independent of the prover's native one.
 """
 from __future__ import annotations

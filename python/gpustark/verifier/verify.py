@@ -5,7 +5,7 @@
 
 Everything is recomputed from the vk and the proof: the verifier shares no code with the prover's
 phases, only the native primitives (field, Poseidon2 hashing, Merkle paths), the transcript and
-the AIR program type with its node evaluator (cpp/prover/air_program.h). Its hot loops run in
+the AIR program type with its node evaluator (cpp/core/air_program.h). Its hot loops run in
 gpustark._native.verifier (cpp/verifier/); native=False runs them in Python instead, the
 readable reference that tests/test_verifier_native.py holds the native paths to.
 """

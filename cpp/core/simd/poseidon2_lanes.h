@@ -5,7 +5,7 @@
 #include <utility>
 #include <vector>
 
-#include "../../core/poseidon2_host.h"
+#include "../poseidon2_host.h"
 #include "../../kernels/pow/pow.h"
 
 namespace gpustark {

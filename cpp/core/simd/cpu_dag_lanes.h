@@ -5,7 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "../../prover/air_program.h"
+#include "../air_program.h"
 
 namespace gpustark {
 
