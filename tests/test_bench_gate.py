@@ -56,7 +56,8 @@ def test_the_gate_block_says_met_or_missed_with_the_gap():
         f"target:   {HEADLINE} median <= 10.00 ms (a 2x speed-up on the baseline's 20.00 ms)",
         f"measured: 12.50 ms (a 1.600x speed-up): MISSED by 2.50 ms (exit {EXIT_TARGET_MISSED})"]
     met = format_gate(Target(0.005), judge(Target(0.005), fake_result(0.002).summary()))
-    assert met.splitlines() == [f"target:   {HEADLINE} median <= 0.005 ms", "measured: 0.002 ms: MET, 0.003 ms to spare"]
+    assert met.splitlines() == [f"target:   {HEADLINE} median <= 0.005 ms",
+                                "measured: 0.002 ms: MET, 0.003 ms to spare"]
 
 
 @pytest.mark.parametrize("speedup, ms, message", [
@@ -138,7 +139,8 @@ def test_bad_gate_flags_are_usage_errors_before_any_run(capsys, args, message):
 
 def test_a_baseline_without_the_headline_is_refused_before_any_run(tmp_path, capsys):
     path = baseline_file(tmp_path, 5, name="some_other_span")
-    refused_before_running(capsys, f"--baseline has no {HEADLINE} span", *FIB, "--baseline", path, "--target-speedup", 2)
+    refused_before_running(capsys, f"--baseline has no {HEADLINE} span", *FIB, "--baseline", path,
+                           "--target-speedup", 2)
     bad_peaks = tmp_path / "peaks.json"
     bad_peaks.write_text(json.dumps({"hbm_bytes_per_s": 1e12}))
     refused_before_running(capsys, "missing ['h2d_bytes_per_s', 'fp_muls_per_s']", *FIB, "--peaks", bad_peaks)

@@ -68,7 +68,8 @@ def format_backlog(result: BenchResult, rates: Rates) -> str:
                      f"{whole.distance_ms:.2f} ms above it ({_ratio(whole)})")
     residuals = rank(rows)
     width = max([len("span")] + [len(r.name) for r in residuals])
-    head = f"{'rank':>4}  {'span':<{width}}  {'median ms':>10}  {'bound ms':>10}  {'distance ms':>11}  {'median/bound':>12}"
+    head = (f"{'rank':>4}  {'span':<{width}}  {'median ms':>10}  {'bound ms':>10}  {'distance ms':>11}  "
+            f"{'median/bound':>12}")
     lines += [head, "-" * len(head)]
     for i, r in enumerate(residuals, 1):
         lines.append(f"{i:>4}  {r.name:<{width}}  {r.median_ms:>10.2f}  {r.bound_ms:>10.3f}  {r.distance_ms:>11.2f}  "
