@@ -1,14 +1,17 @@
-"""benchmarks/lower_bounds.py: the per-span lower-bound model on a synthetic keccakf bench result
-(no proving): every span gets a row, bounds are positive, a leaf's bound is the larger of its
-two, a parent's adds up its children's."""
+"""The per-span lower-bound model (gpustark.bench_bounds) on a synthetic keccakf bench result (no
+proving): every span gets a row, bounds are positive, a leaf's bound is the larger of its two, a
+parent's adds up its children's; and benchmarks/lower_bounds.py, the script over it, prints what it
+printed before the model moved into the package."""
 import dataclasses
 import importlib.util
 import json
 import pathlib
+import re
 import sys
 
 import pytest
 
+from gpustark import bench_bounds as bb
 from gpustark.bench import BenchResult
 from gpustark.bench_stats import HEADLINE
 from gpustark.params import app_params_with_100_bits_security
@@ -59,8 +62,8 @@ def synthetic_bench(tmp_path, perms=64) -> pathlib.Path:
 
 def rows_for(path, rates=None):
     result = BenchResult.load(str(path))
-    shape = lb.keccak_shape(result, lb.KECCAK_DAG)
-    return shape, lb.bound_rows(result, shape, rates or lb.Rates.assumed())
+    shape = bb.keccak_shape(result, bb.KECCAK_DAG)
+    return shape, bb.bound_rows(result, shape, rates or bb.Rates.assumed())
 
 
 def test_every_span_gets_a_row_and_bounds_are_positive(tmp_path):
@@ -78,7 +81,7 @@ def test_every_span_gets_a_row_and_bounds_are_positive(tmp_path):
 
 def test_a_leaf_bound_is_the_max_and_a_parent_adds_its_children(tmp_path):
     shape, rows = rows_for(synthetic_bench(tmp_path))
-    rates = lb.Rates.assumed()
+    rates = bb.Rates.assumed()
     for row in rows:
         if row.bound_ms is None:
             continue
@@ -86,10 +89,10 @@ def test_a_leaf_bound_is_the_max_and_a_parent_adds_its_children(tmp_path):
         known = [c for c in row.children if c.bound_ms is not None]
         if not row.children:
             assert row.bound_ms == max(row.bytes_ms, row.muls_ms), row.stats.name
-        elif lb.SPAN_MODELS.get(row.stats.name) is None:  # no own work
+        elif bb.SPAN_MODELS.get(row.stats.name) is None:  # no own work
             assert row.bound_ms == pytest.approx(sum(c.bound_ms for c in known)), row.stats.name
         else:  # own work, then the children's
-            own_work = lb.SPAN_MODELS[row.stats.name](shape)
+            own_work = bb.SPAN_MODELS[row.stats.name](shape)
             own = max(own_work.bytes_ms(rates), own_work.muls_ms(rates))
             assert row.bound_ms == pytest.approx(own + sum(c.bound_ms for c in known)), row.stats.name
 
@@ -97,18 +100,18 @@ def test_a_leaf_bound_is_the_max_and_a_parent_adds_its_children(tmp_path):
 def test_keccakf_1024_shape_and_counts(tmp_path):
     shape, rows = rows_for(synthetic_bench(tmp_path, perms=1024))
     assert (shape.log_height, shape.stacked_width, shape.m) == (15, 42, 21)  # 2^15 x 2633 -> 2^21 x 42
-    merkle = lb.model_merkle_tree(shape)
+    merkle = bb.model_merkle_tree(shape)
     rows_cw = 1 << 22
-    assert merkle.fp_muls == 42 * (rows_cw // 2) * 22 + (rows_cw * 6 + rows_cw - 1) * 772 and lb.POSEIDON2_MULS == 772
-    rs = lb.model_rs_code_matrix(shape)
+    assert merkle.fp_muls == 42 * (rows_cw // 2) * 22 + (rows_cw * 6 + rows_cw - 1) * 772 and bb.POSEIDON2_MULS == 772
+    rs = bb.model_rs_code_matrix(shape)
     assert rs.pcie_bytes == 0 and rs.fp_muls == (1 << 17) * 42 * (8 * 4)  # size-16 inverse NTTs per chunk, column
-    stacking = lb.model_stacked_commit(shape)
+    stacking = bb.model_stacked_commit(shape)
     assert stacking.pcie_bytes == 4 * (1 << 15) * 2633 and stacking.fp_muls == 0
-    on_device = lb.model_stacked_commit(dataclasses.replace(shape, trace_on_host=False))
+    on_device = bb.model_stacked_commit(dataclasses.replace(shape, trace_on_host=False))
     assert on_device.pcie_bytes == 0 and on_device.hbm_bytes == stacking.hbm_bytes
     # Measured rates with an ef_mul rate: extension work is timed at that rate.
-    rates = lb.Rates(3e12, 50e9, 3e12, 1e11, "test GPU", True, 3e9)
-    mle = lb.model_mle_rounds(shape)
+    rates = bb.Rates(3e12, 50e9, 3e12, 1e11, "test GPU", True, 3e9)
+    mle = bb.model_mle_rounds(shape)
     assert mle.muls_ms(rates) == pytest.approx(1e3 * (mle.fp_muls / 3e12 + mle.ef_muls / 1e11))
 
 
@@ -125,3 +128,38 @@ def test_the_command_with_and_without_peaks(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "measured on NVIDIA H100 80GB HBM3" in out and "ASSUMED" not in out and "already on the device" in out
     assert lb.main(["--bench", str(tmp_path / "missing.json")]) == 2
+
+
+# benchmarks/lower_bounds.py's output for a fixed bench JSON (the H100 keccakf medians of
+# docs/benchmarks.md), saved from the script before the model moved into the package.
+VECTORS = ROOT / "tests" / "vectors" / "lower_bounds"
+SAVED_OUTPUTS = {
+    "expected_assumed.txt": [],
+    "expected_measured.txt": ["--peaks", VECTORS / "peaks_h100.json"],
+    "expected_overrides.txt": ["--peaks", VECTORS / "peaks_h100.json", "--trace-on-device", "--dag-muls", "10000",
+                               "--dag-constraints", "3000"],
+}
+
+
+@pytest.mark.parametrize("expected", sorted(SAVED_OUTPUTS))
+def test_the_script_prints_what_it_printed_before_the_move(expected, capsys):
+    args = ["--bench", VECTORS / "bench_keccakf_1024.json", *SAVED_OUTPUTS[expected]]
+    assert lb.main([str(a) for a in args]) == 0
+    assert capsys.readouterr().out == (VECTORS / expected).read_text()
+
+
+@pytest.mark.parametrize("peaks, message", [
+    ('{"hbm_bytes_per_s": 1e12, "h2d_bytes_per_s": 5e10}', "missing ['fp_muls_per_s']"),
+    ('{"hbm_bytes_per_s": 0, "h2d_bytes_per_s": 5e10, "fp_muls_per_s": 1e12}', "hbm_bytes_per_s must be a positive"),
+    ('{"hbm_bytes_per_s": 1e12, "h2d_bytes_per_s": "fast", "fp_muls_per_s": 1e12}', "h2d_bytes_per_s must be"),
+    ('{"hbm_bytes_per_s": 1e12, "h2d_bytes_per_s": 5e10, "fp_muls_per_s": 1e12, "ef_muls_per_s": -1}',
+     "ef_muls_per_s must be a positive"),
+    ("[1, 2]", "expected device_peaks.cu's JSON object"),
+    ("{not json", "not JSON"),
+])
+def test_bad_peaks_are_refused_with_the_reason(tmp_path, peaks, message):
+    path = tmp_path / "peaks.json"
+    path.write_text(peaks)
+    with pytest.raises(ValueError, match=re.escape(message)):
+        bb.Rates.load(str(path))
+    assert bb.Rates.load(str(VECTORS / "peaks_h100.json")).ef_mul == 1.717e11

@@ -8,6 +8,9 @@
                  [--trace-json FILE]         ... and write its spans as a Chrome trace (Perfetto)
     gpustark bench WORKLOAD [--runs 5 --warmup 1 --json FILE --baseline FILE --plot FILE.png]
                                              prove repeatedly; one table of span times (docs/benchmarks.md)
+                 [--target-speedup X | --target-ms T] [--peaks FILE]
+                                             ... gate on the headline median (exit 3 if missed) and rank
+                                             the spans by their distance to the lower-bound model
     gpustark verify [--vk KEY] FILE          exit 0 for a valid proof, 1 with a one-line reason
                  [--min-security-bits N]     ... refusing keys weaker than N bits; 2 for usage errors
     gpustark commit [--log-rows N ...]       Reed-Solomon encode a random matrix and Merkle-commit it
@@ -24,6 +27,10 @@ import time
 import numpy as np
 
 from . import __version__, _backend, bench, merkle, ntt
+from .bench_backlog import format_backlog
+from .bench_bounds import Rates
+from .bench_gate import EXIT_TARGET_MISSED, format_gate, judge, target_from_flags
+from .bench_stats import HEADLINE
 from ._checks import P
 from .cli_checks import check_log_env, check_output_path, check_trace_sizes, check_workload_flags, read_capped
 from .keygen import KEY_FORMATS, VerifyingKey, keygen
@@ -160,7 +167,20 @@ def _prove(args: argparse.Namespace) -> int:
     return 0
 
 
+def _peak_rates(path: str | None) -> Rates:
+    """--peaks' measured rates, or the model's assumed ones (the backlog says which)."""
+    if path is None:
+        return Rates.assumed()
+    try:
+        return Rates.load(path)
+    except OSError as exc:
+        raise ValueError(f"--peaks: cannot read '{path}': {exc.strerror}") from None
+    except ValueError as exc:
+        raise ValueError(f"--peaks: {exc}") from None
+
+
 def _bench(args: argparse.Namespace) -> int:
+    """Exit 0, or EXIT_TARGET_MISSED when a --target-* was not met; 2 for usage errors."""
     if args.runs < 1 or args.warmup < 0:
         raise ValueError(f"--runs, --warmup: expected runs >= 1 and warmup >= 0, found {args.runs} and {args.warmup}")
     check_output_path("--json", args.json)
@@ -172,6 +192,8 @@ def _bench(args: argparse.Namespace) -> int:
     except ValueError as exc:
         message = str(exc) if args.baseline in str(exc) else f"'{args.baseline}': {exc}"
         raise ValueError(f"--baseline: {message}") from None
+    target = target_from_flags(args.target_speedup, args.target_ms, baseline.summary() if baseline else None)
+    rates = _peak_rates(args.peaks)
     if args.plot:
         bench.require_matplotlib()
     params = make_params(*resolve_params(workload, options, args.params, args.log_stacked_height))
@@ -182,7 +204,13 @@ def _bench(args: argparse.Namespace) -> int:
         result.save(args.json)
     if args.plot:
         bench.plot_medians(result.summary(), args.plot, f"{workload.name} {options} ({params.name}, {result.backend})")
-    return 0
+    if target is not None or args.peaks:
+        print("\n" + format_backlog(result, rates))
+    if target is None:
+        return 0
+    verdict = judge(target, result.summary())
+    print("\n" + format_gate(target, verdict))
+    return 0 if verdict.met else EXIT_TARGET_MISSED
 
 
 class _Rejected(Exception):
@@ -287,7 +315,10 @@ def _parser() -> argparse.ArgumentParser:
     prove_cmd.add_argument("--trace-json", metavar="FILE", help="write the proof's spans as a Chrome trace (Perfetto)")
     prove_cmd.set_defaults(run=_prove)
 
-    bench_cmd = commands.add_parser("bench", help="prove a workload repeatedly and print a table of span times")
+    bench_cmd = commands.add_parser(
+        "bench", help="prove a workload repeatedly and print a table of span times",
+        epilog=f"exit status: 0 when the runs completed (and met the --target-* given), {EXIT_TARGET_MISSED} when "
+               f"they missed the target, 2 for usage or input errors")
     _add_workload_arguments(bench_cmd, key_flags=False)
     bench_cmd.add_argument("--runs", type=int, default=5, help="timed runs (default 5)")
     bench_cmd.add_argument("--warmup", type=int, default=1, help="untimed runs first (default 1)")
@@ -295,6 +326,15 @@ def _parser() -> argparse.ArgumentParser:
     bench_cmd.add_argument("--json", metavar="FILE", help="write every run's spans, the machine and the summary")
     bench_cmd.add_argument("--baseline", metavar="FILE", help="a --json file of an earlier run: adds deltas and a speed-up")
     bench_cmd.add_argument("--plot", metavar="FILE.png", help="a bar chart of the medians (needs matplotlib)")
+    bench_cmd.add_argument("--target-speedup", type=float, metavar="X",
+                           help=f"gate: the {HEADLINE} median must be at most the --baseline's over X; "
+                                f"exit {EXIT_TARGET_MISSED} if not")
+    bench_cmd.add_argument("--target-ms", type=float, metavar="T",
+                           help=f"gate: the {HEADLINE} median must be at most T ms; exit {EXIT_TARGET_MISSED} "
+                                f"if not (give one target)")
+    bench_cmd.add_argument("--peaks", metavar="FILE",
+                           help="device_peaks.cu's JSON: measured rates for the lower bounds of the backlog (printed "
+                                "with a target or --peaks; without this file the rates are assumed H100 ones)")
     bench_cmd.set_defaults(run=_bench, required=None)
 
     verify_cmd = commands.add_parser("verify", help="verify a proof: exit 0 if valid, 1 if not, 2 for usage errors")
