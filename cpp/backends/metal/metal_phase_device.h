@@ -25,8 +25,8 @@ public:
     // host copy and a download is the buffer itself once the GPU is done with it.
     void reserve_staging(size_t) override {}
     const void* download(const gpu::Buffer& src, size_t) override { return src.as<void>(); }
-    // A gather on the host into memory of this device, done by finish() (the GPU may still write
-    // the rows until then); valid until the next operation opens.
+    // Gathered on the host by finish() (the GPU may still write the rows until then), into host
+    // memory kept until the next operation opens.
     const void* download_rows(const gpu::Buffer& src, size_t pitch, size_t row_bytes, size_t rows) override;
     // A host copy once the GPU is done (a wait when work is queued).
     void copy(const gpu::Buffer& dst, const gpu::Buffer& src, size_t bytes) override;

@@ -5,8 +5,8 @@
 // them by eq and adds them per a (add_round0_block), as the reference does. The NTTs want a block
 // point by point, the DAG column by column (neighbouring threads read neighbouring words), so each
 // evaluated block is transposed into a second pair of buffers first. Each coset re-gathers
-// its block and takes it through the inverse NTT again instead of copying the coefficients (the
-// device interface has no buffer copy): one more size-N inverse NTT per coset, no extra wait.
+// its block and takes it through the inverse NTT again instead of copying the coefficients (a
+// copy on Metal is a host copy after a wait): one more size-N inverse NTT per coset, no extra wait.
 #include <algorithm>
 #include <stdexcept>
 #include <string>
