@@ -17,9 +17,13 @@
 #include "backend_cases.h"
 #include "backends/builtin.h"
 #include "core/backend.h"
+#include "core/device/stager.h"
 #include "core/ef_tables.h"
 #ifdef GPUSTARK_WITH_CUDA
 #include "backends/cuda/cuda_backend.h"
+#endif
+#ifdef GPUSTARK_TEST_METAL_COUNTERS
+#include "backends/metal/metal_backend.h"
 #endif
 
 namespace {
@@ -375,15 +379,12 @@ TEST(EfTables, WhirStepsLarge) {
     }
 }
 
-#ifdef GPUSTARK_WITH_CUDA
-// Each operation is one stage with the counters cuda_backend.h documents.
-TEST(EfTables, CudaStageCounters) {
-    std::vector<std::string> names = backend_names();
-    if (std::find(names.begin(), names.end(), "cuda") == names.end()) GTEST_SKIP() << "no CUDA device";
-    auto& cuda = dynamic_cast<gpustark::CudaBackend&>(gpustark::get_backend("cuda"));
+// Each operation is one stage with the counters cuda_device.h documents, the same on every GPU
+// (the tables are written once, gpu_ef_tables.cpp); `stager` is the backend's.
+[[maybe_unused]] void check_stage_counters(const std::string& backend, const gpustark::device::Stager& stager) {
     auto stage = [&](const std::string& name) {
-        auto found = cuda.stager().stages().find(name);
-        return found == cuda.stager().stages().end() ? gpustark::device::StageCounters{} : found->second;
+        auto found = stager.stages().find(name);
+        return found == stager.stages().end() ? gpustark::device::StageCounters{} : found->second;
     };
     // Runs op and returns the change of the stage's (command buffers, kernels, syncs).
     auto delta = [&](const std::string& name, const std::function<void()>& op) {
@@ -396,7 +397,7 @@ TEST(EfTables, CudaStageCounters) {
     using Counts = std::array<uint64_t, 3>;
     Tables model = random_tables(6, 64, 15);
     std::unique_ptr<EfTables> tables;
-    EXPECT_EQ(delta("ef_tables", [&] { tables = upload("cuda", model); })[1], 0u);
+    EXPECT_EQ(delta("ef_tables", [&] { tables = upload(backend, model); })[1], 0u);
     EXPECT_EQ(delta("ef_tables.fold", [&] { tables->fold(constant(3)); }), (Counts{1, 1, 0}));
     EXPECT_EQ(delta("ef_tables.pair_product_round", [&] { tables->pair_product_round(); }), (Counts{1, 1, 1}));
     EXPECT_EQ(delta("ef_tables.read", [&] { tables->read(0); }), (Counts{0, 0, 0}));  // nothing to wait for
@@ -404,13 +405,31 @@ TEST(EfTables, CudaStageCounters) {
               (Counts{1, 1, 0}));
     EXPECT_EQ(delta("ef_tables.table", [&] { tables->table(1); }), (Counts{0, 0, 1}));  // waits for the kernel
     model = random_tables(5, 64, 16);
-    tables = upload("cuda", model);
+    tables = upload(backend, model);
     EXPECT_EQ(delta("ef_tables.fraction_round", [&] { tables->fraction_round(constant(4)); }), (Counts{1, 1, 1}));
     // WHIR's steps: a launch per index bit, one launch, and a round's one wait.
     EXPECT_EQ(delta("ef_tables.subset_transform", [&] { tables->subset_transform(2, true); }), (Counts{1, 6, 0}));
     std::vector<std::array<Ef, 2>> factors(6, {constant(2), constant(3)});
     EXPECT_EQ(delta("ef_tables.set_product_table", [&] { tables->set_product_table(1, factors); }), (Counts{1, 1, 0}));
     EXPECT_EQ(delta("ef_tables.power_sum", [&] { tables->power_sum(0, constant(5)); }), (Counts{1, 1, 1}));
+}
+
+[[maybe_unused]] bool registered(const std::string& backend) {
+    const std::vector<std::string> names = backend_names();
+    return std::find(names.begin(), names.end(), backend) != names.end();
+}
+
+#ifdef GPUSTARK_WITH_CUDA
+TEST(EfTables, CudaStageCounters) {
+    if (!registered("cuda")) GTEST_SKIP() << "no CUDA device";
+    check_stage_counters("cuda", dynamic_cast<gpustark::CudaBackend&>(gpustark::get_backend("cuda")).stager());
+}
+#endif
+
+#ifdef GPUSTARK_TEST_METAL_COUNTERS
+TEST(EfTables, MetalStageCounters) {
+    if (!registered("metal")) GTEST_SKIP() << "no metal backend";
+    check_stage_counters("metal", dynamic_cast<gpustark::MetalBackend&>(gpustark::get_backend("metal")).stager());
 }
 #endif
 

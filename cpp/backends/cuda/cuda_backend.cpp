@@ -16,8 +16,6 @@
 #include "../../core/ntt_tables.h"
 #include "../../core/parallel.h"
 #include "../gpu/phases.h"
-#include "cuda_dag.h"
-#include "cuda_ef_tables.h"
 #include "device_buffer.h"
 #include "device_memory.h"
 #include "launch.h"
@@ -57,10 +55,6 @@ void host_copy(void* dst, const void* src, size_t bytes) {
 
 CudaBackend::CudaBackend(int device) : device_(std::make_unique<cuda::Device>(device)) {
     cuda::Device::BackendSteps steps;
-    steps.adopt_tables = [this](cuda::DeviceBuffer values, size_t count, size_t length) {
-        return adopt_cuda_ef_tables(*this, std::move(values), count, length);
-    };
-    steps.table = [this](EfTables& tables, size_t c) { return cuda_ef_table(tables, *this, c); };
     steps.commit_message = [this](const void* message, size_t message_rows, uint32_t width, uint32_t log_rows,
                                   uint32_t log_group) {
         return commit_message(message, message_rows, width, log_rows, log_group);
@@ -399,7 +393,7 @@ uint32_t CudaBackend::grind(const PowParams& params) {
 }
 
 std::unique_ptr<EfTables> CudaBackend::ef_tables(const Ef* values, size_t count, size_t length) {
-    return make_cuda_ef_tables(*this, values, count, length);
+    return gpu::ef_tables(*device_, values, count, length);
 }
 
 int CudaBackend::free_kept_memory() {
@@ -421,7 +415,7 @@ void CudaBackend::release_cached_memory() {
 }
 
 void CudaBackend::dag_base_sums(const DagBinding& dag, const DagBasePoints& points, DagSums* out) {
-    cuda_dag_base_sums(*this, dag, points, out);
+    gpu::dag_base_sums(*device_, dag, points, out);
 }
 
 std::unique_ptr<FractionTree> CudaBackend::fraction_tree(const Ef* p, const Ef* q, size_t leaves) {

@@ -38,8 +38,8 @@ public:
     // openings read only their rows (gpu/gpu_merkle_store.cpp).
     MerkleTree encode_and_commit(const uint32_t* message, size_t message_rows, uint32_t width, uint32_t log_rows,
                                  uint32_t log_group) override;
-    // Tables in device memory until the object is destroyed (cuda_ef_tables.h); it must not
-    // outlive this backend.
+    // Tables in device memory until the object is destroyed (gpu/gpu_ef_tables.cpp); it must
+    // not outlive this backend.
     std::unique_ptr<EfTables> ef_tables(const Ef* values, size_t count, size_t length) override;
     // The proof's traces copied up once and kept until release_traces (cuda::Device).
     void hold_traces(const std::vector<TraceView>& traces) override { device_->hold_traces(traces); }
@@ -52,7 +52,7 @@ public:
     void reset_device_memory_peak() override { device_->reset_memory_peak(); }
     // Frees the scratch slots, twiddle and scale tables, then trims the pool (device_memory.h).
     void release_cached_memory() override;
-    // The DAG's sums at host points, evaluated on the device (cuda_dag.h).
+    // The DAG's sums at host points, evaluated on the device (gpu/gpu_dag.cpp).
     void dag_base_sums(const DagBinding& dag, const DagBasePoints& points, DagSums* out) override;
     // The fraction tree built and kept on the device (gpu/gpu_fraction_tree.cpp).
     std::unique_ptr<FractionTree> fraction_tree(const Ef* p, const Ef* q, size_t leaves) override;
@@ -68,8 +68,7 @@ public:
     std::unique_ptr<StackedMatrix> stacked_matrix(std::vector<uint32_t> matrix, std::vector<uint32_t> message,
                                                   size_t height, uint32_t width, uint32_t l_skip) override;
 
-    // ---- for the CUDA phase objects still written here (cuda_ef_tables.cpp, cuda_dag.cpp,
-    //      cuda_round0.cpp) ----
+    // ---- for the CUDA phase objects still written here (cuda_round0.cpp) ----
     cuda::Device& device() { return *device_; }
     const device::DeviceLimits& device_limits() const { return device_->limits(); }
     const device::PipelineLimits& pipeline_limits(gpu::Kernel k) const { return device_->pipeline_limits(k); }
@@ -90,12 +89,6 @@ public:
     // be empty (forward, shift 1).
     const uint32_t* device_twiddles(uint32_t log_n, bool inverse) { return device_->twiddles(log_n, inverse); }
     void ntt_on_device(uint32_t* data, NttShape shape, bool inverse, const uint32_t* twiddles, const uint32_t* factors);
-    // Inside a Call, after its reserve_staging (which must hold the root's 32 bytes): the
-    // codeword whose message is already in device memory (the first message_rows rows of `code`,
-    // 2^log_rows x width words, written by work already enqueued), committed as encode_and_commit
-    // commits: the call's one wait is for the root (cuda_ef_tables.cpp defines it).
-    MerkleTree commit_device_message(cuda::DeviceBuffer code, size_t message_rows, uint32_t width, uint32_t log_rows,
-                                     uint32_t log_group);
 
 private:
     // The Merkle kernels over a device matrix into d_levels (level k at offsets[k]).

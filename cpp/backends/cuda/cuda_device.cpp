@@ -25,6 +25,12 @@ namespace {
 constexpr size_t kStagingGranule = size_t(2) << 20;  // pinned allocations: whole 2 MiB
 constexpr size_t kCopyPiece = size_t(4) << 20;       // host copies go in parallel pieces of 4 MiB
 constexpr size_t kMaxBufferArgs = 8;                 // buffer arguments of one shared-convention launch
+// A wave of blocks when the device does not say how many are resident.
+constexpr uint64_t kFallbackWaveGroups = 1024;
+// Slot scratch per DAG launch: the grid shrinks (grid-stride loops take the rest) so that
+// slots x threads values fit. 512 MiB keeps a resident wave of an H100 for programs of up to
+// ~480 extension-field slots, and fewer threads only when a program is larger.
+constexpr uint64_t kSlotScratchBytes = uint64_t(512) << 20;
 
 void log_line(const std::string& line) { std::fprintf(stderr, "gpustark debug: %s\n", line.c_str()); }
 
@@ -48,6 +54,7 @@ const void* kernel_address(gpu::Kernel k) {
     if (const void* f = ntt_kernel(k)) return f;
     if (const void* f = pow_kernel(k)) return f;
     if (const void* f = sumcheck_kernel(k)) return f;
+    if (const void* f = whir_kernel(k)) return f;
     if (const void* f = dag_kernel(k)) return f;
     if (const void* f = round0_kernel(k)) return f;
     if (const void* f = trace_tables_kernel_address(k)) return f;
@@ -119,8 +126,20 @@ device::LaunchPlan Device::lane_plan(gpu::Kernel k, uint64_t lanes) {
     return plan(k, work);
 }
 
-device::LaunchPlan Device::plan(gpu::Kernel k, const device::Problem& work) const {
+device::LaunchPlan Device::plan(gpu::Kernel k, const device::Problem& work) {
     return device::plan(limits_, pipeline_limits(k), work);
+}
+
+gpu::LaunchCaps Device::launch_caps() {
+    // One wave of resident blocks: enough to fill the device, few enough that the host adds only
+    // a few thousand partial sums.
+    const uint64_t threads = device::resident_threads(limits_, kCudaMaxLaneGroup);
+    gpu::LaunchCaps caps;
+    caps.max_lane_group = kCudaMaxLaneGroup;
+    caps.reduce_groups = threads == 0 ? kFallbackWaveGroups : std::max<uint64_t>(threads / kCudaMaxLaneGroup, 1);
+    caps.scratch_groups = caps.reduce_groups;
+    caps.slot_scratch_bytes = kSlotScratchBytes;
+    return caps;
 }
 
 void Device::activate() const { GS_CUDA_CHECK(cudaSetDevice(index_)); }
@@ -426,16 +445,14 @@ void Device::fill_zero(const gpu::Buffer& dst, size_t bytes) {
     check(cudaMemsetAsync(dst.as<void>(), 0, bytes, stream_), "cudaMemsetAsync (fill_zero)");
 }
 
-std::unique_ptr<EfTables> Device::adopt_tables(gpu::Buffer values, size_t count, size_t length) {
-    auto owner = std::static_pointer_cast<DeviceBuffer>(values.owner);
-    if (!owner || values.offset != 0 || !steps_.adopt_tables)
-        throw std::invalid_argument("cuda device: tables must be a whole allocation of a backend's device");
-    return steps_.adopt_tables(std::move(*owner), count, length);
+const void* Device::download_rows(const gpu::Buffer& src, size_t pitch, size_t row_bytes, size_t rows) {
+    return download_rows(static_cast<const void*>(src.as<void>()), pitch, row_bytes, rows);
 }
 
-gpu::Buffer Device::table(EfTables& tables, size_t c) {
-    Ef* values = steps_.table ? steps_.table(tables, c) : nullptr;
-    return {nullptr, values, 0};  // the tables own their memory
+void Device::copy(const gpu::Buffer& dst, const gpu::Buffer& src, size_t bytes) {
+    if (bytes == 0) return;
+    check(cudaMemcpyAsync(dst.as<void>(), src.as<void>(), bytes, cudaMemcpyDeviceToDevice, stream_),
+          "cudaMemcpyAsync (device copy)");
 }
 
 MerkleTree Device::commit_message(const gpu::Buffer& message, size_t message_rows, uint32_t width, uint32_t log_rows,
@@ -447,7 +464,7 @@ MerkleTree Device::commit_message(const gpu::Buffer& message, size_t message_row
 cudaError_t launch_entry(gpu::Kernel kernel, const device::LaunchPlan& plan, const KernelArgs& args,
                          cudaStream_t stream) {
     for (auto entry : {launch_trace_tables_entry, launch_fraction_tree_entry, launch_merkle_entry, launch_stacked_entry,
-                       launch_round0_entry}) {
+                       launch_round0_entry, launch_sumcheck_entry, launch_whir_entry, launch_dag_entry}) {
         const cudaError_t err = entry(kernel, plan, args, stream);
         if (err != cudaErrorInvalidDeviceFunction) return err;
     }

@@ -50,7 +50,7 @@ constexpr uint32_t kCudaMaxLaneGroup = 256;
 //        K = 1 when the block holds the whole transform (the reversal and scale fused into it);
 //   merkle_tree: 1 command buffer, 1 sync, K = 1 (leaves) + log2(rows) compress levels;
 //   grind: per window tried (usually 1): 1 command buffer, K = 1, 1 sync.
-// Sumcheck tables (cuda_ef_tables.h), one stage per operation, named ef_tables.<operation>:
+// Sumcheck tables (gpu/gpu_ef_tables.cpp), one stage per operation, named ef_tables.<operation>:
 //   ef_tables (the upload), read, table: no kernel; one host wait for the copy, counted as a
 //        sync only when it also waits for kernels (a fold or add_eq_powers before it);
 //   fold, add_eq_powers: 1 command buffer, K = 1, no sync (the next read or round waits);
@@ -94,8 +94,11 @@ public:
     const device::PipelineLimits& pipeline_limits(gpu::Kernel k) const { return pipelines_[static_cast<int>(k)]; }
     int registers(gpu::Kernel k) const { return registers_[static_cast<int>(k)]; }
     // The plan of any launch of kernel k under k's limits, and of a lane kernel over `lanes` lanes.
-    device::LaunchPlan plan(gpu::Kernel k, const device::Problem& work) const;
+    device::LaunchPlan plan(gpu::Kernel k, const device::Problem& work) override;
     device::LaunchPlan lane_plan(gpu::Kernel k, uint64_t lanes) override;
+    // kCudaMaxLaneGroup; one wave of resident blocks of it for the reductions and the DAG's
+    // scratch-bound launches; kSlotScratchBytes of slot scratch.
+    gpu::LaunchCaps launch_caps() override;
     // Cumulative counters per stage since construction. Read it only while no call is running.
     const device::Stager& stager() const { return *stager_; }
     CUstream_st* stream() const { return stream_; }
@@ -186,15 +189,13 @@ public:
     void dispatch_raw(gpu::Kernel k, const device::LaunchPlan& plan, uint64_t bytes, const gpu::Buffer* buffers,
                       size_t count, const void* params, size_t params_bytes) override;
     void fill_zero(const gpu::Buffer& dst, size_t bytes) override;
-    std::unique_ptr<EfTables> adopt_tables(gpu::Buffer values, size_t count, size_t length) override;
-    gpu::Buffer table(EfTables& tables, size_t c) override;
+    const void* download_rows(const gpu::Buffer& src, size_t pitch, size_t row_bytes, size_t rows) override;
+    void copy(const gpu::Buffer& dst, const gpu::Buffer& src, size_t bytes) override;
     MerkleTree commit_message(const gpu::Buffer& message, size_t message_rows, uint32_t width, uint32_t log_rows,
                               uint32_t log_group) override;
-    // What the phases still borrow from CudaBackend: its sumcheck tables (CudaEfTables) and its
-    // NTT and Merkle primitives. The backend fills these in when it makes its device.
+    // What the phases still borrow from CudaBackend: its NTT and Merkle primitives. The backend
+    // fills these in when it makes its device.
     struct BackendSteps {
-        std::function<std::unique_ptr<EfTables>(DeviceBuffer, size_t, size_t)> adopt_tables;
-        std::function<Ef*(EfTables&, size_t)> table;  // nullptr: not the backend's tables
         // Inside a Call: the codeword of message_rows x width words at `message`, and its tree.
         std::function<MerkleTree(const void*, size_t, uint32_t, uint32_t, uint32_t)> commit_message;
     };

@@ -11,9 +11,9 @@
 
 #include "../../core/ntt_tables.h"
 #include "../gpu/round0_blocks.h"
+#include "../gpu/gpu_dag.h"
 #include "../gpu/round0_launch.h"
 #include "cuda_backend.h"
-#include "cuda_dag.h"
 #include "device_buffer.h"
 #include "launch.h"
 
@@ -52,7 +52,8 @@ Round0Sums CudaBackend::round0_sums(const Round0Trace& t) {
     const size_t n = blocks.n, cols = blocks.cols, chunks = blocks.chunks, block = blocks.block, evals = blocks.evals;
     const size_t cosets = t.coset_shifts.size();
     Round0Sums out = gpu::round0_zero_sums(t);
-    if (evals == 0) return out;
+    // Nothing to evaluate (or no group in the program: every sum is zero).
+    if (evals == 0 || program.groups.empty()) return out;
 
     Call call(*this, "round0_sums");
     // Every allocation and synchronous table upload before the staged copies.
@@ -64,8 +65,8 @@ Round0Sums CudaBackend::round0_sums(const Round0Trace& t) {
     cuda::DeviceBuffer local_c(cosets > 1 ? local_words * 4 : 0), next_c(cosets > 1 ? next_words * 4 : 0);
     cuda::DeviceBuffer local_t(local_words * 4), next_t(next_words * 4);
     cuda::DeviceBuffer sums(evals * points * sizeof(DagSums));
-    cuda::DeviceDag dag(*t.dag);
-    cuda::BaseSumsLaunch eval(*this, dag, points);
+    const gpu::DagOnDevice dag(device(), *t.dag);
+    gpu::DagBaseSums eval(device(), dag, points);
     const uint32_t* inverse_twiddles = cosets ? device_twiddles(l, true) : nullptr;
     const uint32_t* forward_twiddles = cosets ? device_twiddles(l, false) : nullptr;
     cuda::DeviceBuffer inverse_factors =
@@ -79,7 +80,7 @@ Round0Sums CudaBackend::round0_sums(const Round0Trace& t) {
         downloads += staged_size(evals * n * std::min(block, chunks - first) * sizeof(DagSums));
     call.reserve_staging(std::max((held ? 0 : staged_size(trace_bytes)) + dag.staged(), downloads));
     if (!held) call.upload(copy.data(), t.values, trace_bytes);
-    dag.upload(call);
+    dag.upload(device());
 
     // The kernels take Params structs (kernels/constraints/round0_gather.h), as Metal's do.
     auto words = [](const void* p) { return gpu::Buffer{nullptr, const_cast<void*>(p), 0}; };
@@ -98,9 +99,8 @@ Round0Sums CudaBackend::round0_sums(const Round0Trace& t) {
         const uint64_t block_points = uint64_t(n) * count;
         transpose(here, block_points, cols, local_t);
         transpose(after, block_points, width, next_t);
-        eval.enqueue(*this, call, dag,
-                     {local_t.as<uint32_t>(), 1, block_points, next_t.as<uint32_t>(), 1, block_points, block_points},
-                     sums.as<DagSums>() + slot * block_points);
+        eval.enqueue({words(local_t.data()), 1, block_points, words(next_t.data()), 1, block_points, block_points},
+                     words(sums.as<DagSums>() + slot * block_points));
     };
     for (size_t first = 0; first < chunks; first += block) {
         const size_t count = std::min(block, chunks - first), block_points = n * count;

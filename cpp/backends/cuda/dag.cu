@@ -2,7 +2,8 @@
 // at one point per lane, as grid-stride loops around the lane bodies of kernels/dag/dag_lanes.h
 // (which metal/dag.metal wraps too). A thread's slots are column `thread` of a slots x threads
 // matrix in device memory, so a warp's slot accesses are coalesced; the grid is sized so that
-// matrix fits the scratch the host allocated (cuda_dag.cpp).
+// matrix fits the scratch the host allocated (gpu/gpu_dag.cpp). Arguments on the shared
+// convention (launch_dag_entry): metal/dag.metal's buffers, then its Params struct.
 #include "../../kernels/dag/dag_lanes.h"
 #include "block_sum.cuh"
 #include "launch.h"
@@ -11,31 +12,30 @@ namespace {
 
 using gpustark::cuda::block_sum;
 using gpustark::cuda::first_lane;
-using gpustark::cuda::kDagMaxPoints;
 using gpustark::cuda::lane_stride;
 
-static_assert(kDagMaxPoints == GS_DAG_MAX_POINTS, "CUDA and Metal keep the same sums per block");
+constexpr uint32_t kDagMaxPoints = GS_DAG_MAX_POINTS;  // a round block's sums: one per x
 
 // Lane = (group g, point k), k fastest: out[k * group_count + g] = group g's sums at point k.
 __global__ void dag_base_sums_kernel(const u32* __restrict__ code, const u32* __restrict__ groups,
                                      const Ef* __restrict__ weights, const Fp* __restrict__ constants,
                                      const u32* __restrict__ local, const u32* __restrict__ next,
-                                     const __grid_constant__ DagBaseSumsParams params, Fp* __restrict__ slots,
-                                     DagSums* __restrict__ out) {
+                                     Fp* __restrict__ slots, DagSums* __restrict__ out,
+                                     const __grid_constant__ DagBaseSumsParams params) {
     const uint64_t thread = first_lane(), threads = lane_stride(), lanes = params.lanes;
     for (uint64_t lane = first_lane(); lane < lanes; lane += lane_stride())
         dag_base_sums_lane(lane, thread, threads, code, groups, weights, constants, local, next, params, slots, out);
 }
 
 // Lane = point k: the sum of its groups' sums.
-__global__ void dag_group_sums_kernel(const DagSums* __restrict__ partial, u32 group_count, uint64_t points,
-                                      DagSums* __restrict__ out) {
-    for (uint64_t k = first_lane(); k < points; k += lane_stride()) dag_group_sums_lane(k, partial, group_count, out);
+__global__ void dag_group_sums_kernel(const DagSums* __restrict__ partial, DagSums* __restrict__ out,
+                                      DagGroupSumsParams p) {
+    for (uint64_t k = first_lane(); k < p.points; k += lane_stride()) dag_group_sums_lane(k, partial, p.group_count, out);
 }
 
 // Lane = (table, pair, point index): the tables folded at the round's points.
-__global__ void dag_fold_points_kernel(const Ef* __restrict__ tables, const __grid_constant__ DagFoldPointsParams params,
-                                       Ef* __restrict__ out) {
+__global__ void dag_fold_points_kernel(const Ef* __restrict__ tables, Ef* __restrict__ out,
+                                       const __grid_constant__ DagFoldPointsParams params) {
     const uint64_t lanes = params.lanes;
     for (uint64_t lane = first_lane(); lane < lanes; lane += lane_stride())
         dag_fold_points_lane(lane, tables, params, out);
@@ -46,8 +46,8 @@ __global__ void dag_fold_points_kernel(const Ef* __restrict__ tables, const __gr
 // return: every thread reaches block_sum.
 __global__ void dag_round_kernel(const u32* __restrict__ code, const u32* __restrict__ groups,
                                  const Ef* __restrict__ weights, const Fp* __restrict__ constants,
-                                 const Ef* __restrict__ folded, const __grid_constant__ DagRoundParams params,
-                                 Ef* __restrict__ slots, Ef* __restrict__ partials) {
+                                 const Ef* __restrict__ folded, Ef* __restrict__ slots, Ef* __restrict__ partials,
+                                 const __grid_constant__ DagRoundParams params) {
     extern __shared__ Ef dag_scratch[];
     const uint64_t thread = first_lane(), threads = lane_stride(), lanes = params.lanes;
     Ef s[kDagMaxPoints];
@@ -72,41 +72,42 @@ const void* dag_kernel(gpu::Kernel kernel) {
     }
 }
 
-uint64_t dag_round_scratch(uint32_t group) { return uint64_t(group) * kDagMaxPoints * sizeof(Ef); }
-
-cudaError_t launch_dag_base_sums(const DagDeviceProgram& program, const DagBaseSumsParams& params, const u32* local,
-                                 const u32* next, Fp* slots, DagSums* partial, const device::LaunchPlan& plan,
-                                 cudaStream_t stream) {
-    if (params.lanes == 0) return cudaSuccess;
-    if (program.group_count == 0 || params.group_count != program.group_count || params.width != program.width)
-        return cudaErrorInvalidValue;
-    return launch_planned(dag_base_sums_kernel, plan, 0, stream, program.code, program.groups, program.weights,
-                          program.constants, local, next, params, slots, partial);
-}
-
-cudaError_t launch_dag_group_sums(const DagSums* partial, uint32_t group_count, uint64_t points, DagSums* out,
-                                  const device::LaunchPlan& plan, cudaStream_t stream) {
-    if (points == 0) return cudaSuccess;
-    return launch_planned(dag_group_sums_kernel, plan, 0, stream, partial, group_count, points, out);
-}
-
-cudaError_t launch_dag_fold_points(const Ef* tables, const DagFoldPointsParams& params, Ef* out,
-                                   const device::LaunchPlan& plan, cudaStream_t stream) {
-    if (params.points == 0 || params.points > kDagMaxPoints || params.units % params.points != 0 ||
-        (params.bound && params.units != 1))
-        return cudaErrorInvalidValue;
-    if (params.lanes == 0) return cudaSuccess;
-    return launch_planned(dag_fold_points_kernel, plan, 0, stream, tables, params, out);
-}
-
-cudaError_t launch_dag_round(const DagDeviceProgram& program, const Ef* folded, const DagRoundParams& params,
-                             Ef* slots, Ef* partials, const device::LaunchPlan& plan, cudaStream_t stream) {
-    if (params.points == 0 || params.points > kDagMaxPoints || program.group_count == 0 ||
-        params.group_count != program.group_count || params.width != program.width)
-        return cudaErrorInvalidValue;
-    if (plan.scratch_bytes < dag_round_scratch(plan.group)) return cudaErrorInvalidConfiguration;
-    return launch_planned(dag_round_kernel, plan, static_cast<size_t>(plan.scratch_bytes), stream, program.code,
-                          program.groups, program.weights, program.constants, folded, params, slots, partials);
+cudaError_t launch_dag_entry(gpu::Kernel kernel, const device::LaunchPlan& plan, const KernelArgs& a,
+                             cudaStream_t stream) {
+    if (kernel == gpu::Kernel::DagBaseSums) {  // (code, groups, weights, constants, local, next, slots, out)
+        const DagBaseSumsParams* p = a.params_as<DagBaseSumsParams>();
+        if (!p || a.count != 8) return cudaErrorInvalidValue;
+        if (p->lanes == 0) return cudaSuccess;
+        if (p->group_count == 0) return cudaErrorInvalidValue;
+        return launch_planned(dag_base_sums_kernel, plan, 0, stream, a.buffer<const u32>(0), a.buffer<const u32>(1),
+                              a.buffer<const Ef>(2), a.buffer<const Fp>(3), a.buffer<const u32>(4),
+                              a.buffer<const u32>(5), a.buffer<Fp>(6), a.buffer<DagSums>(7), *p);
+    }
+    if (kernel == gpu::Kernel::DagGroupSums) {  // (partial, out)
+        const DagGroupSumsParams* p = a.params_as<DagGroupSumsParams>();
+        if (!p || a.count != 2) return cudaErrorInvalidValue;
+        if (p->points == 0) return cudaSuccess;
+        return launch_planned(dag_group_sums_kernel, plan, 0, stream, a.buffer<const DagSums>(0),
+                              a.buffer<DagSums>(1), *p);
+    }
+    if (kernel == gpu::Kernel::DagFoldPoints) {  // (tables, out)
+        const DagFoldPointsParams* p = a.params_as<DagFoldPointsParams>();
+        if (!p || a.count != 2 || p->points == 0 || p->points > kDagMaxPoints || p->units % p->points != 0 ||
+            (p->bound && p->units != 1))
+            return cudaErrorInvalidValue;
+        if (p->lanes == 0) return cudaSuccess;
+        return launch_planned(dag_fold_points_kernel, plan, 0, stream, a.buffer<const Ef>(0), a.buffer<Ef>(1), *p);
+    }
+    if (kernel == gpu::Kernel::DagRound) {  // (code, groups, weights, constants, folded, slots, partials)
+        const DagRoundParams* p = a.params_as<DagRoundParams>();
+        if (!p || a.count != 7 || p->points == 0 || p->points > kDagMaxPoints || p->group_count == 0)
+            return cudaErrorInvalidValue;
+        if (!block_sum_fits(plan, kDagMaxPoints)) return cudaErrorInvalidConfiguration;
+        return launch_planned(dag_round_kernel, plan, size_t(plan.scratch_bytes), stream, a.buffer<const u32>(0),
+                              a.buffer<const u32>(1), a.buffer<const Ef>(2), a.buffer<const Fp>(3),
+                              a.buffer<const Ef>(4), a.buffer<Ef>(5), a.buffer<Ef>(6), *p);
+    }
+    return cudaErrorInvalidDeviceFunction;
 }
 
 }  // namespace cuda

@@ -1,6 +1,6 @@
-// Host launch functions of the CUDA kernels (defined in poseidon2.cu, merkle.cu, ntt.cu, pow.cu,
-// sumcheck.cu)
-// and the error helper of the backend. Every launcher enqueues on `stream`, returns the launch
+// Host launch functions of the CUDA kernels (defined in poseidon2.cu, merkle.cu, ntt.cu, pow.cu),
+// the entries of the kernels on the shared argument convention (the other *.cu files) and the
+// error helper of the backend. Every launcher enqueues on `stream`, returns the launch
 // status (cudaGetLastError) and launches nothing for zero lanes.
 //
 // Geometry comes from the shared planner (core/device/launch_plan.h) through the backend; nothing
@@ -19,7 +19,6 @@
 
 #include "../../core/device/launch_plan.h"
 #include "../../kernels/field/ext4.h"
-#include "../../kernels/dag/dag_lanes.h"
 #include "../../kernels/merkle/merkle.h"
 #include "../../kernels/ntt/ntt_params.h"
 #include "../../kernels/pow/pow.h"
@@ -84,6 +83,7 @@ const void* merkle_kernel(gpu::Kernel kernel);
 const void* ntt_kernel(gpu::Kernel kernel);
 const void* pow_kernel(gpu::Kernel kernel);
 const void* sumcheck_kernel(gpu::Kernel kernel);
+const void* whir_kernel(gpu::Kernel kernel);
 const void* dag_kernel(gpu::Kernel kernel);
 const void* round0_kernel(gpu::Kernel kernel);
 const void* trace_tables_kernel_address(gpu::Kernel kernel);
@@ -122,69 +122,6 @@ cudaError_t launch_ntt_block(uint32_t* data, const uint32_t* twiddles, const uin
 cudaError_t launch_pow_grind(const PowParams& p, uint64_t lanes, uint32_t* best, const device::LaunchPlan& plan,
                              cudaStream_t stream);
 
-// sumcheck.cu: the EfTables steps (core/ef_tables.h) over `count` tables of `length` Ef values (a
-// power of two), table c at tables + c * stride (stride >= length). Lanes:
-//   fold: count * length/2, one per (table, output index), from `in` into `out`, another buffer
-//     (a fold in place would race: output i overwrites input i, which lane i/2 still reads);
-//   pair_product: count/2 * length/2, one per (pair of tables, pair index);
-//   fraction: length/2, one per pair index of the five tables p0, p1, q0, q1, eq;
-//   add_eq_powers: length, one per entry of the one table.
-// The two rounds reduce in shared memory: block b writes its sums s(1), s(2)[, s(3)] to
-// partials[b * sums ...] (sumcheck_sums(kernel) values per block), which holds max_blocks blocks;
-// the host adds the plan.grid blocks' sums. Their plans need sumcheck_scratch(kernel, group) bytes
-// of dynamic shared memory per block (Problem::scratch_for_group); any block size works.
-uint32_t sumcheck_sums(gpu::Kernel kernel);
-uint64_t sumcheck_scratch(gpu::Kernel kernel, uint32_t group);
-
-// z^(2^k) for k < vars: the point (z, z^2, z^4, ...) of add_eq_powers, passed by value as a kernel
-// argument (1 KiB, within the 4 KiB of parameters), so that the step needs no upload and no wait.
-constexpr uint32_t kSumcheckMaxEqVars = 64;
-struct SumcheckEqPowers {
-    uint32_t vars;
-    Ef z[kSumcheckMaxEqVars];
-};
-
-cudaError_t launch_sumcheck_fold(const Ef* in, Ef* out, uint64_t count, uint64_t length, uint64_t stride, Ef r,
-                                 const device::LaunchPlan& plan, cudaStream_t stream);
-cudaError_t launch_sumcheck_pair_product(const Ef* tables, uint64_t count, uint64_t length, uint64_t stride,
-                                         Ef* partials, uint64_t max_blocks, const device::LaunchPlan& plan,
-                                         cudaStream_t stream);
-cudaError_t launch_sumcheck_fraction(const Ef* tables, uint64_t length, uint64_t stride, Ef lambda, Ef* partials,
-                                     uint64_t max_blocks, const device::LaunchPlan& plan, cudaStream_t stream);
-// table += weight * eq(., z powers) over length = 2^z.vars entries.
-cudaError_t launch_sumcheck_add_eq_powers(Ef* table, uint64_t length, const SumcheckEqPowers& z, Ef weight,
-                                          const device::LaunchPlan& plan, cudaStream_t stream);
-
-// dag.cu: the constraint DAG (core/dag_program.h) with its program, weights and constants in
-// device memory. Each launch needs slots x (grid x block) values of slot scratch (Fp for the base
-// sums, Ef for the rounds): thread t's slots are column t of that matrix.
-struct DagDeviceProgram {
-    const u32* code;
-    const u32* groups;  // (first instruction, count) per group (core/dag_program.h DagGroup)
-    u32 group_count;
-    const Ef* weights;
-    const Fp* constants;
-    u32 width;
-};
-//   base sums: lane = (point k, group g); partial[k * groups + g] = group g's sums at base-field
-//     point k (its values where params' strides say: kernels/dag/dag_lanes.h); group sums: lane =
-//     point k, out[k] = the sum of its groups' sums.
-//   fold points: lane = (table, pair, point index), the round's tables at its points.
-//   round: lane = (group, pair, point index) over the folded values; block b writes kDagMaxPoints
-//     sums (one per x, the unused ones zero) to partials[b * kDagMaxPoints ...];
-//     dag_round_scratch(block) bytes of dynamic shared memory per block.
-constexpr uint32_t kDagMaxPoints = 8;
-uint64_t dag_round_scratch(uint32_t group);
-cudaError_t launch_dag_base_sums(const DagDeviceProgram& program, const DagBaseSumsParams& params, const u32* local,
-                                 const u32* next, Fp* slots, DagSums* partial, const device::LaunchPlan& plan,
-                                 cudaStream_t stream);
-cudaError_t launch_dag_group_sums(const DagSums* partial, uint32_t group_count, uint64_t points, DagSums* out,
-                                  const device::LaunchPlan& plan, cudaStream_t stream);
-cudaError_t launch_dag_fold_points(const Ef* tables, const DagFoldPointsParams& params, Ef* out,
-                                   const device::LaunchPlan& plan, cudaStream_t stream);
-cudaError_t launch_dag_round(const DagDeviceProgram& program, const Ef* folded, const DagRoundParams& params,
-                             Ef* slots, Ef* partials, const device::LaunchPlan& plan, cudaStream_t stream);
-
 // The kernels on the shared argument convention (gpu/device.h): buffer arguments in order, then
 // the kernel's Params struct by value, as the Metal entry of the same name takes them. Each .cu
 // file that has such kernels launches them from these arguments:
@@ -194,7 +131,17 @@ cudaError_t launch_dag_round(const DagDeviceProgram& program, const Ef* folded, 
 //     gkr_split (p, q, tables; GkrSplitParams);
 //   stacked.cu: the stacked_* kernels (kernels/stacked/stacked_params.h);
 //   round0.cu: round0_gather (trace, out; Round0GatherParams), round0_transpose (in, out;
-//     Round0TransposeParams).
+//     Round0TransposeParams);
+//   sumcheck.cu: sumcheck_fold (in, out), sumcheck_pair_product and sumcheck_fraction (tables,
+//     partials), sumcheck_add_eq_powers (table), with kernels/sumcheck/table_lanes.h's Params;
+//   whir.cu: whir_subset_step and whir_product_table (table), whir_power_sum (table, partials),
+//     whir_ef_words (table, words), with kernels/whir/whir_tables.h's Params;
+//   dag.cu: dag_base_sums (code, groups, weights, constants, local, next, slots, out),
+//     dag_group_sums (partial, out), dag_fold_points (tables, out), dag_round (code, groups,
+//     weights, constants, folded, slots, partials), with kernels/dag/dag_lanes.h's Params.
+// A reduction (pair_product, fraction, power_sum, dag_round) writes its K sums per block at
+// partials[block * K ...] and needs K * group Ef of dynamic shared memory per block
+// (plan.scratch_bytes); the caller sizes partials for plan.grid blocks.
 struct KernelArgs {
     void* const* buffers;
     size_t count;
@@ -206,21 +153,13 @@ struct KernelArgs {
     template <typename P>
     const P* params_as() const { return params_bytes == sizeof(P) ? static_cast<const P*>(params) : nullptr; }
 };
-// cudaErrorInvalidDeviceFunction when the file has no entry for `kernel`.
-cudaError_t launch_trace_tables_entry(gpu::Kernel kernel, const device::LaunchPlan& plan, const KernelArgs& args,
-                                      cudaStream_t stream);
-cudaError_t launch_merkle_entry(gpu::Kernel kernel, const device::LaunchPlan& plan, const KernelArgs& args,
+// Every entry's signature: cudaErrorInvalidDeviceFunction when the file has no entry for `kernel`.
+using LaunchEntry = cudaError_t(gpu::Kernel kernel, const device::LaunchPlan& plan, const KernelArgs& args,
                                 cudaStream_t stream);
-cudaError_t launch_fraction_tree_entry(gpu::Kernel kernel, const device::LaunchPlan& plan, const KernelArgs& args,
-                                       cudaStream_t stream);
-// stacked.cu: the stacked matrix's kernels (buffers in metal/stacked.metal's order, then Params).
-cudaError_t launch_stacked_entry(gpu::Kernel kernel, const device::LaunchPlan& plan, const KernelArgs& args,
-                                 cudaStream_t stream);
-cudaError_t launch_round0_entry(gpu::Kernel kernel, const device::LaunchPlan& plan, const KernelArgs& args,
-                                cudaStream_t stream);
+LaunchEntry launch_trace_tables_entry, launch_merkle_entry, launch_fraction_tree_entry, launch_stacked_entry,
+    launch_round0_entry, launch_sumcheck_entry, launch_whir_entry, launch_dag_entry;
 // The entry of `kernel` among all of the above.
-cudaError_t launch_entry(gpu::Kernel kernel, const device::LaunchPlan& plan, const KernelArgs& args,
-                         cudaStream_t stream);
+LaunchEntry launch_entry;
 
 }  // namespace cuda
 }  // namespace gpustark

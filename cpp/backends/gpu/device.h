@@ -20,7 +20,6 @@
 #include <type_traits>
 
 #include "../../core/device/launch_plan.h"
-#include "../../core/ef_tables.h"
 #include "../../core/merkle_tree.h"
 #include "kernel_id.h"
 
@@ -49,6 +48,15 @@ struct Buffer {
 // The size a copy takes in the pinned staging of a device that stages (copies start aligned).
 constexpr size_t kStagingAlign = 256;
 constexpr size_t staged_size(size_t bytes) { return (bytes + kStagingAlign - 1) / kStagingAlign * kStagingAlign; }
+
+// The backend's caps on the launches a phase plans itself (Device::plan): the same limits on
+// every GPU, with values that differ per device.
+struct LaunchCaps {
+    uint32_t max_lane_group = 0;      // the largest group of any lane kernel
+    uint64_t reduce_groups = 0;       // groups of a round reduction, whose per-group sums the host adds
+    uint64_t scratch_groups = 0;      // groups of a grid-stride kernel with per-thread scratch
+    uint64_t slot_scratch_bytes = 0;  // per-thread slot scratch of one DAG launch: fewer groups beyond it
+};
 
 class Device {
 public:
@@ -81,7 +89,8 @@ public:
     // Room for the operation's copies: the larger of its upload and download totals, each the sum
     // of staged_size() of its copies. Once per operation, before its first copy.
     virtual void reserve_staging(size_t bytes) = 0;
-    // Host -> device; the host memory may be reused as soon as this returns.
+    // Host -> device; the host memory may be reused as soon as this returns. Only into memory no
+    // queued kernel still uses (Metal copies at once, from the host).
     virtual void upload(const Buffer& dst, const void* host, size_t bytes) = 0;
     // Device -> host: the returned copy (or, on unified memory, the memory itself) is valid after
     // finish() and until the operation ends.
@@ -90,10 +99,20 @@ public:
     // uses (Metal clears it from the host at once; CUDA on the stream).
     virtual void fill_zero(const Buffer& dst, size_t bytes) = 0;
 
+    // Device -> host: `rows` pieces of row_bytes, pitch bytes apart on the device (entry i of
+    // every table), packed into row_bytes * rows bytes; valid after finish(), as download's.
+    virtual const void* download_rows(const Buffer& src, size_t pitch, size_t row_bytes, size_t rows) = 0;
+    // Device -> device, ordered after the work enqueued before it (Metal: a host copy after a wait).
+    virtual void copy(const Buffer& dst, const Buffer& src, size_t bytes) = 0;
+
     // ---- kernels ----
     // The plan of a grid-stride lane kernel over `lanes` lanes, from the device's and kernel's
     // limits (core/device/launch_plan.h) under the backend's own caps.
     virtual device::LaunchPlan lane_plan(Kernel k, uint64_t lanes) = 0;
+    // The plan of any launch of kernel k for `work` (a reduction's scratch per group, its caps
+    // from launch_caps()) under the device's and the kernel's limits.
+    virtual device::LaunchPlan plan(Kernel k, const device::Problem& work) = 0;
+    virtual LaunchCaps launch_caps() = 0;
     // One launch, counted by the stage: `buffers` are the kernel's buffer arguments in order, then
     // `params` (its Params struct, shared by host and kernel) as the last argument.
     template <typename Params>
@@ -105,14 +124,6 @@ public:
     // `bytes`: what the launch reads plus writes, for the command buffer budget.
     virtual void dispatch_raw(Kernel k, const device::LaunchPlan& plan, uint64_t bytes, const Buffer* buffers,
                               size_t count, const void* params, size_t params_bytes) = 0;
-
-    // ---- the backend's sumcheck tables, until they are written here too ----
-    // Tables already in device memory (table c at c * length, written by work already enqueued),
-    // taken over by the backend's EfTables. `values` must be a whole allocation of this device.
-    virtual std::unique_ptr<EfTables> adopt_tables(Buffer values, size_t count, size_t length) = 0;
-    // Table c of `tables` in this device's memory, for a kernel that writes it in place; an empty
-    // Buffer when they are not this device's tables (or the backend's tables cannot say).
-    virtual Buffer table(EfTables& tables, size_t c) = 0;
 
     // ---- the backend's NTT and Merkle primitives, until they are written here too ----
     // Inside an operation: the codeword of `message` (message_rows x width words, written by work

@@ -60,7 +60,7 @@ public:
                              {layer(p_, j), layer(q_, j), tables}, params);
             call.commit();  // the tables' first round is ordered after it, and waits
         }
-        return device_.adopt_tables(std::move(tables), 5, half);
+        return adopt_tables(device_, std::move(tables), 5, half);
     }
 
 private:

@@ -117,7 +117,7 @@ public:
             // device that staged the uploads waits for them as the operation ends).
             call.commit();
         }
-        return device_.adopt_tables(std::move(tables), 2 * w, chunks);
+        return adopt_tables(device_, std::move(tables), 2 * w, chunks);
     }
 
     void batched_message(const std::vector<Ef>& weights, Ef* f) override {
@@ -137,7 +137,7 @@ public:
 
     // Straight into the table's device memory: nothing crosses to the host.
     bool batched_message_into(const std::vector<Ef>& weights, EfTables& tables, size_t c, bool accumulate) override {
-        const Buffer table = device_.table(tables, c);
+        const Buffer table = table_buffer(device_, tables, c);
         if (!table || tables.length() != height()) return false;
         check_weights(weights.size(), width());
         const size_t weight_bytes = weights.size() * sizeof(Ef);

@@ -1,6 +1,6 @@
 // gpu::trace_tables: one kernel (kernels/constraints/trace_table_lanes.h) fills the first 2 width + 3
 // tables from the trace; the last table, eq, is the host's. The tables are adopted by the
-// backend's EfTables, so nothing comes back.
+// device tables (gpu_ef_tables.cpp), so nothing comes back.
 #include <stdexcept>
 
 #include "../../kernels/constraints/trace_table_lanes.h"
@@ -40,7 +40,7 @@ std::unique_ptr<EfTables> trace_tables(Device& device, const TraceTablesInput& i
                         uint64_t(n) * 2 * trace_bytes + p.lanes * sizeof(Ef), {trace, lagrange, tables}, p);
         call.finish("trace_tables");
     }
-    return device.adopt_tables(std::move(tables), count, length);
+    return adopt_tables(device, std::move(tables), count, length);
 }
 
 }  // namespace gpu

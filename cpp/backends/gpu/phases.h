@@ -6,6 +6,7 @@
 #include <memory>
 #include <vector>
 
+#include "../../core/ef_tables.h"
 #include "../../core/fraction_tree.h"
 #include "../../core/merkle_tree.h"
 #include "../../core/stacked_matrix.h"
@@ -14,6 +15,23 @@
 
 namespace gpustark {
 namespace gpu {
+
+// Sumcheck tables kept on the device (gpu_ef_tables.cpp): every table in one allocation at a
+// fixed stride (the initial length), folded into a second one and back (ping-pong); the round
+// sums are reduced per group on the device and added on the host, and only the sums, reads and
+// whole tables asked for come back. values == nullptr: zero tables, nothing uploaded. Throws
+// std::invalid_argument for a length that is not a power of two. They must not outlive the device.
+std::unique_ptr<EfTables> ef_tables(Device& device, const Ef* values, size_t count, size_t length);
+// Tables already in device memory (table c at c * length, written by work already enqueued),
+// taken over: `values` must hold count x length values.
+std::unique_ptr<EfTables> adopt_tables(Device& device, Buffer values, size_t count, size_t length);
+// Table c of `tables` in device memory, for a kernel that writes it in place; an empty Buffer
+// when they are not tables of this device.
+Buffer table_buffer(Device& device, EfTables& tables, size_t c);
+
+// Backend::dag_base_sums on the device (gpu_dag.cpp): the program and the points go up, only
+// the sums come back.
+void dag_base_sums(Device& device, const DagBinding& dag, const DagBasePoints& points, DagSums* out);
 
 // The LogUp-GKR fraction tree built and kept on the device (gpu_fraction_tree.cpp): the leaves go
 // up once and every layer is built there; a layer's sumcheck tables are split out on the device.

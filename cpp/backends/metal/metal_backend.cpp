@@ -1,6 +1,6 @@
 // MetalBackend: construction and limits, calls, buffers and dispatch. The primitives are in
-// metal_primitives.cpp, the phase objects in metal_ef_tables.cpp, metal_dag.cpp,
-// metal_round0.cpp and, shared with CUDA, cpp/backends/gpu/.
+// metal_primitives.cpp, round 0 in metal_round0.cpp, the other phases, shared with CUDA, in
+// cpp/backends/gpu/.
 #include "metal_backend.h"
 
 #include <algorithm>
@@ -13,7 +13,6 @@
 #include "../../core/parallel.h"
 #include "../gpu/call_counters.h"
 #include "metal_launch.h"
-#include "metal_ef_tables.h"
 #include "metal_phase_device.h"
 #include "../gpu/phases.h"
 
@@ -141,18 +140,6 @@ device::LaunchPlan MetalBackend::stride_plan(gpu::Kernel kernel, uint64_t lanes,
     work.items = lanes;
     work.max_group_threads = options_.max_lane_group;
     work.max_groups = max_groups != 0 ? max_groups : kMaxStrideGroups;
-    return plan(kernel, work);
-}
-
-device::LaunchPlan MetalBackend::dag_plan(gpu::Kernel kernel, uint64_t lanes, uint64_t slot_bytes,
-                                          bool reduces) {
-    device::Problem work;
-    work.items = lanes;
-    const uint64_t cap = options_.max_lane_group;
-    work.max_group_threads = options_.max_lane_group;
-    const uint64_t threads = std::max<uint64_t>(kSlotScratchBytes / std::max<uint64_t>(slot_bytes, 1), cap);
-    work.max_groups = std::max<uint64_t>(1, std::min(reduces ? options_.reduce_groups : kMaxStrideGroups, threads / cap));
-    if (reduces) work.scratch_for_group = [](uint32_t group) { return uint64_t(8) * group * sizeof(Ef); };
     return plan(kernel, work);
 }
 
@@ -292,7 +279,11 @@ void MetalBackend::finish(const char* reason) { stager_->sync(reason); }
 // ---- phases ----
 
 std::unique_ptr<EfTables> MetalBackend::ef_tables(const Ef* values, size_t count, size_t length) {
-    return make_metal_ef_tables(*this, values, count, length);
+    return gpu::ef_tables(*phase_device_, values, count, length);
+}
+
+void MetalBackend::dag_base_sums(const DagBinding& dag, const DagBasePoints& points, DagSums* out) {
+    gpu::dag_base_sums(*phase_device_, dag, points, out);
 }
 
 StackedCommit MetalBackend::commit_stacked(const StackedLayout& layout, const std::vector<TraceView>& traces,

@@ -10,10 +10,9 @@
 // through the shared Stager with the device as its CommandSink: many dispatches per command
 // buffer, a commit when the budget is reached, and a host wait only where the host reads.
 //
-// On the device: the primitives (metal_primitives.cpp), the sumcheck tables and the DAG round
-// (metal_ef_tables.cpp), dag_base_sums (metal_dag.cpp), trace_tables and the fraction tree
-// and commit_stacked and stacked_matrix (cpp/backends/gpu/, shared with CUDA), round0_sums
-// fused per block of chunks (metal_round0.cpp). No Backend method is a host composition any more;
+// On the device: the primitives (metal_primitives.cpp); the sumcheck tables and the DAG round,
+// dag_base_sums, trace_tables, the fraction tree, commit_stacked and stacked_matrix
+// (cpp/backends/gpu/, shared with CUDA); round0_sums fused per block of chunks (metal_round0.cpp). No Backend method is a host composition any more;
 // info() reports an empty "host_phases" (docs/metal.md).
 #pragma once
 #include <cstddef>
@@ -88,9 +87,9 @@ public:
                                  uint32_t log_group) override;
     uint32_t grind(const PowParams& params) override;
 
-    // Tables in shared buffers, folded and reduced on the GPU (metal_ef_tables.h).
+    // Tables in shared buffers, folded and reduced on the GPU (gpu/gpu_ef_tables.cpp).
     std::unique_ptr<EfTables> ef_tables(const Ef* values, size_t count, size_t length) override;
-    // The DAG's sums at host points, evaluated on the GPU (metal_dag.h).
+    // The DAG's sums at host points, evaluated on the GPU (gpu/gpu_dag.cpp).
     void dag_base_sums(const DagBinding& dag, const DagBasePoints& points, DagSums* out) override;
     // Round 0 fused on the GPU: per block of chunks the gather, the NTTs and the DAG, one wait;
     // only the per-point sums are read, and weighted per a on the host (metal_round0.cpp).
@@ -133,8 +132,7 @@ public:
     const device::Stager& stager() const { return *stager_; }
     const MetalOptions& options() const { return options_; }
 
-    // ---- for the phase objects (metal_ef_tables.cpp, metal_dag.cpp, metal_phase_device.cpp,
-    //      metal_round0.cpp) ----
+    // ---- for the phase objects (metal_phase_device.cpp, metal_round0.cpp) ----
     //
     // One operation is one Call, as on CUDA: the backend's lock, one stage of the stager, and the
     // call's counters added to the innermost span when it ends. After an exception the call waits
@@ -172,10 +170,6 @@ public:
     // The plan of a grid-stride kernel (the phase kernels loop over their lanes): groups of up to
     // the lane cap, at most max_groups of them (0: kMaxStrideGroups).
     device::LaunchPlan stride_plan(gpu::Kernel kernel, uint64_t lanes, uint64_t max_groups = 0);
-    // The plan of a DAG kernel over `lanes` lanes whose threads each need `slot_bytes` of slot
-    // scratch (slots x threads values): fewer groups when kSlotScratchBytes would not hold their
-    // slots; `reduces` adds the round's threadgroup memory (8 Ef per thread).
-    device::LaunchPlan dag_plan(gpu::Kernel kernel, uint64_t lanes, uint64_t slot_bytes, bool reduces);
     // One dispatch through the stager, checked against the kernel's limits first (metal_launch.h).
     void dispatch(gpu::Kernel kernel, std::vector<metal::Arg> args, const device::LaunchPlan& plan,
                   uint64_t bytes);
@@ -190,7 +184,8 @@ public:
     void finish(const char* reason);
 
     static constexpr uint64_t kMaxStrideGroups = uint64_t(1) << 20;
-    // Slot scratch of one DAG launch (unified memory: shared with everything else on the machine).
+    // Slot scratch of one DAG launch (unified memory: shared with everything else on the machine),
+    // the cap PhaseDevice::launch_caps gives the DAG's launches (gpu/gpu_dag.cpp).
     static constexpr uint64_t kSlotScratchBytes = uint64_t(256) << 20;
 
 private:
@@ -207,7 +202,7 @@ private:
     };
     // Reusable buffers for the data of one call (one per role), grown on demand. Safe to refill
     // at the start of a call: every call that uses them waits before it ends.
-    enum Slot { kSlotA, kSlotB, kSlotC, kSlotD, kSlotResult, kSlotCount };
+    enum Slot { kSlotA, kSlotB, kSlotC, kSlotResult, kSlotCount };
     metal::BufferPtr slot(Slot s, size_t bytes);
     // In place when the memory is in a backend buffer; else slot s, filled with a copy of it.
     Bound bind_input(const void* host, size_t bytes, Slot s);

@@ -1,5 +1,6 @@
 #include "metal_phase_device.h"
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -7,7 +8,6 @@
 #include <vector>
 
 #include "metal_backend.h"
-#include "metal_ef_tables.h"
 
 namespace gpustark {
 namespace metal {
@@ -24,12 +24,32 @@ BufferPtr metal_buffer(const gpu::Buffer& b) { return std::static_pointer_cast<B
 }  // namespace
 
 std::unique_ptr<gpu::Device::Scope> PhaseDevice::open(const char* stage) {
-    return std::make_unique<CallScope>(backend_, stage);
+    auto scope = std::make_unique<CallScope>(backend_, stage);
+    gathers_.clear();  // under the call's lock: the last operation's gathers were read
+    gathered_.clear();
+    return scope;
 }
 
 void PhaseDevice::commit() { backend_.commit(); }
 
-void PhaseDevice::finish(const char* reason) { backend_.finish(reason); }
+void PhaseDevice::finish(const char* reason) {
+    backend_.finish(reason);
+    for (const Gather& g : gathers_)
+        for (size_t r = 0; r < g.rows; ++r) std::memcpy(g.dst + r * g.row_bytes, g.src + r * g.pitch, g.row_bytes);
+    gathers_.clear();
+}
+
+const void* PhaseDevice::download_rows(const gpu::Buffer& src, size_t pitch, size_t row_bytes, size_t rows) {
+    if (rows > 1 && pitch < row_bytes) throw std::logic_error("metal download_rows: rows overlap (pitch < row_bytes)");
+    gathered_.push_back(std::make_unique<char[]>(std::max<size_t>(row_bytes * rows, 1)));
+    gathers_.push_back({src.as<const char>(), pitch, row_bytes, rows, gathered_.back().get()});
+    return gathered_.back().get();
+}
+
+void PhaseDevice::copy(const gpu::Buffer& dst, const gpu::Buffer& src, size_t bytes) {
+    backend_.finish("copy");  // the source may be written by kernels still queued
+    std::memcpy(dst.as<void>(), src.as<void>(), bytes);
+}
 
 gpu::Buffer PhaseDevice::adopt(BufferPtr buffer) {
     void* base = buffer->contents();
@@ -53,6 +73,17 @@ device::LaunchPlan PhaseDevice::lane_plan(gpu::Kernel k, uint64_t lanes) {
     return backend_.stride_plan(k, lanes);
 }
 
+device::LaunchPlan PhaseDevice::plan(gpu::Kernel k, const device::Problem& work) { return backend_.plan(k, work); }
+
+gpu::LaunchCaps PhaseDevice::launch_caps() {
+    gpu::LaunchCaps caps;
+    caps.max_lane_group = backend_.options().max_lane_group;
+    caps.reduce_groups = backend_.options().reduce_groups;
+    caps.scratch_groups = MetalBackend::kMaxStrideGroups;
+    caps.slot_scratch_bytes = MetalBackend::kSlotScratchBytes;
+    return caps;
+}
+
 void PhaseDevice::dispatch_raw(gpu::Kernel k, const device::LaunchPlan& plan, uint64_t bytes,
                                const gpu::Buffer* buffers, size_t count, const void* params, size_t params_bytes) {
     std::vector<Arg> args;
@@ -62,11 +93,6 @@ void PhaseDevice::dispatch_raw(gpu::Kernel k, const device::LaunchPlan& plan, ui
     value.bytes.assign(static_cast<const uint8_t*>(params), static_cast<const uint8_t*>(params) + params_bytes);
     args.push_back(std::move(value));
     backend_.dispatch(k, std::move(args), plan, bytes);
-}
-
-std::unique_ptr<EfTables> PhaseDevice::adopt_tables(gpu::Buffer values, size_t count, size_t length) {
-    if (!values.owner || values.offset != 0) throw std::invalid_argument("metal device: tables must be a whole buffer");
-    return adopt_metal_ef_tables(backend_, metal_buffer(values), count, length);
 }
 
 void PhaseDevice::fill_zero(const gpu::Buffer& dst, size_t bytes) { std::memset(dst.as<void>(), 0, bytes); }
@@ -86,6 +112,7 @@ MerkleTree PhaseDevice::commit_message(const gpu::Buffer& message, size_t messag
     const std::vector<size_t> offsets = merkle_level_offsets(rows, log_rows);
     const BufferPtr twiddles = backend_.twiddles(log_rows, false);
     const MetalBackend::Bound code{backend_.allocate(code_bytes), 0, false};
+    backend_.finish("commit_message");  // kernels still queued may write the message
     std::memcpy(code.data(), message.as<void>(), message_bytes);
     // Rows beyond the message are zero: the codeword of a degree < message_rows polynomial.
     std::memset(code.data() + message_bytes, 0, code_bytes - message_bytes);

@@ -4,6 +4,7 @@
 // gpu::kernel_name, its Params struct bound as the last argument. Plain C++, over metal::Device.
 #pragma once
 #include <memory>
+#include <vector>
 
 #include "../gpu/device.h"
 #include "metal_device.h"
@@ -24,6 +25,11 @@ public:
     // host copy and a download is the buffer itself once the GPU is done with it.
     void reserve_staging(size_t) override {}
     const void* download(const gpu::Buffer& src, size_t) override { return src.as<void>(); }
+    // Gathered on the host by finish() (the GPU may still write the rows until then), into host
+    // memory kept until the next operation opens.
+    const void* download_rows(const gpu::Buffer& src, size_t pitch, size_t row_bytes, size_t rows) override;
+    // A host copy once the GPU is done (a wait when work is queued).
+    void copy(const gpu::Buffer& dst, const gpu::Buffer& src, size_t bytes) override;
     void upload(const gpu::Buffer& dst, const void* host, size_t bytes) override;
     // A caller's array that lives in one of the backend's buffers (gpustark.metal) is bound in place.
     gpu::Buffer held(const void* host, size_t bytes) override;
@@ -37,19 +43,29 @@ public:
     // Grid-stride plans (MetalBackend::stride_plan); the Params struct is bound as the last buffer
     // index with setBytes.
     device::LaunchPlan lane_plan(gpu::Kernel k, uint64_t lanes) override;
+    device::LaunchPlan plan(gpu::Kernel k, const device::Problem& work) override;
+    // The backend's options (max_lane_group, reduce_groups), grid-stride groups up to
+    // MetalBackend::kMaxStrideGroups, and its slot scratch (kSlotScratchBytes).
+    gpu::LaunchCaps launch_caps() override;
     void dispatch_raw(gpu::Kernel k, const device::LaunchPlan& plan, uint64_t bytes, const gpu::Buffer* buffers,
                       size_t count, const void* params, size_t params_bytes) override;
-    std::unique_ptr<EfTables> adopt_tables(gpu::Buffer values, size_t count, size_t length) override;
     // A host memset: the buffer is the host's memory, and no enqueued work uses it yet.
     void fill_zero(const gpu::Buffer& dst, size_t bytes) override;
-    // MetalEfTables do not hand out their memory yet: the caller takes its host path.
-    gpu::Buffer table(EfTables&, size_t) override { return {}; }
-    // The message is copied by the host (it was waited for), then the backend's NTT and Merkle.
+    // The message is copied by the host once the GPU is done, then the backend's NTT and Merkle.
     MerkleTree commit_message(const gpu::Buffer& message, size_t message_rows, uint32_t width, uint32_t log_rows,
                               uint32_t log_group) override;
 
 private:
+    // A download_rows gather waiting for finish().
+    struct Gather {
+        const char* src;
+        size_t pitch, row_bytes, rows;
+        char* dst;
+    };
+
     MetalBackend& backend_;
+    std::vector<Gather> gathers_;
+    std::vector<std::unique_ptr<char[]>> gathered_;  // the operation's gathered rows
 };
 
 }  // namespace metal

@@ -5,8 +5,8 @@
 // them by eq and adds them per a (add_round0_block), as the reference does. The NTTs want a block
 // point by point, the DAG column by column (neighbouring threads read neighbouring words), so each
 // evaluated block is transposed into a second pair of buffers first. Each coset re-gathers
-// its block and takes it through the inverse NTT again instead of copying the coefficients (the
-// device interface has no buffer copy): one more size-N inverse NTT per coset, no extra wait.
+// its block and takes it through the inverse NTT again instead of copying the coefficients (a
+// copy on Metal is a host copy after a wait): one more size-N inverse NTT per coset, no extra wait.
 #include <algorithm>
 #include <stdexcept>
 #include <string>
@@ -14,10 +14,11 @@
 
 #include "../../core/round0_sums.h"
 #include "../../kernels/dag/dag_lanes.h"
+#include "../gpu/gpu_dag.h"
 #include "../gpu/round0_blocks.h"
 #include "../gpu/round0_launch.h"
 #include "metal_backend.h"
-#include "metal_dag.h"
+#include "metal_phase_device.h"
 
 namespace gpustark {
 
@@ -42,18 +43,15 @@ Round0Sums MetalBackend::round0_sums(const Round0Trace& t) {
     Call call(*this, "round0_sums");
     const size_t trace_bytes = (size_t(1) << t.log_height) * width * sizeof(uint32_t);
     const Bound trace = bind_input(t.values, trace_bytes, kSlotA);
-    const metal::MetalDagProgram dag(*this, *t.dag);
-    const uint32_t groups = dag.group_count;
+    const gpu::DagOnDevice dag(*phase_device_, *t.dag);
+    dag.upload(*phase_device_);
     const size_t max_points = n * block;
     const metal::BufferPtr local = allocate(max_points * cols * sizeof(uint32_t));
     const metal::BufferPtr next = allocate(max_points * width * sizeof(uint32_t));
     const metal::BufferPtr local_t = allocate(max_points * cols * sizeof(uint32_t));
     const metal::BufferPtr next_t = allocate(max_points * width * sizeof(uint32_t));
     const metal::BufferPtr sums = allocate(evals * max_points * sizeof(DagSums));
-    // With one group the sums go straight out; with several, per (point, group) first, then added.
-    const metal::BufferPtr partial = groups > 1 ? allocate(max_points * groups * sizeof(DagSums)) : nullptr;
-    const uint64_t slot_bytes = uint64_t(std::max<uint32_t>(program.slots, 1)) * sizeof(Fp);
-    metal::BufferPtr slots;  // grown when a plan needs more (a launch keeps the one it binds)
+    gpu::DagBaseSums eval(*phase_device_, dag, max_points);
     // Tables held here: the scale cache may drop its entries while this call still uses them.
     metal::BufferPtr inverse_twiddles, forward_twiddles, inverse_factors;
     std::vector<metal::BufferPtr> coset_factors;  // null (no scale pass) for a shift of 1
@@ -77,39 +75,15 @@ Round0Sums MetalBackend::round0_sums(const Round0Trace& t) {
         dispatch(gpu::Kernel::Round0Transpose, {Arg::of(in), Arg::of(dst), Arg::value(p)},
                  stride_plan(gpu::Kernel::Round0Transpose, p.lanes), 2 * p.lanes * 4);
     };
-    // dag_base_sums(code, groups, weights, constants, local, next, slots, out, params) over the
-    // transposed block, then the groups' sums added (dag_group_sums) into the block's sums at `slot`.
+    // The transposed block's sums (gpu_dag.h) at `slot_index` of the block's sums.
+    const gpu::Buffer d_local_t = metal::PhaseDevice::adopt(local_t), d_next_t = metal::PhaseDevice::adopt(next_t);
+    const gpu::Buffer d_sums = metal::PhaseDevice::adopt(sums);
     auto evaluate = [&](size_t count, size_t slot_index) {
         const uint64_t points = uint64_t(n) * count;
-        const Arg target = Arg::of(sums, slot_index * points * sizeof(DagSums));
         transpose(local, points, cols, local_t);
         transpose(next, points, width, next_t);
-        DagBaseSumsParams p{};
-        p.lanes = points * groups;
-        p.local_point_stride = 1;
-        p.local_column_stride = points;
-        p.next_point_stride = 1;
-        p.next_column_stride = points;
-        p.group_count = groups;
-        p.width = width;
-        const device::LaunchPlan plan = dag_plan(gpu::Kernel::DagBaseSums, p.lanes, slot_bytes, false);
-        const size_t need = size_t(slot_bytes * plan.grid * plan.group);
-        if (!slots || slots->bytes() < need) slots = allocate(need);
-        std::vector<Arg> args = dag.args();
-        args.push_back(Arg::of(local_t));
-        args.push_back(Arg::of(next_t));
-        args.push_back(Arg::of(slots));
-        args.push_back(groups > 1 ? Arg::of(partial) : target);
-        args.push_back(Arg::value(p));
-        dispatch(gpu::Kernel::DagBaseSums, std::move(args), plan,
-                 points * (cols + width) * sizeof(uint32_t) + p.lanes * sizeof(DagSums));
-        if (groups > 1) {
-            DagGroupSumsParams q{};
-            q.points = points;
-            q.group_count = groups;
-            dispatch(gpu::Kernel::DagGroupSums, {Arg::of(partial), target, Arg::value(q)}, stride_plan(gpu::Kernel::DagGroupSums, points),
-                     (p.lanes + points) * sizeof(DagSums));
-        }
+        eval.enqueue({d_local_t, 1, points, d_next_t, 1, points, points},
+                     d_sums.at(slot_index * points * sizeof(DagSums)));
     };
     auto to_coefficients = [&](size_t count) {
         const Bound l_bound{local, 0, false}, n_bound{next, 0, false};
