@@ -55,8 +55,8 @@ Round0Sums MetalBackend::round0_sums(const Round0Trace& t) {
     const uint64_t slot_bytes = uint64_t(std::max<uint32_t>(program.slots, 1)) * sizeof(Fp);
     metal::BufferPtr slots;  // grown when a plan needs more (a launch keeps the one it binds)
     // Tables held here: the scale cache may drop its entries while this call still uses them.
-    metal::BufferPtr inverse_twiddles, forward_twiddles, inverse_factors;
-    std::vector<metal::BufferPtr> coset_factors;  // null (no scale pass) for a shift of 1
+    gpu::Buffer inverse_twiddles, forward_twiddles, inverse_factors;
+    std::vector<gpu::Buffer> coset_factors;  // null (no scale pass) for a shift of 1
     if (cosets) {
         inverse_twiddles = twiddles(l, true);
         forward_twiddles = twiddles(l, false);
