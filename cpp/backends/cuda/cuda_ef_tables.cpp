@@ -295,7 +295,8 @@ private:
 // message that is already on the device.
 MerkleTree CudaBackend::commit_device_message(cuda::DeviceBuffer code, size_t message_rows, uint32_t width,
                                               uint32_t log_rows, uint32_t log_group) {
-    return commit_codeword(std::move(code), message_rows, width, log_rows, log_group, device_twiddles(log_rows, false));
+    return gpu::commit_codeword(*device_, cuda::Device::adopt(std::move(code)), message_rows, width, log_rows, log_group,
+                                "cuda encode_and_commit");
 }
 
 std::unique_ptr<EfTables> make_cuda_ef_tables(CudaBackend& backend, const Ef* values, size_t count, size_t length) {

@@ -23,12 +23,9 @@ namespace {
 constexpr uint64_t kInfoLanes = uint64_t(1) << 24;    // the lane count info() plans for: a big launch
 
 // Every kernel the backend dispatches (metal/*.metal): it does not start without all of them.
-// HashRows and Compress are CUDA's own entries; Metal runs them as merkle_leaf / merkle_compress.
 std::vector<gpu::Kernel> backend_kernels() {
     std::vector<gpu::Kernel> ids;
-    for (int k = 0; k < gpu::kKernelCount; ++k)
-        if (gpu::Kernel(k) != gpu::Kernel::HashRows && gpu::Kernel(k) != gpu::Kernel::Compress)
-            ids.push_back(gpu::Kernel(k));
+    for (int k = 0; k < gpu::kKernelCount; ++k) ids.push_back(gpu::Kernel(k));
     return ids;
 }
 
