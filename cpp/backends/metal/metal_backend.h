@@ -189,7 +189,7 @@ private:
     };
     // Reusable buffers for the data of one call (one per role), grown on demand. Safe to refill
     // at the start of a call: every call that uses them waits before it ends.
-    enum Slot { kSlotA, kSlotB, kSlotC, kSlotD, kSlotResult, kSlotCount };
+    enum Slot { kSlotA, kSlotB, kSlotC, kSlotD, kSlotCount };
     metal::BufferPtr slot(Slot s, size_t bytes);
     // In place when the memory is in a backend buffer; else slot s, filled with a copy of it.
     Bound bind_input(const void* host, size_t bytes, Slot s);
