@@ -20,12 +20,12 @@ kernel void ntt_stage(device u32* data [[buffer(0)]],
 }
 
 // One group per block of 2^p.log_block rows of p.block_columns columns; scratch holds the block.
-// buffer 3: the scale factors of p.fused's GS_NTT_FUSE_SCALE_* (any buffer without them).
+// buffer 2: the scale factors of p.fused's GS_NTT_FUSE_SCALE_* (any buffer without them).
 // The whole group leaves together, so no lane skips a barrier that the others wait on.
 kernel void ntt_block(device u32* data [[buffer(0)]],
                       device const u32* twiddles [[buffer(1)]],
-                      constant NttParams& p [[buffer(2)]],
-                      device const u32* factors [[buffer(3)]],
+                      device const u32* factors [[buffer(2)]],
+                      constant NttParams& p [[buffer(3)]],
                       threadgroup u32* scratch [[threadgroup(0)]],
                       uint lane [[thread_position_in_threadgroup]],
                       uint group [[threadgroup_position_in_grid]],

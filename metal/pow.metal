@@ -1,12 +1,11 @@
 // Proof-of-work grinding (PROTOCOL 2.5): one window of witnesses per dispatch.
 #include "pow/pow.h"
 
-// Lane tests witness p.first_witness + lane for lane < count and lowers *best to it if it
+// Lane tests witness p.first_witness + lane for lane < p.window and lowers *best to it if it
 // passes; *best starts at 0xffffffff.
-kernel void pow_grind(constant PowParams& p [[buffer(0)]],
-                      device u32* best [[buffer(1)]],
-                      constant uint& count [[buffer(2)]],
+kernel void pow_grind(device u32* best [[buffer(0)]],
+                      constant PowParams& p [[buffer(1)]],
                       uint lane [[thread_position_in_grid]]) {
-    if (lane >= count) return;
+    if (lane >= p.window) return;
     pow_grind_body(lane, p, best);
 }

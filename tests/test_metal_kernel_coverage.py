@@ -16,11 +16,7 @@ _COMMENTS = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
 SUFFIX = "_kernel"
 
 # CUDA kernel (without the suffix) -> (Metal kernel, why it is another name).
-ALIASES = {
-    "hash_rows": ("merkle_leaf", "the same computation: hash_row of each row (MerkleParams{width, 0})"),
-    "compress": ("merkle_compress", "compress(left, right) is merkle_compress over one buffer holding left then "
-                                    "right, with child_stride = count (tests/test_lane_emulator.py checks it)"),
-}
+ALIASES: dict[str, tuple[str, str]] = {}
 
 
 def cuda_kernels() -> dict[str, str]:

@@ -118,27 +118,25 @@ bool run_primitive(const Launch& l, const Binder& b) {
     const std::string& k = l.kernel;
     if (k == "poseidon2_permute") {
         b.arity(2);
-        uint32_t count = b.value<uint32_t>(1);
-        uint32_t* states = b.buffer<uint32_t>(0, uint64_t(count) * 16);
-        each_position(l, [&](uint32_t pos, uint32_t) { gs_msl::poseidon2_permute(states, count, pos); });
+        gs_msl::Poseidon2Params p = b.value<gs_msl::Poseidon2Params>(1);
+        uint32_t* states = b.buffer<uint32_t>(0, uint64_t(p.count) * 16);
+        each_position(l, [&](uint32_t pos, uint32_t) { gs_msl::poseidon2_permute(states, p, pos); });
     } else if (k == "merkle_leaf") {
-        b.arity(4);
+        b.arity(3);
         gs_msl::MerkleParams p = b.value<gs_msl::MerkleParams>(2);
-        uint32_t rows = b.value<uint32_t>(3);
-        uint32_t* matrix = b.buffer<uint32_t>(0, uint64_t(rows) * p.width);
-        uint32_t* digests = b.buffer<uint32_t>(1, uint64_t(rows) * 8);
-        each_position(l, [&](uint32_t pos, uint32_t) { gs_msl::merkle_leaf(matrix, digests, p, rows, pos); });
+        uint32_t* matrix = b.buffer<uint32_t>(0, uint64_t(p.count) * p.width);
+        uint32_t* digests = b.buffer<uint32_t>(1, uint64_t(p.count) * 8);
+        each_position(l, [&](uint32_t pos, uint32_t) { gs_msl::merkle_leaf(matrix, digests, p, pos); });
     } else if (k == "merkle_compress") {
-        b.arity(4);
+        b.arity(3);
         gs_msl::MerkleParams p = b.value<gs_msl::MerkleParams>(2);
-        uint32_t count = b.value<uint32_t>(3);
-        uint32_t* children = b.buffer<uint32_t>(0, uint64_t(count) * 16);
-        uint32_t* parents = b.buffer<uint32_t>(1, uint64_t(count) * 8);
-        each_position(l, [&](uint32_t pos, uint32_t) { gs_msl::merkle_compress(children, parents, p, count, pos); });
+        uint32_t* children = b.buffer<uint32_t>(0, uint64_t(p.count) * 16);
+        uint32_t* parents = b.buffer<uint32_t>(1, uint64_t(p.count) * 8);
+        each_position(l, [&](uint32_t pos, uint32_t) { gs_msl::merkle_compress(children, parents, p, pos); });
     } else if (k == "ntt_bit_reverse" || k == "ntt_stage" || k == "ntt_scale" || k == "ntt_block") {
         const bool two = k == "ntt_bit_reverse";
         b.arity(two ? 2 : k == "ntt_block" ? 4 : 3);
-        gs_msl::NttParams p = b.value<gs_msl::NttParams>(two ? 1 : 2);
+        gs_msl::NttParams p = b.value<gs_msl::NttParams>(two ? 1 : k == "ntt_block" ? 3 : 2);
         const uint64_t n = uint64_t(1) << p.log_n;
         uint32_t* data = b.buffer<uint32_t>(0, (n - 1) * p.row_stride + uint64_t(p.batch - 1) * p.col_stride + 1);
         if (k == "ntt_bit_reverse") {
@@ -153,18 +151,17 @@ bool run_primitive(const Launch& l, const Binder& b) {
             uint32_t* tw = b.buffer<uint32_t>(1, n / 2);
             // The scale factors, read only when p.fused scales (else any buffer).
             const bool scales = (p.fused & (GS_NTT_FUSE_SCALE_IN | GS_NTT_FUSE_SCALE_OUT)) != 0;
-            uint32_t* factors = b.buffer<uint32_t>(3, scales ? n : 1);
+            uint32_t* factors = b.buffer<uint32_t>(2, scales ? n : 1);
             b.scratch((uint64_t(4) << p.log_block) * std::max<uint32_t>(p.block_columns, 1));
             each_group(l, [&](uint32_t, uint32_t lane, uint32_t lanes, uint32_t group, void* scratch) {
-                gs_msl::ntt_block(data, tw, p, factors, static_cast<uint32_t*>(scratch), lane, group, lanes);
+                gs_msl::ntt_block(data, tw, factors, p, static_cast<uint32_t*>(scratch), lane, group, lanes);
             });
         }
     } else if (k == "pow_grind") {
-        b.arity(3);
-        gs_msl::PowParams p = b.value<gs_msl::PowParams>(0);
-        uint32_t* best = b.buffer<uint32_t>(1, 1);
-        uint32_t count = b.value<uint32_t>(2);
-        each_position(l, [&](uint32_t pos, uint32_t) { gs_msl::pow_grind(p, best, count, pos); });
+        b.arity(2);
+        uint32_t* best = b.buffer<uint32_t>(0, 1);
+        gs_msl::PowParams p = b.value<gs_msl::PowParams>(1);
+        each_position(l, [&](uint32_t pos, uint32_t) { gs_msl::pow_grind(best, p, pos); });
     } else {
         return false;
     }

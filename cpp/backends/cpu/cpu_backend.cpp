@@ -92,7 +92,7 @@ public:
         levels.emplace_back(rows * GS_DIGEST_WIDTH);
         hash_rows(matrix, rows, width, levels.back().data());
         for (size_t size = rows / 2, level = 1; size >= 1; size /= 2, ++level) {
-            MerkleParams p{width, uint32_t(level <= log_group ? rows >> log_group : 1)};
+            MerkleParams p{width, uint32_t(level <= log_group ? rows >> log_group : 1), uint32_t(size)};
             std::vector<uint32_t> parents(size * GS_DIGEST_WIDTH);
             const std::vector<uint32_t>& children = levels.back();
             for_lane_batches(size, [&](size_t first, size_t n) {

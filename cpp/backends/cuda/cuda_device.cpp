@@ -10,7 +10,6 @@
 #include <string>
 #include <utility>
 
-#include "../../core/ntt_tables.h"
 #include "../../core/parallel.h"
 #include "../gpu/call_counters.h"
 #include "cuda_held_traces.h"
@@ -105,6 +104,39 @@ Device::Device(int index) : index_(index) {
     options.max_bytes = 0;
     options.log = log_line;
     stager_ = std::make_unique<device::Stager>(*sink_, options);
+    try {
+        plan_grind();
+    } catch (const std::invalid_argument& e) {
+        throw std::runtime_error(std::string("cuda launch plan on ") + prop.name + ": " + e.what());
+    }
+}
+
+void Device::plan_grind() {
+    grind_group_ = lane_plan(gpu::Kernel::PowGrind, uint64_t(1) << 32).group;
+    device::DeviceLimits resident = limits_;
+    int blocks_per_sm = 0;
+    if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks_per_sm, kernel_address(gpu::Kernel::PowGrind),
+                                                      static_cast<int>(grind_group_), 0) == cudaSuccess &&
+        blocks_per_sm > 0)
+        resident.max_threads_per_core =
+            std::min<uint32_t>(resident.max_threads_per_core, uint32_t(blocks_per_sm) * grind_group_);
+    else
+        cudaGetLastError();
+    grind_wave_ = device::resident_threads(resident, grind_group_);
+    if (grind_wave_ == 0) grind_wave_ = uint64_t(grind_group_) * std::max<uint32_t>(limits_.core_count, 1);
+}
+
+uint64_t Device::grind_window(uint64_t want) {
+    const uint64_t window = std::min(std::max(want, grind_wave_), grind_wave_ * 64);
+    return (window + grind_wave_ - 1) / grind_wave_ * grind_wave_;
+}
+
+device::LaunchPlan Device::grind_plan(uint64_t lanes) {
+    device::Problem work;
+    work.items = lanes;
+    work.max_group_threads = grind_group_;
+    work.max_groups = std::max<uint64_t>(grind_wave_ / grind_group_, 1);
+    return plan(gpu::Kernel::PowGrind, work);
 }
 
 Device::~Device() {
@@ -112,7 +144,7 @@ Device::~Device() {
     cudaSetDevice(index_);
     if (stream_) cudaStreamSynchronize(stream_);
     held_.reset();
-    free_kept_memory();
+    release_ntt_tables();
     if (allocation_stream_) trim_pool(allocation_stream_);  // the pool's cached blocks go back to the driver
     if (staging_) cudaFreeHost(staging_);
     if (stream_) cudaStreamDestroy(stream_);
@@ -143,22 +175,6 @@ gpu::LaunchCaps Device::launch_caps() {
 }
 
 void Device::activate() const { GS_CUDA_CHECK(cudaSetDevice(index_)); }
-
-uint32_t* Device::slot(Slot s, size_t words) {
-    words = std::max<size_t>(words, 1);
-    if (slot_words_[s] < words) {
-        if (slots_[s]) {
-            GS_CUDA_CHECK(counted_free(slots_[s], slot_words_[s] * sizeof(uint32_t), allocation_stream_));
-            slots_[s] = nullptr;
-            slot_words_[s] = 0;
-        }
-        void* p = nullptr;
-        GS_CUDA_CHECK(counted_malloc(&p, words * sizeof(uint32_t), allocation_stream_));
-        slots_[s] = static_cast<uint32_t*>(p);
-        slot_words_[s] = words;
-    }
-    return slots_[s];
-}
 
 // ---- one call ----
 
@@ -315,27 +331,6 @@ void Device::dispatch(gpu::Kernel k, const device::LaunchPlan& plan, uint64_t by
 
 // ---- kept between calls ----
 
-const uint32_t* Device::twiddles(uint32_t log_n, bool inverse) {
-    auto key = std::make_pair(log_n, inverse);
-    auto cached = twiddle_cache_.find(key);
-    if (cached != twiddle_cache_.end()) return cached->second;
-    std::vector<uint32_t> host = ntt_twiddles(log_n, inverse);
-    void* raw = nullptr;
-    const size_t bytes = std::max<size_t>(host.size(), 1) * sizeof(uint32_t);
-    GS_CUDA_CHECK(counted_malloc(&raw, bytes, allocation_stream_));
-    // On the stream the allocation is ordered on, and waited for (host is pageable memory).
-    cudaError_t err =
-        cudaMemcpyAsync(raw, host.data(), host.size() * sizeof(uint32_t), cudaMemcpyHostToDevice, stream_);
-    if (err == cudaSuccess) err = cudaStreamSynchronize(stream_);
-    if (err != cudaSuccess) {
-        counted_free(raw, bytes, allocation_stream_);
-        GS_CUDA_CHECK(err);
-    }
-    twiddle_cache_[key] = static_cast<uint32_t*>(raw);
-    twiddle_bytes_[key] = bytes;
-    return static_cast<uint32_t*>(raw);
-}
-
 DeviceMemory Device::memory() const {
     DeviceMemory m;
     m.tracked = true;
@@ -349,23 +344,6 @@ DeviceMemory Device::memory() const {
 }
 
 void Device::reset_memory_peak() { g_device_bytes_peak.store(g_device_bytes_in_use.load()); }
-
-int Device::free_kept_memory() {
-    cudaError_t first = cudaSuccess;
-    auto free_one = [&](void* ptr, size_t bytes) {
-        const cudaError_t err = counted_free(ptr, bytes, allocation_stream_);
-        if (first == cudaSuccess) first = err;
-    };
-    for (int s = 0; s < kSlotCount; ++s) {
-        free_one(slots_[s], slot_words_[s] * sizeof(uint32_t));
-        slots_[s] = nullptr;
-        slot_words_[s] = 0;
-    }
-    for (auto& entry : twiddle_cache_) free_one(entry.second, twiddle_bytes_[entry.first]);
-    twiddle_cache_.clear();
-    twiddle_bytes_.clear();
-    return first;
-}
 
 // ---- held traces ----
 
@@ -452,19 +430,23 @@ const void* Device::download_rows(const gpu::Buffer& src, size_t pitch, size_t r
 void Device::copy(const gpu::Buffer& dst, const gpu::Buffer& src, size_t bytes) {
     if (bytes == 0) return;
     check(cudaMemcpyAsync(dst.as<void>(), src.as<void>(), bytes, cudaMemcpyDeviceToDevice, stream_),
-          "cudaMemcpyAsync (device copy)");
+          "cudaMemcpyAsync (device to device)");
 }
 
-MerkleTree Device::commit_message(const gpu::Buffer& message, size_t message_rows, uint32_t width, uint32_t log_rows,
-                                  uint32_t log_group) {
-    if (!steps_.commit_message) throw std::logic_error("cuda device: no backend to commit a codeword");
-    return steps_.commit_message(message.as<void>(), message_rows, width, log_rows, log_group);
+gpu::Buffer Device::upload_table(const void* host, size_t bytes) {
+    gpu::Buffer table = allocate(std::max<size_t>(bytes, sizeof(uint32_t)));
+    // On the stream the allocation is ordered on, and waited for (host is pageable memory).
+    if (bytes) GS_CUDA_CHECK(cudaMemcpyAsync(table.as<void>(), host, bytes, cudaMemcpyHostToDevice, stream_));
+    GS_CUDA_CHECK(cudaStreamSynchronize(stream_));
+    return table;
+}
 }
 
 cudaError_t launch_entry(gpu::Kernel kernel, const device::LaunchPlan& plan, const KernelArgs& args,
                          cudaStream_t stream) {
-    for (auto entry : {launch_trace_tables_entry, launch_fraction_tree_entry, launch_merkle_entry, launch_stacked_entry,
-                       launch_round0_entry, launch_sumcheck_entry, launch_whir_entry, launch_dag_entry}) {
+    for (auto entry : {launch_poseidon2_entry, launch_merkle_entry, launch_ntt_entry, launch_pow_entry,
+                       launch_trace_tables_entry, launch_fraction_tree_entry, launch_stacked_entry, launch_round0_entry,
+                       launch_sumcheck_entry, launch_whir_entry, launch_dag_entry}) {
         const cudaError_t err = entry(kernel, plan, args, stream);
         if (err != cudaErrorInvalidDeviceFunction) return err;
     }

@@ -1,7 +1,7 @@
 // cuda::Device: one NVIDIA GPU as the phases see it (gpu/device.h), split out of CudaBackend so
-// that the backend holds only its primitives. The device owns the stream, the memory pool's
-// allocation stream, the pinned staging, the scratch slots, the twiddle tables, the held traces,
-// the Stager with its counters and the lock; its limits feed the planner (core/device/).
+// that the backend holds only what is CUDA's own. The device owns the stream, the memory pool's
+// allocation stream, the pinned staging, the held traces, the Stager with its counters and the
+// lock (the NTT tables are gpu::Device's); its limits feed the planner (core/device/).
 //
 //     cuda::Device::Call call(device, "ef_tables.fold");    // lock, device, stage, counters
 //     cuda::DeviceBuffer more(bytes);                       // device_buffer.h; before the copies
@@ -90,7 +90,8 @@ public:
     Device& operator=(const Device&) = delete;
 
     int index() const { return index_; }
-    const device::DeviceLimits& limits() const { return limits_; }
+    const device::DeviceLimits& limits() const override { return limits_; }
+    device::PipelineLimits kernel_limits(gpu::Kernel k) override { return pipeline_limits(k); }
     const device::PipelineLimits& pipeline_limits(gpu::Kernel k) const { return pipelines_[static_cast<int>(k)]; }
     int registers(gpu::Kernel k) const { return registers_[static_cast<int>(k)]; }
     // The plan of any launch of kernel k under k's limits, and of a lane kernel over `lanes` lanes.
@@ -146,9 +147,6 @@ public:
     // Device -> pinned, asynchronously; the returned pinned copy is valid after finish().
     const void* download(const void* device_src, size_t bytes);
     const void* download_rows(const void* device_src, size_t pitch, size_t row_bytes, size_t rows);
-    // The next download regions start at the staging's start again (a loop that reads one word
-    // per wait, such as grind's windows).
-    void rewind_downloads() { staging_out_ = 0; }
     // One kernel launch through the stager (counted); `launch` enqueues it on stream() and returns
     // its cudaError_t as an int; an error throws std::runtime_error naming the kernel.
     void dispatch(gpu::Kernel k, const device::LaunchPlan& plan, uint64_t bytes, const std::function<int()>& launch);
@@ -156,12 +154,10 @@ public:
     void commit() override;
     // The host wait before reading downloads: waits for every kernel and copy enqueued so far.
     void finish(const char* reason) override;
-    // Reusable buffers for the data of one call (one per role), grown on demand.
-    enum Slot { kSlotA, kSlotB, kSlotC, kSlotResult, kSlotCount };
-    uint32_t* slot(Slot s, size_t words);
-    // The twiddles of a size-2^log_n transform, cached on the device for its life (uploaded
-    // synchronously when missing: call it before the call's staged copies).
-    const uint32_t* twiddles(uint32_t log_n, bool inverse);
+    // The grinder's geometry: one block size for every window, and the threads of one wave of
+    // such blocks resident at once (the occupancy API's blocks per SM).
+    uint32_t grind_group() const { return grind_group_; }
+    uint64_t grind_wave() const { return grind_wave_; }
 
     // ---- outside a Call ----
     // Waits, under the lock, until everything on the stream has finished; errors are ignored.
@@ -174,9 +170,6 @@ public:
     // Every cudaMalloc is counted (device_memory.h); the pool's free blocks are the cached bytes.
     DeviceMemory memory() const;
     void reset_memory_peak();
-    // Frees the slots and twiddle tables (rebuilt on demand); returns the first error (a
-    // cudaError_t, as launches return theirs).
-    int free_kept_memory();
     // The stream allocations are ordered on (null without memory pools: cudaMalloc / cudaFree).
     CUstream_st* allocation_stream() const { return allocation_stream_; }
 
@@ -190,16 +183,15 @@ public:
                       size_t count, const void* params, size_t params_bytes) override;
     void fill_zero(const gpu::Buffer& dst, size_t bytes) override;
     const void* download_rows(const gpu::Buffer& src, size_t pitch, size_t row_bytes, size_t rows) override;
+    // On the stream, after the work enqueued so far.
     void copy(const gpu::Buffer& dst, const gpu::Buffer& src, size_t bytes) override;
-    MerkleTree commit_message(const gpu::Buffer& message, size_t message_rows, uint32_t width, uint32_t log_rows,
-                              uint32_t log_group) override;
-    // What the phases still borrow from CudaBackend: its NTT and Merkle primitives. The backend
-    // fills these in when it makes its device.
-    struct BackendSteps {
-        // Inside a Call: the codeword of message_rows x width words at `message`, and its tree.
-        std::function<MerkleTree(const void*, size_t, uint32_t, uint32_t, uint32_t)> commit_message;
-    };
-    void set_backend_steps(BackendSteps steps) { steps_ = std::move(steps); }
+    // A pool allocation and a copy waited for at once (the host memory is pageable).
+    gpu::Buffer upload_table(const void* host, size_t bytes) override;
+    bool shares_host_memory() const override { return false; }
+    // At least one wave of resident grind threads and at most 64, in whole waves; each window is
+    // one wave of blocks whose threads stride over it.
+    uint64_t grind_window(uint64_t want) override;
+    device::LaunchPlan grind_plan(uint64_t lanes) override;
     // A buffer allocated here, handed to a shared phase (which then owns it).
     static gpu::Buffer adopt(DeviceBuffer buffer);
 
@@ -209,6 +201,8 @@ private:
     // After an error inside a call: let the stream drain so that no copy still reads or writes
     // the staging buffer when the next call reuses it.
     void recover() noexcept;
+    // grind_group_ and grind_wave_ from the planner and the occupancy API.
+    void plan_grind();
 
     int index_ = 0;
     CUstream_st* stream_ = nullptr;
@@ -225,11 +219,8 @@ private:
 
     std::unique_ptr<HeldTraces> held_;
     std::mutex mutex_;  // one call at a time: the stream, the stager and the buffers are shared
-    BackendSteps steps_;
-    uint32_t* slots_[kSlotCount] = {};
-    size_t slot_words_[kSlotCount] = {};
-    std::map<std::pair<uint32_t, bool>, uint32_t*> twiddle_cache_;
-    std::map<std::pair<uint32_t, bool>, size_t> twiddle_bytes_;
+    uint32_t grind_group_ = 0;
+    uint64_t grind_wave_ = 0;
 
     char* staging_ = nullptr;   // pinned
     size_t staging_bytes_ = 0;

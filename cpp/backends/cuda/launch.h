@@ -1,6 +1,5 @@
-// Host launch functions of the CUDA kernels (defined in poseidon2.cu, merkle.cu, ntt.cu, pow.cu),
-// the entries of the kernels on the shared argument convention (the other *.cu files) and the
-// error helper of the backend. Every launcher enqueues on `stream`, returns the launch
+// The entries of the CUDA kernels (every *.cu file), all on the shared argument convention, and
+// the error helper of the backend. Every launcher enqueues on `stream`, returns the launch
 // status (cudaGetLastError) and launches nothing for zero lanes.
 //
 // Geometry comes from the shared planner (core/device/launch_plan.h) through the backend; nothing
@@ -8,7 +7,8 @@
 // handles lanes b * blockDim + t, then + gridDim * blockDim, ... until `lanes`, so any plan with
 // at least one block is correct, whatever its items_per_thread (the planner raises it above 1
 // when a grid would exceed max_groups, and the grinder asks for one wave of resident threads).
-// The block NTT takes a plan_ntt_block() plan: one block per (2^log_block rows, column).
+// The block NTT takes a plan_ntt_block() plan (as_launch_plan): one block per (2^log_block rows,
+// columns).
 #pragma once
 #include <cuda_runtime_api.h>
 
@@ -90,41 +90,16 @@ const void* trace_tables_kernel_address(gpu::Kernel kernel);
 const void* fraction_tree_kernel(gpu::Kernel kernel);
 const void* stacked_kernel(gpu::Kernel kernel);
 
-// poseidon2.cu. states: count x 16; matrix: rows x width; left/right/out and digests: x 8.
-// Lanes: count (permute, compress), rows (hash_rows).
-cudaError_t launch_poseidon2_permute(uint32_t* states, uint64_t count, const device::LaunchPlan& plan,
-                                     cudaStream_t stream);
-cudaError_t launch_hash_rows(const uint32_t* matrix, uint64_t rows, uint32_t width, uint32_t* digests,
-                             const device::LaunchPlan& plan, cudaStream_t stream);
-cudaError_t launch_compress(const uint32_t* left, const uint32_t* right, uint64_t count, uint32_t* out,
-                            const device::LaunchPlan& plan, cudaStream_t stream);
-
-// merkle.cu. One lane per row (leaves) or per node of the level being built (compress).
-cudaError_t launch_merkle_leaves(const uint32_t* matrix, uint64_t rows, MerkleParams p, uint32_t* digests,
-                                 const device::LaunchPlan& plan, cudaStream_t stream);
-cudaError_t launch_merkle_compress(const uint32_t* children, uint64_t nodes, MerkleParams p, uint32_t* parents,
-                                   const device::LaunchPlan& plan, cudaStream_t stream);
-
-// ntt.cu. Lanes (ntt_lanes): n * batch (bit reverse, scale), n/2 * batch (stage). The block NTT
-// runs plan.groups blocks of plan.lanes threads with plan.scratch_bytes of dynamic shared memory,
-// for p.log_block = plan.log_block.
-uint64_t ntt_lanes(const NttParams& p, gpu::Kernel kernel);
-cudaError_t launch_ntt_bit_reverse(uint32_t* data, NttParams p, const device::LaunchPlan& plan, cudaStream_t stream);
-cudaError_t launch_ntt_stage(uint32_t* data, const uint32_t* twiddles, NttParams p, const device::LaunchPlan& plan,
-                             cudaStream_t stream);
-cudaError_t launch_ntt_scale(uint32_t* data, const uint32_t* factors, NttParams p, const device::LaunchPlan& plan,
-                             cudaStream_t stream);
-// factors: the scale table for p.fused's GS_NTT_FUSE_SCALE_* (nullptr without them).
-cudaError_t launch_ntt_block(uint32_t* data, const uint32_t* twiddles, const uint32_t* factors, NttParams p,
-                             const device::NttBlockPlan& plan, cudaStream_t stream);
-
-// pow.cu. Lane i tests witness p.first_witness + i for i < lanes; *best must start at 0xffffffff.
-cudaError_t launch_pow_grind(const PowParams& p, uint64_t lanes, uint32_t* best, const device::LaunchPlan& plan,
-                             cudaStream_t stream);
 
 // The kernels on the shared argument convention (gpu/device.h): buffer arguments in order, then
 // the kernel's Params struct by value, as the Metal entry of the same name takes them. Each .cu
 // file that has such kernels launches them from these arguments:
+//   poseidon2.cu: poseidon2_permute (states; Poseidon2Params);
+//   merkle.cu: merkle_leaf (matrix, digests; MerkleParams), merkle_compress (children, parents;
+//     MerkleParams);
+//   ntt.cu: ntt_bit_reverse (data), ntt_stage (data, twiddles), ntt_scale (data, factors),
+//     ntt_block (data, twiddles, factors), each then NttParams;
+//   pow.cu: pow_grind (best; PowParams, its window the lanes);
 //   trace_tables.cu: trace_tables (trace, lagrange, tables; TraceTablesParams);
 //   merkle.cu: gather_words (src, starts, out; GatherWordsParams);
 //   fraction_tree.cu: gkr_layer (child_p, child_q, parent_p, parent_q; GkrLayerParams),
@@ -156,8 +131,9 @@ struct KernelArgs {
 // Every entry's signature: cudaErrorInvalidDeviceFunction when the file has no entry for `kernel`.
 using LaunchEntry = cudaError_t(gpu::Kernel kernel, const device::LaunchPlan& plan, const KernelArgs& args,
                                 cudaStream_t stream);
-LaunchEntry launch_trace_tables_entry, launch_merkle_entry, launch_fraction_tree_entry, launch_stacked_entry,
-    launch_round0_entry, launch_sumcheck_entry, launch_whir_entry, launch_dag_entry;
+LaunchEntry launch_poseidon2_entry, launch_merkle_entry, launch_ntt_entry, launch_pow_entry, launch_trace_tables_entry,
+    launch_fraction_tree_entry, launch_stacked_entry, launch_round0_entry, launch_sumcheck_entry, launch_whir_entry,
+    launch_dag_entry;
 // The entry of `kernel` among all of the above.
 LaunchEntry launch_entry;
 

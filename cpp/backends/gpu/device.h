@@ -49,6 +49,8 @@ struct Buffer {
 constexpr size_t kStagingAlign = 256;
 constexpr size_t staged_size(size_t bytes) { return (bytes + kStagingAlign - 1) / kStagingAlign * kStagingAlign; }
 
+class NttTables;  // gpu_ntt_tables.h
+
 // The backend's caps on the launches a phase plans itself (Device::plan): the same limits on
 // every GPU, with values that differ per device.
 struct LaunchCaps {
@@ -60,7 +62,8 @@ struct LaunchCaps {
 
 class Device {
 public:
-    virtual ~Device() = default;
+    Device();
+    virtual ~Device();
 
     // ---- one operation (see Call) ----
     // Takes the device's lock, opens stage `stage`; the returned scope closes it and adds the
@@ -87,7 +90,8 @@ public:
     // unified memory), or an empty Buffer: then the phase copies the data itself.
     virtual Buffer held(const void* host, size_t bytes) = 0;
     // Room for the operation's copies: the larger of its upload and download totals, each the sum
-    // of staged_size() of its copies. Once per operation, before its first copy.
+    // of staged_size() of its copies. Once per operation, before its first copy; called again
+    // after a finish(), it starts the copies over (a loop that reads one word per wait).
     virtual void reserve_staging(size_t bytes) = 0;
     // Host -> device; the host memory may be reused as soon as this returns. Only into memory no
     // queued kernel still uses (Metal copies at once, from the host).
@@ -98,12 +102,24 @@ public:
     // Zeros `bytes` at dst, ordered before later kernels. Only on memory no enqueued work still
     // uses (Metal clears it from the host at once; CUDA on the stream).
     virtual void fill_zero(const Buffer& dst, size_t bytes) = 0;
+    // Device -> device, ordered after the work enqueued before it (CUDA: on the stream; Metal: a
+    // host copy after a wait).
+    virtual void copy(const Buffer& dst, const Buffer& src, size_t bytes) = 0;
+    // New memory holding a copy of `bytes` of host memory, complete on return and kept as long as
+    // the Buffer, for tables kept between operations (the NTT's): no staging. Inside an
+    // operation, before its staged copies.
+    virtual Buffer upload_table(const void* host, size_t bytes) = 0;
+    // Whether device memory is the host's (unified memory): a caller's array that held() finds is
+    // then read and written in place, and a download is the memory itself.
+    virtual bool shares_host_memory() const = 0;
+    // The NTT's twiddle and scale tables kept on this device between operations (gpu_ntt.cpp).
+    NttTables& ntt_tables() { return *ntt_tables_; }
+    // Drops them (the device's release of kept memory, and its destructor before it stops).
+    void release_ntt_tables();
 
     // Device -> host: `rows` pieces of row_bytes, pitch bytes apart on the device (entry i of
     // every table), packed into row_bytes * rows bytes; valid after finish(), as download's.
     virtual const void* download_rows(const Buffer& src, size_t pitch, size_t row_bytes, size_t rows) = 0;
-    // Device -> device, ordered after the work enqueued before it (Metal: a host copy after a wait).
-    virtual void copy(const Buffer& dst, const Buffer& src, size_t bytes) = 0;
 
     // ---- kernels ----
     // The plan of a grid-stride lane kernel over `lanes` lanes, from the device's and kernel's
@@ -113,6 +129,15 @@ public:
     // from launch_caps()) under the device's and the kernel's limits.
     virtual device::LaunchPlan plan(Kernel k, const device::Problem& work) = 0;
     virtual LaunchCaps launch_caps() = 0;
+    // The limits the planner reads: the device's and kernel k's own (the block NTT's plan,
+    // core/device_ntt_plan.h: CUDA's shared memory, Metal's threadgroup memory).
+    virtual const device::DeviceLimits& limits() const = 0;
+    virtual device::PipelineLimits kernel_limits(Kernel k) = 0;
+    // The proof-of-work grinder's windows (gpu_grind.cpp): the witnesses of one window for `want`
+    // expected trials, and the plan of one window of `lanes` witnesses. CUDA runs one wave of
+    // resident threads that stride over a window of whole waves; Metal one thread per witness.
+    virtual uint64_t grind_window(uint64_t want) = 0;
+    virtual device::LaunchPlan grind_plan(uint64_t lanes) = 0;
     // One launch, counted by the stage: `buffers` are the kernel's buffer arguments in order, then
     // `params` (its Params struct, shared by host and kernel) as the last argument.
     template <typename Params>
@@ -125,13 +150,9 @@ public:
     virtual void dispatch_raw(Kernel k, const device::LaunchPlan& plan, uint64_t bytes, const Buffer* buffers,
                               size_t count, const void* params, size_t params_bytes) = 0;
 
-    // ---- the backend's NTT and Merkle primitives, until they are written here too ----
-    // Inside an operation: the codeword of `message` (message_rows x width words, written by work
-    // already enqueued; rows beyond it are zero) in 2^log_rows rows of new memory, and its tree.
-    // Ends with the operation's one wait, for the root. Throws std::invalid_argument for a shape
-    // this device's kernels cannot take.
-    virtual MerkleTree commit_message(const Buffer& message, size_t message_rows, uint32_t width, uint32_t log_rows,
-                                      uint32_t log_group) = 0;
+
+private:
+    std::unique_ptr<NttTables> ntt_tables_;
 };
 
 // One operation on a device, for its scope: the lock, the stage and the counters.

@@ -14,7 +14,9 @@
 #include "../../kernels/sumcheck/table_lanes.h"
 #include "../../kernels/whir/whir_tables.h"
 #include "gpu_dag.h"
+#include "gpu_ntt_tables.h"
 #include "phases.h"
+#include "primitives.h"
 
 namespace gpustark {
 namespace gpu {
@@ -190,12 +192,15 @@ public:
             throw std::invalid_argument("ef_tables commit_table: log_rows must be <= " +
                                         std::to_string(GS_TWO_ADICITY) + ", got " + std::to_string(log_rows));
         Call call(device_, "ef_tables.commit_table");
-        const Buffer message = device_.allocate(length() * 4 * sizeof(uint32_t));  // one row of 4 limbs per entry
+        device_.ntt_tables().twiddles(device_, log_rows, false);  // before the staged copies
+        // The message (one row of 4 limbs per entry) written straight into the codeword's memory.
+        const Buffer code = device_.allocate((size_t(1) << log_rows) * 4 * sizeof(uint32_t));
+        device_.reserve_staging(staged_size(GS_DIGEST_WIDTH * sizeof(uint32_t)));  // the root
         WhirEfWordsParams p{};
         p.lanes = length();
         device_.dispatch(Kernel::WhirEfWords, device_.lane_plan(Kernel::WhirEfWords, p.lanes),
-                         2 * p.lanes * sizeof(Ef), {table_at(c, current()), message}, p);
-        return device_.commit_message(message, length(), 4, log_rows, log_group);
+                         2 * p.lanes * sizeof(Ef), {table_at(c, current()), code}, p);
+        return commit_codeword(device_, code, length(), 4, log_rows, log_group, "ef_tables commit_table");
     }
 
     std::vector<Ef> dag_round(const DagBinding& dag, const Ef combine[3], const std::vector<Ef>& xs,

@@ -14,6 +14,7 @@
 #include "../../kernels/field/two_adic.h"
 #include "../../kernels/stacked/stacked_params.h"
 #include "phases.h"
+#include "primitives.h"
 
 namespace gpustark {
 namespace gpu {
@@ -261,7 +262,7 @@ StackedCommit commit_stacked(Device& device, const StackedLayout& layout, const 
     {  // PROTOCOL 6.3 step 3 and 6.4: the codeword from the message, on the device, and its tree
         ScopedSpan merkle_span("merkle_tree");
         Call call(device, "encode_and_commit");
-        out.tree = device.commit_message(message, height, width, m + log_blowup, k);
+        out.tree = commit_message(device, message, height, width, m + log_blowup, k);
     }
     out.stacked = std::make_unique<DeviceStackedMatrix>(device, std::move(matrix), std::move(message), height, width,
                                                         l_skip);

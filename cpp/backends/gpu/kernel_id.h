@@ -9,8 +9,6 @@ namespace gpu {
 
 enum class Kernel : int {
     Poseidon2Permute,
-    HashRows,
-    Compress,
     MerkleLeaves,
     MerkleCompress,
     NttBitReverse,
@@ -48,11 +46,10 @@ enum class Kernel : int {
 constexpr int kKernelCount = static_cast<int>(Kernel::Count);
 
 // The kernel's name: the Metal function in metal/*.metal and, with "_kernel" appended, the CUDA
-// __global__ in cpp/backends/cuda/*.cu. HashRows and Compress are CUDA's own entries; Metal runs
-// the same bodies through merkle_leaf and merkle_compress (tests/test_metal_kernel_coverage.py).
+// __global__ in cpp/backends/cuda/*.cu.
 inline const char* kernel_name(Kernel k) {
     static const char* const names[] = {
-        "poseidon2_permute", "hash_rows", "compress", "merkle_leaf", "merkle_compress",
+        "poseidon2_permute", "merkle_leaf", "merkle_compress",
         "ntt_bit_reverse", "ntt_stage", "ntt_scale", "ntt_block", "pow_grind",
         "sumcheck_fold", "sumcheck_pair_product", "sumcheck_fraction", "sumcheck_add_eq_powers",
         "dag_base_sums", "dag_round", "dag_group_sums", "round0_gather", "trace_tables",

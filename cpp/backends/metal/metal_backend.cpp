@@ -1,6 +1,6 @@
-// MetalBackend: construction and limits, calls, buffers and dispatch. The primitives are in
-// metal_primitives.cpp, round 0 in metal_round0.cpp, the other phases, shared with CUDA, in
-// cpp/backends/gpu/.
+// MetalBackend: construction and limits, calls, buffers and dispatch. The primitives and the
+// phases shared with CUDA are gpu::GpuBackend's and the gpu layer's (cpp/backends/gpu/); round 0
+// is in metal_round0.cpp.
 #include "metal_backend.h"
 
 #include <algorithm>
@@ -10,26 +10,22 @@
 #include <stdexcept>
 #include <string>
 
-#include "../../core/parallel.h"
 #include "../gpu/call_counters.h"
+#include "../gpu/gpu_ntt_tables.h"
+#include "../gpu/phases.h"
 #include "metal_launch.h"
 #include "metal_phase_device.h"
-#include "../gpu/phases.h"
 
 namespace gpustark {
 
 namespace {
 
 constexpr uint64_t kInfoLanes = uint64_t(1) << 24;    // the lane count info() plans for: a big launch
-constexpr size_t kCopyPiece = size_t(4) << 20;        // host copies go in parallel pieces of 4 MiB
 
 // Every kernel the backend dispatches (metal/*.metal): it does not start without all of them.
-// HashRows and Compress are CUDA's own entries; Metal runs them as merkle_leaf / merkle_compress.
 std::vector<gpu::Kernel> backend_kernels() {
     std::vector<gpu::Kernel> ids;
-    for (int k = 0; k < gpu::kKernelCount; ++k)
-        if (gpu::Kernel(k) != gpu::Kernel::HashRows && gpu::Kernel(k) != gpu::Kernel::Compress)
-            ids.push_back(gpu::Kernel(k));
+    for (int k = 0; k < gpu::kKernelCount; ++k) ids.push_back(gpu::Kernel(k));
     return ids;
 }
 
@@ -51,7 +47,7 @@ const std::vector<std::string>& MetalBackend::host_phases() {
 // ---- construction and limits ----
 
 MetalBackend::MetalBackend(std::unique_ptr<metal::Device> device, MetalOptions options)
-    : device_(std::move(device)), phase_device_(std::make_unique<metal::PhaseDevice>(*this)),
+    : gpu::GpuBackend("metal"), device_(std::move(device)), phase_device_(std::make_unique<metal::PhaseDevice>(*this)),
       options_(std::move(options)) {
     if (!device_) throw std::invalid_argument("metal backend: no device");
     const metal::DeviceDescription& d = device_->description();
@@ -110,9 +106,14 @@ MetalBackend::~MetalBackend() {
         stager_->sync("backend shutdown");
     } catch (...) {
     }
+    // Buffers the base class and the phase device keep go back to buffers_ while it still lives.
+    release_slots();
+    phase_device_->release_ntt_tables();
 }
 
 DeviceInfo MetalBackend::info() const { return info_; }
+
+gpu::Device& MetalBackend::gpu_device() { return *phase_device_; }
 
 device::PipelineLimits MetalBackend::pipeline_limits(const std::string& kernel) {
     auto found = pipelines_.find(kernel);
@@ -209,30 +210,13 @@ metal::BufferPtr MetalBackend::slot(Slot s, size_t bytes) {
     return held;
 }
 
-namespace {
-
-void parallel_copy(void* dst, const void* src, size_t bytes) {
-    if (bytes == 0) return;
-    const size_t pieces = (bytes + kCopyPiece - 1) / kCopyPiece;
-    if (pieces <= 1) {
-        std::memcpy(dst, src, bytes);
-        return;
-    }
-    parallel_for(pieces, 1, [&](size_t begin, size_t end) {
-        const size_t lo = begin * kCopyPiece, hi = std::min(bytes, end * kCopyPiece);
-        std::memcpy(static_cast<char*>(dst) + lo, static_cast<const char*>(src) + lo, hi - lo);
-    });
-}
-
-}  // namespace
-
 void MetalBackend::copy_in(void* dst, const void* src, size_t bytes) {
-    parallel_copy(dst, src, bytes);
+    gpu::host_copy(dst, src, bytes);
     h2d_bytes_ += bytes;
 }
 
 void MetalBackend::copy_back(void* dst, const void* src, size_t bytes) {
-    parallel_copy(dst, src, bytes);
+    gpu::host_copy(dst, src, bytes);
     d2h_bytes_ += bytes;
 }
 
@@ -264,14 +248,6 @@ void MetalBackend::dispatch(gpu::Kernel kernel, std::vector<metal::Arg> args, co
     stager_->dispatch({name, plan, bytes}, [&] { device_->encode_launch(launch); });
 }
 
-void MetalBackend::lane_dispatch(gpu::Kernel kernel, std::vector<metal::Arg> args, uint64_t lanes,
-                                 uint64_t bytes) {
-    if (lanes == 0) return;
-    const device::LaunchPlan plan = lane_plan(kernel, lanes);
-    metal::check_covers(gpu::kernel_name(kernel), plan, lanes);
-    dispatch(kernel, std::move(args), plan, bytes);
-}
-
 void MetalBackend::commit() { stager_->commit(); }
 
 void MetalBackend::finish(const char* reason) { stager_->sync(reason); }
@@ -286,23 +262,25 @@ void MetalBackend::dag_base_sums(const DagBinding& dag, const DagBasePoints& poi
     gpu::dag_base_sums(*phase_device_, dag, points, out);
 }
 
-StackedCommit MetalBackend::commit_stacked(const StackedLayout& layout, const std::vector<TraceView>& traces,
-                                           uint32_t log_blowup, uint32_t k) {
-    if (!gpu::stacked_commit_on_device(layout)) return host_commit_stacked(*this, layout, traces, log_blowup, k);
-    return gpu::commit_stacked(*phase_device_, layout, traces, log_blowup, k);
+// ---- for round 0 and the sumcheck tables, until they move to gpu/ ----
+
+gpu::Buffer MetalBackend::twiddles(uint32_t log_n, bool inverse) {
+    return phase_device_->ntt_tables().twiddles(*phase_device_, log_n, inverse);
 }
 
-std::unique_ptr<StackedMatrix> MetalBackend::stacked_matrix(std::vector<uint32_t> matrix, std::vector<uint32_t> message,
-                                                            size_t height, uint32_t width, uint32_t l_skip) {
-    return gpu::stacked_matrix(*phase_device_, matrix, message, height, width, l_skip);
+gpu::Buffer MetalBackend::scale_factors(uint32_t log_n, bool inverse, uint32_t shift) {
+    return phase_device_->ntt_tables().scale_factors(*phase_device_, log_n, inverse, shift);
 }
 
-std::unique_ptr<EfTables> MetalBackend::trace_tables(const TraceTablesInput& in) {
-    return gpu::trace_tables(*phase_device_, in);
+void MetalBackend::ntt_on_device(const Bound& data, NttShape shape, bool inverse, const gpu::Buffer& twiddles,
+                                 const gpu::Buffer& factors) {
+    gpu::ntt(*phase_device_, metal::PhaseDevice::adopt(data.buffer).at(data.offset), shape, inverse, twiddles,
+             factors);
 }
 
-std::unique_ptr<FractionTree> MetalBackend::fraction_tree(const Ef* p, const Ef* q, size_t leaves) {
-    return gpu::fraction_tree(*phase_device_, p, q, leaves);
+MerkleTree MetalBackend::commit_code(metal::BufferPtr code, uint32_t width, uint32_t log_rows, uint32_t log_group) {
+    return gpu::commit_codeword(*phase_device_, metal::PhaseDevice::adopt(std::move(code)), size_t(1) << log_rows,
+                                width, log_rows, log_group, "metal encode_and_commit");
 }
 
 }  // namespace gpustark

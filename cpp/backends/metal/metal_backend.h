@@ -10,9 +10,10 @@
 // through the shared Stager with the device as its CommandSink: many dispatches per command
 // buffer, a commit when the budget is reached, and a host wait only where the host reads.
 //
-// On the device: the primitives (metal_primitives.cpp); the sumcheck tables and the DAG round,
-// dag_base_sums, trace_tables, the fraction tree, commit_stacked and stacked_matrix
-// (cpp/backends/gpu/, shared with CUDA); round0_sums fused per block of chunks (metal_round0.cpp). No Backend method is a host composition any more;
+// On the device: the primitives, trace_tables, the fraction tree, commit_stacked and
+// stacked_matrix (gpu::GpuBackend, cpp/backends/gpu/, shared with CUDA), the sumcheck tables,
+// the DAG round and dag_base_sums (gpu/gpu_ef_tables.cpp, gpu/gpu_dag.cpp), round0_sums fused per
+// block of chunks (metal_round0.cpp). No Backend method is a host composition any more;
 // info() reports an empty "host_phases" (docs/metal.md).
 #pragma once
 #include <cstddef>
@@ -28,7 +29,9 @@
 #include "../../core/backend.h"
 #include "../../core/device/launch_plan.h"
 #include "../../core/device/stager.h"
+#include "../gpu/gpu_backend.h"
 #include "../gpu/kernel_id.h"
+#include "../gpu/primitives.h"
 #include "metal_device.h"
 #include "shared_buffers.h"
 
@@ -63,9 +66,9 @@ struct MetalOptions {
     uint64_t round0_block_elements = uint64_t(1) << 24;
 };
 
-class MetalBackend final : public Backend {
+class MetalBackend final : public gpu::GpuBackend {
 public:
-    static constexpr uint32_t kMaxLogN = 27;  // no NTT here is longer than 2^27
+    static constexpr uint32_t kMaxLogN = gpu::kMaxLogN;
 
     // Reads the pipeline of every primitive kernel and plans one launch of each, so that a library
     // without a kernel, or limits the planner rejects, make the backend unavailable with a reason
@@ -76,16 +79,6 @@ public:
     MetalBackend& operator=(const MetalBackend&) = delete;
 
     DeviceInfo info() const override;
-    void poseidon2_permute(uint32_t* states, size_t count) override;
-    void hash_rows(const uint32_t* matrix, size_t rows, uint32_t width, uint32_t* digests) override;
-    void compress(const uint32_t* left, const uint32_t* right, size_t count, uint32_t* out) override;
-    void ntt(uint32_t* data, NttShape shape, bool inverse, uint32_t shift) override;
-    // The tree's matrix and levels stay in shared buffers; openings read them directly.
-    MerkleTree merkle_tree(const uint32_t* matrix, size_t rows, uint32_t width, uint32_t log_group) override;
-    // The codeword computed and hashed in one call, kept with its tree.
-    MerkleTree encode_and_commit(const uint32_t* message, size_t message_rows, uint32_t width, uint32_t log_rows,
-                                 uint32_t log_group) override;
-    uint32_t grind(const PowParams& params) override;
 
     // Tables in shared buffers, folded and reduced on the GPU (gpu/gpu_ef_tables.cpp).
     std::unique_ptr<EfTables> ef_tables(const Ef* values, size_t count, size_t length) override;
@@ -94,19 +87,6 @@ public:
     // Round 0 fused on the GPU: per block of chunks the gather, the NTTs and the DAG, one wait;
     // only the per-point sums are read, and weighted per a on the host (metal_round0.cpp).
     Round0Sums round0_sums(const Round0Trace& trace) override;
-    // Every layer built on the GPU and kept in shared buffers (gpu/gpu_fraction_tree.cpp).
-    std::unique_ptr<FractionTree> fraction_tree(const Ef* p, const Ef* q, size_t leaves) override;
-    // The tables built on the GPU from the trace (gpu/gpu_trace_tables.cpp).
-    std::unique_ptr<EfTables> trace_tables(const TraceTablesInput& in) override;
-    // The traces stacked, the message encoded and the codeword committed on the GPU; the matrix,
-    // the message and the tree stay in shared buffers (gpu/gpu_stacked_matrix.cpp). A chunk longer
-    // than GS_STACKED_MAX_CHUNK takes the host's path (host_commit_stacked).
-    StackedCommit commit_stacked(const StackedLayout& layout, const std::vector<TraceView>& traces,
-                                 uint32_t log_blowup, uint32_t k) override;
-    // The matrix and message in shared buffers; slot sums, column tables and the batched message
-    // computed on the GPU (gpu/gpu_stacked_matrix.cpp over metal/stacked.metal).
-    std::unique_ptr<StackedMatrix> stacked_matrix(std::vector<uint32_t> matrix, std::vector<uint32_t> message,
-                                                  size_t height, uint32_t width, uint32_t l_skip) override;
     // The Backend methods whose data-parallel work still runs partly on the host (the core's host
     // compositions over this backend's primitives), as info() reports them: none now.
     static const std::vector<std::string>& host_phases();
@@ -174,9 +154,9 @@ public:
     void dispatch(gpu::Kernel kernel, std::vector<metal::Arg> args, const device::LaunchPlan& plan,
                   uint64_t bytes);
     // Inside a Call: the RS codeword of the message in `code` (2^log_rows x width words: the
-    // message's rows, then zeros, written by the host or by kernels already dispatched) computed
-    // in place and committed; waits for the root. The tree keeps `code` (encode_and_commit, and
-    // EfTables::commit_table's message written on the GPU).
+    // message's rows, then zeros, written by kernels already dispatched) computed in place and
+    // committed (gpu::commit_codeword); waits for the root. The tree keeps `code`
+    // (EfTables::commit_table's message written on the GPU).
     MerkleTree commit_code(metal::BufferPtr code, uint32_t width, uint32_t log_rows, uint32_t log_group);
     // Ends the call's command buffer without waiting.
     void commit();
@@ -187,6 +167,9 @@ public:
     // Slot scratch of one DAG launch (unified memory: shared with everything else on the machine),
     // the cap PhaseDevice::launch_caps gives the DAG's launches (gpu/gpu_dag.cpp).
     static constexpr uint64_t kSlotScratchBytes = uint64_t(256) << 20;
+
+protected:
+    gpu::Device& gpu_device() override;
 
 private:
     friend class metal::PhaseDevice;  // finds held buffers in buffers_
@@ -202,7 +185,7 @@ private:
     };
     // Reusable buffers for the data of one call (one per role), grown on demand. Safe to refill
     // at the start of a call: every call that uses them waits before it ends.
-    enum Slot { kSlotA, kSlotB, kSlotC, kSlotResult, kSlotCount };
+    enum Slot { kSlotA, kSlotB, kSlotC, kSlotCount };
     metal::BufferPtr slot(Slot s, size_t bytes);
     // In place when the memory is in a backend buffer; else slot s, filled with a copy of it.
     Bound bind_input(const void* host, size_t bytes, Slot s);
@@ -210,22 +193,12 @@ private:
     Bound bind_output(void* host, size_t bytes, Slot s);
     void copy_out(const Bound& b, void* host, size_t bytes);
 
-    // A lane kernel over `lanes` lanes (none for 0): one thread per lane.
-    void lane_dispatch(gpu::Kernel kernel, std::vector<metal::Arg> args, uint64_t lanes, uint64_t bytes);
-
-    // Twiddles of a size-2^log_n transform and the scale table of (log_n, inverse, shift), in
-    // shared buffers, cached (filled once, before any kernel reads them). Null for an empty table.
-    metal::BufferPtr twiddles(uint32_t log_n, bool inverse);
-    metal::BufferPtr scale_factors(uint32_t log_n, bool inverse, uint32_t shift);
-    // Encodes the NTT of `shape` over `data` in place (kernels/ntt/ntt.h's pass order).
-    void ntt_on_device(const Bound& data, NttShape shape, bool inverse, const metal::BufferPtr& twiddles,
-                       const metal::BufferPtr& factors);
-    // Encodes leaves and compress levels into `levels` (level k at word offsets[k]).
-    void merkle_on_device(const Bound& matrix, size_t rows, uint32_t width, uint32_t log_group,
-                          const metal::BufferPtr& levels, const std::vector<size_t>& offsets);
-    // Waits for the call and returns the tree that keeps both buffers.
-    MerkleTree keep_tree(metal::BufferPtr matrix, metal::BufferPtr levels, size_t rows, uint32_t width,
-                         uint32_t log_group, const std::vector<size_t>& offsets);
+    // For round 0 (metal_round0.cpp) until it moves to gpu/: the device's NTT tables (empty for
+    // an empty table) and the transform over `data` in place (gpu::ntt).
+    gpu::Buffer twiddles(uint32_t log_n, bool inverse);
+    gpu::Buffer scale_factors(uint32_t log_n, bool inverse, uint32_t shift);
+    void ntt_on_device(const Bound& data, NttShape shape, bool inverse, const gpu::Buffer& twiddles,
+                       const gpu::Buffer& factors);
 
     std::unique_ptr<metal::Device> device_;
     std::unique_ptr<metal::PhaseDevice> phase_device_;
@@ -238,8 +211,6 @@ private:
 
     std::mutex mutex_;  // one call at a time: the device, the stager and the slots are shared
     metal::BufferPtr slots_[kSlotCount];
-    std::map<std::pair<uint32_t, bool>, metal::BufferPtr> twiddle_cache_;
-    std::map<std::tuple<uint32_t, bool, uint32_t>, metal::BufferPtr> scale_cache_;
     uint64_t h2d_bytes_ = 0;  // this call's host copies
     uint64_t d2h_bytes_ = 0;
 };

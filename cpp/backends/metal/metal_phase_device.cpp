@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "metal_backend.h"
+#include "metal_launch.h"
 
 namespace gpustark {
 namespace metal {
@@ -20,6 +21,21 @@ struct CallScope final : gpu::Device::Scope {
 };
 
 BufferPtr metal_buffer(const gpu::Buffer& b) { return std::static_pointer_cast<Buffer>(b.owner); }
+
+// The primitives' kernels (metal/poseidon2.metal, merkle.metal, ntt.metal, pow.metal) run one
+// thread per lane and skip the lanes beyond their count; every other kernel strides over its lanes.
+bool one_thread_per_lane(gpu::Kernel k) {
+    switch (k) {
+        case gpu::Kernel::Poseidon2Permute:
+        case gpu::Kernel::MerkleLeaves:
+        case gpu::Kernel::MerkleCompress:
+        case gpu::Kernel::NttBitReverse:
+        case gpu::Kernel::NttStage:
+        case gpu::Kernel::NttScale:
+        case gpu::Kernel::PowGrind: return true;
+        default: return false;
+    }
+}
 
 }  // namespace
 
@@ -70,7 +86,32 @@ void PhaseDevice::upload(const gpu::Buffer& dst, const void* host, size_t bytes)
 }
 
 device::LaunchPlan PhaseDevice::lane_plan(gpu::Kernel k, uint64_t lanes) {
-    return backend_.stride_plan(k, lanes);
+    if (!one_thread_per_lane(k)) return backend_.stride_plan(k, lanes);
+    const device::LaunchPlan plan = backend_.lane_plan(k, lanes);
+    check_covers(gpu::kernel_name(k), plan, lanes);
+    return plan;
+}
+
+const device::DeviceLimits& PhaseDevice::limits() const { return backend_.device_limits(); }
+
+device::PipelineLimits PhaseDevice::kernel_limits(gpu::Kernel k) { return backend_.pipeline_limits(k); }
+
+uint64_t PhaseDevice::grind_window(uint64_t want) {
+    const MetalOptions& o = backend_.options();
+    return std::max<uint64_t>(1, std::min(std::max(want, o.grind_min_window), o.grind_max_window));
+}
+
+device::LaunchPlan PhaseDevice::grind_plan(uint64_t lanes) { return lane_plan(gpu::Kernel::PowGrind, lanes); }
+
+const void* PhaseDevice::download(const gpu::Buffer& src, size_t bytes) {
+    backend_.d2h_bytes_ += bytes;
+    return src.as<void>();
+}
+
+gpu::Buffer PhaseDevice::upload_table(const void* host, size_t bytes) {
+    gpu::Buffer b = allocate(bytes);
+    upload(b, host, bytes);
+    return b;
 }
 
 device::LaunchPlan PhaseDevice::plan(gpu::Kernel k, const device::Problem& work) { return backend_.plan(k, work); }
@@ -96,31 +137,6 @@ void PhaseDevice::dispatch_raw(gpu::Kernel k, const device::LaunchPlan& plan, ui
 }
 
 void PhaseDevice::fill_zero(const gpu::Buffer& dst, size_t bytes) { std::memset(dst.as<void>(), 0, bytes); }
-
-MerkleTree PhaseDevice::commit_message(const gpu::Buffer& message, size_t message_rows, uint32_t width,
-                                       uint32_t log_rows, uint32_t log_group) {
-    if (log_rows > MetalBackend::kMaxLogN)
-        throw std::invalid_argument("metal commit_message: the codeword exceeds 2^" +
-                                    std::to_string(MetalBackend::kMaxLogN) + " rows");
-    const size_t rows = size_t(1) << log_rows;
-    check_device_tree_shape(rows, log_group, "metal commit_message");
-    const uint64_t code_words = uint64_t(rows) * width;
-    if (code_words > 0xffffffffull)
-        throw std::invalid_argument("metal commit_message: rows * width = " + std::to_string(code_words) +
-                                    " exceeds the 32-bit counts the Metal kernels take");
-    const size_t message_bytes = message_rows * width * sizeof(uint32_t), code_bytes = size_t(code_words) * 4;
-    const std::vector<size_t> offsets = merkle_level_offsets(rows, log_rows);
-    const BufferPtr twiddles = backend_.twiddles(log_rows, false);
-    const MetalBackend::Bound code{backend_.allocate(code_bytes), 0, false};
-    backend_.finish("commit_message");  // kernels still queued may write the message
-    std::memcpy(code.data(), message.as<void>(), message_bytes);
-    // Rows beyond the message are zero: the codeword of a degree < message_rows polynomial.
-    std::memset(code.data() + message_bytes, 0, code_bytes - message_bytes);
-    backend_.ntt_on_device(code, {log_rows, width}, false, twiddles, nullptr);
-    const BufferPtr levels = backend_.allocate(offsets.back() * sizeof(uint32_t));
-    backend_.merkle_on_device(code, rows, width, log_group, levels, offsets);
-    return backend_.keep_tree(code.buffer, levels, rows, width, log_group, offsets);
-}
 
 }  // namespace metal
 }  // namespace gpustark

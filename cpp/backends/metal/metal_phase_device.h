@@ -24,13 +24,17 @@ public:
     // Unified memory: a buffer is the host's memory too, so nothing is staged, an upload is one
     // host copy and a download is the buffer itself once the GPU is done with it.
     void reserve_staging(size_t) override {}
-    const void* download(const gpu::Buffer& src, size_t) override { return src.as<void>(); }
+    // The buffer itself (counted as the call's d2h_bytes: what the host reads back).
+    const void* download(const gpu::Buffer& src, size_t bytes) override;
     // Gathered on the host by finish() (the GPU may still write the rows until then), into host
     // memory kept until the next operation opens.
     const void* download_rows(const gpu::Buffer& src, size_t pitch, size_t row_bytes, size_t rows) override;
     // A host copy once the GPU is done (a wait when work is queued).
     void copy(const gpu::Buffer& dst, const gpu::Buffer& src, size_t bytes) override;
     void upload(const gpu::Buffer& dst, const void* host, size_t bytes) override;
+    bool shares_host_memory() const override { return true; }
+    // A new buffer filled on the host.
+    gpu::Buffer upload_table(const void* host, size_t bytes) override;
     // A caller's array that lives in one of the backend's buffers (gpustark.metal) is bound in place.
     gpu::Buffer held(const void* host, size_t bytes) override;
     gpu::Buffer allocate(size_t bytes) override;
@@ -40,20 +44,23 @@ public:
     std::unique_ptr<Scope> open(const char* stage) override;
     void commit() override;
     void finish(const char* reason) override;
-    // Grid-stride plans (MetalBackend::stride_plan); the Params struct is bound as the last buffer
-    // index with setBytes.
+    // Grid-stride plans (MetalBackend::stride_plan), but one thread per lane for the primitives'
+    // kernels, which skip the lanes beyond their count instead of looping; the Params struct is
+    // bound as the last buffer index with setBytes.
     device::LaunchPlan lane_plan(gpu::Kernel k, uint64_t lanes) override;
     device::LaunchPlan plan(gpu::Kernel k, const device::Problem& work) override;
     // The backend's options (max_lane_group, reduce_groups), grid-stride groups up to
     // MetalBackend::kMaxStrideGroups, and its slot scratch (kSlotScratchBytes).
     gpu::LaunchCaps launch_caps() override;
+    const device::DeviceLimits& limits() const override;
+    device::PipelineLimits kernel_limits(gpu::Kernel k) override;
+    // Windows within MetalOptions' grind_min_window and grind_max_window, one thread per witness.
+    uint64_t grind_window(uint64_t want) override;
+    device::LaunchPlan grind_plan(uint64_t lanes) override;
     void dispatch_raw(gpu::Kernel k, const device::LaunchPlan& plan, uint64_t bytes, const gpu::Buffer* buffers,
                       size_t count, const void* params, size_t params_bytes) override;
     // A host memset: the buffer is the host's memory, and no enqueued work uses it yet.
     void fill_zero(const gpu::Buffer& dst, size_t bytes) override;
-    // The message is copied by the host once the GPU is done, then the backend's NTT and Merkle.
-    MerkleTree commit_message(const gpu::Buffer& message, size_t message_rows, uint32_t width, uint32_t log_rows,
-                              uint32_t log_group) override;
 
 private:
     // A download_rows gather waiting for finish().

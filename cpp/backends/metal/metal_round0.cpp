@@ -53,8 +53,8 @@ Round0Sums MetalBackend::round0_sums(const Round0Trace& t) {
     const metal::BufferPtr sums = allocate(evals * max_points * sizeof(DagSums));
     gpu::DagBaseSums eval(*phase_device_, dag, max_points);
     // Tables held here: the scale cache may drop its entries while this call still uses them.
-    metal::BufferPtr inverse_twiddles, forward_twiddles, inverse_factors;
-    std::vector<metal::BufferPtr> coset_factors;  // null (no scale pass) for a shift of 1
+    gpu::Buffer inverse_twiddles, forward_twiddles, inverse_factors;
+    std::vector<gpu::Buffer> coset_factors;  // null (no scale pass) for a shift of 1
     if (cosets) {
         inverse_twiddles = twiddles(l, true);
         forward_twiddles = twiddles(l, false);

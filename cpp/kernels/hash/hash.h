@@ -5,6 +5,11 @@
 #pragma once
 #include "poseidon2.h"
 
+// The batch permutation's parameters (poseidon2_permute): `count` states of 16 words.
+struct Poseidon2Params {
+    u32 count;
+};
+
 // Permute one 16-lane state held as canonical values at `state`.
 GS_FN void p2_permute_canonical(GS_DEVICE u32* state) {
     P2State st;

@@ -9,10 +9,11 @@
 struct MerkleParams {
     u32 width;        // leaf level: words per row
     u32 child_stride; // compress levels: s above
+    u32 count;        // lanes of the dispatch: rows (leaf level) or nodes of the level built
 };
 
 #ifndef __METAL_VERSION__
-static_assert(sizeof(MerkleParams) == 8, "MerkleParams layout is shared with MSL and CUDA");
+static_assert(sizeof(MerkleParams) == 12, "MerkleParams layout is shared with MSL and CUDA");
 #endif
 
 // Lane = row index: digests[row] = H(matrix[row][0..width]).

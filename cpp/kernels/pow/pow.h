@@ -9,7 +9,7 @@ struct PowParams {
     u32 absorb_idx;  // in [0, 8)
     u32 bits;        // in [1, 31)
     u32 first_witness;
-    u32 pad;
+    u32 window;      // witnesses of this dispatch (set by the grinder; Backend::grind ignores it)
 };
 
 #ifndef __METAL_VERSION__

@@ -10,24 +10,25 @@ namespace gs_emu {
 void scenario_poseidon2(const Args& a, const Options& o) {
     uint count = arg(a, 0);
     Words states = read_input(size_t(count) * 16);
-    gs_emu::run_grid(count, o.group, [&](uint32_t pos) { poseidon2_permute(states.data(), count, pos); });
+    Poseidon2Params p{count};
+    gs_emu::run_grid(count, o.group, [&](uint32_t pos) { poseidon2_permute(states.data(), p, pos); });
     write_output(states);
 }
 
 // Leaf digests of a rows x width matrix into `digests`.
 void leaf_pass(const Words& matrix, uint rows, uint width, Words& digests, const Options& o) {
-    MerkleParams p{width, 0};
+    MerkleParams p{width, 0, rows};
     gs_emu::run_grid(rows, o.group,
-                     [&](uint32_t pos) { merkle_leaf(matrix.data(), digests.data(), p, rows, pos); });
+                     [&](uint32_t pos) { merkle_leaf(matrix.data(), digests.data(), p, pos); });
 }
 
 // count parents from 2 * count children.
 Words compress_pass(const Words& children, uint count, uint stride, const Options& o) {
     if (stride == 0 || count % stride != 0) die("compress: N must be a multiple of STRIDE");
     Words parents(size_t(count) * GS_DIGEST_WIDTH);
-    MerkleParams p{0, stride};
+    MerkleParams p{0, stride, count};
     gs_emu::run_grid(count, o.group,
-                     [&](uint32_t pos) { merkle_compress(children.data(), parents.data(), p, count, pos); });
+                     [&](uint32_t pos) { merkle_compress(children.data(), parents.data(), p, pos); });
     return parents;
 }
 
@@ -121,7 +122,7 @@ void scenario_ntt(const Args& a, const Options& o) {
     auto block_pass = [&] {
         gs_emu::run_groups(ntt_block_groups(p), lanes, size_t(ntt_block_width(p)) << p.log_block,
                            [&](uint32_t lane, uint32_t group, uint32_t group_lanes, uint32_t* scratch) {
-                               ntt_block(data.data(), twiddles.data(), p, factors.data(), scratch, lane, group,
+                               ntt_block(data.data(), twiddles.data(), factors.data(), p, scratch, lane, group,
                                          group_lanes);
                            });
     };
@@ -162,8 +163,8 @@ void scenario_pow(const Args& a, const Options& o) {
     Words best{0xffffffffu};
     for (uint64_t first = 0; first < GS_P && best[0] == 0xffffffffu; first += window) {
         p.first_witness = uint32_t(first);
-        uint count = uint32_t(std::min<uint64_t>(window, GS_P - first));
-        gs_emu::run_grid(count, o.group, [&](uint32_t pos) { pow_grind(p, best.data(), count, pos); });
+        p.window = uint32_t(std::min<uint64_t>(window, GS_P - first));
+        gs_emu::run_grid(p.window, o.group, [&](uint32_t pos) { pow_grind(best.data(), p, pos); });
     }
     write_output(best);
 }

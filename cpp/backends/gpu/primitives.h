@@ -1,0 +1,51 @@
+// The primitives on the device, written once for every GPU over gpu::Device (device.h): the
+// steps other phases reuse inside their own operation. The Backend methods built from them are
+// gpu::GpuBackend's (gpu_backend.h).
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "../../core/backend.h"
+#include "../../core/merkle_tree.h"
+#include "device.h"
+
+namespace gpustark {
+namespace gpu {
+
+constexpr uint32_t kMaxLogN = 27;  // no NTT here is longer than 2^27
+
+// Inside an operation: the NTT of `shape` (row-major) over `data` in place, in the pass order of
+// core/device_ntt_plan.h. twiddles: ntt_tables().twiddles(log_n, inverse); factors: its
+// scale_factors (empty: nothing to scale).
+void ntt(Device& device, const Buffer& data, NttShape shape, bool inverse, const Buffer& twiddles,
+         const Buffer& factors);
+
+// Inside an operation: the leaf digests of the rows x width `matrix` and every compress level
+// into `levels` (level k at word offsets[k]: merkle_level_offsets).
+void merkle_levels(Device& device, const Buffer& matrix, size_t rows, uint32_t width, uint32_t log_group,
+                   const Buffer& levels, const std::vector<size_t>& offsets);
+
+// Inside an operation whose staging has room for the 32-byte root: the codeword whose first
+// message_rows rows `code` (2^log_rows x width words) holds, written by work already enqueued;
+// the rows below are zeroed here, the transform runs in place and the tree keeps `code`. Ends
+// with the operation's one wait, for the root. `what` names the caller in errors.
+MerkleTree commit_codeword(Device& device, Buffer code, size_t message_rows, uint32_t width, uint32_t log_rows,
+                           uint32_t log_group, const char* what);
+// Inside an operation: the codeword of `message` (message_rows x width words elsewhere in device
+// memory, written by work already enqueued) in new memory, committed as commit_codeword does;
+// reserves the staging for the root itself (the stacked matrix's and the sumcheck tables'
+// commitments).
+MerkleTree commit_message(Device& device, const Buffer& message, size_t message_rows, uint32_t width,
+                          uint32_t log_rows, uint32_t log_group);
+
+// Throws std::invalid_argument("<what>: <name> = <value> exceeds the 32-bit counts the kernels
+// take") when value does not fit a u32 (the kernels' Params count lanes in 32 bits).
+void require_u32(uint64_t value, const char* name, const char* what);
+
+// memcpy in pieces of 4 MiB over the worker pool (inline when small or inside a parallel_for):
+// the host side of an upload or a read back.
+void host_copy(void* dst, const void* src, size_t bytes);
+
+}  // namespace gpu
+}  // namespace gpustark
