@@ -97,28 +97,9 @@ CudaBackend::~CudaBackend() {
 
 DeviceInfo CudaBackend::info() const { return info_; }
 
-std::unique_ptr<EfTables> CudaBackend::ef_tables(const Ef* values, size_t count, size_t length) {
-    return gpu::ef_tables(*device_, values, count, length);
-}
-
 void CudaBackend::release_device_memory() {
     // trim_pool waits for the stream before it trims.
     if (device_->allocation_stream()) cuda::trim_pool(device_->allocation_stream());
-}
-
-const uint32_t* CudaBackend::device_twiddles(uint32_t log_n, bool inverse) {
-    return device_->ntt_tables().twiddles(*device_, log_n, inverse).as<uint32_t>();
-}
-
-void CudaBackend::ntt_on_device(uint32_t* data, NttShape shape, bool inverse, const uint32_t* twiddles,
-                                const uint32_t* factors) {
-    // Views of memory the caller keeps alive (no owner).
-    auto view = [](const uint32_t* p) { return gpu::Buffer{nullptr, const_cast<uint32_t*>(p), 0}; };
-    gpu::ntt(*device_, view(data), shape, inverse, view(twiddles), view(factors));
-}
-
-void CudaBackend::dag_base_sums(const DagBinding& dag, const DagBasePoints& points, DagSums* out) {
-    gpu::dag_base_sums(*device_, dag, points, out);
 }
 
 void register_cuda_backend() {

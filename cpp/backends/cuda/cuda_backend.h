@@ -30,9 +30,6 @@ public:
     CudaBackend& operator=(const CudaBackend&) = delete;
 
     DeviceInfo info() const override;
-    // Tables in device memory until the object is destroyed (gpu/gpu_ef_tables.cpp); it must
-    // not outlive this backend.
-    std::unique_ptr<EfTables> ef_tables(const Ef* values, size_t count, size_t length) override;
     // The proof's traces copied up once and kept until release_traces (cuda::Device).
     void hold_traces(const std::vector<TraceView>& traces) override { device_->hold_traces(traces); }
     void release_traces() override { device_->release_traces(); }
@@ -42,12 +39,8 @@ public:
     // Every cudaMalloc of the backend is counted (device_memory.h).
     DeviceMemory device_memory() const override { return device_->memory(); }
     void reset_device_memory_peak() override { device_->reset_memory_peak(); }
-    // The DAG's sums at host points, evaluated on the device (gpu/gpu_dag.cpp).
-    void dag_base_sums(const DagBinding& dag, const DagBasePoints& points, DagSums* out) override;
-    // Round 0's sums over one trace on the device (cuda_round0.cpp).
-    Round0Sums round0_sums(const Round0Trace& trace) override;
 
-    // ---- for the CUDA phase objects still written here (cuda_round0.cpp) ----
+    // ---- the device, for tests and tools ----
     cuda::Device& device() { return *device_; }
     const device::DeviceLimits& device_limits() const { return device_->limits(); }
     const device::PipelineLimits& pipeline_limits(gpu::Kernel k) const { return device_->pipeline_limits(k); }
@@ -62,12 +55,6 @@ public:
     static size_t staged_size(size_t bytes) { return gpu::staged_size(bytes); }
     // Outside any Call: waits until the device is idle (a phase object's destructor).
     void drain() noexcept { device_->drain(); }
-    // Device-resident NTTs inside a Call: the cached twiddles of a size-2^log_n transform (call it
-    // before the Call's staged copies), and the transform of `shape` at `data` (device memory) in
-    // place; `factors` is the ntt_scale_factors table in device memory, or nullptr when it would
-    // be empty (forward, shift 1).
-    const uint32_t* device_twiddles(uint32_t log_n, bool inverse);
-    void ntt_on_device(uint32_t* data, NttShape shape, bool inverse, const uint32_t* twiddles, const uint32_t* factors);
 
 protected:
     gpu::Device& gpu_device() override { return *device_; }

@@ -30,6 +30,8 @@ constexpr uint64_t kFallbackWaveGroups = 1024;
 // slots x threads values fit. 512 MiB keeps a resident wave of an H100 for programs of up to
 // ~480 extension-field slots, and fewer threads only when a program is larger.
 constexpr uint64_t kSlotScratchBytes = uint64_t(512) << 20;
+// Values round 0 gathers per block; each of its six block buffers holds this many words.
+constexpr uint64_t kRound0BlockElements = uint64_t(1) << 27;
 
 void log_line(const std::string& line) { std::fprintf(stderr, "gpustark debug: %s\n", line.c_str()); }
 
@@ -171,6 +173,7 @@ gpu::LaunchCaps Device::launch_caps() {
     caps.reduce_groups = threads == 0 ? kFallbackWaveGroups : std::max<uint64_t>(threads / kCudaMaxLaneGroup, 1);
     caps.scratch_groups = caps.reduce_groups;
     caps.slot_scratch_bytes = kSlotScratchBytes;
+    caps.round0_block_elements = kRound0BlockElements;
     return caps;
 }
 
@@ -439,7 +442,6 @@ gpu::Buffer Device::upload_table(const void* host, size_t bytes) {
     if (bytes) GS_CUDA_CHECK(cudaMemcpyAsync(table.as<void>(), host, bytes, cudaMemcpyHostToDevice, stream_));
     GS_CUDA_CHECK(cudaStreamSynchronize(stream_));
     return table;
-}
 }
 
 cudaError_t launch_entry(gpu::Kernel kernel, const device::LaunchPlan& plan, const KernelArgs& args,

@@ -58,6 +58,7 @@ struct LaunchCaps {
     uint64_t reduce_groups = 0;       // groups of a round reduction, whose per-group sums the host adds
     uint64_t scratch_groups = 0;      // groups of a grid-stride kernel with per-thread scratch
     uint64_t slot_scratch_bytes = 0;  // per-thread slot scratch of one DAG launch: fewer groups beyond it
+    uint64_t round0_block_elements = 0;  // values round 0 gathers per block (its buffers' size)
 };
 
 class Device {

@@ -75,6 +75,16 @@ void GpuBackend::release_cached_memory() {
     release_device_memory();
 }
 
+std::unique_ptr<EfTables> GpuBackend::ef_tables(const Ef* values, size_t count, size_t length) {
+    return gpu::ef_tables(gpu_device(), values, count, length);
+}
+
+void GpuBackend::dag_base_sums(const DagBinding& dag, const DagBasePoints& points, DagSums* out) {
+    gpu::dag_base_sums(gpu_device(), dag, points, out);
+}
+
+Round0Sums GpuBackend::round0_sums(const Round0Trace& trace) { return gpu::round0_sums(gpu_device(), trace); }
+
 std::unique_ptr<FractionTree> GpuBackend::fraction_tree(const Ef* p, const Ef* q, size_t leaves) {
     return gpu::fraction_tree(gpu_device(), p, q, leaves);
 }

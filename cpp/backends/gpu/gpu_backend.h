@@ -1,7 +1,7 @@
 // The Backend methods of every GPU, written once over gpu::Device: the primitives (poseidon2
 // permute, hash_rows, compress, ntt, merkle_tree, encode_and_commit, grind) and the phases of
-// phases.h. CudaBackend and MetalBackend derive from it and add only what is their own: making
-// their device, its info and memory report, the sumcheck tables, the DAG and round 0.
+// phases.h (the sumcheck tables, the DAG, round 0 and the rest). CudaBackend and MetalBackend
+// derive from it and add only what is their own: making their device, its info and memory report.
 //
 // Host data reach the device through reusable slots (one per role, grown on demand): a call
 // uploads into them, runs its kernels and waits once; where device memory is the host's (Metal)
@@ -35,7 +35,10 @@ public:
                                  uint32_t log_group) override;
     uint32_t grind(const PowParams& params) override;
 
-    // The phases of phases.h on this backend's device.
+    // The phases of phases.h on this backend's device. Tables and trees must not outlive it.
+    std::unique_ptr<EfTables> ef_tables(const Ef* values, size_t count, size_t length) override;
+    void dag_base_sums(const DagBinding& dag, const DagBasePoints& points, DagSums* out) override;
+    Round0Sums round0_sums(const Round0Trace& trace) override;
     std::unique_ptr<FractionTree> fraction_tree(const Ef* p, const Ef* q, size_t leaves) override;
     std::unique_ptr<EfTables> trace_tables(const TraceTablesInput& in) override;
     StackedCommit commit_stacked(const StackedLayout& layout, const std::vector<TraceView>& traces,

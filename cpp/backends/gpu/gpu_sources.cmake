@@ -11,6 +11,7 @@ set(GPUSTARK_GPU_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/gpu_merkle_store.cpp
   ${CMAKE_CURRENT_LIST_DIR}/gpu_ntt.cpp
   ${CMAKE_CURRENT_LIST_DIR}/gpu_ntt_tables.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/gpu_round0.cpp
   ${CMAKE_CURRENT_LIST_DIR}/gpu_stacked_matrix.cpp
   ${CMAKE_CURRENT_LIST_DIR}/gpu_trace_tables.cpp
 )

@@ -9,6 +9,7 @@
 #include "../../core/ef_tables.h"
 #include "../../core/fraction_tree.h"
 #include "../../core/merkle_tree.h"
+#include "../../core/round0_sums.h"
 #include "../../core/stacked_matrix.h"
 #include "../../core/trace_tables.h"
 #include "device.h"
@@ -64,6 +65,11 @@ StackedCommit commit_stacked(Device& device, const StackedLayout& layout, const 
 std::unique_ptr<StackedMatrix> stacked_matrix(Device& device, const std::vector<uint32_t>& matrix,
                                               const std::vector<uint32_t>& message, size_t height, uint32_t width,
                                               uint32_t l_skip);
+
+// Round 0 of one trace on the device (gpu_round0.cpp): the trace up once (unless held), per block
+// of chunks of at most launch_caps().round0_block_elements values one wait, for the block's
+// per-point sums; the host weights and adds them.
+Round0Sums round0_sums(Device& device, const Round0Trace& trace);
 
 }  // namespace gpu
 }  // namespace gpustark

@@ -1,6 +1,5 @@
-// MetalBackend: construction and limits, calls, buffers and dispatch. The primitives and the
-// phases shared with CUDA are gpu::GpuBackend's and the gpu layer's (cpp/backends/gpu/); round 0
-// is in metal_round0.cpp.
+// MetalBackend: construction and limits, calls, buffers and dispatch. The primitives and every
+// phase are gpu::GpuBackend's, written once for CUDA and Metal (cpp/backends/gpu/).
 #include "metal_backend.h"
 
 #include <algorithm>
@@ -199,43 +198,9 @@ DeviceMemory MetalBackend::device_memory() const {
 
 void MetalBackend::reset_device_memory_peak() { buffers_.reset_peak(); }
 
-metal::BufferPtr MetalBackend::slot(Slot s, size_t bytes) {
-    metal::BufferPtr& held = slots_[s];
-    if (!held || held->bytes() < bytes) {
-        // Grow by at least a quarter, so that slowly growing calls do not allocate every time.
-        const size_t want = held ? std::max(bytes, held->bytes() + held->bytes() / 4) : bytes;
-        held.reset();
-        held = allocate(want);
-    }
-    return held;
-}
-
 void MetalBackend::copy_in(void* dst, const void* src, size_t bytes) {
     gpu::host_copy(dst, src, bytes);
     h2d_bytes_ += bytes;
-}
-
-void MetalBackend::copy_back(void* dst, const void* src, size_t bytes) {
-    gpu::host_copy(dst, src, bytes);
-    d2h_bytes_ += bytes;
-}
-
-MetalBackend::Bound MetalBackend::bind_input(const void* host, size_t bytes, Slot s) {
-    auto found = buffers_.find(host, bytes);
-    if (found.first) return {found.first, found.second, true};
-    Bound b{slot(s, bytes), 0, false};
-    copy_in(b.data(), host, bytes);
-    return b;
-}
-
-MetalBackend::Bound MetalBackend::bind_output(void* host, size_t bytes, Slot s) {
-    auto found = buffers_.find(host, bytes);
-    if (found.first) return {found.first, found.second, true};
-    return {slot(s, bytes), 0, false};
-}
-
-void MetalBackend::copy_out(const Bound& b, void* host, size_t bytes) {
-    if (!b.in_place) copy_back(host, b.data(), bytes);
 }
 
 // ---- dispatch ----
@@ -251,36 +216,5 @@ void MetalBackend::dispatch(gpu::Kernel kernel, std::vector<metal::Arg> args, co
 void MetalBackend::commit() { stager_->commit(); }
 
 void MetalBackend::finish(const char* reason) { stager_->sync(reason); }
-
-// ---- phases ----
-
-std::unique_ptr<EfTables> MetalBackend::ef_tables(const Ef* values, size_t count, size_t length) {
-    return gpu::ef_tables(*phase_device_, values, count, length);
-}
-
-void MetalBackend::dag_base_sums(const DagBinding& dag, const DagBasePoints& points, DagSums* out) {
-    gpu::dag_base_sums(*phase_device_, dag, points, out);
-}
-
-// ---- for round 0 and the sumcheck tables, until they move to gpu/ ----
-
-gpu::Buffer MetalBackend::twiddles(uint32_t log_n, bool inverse) {
-    return phase_device_->ntt_tables().twiddles(*phase_device_, log_n, inverse);
-}
-
-gpu::Buffer MetalBackend::scale_factors(uint32_t log_n, bool inverse, uint32_t shift) {
-    return phase_device_->ntt_tables().scale_factors(*phase_device_, log_n, inverse, shift);
-}
-
-void MetalBackend::ntt_on_device(const Bound& data, NttShape shape, bool inverse, const gpu::Buffer& twiddles,
-                                 const gpu::Buffer& factors) {
-    gpu::ntt(*phase_device_, metal::PhaseDevice::adopt(data.buffer).at(data.offset), shape, inverse, twiddles,
-             factors);
-}
-
-MerkleTree MetalBackend::commit_code(metal::BufferPtr code, uint32_t width, uint32_t log_rows, uint32_t log_group) {
-    return gpu::commit_codeword(*phase_device_, metal::PhaseDevice::adopt(std::move(code)), size_t(1) << log_rows,
-                                width, log_rows, log_group, "metal encode_and_commit");
-}
 
 }  // namespace gpustark

@@ -13,7 +13,7 @@
 // On the device: the primitives, trace_tables, the fraction tree, commit_stacked and
 // stacked_matrix (gpu::GpuBackend, cpp/backends/gpu/, shared with CUDA), the sumcheck tables,
 // the DAG round and dag_base_sums (gpu/gpu_ef_tables.cpp, gpu/gpu_dag.cpp), round0_sums fused per
-// block of chunks (metal_round0.cpp). No Backend method is a host composition any more;
+// block of chunks (gpu/gpu_round0.cpp). No Backend method is a host composition any more;
 // info() reports an empty "host_phases" (docs/metal.md).
 #pragma once
 #include <cstddef>
@@ -79,14 +79,6 @@ public:
     MetalBackend& operator=(const MetalBackend&) = delete;
 
     DeviceInfo info() const override;
-
-    // Tables in shared buffers, folded and reduced on the GPU (gpu/gpu_ef_tables.cpp).
-    std::unique_ptr<EfTables> ef_tables(const Ef* values, size_t count, size_t length) override;
-    // The DAG's sums at host points, evaluated on the GPU (gpu/gpu_dag.cpp).
-    void dag_base_sums(const DagBinding& dag, const DagBasePoints& points, DagSums* out) override;
-    // Round 0 fused on the GPU: per block of chunks the gather, the NTTs and the DAG, one wait;
-    // only the per-point sums are read, and weighted per a on the host (metal_round0.cpp).
-    Round0Sums round0_sums(const Round0Trace& trace) override;
     // The Backend methods whose data-parallel work still runs partly on the host (the core's host
     // compositions over this backend's primitives), as info() reports them: none now.
     static const std::vector<std::string>& host_phases();
@@ -112,7 +104,7 @@ public:
     const device::Stager& stager() const { return *stager_; }
     const MetalOptions& options() const { return options_; }
 
-    // ---- for the phase objects (metal_phase_device.cpp, metal_round0.cpp) ----
+    // ---- for the phase objects (metal_phase_device.cpp) ----
     //
     // One operation is one Call, as on CUDA: the backend's lock, one stage of the stager, and the
     // call's counters added to the innermost span when it ends. After an exception the call waits
@@ -141,10 +133,8 @@ public:
     // A fresh buffer in shared storage (at least 16 bytes), contents unspecified, counted in
     // device_memory().
     metal::BufferPtr allocate(size_t bytes);
-    // A host copy into (or out of) shared memory, in parallel pieces, counted as the call's
-    // h2d_bytes (d2h_bytes).
+    // A host copy into shared memory, in parallel pieces, counted as the call's h2d_bytes.
     void copy_in(void* dst, const void* src, size_t bytes);
-    void copy_back(void* dst, const void* src, size_t bytes);
     // The plan of `kernel` for `work` under the device's and the kernel's own limits.
     device::LaunchPlan plan(gpu::Kernel kernel, const device::Problem& work);
     // The plan of a grid-stride kernel (the phase kernels loop over their lanes): groups of up to
@@ -153,11 +143,6 @@ public:
     // One dispatch through the stager, checked against the kernel's limits first (metal_launch.h).
     void dispatch(gpu::Kernel kernel, std::vector<metal::Arg> args, const device::LaunchPlan& plan,
                   uint64_t bytes);
-    // Inside a Call: the RS codeword of the message in `code` (2^log_rows x width words: the
-    // message's rows, then zeros, written by kernels already dispatched) computed in place and
-    // committed (gpu::commit_codeword); waits for the root. The tree keeps `code`
-    // (EfTables::commit_table's message written on the GPU).
-    MerkleTree commit_code(metal::BufferPtr code, uint32_t width, uint32_t log_rows, uint32_t log_group);
     // Ends the call's command buffer without waiting.
     void commit();
     // The host is about to read: commit, wait, and check every command buffer (Stager::sync).
@@ -174,31 +159,6 @@ protected:
 private:
     friend class metal::PhaseDevice;  // finds held buffers in buffers_
 
-    // A kernel argument over host memory: the caller's own buffer when the memory lies in one
-    // (in place), else a backend buffer the data were (or will be) copied into.
-    struct Bound {
-        metal::BufferPtr buffer;
-        size_t offset = 0;
-        bool in_place = false;
-        metal::Arg arg() const { return metal::Arg::of(buffer, offset); }
-        uint8_t* data() const { return buffer->as<uint8_t>() + offset; }
-    };
-    // Reusable buffers for the data of one call (one per role), grown on demand. Safe to refill
-    // at the start of a call: every call that uses them waits before it ends.
-    enum Slot { kSlotA, kSlotB, kSlotC, kSlotCount };
-    metal::BufferPtr slot(Slot s, size_t bytes);
-    // In place when the memory is in a backend buffer; else slot s, filled with a copy of it.
-    Bound bind_input(const void* host, size_t bytes, Slot s);
-    // In place when the memory is in a backend buffer; else slot s (copy_out after the wait).
-    Bound bind_output(void* host, size_t bytes, Slot s);
-    void copy_out(const Bound& b, void* host, size_t bytes);
-
-    // For round 0 (metal_round0.cpp) until it moves to gpu/: the device's NTT tables (empty for
-    // an empty table) and the transform over `data` in place (gpu::ntt).
-    gpu::Buffer twiddles(uint32_t log_n, bool inverse);
-    gpu::Buffer scale_factors(uint32_t log_n, bool inverse, uint32_t shift);
-    void ntt_on_device(const Bound& data, NttShape shape, bool inverse, const gpu::Buffer& twiddles,
-                       const gpu::Buffer& factors);
 
     std::unique_ptr<metal::Device> device_;
     std::unique_ptr<metal::PhaseDevice> phase_device_;
@@ -209,8 +169,7 @@ private:
     metal::SharedBuffers buffers_;
     std::map<std::string, device::PipelineLimits> pipelines_;
 
-    std::mutex mutex_;  // one call at a time: the device, the stager and the slots are shared
-    metal::BufferPtr slots_[kSlotCount];
+    std::mutex mutex_;  // one call at a time: the device and the stager are shared
     uint64_t h2d_bytes_ = 0;  // this call's host copies
     uint64_t d2h_bytes_ = 0;
 };

@@ -122,6 +122,7 @@ gpu::LaunchCaps PhaseDevice::launch_caps() {
     caps.reduce_groups = backend_.options().reduce_groups;
     caps.scratch_groups = MetalBackend::kMaxStrideGroups;
     caps.slot_scratch_bytes = MetalBackend::kSlotScratchBytes;
+    caps.round0_block_elements = backend_.options().round0_block_elements;
     return caps;
 }
 

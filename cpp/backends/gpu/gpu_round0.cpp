@@ -1,0 +1,122 @@
+// Round 0 of one trace (core/round0_sums.h) on the device, written once for every GPU: the trace
+// goes up once (unless held); per block of chunks the gather, the inverse NTT, each coset's copy,
+// shifted NTT, transpose and DAG evaluation are enqueued and the block's per-point sums come back
+// after one wait; the host weights them by eq and adds them per a (round0_blocks.h), as the
+// reference does. The NTTs want a block point by point, the DAG column by column (neighbouring
+// threads read neighbouring words), so each evaluated block is transposed first.
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "gpu_dag.h"
+#include "gpu_ntt_tables.h"
+#include "phases.h"
+#include "primitives.h"
+#include "round0_blocks.h"
+#include "round0_launch.h"
+
+namespace gpustark {
+namespace gpu {
+
+Round0Sums round0_sums(Device& device, const Round0Trace& t) {
+    if (!t.dag || !t.dag->program) throw std::invalid_argument("round0_sums: the trace has no DAG binding");
+    const DagProgram& program = *t.dag->program;
+    const uint32_t width = program.width, l = t.l_skip;
+    if (l > kMaxLogN) throw std::invalid_argument("round0_sums: l_skip must be <= " + std::to_string(kMaxLogN));
+    const Round0Blocks blocks = round0_blocks(t, device.launch_caps().round0_block_elements);
+    const size_t n = blocks.n, cols = blocks.cols, chunks = blocks.chunks, block = blocks.block, evals = blocks.evals;
+    const size_t cosets = t.coset_shifts.size();
+    Round0Sums out = round0_zero_sums(t);
+    // Nothing to evaluate (or no group in the program: every sum is zero).
+    if (evals == 0 || program.groups.empty()) return out;
+    // The NTT kernels count n * batch lanes in 32 bits.
+    require_u32(uint64_t(n) * block * cols, "a block's N * count * (width + 3)", "round0_sums");
+
+    Call call(device, "round0_sums");
+    // Every allocation and table upload before the staged copies.
+    const size_t trace_bytes = (size_t(1) << t.log_height) * width * sizeof(uint32_t);
+    const size_t points = n * block, local_bytes = points * cols * 4, next_bytes = points * width * 4;
+    Buffer trace = device.held(t.values, trace_bytes);
+    const bool upload_trace = !trace;
+    if (upload_trace) trace = device.allocate(trace_bytes);
+    const Buffer local = device.allocate(local_bytes), next = device.allocate(next_bytes);
+    // Each coset but the last transforms a copy of the block's coefficients.
+    const Buffer local_c = cosets > 1 ? device.allocate(local_bytes) : Buffer{};
+    const Buffer next_c = cosets > 1 ? device.allocate(next_bytes) : Buffer{};
+    const Buffer local_t = device.allocate(local_bytes), next_t = device.allocate(next_bytes);
+    const Buffer sums = device.allocate(evals * points * sizeof(DagSums));
+    const DagOnDevice dag(device, *t.dag);
+    DagBaseSums eval(device, dag, points);
+    NttTables& tables = device.ntt_tables();
+    Buffer inverse_twiddles, forward_twiddles, inverse_factors;
+    std::vector<Buffer> coset_factors;  // empty (no scale pass) for a shift of 1
+    if (cosets) {
+        inverse_twiddles = tables.twiddles(device, l, true);
+        forward_twiddles = tables.twiddles(device, l, false);
+        inverse_factors = tables.scale_factors(device, l, true, 1);
+        for (uint32_t shift : t.coset_shifts) coset_factors.push_back(tables.scale_factors(device, l, false, shift));
+    }
+
+    size_t downloads = 0;
+    for (size_t first = 0; first < chunks; first += block)
+        downloads += staged_size(evals * n * std::min(block, chunks - first) * sizeof(DagSums));
+    device.reserve_staging(std::max((upload_trace ? staged_size(trace_bytes) : 0) + dag.staged(), downloads));
+    if (upload_trace) device.upload(trace, t.values, trace_bytes);
+    dag.upload(device);
+
+    // round0_gather(trace, out, params): chunks [first, first + count) into (N, count * cols).
+    auto gather = [&](size_t first, size_t count, size_t shift, bool selectors, const Buffer& dst) {
+        const Round0GatherParams p = round0_gather_params(first, count, shift, selectors, width, t.log_height, l);
+        if (p.lanes == 0) return;
+        device.dispatch(Kernel::Round0Gather, device.lane_plan(Kernel::Round0Gather, p.lanes), 2 * p.lanes * 4,
+                        {trace, dst}, p);
+    };
+    // round0_transpose(in, out, params): a block of `rows` points of `row_words` words.
+    auto transpose = [&](const Buffer& in, uint64_t rows, uint64_t row_words, const Buffer& dst) {
+        const Round0TransposeParams p = round0_transpose_params(rows, row_words);
+        device.dispatch(Kernel::Round0Transpose, device.lane_plan(Kernel::Round0Transpose, p.lanes), 2 * p.lanes * 4,
+                        {in, dst}, p);
+    };
+    // The block's points (local rows with their selectors, next rows) at `slot` of the sums.
+    auto evaluate = [&](const Buffer& here, const Buffer& after, size_t count, size_t slot) {
+        const uint64_t block_points = uint64_t(n) * count;
+        transpose(here, block_points, cols, local_t);
+        transpose(after, block_points, width, next_t);
+        eval.enqueue({local_t, 1, block_points, next_t, 1, block_points, block_points},
+                     sums.at_element<DagSums>(slot * block_points));
+    };
+    auto transform = [&](const Buffer& l_data, const Buffer& n_data, size_t count, bool inverse, const Buffer& twiddles,
+                         const Buffer& factors) {
+        ntt(device, l_data, {l, uint32_t(count * cols)}, inverse, twiddles, factors);
+        ntt(device, n_data, {l, uint32_t(count * width)}, inverse, twiddles, factors);
+    };
+    for (size_t first = 0; first < chunks; first += block) {
+        const size_t count = std::min(block, chunks - first), block_points = n * count;
+        gather(first, count, 0, true, local);
+        gather(first, count, 1, false, next);
+        if (t.logup_on_d) evaluate(local, next, count, cosets);  // the rows themselves: D
+        if (cosets) transform(local, next, count, true, inverse_twiddles, inverse_factors);
+        for (size_t c = 0; c < cosets; ++c) {
+            // The last coset, which no later one needs, transforms the coefficients in place.
+            const bool last = c + 1 == cosets;
+            if (!last) {
+                device.copy(local_c, local, block_points * cols * 4);
+                device.copy(next_c, next, block_points * width * 4);
+            }
+            transform(last ? local : local_c, last ? next : next_c, count, false, forward_twiddles, coset_factors[c]);
+            evaluate(last ? local : local_c, last ? next : next_c, count, c);
+        }
+        const size_t bytes = evals * block_points * sizeof(DagSums);
+        const void* staged = device.download(sums, bytes);
+        call.finish("round0 block sums");  // the next block rewrites the buffers
+        std::vector<DagSums> host(evals * block_points);
+        std::memcpy(host.data(), staged, bytes);
+        add_round0_sums(t, host.data(), first, count, out);
+    }
+    return out;
+}
+
+}  // namespace gpu
+}  // namespace gpustark
