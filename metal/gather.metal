@@ -11,5 +11,5 @@ kernel void gather_words(device const u32* src [[buffer(0)]],
                          constant GatherWordsParams& p [[buffer(3)]],
                          uint pos [[thread_position_in_grid]],
                          uint threads [[threads_per_grid]]) {
-    for (u64 lane = pos; lane < p.lanes; lane += threads) gather_words_body(lane, src, starts, p.words, out);
+    for (u64 lane = pos; lane < p.lanes; lane += threads) gather_words_lane(lane, src, starts, p.words, out);
 }

@@ -10,7 +10,7 @@ kernel void merkle_leaf(device const u32* matrix [[buffer(0)]],
                         constant MerkleParams& p [[buffer(2)]],
                         uint lane [[thread_position_in_grid]]) {
     if (lane >= p.count) return;
-    merkle_leaf_body(lane, matrix, digests, p);
+    merkle_leaf_lane(lane, matrix, digests, p);
 }
 
 // parents[node] for node < p.count, from 2 * p.count children with stride p.child_stride.
@@ -19,5 +19,5 @@ kernel void merkle_compress(device const u32* children [[buffer(0)]],
                             constant MerkleParams& p [[buffer(2)]],
                             uint lane [[thread_position_in_grid]]) {
     if (lane >= p.count) return;
-    merkle_compress_body(lane, children, parents, p);
+    merkle_compress_lane(lane, children, parents, p);
 }

@@ -7,7 +7,7 @@ kernel void ntt_bit_reverse(device u32* data [[buffer(0)]],
                             constant NttParams& p [[buffer(1)]],
                             uint lane [[thread_position_in_grid]]) {
     if (lane >= (1u << p.log_n) * p.batch) return;
-    ntt_bit_reverse_body(lane, data, p);
+    ntt_bit_reverse_lane(lane, data, p);
 }
 
 // One lane per butterfly of stage p.stage.
@@ -16,7 +16,7 @@ kernel void ntt_stage(device u32* data [[buffer(0)]],
                       constant NttParams& p [[buffer(2)]],
                       uint lane [[thread_position_in_grid]]) {
     if (lane >= ((1u << p.log_n) >> 1) * p.batch) return;
-    ntt_stage_body(lane, data, twiddles, p);
+    ntt_stage_lane(lane, data, twiddles, p);
 }
 
 // One group per block of 2^p.log_block rows of p.block_columns columns; scratch holds the block.
@@ -31,7 +31,7 @@ kernel void ntt_block(device u32* data [[buffer(0)]],
                       uint group [[threadgroup_position_in_grid]],
                       uint lanes [[threads_per_threadgroup]]) {
     if (group >= ntt_block_groups(p)) return;
-    ntt_block_body(lane, group, lanes, scratch, data, twiddles, factors, p);
+    ntt_block_lane(lane, group, lanes, scratch, data, twiddles, factors, p);
 }
 
 // One lane per element: data[row][col] *= factors[row].
@@ -40,5 +40,5 @@ kernel void ntt_scale(device u32* data [[buffer(0)]],
                       constant NttParams& p [[buffer(2)]],
                       uint lane [[thread_position_in_grid]]) {
     if (lane >= (1u << p.log_n) * p.batch) return;
-    ntt_scale_body(lane, data, factors, p);
+    ntt_scale_lane(lane, data, factors, p);
 }

@@ -7,5 +7,5 @@ kernel void pow_grind(device u32* best [[buffer(0)]],
                       constant PowParams& p [[buffer(1)]],
                       uint lane [[thread_position_in_grid]]) {
     if (lane >= p.window) return;
-    pow_grind_body(lane, p, best);
+    pow_grind_lane(lane, p, best);
 }

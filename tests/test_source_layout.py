@@ -70,3 +70,11 @@ def test_product_build_reads_nothing_from_tests():
         # The top level adds tests/cpp only under GPUSTARK_NATIVE_TESTS; nothing else names tests/.
         offenders = [line for line in text.splitlines() if "tests/" in line and "add_subdirectory(tests/cpp)" not in line]
         assert not offenders, f"{path.relative_to(root)}: {offenders}"
+
+
+def test_kernel_bodies_share_one_suffix():
+    # A lane body is named <kernel>_lane in cpp/kernels, whichever backend wraps it.
+    other = re.compile(r"\b\w+_body\s*\(")
+    found = [f"{p.relative_to(CPP)}: {m.group(0)}" for p in (CPP / "kernels").rglob("*.h")
+             for m in other.finditer(p.read_text())]
+    assert not found, found

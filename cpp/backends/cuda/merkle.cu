@@ -12,18 +12,18 @@ using gpustark::cuda::lane_stride;
 
 __global__ void merkle_leaf_kernel(const u32* matrix, u32* digests, MerkleParams p) {
     for (uint64_t row = first_lane(); row < p.count; row += lane_stride())
-        merkle_leaf_body(static_cast<u32>(row), matrix, digests, p);
+        merkle_leaf_lane(static_cast<u32>(row), matrix, digests, p);
 }
 
 __global__ void merkle_compress_kernel(const u32* children, u32* parents, MerkleParams p) {
     for (uint64_t node = first_lane(); node < p.count; node += lane_stride())
-        merkle_compress_body(static_cast<u32>(node), children, parents, p);
+        merkle_compress_lane(static_cast<u32>(node), children, parents, p);
 }
 
 __global__ void gather_words_kernel(const u32* __restrict__ src, const uint64_t* __restrict__ starts,
                                     u32* __restrict__ out, GatherWordsParams p) {
     for (uint64_t lane = first_lane(); lane < p.lanes; lane += lane_stride())
-        gather_words_body(lane, src, starts, p.words, out);
+        gather_words_lane(lane, src, starts, p.words, out);
 }
 
 }  // namespace

@@ -14,23 +14,23 @@ using gpustark::cuda::lane_stride;
 
 __global__ void ntt_bit_reverse_kernel(u32* data, uint64_t lanes, NttParams p) {
     for (uint64_t lane = first_lane(); lane < lanes; lane += lane_stride())
-        ntt_bit_reverse_body(static_cast<u32>(lane), data, p);
+        ntt_bit_reverse_lane(static_cast<u32>(lane), data, p);
 }
 
 __global__ void ntt_stage_kernel(u32* data, const u32* twiddles, uint64_t lanes, NttParams p) {
     for (uint64_t lane = first_lane(); lane < lanes; lane += lane_stride())
-        ntt_stage_body(static_cast<u32>(lane), data, twiddles, p);
+        ntt_stage_lane(static_cast<u32>(lane), data, twiddles, p);
 }
 
 __global__ void ntt_scale_kernel(u32* data, const u32* factors, uint64_t lanes, NttParams p) {
     for (uint64_t lane = first_lane(); lane < lanes; lane += lane_stride())
-        ntt_scale_body(static_cast<u32>(lane), data, factors, p);
+        ntt_scale_lane(static_cast<u32>(lane), data, factors, p);
 }
 
 // Every thread of the block reaches the barriers in the body: no early return here.
 __global__ void ntt_block_kernel(u32* data, const u32* twiddles, const u32* factors, NttParams p) {
     extern __shared__ u32 ntt_scratch[];
-    ntt_block_body(threadIdx.x, blockIdx.x, blockDim.x, ntt_scratch, data, twiddles, factors, p);
+    ntt_block_lane(threadIdx.x, blockIdx.x, blockDim.x, ntt_scratch, data, twiddles, factors, p);
 }
 
 // Lanes of a pass over n * batch elements (n/2 * batch butterflies for a stage); 0 when the

@@ -16,7 +16,7 @@ using gpustark::cuda::lane_stride;
 __global__ void pow_grind_kernel(u32* best, PowParams p) {
     for (uint64_t lane = first_lane(); lane < p.window; lane += lane_stride()) {
         if (*static_cast<volatile const u32*>(best) < p.first_witness + static_cast<u32>(lane)) break;
-        pow_grind_body(static_cast<u32>(lane), p, best);
+        pow_grind_lane(static_cast<u32>(lane), p, best);
     }
 }
 

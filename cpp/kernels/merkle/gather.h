@@ -4,7 +4,7 @@
 #include "../platform.h"
 
 // Lane = one output word.
-GS_FN void gather_words_body(u64 lane, const GS_DEVICE u32* src, const GS_DEVICE u64* starts, u32 words,
+GS_FN void gather_words_lane(u64 lane, const GS_DEVICE u32* src, const GS_DEVICE u64* starts, u32 words,
                              GS_DEVICE u32* out) {
     out[lane] = src[starts[lane / words] + lane % words];
 }

@@ -17,7 +17,7 @@ static_assert(sizeof(MerkleParams) == 12, "MerkleParams layout is shared with MS
 #endif
 
 // Lane = row index: digests[row] = H(matrix[row][0..width]).
-GS_FN void merkle_leaf_body(u32 row, GS_DEVICE const u32* matrix, GS_DEVICE u32* digests, MerkleParams p) {
+GS_FN void merkle_leaf_lane(u32 row, GS_DEVICE const u32* matrix, GS_DEVICE u32* digests, MerkleParams p) {
     hash_row(matrix + (u64)row * p.width, p.width, digests + (u64)row * GS_DIGEST_WIDTH);
 }
 
@@ -26,7 +26,7 @@ GS_FN u32 merkle_left_child(u32 node, u32 child_stride) {
 }
 
 // Lane = node index of the level being built from `children`.
-GS_FN void merkle_compress_body(u32 node, GS_DEVICE const u32* children, GS_DEVICE u32* parents, MerkleParams p) {
+GS_FN void merkle_compress_lane(u32 node, GS_DEVICE const u32* children, GS_DEVICE u32* parents, MerkleParams p) {
     u32 left = merkle_left_child(node, p.child_stride);
     compress_digests(children + left * GS_DIGEST_WIDTH, children + (left + p.child_stride) * GS_DIGEST_WIDTH,
                      parents + node * GS_DIGEST_WIDTH);

@@ -24,7 +24,7 @@ GS_FN u32 ntt_bit_reverse(u32 x, u32 bits) {
 GS_FN u32 ntt_index(NttParams p, u32 row, u32 col) { return row * p.row_stride + col * p.col_stride; }
 
 // Lane `lane` in [0, n * batch): swap row `lane / batch` with its bit-reversed partner.
-GS_FN void ntt_bit_reverse_body(u32 lane, GS_DEVICE u32* data, NttParams p) {
+GS_FN void ntt_bit_reverse_lane(u32 lane, GS_DEVICE u32* data, NttParams p) {
     u32 row = lane / p.batch, col = lane % p.batch;
     u32 partner = ntt_bit_reverse(row, p.log_n);
     if (row < partner) {
@@ -62,14 +62,14 @@ GS_FN NttButterfly ntt_stage_butterfly(u32 b, u32 stage, u32 log_n) {
 
 // Lane in [0, n/2 * batch): butterfly `lane / batch` of stage p.stage on column `lane % batch`.
 // twiddles[k] = w^k (Montgomery form) for k < n/2.
-GS_FN void ntt_stage_body(u32 lane, GS_DEVICE u32* data, GS_DEVICE const u32* twiddles, NttParams p) {
+GS_FN void ntt_stage_lane(u32 lane, GS_DEVICE u32* data, GS_DEVICE const u32* twiddles, NttParams p) {
     u32 col = lane % p.batch;
     NttButterfly bf = ntt_stage_butterfly(lane / p.batch, p.stage, p.log_n);
     ntt_butterfly(data + ntt_index(p, bf.row0, col), data + ntt_index(p, bf.row1, col), twiddles[bf.twiddle]);
 }
 
 // Lane in [0, n * batch): data[row][col] *= factors[row] (Montgomery form).
-GS_FN void ntt_scale_body(u32 lane, GS_DEVICE u32* data, GS_DEVICE const u32* factors, NttParams p) {
+GS_FN void ntt_scale_lane(u32 lane, GS_DEVICE u32* data, GS_DEVICE const u32* factors, NttParams p) {
     u32 row = lane / p.batch, col = lane % p.batch;
     u32 i = ntt_index(p, row, col);
     data[i] = fp_mul(fp_raw(data[i]), fp_raw(factors[row])).m;

@@ -97,7 +97,7 @@ GS_FN void ntt_block_pair(GS_THREADGROUP u32* scratch, u32 width, u32 b, u32 j, 
 // at k * width + j. The data must already be in bit-reversed order, unless p.fused does it (with
 // the scale factors, Montgomery form; unused without a GS_NTT_FUSE_SCALE_* flag; fused needs
 // p.stage = 0 and log_block = log_n).
-GS_FN void ntt_block_body(u32 lane, u32 group, u32 lanes, GS_THREADGROUP u32* scratch,
+GS_FN void ntt_block_lane(u32 lane, u32 group, u32 lanes, GS_THREADGROUP u32* scratch,
                           GS_DEVICE u32* data, GS_DEVICE const u32* twiddles, GS_DEVICE const u32* factors,
                           NttParams p) {
     const u32 size = 1u << p.log_block, width = ntt_block_width(p);

@@ -27,7 +27,7 @@ GS_FN bool pow_witness_passes(GS_CONSTANT const PowParams& p, u32 witness) {
 #ifdef GS_ATOMIC_MIN
 // Lane tests witness first_witness + lane and lowers *best to it if it passes; the host starts
 // *best at 0xffffffff and scans windows in order, so the result is the smallest passing witness.
-GS_FN void pow_grind_body(u32 lane, GS_CONSTANT const PowParams& p, GS_DEVICE u32* best) {
+GS_FN void pow_grind_lane(u32 lane, GS_CONSTANT const PowParams& p, GS_DEVICE u32* best) {
     u32 witness = p.first_witness + lane;
     if (witness < GS_P && pow_witness_passes(p, witness)) GS_ATOMIC_MIN(best, witness);
 }

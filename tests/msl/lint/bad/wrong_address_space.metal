@@ -7,5 +7,5 @@
 kernel void wrong_address_space(constant NttParams& p [[buffer(0)]],
                                 threadgroup u32* scratch [[threadgroup(0)]],
                                 uint lane [[thread_position_in_threadgroup]]) {
-    ntt_bit_reverse_body(lane, scratch, p);  // wants `device u32*`
+    ntt_bit_reverse_lane(lane, scratch, p);  // wants `device u32*`
 }
