@@ -1,5 +1,5 @@
-// The CPU backend's constraint DAG evaluation at base-field points (Backend::dag_base_sums):
-// the AIR's node list through the lane evaluator (prover/dag_lanes.h), kDagLanes points at once.
+// The CPU backend's constraint DAG evaluation at base-field points (Backend::dag_base_sums): the
+// compiled program through dag_run on SIMD lanes (core/simd/dag_run_lanes.h).
 #pragma once
 #include "../../core/dag_program.h"
 

@@ -6,7 +6,7 @@
 #include "../../core/backend.h"
 #include "../../core/parallel.h"
 #include "../../core/subset_transform.h"
-#include "../../kernels/dag/dag_code.h"
+#include "../../core/simd/dag_run_lanes.h"
 #include "../../kernels/sumcheck/tables.h"
 
 namespace gpustark {
@@ -46,27 +46,6 @@ void product_table_into(const std::vector<Factor>& factors, Ef weight, bool add,
         }
     });
 }
-
-// One point of a trace's tables for the DAG body: the columns' values at (x, pair i), or at the
-// bound point when the tables have length 1; slots in a per-thread vector.
-struct TablesPoint {
-    const std::vector<std::vector<Ef>>* tables;
-    uint32_t width;
-    size_t pair;
-    Ef x;
-    bool bound;
-    Ef* slots;
-
-    Ef at(size_t c) const {
-        const std::vector<Ef>& t = (*tables)[c];
-        return bound ? t[0] : sumcheck_fold_pair(t[2 * pair], t[2 * pair + 1], x);
-    }
-    Ef local(uint32_t c) const { return at(c); }
-    Ef next(uint32_t c) const { return at(width + c); }
-    Ef selector(uint32_t s) const { return at(2 * size_t(width) + s); }
-    Ef slot(uint32_t k) const { return slots[k]; }
-    void set_slot(uint32_t k, Ef v) { slots[k] = v; }
-};
 
 class CpuEfTables final : public EfTables {
 public:
@@ -203,27 +182,14 @@ public:
     std::vector<Ef> dag_round(const DagBinding& dag, const Ef combine[3], const std::vector<Ef>& xs,
                               size_t max_pairs) override {
         require_dag(dag);
-        const DagProgram& p = *dag.program;
         const bool bound = length() == 1;
         const size_t pairs = bound ? 1 : length() / 2, points = bound ? 1 : xs.size();
         const size_t piece = max_pairs ? max_pairs : pairs;
+        std::vector<const Ef*> columns;
+        for (const std::vector<Ef>& t : tables_) columns.push_back(t.data());
         std::vector<Ef> s(points, ef_zero());
-        std::mutex merge;
-        for (size_t first = 0; first < pairs; first += piece) {
-            parallel_for(std::min(piece, pairs - first), 8, [&](size_t begin, size_t end) {
-                std::vector<Ef> slots(std::max<uint32_t>(p.slots, 1)), part(points, ef_zero());
-                for (size_t i = first + begin; i < first + end; ++i)
-                    for (size_t k = 0; k < points; ++k) {
-                        TablesPoint point{&tables_, p.width, i, bound ? ef_zero() : xs[k], bound, slots.data()};
-                        DagSums d = dag_run<Ef>(p.code.data(), p.instructions(), dag.weights.data(), dag.constants.data(), point);
-                        Ef inner = ef_add(ef_mul(combine[0], d.constraint),
-                                          ef_add(ef_mul(combine[1], d.numerator), ef_mul(combine[2], d.denominator)));
-                        part[k] = ef_add(part[k], ef_mul(point.at(count() - 1), inner));
-                    }
-                std::lock_guard<std::mutex> lock(merge);
-                for (size_t k = 0; k < points; ++k) s[k] = ef_add(s[k], part[k]);
-            });
-        }
+        for (size_t first = 0; first < pairs; first += piece)
+            dag_round_lanes(dag, {columns.data(), length()}, combine, xs, first, std::min(piece, pairs - first), s.data());
         return s;
     }
 

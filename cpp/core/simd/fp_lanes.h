@@ -47,6 +47,24 @@ inline FpLanes fp_add(FpLanes a, FpLanes b) {
 
 inline FpLanes fp_double(FpLanes a) { return fp_add(a, a); }
 
+inline FpLanes fp_sub(FpLanes a, FpLanes b) {
+    FpLanes r;
+    for (int i = 0; i < kCpuLanes; ++i) {
+        u32 d = a.v[i] - b.v[i];
+        r.v[i] = std::min(d, d + GS_P);  // d + p wraps below d when a >= b
+    }
+    return r;
+}
+
+inline FpLanes fp_neg(FpLanes a) { return fp_sub(FpLanes{}, a); }
+
+// Every lane the Montgomery word m.
+inline FpLanes fp_lanes_splat(u32 m) {
+    FpLanes r;
+    for (int i = 0; i < kCpuLanes; ++i) r.v[i] = m;
+    return r;
+}
+
 #ifdef GS_FP_LANES_AVX512
 #include "fp_lanes_avx512.h"
 #else

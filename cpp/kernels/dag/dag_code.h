@@ -32,11 +32,16 @@
 #define GS_DAG_REF_SRC(ref) ((ref) >> 28)
 #define GS_DAG_REF_INDEX(ref) ((ref) & 0x0fffffffu)
 
-struct DagSums {
-    Ef constraint, numerator, denominator;
+// The three sums in S: Ef on a device; on the CPU, which runs many points at once, the sums of
+// its extension-field lanes (core/simd/dag_run_lanes.cpp).
+template <class S>
+struct DagSumsOf {
+    S constraint, numerator, denominator;
 };
+typedef DagSumsOf<Ef> DagSums;
 
-// The field operations the program needs, for both value types.
+// The field operations the program needs, for both value types and the Ef sums. Other value and
+// sum types (the CPU's lanes) bring their own overloads, found by argument-dependent lookup.
 GS_FN Fp dag_add(Fp a, Fp b) { return fp_add(a, b); }
 GS_FN Fp dag_sub(Fp a, Fp b) { return fp_sub(a, b); }
 GS_FN Fp dag_mul(Fp a, Fp b) { return fp_mul(a, b); }
@@ -49,6 +54,7 @@ GS_FN Ef dag_neg(Ef a) { return ef_neg(a); }
 GS_FN Ef dag_scale(Ef w, Ef a) { return ef_mul(w, a); }
 GS_FN void dag_lift(Fp c, GS_THREAD Fp* out) { *out = c; }
 GS_FN void dag_lift(Fp c, GS_THREAD Ef* out) { *out = ef_from_base(c); }
+GS_FN void dag_lift(Ef c, GS_THREAD Ef* out) { *out = c; }
 
 // Instruction pc of a program: [op, aux, a, b].
 struct DagInstruction {
@@ -97,14 +103,16 @@ GS_FN V dag_operand(u32 ref, GS_CONSTANT const Fp* constants, GS_THREAD const Po
 //   V point.local(column), V point.next(column), V point.selector(s),
 //   V point.slot(index), void point.set_slot(index, V)
 // (a device keeps slots in memory interleaved across threads; the host in a local array).
-template <class V, class Point>
-GS_FN DagSums dag_run(GS_CONSTANT const u32* code, u32 count, GS_CONSTANT const Ef* weights,
-                      GS_CONSTANT const Fp* constants, GS_THREAD Point& point) {
-    DagSums s;
-    s.constraint = ef_zero();
-    s.numerator = ef_zero();
-    s.denominator = ef_zero();
-    Ef term = ef_zero();
+// The sums accumulate in S (Ef unless the caller's lane types say otherwise).
+template <class V, class S = Ef, class Point>
+GS_FN DagSumsOf<S> dag_run(GS_CONSTANT const u32* code, u32 count, GS_CONSTANT const Ef* weights,
+                           GS_CONSTANT const Fp* constants, GS_THREAD Point& point) {
+    DagSumsOf<S> s;
+    dag_lift(ef_zero(), &s.constraint);
+    dag_lift(ef_zero(), &s.numerator);
+    dag_lift(ef_zero(), &s.denominator);
+    S term;
+    dag_lift(ef_zero(), &term);
     // The next instruction is loaded before this one runs: with few threads (a late MLE round)
     // nothing else hides the load's latency, and each instruction would wait for its own.
     DagInstruction next;
@@ -114,11 +122,11 @@ GS_FN DagSums dag_run(GS_CONSTANT const u32* code, u32 count, GS_CONSTANT const 
         const DagInstruction ins = next;
         if (pc + 1u < count) next = dag_instruction(code, pc + 1u);
         if (ins.op == GS_DAG_OP_DEN_BEGIN) {
-            term = weights[ins.aux];
+            dag_lift(weights[ins.aux], &term);
             continue;
         }
         if (ins.op == GS_DAG_OP_DEN_END) {
-            s.denominator = ef_add(s.denominator, ef_mul(weights[ins.aux], term));
+            s.denominator = dag_add(s.denominator, dag_scale(weights[ins.aux], term));
             continue;
         }
         // Every other op reads operand a (and the binary ones b).
@@ -128,9 +136,9 @@ GS_FN DagSums dag_run(GS_CONSTANT const u32* code, u32 count, GS_CONSTANT const 
             case GS_DAG_OP_SUB: point.set_slot(ins.aux, dag_sub(a, dag_operand<V>(ins.b, constants, point))); break;
             case GS_DAG_OP_MUL: point.set_slot(ins.aux, dag_mul(a, dag_operand<V>(ins.b, constants, point))); break;
             case GS_DAG_OP_NEG: point.set_slot(ins.aux, dag_neg(a)); break;
-            case GS_DAG_OP_CONSTRAINT: s.constraint = ef_add(s.constraint, dag_scale(weights[ins.aux], a)); break;
-            case GS_DAG_OP_NUMERATOR: s.numerator = ef_add(s.numerator, dag_scale(weights[ins.aux], a)); break;
-            default: term = ef_add(term, dag_scale(weights[ins.aux], a)); break;  // GS_DAG_OP_DEN_ADD
+            case GS_DAG_OP_CONSTRAINT: s.constraint = dag_add(s.constraint, dag_scale(weights[ins.aux], a)); break;
+            case GS_DAG_OP_NUMERATOR: s.numerator = dag_add(s.numerator, dag_scale(weights[ins.aux], a)); break;
+            default: term = dag_add(term, dag_scale(weights[ins.aux], a)); break;  // GS_DAG_OP_DEN_ADD
         }
     }
     return s;
