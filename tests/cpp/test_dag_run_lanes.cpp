@@ -102,12 +102,15 @@ std::vector<Ef> scalar_round(const Fixture& f, const std::vector<std::vector<Ef>
 }
 
 TEST(DagRunLanes, RoundsMatchTheScalarBody) {
-    // The prover's points 1..4 (base field: the fold's base-field product) and extension points.
+    // The prover's points 1..4 (base field: the fold's base-field product), extension points, and
+    // fewer points (the lanes of a group then span more pairs).
     std::mt19937 xs_rng(5);
     const std::vector<std::vector<Ef>> point_sets = {
         {ef_from_base(fp_from_canonical(1)), ef_from_base(fp_from_canonical(2)), ef_from_base(fp_from_canonical(3)),
          ef_from_base(fp_from_canonical(4))},
         {random_ef(xs_rng), random_ef(xs_rng), random_ef(xs_rng)},
+        {random_ef(xs_rng), ef_from_base(fp_from_canonical(5))},
+        {random_ef(xs_rng)},
     };
     for (const auto& copy : gpustark::dag_run_lanes_copies())
         for (uint32_t seed = 1; seed <= 4; ++seed)

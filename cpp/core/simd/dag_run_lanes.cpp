@@ -9,6 +9,7 @@
 
 #include "../parallel.h"
 #include "dag_lane_values.h"
+#include "lane_loads.h"
 
 #ifndef GS_LANES_NS
 #define GS_LANES_NS lanes_base
@@ -46,22 +47,10 @@ struct FoldedLanesPoint {
     void set_slot(uint32_t k, const EfLanes& v) { slots[k] = v; }
 };
 
-// Columns [0, cols) of `live` rows of canonical words (row j at rows + j * stride) into lanes,
-// Montgomery form; idle lanes repeat the last row. Rows are read whole, then every column is
-// converted at once (a product by 2^64 mod p is the conversion).
-void load_rows(const uint32_t* rows, size_t stride, size_t live, size_t cols, FpLanes* out) {
-    for (size_t j = 0; j < kLanes; ++j) {
-        const uint32_t* row = rows + std::min(j, live - 1) * stride;
-        for (size_t c = 0; c < cols; ++c) out[c].v[j] = row[c];
-    }
-    const FpLanes r2 = fp_lanes_splat(GS_R2_MOD_P);
-    for (size_t c = 0; c < cols; ++c) out[c] = fp_mul(out[c], r2);
-}
-
 // The lanes' units of a round, unit = pair * points + point index (points fastest, as on the
 // devices): which pair each lane folds, and at which x.
 struct RoundLanes {
-    size_t pair[kLanes];
+    PairLanes pairs;
     EfLanes x;
     bool base_x;  // every x in the base field: the fold needs a base-field product only
 };
@@ -71,11 +60,12 @@ RoundLanes round_lanes(const std::vector<Ef>& xs, size_t points, size_t first_pa
     r.base_x = true;
     for (size_t j = 0; j < kLanes; ++j) {
         const size_t unit = first_unit + std::min(j, live - 1);  // idle lanes repeat the last unit
-        r.pair[j] = first_pair + unit / points;
+        r.pairs.pair[j] = first_pair + unit / points;
         const Ef x = xs.empty() ? ef_zero() : xs[unit % points];
         ef_set_lane(r.x, int(j), x);
         r.base_x = r.base_x && x.c1.m == 0 && x.c2.m == 0 && x.c3.m == 0;
     }
+    prepare_pair_lanes(r.pairs);
     return r;
 }
 
@@ -90,10 +80,7 @@ void fold_tables(const DagRoundTables& t, size_t count, const RoundLanes& lanes,
             continue;
         }
         EfLanes low, high;
-        for (size_t j = 0; j < kLanes; ++j) {
-            ef_set_lane(low, int(j), column[2 * lanes.pair[j]]);
-            ef_set_lane(high, int(j), column[2 * lanes.pair[j] + 1]);
-        }
+        load_pairs(column, lanes.pairs, low, high);
         const EfLanes d = ef_sub(high, low);
         values[c] = ef_add(low, lanes.base_x ? ef_mul_base(d, lanes.x.c0) : ef_mul(lanes.x, d));
     }
