@@ -36,6 +36,9 @@ struct FpLanes {
 #endif
 };
 
+#ifdef GS_FP_LANES_AVX512
+#include "fp_lanes_avx512.h"
+#else
 inline FpLanes fp_add(FpLanes a, FpLanes b) {
     FpLanes r;
     for (int i = 0; i < kCpuLanes; ++i) {
@@ -44,8 +47,6 @@ inline FpLanes fp_add(FpLanes a, FpLanes b) {
     }
     return r;
 }
-
-inline FpLanes fp_double(FpLanes a) { return fp_add(a, a); }
 
 inline FpLanes fp_sub(FpLanes a, FpLanes b) {
     FpLanes r;
@@ -56,8 +57,6 @@ inline FpLanes fp_sub(FpLanes a, FpLanes b) {
     return r;
 }
 
-inline FpLanes fp_neg(FpLanes a) { return fp_sub(FpLanes{}, a); }
-
 // Every lane the Montgomery word m.
 inline FpLanes fp_lanes_splat(u32 m) {
     FpLanes r;
@@ -65,9 +64,6 @@ inline FpLanes fp_lanes_splat(u32 m) {
     return r;
 }
 
-#ifdef GS_FP_LANES_AVX512
-#include "fp_lanes_avx512.h"
-#else
 inline FpLanes fp_mul(FpLanes a, FpLanes b) {
     FpLanes r;
     for (int i = 0; i < kCpuLanes; ++i) {
@@ -79,6 +75,9 @@ inline FpLanes fp_mul(FpLanes a, FpLanes b) {
     return r;
 }
 #endif
+
+inline FpLanes fp_double(FpLanes a) { return fp_add(a, a); }
+inline FpLanes fp_neg(FpLanes a) { return fp_sub(FpLanes{}, a); }
 
 inline FpLanes fp_pow7(FpLanes x) {
     FpLanes x2 = fp_mul(x, x);

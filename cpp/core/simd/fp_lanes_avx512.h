@@ -1,10 +1,33 @@
-// fp_mul for the 16-lane AVX-512 copy of fp_lanes.h (included there, inside its namespace).
+// fp_add, fp_sub, fp_lanes_splat and fp_mul for the 16-lane AVX-512 copy of fp_lanes.h (included
+// there, inside its namespace). Written on the register view: GCC splits the plain lane loops of
+// the other copies into pieces of several widths across the union's array view.
 // vpmuludq multiplies only the low 32 bits of each 64-bit lane, so even and odd lanes go through
 // separate products. Signed Montgomery reduction: with q = x p^-1 mod 2^32, x and q p agree in
 // their low 32 bits, so hi(x) - hi(q p) = (x - q p) / 2^32 exactly, in (-p, p); one conditional add
 // of p (the unsigned min of t and t + p) gives the same canonical Montgomery value as the scalar
 // fp_mul, which lets a proof stay byte-identical.
 #pragma once
+
+inline FpLanes fp_add(FpLanes a, FpLanes b) {
+    const __m512i s = _mm512_add_epi32(a.z, b.z);
+    FpLanes r;
+    r.z = _mm512_min_epu32(s, _mm512_sub_epi32(s, _mm512_set1_epi32(int(GS_P))));
+    return r;
+}
+
+inline FpLanes fp_sub(FpLanes a, FpLanes b) {
+    const __m512i d = _mm512_sub_epi32(a.z, b.z);
+    FpLanes r;
+    r.z = _mm512_min_epu32(d, _mm512_add_epi32(d, _mm512_set1_epi32(int(GS_P))));  // d + p wraps below d when a >= b
+    return r;
+}
+
+// Every lane the Montgomery word m.
+inline FpLanes fp_lanes_splat(u32 m) {
+    FpLanes r;
+    r.z = _mm512_set1_epi32(int(m));
+    return r;
+}
 
 inline FpLanes fp_mul(FpLanes a, FpLanes b) {
     const __m512i p = _mm512_set1_epi32(int(GS_P));
