@@ -3,6 +3,7 @@
 // vectorises them (unsigned min selects the reduced value: x - p wraps above x when x < p).
 #pragma once
 #include <algorithm>
+#include <cstddef>
 
 #include "../../kernels/field/babybear.h"
 
@@ -46,6 +47,26 @@ inline FpLanes fp_add(FpLanes a, FpLanes b) {
 }
 
 inline FpLanes fp_double(FpLanes a) { return fp_add(a, a); }
+
+inline FpLanes fp_sub(FpLanes a, FpLanes b) {
+    FpLanes r;
+    for (int i = 0; i < kCpuLanes; ++i) {
+        u32 d = a.v[i] - b.v[i];
+        r.v[i] = std::min(d, d + GS_P);  // d + p wraps below d exactly when a >= b
+    }
+    return r;
+}
+
+// The first `count` (<= kCpuLanes) words at p into lanes (the rest zero), and back.
+inline FpLanes fp_lanes_load(const u32* p, size_t count = kCpuLanes) {
+    FpLanes r;
+    for (int i = 0; i < kCpuLanes; ++i) r.v[i] = size_t(i) < count ? p[i] : 0u;
+    return r;
+}
+inline void fp_lanes_store(u32* p, FpLanes x, size_t count = kCpuLanes) {
+    for (int i = 0; i < kCpuLanes; ++i)
+        if (size_t(i) < count) p[i] = x.v[i];
+}
 
 #ifdef GS_FP_LANES_AVX512
 #include "fp_lanes_avx512.h"
