@@ -97,7 +97,7 @@ TEST(Ntt, CpuPlanMatchesTheKernelBodies) {
 TEST(Ntt, EveryLaneCopyMatchesTheKernelBodies) {
     std::mt19937 rng(9);
     const uint32_t log_n = 7, split = 3;
-    const std::vector<uint32_t> twiddles = gpustark::ntt_twiddles(log_n, false);
+    const std::vector<uint32_t> twiddles = gpustark::ntt_stage_twiddles(log_n, false);
     for (auto [isa, stage_groups] : gpustark::ntt_stage_groups_copies())
         for (uint32_t batch = 1; batch <= 40; ++batch) {
             std::vector<uint32_t> data((size_t(1) << log_n) * batch);

@@ -52,19 +52,39 @@ inline FpLanes fp_sub(FpLanes a, FpLanes b) {
     return FpLanes{lanes_min(d, d + GS_P)};  // d + p wraps below d exactly when a >= b
 }
 
-// The first `count` (<= kCpuLanes) words at p into lanes (the rest zero), and back.
+// The first `count` (<= kCpuLanes) words at p into lanes (the rest zero), and back: masked
+// loads and stores where the ISA has them (a row's last few columns, at every butterfly).
 inline FpLanes fp_lanes_load(const u32* p) {
     FpLanes r;
     std::memcpy(&r.v, p, sizeof r.v);
     return r;
 }
+inline void fp_lanes_store(u32* p, FpLanes x) { std::memcpy(p, &x.v, sizeof x.v); }
+#if defined(GS_FP_LANES_AVX512)
+inline FpLanes fp_lanes_load(const u32* p, size_t count) {
+    return FpLanes{U32Lanes(_mm512_maskz_loadu_epi32(__mmask16((1u << count) - 1u), p))};
+}
+inline void fp_lanes_store(u32* p, FpLanes x, size_t count) {
+    _mm512_mask_storeu_epi32(p, __mmask16((1u << count) - 1u), __m512i(x.v));
+}
+#elif defined(GS_FP_LANES_AVX2)
+inline __m256i lanes_below(size_t count) {  // all ones in lanes i < count
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32(int(count)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+inline FpLanes fp_lanes_load(const u32* p, size_t count) {
+    return FpLanes{U32Lanes(_mm256_maskload_epi32(reinterpret_cast<const int*>(p), lanes_below(count)))};
+}
+inline void fp_lanes_store(u32* p, FpLanes x, size_t count) {
+    _mm256_maskstore_epi32(reinterpret_cast<int*>(p), lanes_below(count), __m256i(x.v));
+}
+#else
 inline FpLanes fp_lanes_load(const u32* p, size_t count) {
     FpLanes r{};
     std::memcpy(&r.v, p, count * sizeof(u32));
     return r;
 }
-inline void fp_lanes_store(u32* p, FpLanes x) { std::memcpy(p, &x.v, sizeof x.v); }
 inline void fp_lanes_store(u32* p, FpLanes x, size_t count) { std::memcpy(p, &x.v, count * sizeof(u32)); }
+#endif
 
 #if defined(GS_FP_LANES_AVX512)
 #include "fp_lanes_avx512.h"

@@ -4,6 +4,8 @@
 // is canonical again, so every backend's transform gives the same words.
 #include "ntt_lanes.h"
 
+#include <algorithm>
+
 #include "../../kernels/ntt/ntt.h"
 #include "fp_lanes.h"
 
@@ -60,27 +62,31 @@ void swap_rows(uint32_t* a, uint32_t* b, size_t count) {
 void ntt_stage_groups(const NttMatrix& m, const NttStages& st, size_t group_begin, size_t group_end, size_t col_begin,
                       size_t col_end) {
     const uint32_t s0 = st.stage_begin, span = st.stage_end - st.stage_begin;
-    const size_t low_mask = (size_t(1) << s0) - 1, cols = col_end - col_begin;
+    const size_t low_count = size_t(1) << s0, cols = col_end - col_begin;
     auto row = [&](size_t r) { return m.data + r * m.stride + col_begin; };
-    for (size_t g = group_begin; g < group_end; ++g) {
-        // The group's rows are base + (i << s0) for i < 2^span.
-        const size_t base = ((g >> s0) << st.stage_end) | (g & low_mask);
+    for (size_t g = group_begin; g < group_end;) {
+        // A run of groups with one high part: rows base + (i << s0) + l for i < 2^span, l < run.
+        const size_t low = g & (low_count - 1), run = std::min(group_end - g, low_count - low);
+        const size_t base = ((g >> s0) << st.stage_end) | low;
         for (uint32_t s = st.stage_begin; s < st.stage_end; ++s) {
-            const uint32_t local = s - s0;  // the stage's bit within the group's index i
+            const uint32_t local = s - s0;  // the stage's bit within i
             const size_t half = size_t(1) << s;
+            const uint32_t* twiddles = st.stage_twiddles + half - 1;
             for (size_t b = 0; b < (size_t(1) << (span - 1)); ++b) {
                 // Butterfly b: i0 has a zero at bit `local`, b's bits around it.
                 const size_t i0 = ((b >> local) << (local + 1)) | (b & ((size_t(1) << local) - 1));
                 const size_t r0 = base + (i0 << s0);
-                const size_t j = r0 & (half - 1);  // the row's place in its half: the twiddle's power
-                butterfly_rows(row(r0), row(r0 + half), cols, st.twiddles[j << (m.log_n - 1 - s)]);
+                const size_t j0 = r0 & (half - 1);  // the row's place in its half: the twiddle's power
+                for (size_t l = 0; l < run; ++l) butterfly_rows(row(r0 + l), row(r0 + l + half), cols, twiddles[j0 + l]);
             }
         }
         if (st.post_factors)
-            for (size_t i = 0; i < (size_t(1) << span); ++i) {
-                const size_t r = base + (i << s0);
-                scale_row(row(r), cols, st.post_factors[r]);
-            }
+            for (size_t i = 0; i < (size_t(1) << span); ++i)
+                for (size_t l = 0; l < run; ++l) {
+                    const size_t r = base + (i << s0) + l;
+                    scale_row(row(r), cols, st.post_factors[r]);
+                }
+        g += run;
     }
 }
 

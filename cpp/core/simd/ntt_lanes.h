@@ -20,10 +20,12 @@ struct NttMatrix {
 // Their butterflies pair rows that differ only in bits stage_begin..stage_end-1, so the rows split
 // into independent groups of 2^(stage_end - stage_begin): group g holds the rows whose low
 // stage_begin bits are g's low bits and whose bits from stage_end up are g's high bits.
+// Consecutive groups are neighbouring rows, so a run of them is taken together: each butterfly
+// then reads runs of adjacent rows and adjacent twiddles.
 struct NttStages {
     uint32_t stage_begin, stage_end;
-    const uint32_t* twiddles;      // w^k for k < 2^(log_n - 1), Montgomery form
-    const uint32_t* post_factors;  // each row scaled after the pass (inverse transforms), or null
+    const uint32_t* stage_twiddles;  // stage s's w^(j 2^(log_n-1-s)), j < 2^s, from index 2^s - 1
+    const uint32_t* post_factors;    // each row scaled after the pass (inverse transforms), or null
 };
 
 // Runs `stages` on groups [group_begin, group_end), columns [col_begin, col_end).
