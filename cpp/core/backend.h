@@ -67,6 +67,8 @@ public:
     // hashes the codeword where it computed it.
     virtual MerkleTree encode_and_commit(const uint32_t* message, size_t message_rows, uint32_t width, uint32_t log_rows,
                                          uint32_t log_group);
+    // The codeword alone, on the host: the message zero-padded to 2^log_rows rows, then ntt.
+    std::vector<uint32_t> encode_codeword(const uint32_t* message, size_t message_rows, uint32_t width, uint32_t log_rows);
     // The smallest witness w in [0, p) that passes the proof-of-work check for this state.
     virtual uint32_t grind(const PowParams& params) = 0;
 

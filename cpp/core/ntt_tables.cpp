@@ -16,6 +16,14 @@ std::vector<uint32_t> ntt_twiddles(uint32_t log_n, bool inverse) {
     return out;
 }
 
+std::vector<uint32_t> ntt_stage_twiddles(uint32_t log_n, bool inverse) {
+    const std::vector<uint32_t> powers = ntt_twiddles(log_n, inverse);
+    std::vector<uint32_t> table(log_n == 0 ? 0 : (size_t(1) << log_n) - 1);
+    for (uint32_t s = 0; s < log_n; ++s)
+        for (size_t j = 0; j < (size_t(1) << s); ++j) table[(size_t(1) << s) - 1 + j] = powers[j << (log_n - 1 - s)];
+    return table;
+}
+
 std::vector<uint32_t> ntt_scale_factors(uint32_t log_n, bool inverse, uint32_t shift) {
     if (!inverse && shift == 1) return {};
     size_t n = size_t(1) << log_n;

@@ -8,11 +8,11 @@
 #include <thread>
 
 #include "../../core/backend.h"
-#include "../../core/ntt_tables.h"
+#include "../../core/host_memory.h"
 #include "../../core/parallel.h"
 #include "../../kernels/merkle/merkle.h"
-#include "../../kernels/ntt/ntt.h"
 #include "cpu_dag.h"
+#include "cpu_ntt.h"
 #include "cpu_ef_tables.h"
 #include "../../core/simd/poseidon2_lanes.h"
 
@@ -58,39 +58,27 @@ public:
         });
     }
 
-    void ntt(uint32_t* data, NttShape shape, bool inverse, uint32_t shift) override {
-        size_t n = size_t(1) << shape.log_n;
-        std::vector<uint32_t> factors = ntt_scale_factors(shape.log_n, inverse, shift);
-        std::vector<uint32_t> twiddles = ntt_twiddles(shape.log_n, inverse);
-        // Few rows and many columns (round 0's chunk transforms): threads take column blocks and
-        // run the whole transform on them. Otherwise threads share each pass over the rows.
-        const size_t block = 64;
-        if (shape.batch >= 2 * block && n <= 1024) {
-            parallel_for((shape.batch + block - 1) / block, 1, [&](size_t begin, size_t end) {
-                for (size_t b = begin; b < end; ++b) {
-                    size_t first = b * block, cols = std::min<size_t>(block, shape.batch - first);
-                    transform(data, n, shape, first, first + cols, inverse, factors, twiddles);
-                }
-            });
-            return;
-        }
-        if (!inverse && !factors.empty()) scale_rows(data, shape, 0, shape.batch, factors, true);
-        parallel_for(n, 1024, [&](size_t begin, size_t end) { bit_reverse_rows(data, shape, 0, shape.batch, begin, end); });
-        for (uint32_t stage = 0; stage < shape.log_n; ++stage)
-            parallel_for(n / 2, 512, [&](size_t begin, size_t end) {
-                stage_rows(data, shape, 0, shape.batch, stage, twiddles, begin, end);
-            });
-        if (inverse && !factors.empty()) scale_rows(data, shape, 0, shape.batch, factors, true);
-    }
+    void ntt(uint32_t* data, NttShape shape, bool inverse, uint32_t shift) override { cpu_ntt(data, shape, inverse, shift); }
 
     MerkleTree merkle_tree(const uint32_t* matrix, size_t rows, uint32_t width, uint32_t log_group) override {
-        std::vector<uint32_t> kept(rows * width);
+        std::vector<uint32_t> kept = zeroed_vector<uint32_t>(rows * width);
         parallel_for(rows * width, size_t(1) << 16, [&](size_t begin, size_t end) {  // often hundreds of MB
             std::copy(matrix + begin, matrix + end, kept.begin() + begin);
         });
+        return tree_over(std::move(kept), rows, width, log_group);
+    }
+
+    // The codeword goes into the tree as it is: no copy of hundreds of MB.
+    MerkleTree encode_and_commit(const uint32_t* message, size_t message_rows, uint32_t width, uint32_t log_rows,
+                                 uint32_t log_group) override {
+        return tree_over(encode_codeword(message, message_rows, width, log_rows), size_t(1) << log_rows, width, log_group);
+    }
+
+    // The tree over a matrix it keeps.
+    MerkleTree tree_over(std::vector<uint32_t> matrix, size_t rows, uint32_t width, uint32_t log_group) {
         std::vector<std::vector<uint32_t>> levels;
         levels.emplace_back(rows * GS_DIGEST_WIDTH);
-        hash_rows(matrix, rows, width, levels.back().data());
+        hash_rows(matrix.data(), rows, width, levels.back().data());
         for (size_t size = rows / 2, level = 1; size >= 1; size /= 2, ++level) {
             MerkleParams p{width, uint32_t(level <= log_group ? rows >> log_group : 1), uint32_t(size)};
             std::vector<uint32_t> parents(size * GS_DIGEST_WIDTH);
@@ -108,7 +96,7 @@ public:
             });
             levels.push_back(std::move(parents));
         }
-        return MerkleTree::in_host_memory(std::move(kept), rows, width, log_group, std::move(levels));
+        return MerkleTree::in_host_memory(std::move(matrix), rows, width, log_group, std::move(levels));
     }
 
     uint32_t grind(const PowParams& params) override {
@@ -147,48 +135,6 @@ private:
                 fn(first, std::min(kPoseidon2Lanes, count - first));
             }
         });
-    }
-
-    // The transform on columns [c0, c1) only, sequentially.
-    static void transform(uint32_t* data, size_t n, NttShape shape, size_t c0, size_t c1, bool inverse,
-                          const std::vector<uint32_t>& factors, const std::vector<uint32_t>& twiddles) {
-        if (!inverse && !factors.empty()) scale_rows(data, shape, c0, c1, factors, false);
-        bit_reverse_rows(data, shape, c0, c1, 0, n);
-        for (uint32_t stage = 0; stage < shape.log_n; ++stage) stage_rows(data, shape, c0, c1, stage, twiddles, 0, n / 2);
-        if (inverse && !factors.empty()) scale_rows(data, shape, c0, c1, factors, false);
-    }
-
-    static void bit_reverse_rows(uint32_t* data, NttShape shape, size_t c0, size_t c1, size_t begin, size_t end) {
-        for (size_t row = begin; row < end; ++row) {
-            size_t partner = ntt_bit_reverse(uint32_t(row), shape.log_n);
-            if (row < partner)
-                std::swap_ranges(data + row * shape.batch + c0, data + row * shape.batch + c1, data + partner * shape.batch + c0);
-        }
-    }
-
-    static void stage_rows(uint32_t* data, NttShape shape, size_t c0, size_t c1, uint32_t stage,
-                           const std::vector<uint32_t>& twiddles, size_t begin, size_t end) {
-        for (size_t b = begin; b < end; ++b) {
-            NttButterfly bf = ntt_stage_butterfly(uint32_t(b), stage, shape.log_n);
-            uint32_t* row0 = data + size_t(bf.row0) * shape.batch;
-            uint32_t* row1 = data + size_t(bf.row1) * shape.batch;
-            for (size_t col = c0; col < c1; ++col) ntt_butterfly(row0 + col, row1 + col, twiddles[bf.twiddle]);
-        }
-    }
-
-    // data[row][c0..c1) *= factors[row] (Montgomery form), in parallel over rows if asked.
-    static void scale_rows(uint32_t* data, NttShape shape, size_t c0, size_t c1, const std::vector<uint32_t>& factors,
-                           bool parallel) {
-        size_t n = size_t(1) << shape.log_n;
-        auto rows = [&](size_t begin, size_t end) {
-            for (size_t row = begin; row < end; ++row)
-                for (size_t col = c0; col < c1; ++col) {
-                    uint32_t& x = data[row * shape.batch + col];
-                    x = fp_mul(fp_raw(x), fp_raw(factors[row])).m;
-                }
-        };
-        if (parallel) parallel_for(n, 256, rows);
-        else rows(0, n);
     }
 };
 

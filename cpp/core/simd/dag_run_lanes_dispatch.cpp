@@ -1,4 +1,6 @@
-// Chooses the widest compiled copy of the DAG lane functions that this CPU supports.
+// Chooses the widest compiled copy of the DAG lane functions that this CPU supports (capped by
+// GPUSTARK_CPU_ISA, core/simd/cpu_isa.h).
+#include "cpu_isa.h"
 #include "dag_run_lanes.h"
 
 namespace gpustark {
@@ -19,10 +21,9 @@ namespace {
 std::vector<DagRunLanesCopy> runnable_copies() {
     std::vector<DagRunLanesCopy> copies = {{"baseline", lanes_base::dag_base_sums_lanes, lanes_base::dag_round_lanes}};
 #ifdef GPUSTARK_HAVE_AVX2_LANES
-    if (__builtin_cpu_supports("avx2"))
+    if (cpu_has_avx2())
         copies.push_back({"avx2", lanes_avx2::dag_base_sums_lanes, lanes_avx2::dag_round_lanes});
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw") &&
-        __builtin_cpu_supports("avx512dq"))
+    if (cpu_has_avx512())
         copies.push_back({"avx512", lanes_avx512::dag_base_sums_lanes, lanes_avx512::dag_round_lanes});
 #endif
     return copies;

@@ -15,6 +15,7 @@ struct Halves {
 };
 
 inline Halves halves(__m512i x) { return {x, _mm512_srli_epi64(x, 32)}; }
+inline Halves halves(FpLanes x) { return halves(__m512i(x.v)); }
 
 inline Halves product(const Halves& x, const Halves& y) {
     return {_mm512_mul_epu32(x.even, y.even), _mm512_mul_epu32(x.odd, y.odd)};
@@ -40,22 +41,20 @@ inline __m512i reduce_half(__m512i x) {
 inline FpLanes reduce(const Halves& x) {
     const __m512i p = _mm512_set1_epi32(int(GS_P));
     const __m512i t = _mm512_mask_blend_epi32(0xAAAA, _mm512_srli_epi64(reduce_half(x.even), 32), reduce_half(x.odd));
-    FpLanes r;
-    r.z = _mm512_min_epu32(t, _mm512_add_epi32(t, p));
-    return r;
+    return FpLanes{U32Lanes(_mm512_min_epu32(t, _mm512_add_epi32(t, p)))};
 }
 
 }  // namespace ef_avx512
 
 inline EfLanes ef_mul(const EfLanes& a, const EfLanes& b) {
     using namespace ef_avx512;
-    const Halves a0 = halves(a.c0.z), a1 = halves(a.c1.z), a2 = halves(a.c2.z), a3 = halves(a.c3.z);
-    const Halves b0 = halves(b.c0.z), b1 = halves(b.c1.z), b2 = halves(b.c2.z), b3 = halves(b.c3.z);
+    const Halves a0 = halves(a.c0), a1 = halves(a.c1), a2 = halves(a.c2), a3 = halves(a.c3);
+    const Halves b0 = halves(b.c0), b1 = halves(b.c1), b2 = halves(b.c2), b3 = halves(b.c3);
     const Halves w = halves(_mm512_set1_epi32(int(GS_EXT_W_MONT)));
     // X^4 = W: the terms of degree 4..6 come back down, times W.
-    const Halves d4 = halves(reduce(sum(sum(product(a1, b3), product(a2, b2)), product(a3, b1))).z);
-    const Halves d5 = halves(reduce(sum(product(a2, b3), product(a3, b2))).z);
-    const Halves d6 = halves(reduce(product(a3, b3)).z);
+    const Halves d4 = halves(reduce(sum(sum(product(a1, b3), product(a2, b2)), product(a3, b1))));
+    const Halves d5 = halves(reduce(sum(product(a2, b3), product(a3, b2))));
+    const Halves d6 = halves(reduce(product(a3, b3)));
     EfLanes r;
     r.c0 = reduce(sum(product(a0, b0), product(d4, w)));
     r.c1 = reduce(sum(sum(product(a0, b1), product(a1, b0)), product(d5, w)));

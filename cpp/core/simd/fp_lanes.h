@@ -1,12 +1,16 @@
 // Several BabyBear values processed side by side (structure of arrays), with the free functions
-// the kernel bodies use on Fp. Written as plain loops over lanes, branch-free, so the compiler
-// vectorises them (unsigned min selects the reduced value: x - p wraps above x when x < p).
+// the kernel bodies use on Fp. The lanes are a GCC/Clang vector (vector_size), so every operation
+// is a few vector instructions on any instruction set; plain loops over an array were left
+// scalar by the compiler once unrolled. Branch-free: the unsigned minimum selects the reduced
+// value (x - p wraps above x when x < p).
 #pragma once
 #include <algorithm>
+#include <cstddef>
+#include <cstring>
 
 #include "../../kernels/field/babybear.h"
 
-#if defined(__AVX512F__)
+#if defined(__AVX2__)
 #include <immintrin.h>
 #endif
 
@@ -23,61 +27,82 @@ constexpr int kCpuLanes = GS_CPU_LANES;
 
 #if defined(__AVX512F__) && GS_CPU_LANES == 16
 #define GS_FP_LANES_AVX512 1
+#elif defined(__AVX2__) && GS_CPU_LANES == 8
+#define GS_FP_LANES_AVX2 1
 #endif
+
+typedef u32 U32Lanes __attribute__((vector_size(4 * GS_CPU_LANES)));
+typedef u64 U64Lanes __attribute__((vector_size(8 * GS_CPU_LANES)));
 
 struct FpLanes {
-#ifdef GS_FP_LANES_AVX512
-    union {  // the AVX-512 multiply (fp_lanes_avx512.h) works on the register view
-        u32 v[kCpuLanes];
-        __m512i z;
-    };
-#else
-    u32 v[kCpuLanes];
-#endif
+    U32Lanes v;  // Montgomery-form words; v[i] reads or writes lane i
 };
 
-#ifdef GS_FP_LANES_AVX512
-#include "fp_lanes_avx512.h"
-#else
+inline U32Lanes lanes_min(U32Lanes a, U32Lanes b) { return a < b ? a : b; }
+
 inline FpLanes fp_add(FpLanes a, FpLanes b) {
-    FpLanes r;
-    for (int i = 0; i < kCpuLanes; ++i) {
-        u32 s = a.v[i] + b.v[i];
-        r.v[i] = std::min(s, s - GS_P);
-    }
-    return r;
+    const U32Lanes s = a.v + b.v;
+    return FpLanes{lanes_min(s, s - GS_P)};
 }
-
-inline FpLanes fp_sub(FpLanes a, FpLanes b) {
-    FpLanes r;
-    for (int i = 0; i < kCpuLanes; ++i) {
-        u32 d = a.v[i] - b.v[i];
-        r.v[i] = std::min(d, d + GS_P);  // d + p wraps below d when a >= b
-    }
-    return r;
-}
-
-// Every lane the Montgomery word m.
-inline FpLanes fp_lanes_splat(u32 m) {
-    FpLanes r;
-    for (int i = 0; i < kCpuLanes; ++i) r.v[i] = m;
-    return r;
-}
-
-inline FpLanes fp_mul(FpLanes a, FpLanes b) {
-    FpLanes r;
-    for (int i = 0; i < kCpuLanes; ++i) {
-        u64 x = (u64)a.v[i] * b.v[i];
-        u32 q = (u32)x * GS_P_NEG_INV;
-        u32 t = (u32)((x + (u64)q * GS_P) >> 32);
-        r.v[i] = std::min(t, t - GS_P);
-    }
-    return r;
-}
-#endif
 
 inline FpLanes fp_double(FpLanes a) { return fp_add(a, a); }
+
+inline FpLanes fp_sub(FpLanes a, FpLanes b) {
+    const U32Lanes d = a.v - b.v;
+    return FpLanes{lanes_min(d, d + GS_P)};  // d + p wraps below d exactly when a >= b
+}
+
 inline FpLanes fp_neg(FpLanes a) { return fp_sub(FpLanes{}, a); }
+
+// Every lane the Montgomery word m.
+inline FpLanes fp_lanes_splat(u32 m) { return FpLanes{U32Lanes{} + m}; }
+
+// The first `count` (<= kCpuLanes) words at p into lanes (the rest zero), and back: masked
+// loads and stores where the ISA has them (a row's last few columns, at every butterfly).
+inline FpLanes fp_lanes_load(const u32* p) {
+    FpLanes r;
+    std::memcpy(&r.v, p, sizeof r.v);
+    return r;
+}
+inline void fp_lanes_store(u32* p, FpLanes x) { std::memcpy(p, &x.v, sizeof x.v); }
+#if defined(GS_FP_LANES_AVX512)
+inline FpLanes fp_lanes_load(const u32* p, size_t count) {
+    return FpLanes{U32Lanes(_mm512_maskz_loadu_epi32(__mmask16((1u << count) - 1u), p))};
+}
+inline void fp_lanes_store(u32* p, FpLanes x, size_t count) {
+    _mm512_mask_storeu_epi32(p, __mmask16((1u << count) - 1u), __m512i(x.v));
+}
+#elif defined(GS_FP_LANES_AVX2)
+inline __m256i lanes_below(size_t count) {  // all ones in lanes i < count
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32(int(count)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+inline FpLanes fp_lanes_load(const u32* p, size_t count) {
+    return FpLanes{U32Lanes(_mm256_maskload_epi32(reinterpret_cast<const int*>(p), lanes_below(count)))};
+}
+inline void fp_lanes_store(u32* p, FpLanes x, size_t count) {
+    _mm256_maskstore_epi32(reinterpret_cast<int*>(p), lanes_below(count), __m256i(x.v));
+}
+#else
+inline FpLanes fp_lanes_load(const u32* p, size_t count) {
+    FpLanes r{};
+    std::memcpy(&r.v, p, count * sizeof(u32));
+    return r;
+}
+inline void fp_lanes_store(u32* p, FpLanes x, size_t count) { std::memcpy(p, &x.v, count * sizeof(u32)); }
+#endif
+
+#if defined(GS_FP_LANES_AVX512)
+#include "fp_lanes_avx512.h"
+#elif defined(GS_FP_LANES_AVX2)
+#include "fp_lanes_avx2.h"
+#else
+inline FpLanes fp_mul(FpLanes a, FpLanes b) {
+    const U64Lanes x = __builtin_convertvector(a.v, U64Lanes) * __builtin_convertvector(b.v, U64Lanes);
+    const U32Lanes q = __builtin_convertvector(x, U32Lanes) * GS_P_NEG_INV;
+    const U32Lanes t = __builtin_convertvector((x + __builtin_convertvector(q, U64Lanes) * u64(GS_P)) >> 32, U32Lanes);
+    return FpLanes{lanes_min(t, t - GS_P)};
+}
+#endif
 
 inline FpLanes fp_pow7(FpLanes x) {
     FpLanes x2 = fp_mul(x, x);
@@ -88,7 +113,7 @@ inline FpLanes fp_pow7(FpLanes x) {
 
 inline FpLanes p2_lane_constant(FpLanes, u32 montgomery) {
     FpLanes r;
-    for (int i = 0; i < kCpuLanes; ++i) r.v[i] = montgomery;
+    r.v = U32Lanes{} + montgomery;
     return r;
 }
 

@@ -28,8 +28,7 @@ inline void load_rows(const uint32_t* rows, size_t stride, size_t live, size_t c
     const __m512i offsets = _mm512_load_si512(offset);
     const FpLanes r2 = fp_lanes_splat(GS_R2_MOD_P);  // times 2^64 mod p: to Montgomery form
     for (size_t c = 0; c < cols; ++c) {
-        FpLanes raw;
-        raw.z = _mm512_i32gather_epi32(offsets, static_cast<const void*>(rows + c), 4);
+        const FpLanes raw{U32Lanes(_mm512_i32gather_epi32(offsets, static_cast<const void*>(rows + c), 4))};
         out[c] = fp_mul(raw, r2);
     }
 }
@@ -59,7 +58,7 @@ inline void load_pairs(const Ef* column, const PairLanes& lanes, EfLanes& low, E
             const __mmask16 upper = _mm512_test_epi32_mask(index, _mm512_set1_epi32(32));
             v = _mm512_mask_blend_epi32(upper, v, _mm512_permutex2var_epi32(z[2], index, z[3]));
         }
-        out[k]->z = v;
+        out[k]->v = U32Lanes(v);
     }
 }
 

@@ -11,6 +11,9 @@
 #endif
 
 namespace gpustark {
+namespace {
+#include "poseidon2_diag_lanes.h"
+}  // namespace
 namespace GS_LANES_NS {
 namespace {
 

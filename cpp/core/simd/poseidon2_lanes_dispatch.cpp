@@ -1,5 +1,6 @@
 // Chooses the widest compiled copy of the batched and the one-state Poseidon2 functions that this
 // CPU supports.
+#include "cpu_isa.h"
 #include "poseidon2_lanes.h"
 
 namespace gpustark {
@@ -18,55 +19,27 @@ GS_DECLARE_LANES(lanes_avx2)
 GS_DECLARE_LANES(lanes_avx512)
 #endif
 
-namespace {
-bool use_avx2() {
-#ifdef GPUSTARK_HAVE_AVX2_LANES
-    static const bool yes = __builtin_cpu_supports("avx2");
-    return yes;
-#else
-    return false;
-#endif
-}
-bool use_avx512() {
-#ifdef GPUSTARK_HAVE_AVX2_LANES
-    static const bool yes = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
-                            __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq");
-    return yes;
-#else
-    return false;
-#endif
-}
-}  // namespace
-
-#ifdef GPUSTARK_HAVE_AVX2_LANES
-#define GS_DISPATCH(fn, ...)                                                 \
-    (use_avx512() ? lanes_avx512::fn(__VA_ARGS__)                            \
-                  : use_avx2() ? lanes_avx2::fn(__VA_ARGS__) : lanes_base::fn(__VA_ARGS__))
-#else
-#define GS_DISPATCH(fn, ...) lanes_base::fn(__VA_ARGS__)
-#endif
-
-void p2_permute_lanes(uint32_t* states, size_t count, size_t stride) { GS_DISPATCH(p2_permute_lanes, states, count, stride); }
+void p2_permute_lanes(uint32_t* states, size_t count, size_t stride) { GS_ISA_DISPATCH(p2_permute_lanes, states, count, stride); }
 void hash_rows_lanes(const uint32_t* matrix, size_t count, uint32_t width, size_t row_stride, uint32_t* digests) {
-    GS_DISPATCH(hash_rows_lanes, matrix, count, width, row_stride, digests);
+    GS_ISA_DISPATCH(hash_rows_lanes, matrix, count, width, row_stride, digests);
 }
 void compress_lanes(const uint32_t* const* left, const uint32_t* const* right, size_t count, uint32_t* const* out) {
-    GS_DISPATCH(compress_lanes, left, right, count, out);
+    GS_ISA_DISPATCH(compress_lanes, left, right, count, out);
 }
 uint32_t pow_check_lanes(const PowParams& params, uint32_t first_witness) {
-    return GS_DISPATCH(pow_check_lanes, params, first_witness);
+    GS_ISA_DISPATCH(pow_check_lanes, params, first_witness);
 }
-const char* poseidon2_lanes_isa() { return use_avx512() ? "avx512" : use_avx2() ? "avx2" : "baseline"; }
+const char* poseidon2_lanes_isa() { return cpu_isa_name(); }
 
-void p2_permute_single(uint32_t* state) { GS_DISPATCH(p2_permute_single, state); }
+void p2_permute_single(uint32_t* state) { GS_ISA_DISPATCH(p2_permute_single, state); }
 const char* poseidon2_single_isa() { return poseidon2_lanes_isa(); }
 
 std::vector<std::pair<const char*, void (*)(uint32_t*)>> p2_permute_single_copies() {
     std::vector<std::pair<const char*, void (*)(uint32_t*)>> copies;
     copies.push_back({"baseline", lanes_base::p2_permute_single});
 #ifdef GPUSTARK_HAVE_AVX2_LANES
-    if (use_avx2()) copies.push_back({"avx2", lanes_avx2::p2_permute_single});
-    if (use_avx512()) copies.push_back({"avx512", lanes_avx512::p2_permute_single});
+    if (cpu_has_avx2()) copies.push_back({"avx2", lanes_avx2::p2_permute_single});
+    if (cpu_has_avx512()) copies.push_back({"avx512", lanes_avx512::p2_permute_single});
 #endif
     return copies;
 }
@@ -75,8 +48,8 @@ std::vector<std::pair<const char*, P2PermuteLanes>> p2_permute_lanes_copies() {
     std::vector<std::pair<const char*, P2PermuteLanes>> copies;
     copies.push_back({"baseline", lanes_base::p2_permute_lanes});
 #ifdef GPUSTARK_HAVE_AVX2_LANES
-    if (use_avx2()) copies.push_back({"avx2", lanes_avx2::p2_permute_lanes});
-    if (use_avx512()) copies.push_back({"avx512", lanes_avx512::p2_permute_lanes});
+    if (cpu_has_avx2()) copies.push_back({"avx2", lanes_avx2::p2_permute_lanes});
+    if (cpu_has_avx512()) copies.push_back({"avx512", lanes_avx512::p2_permute_lanes});
 #endif
     return copies;
 }

@@ -49,13 +49,21 @@ GS_FN void p2_external_layer(GS_THREAD P2Lanes<F>& st) {
     }
 }
 
+// s_i <- sum + V_i s_i, V the internal diagonal. A lane type may bring its own overload (found by
+// argument-dependent lookup): the CPU's lanes use that V's entries are +-1, +-2, 3, +-4 and
+// +-1/2^k to replace the multiplies with shifts and adds (core/simd/poseidon2_diag_lanes.h).
+template <class F>
+GS_FN void p2_add_internal_diag(GS_THREAD P2Lanes<F>& st, F sum) {
+    for (u32 i = 0; i < 16u; ++i)
+        st.s[i] = fp_add(sum, fp_mul(st.s[i], p2_lane_constant(sum, GS_P2_INTERNAL_DIAG[i])));
+}
+
 // s_i <- sum(s) + V_i s_i.
 template <class F>
 GS_FN void p2_internal_layer(GS_THREAD P2Lanes<F>& st) {
     F sum = st.s[0];
     for (u32 i = 1; i < 16u; ++i) sum = fp_add(sum, st.s[i]);
-    for (u32 i = 0; i < 16u; ++i)
-        st.s[i] = fp_add(sum, fp_mul(st.s[i], p2_lane_constant(sum, GS_P2_INTERNAL_DIAG[i])));
+    p2_add_internal_diag(st, sum);
 }
 
 template <class F>

@@ -35,12 +35,22 @@ GS_FN void ntt_bit_reverse_lane(u32 lane, GS_DEVICE u32* data, NttParams p) {
     }
 }
 
-// One butterfly on canonical values: (a, b) -> (a + w b, a - w b), w in Montgomery form.
+// The butterfly on values: (a, b) -> (a + w b, a - w b). F is Fp on the devices and the CPU's
+// lanes of several values (core/simd/ntt_lanes.cpp).
+template <class F>
+GS_FN void ntt_butterfly_values(GS_THREAD F* a, GS_THREAD F* b, F w) {
+    const F x = *a;
+    const F t = fp_mul(*b, w);
+    *a = fp_add(x, t);
+    *b = fp_sub(x, t);
+}
+
+// One butterfly on canonical values, w in Montgomery form.
 GS_FN void ntt_butterfly(GS_DEVICE u32* x0, GS_DEVICE u32* x1, u32 twiddle_mont) {
-    Fp a = fp_raw(*x0);
-    Fp t = fp_mul(fp_raw(*x1), fp_raw(twiddle_mont));
-    *x0 = fp_add(a, t).m;
-    *x1 = fp_sub(a, t).m;
+    Fp a = fp_raw(*x0), b = fp_raw(*x1);
+    ntt_butterfly_values(&a, &b, fp_raw(twiddle_mont));
+    *x0 = a.m;
+    *x1 = b.m;
 }
 
 // Butterfly `b` of stage `stage` pairs rows row0 and row0 + 2^stage with twiddle index `twiddle`.
