@@ -91,10 +91,8 @@ inline FpLanes fp_lanes_load(const u32* p, size_t count) {
 inline void fp_lanes_store(u32* p, FpLanes x, size_t count) { std::memcpy(p, &x.v, count * sizeof(u32)); }
 #endif
 
-#if defined(GS_FP_LANES_AVX512)
-#include "fp_lanes_avx512.h"
-#elif defined(GS_FP_LANES_AVX2)
-#include "fp_lanes_avx2.h"
+#if defined(GS_FP_LANES_AVX512) || defined(GS_FP_LANES_AVX2)
+#include "fp_lanes_x86_mul.h"
 #else
 inline FpLanes fp_mul(FpLanes a, FpLanes b) {
     const U64Lanes x = __builtin_convertvector(a.v, U64Lanes) * __builtin_convertvector(b.v, U64Lanes);
@@ -111,11 +109,7 @@ inline FpLanes fp_pow7(FpLanes x) {
     return fp_mul(x3, x4);
 }
 
-inline FpLanes p2_lane_constant(FpLanes, u32 montgomery) {
-    FpLanes r;
-    r.v = U32Lanes{} + montgomery;
-    return r;
-}
+inline FpLanes p2_lane_constant(FpLanes, u32 montgomery) { return fp_lanes_splat(montgomery); }
 
 }  // namespace
 }  // namespace gpustark

@@ -19,11 +19,9 @@ namespace {
 
 constexpr size_t kLanes = size_t(kCpuLanes);
 
-FpLanes broadcast(uint32_t word) { return p2_lane_constant(FpLanes{}, word); }
-
 // Butterflies between two rows over `count` columns, kCpuLanes at a time.
 void butterfly_rows(uint32_t* row0, uint32_t* row1, size_t count, uint32_t twiddle) {
-    const FpLanes w = broadcast(twiddle);
+    const FpLanes w = fp_lanes_splat(twiddle);
     size_t c = 0;
     for (; c + kLanes <= count; c += kLanes) {
         FpLanes a = fp_lanes_load(row0 + c), b = fp_lanes_load(row1 + c);
@@ -41,7 +39,7 @@ void butterfly_rows(uint32_t* row0, uint32_t* row1, size_t count, uint32_t twidd
 }
 
 void scale_row(uint32_t* row, size_t count, uint32_t factor) {
-    const FpLanes f = broadcast(factor);
+    const FpLanes f = fp_lanes_splat(factor);
     size_t c = 0;
     for (; c + kLanes <= count; c += kLanes) fp_lanes_store(row + c, fp_mul(fp_lanes_load(row + c), f));
     if (c < count) fp_lanes_store(row + c, fp_mul(fp_lanes_load(row + c, count - c), f), count - c);
