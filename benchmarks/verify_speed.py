@@ -20,7 +20,7 @@ import time
 import gpustark
 from gpustark.keygen import keygen
 from gpustark.proof import Proof
-from gpustark.proof_file import read_proof_file
+from gpustark.proof_file import parse_proof_file
 from gpustark.workloads import WORKLOADS, make_params, resolve_params
 
 
@@ -35,10 +35,12 @@ def _from_workload(name: str, options: dict):
 
 
 def _from_file(path: str):
-    header, data = read_proof_file(path)
+    with open(path, "rb") as f:
+        header, data = parse_proof_file(f.read())
     workload = WORKLOADS[header["workload"]]
     options = {**workload.defaults, **header.get("options", {})}
-    _, vk = keygen(workload.airs(options), make_params(header.get("params"), header.get("log_stacked_height")))
+    params = make_params(header.get("params"), header.get("log_stacked_height"))
+    _, vk = keygen(workload.airs(options), params, required=header.get("required"))
     return f"{workload.name} {options} ({path})", vk, data
 
 
