@@ -9,7 +9,10 @@ from pathlib import Path
 
 import pytest
 
-PYTHON_DIR = Path(__file__).resolve().parents[1] / "python"
+import gpustark
+
+# The subprocesses import the gpustark this test imported (installed, or the source tree's).
+PACKAGE_PARENT = Path(gpustark.__file__).resolve().parents[1]
 CASES = {
     "keccakf": ["keccakf", "--perms", "16", "--params", "app", "--log-stacked-height", "14"],
     "interactions-large": ["interactions-large", "--height", "4096"],
@@ -21,7 +24,7 @@ def run_cli(isa: str | None, *args: str) -> str:
     env.pop("GPUSTARK_CPU_ISA", None)
     if isa:
         env["GPUSTARK_CPU_ISA"] = isa
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PYTHON_DIR), env.get("PYTHONPATH")]))
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PACKAGE_PARENT), env.get("PYTHONPATH")]))
     done = subprocess.run([sys.executable, "-m", "gpustark.cli", *args], env=env, capture_output=True, text=True,
                           timeout=600)
     assert done.returncode == 0, done.stderr

@@ -4,6 +4,7 @@
 
 #include "backend.h"
 #include "parallel.h"
+#include "simd/trace_table_lanes.h"
 
 namespace gpustark {
 
@@ -14,25 +15,20 @@ std::unique_ptr<EfTables> host_trace_tables(Backend& backend, const TraceTablesI
     if (in.lagrange.size() != n || size != chunks)
         throw std::invalid_argument("trace_tables: expected N Lagrange weights and one eq entry per chunk");
     std::vector<Ef> values((2 * size_t(width) + 4) * size);
+    // L_a times R: the lanes multiply it by canonical trace values straight into Montgomery form.
+    const Fp r = fp_from_canonical(uint32_t((uint64_t(1) << 32) % GS_P));
+    std::vector<Ef> lagrange_r(n);
+    for (size_t a = 0; a < n; ++a) lagrange_r[a] = ef_mul_base(in.lagrange[a], r);
     parallel_for(size, 16, [&](size_t begin, size_t end) {
         std::vector<Ef> local(width), next(width);
         for (size_t x = begin; x < end; ++x) {
-            std::fill(local.begin(), local.end(), ef_zero());
-            std::fill(next.begin(), next.end(), ef_zero());
+            trace_chunk_sums(in.values, height, width, n, x, lagrange_r.data(), local.data(), next.data());
             Ef sel[3] = {ef_zero(), ef_zero(), ef_zero()};
-            // Whole rows at a time: row-major reads.
             for (size_t a = 0; a < n; ++a) {
                 const size_t row = (a + n * x) % height;
-                const uint32_t* here = in.values + row * width;
-                const uint32_t* after = in.values + ((row + 1) % height) * width;
-                const Ef weight = in.lagrange[a];
-                for (uint32_t c = 0; c < width; ++c) {
-                    local[c] = ef_add(local[c], ef_mul_base(weight, fp_from_canonical(here[c])));
-                    next[c] = ef_add(next[c], ef_mul_base(weight, fp_from_canonical(after[c])));
-                }
-                if (row == 0) sel[0] = ef_add(sel[0], weight);
-                if (row == height - 1) sel[1] = ef_add(sel[1], weight);
-                else sel[2] = ef_add(sel[2], weight);
+                if (row == 0) sel[0] = ef_add(sel[0], in.lagrange[a]);
+                if (row == height - 1) sel[1] = ef_add(sel[1], in.lagrange[a]);
+                else sel[2] = ef_add(sel[2], in.lagrange[a]);
             }
             for (uint32_t c = 0; c < width; ++c) values[c * size + x] = local[c], values[(width + c) * size + x] = next[c];
             for (int k = 0; k < 3; ++k) values[(2 * width + k) * size + x] = sel[k];
