@@ -8,9 +8,13 @@ set -euo pipefail
 dest=${1:?usage: scripts/cuda_variant.sh DEST}
 cd "$(dirname "$0")/.."
 
-nvcc=${CUDACXX:-$(command -v nvcc || echo /usr/local/cuda/bin/nvcc)}
-major=$("$nvcc" --version | sed -n 's/.*release \([0-9]*\)\..*/\1/p')
-[ -n "$major" ] || { echo "cuda_variant.sh: cannot read the CUDA version from $nvcc --version" >&2; exit 1; }
+# GPUSTARK_CUDA_MAJOR names it where the nvcc that builds it is elsewhere (a manylinux container).
+major=${GPUSTARK_CUDA_MAJOR:-}
+if [ -z "$major" ]; then
+    nvcc=${CUDACXX:-$(command -v nvcc || echo /usr/local/cuda/bin/nvcc)}
+    major=$("$nvcc" --version | sed -n 's/.*release \([0-9]*\)\..*/\1/p')
+    [ -n "$major" ] || { echo "cuda_variant.sh: cannot read the CUDA version from $nvcc --version" >&2; exit 1; }
+fi
 
 rm -rf "$dest" && mkdir -p "$dest"
 # Tracked and untracked-but-not-ignored files: what the sdist would hold, without build outputs.
