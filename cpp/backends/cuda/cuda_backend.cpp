@@ -102,16 +102,37 @@ void CudaBackend::release_device_memory() {
     if (device_->allocation_stream()) cuda::trim_pool(device_->allocation_stream());
 }
 
+namespace {
+
+std::string cuda_version(int v) { return std::to_string(v / 1000) + "." + std::to_string(v % 1000 / 10); }
+
+// Why no CUDA device can be used, in words a user acts on. The runtime is linked statically and
+// loads the driver (libcuda.so.1) itself; without one it reports an "insufficient driver", which
+// on a machine with no NVIDIA GPU at all says the wrong thing.
+std::string no_device_reason(cudaError_t err) {
+    int driver = 0, runtime = 0;
+    cudaDriverGetVersion(&driver);  // 0 when no driver is installed
+    cudaRuntimeGetVersion(&runtime);
+    if (driver == 0) return "no CUDA device is present (no NVIDIA driver, libcuda.so.1, was found)";
+    if (err == cudaErrorInsufficientDriver)
+        return "no CUDA device can be used: the NVIDIA driver supports CUDA " + cuda_version(driver) +
+               ", older than this build's CUDA runtime " + cuda_version(runtime) + " (update the driver)";
+    if (err == cudaErrorNoDevice) return "no CUDA device is present (the NVIDIA driver found no GPU)";
+    return std::string("no CUDA device can be used: cudaGetDeviceCount failed: ") + cudaGetErrorString(err) +
+           " (" + cudaGetErrorName(err) + ")";
+}
+
+}  // namespace
+
 void register_cuda_backend() {
     register_backend("cuda", []() -> std::unique_ptr<Backend> {
         int count = 0;
         cudaError_t err = cudaGetDeviceCount(&count);
         if (err != cudaSuccess) {
             cudaGetLastError();
-            throw std::runtime_error(std::string("no CUDA device: cudaGetDeviceCount failed: ") +
-                                     cudaGetErrorString(err) + " (" + cudaGetErrorName(err) + ")");
+            throw std::runtime_error(no_device_reason(err));
         }
-        if (count <= 0) throw std::runtime_error("no CUDA device: cudaGetDeviceCount returned 0");
+        if (count <= 0) throw std::runtime_error(no_device_reason(cudaErrorNoDevice));
         return std::make_unique<CudaBackend>(0);
     });
 }
