@@ -6,7 +6,7 @@
 #   gpustark-cudaNN the NVIDIA wheel (scripts/cuda_variant.sh), when nvcc is found; its CUDA runtime
 #                   is linked statically, so it needs only the NVIDIA driver
 # Without Docker this is not cibuildwheel's manylinux container: the repaired wheel's tag follows
-# this machine's glibc (manylinux_2_36 on Debian 12). Release wheels: .github/workflows/wheels.yml.
+# this machine's glibc (auditwheel chose manylinux_2_35 on this Debian 12 host). Release wheels: .github/workflows/wheels.yml.
 #   GPUSTARK_WHEEL_CUDA=0         skip the CUDA wheel
 #   CUDAARCHS=...                 its CUDA architectures (default: scripts/cuda_variant.sh's list)
 # The repaired wheels are left in wheelhouse/.

@@ -4,7 +4,7 @@
 
 #include "backend.h"
 #include "parallel.h"
-#include "simd/trace_table_lanes.h"
+#include "simd/trace_chunk_lanes.h"
 
 namespace gpustark {
 

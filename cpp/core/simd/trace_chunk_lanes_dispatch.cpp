@@ -1,6 +1,6 @@
 // Chooses the widest compiled copy of trace_chunk_sums that this CPU supports.
 #include "cpu_isa.h"
-#include "trace_table_lanes.h"
+#include "trace_chunk_lanes.h"
 
 namespace gpustark {
 

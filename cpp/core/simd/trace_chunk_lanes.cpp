@@ -1,6 +1,6 @@
-// Compiled once per instruction set (CMake) into namespace GS_LANES_NS; trace_table_lanes_dispatch.cpp
+// Compiled once per instruction set (CMake) into namespace GS_LANES_NS; trace_chunk_lanes_dispatch.cpp
 // picks one at run time.
-#include "trace_table_lanes.h"
+#include "trace_chunk_lanes.h"
 
 #include <algorithm>
 
