@@ -15,10 +15,10 @@ std::unique_ptr<EfTables> host_trace_tables(Backend& backend, const TraceTablesI
     if (in.lagrange.size() != n || size != chunks)
         throw std::invalid_argument("trace_tables: expected N Lagrange weights and one eq entry per chunk");
     std::vector<Ef> values((2 * size_t(width) + 4) * size);
-    // L_a times R: the lanes multiply it by canonical trace values straight into Montgomery form.
-    const Fp r = fp_from_canonical(uint32_t((uint64_t(1) << 32) % GS_P));
+    // L_a times R (a Montgomery product by R^2 mod p): the lanes multiply it by canonical trace
+    // values straight into Montgomery form.
     std::vector<Ef> lagrange_r(n);
-    for (size_t a = 0; a < n; ++a) lagrange_r[a] = ef_mul_base(in.lagrange[a], r);
+    for (size_t a = 0; a < n; ++a) lagrange_r[a] = ef_mul_base(in.lagrange[a], fp_raw(GS_R2_MOD_P));
     parallel_for(size, 16, [&](size_t begin, size_t end) {
         std::vector<Ef> local(width), next(width);
         for (size_t x = begin; x < end; ++x) {

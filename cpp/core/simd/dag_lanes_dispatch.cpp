@@ -1,5 +1,7 @@
-// Chooses the widest compiled copy of evaluate_dag_lanes that this CPU supports.
+// Chooses the widest compiled copy of evaluate_dag_lanes that this CPU supports (capped by
+// GPUSTARK_CPU_ISA, core/simd/cpu_isa.h).
 #include "cpu_dag_lanes.h"
+#include "cpu_isa.h"
 
 namespace gpustark {
 
@@ -10,21 +12,15 @@ void evaluate_dag_lanes(const AirProgram&, const DagLanesInput&, uint32_t*);
 namespace lanes_avx2 {
 void evaluate_dag_lanes(const AirProgram&, const DagLanesInput&, uint32_t*);
 }
-static bool use_avx2() {
-    static const bool yes = __builtin_cpu_supports("avx2");
-    return yes;
-}
-#else
-static bool use_avx2() { return false; }
 #endif
 
 void evaluate_dag_lanes(const AirProgram& air, const DagLanesInput& in, uint32_t* nodes) {
 #ifdef GPUSTARK_HAVE_AVX2_LANES
-    if (use_avx2()) return lanes_avx2::evaluate_dag_lanes(air, in, nodes);
+    if (cpu_has_avx2()) return lanes_avx2::evaluate_dag_lanes(air, in, nodes);
 #endif
     lanes_base::evaluate_dag_lanes(air, in, nodes);
 }
 
-const char* dag_lanes_isa() { return use_avx2() ? "avx2" : "baseline"; }
+const char* dag_lanes_isa() { return cpu_has_avx2() ? "avx2" : "baseline"; }
 
 }  // namespace gpustark
