@@ -42,16 +42,28 @@ for r in $(seq 1 "$rounds"); do run base "$base" "$r"; run this "$PWD" "$r"; don
 python3 - "$out" "$rounds" <<'PY'
 import json, statistics, sys
 out, rounds = sys.argv[1], int(sys.argv[2])
-def headline(path):
-    data = json.load(open(path))
-    row = next(s for s in data["summary"] if s["path"] == "stark_prove_excluding_trace")
-    return row["median_ms"], data.get("peak_device_bytes")
+def load(name, r):
+    data = json.load(open(f"{out}/{name}_{r}.json"))
+    return {s["path"]: s["median_ms"] for s in data["summary"]}, data.get("peak_device_bytes")
+runs = {name: [load(name, r) for r in range(1, rounds + 1)] for name in ("base", "this")}
+head = "stark_prove_excluding_trace"
 print(f"{'round':>5} {'base ms':>10} {'this ms':>10} {'this/base':>10}")
-medians = {"base": [], "this": []}
-for r in range(1, rounds + 1):
-    (b, _), (t, peak) = headline(f"{out}/base_{r}.json"), headline(f"{out}/this_{r}.json")
-    medians["base"].append(b); medians["this"].append(t)
-    print(f"{r:>5} {b:>10.2f} {t:>10.2f} {t / b:>10.3f}")
-b, t = statistics.median(medians["base"]), statistics.median(medians["this"])
-print(f"{'all':>5} {b:>10.2f} {t:>10.2f} {t / b:>10.3f}   (medians of the rounds' medians; 5 warm runs each)")
+for r in range(rounds):
+    b, t = runs["base"][r][0][head], runs["this"][r][0][head]
+    print(f"{r + 1:>5} {b:>10.2f} {t:>10.2f} {t / b:>10.3f}")
+def overall(name, path):  # the median of the rounds' medians
+    values = [spans[path] for spans, _ in runs[name] if path in spans]
+    return statistics.median(values) if values else None
+print(f"\nevery span, the median of the rounds' medians (5 warm runs each):")
+print(f"{'span':<40} {'base ms':>10} {'this ms':>10} {'this/base':>10}")
+for path in runs["this"][0][0]:
+    b, t = overall("base", path), overall("this", path)
+    label = "  " * path.count("/") + path.split("/")[-1]
+    if b is None or t is None:
+        print(f"{label:<40} {'-' if b is None else f'{b:.2f}':>10} {'-' if t is None else f'{t:.2f}':>10}")
+    else:
+        print(f"{label:<40} {b:>10.2f} {t:>10.2f} {t / b if b else float('nan'):>10.3f}")
+for name in ("base", "this"):
+    peaks = [p for _, p in runs[name] if p is not None]
+    print(f"peak device memory, {name}: " + (f"{max(peaks) / 2**30:.3f} GiB" if peaks else "not tracked"))
 PY

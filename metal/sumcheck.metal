@@ -5,13 +5,13 @@
 #include "reduce/group_sum.h"
 #include "sumcheck/table_lanes.h"
 
-// buffer 0: in (Ef), 1: out (Ef, another buffer), 2: SumcheckFoldParams.
+// buffer 0: in (Ef), 1: out (Ef, another buffer, tables at stride >> out_shift), 2: SumcheckFoldParams.
 kernel void sumcheck_fold(device const Ef* in [[buffer(0)]],
                           device Ef* out [[buffer(1)]],
                           constant SumcheckFoldParams& p [[buffer(2)]],
                           uint pos [[thread_position_in_grid]],
                           uint threads [[threads_per_grid]]) {
-    for (u64 lane = pos; lane < p.lanes; lane += threads) sumcheck_fold_lane(lane, in, out, p.log_half, p.stride, p.r);
+    for (u64 lane = pos; lane < p.lanes; lane += threads) sumcheck_fold_lane(lane, in, out, p.log_half, p.stride, p.out_shift, p.r);
 }
 
 // buffer 0: tables (Ef), 1: partials (Ef, 2 per threadgroup: s(1), s(2) at 2 * group),

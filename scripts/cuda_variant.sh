@@ -17,10 +17,15 @@ if [ -z "$major" ]; then
 fi
 
 rm -rf "$dest" && mkdir -p "$dest"
-# Tracked and untracked-but-not-ignored files: what the sdist would hold, without build outputs.
-git ls-files -z --cached --others --exclude-standard | while IFS= read -r -d '' f; do
-    [ -e "$f" ] && printf '%s\0' "$f"
-done | tar --null -T - -cf - | tar -xf - -C "$dest"
+if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    # Tracked and untracked-but-not-ignored files: what the sdist would hold, without build outputs.
+    git ls-files -z --cached --others --exclude-standard | while IFS= read -r -d '' f; do
+        [ -e "$f" ] && printf '%s\0' "$f"
+    done | tar --null -T - -cf - | tar -xf - -C "$dest"
+else  # a copy of the tree without git (a lent GPU machine): everything but build outputs and caches
+    tar --exclude=./build --exclude=./.venv --exclude=./.whl --exclude=./wheelhouse --exclude=./.git \
+        --exclude='*.so' --exclude=__pycache__ -cf - . | tar -xf - -C "$dest"
+fi
 
 # The wheel's GPUs: Turing to Hopper and Blackwell as SASS, and PTX of the newest, which the driver
 # compiles for GPUs after it. A source build (no wheel) keeps cmake/cuda.cmake's shorter default.

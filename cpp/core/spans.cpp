@@ -1,5 +1,6 @@
 #include "spans.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -170,6 +171,27 @@ void count(const char* key, int64_t delta) {
             return;
         }
     counters.emplace_back(key, delta);
+}
+
+void note_device_allocation(uint64_t bytes, uint64_t in_use) {
+    const uint32_t f = detail::flags.load(std::memory_order_relaxed);
+    if (!f || t_stack.empty()) return;
+    if (f & kLogging)
+        std::fprintf(stderr, "gpustark debug: device allocation %.1f MiB, %.1f MiB held, in %s\n", double(bytes) / 1048576.0,
+                     double(in_use) / 1048576.0, t_stack.back().path.c_str());
+    if (!(f & kRecording)) return;
+    Recorder& r = recorder();
+    std::lock_guard<std::mutex> lock(r.mutex);
+    static const std::string key = "device_peak_bytes";
+    for (const OpenSpan& s : t_stack) {
+        if (s.index < 0 || s.generation != r.generation || size_t(s.index) >= r.records.size()) continue;
+        auto& counters = r.records[size_t(s.index)].counters;
+        auto it = std::find_if(counters.begin(), counters.end(), [](const auto& kv) { return kv.first == key; });
+        if (it == counters.end())
+            counters.emplace_back(key, int64_t(in_use));
+        else
+            it->second = std::max(it->second, int64_t(in_use));
+    }
 }
 
 size_t open_depth() { return t_stack.size(); }

@@ -54,6 +54,12 @@ bool logging();
 // Adds delta to `key` on the innermost recorded span open on this thread; no-op if there is none.
 void count(const char* key, int64_t delta);
 
+// A device allocation of `bytes`, after which the device holds `in_use` bytes: raises the counter
+// "device_peak_bytes" to in_use on every recorded span open on this thread (so a span's value is
+// the most device memory held at an allocation while it was open) and, when logging, prints the
+// allocation with the innermost span's path. Both GPU devices call it from their allocator.
+void note_device_allocation(uint64_t bytes, uint64_t in_use);
+
 // Depth of this thread's stack of open spans (for pairing opens and closes across the bindings).
 size_t open_depth();
 

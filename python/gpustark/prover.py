@@ -37,22 +37,32 @@ def _public_values(pk: ProvingKey, public_values) -> list[list[int]]:
     return [[int(v) for v in (pvs or [])] for pvs in public_values]
 
 
+class _HeldTraces:
+    """The proof's traces kept on the backend's device from hold() to release() (the commitment,
+    round 0 and the trace tables then read one copy); the openings read only the stacked matrix,
+    so the prover releases them before it. The caller keeps the arrays alive and unchanged until then."""
+
+    def __init__(self, backend: str):
+        self.backend, self.held = backend, False
+
+    def hold(self, traces) -> None:
+        _native.hold_traces(list(traces), self.backend)
+        self.held = True
+
+    def release(self) -> None:
+        if self.held:
+            self.held = False
+            _native.release_traces(self.backend)
+
+
 @contextmanager
 def _held_traces(backend: str):
-    """A function that keeps the proof's traces on the backend's device (the commitment, round 0
-    and the trace tables then read one copy); they are released when the block ends, error or not.
-    The caller keeps the arrays alive and unchanged until then."""
-    held = []
-
-    def hold(traces):
-        _native.hold_traces(list(traces), backend)
-        held.append(True)
-
+    """_HeldTraces for the block, released when it ends, error or not."""
+    held = _HeldTraces(backend)
     try:
-        yield hold
+        yield held
     finally:
-        if held:
-            _native.release_traces(backend)
+        held.release()
 
 
 def prove(pk: ProvingKey, traces: Sequence[np.ndarray | None], public_values=None, backend: str | None = None, *,
@@ -85,12 +95,12 @@ def prove(pk: ProvingKey, traces: Sequence[np.ndarray | None], public_values=Non
         for i in sorted_traces.order:
             check_trace(pk.per_air[i].air, traces[i], pvs[i])
     # Spans (gpustark.spans) under OpenVM's names; the witness checks above are not part of the headline.
-    with span("stark_prove_excluding_trace"), _held_traces(backend) as hold:
+    with span("stark_prove_excluding_trace"), _held_traces(backend) as held:
         w = sorted_traces
         # The traces were checked above (check_trace, values < p included): the phases check
         # shapes and dtypes but do not scan the values again.
         with span("prover.main_trace_commit"):
-            hold(w.traces)  # on a device, copied up once for the whole proof
+            held.hold(w.traces)  # on a device, copied up once for the constraint phases
             main = phases.commit(w.traces, params, backend, range_checked=True)
 
         transcript = Transcript()
@@ -102,6 +112,7 @@ def prove(pk: ProvingKey, traces: Sequence[np.ndarray | None], public_values=Non
             rap = phases.rap_constraints(transcript, w.airs, w.traces, w.present_public_values, params, backend,
                                          mle_memory_limit=mle_memory_limit, mle_memory_cap=mle_memory_cap,
                                          range_checked=True)
+        held.release()  # the openings read the stacked matrix, not the traces
 
         # One commitment (common main): every trace's need_rot in its stacked matrix.
         with span("prover.openings"):

@@ -282,7 +282,7 @@ bool run_phase_kernel(const Launch& l, const Binder& b) {
         auto p = b.value<gs_msl::SumcheckFoldParams>(2);
         const uint64_t half = uint64_t(1) << p.log_half, tables = (p.lanes + half - 1) >> p.log_half;
         const Ef* in = b.buffer<Ef>(0, tables ? (tables - 1) * p.stride + 2 * half : 0);
-        Ef* out = b.buffer<Ef>(1, tables ? (tables - 1) * p.stride + half : 0);
+        Ef* out = b.buffer<Ef>(1, tables ? (tables - 1) * (p.stride >> p.out_shift) + half : 0);
         each_position(l, [&](uint32_t pos, uint32_t n) { gs_msl::sumcheck_fold(in, out, p, pos, n); });
     } else if (k == "sumcheck_pair_product" || k == "sumcheck_fraction") {
         b.arity(3);

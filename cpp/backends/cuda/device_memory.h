@@ -15,6 +15,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "../../core/spans.h"
+
 namespace gpustark {
 namespace cuda {
 
@@ -83,6 +85,7 @@ inline cudaError_t counted_malloc(void** ptr, size_t bytes, cudaStream_t stream)
     uint64_t peak = g_device_bytes_peak.load();
     while (now > peak && !g_device_bytes_peak.compare_exchange_weak(peak, now)) {
     }
+    spans::note_device_allocation(bytes, now);
     return err;
 }
 

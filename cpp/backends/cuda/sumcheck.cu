@@ -20,7 +20,7 @@ constexpr uint32_t kFractionSums = GS_SUMCHECK_FRACTION_SUMS;         // s(1), s
 // Lane = (table c, output index i): out[c][i] = fold of in[c]'s pair i.
 __global__ void sumcheck_fold_kernel(const Ef* __restrict__ in, Ef* __restrict__ out, SumcheckFoldParams p) {
     for (uint64_t lane = first_lane(); lane < p.lanes; lane += lane_stride())
-        sumcheck_fold_lane(lane, in, out, p.log_half, p.stride, p.r);
+        sumcheck_fold_lane(lane, in, out, p.log_half, p.stride, p.out_shift, p.r);
 }
 
 // Lane = (pair of tables j, pair index i) of a_j = table 2j, b_j = table 2j + 1.

@@ -15,6 +15,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <type_traits>
@@ -44,6 +45,11 @@ struct Buffer {
     template <typename T>
     Buffer at_element(size_t i) const { return at(i * sizeof(T)); }
 };
+
+// How a committed tree's store makes its matrix again when it does not keep it (phases.h,
+// keep_merkle_tree): enqueues the matrix into new device memory inside the open operation, before
+// its staged copies, and returns it.
+using MatrixSource = std::function<Buffer()>;
 
 // The size a copy takes in the pinned staging of a device that stages (copies start aligned).
 constexpr size_t kStagingAlign = 256;

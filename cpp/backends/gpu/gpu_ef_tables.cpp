@@ -58,16 +58,20 @@ public:
         const uint64_t half = length() / 2, lanes = uint64_t(count()) * half;
         if (lanes != 0) {
             Call call(device_, "ef_tables.fold");
-            if (!other()) buffers_[current_ ^ 1] = device_.allocate(bytes_);  // the first fold's output
+            // The folded tables go packed at half the stride: the first fold's output buffer is
+            // half the size, and each later fold fits in whichever buffer it writes.
+            if (!other()) buffers_[current_ ^ 1] = device_.allocate(bytes_ / 2);
             SumcheckFoldParams p{};
             p.lanes = lanes;
             p.stride = stride_;
             p.r = r;
             p.log_half = log2_exact(half);
+            p.out_shift = 1;
             device_.dispatch(Kernel::SumcheckFold, device_.lane_plan(Kernel::SumcheckFold, lanes),
                              3 * lanes * sizeof(Ef), {current(), other()}, p);
             call.commit();  // no wait: the next read or round is ordered after it
             current_ ^= 1;  // no tables: nothing to swap (and no second buffer)
+            stride_ /= 2;
         }
         halve();
     }
@@ -200,7 +204,7 @@ public:
         p.lanes = length();
         device_.dispatch(Kernel::WhirEfWords, device_.lane_plan(Kernel::WhirEfWords, p.lanes),
                          2 * p.lanes * sizeof(Ef), {table_at(c, current()), code}, p);
-        return commit_codeword(device_, code, length(), 4, log_rows, log_group, "ef_tables commit_table");
+        return commit_codeword(device_, code, length(), 4, log_rows, log_group, "ef_tables commit_table", {});
     }
 
     std::vector<Ef> dag_round(const DagBinding& dag, const Ef combine[3], const std::vector<Ef>& xs,
@@ -242,14 +246,14 @@ private:
         return sums;
     }
 
-    // Table c of `tables` (either buffer: they share the stride).
+    // Table c of the current tables (or of the next fold's input).
     Buffer table_at(size_t c, const Buffer& tables) const { return tables.at_element<Ef>(c * stride_); }
     const Buffer& current() const { return buffers_[current_]; }
     const Buffer& other() const { return buffers_[current_ ^ 1]; }
 
     Device& device_;
-    const size_t stride_;  // table c starts at c * stride_ in either buffer
-    const size_t bytes_;   // count x stride values
+    size_t stride_;        // table c starts at c * stride_ in the current buffer (halved by each fold)
+    const size_t bytes_;   // count x the first length's values: the first buffer's size
     Buffer buffers_[2];    // the current tables and the next fold's output
     int current_ = 0;
     Buffer partials_;      // launch_caps().reduce_groups x kMaxSums sums, from the first round

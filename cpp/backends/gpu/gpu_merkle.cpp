@@ -1,6 +1,7 @@
 // Merkle trees and codeword commitments on the device (primitives.h), and GpuBackend's
 // merkle_tree and encode_and_commit: leaves, then one compress level at a time into one levels
-// buffer; the tree keeps the matrix and the levels on the device (gpu_merkle_store.cpp).
+// buffer; the tree keeps the matrix (or how to make it again) and its upper levels on the device
+// (gpu_merkle_store.cpp).
 #include <stdexcept>
 #include <string>
 
@@ -54,43 +55,39 @@ void merkle_levels(Device& device, const Buffer& matrix, size_t rows, uint32_t w
     }
 }
 
-MerkleTree commit_codeword(Device& device, Buffer code, size_t message_rows, uint32_t width, uint32_t log_rows,
-                           uint32_t log_group, const char* what) {
-    check_codeword(message_rows, width, log_rows, log_group, what);
-    const size_t rows = size_t(1) << log_rows;
-    const std::vector<size_t> offsets = merkle_level_offsets(rows, log_rows);
-    const size_t words = rows * size_t(width), in_words = message_rows * size_t(width);
+void encode_in_place(Device& device, const Buffer& code, size_t message_rows, uint32_t width, uint32_t log_rows) {
+    const size_t words = (size_t(1) << log_rows) * size_t(width), in_words = message_rows * size_t(width);
     const Buffer twiddles = device.ntt_tables().twiddles(device, log_rows, false);
-    const Buffer levels = device.allocate(offsets.back() * sizeof(uint32_t));
     // Rows beyond the message are zero: the codeword of a degree < message_rows polynomial.
     if (in_words < words) device.fill_zero(code.at_element<uint32_t>(in_words), (words - in_words) * sizeof(uint32_t));
     ntt(device, code, {log_rows, width}, false, twiddles, {});
-    merkle_levels(device, code, rows, width, log_group, levels, offsets);
-    return keep_merkle_tree(device, std::move(code), levels, rows, width, log_group, offsets);
 }
 
-MerkleTree commit_message(Device& device, const Buffer& message, size_t message_rows, uint32_t width,
-                          uint32_t log_rows, uint32_t log_group) {
-    check_codeword(message_rows, width, log_rows, log_group, "commit_message");
-    device.ntt_tables().twiddles(device, log_rows, false);  // before the staged copies
-    const Buffer code = device.allocate((size_t(1) << log_rows) * width * sizeof(uint32_t));
-    device.reserve_staging(staged_size(GS_DIGEST_WIDTH * sizeof(uint32_t)));
-    device.copy(code, message, message_rows * width * sizeof(uint32_t));
-    return commit_codeword(device, code, message_rows, width, log_rows, log_group, "commit_message");
+MerkleTree commit_rows(Device& device, Buffer matrix, size_t rows, uint32_t width, uint32_t log_group,
+                       MatrixSource remake) {
+    const std::vector<size_t> offsets = merkle_level_offsets(rows, log2_exact(rows));
+    const Buffer levels = device.allocate(offsets.back() * sizeof(uint32_t));
+    merkle_levels(device, matrix, rows, width, log_group, levels, offsets);
+    return keep_merkle_tree(device, std::move(matrix), std::move(remake), levels, rows, width, log_group, offsets);
+}
+
+MerkleTree commit_codeword(Device& device, Buffer code, size_t message_rows, uint32_t width, uint32_t log_rows,
+                           uint32_t log_group, const char* what, MatrixSource remake) {
+    check_codeword(message_rows, width, log_rows, log_group, what);
+    encode_in_place(device, code, message_rows, width, log_rows);
+    return commit_rows(device, std::move(code), size_t(1) << log_rows, width, log_group, std::move(remake));
 }
 
 MerkleTree GpuBackend::merkle_tree(const uint32_t* matrix, size_t rows, uint32_t width, uint32_t log_group) {
     check_device_tree_shape(rows, log_group, what("merkle_tree").c_str());
-    const std::vector<size_t> offsets = merkle_level_offsets(rows, log2_exact(rows));
     const size_t in_bytes = rows * size_t(width) * sizeof(uint32_t);
     Device& device = gpu_device();
     Call call(device, "merkle_tree");
     // The tree keeps a copy of the matrix of its own: the caller may change theirs.
-    const Buffer m = device.allocate(in_bytes), levels = device.allocate(offsets.back() * sizeof(uint32_t));
+    const Buffer m = device.allocate(in_bytes);
     device.reserve_staging(std::max(staged_size(in_bytes), staged_size(GS_DIGEST_WIDTH * sizeof(uint32_t))));
     device.upload(m, matrix, in_bytes);
-    merkle_levels(device, m, rows, width, log_group, levels, offsets);
-    return keep_merkle_tree(device, m, levels, rows, width, log_group, offsets);
+    return commit_rows(device, m, rows, width, log_group, {});
 }
 
 MerkleTree GpuBackend::encode_and_commit(const uint32_t* message, size_t message_rows, uint32_t width,
@@ -104,7 +101,7 @@ MerkleTree GpuBackend::encode_and_commit(const uint32_t* message, size_t message
     const Buffer code = device.allocate((size_t(1) << log_rows) * width * sizeof(uint32_t));
     device.reserve_staging(std::max(staged_size(in_bytes), staged_size(GS_DIGEST_WIDTH * sizeof(uint32_t))));
     device.upload(code, message, in_bytes);
-    return commit_codeword(device, code, message_rows, width, log_rows, log_group, op.c_str());
+    return commit_codeword(device, code, message_rows, width, log_rows, log_group, op.c_str(), {});
 }
 
 }  // namespace gpu

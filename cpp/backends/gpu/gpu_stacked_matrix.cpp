@@ -1,8 +1,11 @@
 // The stacked commitment and the stacked matrix on the device (core/stacked_matrix.h), written
 // once over gpu::Device: the traces go up once; stacking, the message, the codeword and its tree
-// are computed on the device and stay there. The openings' passes run there too: round 0's slot
-// sums come back (N per slot), the tables after u_0 stay for the rounds, and WHIR's batched
-// message comes back (one value per row) or is written into a table in place.
+// are computed on the device. Only the matrix stays (with the tree's upper levels): the message
+// (one pass over the matrix) and the codeword (the message's NTT, twice the traces) are made again
+// where they are read, as OpenVM's prover does by default, so a proof's device memory stays near
+// its traces'. The openings' passes run there too: round 0's slot sums come back (N per slot),
+// the tables after u_0 stay for the rounds, and WHIR's batched message comes back (one value per
+// row) or is written into a table in place.
 #include <algorithm>
 #include <cstring>
 #include <stdexcept>
@@ -12,7 +15,9 @@
 #include "../../core/spans.h"
 #include "../../core/stacked_matrix.h"
 #include "../../kernels/field/two_adic.h"
+#include "../../kernels/hash/poseidon2.h"
 #include "../../kernels/stacked/stacked_params.h"
+#include "gpu_ntt_tables.h"
 #include "phases.h"
 #include "primitives.h"
 
@@ -26,13 +31,54 @@ void check_weights(size_t found, uint32_t width) {
                                     " batching weights, found " + std::to_string(found));
 }
 
+// The stacked matrix in device memory and what makes its message and codeword from it.
+struct DeviceStacked {
+    Buffer matrix;  // height x width words, row-major
+    Buffer powers;  // stacked_message_twiddles(l_skip).inv_powers
+    Fp inv_n;       // Montgomery form, as the message kernel takes it
+    size_t height;
+    uint32_t width, l_skip;
+};
+
+// Inside an operation: the powers the message kernel reads, uploaded through the operation's
+// staging (reserve room for staged_size(powers_bytes(l_skip)) first).
+size_t powers_bytes(uint32_t l_skip) { return (size_t(1) << l_skip) * sizeof(Fp); }
+DeviceStacked stacked_on_device(Device& device, Buffer matrix, size_t height, uint32_t width, uint32_t l_skip) {
+    const StackedMessageTwiddles tw = stacked_message_twiddles(l_skip);
+    DeviceStacked d{std::move(matrix), device.allocate(powers_bytes(l_skip)), tw.inv_n, height, width, l_skip};
+    device.upload(d.powers, tw.inv_powers.data(), powers_bytes(l_skip));
+    return d;
+}
+
+// PROTOCOL 6.3 steps 1-2, inside an operation: each chunk's inverse DFT and subset zeta, from
+// the matrix into the first height rows of `message` (the message itself, or a codeword's start).
+void write_message(Device& device, const DeviceStacked& d, const Buffer& message) {
+    StackedMessageParams p{};
+    p.lanes = uint64_t(d.height >> d.l_skip) * d.width;
+    p.inv_n = d.inv_n;
+    p.width = d.width;
+    p.l_skip = d.l_skip;
+    const uint64_t bytes = 2 * uint64_t(d.height) * d.width * sizeof(uint32_t);
+    if (p.lanes != 0)
+        device.dispatch(Kernel::StackedMessage, device.lane_plan(Kernel::StackedMessage, p.lanes), bytes,
+                        {d.matrix, d.powers, message}, p);
+}
+
+// Inside an operation, before its staged copies: new memory for the codeword (2^log_rows x width
+// words) with the message in its first rows; the NTT's twiddles ready on the device.
+Buffer codeword_with_message(Device& device, const DeviceStacked& d, uint32_t log_rows) {
+    device.ntt_tables().twiddles(device, log_rows, false);
+    const Buffer code = device.allocate((size_t(1) << log_rows) * d.width * sizeof(uint32_t));
+    write_message(device, d, code);
+    return code;
+}
+
 class DeviceStackedMatrix final : public StackedMatrix {
 public:
-    // Adopts the matrix and message, written by work already enqueued on the device (its work
-    // runs in order, so later operations' kernels see them).
-    DeviceStackedMatrix(Device& device, Buffer matrix, Buffer message, size_t height, uint32_t width, uint32_t l_skip)
-        : StackedMatrix(height, width, l_skip), device_(device), matrix_(std::move(matrix)),
-          message_(std::move(message)) {}
+    // Adopts the matrix, written by work already enqueued on the device (its work runs in order,
+    // so later operations' kernels see it).
+    DeviceStackedMatrix(Device& device, DeviceStacked d)
+        : StackedMatrix(d.height, d.width, d.l_skip), device_(device), d_(std::move(d)) {}
     ~DeviceStackedMatrix() override { device_.drain(); }
 
     void slot_sums(const std::vector<StackedSlotSums>& slots, const std::vector<std::vector<Ef>>& eq_tables, Ef* s,
@@ -57,7 +103,7 @@ public:
         p.l_skip = l_skip();
         p.pieces = kStackedSlotPieces;
         device_.dispatch(Kernel::StackedSlotSums, device_.lane_plan(Kernel::StackedSlotSums, p.lanes),
-                         uint64_t(height()) * width() * 4 + partial_bytes, {matrix_, d_desc, d_eq, partials}, p);
+                         uint64_t(height()) * width() * 4 + partial_bytes, {d_.matrix, d_desc, d_eq, partials}, p);
         StackedPieceSumsParams q{};
         q.lanes = out_count;
         q.l_skip = l_skip();
@@ -106,7 +152,7 @@ public:
             p.l_skip = l_skip();
             if (p.lanes != 0)
                 device_.dispatch(Kernel::StackedFoldColumns, device_.lane_plan(Kernel::StackedFoldColumns, p.lanes),
-                                 uint64_t(height()) * w * 4 + table_bytes / 2, {matrix_, d_lagrange, tables}, p);
+                                 uint64_t(height()) * w * 4 + table_bytes / 2, {d_.matrix, d_lagrange, tables}, p);
             StackedKernelTableParams q{};
             q.lanes = lanes;
             q.chunks = chunks;
@@ -129,7 +175,7 @@ public:
         device_.reserve_staging(std::max(staged_size(weight_bytes), staged_size(f_bytes)));
         device_.upload(d_weights, weights.data(), weight_bytes);
         device_.dispatch(Kernel::StackedBatchMessage, device_.lane_plan(Kernel::StackedBatchMessage, height()),
-                         uint64_t(height()) * width() * 4 + f_bytes, {message_, d_weights, d_f},
+                         uint64_t(height()) * width() * 4 + f_bytes, {message(), d_weights, d_f},
                          batch_params(false));
         const void* values = device_.download(d_f, f_bytes);
         call.finish("batched message");
@@ -148,15 +194,28 @@ public:
         device_.upload(d_weights, weights.data(), weight_bytes);
         device_.dispatch(Kernel::StackedBatchMessage, device_.lane_plan(Kernel::StackedBatchMessage, height()),
                          uint64_t(height()) * width() * 4 + height() * sizeof(Ef) * (accumulate ? 2 : 1),
-                         {message_, d_weights, table}, batch_params(accumulate));
+                         {message(), d_weights, table}, batch_params(accumulate));
         call.finish("batched message");
         return true;
     }
 
-    std::vector<uint32_t> matrix_words() override { return read(matrix_, "stacked_matrix.matrix"); }
-    std::vector<uint32_t> message_words() override { return read(message_, "stacked_matrix.message"); }
+    std::vector<uint32_t> matrix_words() override {
+        Call call(device_, "stacked_matrix.matrix");
+        return read(d_.matrix, "stacked_matrix.matrix");
+    }
+    std::vector<uint32_t> message_words() override {
+        Call call(device_, "stacked_matrix.message");
+        return read(message(), "stacked_matrix.message");
+    }
 
 private:
+    // Inside an operation: the message in new memory (it lives while the operation's kernels use it).
+    Buffer message() const {
+        const Buffer out = device_.allocate(height() * width() * sizeof(uint32_t));
+        write_message(device_, d_, out);
+        return out;
+    }
+
     StackedBatchMessageParams batch_params(bool accumulate) const {
         StackedBatchMessageParams p{};
         p.lanes = height();
@@ -169,16 +228,15 @@ private:
         std::vector<uint32_t> out(height() * width());
         if (out.empty()) return out;
         const size_t bytes = out.size() * sizeof(uint32_t);
-        Call call(device_, what);
         device_.reserve_staging(staged_size(bytes));
         const void* values = device_.download(words, bytes);
-        call.finish(what);  // whatever still writes it (the commitment's kernels) is done
+        device_.finish(what);  // whatever still writes it (the commitment's kernels) is done
         std::memcpy(out.data(), values, bytes);
         return out;
     }
 
     Device& device_;
-    Buffer matrix_, message_;
+    DeviceStacked d_;
 };
 
 // PROTOCOL 6.2: each trace up once (unless the device holds it) and scattered into its slots.
@@ -209,28 +267,6 @@ void scatter_traces(Device& device, const StackedLayout& layout, const std::vect
     }
 }
 
-// PROTOCOL 6.3 steps 1-2: each chunk's inverse DFT and subset zeta.
-void encode_message(Device& device, const Buffer& matrix, const Buffer& message, uint64_t chunks, uint32_t width,
-                    uint32_t l_skip) {
-    ScopedSpan rs_span("rs_code_matrix");
-    const size_t n = size_t(1) << l_skip;
-    const StackedMessageTwiddles tw = stacked_message_twiddles(l_skip);
-    Call call(device, "stacked_commit.message");
-    const Buffer powers = device.allocate(n * sizeof(Fp));
-    device.reserve_staging(staged_size(n * sizeof(Fp)));
-    device.upload(powers, tw.inv_powers.data(), n * sizeof(Fp));
-    StackedMessageParams p{};
-    p.lanes = chunks * width;
-    p.inv_n = tw.inv_n;  // Montgomery form, as the kernel takes it
-    p.width = width;
-    p.l_skip = l_skip;
-    const uint64_t bytes = 2 * (chunks << l_skip) * width * sizeof(uint32_t);
-    if (p.lanes != 0)
-        device.dispatch(Kernel::StackedMessage, device.lane_plan(Kernel::StackedMessage, p.lanes), bytes,
-                        {matrix, powers, message}, p);
-    call.finish("message");  // the codeword is made from it next
-}
-
 }  // namespace
 
 bool stacked_commit_on_device(const StackedLayout& layout) {
@@ -246,46 +282,66 @@ StackedCommit commit_stacked(Device& device, const StackedLayout& layout, const 
     if (m + log_blowup > GS_TWO_ADICITY)
         throw std::invalid_argument("commit_stacked: the codeword exceeds 2^" + std::to_string(GS_TWO_ADICITY) +
                                     " rows");
-    const size_t height = size_t(1) << m, bytes = height * width * sizeof(uint32_t), chunks = height >> l_skip;
-    Buffer matrix, message;
+    const size_t height = size_t(1) << m, bytes = height * width * sizeof(uint32_t);
+    Buffer matrix;
     {
         Call call(device, "stacked_commit.stack");
         matrix = device.allocate(bytes);
-        message = device.allocate(bytes);
         device.fill_zero(matrix, bytes);  // short columns leave gaps
         call.commit();
     }
     scatter_traces(device, layout, traces, matrix);
-    encode_message(device, matrix, message, chunks, width, l_skip);
+    DeviceStacked d;
+    {
+        Call call(device, "stacked_commit.powers");
+        device.reserve_staging(staged_size(powers_bytes(l_skip)));
+        d = stacked_on_device(device, std::move(matrix), height, width, l_skip);
+        call.commit();
+    }
 
+    // PROTOCOL 6.3 and 6.4: the message and codeword from the matrix, on the device, and its tree.
+    // The tree lets the codeword go once hashed (twice the traces' memory): an opening makes it again.
+    const uint32_t log_rows = m + log_blowup;
+    Buffer code;
+    {
+        ScopedSpan rs_span("rs_code_matrix");
+        Call call(device, "stacked_commit.message");
+        code = codeword_with_message(device, d, log_rows);
+        call.commit();
+    }
     StackedCommit out;
-    {  // PROTOCOL 6.3 step 3 and 6.4: the codeword from the message, on the device, and its tree
+    {
         ScopedSpan merkle_span("merkle_tree");
         Call call(device, "encode_and_commit");
-        out.tree = commit_message(device, message, height, width, m + log_blowup, k);
+        device.reserve_staging(staged_size(GS_DIGEST_WIDTH * sizeof(uint32_t)));
+        Device* dev = &device;
+        MatrixSource remake = [dev, d, log_rows, height] {
+            const Buffer again = codeword_with_message(*dev, d, log_rows);
+            encode_in_place(*dev, again, height, d.width, log_rows);
+            return again;
+        };
+        out.tree = commit_codeword(device, std::move(code), height, width, log_rows, k, "commit_stacked", std::move(remake));
     }
-    out.stacked = std::make_unique<DeviceStackedMatrix>(device, std::move(matrix), std::move(message), height, width,
-                                                        l_skip);
+    out.stacked = std::make_unique<DeviceStackedMatrix>(device, std::move(d));
     return out;
 }
 
 std::unique_ptr<StackedMatrix> stacked_matrix(Device& device, const std::vector<uint32_t>& matrix,
                                               const std::vector<uint32_t>& message, size_t height, uint32_t width,
                                               uint32_t l_skip) {
+    // The message is made from the matrix on the device when read, as for a commitment made there.
     check_stacked_shape(matrix.size(), message.size(), height, width, l_skip);
     const size_t bytes = matrix.size() * sizeof(uint32_t);
-    Buffer d_matrix, d_message;
+    DeviceStacked d;
     {
         Call call(device, "stacked_matrix");
-        d_matrix = device.allocate(bytes);
-        d_message = device.allocate(bytes);
-        device.reserve_staging(2 * staged_size(bytes));
+        Buffer d_matrix = device.allocate(bytes);
+        device.reserve_staging(staged_size(bytes) + staged_size(powers_bytes(l_skip)));
         device.upload(d_matrix, matrix.data(), bytes);
-        device.upload(d_message, message.data(), bytes);
+        d = stacked_on_device(device, std::move(d_matrix), height, width, l_skip);
         call.commit();  // a device that staged the copies waits for them as the operation ends
     }
-    return std::make_unique<DeviceStackedMatrix>(device, std::move(d_matrix), std::move(d_message), height, width,
-                                                 l_skip);
+    return std::make_unique<DeviceStackedMatrix>(device, std::move(d));
 }
 
 }  // namespace gpu

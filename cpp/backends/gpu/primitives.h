@@ -26,18 +26,18 @@ void ntt(Device& device, const Buffer& data, NttShape shape, bool inverse, const
 void merkle_levels(Device& device, const Buffer& matrix, size_t rows, uint32_t width, uint32_t log_group,
                    const Buffer& levels, const std::vector<size_t>& offsets);
 
-// Inside an operation whose staging has room for the 32-byte root: the codeword whose first
-// message_rows rows `code` (2^log_rows x width words) holds, written by work already enqueued;
-// the rows below are zeroed here, the transform runs in place and the tree keeps `code`. Ends
-// with the operation's one wait, for the root. `what` names the caller in errors.
+// Inside an operation, before its staged copies: the codeword whose first message_rows rows
+// `code` (2^log_rows x width words) holds, written by work already enqueued: the rows below are
+// zeroed and the transform runs in place.
+void encode_in_place(Device& device, const Buffer& code, size_t message_rows, uint32_t width, uint32_t log_rows);
+// Inside an operation whose staging has room for the 32-byte root: the tree over `matrix` (rows x
+// width words, written by work already enqueued), kept on the device with the matrix, or without
+// it given `remake` (phases.h, keep_merkle_tree). Ends with the operation's one wait, for the root.
+MerkleTree commit_rows(Device& device, Buffer matrix, size_t rows, uint32_t width, uint32_t log_group,
+                       MatrixSource remake);
+// encode_in_place, then commit_rows over the codeword. `what` names the caller in errors.
 MerkleTree commit_codeword(Device& device, Buffer code, size_t message_rows, uint32_t width, uint32_t log_rows,
-                           uint32_t log_group, const char* what);
-// Inside an operation: the codeword of `message` (message_rows x width words elsewhere in device
-// memory, written by work already enqueued) in new memory, committed as commit_codeword does;
-// reserves the staging for the root itself (the stacked matrix's and the sumcheck tables'
-// commitments).
-MerkleTree commit_message(Device& device, const Buffer& message, size_t message_rows, uint32_t width,
-                          uint32_t log_rows, uint32_t log_group);
+                           uint32_t log_group, const char* what, MatrixSource remake);
 
 // Throws std::invalid_argument("<what>: <name> = <value> exceeds the 32-bit counts the kernels
 // take") when value does not fit a u32 (the kernels' Params count lanes in 32 bits).

@@ -4,6 +4,8 @@
 #include <map>
 #include <mutex>
 
+#include "../../core/spans.h"
+
 namespace gpustark {
 namespace metal {
 
@@ -35,10 +37,14 @@ BufferPtr SharedBuffers::adopt(std::unique_ptr<Buffer> buffer) {
         }
         delete b;
     });
-    std::lock_guard<std::mutex> lock(state_->mutex);
-    state_->by_start[start] = {bytes, owned};
-    state_->in_use += bytes;
-    state_->peak = std::max(state_->peak, state_->in_use);
+    uint64_t in_use = 0;
+    {
+        std::lock_guard<std::mutex> lock(state_->mutex);
+        state_->by_start[start] = {bytes, owned};
+        in_use = state_->in_use += bytes;
+        state_->peak = std::max(state_->peak, in_use);
+    }
+    spans::note_device_allocation(bytes, in_use);
     return owned;
 }
 

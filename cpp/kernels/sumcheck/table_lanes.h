@@ -13,13 +13,14 @@
 #define GS_SUMCHECK_FRACTION_SUMS 3u      // s(1), s(2), s(3)
 #define GS_SUMCHECK_MAX_EQ_VARS 64u       // add_eq_powers: z^(2^k) for k < vars
 
-// fold: lanes = count * length/2, log_half = log2(length/2); `in` and `out` share the stride.
+// fold: lanes = count * length/2, log_half = log2(length/2); `in`'s table c at c * stride, `out`'s
+// at c * (stride >> out_shift) (1: the folded tables packed at half the stride, in half the memory).
 struct SumcheckFoldParams {
     u64 lanes;
     u64 stride;
     Ef r;
     u32 log_half;
-    u32 pad;
+    u32 out_shift;
 };
 
 // pair_product: lanes = count/2 * length/2, log_half = log2(length/2).
@@ -62,10 +63,11 @@ static_assert(sizeof(SumcheckAddEqPowersParams) == 1056 && __builtin_offsetof(Su
 
 // Lane = (table c, output index i): out[c][i] = fold of in[c]'s pair i. `out` is another buffer:
 // in place, output i would overwrite input i, which lane i/2 still reads.
-GS_FN void sumcheck_fold_lane(u64 lane, GS_DEVICE const Ef* in, GS_DEVICE Ef* out, u32 log_half, u64 stride, Ef r) {
+GS_FN void sumcheck_fold_lane(u64 lane, GS_DEVICE const Ef* in, GS_DEVICE Ef* out, u32 log_half, u64 stride,
+                              u32 out_shift, Ef r) {
     const u64 c = lane >> log_half, i = lane & (((u64)1 << log_half) - 1);
     GS_DEVICE const Ef* t = in + c * stride;
-    out[c * stride + i] = sumcheck_fold_pair(t[2 * i], t[2 * i + 1], r);
+    out[c * (stride >> out_shift) + i] = sumcheck_fold_pair(t[2 * i], t[2 * i + 1], r);
 }
 
 // Lane = (pair of tables j, pair index i) of a_j = table 2j, b_j = table 2j + 1: adds its terms
