@@ -23,7 +23,7 @@ if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
         [ -e "$f" ] && printf '%s\0' "$f"
     done | tar --null -T - -cf - | tar -xf - -C "$dest"
 else  # a copy of the tree without git (a lent GPU machine): everything but build outputs and caches
-    tar --exclude=./build --exclude=./.venv --exclude=./.whl --exclude=./wheelhouse --exclude=./.git \
+    tar --exclude=build --exclude=./.venv --exclude=./.whl --exclude=./wheelhouse --exclude=./.git \
         --exclude='*.so' --exclude=__pycache__ -cf - . | tar -xf - -C "$dest"
 fi
 

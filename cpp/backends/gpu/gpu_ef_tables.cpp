@@ -246,7 +246,7 @@ private:
         return sums;
     }
 
-    // Table c of the current tables (or of the next fold's input).
+    // Table c of `tables` at the current stride.
     Buffer table_at(size_t c, const Buffer& tables) const { return tables.at_element<Ef>(c * stride_); }
     const Buffer& current() const { return buffers_[current_]; }
     const Buffer& other() const { return buffers_[current_ ^ 1]; }

@@ -25,11 +25,11 @@ namespace {
 
 class DeviceMerkleStore final : public MerkleStore {
 public:
-    // levels: the digest levels from first_level up, level k at word offsets[k] - offsets[first_level].
-    DeviceMerkleStore(Device& device, Buffer matrix, MatrixSource remake, Buffer levels, uint32_t first_level,
-                      size_t rows, uint32_t width, uint32_t log_group, std::vector<size_t> offsets)
+    // levels: the digest levels from log_group up, level k at word offsets[k] - offsets[log_group].
+    DeviceMerkleStore(Device& device, Buffer matrix, MatrixSource remake, Buffer levels, size_t rows, uint32_t width,
+                      uint32_t log_group, std::vector<size_t> offsets)
         : device_(device), matrix_(std::move(matrix)), remake_(std::move(remake)), levels_(std::move(levels)),
-          first_level_(first_level), rows_(rows), width_(width), log_group_(log_group), offsets_(std::move(offsets)) {}
+          rows_(rows), width_(width), log_group_(log_group), offsets_(std::move(offsets)) {}
     ~DeviceMerkleStore() override { device_.drain(); }
 
     void read(const std::vector<size_t>& rows, const std::vector<MerkleNode>& nodes, uint32_t* row_words,
@@ -45,7 +45,7 @@ public:
             if (n.level + 1 >= offsets_.size() || n.index >= (rows_ >> n.level))
                 throw std::out_of_range("merkle store: node (" + std::to_string(n.level) + ", " +
                                         std::to_string(n.index) + ") out of range");
-            below_kept = below_kept || n.level < first_level_;
+            below_kept = below_kept || n.level < log_group_;
         }
         const size_t row_count = rows.size() * width_, node_count = nodes.size() * GS_DIGEST_WIDTH;
         const size_t out_bytes = (row_count + node_count) * 4;
@@ -56,7 +56,7 @@ public:
         // below the kept ones is (the openings never ask: their paths start at the group level).
         const Buffer matrix = rows.empty() && !below_kept ? Buffer{} : matrix_on_device();
         const Buffer levels = below_kept ? all_levels(matrix) : levels_;
-        const size_t level_base = below_kept ? 0 : offsets_[first_level_];
+        const size_t level_base = below_kept ? 0 : offsets_[log_group_];
         for (const MerkleNode& n : nodes) starts.push_back(offsets_[n.level] - level_base + uint64_t(n.index) * GS_DIGEST_WIDTH);
         const size_t start_bytes = starts.size() * sizeof(uint64_t);
         Buffer d_starts = device_.allocate(start_bytes), d_out = device_.allocate(out_bytes);
@@ -80,8 +80,8 @@ public:
         if (size_t(k) + 1 >= offsets_.size()) throw std::out_of_range("merkle store: level " + std::to_string(k));
         Call call(device_, "merkle_tree.level");
         const size_t count = offsets_[k + 1] - offsets_[k];
-        if (k >= first_level_)
-            return words(levels_.at_element<uint32_t>(offsets_[k] - offsets_[first_level_]), count, "merkle_tree.level");
+        if (k >= log_group_)
+            return words(levels_.at_element<uint32_t>(offsets_[k] - offsets_[log_group_]), count, "merkle_tree.level");
         return words(all_levels(matrix_on_device()).at_element<uint32_t>(offsets_[k]), count, "merkle_tree.level");
     }
 
@@ -120,8 +120,7 @@ private:
     Device& device_;
     Buffer matrix_;           // empty when remake_ makes it again
     MatrixSource remake_;
-    Buffer levels_;           // from first_level_ up
-    uint32_t first_level_;
+    Buffer levels_;           // from level log_group_ up
     size_t rows_;
     uint32_t width_, log_group_;
     std::vector<size_t> offsets_;  // of every level, as merkle_level_offsets gives them
@@ -135,10 +134,9 @@ MerkleTree keep_merkle_tree(Device& device, Buffer matrix, MatrixSource remake, 
     while ((size_t(1) << log_rows) < rows) ++log_rows;
     // The levels the openings read, from the group level up, in memory of their own; the rest go
     // when `levels` does (after the copy, on a device whose frees are ordered after its work).
-    const uint32_t first_level = log_group;
-    const size_t kept_base = level_offsets[first_level], kept_words = level_offsets.back() - kept_base;
+    const size_t kept_base = level_offsets[log_group], kept_words = level_offsets.back() - kept_base;
     Buffer kept = levels;
-    if (first_level > 0) {
+    if (log_group > 0) {
         kept = device.allocate(kept_words * sizeof(uint32_t));
         device.copy(kept, levels.at_element<uint32_t>(kept_base), kept_words * sizeof(uint32_t));
     }
@@ -152,8 +150,8 @@ MerkleTree keep_merkle_tree(Device& device, Buffer matrix, MatrixSource remake, 
     tree.log_group = log_group;
     tree.root_digest.assign(root, root + GS_DIGEST_WIDTH);
     if (remake) matrix = Buffer{};  // made again for each read
-    tree.store = std::make_shared<DeviceMerkleStore>(device, std::move(matrix), std::move(remake), std::move(kept),
-                                                     first_level, rows, width, log_group, std::move(level_offsets));
+    tree.store = std::make_shared<DeviceMerkleStore>(device, std::move(matrix), std::move(remake), std::move(kept), rows,
+                                                     width, log_group, std::move(level_offsets));
     return tree;
 }
 

@@ -54,13 +54,14 @@ MerkleTree keep_merkle_tree(Device& device, Buffer matrix, MatrixSource remake, 
                             uint32_t width, uint32_t log_group, std::vector<size_t> level_offsets);
 
 // The stacked commitment on the device (gpu_stacked_matrix.cpp): each trace up once (unless held)
-// and scattered, the message, the codeword and its tree computed there; the matrix and message
-// stay for the openings. Only for a layout stacked_commit_on_device accepts (else the caller takes
+// and scattered, the message, the codeword and its tree computed there; only the matrix stays
+// for the openings, which make the message and codeword from it again. Only for a layout stacked_commit_on_device accepts (else the caller takes
 // host_commit_stacked). The stacked matrix must not outlive the device.
 bool stacked_commit_on_device(const StackedLayout& layout);
 StackedCommit commit_stacked(Device& device, const StackedLayout& layout, const std::vector<TraceView>& traces,
                              uint32_t log_blowup, uint32_t k);
-// A stacked matrix and message from the host, uploaded once (gpu_stacked_matrix.cpp).
+// A stacked matrix from the host, uploaded once (gpu_stacked_matrix.cpp); the message (checked
+// for its shape) is made from it on the device where read.
 std::unique_ptr<StackedMatrix> stacked_matrix(Device& device, const std::vector<uint32_t>& matrix,
                                               const std::vector<uint32_t>& message, size_t height, uint32_t width,
                                               uint32_t l_skip);
