@@ -98,8 +98,9 @@ public:
                                          uint32_t log_blowup, uint32_t k) {
         return host_commit_stacked(*this, layout, traces, log_blowup, k);
     }
-    // A stacked matrix and message (2^m x width each, row-major) handed over from the host: kept
-    // as they are by default, copied to the device by a device backend.
+    // A stacked matrix and its RS message (2^m x width each, row-major, PROTOCOL 6.3) handed over
+    // from the host: kept as they are by default. A device backend copies only the matrix up and
+    // makes the message again from it where read, so a message that is not the matrix's is wrong.
     virtual std::unique_ptr<StackedMatrix> stacked_matrix(std::vector<uint32_t> matrix, std::vector<uint32_t> message,
                                                           size_t height, uint32_t width, uint32_t l_skip) {
         return host_stacked_matrix(*this, std::move(matrix), std::move(message), height, width, l_skip);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "backend_cases.h"
+#include "kernels/field/two_adic.h"
 #include "prover/stacked_pcs.h"
 
 namespace {
@@ -28,12 +29,39 @@ struct Case {
 
 // Column c is tiled from chunk 0 by slots of random lengths 2^i (the layout's shape), the last
 // ones short (one chunk) and part of the column left empty.
+// PROTOCOL 6.3 steps 1-2 written out: in each chunk of n = 2^l_skip rows, a column's values are
+// evaluations on the order-n subgroup; coefficient k = n^-1 sum_a v_a omega^(-a k), and message row
+// j of the chunk is the sum of the coefficients k whose bits are a subset of j's. A device backend
+// makes the message again from the matrix, so the two must belong together.
+std::vector<uint32_t> message_of(const std::vector<uint32_t>& matrix, size_t height, uint32_t width, uint32_t l_skip) {
+    const size_t n = size_t(1) << l_skip;
+    const Fp inv_omega = fp_inv(fp_two_adic_generator(l_skip)), inv_n = fp_inv(fp_from_canonical(uint32_t(n)));
+    std::vector<uint32_t> message(matrix.size());
+    for (size_t x = 0; x < height / n; ++x)
+        for (uint32_t col = 0; col < width; ++col) {
+            std::vector<Fp> coeff(n, fp_from_canonical(0));
+            for (size_t k = 0; k < n; ++k) {
+                for (size_t a = 0; a < n; ++a)
+                    coeff[k] = fp_add(coeff[k], fp_mul(fp_from_canonical(matrix[(x * n + a) * width + col]),
+                                                       fp_pow(inv_omega, a * k)));
+                coeff[k] = fp_mul(coeff[k], inv_n);
+            }
+            for (size_t j = 0; j < n; ++j) {
+                Fp sum = fp_from_canonical(0);
+                for (size_t k = 0; k < n; ++k)
+                    if ((k & j) == k) sum = fp_add(sum, coeff[k]);
+                message[(x * n + j) * width + col] = fp_to_canonical(sum);
+            }
+        }
+    return message;
+}
+
 Case random_case(uint32_t seed, uint32_t l_skip, uint32_t log_chunks, uint32_t width) {
     std::mt19937 rng(seed);
     Case c{l_skip, log_chunks, width, {}, {}, {}, {}};
     const size_t chunks = size_t(1) << log_chunks, height = chunks << l_skip;
     for (size_t i = 0; i < height * width; ++i) c.matrix.push_back(uint32_t(rng() % GS_P));
-    for (size_t i = 0; i < height * width; ++i) c.message.push_back(uint32_t(rng() % GS_P));
+    c.message = message_of(c.matrix, height, width, l_skip);
     for (uint32_t i = 0; i <= log_chunks; ++i) {
         std::vector<Ef> eq;
         for (size_t x = 0; x < (size_t(1) << i); ++x) eq.push_back(random_ef(rng));
