@@ -74,7 +74,7 @@ def test_memory_estimate_is_checked_against_what_is_available():
 
 def test_flags_that_do_not_apply_are_errors(capsys):
     fails_with(capsys, "--perms: does not apply to fib (it takes --height)", "prove", "fib", "--perms", 3, "--out", "x")
-    fails_with(capsys, "--height: does not apply to keccakf (it takes --perms)", "prove", "keccakf", "--height", 64,
+    fails_with(capsys, "--height: does not apply to keccakf (it takes --perms, --seed)", "prove", "keccakf", "--height", 64,
                "--out", "x")
     fails_with(capsys, "--seed: does not apply to interactions (it takes no options)", "keygen", "interactions",
                "--seed", 1, "--out", "x")

@@ -113,7 +113,8 @@ void bind_pcs(py::module_& m) {
         std::vector<TraceView> views;
         for (const py::handle& h : matrices) {
             const py::array a = h.cast<py::array>();
-            if (!a.dtype().is(py::dtype::of<uint32_t>()) || a.ndim() != 2 ||
+            // equal, not is: an unpickled array (Ray, multiprocessing) has its own dtype object.
+            if (!a.dtype().equal(py::dtype::of<uint32_t>()) || a.ndim() != 2 ||
                 !(a.flags() & py::array::c_style))
                 throw py::value_error("hold_traces: expected C-contiguous 2-d uint32 arrays, found dtype " +
                                       std::string(py::str(a.dtype())) + " with " + std::to_string(a.ndim()) + " axes");

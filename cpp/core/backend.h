@@ -136,6 +136,8 @@ struct BackendStatus {
     std::string reason;
 };
 std::vector<BackendStatus> backend_status();
+// `name` may also be "NAME@K" (K >= 1): stream K of backend NAME, a separate instance made by
+// NAME's factory on first use (its own device queue, scratch, held traces and memory account).
 Backend& get_backend(const std::string& name);
 
 // A backend made over others on first use, for names that start with `prefix` ("dual:A,B"):

@@ -31,11 +31,23 @@ void register_composite_backend(const std::string& prefix, CompositeFactory fact
     registry().composites[prefix] = std::move(factory);
 }
 
+// "NAME@K" (K a positive integer) is stream K of backend NAME: another instance from NAME's
+// factory, with its own device queue, scratch and held traces (gpustark.many's streams).
+// Returns NAME, or "" when `name` is not of that form.
+static std::string stream_base(const std::string& name) {
+    const size_t at = name.rfind('@');
+    if (at == std::string::npos || at == 0 || at + 1 == name.size() || name[at + 1] == '0') return "";
+    for (size_t i = at + 1; i < name.size(); ++i)
+        if (name[i] < '0' || name[i] > '9' || i - at > 6) return "";
+    return name.substr(0, at);
+}
+
 static Backend* try_create(Registry& r, const std::string& name) {
     auto found = r.instances.find(name);
     if (found != r.instances.end()) return found->second.get();
     if (r.failures.count(name)) return nullptr;
-    auto factory = r.factories.find(name);
+    const std::string base = stream_base(name);
+    auto factory = r.factories.find(base.empty() ? name : base);
     if (factory == r.factories.end()) return nullptr;
     try {
         auto instance = factory->second();

@@ -26,6 +26,7 @@ from . import field, hash, merkle, ntt, phases  # noqa: A004 - `hash` is the pro
 from ._backend import backends, device_info, device_memory, release_device_memory
 from .air import Air
 from .keygen import ProvingKey, VerifyingKey, keygen
+from .many import prove_many
 from .params import SystemParams, app_params_with_100_bits_security, test_params_small
 from .proof import Proof, ProofFormatError
 from .prover import prove
@@ -34,7 +35,7 @@ from .verifier.errors import VerificationError
 from .verifier.verify import verify
 
 __version__ = "0.1.0"
-__all__ = ["Air", "keygen", "prove", "verify", "Proof", "ProofFormatError", "VerificationError", "ProvingKey",
+__all__ = ["Air", "keygen", "prove", "prove_many", "verify", "Proof", "ProofFormatError", "VerificationError", "ProvingKey",
            "VerifyingKey", "SystemParams", "test_params_small", "app_params_with_100_bits_security", "field", "hash",
            "merkle", "ntt", "phases", "Transcript", "backends", "device_info", "device_memory", "release_device_memory",
            "__version__"]

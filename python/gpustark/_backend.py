@@ -37,12 +37,16 @@ def backend_status() -> list[dict]:
 
 
 def resolve(backend: str | None) -> str:
-    """The backend to use: the argument, else $GPUSTARK_BACKEND, else 'cpu'. Either a name from
-    backends() or 'dual:A,B' over two of them."""
+    """The backend to use: the argument, else $GPUSTARK_BACKEND, else 'cpu'. A name from
+    backends(), 'dual:A,B' over two of them, or 'NAME@K' (K >= 1), stream K of backend NAME: a
+    separate instance with its own device queue (gpustark.many)."""
     name = backend or os.environ.get("GPUSTARK_BACKEND") or DEFAULT_BACKEND
     if not isinstance(name, str):
         raise ValueError(f"backend: expected a name such as 'cpu', found {name!r}")
     available = backends()
+    base, at, stream = name.rpartition("@")
+    if at and base in available and stream.isdigit() and int(stream) >= 1 and stream[0] != "0":
+        return name  # stream K of `base`: gpustark.many
     if name.startswith(DUAL_PREFIX):
         _check_dual(name, available)
     elif name not in available:
@@ -73,6 +77,11 @@ def device_memory(backend: str | None = None) -> dict:
     the bench last reset it) and `cached_bytes` (freed memory kept for the next proof: CUDA's memory
     pool). `tracked` is False where the backend has no device memory of its own (cpu)."""
     return dict(_native.device_memory(resolve(backend)))
+
+
+def reset_device_memory_peak(backend: str | None = None) -> None:
+    """Starts device_memory's `peak_bytes` again from what the backend holds now."""
+    _native.device_memory(resolve(backend), reset_peak=True)
 
 
 def release_device_memory(backend: str | None = None) -> None:

@@ -11,6 +11,9 @@
                  [--target-speedup X | --target-ms T] [--peaks FILE]
                                              ... gate on the headline median (exit 3 if missed) and rank
                                              the spans by their distance to the lower-bound model
+    gpustark prove-many WORKLOAD --count N --out-dir DIR [--streams S | --ray local|ADDRESS [--workers W]]
+                                             N proofs on S streams of one device or on Ray workers; a
+                                             progress line, then proofs/s and latency median and p95
     gpustark verify [--vk KEY] FILE          exit 0 for a valid proof, 1 with a one-line reason
                  [--min-security-bits N]     ... refusing keys weaker than N bits; 2 for usage errors
     gpustark commit [--log-rows N ...]       Reed-Solomon encode a random matrix and Merkle-commit it
@@ -32,6 +35,7 @@ from .bench_bounds import Rates
 from .bench_gate import EXIT_TARGET_MISSED, format_gate, judge, target_from_flags
 from .bench_stats import HEADLINE
 from ._checks import P
+from .cli_many import add_prove_many
 from .cli_checks import check_log_env, check_output_path, check_trace_sizes, check_workload_flags, read_capped
 from .keygen import KEY_FORMATS, VerifyingKey, keygen
 from .progress import Progress
@@ -336,6 +340,8 @@ def _parser() -> argparse.ArgumentParser:
                            help="device_peaks.cu's JSON: measured rates for the lower bounds of the backlog (printed "
                                 "with a target or --peaks; without this file the rates are assumed H100 ones)")
     bench_cmd.set_defaults(run=_bench, required=None)
+
+    add_prove_many(commands, _add_workload_arguments, _setup)
 
     verify_cmd = commands.add_parser("verify", help="verify a proof: exit 0 if valid, 1 if not, 2 for usage errors")
     verify_cmd.add_argument("file", help="a gpustark proof file, or raw OpenVM proof bytes (with --vk)")

@@ -67,7 +67,7 @@ def _keccak_airs(options):
 
 
 def _keccak_witness(options):
-    return [keccak_trace(keccak_inputs(_keccak_perms(options)))], [[]]
+    return [keccak_trace(keccak_inputs(_keccak_perms(options), seed=options.get("seed", 42)))], [[]]
 
 
 WORKLOADS = {
@@ -85,7 +85,7 @@ WORKLOADS = {
         heights=lambda o: [o["height"] >> 2, o["height"], o["height"] >> 1]),
     # OpenVM's keccakf example: its inputs come from numpy, not Rust's StdRng.
     "keccakf": Workload("keccakf", "Plonky3's Keccak-f[1600] AIR, 24 rows per permutation (OpenVM's keccakf example)",
-                        _keccak_airs, _keccak_witness, {"perms": 1024}, params=lambda o: ("app", 21),
+                        _keccak_airs, _keccak_witness, {"perms": 1024, "seed": 42}, params=lambda o: ("app", 21),
                         heights=_keccak_heights),
 }
 

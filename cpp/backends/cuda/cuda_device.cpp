@@ -183,9 +183,11 @@ void Device::activate() const { GS_CUDA_CHECK(cudaSetDevice(index_)); }
 
 Device::Call::Call(Device& device, const char* stage)
     : d_(device), lock_(device.mutex_), before_(device.stager_->totals()),
-      exceptions_(std::uncaught_exceptions()), saved_allocation_stream_(cuda::t_allocation_stream) {
+      exceptions_(std::uncaught_exceptions()), saved_allocation_stream_(cuda::t_allocation_stream),
+      saved_allocation_account_(cuda::t_allocation_account) {
     d_.activate();
     cuda::t_allocation_stream = d_.allocation_stream_;  // the call's DeviceBuffers are ordered on its stream
+    cuda::t_allocation_account = &d_.memory_account_;   // and counted as this instance's
     d_.h2d_bytes_ = 0;
     d_.d2h_bytes_ = 0;
     d_.stager_->begin_stage(stage);
@@ -210,6 +212,7 @@ Device::Call::~Call() {
         // Reporting must not turn a finished call (or an exception in flight) into a crash.
     }
     cuda::t_allocation_stream = saved_allocation_stream_;
+    cuda::t_allocation_account = saved_allocation_account_;
 }
 
 void Device::drain() noexcept {
@@ -337,8 +340,8 @@ void Device::dispatch(gpu::Kernel k, const device::LaunchPlan& plan, uint64_t by
 DeviceMemory Device::memory() const {
     DeviceMemory m;
     m.tracked = true;
-    m.in_use_bytes = g_device_bytes_in_use.load();
-    m.peak_bytes = g_device_bytes_peak.load();
+    m.in_use_bytes = memory_account_.in_use.load();
+    m.peak_bytes = memory_account_.peak.load();
     if (allocation_stream_) {
         activate();  // the pool is the current device's (its attributes are safe to read from any thread)
         m.cached_bytes = pool_cached_bytes();
@@ -346,7 +349,7 @@ DeviceMemory Device::memory() const {
     return m;
 }
 
-void Device::reset_memory_peak() { g_device_bytes_peak.store(g_device_bytes_in_use.load()); }
+void Device::reset_memory_peak() { memory_account_.peak.store(memory_account_.in_use.load()); }
 
 // ---- held traces ----
 

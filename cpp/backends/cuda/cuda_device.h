@@ -32,6 +32,7 @@
 #include "../../core/device/launch_plan.h"
 #include "../../core/device/stager.h"
 #include "../gpu/device.h"
+#include "memory_account.h"
 
 struct CUstream_st;  // cudaStream_t is CUstream_st*
 
@@ -136,6 +137,7 @@ public:
         device::StageCounters before_;
         int exceptions_;
         CUstream_st* saved_allocation_stream_;  // the thread's allocation stream before the call
+        cuda::MemoryAccount* saved_allocation_account_;  // and its account
     };
 
     // ---- inside a Call ----
@@ -209,6 +211,7 @@ private:
     // stream_ where the device has memory pools (allocations are then ordered on it and freed
     // memory stays in the pool, device_memory.h), else null (cudaMalloc / cudaFree).
     CUstream_st* allocation_stream_ = nullptr;
+    cuda::MemoryAccount memory_account_;  // what this instance's buffers hold (device_memory.h)
     device::DeviceLimits limits_;
     device::PipelineLimits pipelines_[gpu::kKernelCount];
     int registers_[gpu::kKernelCount] = {};

@@ -27,7 +27,8 @@ public:
         if (bytes == 0) return;
         check(cudaGetDevice(&device_), "cudaGetDevice");
         stream_ = t_allocation_stream;
-        check(counted_malloc(&ptr_, bytes, stream_), ("cudaMalloc(" + std::to_string(bytes) + " bytes)").c_str());
+        account_ = t_allocation_account;
+        check(counted_malloc(&ptr_, bytes, stream_, *account_), ("cudaMalloc(" + std::to_string(bytes) + " bytes)").c_str());
         bytes_ = bytes;
     }
     ~DeviceBuffer() { reset(); }
@@ -55,7 +56,7 @@ public:
         int current = device_;
         cudaGetDevice(&current);
         if (current != device_) cudaSetDevice(device_);
-        counted_free(ptr_, bytes_, stream_);
+        counted_free(ptr_, bytes_, stream_, *account_);
         if (current != device_) cudaSetDevice(current);
         cudaGetLastError();
         ptr_ = nullptr;
@@ -68,12 +69,14 @@ private:
         std::swap(bytes_, other.bytes_);
         std::swap(device_, other.device_);
         std::swap(stream_, other.stream_);
+        std::swap(account_, other.account_);
     }
 
     void* ptr_ = nullptr;
     size_t bytes_ = 0;
     int device_ = 0;
     cudaStream_t stream_ = nullptr;  // the stream it was allocated on (null: cudaMalloc)
+    MemoryAccount* account_ = &g_default_account;  // its backend instance's (must outlive it)
 };
 
 }  // namespace cuda

@@ -8,6 +8,9 @@
 // cudaMalloc / cudaFree cost about 11 ms of host time per proof on an H100 (cudaFree also waits
 // for the whole device). With a null stream (the pool unsupported, or no call open) they fall
 // back to cudaMalloc. A buffer must not outlive its backend, whose stream its free is ordered on.
+//
+// Each backend instance (a stream of gpustark.many: "cuda", "cuda@1", ...) counts its own bytes in
+// its MemoryAccount; a buffer made outside every call counts in the process's default account.
 #pragma once
 #include <cuda_runtime_api.h>
 
@@ -16,16 +19,18 @@
 #include <cstdint>
 
 #include "../../core/spans.h"
+#include "memory_account.h"
 
 namespace gpustark {
 namespace cuda {
 
-inline std::atomic<uint64_t> g_device_bytes_in_use{0};
-inline std::atomic<uint64_t> g_device_bytes_peak{0};
+inline MemoryAccount g_default_account;
 
-// The stream that DeviceBuffers made on this thread are ordered on: set by CudaBackend::Call for
-// its lifetime (and restored after it), null outside calls.
+// The stream that DeviceBuffers made on this thread are ordered on, and the account they count
+// in: set by CudaBackend::Call for its lifetime (and restored after it); outside calls, no stream
+// and the default account.
 inline thread_local cudaStream_t t_allocation_stream = nullptr;
+inline thread_local MemoryAccount* t_allocation_account = &g_default_account;
 
 // Makes the current device's memory pool keep what is freed (a release threshold of "never"),
 // so that later proofs reuse the memory. Returns false where the device has no memory pools
@@ -73,7 +78,7 @@ inline uint64_t pool_cached_bytes() {
 
 // `bytes` on the current device, ordered on `stream` (null: cudaMalloc). A pool that cannot grow
 // (its free blocks too fragmented) is trimmed and the allocation tried once more.
-inline cudaError_t counted_malloc(void** ptr, size_t bytes, cudaStream_t stream) {
+inline cudaError_t counted_malloc(void** ptr, size_t bytes, cudaStream_t stream, MemoryAccount& account) {
     cudaError_t err = stream ? cudaMallocAsync(ptr, bytes, stream) : cudaMalloc(ptr, bytes);
     if (err == cudaErrorMemoryAllocation && stream) {
         cudaGetLastError();
@@ -81,19 +86,19 @@ inline cudaError_t counted_malloc(void** ptr, size_t bytes, cudaStream_t stream)
         err = cudaMallocAsync(ptr, bytes, stream);
     }
     if (err != cudaSuccess) return err;
-    uint64_t now = g_device_bytes_in_use.fetch_add(bytes) + bytes;
-    uint64_t peak = g_device_bytes_peak.load();
-    while (now > peak && !g_device_bytes_peak.compare_exchange_weak(peak, now)) {
+    uint64_t now = account.in_use.fetch_add(bytes) + bytes;
+    uint64_t peak = account.peak.load();
+    while (now > peak && !account.peak.compare_exchange_weak(peak, now)) {
     }
     spans::note_device_allocation(bytes, now);
     return err;
 }
 
-// `bytes` and `stream` must be what counted_malloc was given for `ptr`. With a stream, the
-// block returns to the pool once the work queued on the stream so far has run.
-inline cudaError_t counted_free(void* ptr, size_t bytes, cudaStream_t stream) {
+// `bytes`, `stream` and `account` must be what counted_malloc was given for `ptr`. With a stream,
+// the block returns to the pool once the work queued on the stream so far has run.
+inline cudaError_t counted_free(void* ptr, size_t bytes, cudaStream_t stream, MemoryAccount& account) {
     if (!ptr) return cudaSuccess;
-    g_device_bytes_in_use.fetch_sub(bytes);
+    account.in_use.fetch_sub(bytes);
     return stream ? cudaFreeAsync(ptr, stream) : cudaFree(ptr);
 }
 
