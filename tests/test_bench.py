@@ -1,6 +1,7 @@
 """`gpustark bench`: its statistics on synthetic spans, the command end to end, its JSON, and the
 interactions-large workload."""
 import json
+import dataclasses
 import math
 import os
 import subprocess
@@ -49,6 +50,20 @@ def test_summary_rows_follow_the_tree_and_sum_repeated_spans():
     assert (head.median_ms, head.p95_ms, head.min_ms, head.max_ms, head.runs) == (11, 12, 10, 12, 3)
     assert (commit.median_ms, commit.p95_ms) == (5, 9)
     assert (whir.median_ms, whir.min_ms, whir.max_ms) == (3, 3, 4)  # per run 1+2, 2+2, 3
+
+
+def test_each_span_shows_the_most_device_memory_held_while_it_was_open():
+    runs = [synthetic_run(10, 4, (1, 2)), synthetic_run(12, 5)]
+    peak = {"device_peak_bytes": 3 << 20}
+    runs[0][1] = dataclasses.replace(runs[0][1], counters=peak)  # commit, run 0
+    runs[1][1] = dataclasses.replace(runs[1][1], counters={"device_peak_bytes": 5 << 20})
+    runs[0][2] = dataclasses.replace(runs[0][2], counters=peak)  # whir, one of its two occurrences
+    head, commit, whir = summarize(runs)
+    assert (head.device_peak_bytes, commit.device_peak_bytes, whir.device_peak_bytes) == (None, 5 << 20, 3 << 20)
+    table = format_table([head, commit, whir], "title").splitlines()
+    assert "peak MiB" in table[1]
+    assert table[3].split()[-1] == "-" and table[4].split()[-1] == "5.0" and table[5].split()[-1] == "3.0"
+    assert "peak MiB" not in format_table(summarize([synthetic_run(10, 4)]), "title")  # the CPU's runs
 
 
 def test_baseline_deltas_and_speedup():

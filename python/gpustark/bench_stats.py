@@ -16,6 +16,7 @@ __all__ = ["HEADLINE", "SpanStats", "median", "p95", "percentile_nearest_rank", 
            "Delta", "compare", "speedup", "format_table"]
 
 HEADLINE = "stark_prove_excluding_trace"
+PEAK_COUNTER = "device_peak_bytes"  # core/spans.h: note_device_allocation
 
 
 def median(values: Sequence[float]) -> float:
@@ -59,15 +60,22 @@ class SpanStats:
     p95_ms: float
     min_ms: float
     max_ms: float
+    # The most device memory held while the span was open, over the runs (its counter
+    # device_peak_bytes, raised at each device allocation); None where no allocation was seen.
+    device_peak_bytes: int | None = None
 
 
 def summarize(runs: Sequence[Sequence[Span]]) -> list[SpanStats]:
     """One row per span path, in the order paths first appear (a tree's preorder)."""
     per_path: dict[str, tuple[str, int, list[float]]] = {}
+    peaks: dict[str, int] = {}
     for run in runs:
         for path, (name, depth, ms) in run_durations_ms(run).items():
             per_path.setdefault(path, (name, depth, []))[2].append(ms)
-    return [SpanStats(path, name, depth, len(v), median(v), p95(v), min(v), max(v))
+        for s in run:
+            if PEAK_COUNTER in s.counters:
+                peaks[s.path] = max(peaks.get(s.path, 0), s.counters[PEAK_COUNTER])
+    return [SpanStats(path, name, depth, len(v), median(v), p95(v), min(v), max(v), peaks.get(path))
             for path, (name, depth, v) in per_path.items()]
 
 
@@ -100,17 +108,23 @@ def speedup(current: Sequence[SpanStats], baseline: Sequence[SpanStats], path: s
 
 def format_table(rows: Sequence[SpanStats], title: str, footer: Sequence[str] = (),
                  baseline: Sequence[SpanStats] | None = None) -> str:
-    """The bench table: spans indented by depth; median, p95 and min..max in ms; with a baseline,
+    """The bench table: spans indented by depth; median, p95 and min..max in ms; the device memory
+    held at most while each span was open (device backends); with a baseline,
     delta ms and delta % of the median per span and a speed-up line for the headline span."""
     deltas = compare(rows, baseline) if baseline is not None else {}
     labels = ["  " * r.depth + r.name for r in rows]
     width = max([len("span")] + [len(label) for label in labels])
+    peaks = any(r.device_peak_bytes is not None for r in rows)  # a device backend's runs
     head = f"{'span':<{width}}  {'median ms':>10}  {'p95 ms':>10}  {'min..max ms':>21}"
+    if peaks:
+        head += f"  {'peak MiB':>9}"
     if baseline is not None:
         head += f"  {'delta ms':>10}  {'delta %':>8}"
     lines = [title, head, "-" * len(head)]
     for label, r in zip(labels, rows):
         line = f"{label:<{width}}  {r.median_ms:>10.2f}  {r.p95_ms:>10.2f}  {f'{r.min_ms:.2f}..{r.max_ms:.2f}':>21}"
+        if peaks:
+            line += f"  {'-' if r.device_peak_bytes is None else f'{r.device_peak_bytes / 2**20:.1f}':>9}"
         if baseline is not None:
             d = deltas.get(r.path)
             line += f"  {d.ms:>+10.2f}  {d.pct:>+7.1f}%" if d else f"  {'-':>10}  {'-':>8}"
