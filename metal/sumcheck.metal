@@ -49,10 +49,12 @@ kernel void sumcheck_fraction(device const Ef* tables [[buffer(0)]],
     group_sum<GS_SUMCHECK_FRACTION_SUMS>(s, lane, lanes, scratch, partials + (u64)group * GS_SUMCHECK_FRACTION_SUMS);
 }
 
-// buffer 0: table (Ef, 2^p.vars entries, updated in place), 1: SumcheckAddEqPowersParams.
+// buffer 0: table (Ef, 2^p.vars entries, updated in place), 1: the points' records (Ef, p.count
+// x (p.vars + 1)), 2: SumcheckAddEqPowersParams.
 kernel void sumcheck_add_eq_powers(device Ef* table [[buffer(0)]],
-                                   constant SumcheckAddEqPowersParams& p [[buffer(1)]],
+                                   device const Ef* points [[buffer(1)]],
+                                   constant SumcheckAddEqPowersParams& p [[buffer(2)]],
                                    uint pos [[thread_position_in_grid]],
                                    uint threads [[threads_per_grid]]) {
-    for (u64 i = pos; i < p.lanes; i += threads) sumcheck_add_eq_powers_lane(i, table, p.vars, p.z, p.weight);
+    for (u64 i = pos; i < p.lanes; i += threads) sumcheck_add_eq_powers_lane(i, table, p.vars, p.count, points);
 }

@@ -143,11 +143,17 @@ def add_eq_powers_model(F, table, z, weight):
     return F.ext_add(table, F.ext_mul(np.broadcast_to(weight, table.shape), eq))
 
 
-@pytest.mark.parametrize("vars_,group,groups", [(0, 32, None), (1, 1, None), (2, 3, None), (5, 7, 2), (8, 32, 3)])
+@pytest.mark.parametrize("vars_,points,group,groups", [(0, 1, 32, None), (1, 2, 1, None), (2, 1, 3, None),
+                                                      (5, 3, 7, 2), (8, 9, 32, 3)])
 @pytest.mark.parametrize("kind", KINDS)
-def test_sumcheck_add_eq_powers(emu, vars_, group, groups, kind):
+def test_sumcheck_add_eq_powers(emu, vars_, points, group, groups, kind):
     F = field_ops(kind)
     rng = np.random.default_rng(vars_ + 50)
-    table, z, weight = random_ext(rng, 1 << vars_), random_ext(rng), random_ext(rng)
-    out = emu.run("sumcheck_add_eq_powers", vars_, data=words(table, z, weight), group=group, groups=groups)
-    assert_words(out.reshape(-1, 4), add_eq_powers_model(F, table, z, weight), f"sumcheck_add_eq_powers vs {kind}")
+    table = random_ext(rng, 1 << vars_)
+    pairs = [(random_ext(rng), random_ext(rng)) for _ in range(points)]  # (z, weight), one launch for all
+    out = emu.run("sumcheck_add_eq_powers", vars_, points, data=words(table, *[v for pair in pairs for v in pair]),
+                  group=group, groups=groups)
+    want = table
+    for z, weight in pairs:
+        want = add_eq_powers_model(F, want, z, weight)
+    assert_words(out.reshape(-1, 4), want, f"sumcheck_add_eq_powers vs {kind}")

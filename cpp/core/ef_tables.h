@@ -51,8 +51,10 @@ public:
     // Degree 3 (a LogUp-GKR layer): exactly five tables p0, p1, q0, q1, eq;
     // s(1), s(2), s(3) of s(X) = sum_i eq(X, i) (p0 q1 + p1 q0 + lambda q0 q1)(X, i).
     virtual std::array<Ef, 3> fraction_round(Ef lambda) = 0;
-    // Table c += weight * eq(., (z, z^2, z^4, ...)) over the table's log2(length) variables.
-    virtual void add_eq_powers(size_t c, Ef z, Ef weight) = 0;
+    // Table c += sum_q weights[q] * eq(., (z_q, z_q^2, z_q^4, ...)) over the table's log2(length)
+    // variables, for the points z_q of `points` (as many as weights): WHIR's constraints of a round,
+    // added at once (one launch on a device).
+    virtual void add_eq_powers(size_t c, const std::vector<Ef>& points, const std::vector<Ef>& weights) = 0;
 
     // The batch-constraint round (PROTOCOL 9.2 step 5) of one trace whose tables are, in order, the
     // width local columns, the width next columns, the three selectors and eq: for each x in xs,
@@ -95,6 +97,9 @@ protected:
     }
     void require_table(size_t c, const char* op) const { require(c < count_, op, "a table index < count"); }
     void require_index(size_t index) const { require(index < length_, "read", "an index < length"); }
+    void require_points(size_t points, size_t weights) const {
+        require(points == weights, "add_eq_powers", "one weight per point");
+    }
     void require_factors(size_t factors) const {
         require(factors < 64 && (uint64_t(1) << factors) == length_, "set_product_table", "log2(length) factors");
     }

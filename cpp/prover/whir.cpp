@@ -164,14 +164,14 @@ WhirProof prove_whir(Transcript& transcript, const std::vector<const StackedPcsD
         const Ef gamma = sample_ef(transcript);  // sampled in the last round too
         if (!last) {
             // New constraints: g(z0) = y0 with weight gamma, g(z_q) with gamma^(q+2), where
-            // z_q = omega_{log|L| - k}^idx_q is the folded query point.
-            tables->add_eq_powers(1, z0, gamma);
+            // z_q = omega_{log|L| - k}^idx_q is the folded query point; added to w at once.
+            std::vector<Ef> points = {z0}, weights = {gamma};
             const Fp omega = fp_two_adic_generator(query_bits);
-            Ef weight = ef_mul(gamma, gamma);
             for (uint32_t idx : indices) {
-                tables->add_eq_powers(1, ef_from_base(fp_pow(omega, idx)), weight);
-                weight = ef_mul(weight, gamma);
+                points.push_back(ef_from_base(fp_pow(omega, idx)));
+                weights.push_back(ef_mul(weights.back(), gamma));
             }
+            tables->add_eq_powers(1, points, weights);
             prev_tree = std::move(tree);
         }
         log_rs -= 1;

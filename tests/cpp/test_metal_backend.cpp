@@ -399,10 +399,10 @@ TEST(MetalBackend, TablesFoldAndReduceOnTheDeviceWithoutWaitingForFolds) {
     const Ef r = values[5];
     rig.device->clear_trace();
     got->fold(r);
-    got->add_eq_powers(2, values[7], values[9]);
+    got->add_eq_powers(2, {values[7], values[8]}, {values[9], values[10]});
     EXPECT_EQ(rig.device->trace(), "begin encode:sumcheck_fold commit begin encode:sumcheck_add_eq_powers commit");
     want->fold(r);
-    want->add_eq_powers(2, values[7], values[9]);
+    want->add_eq_powers(2, {values[7], values[8]}, {values[9], values[10]});
     const auto a = got->pair_product_round(), b = want->pair_product_round();  // waits for both
     for (int k = 0; k < 2; ++k) EXPECT_TRUE(ef_eq(a[k], b[k]));
     EXPECT_EQ(rig.device->trace().substr(rig.device->trace().size() - 4), "wait");

@@ -307,10 +307,11 @@ bool run_phase_kernel(const Launch& l, const Binder& b) {
             });
         }
     } else if (k == "sumcheck_add_eq_powers") {
-        b.arity(2);
-        auto p = b.value<gs_msl::SumcheckAddEqPowersParams>(1);
+        b.arity(3);
+        auto p = b.value<gs_msl::SumcheckAddEqPowersParams>(2);
         Ef* table = b.buffer<Ef>(0, p.lanes);
-        each_position(l, [&](uint32_t pos, uint32_t n) { gs_msl::sumcheck_add_eq_powers(table, p, pos, n); });
+        const Ef* points = b.buffer<Ef>(1, uint64_t(p.count) * (p.vars + 1));
+        each_position(l, [&](uint32_t pos, uint32_t n) { gs_msl::sumcheck_add_eq_powers(table, points, p, pos, n); });
     } else if (k == "gkr_layer") {
         b.arity(5);
         auto p = b.value<gs_msl::GkrLayerParams>(4);

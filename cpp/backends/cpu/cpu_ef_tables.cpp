@@ -122,12 +122,16 @@ public:
         return s;
     }
 
-    void add_eq_powers(size_t c, Ef z, Ef weight) override {
+    void add_eq_powers(size_t c, const std::vector<Ef>& points, const std::vector<Ef>& weights) override {
         require_table(c, "add_eq_powers");
-        // eq(i, (z, z^2, z^4, ..)): the factor of bit k is (1 - z^(2^k), z^(2^k)).
-        std::vector<Factor> factors;
-        for (size_t len = length(); len > 1; len >>= 1, z = ef_square(z)) factors.push_back({ef_sub(ef_one(), z), z});
-        product_table_into(factors, weight, true, tables_[c]);
+        require_points(points.size(), weights.size());
+        for (size_t q = 0; q < points.size(); ++q) {
+            // eq(i, (z, z^2, z^4, ..)): the factor of bit k is (1 - z^(2^k), z^(2^k)).
+            std::vector<Factor> factors;
+            Ef z = points[q];
+            for (size_t len = length(); len > 1; len >>= 1, z = ef_square(z)) factors.push_back({ef_sub(ef_one(), z), z});
+            product_table_into(factors, weights[q], true, tables_[c]);
+        }
     }
 
     void write_table(size_t c, const Ef* values) override {

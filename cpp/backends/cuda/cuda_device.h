@@ -54,7 +54,9 @@ constexpr uint32_t kCudaMaxLaneGroup = 256;
 // Sumcheck tables (gpu/gpu_ef_tables.cpp), one stage per operation, named ef_tables.<operation>:
 //   ef_tables (the upload), read, table: no kernel; one host wait for the copy, counted as a
 //        sync only when it also waits for kernels (a fold or add_eq_powers before it);
-//   fold, add_eq_powers: 1 command buffer, K = 1, no sync (the next read or round waits);
+//   fold: 1 command buffer, K = 1, no sync (the next read or round waits);
+//   add_eq_powers (all of a WHIR round's points): 1 command buffer, K = 1, 1 sync (the call waits
+//        for its staged upload of the points as it ends);
 //   pair_product_round, fraction_round: 1 command buffer, K = 1, 1 sync.
 // The CUDA stager has no dispatch or byte budget (commits submit nothing), so a call never
 // splits into more command buffers. h2d_bytes / d2h_bytes count the bytes copied each way.

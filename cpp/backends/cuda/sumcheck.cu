@@ -45,11 +45,11 @@ __global__ void sumcheck_fraction_kernel(const Ef* __restrict__ tables, Ef* __re
     block_sum<kFractionSums>(s, sumcheck_scratch, partials);
 }
 
-// Lane = entry i. __grid_constant__ lets the body index the powers in parameter memory instead
-// of each thread copying 1 KiB to local memory.
-__global__ void sumcheck_add_eq_powers_kernel(Ef* __restrict__ table, const __grid_constant__ SumcheckAddEqPowersParams p) {
+// Lane = entry i; every lane reads the same point records (cached).
+__global__ void sumcheck_add_eq_powers_kernel(Ef* __restrict__ table, const Ef* __restrict__ points,
+                                              const SumcheckAddEqPowersParams p) {
     for (uint64_t i = first_lane(); i < p.lanes; i += lane_stride())
-        sumcheck_add_eq_powers_lane(i, table, p.vars, p.z, p.weight);
+        sumcheck_add_eq_powers_lane(i, table, p.vars, p.count, points);
 }
 
 }  // namespace
@@ -90,11 +90,12 @@ cudaError_t launch_sumcheck_entry(gpu::Kernel kernel, const device::LaunchPlan& 
         return launch_planned(sumcheck_fraction_kernel, plan, size_t(plan.scratch_bytes), stream,
                               a.buffer<const Ef>(0), a.buffer<Ef>(1), *p);
     }
-    if (kernel == gpu::Kernel::SumcheckAddEqPowers) {  // (table)
+    if (kernel == gpu::Kernel::SumcheckAddEqPowers) {  // (table, points)
         const SumcheckAddEqPowersParams* p = a.params_as<SumcheckAddEqPowersParams>();
-        if (!p || a.count != 1 || p->vars >= GS_SUMCHECK_MAX_EQ_VARS || p->lanes != (uint64_t(1) << p->vars))
+        if (!p || a.count != 2 || p->vars >= GS_SUMCHECK_MAX_EQ_VARS || p->lanes != (uint64_t(1) << p->vars))
             return cudaErrorInvalidValue;
-        return launch_planned(sumcheck_add_eq_powers_kernel, plan, 0, stream, a.buffer<Ef>(0), *p);
+        if (p->count == 0) return cudaSuccess;
+        return launch_planned(sumcheck_add_eq_powers_kernel, plan, 0, stream, a.buffer<Ef>(0), a.buffer<const Ef>(1), *p);
     }
     return cudaErrorInvalidDeviceFunction;
 }

@@ -51,9 +51,9 @@ public:
         return va;
     }
 
-    void add_eq_powers(size_t c, Ef z, Ef weight) override {
-        a_->add_eq_powers(c, z, weight);
-        b_->add_eq_powers(c, z, weight);
+    void add_eq_powers(size_t c, const std::vector<Ef>& points, const std::vector<Ef>& weights) override {
+        a_->add_eq_powers(c, points, weights);
+        b_->add_eq_powers(c, points, weights);
         table(c);
     }
 

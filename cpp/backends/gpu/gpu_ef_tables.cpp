@@ -123,17 +123,30 @@ public:
                                                  5 * length(), current(), p);
     }
 
-    void add_eq_powers(size_t c, Ef z, Ef weight) override {
+    void add_eq_powers(size_t c, const std::vector<Ef>& points, const std::vector<Ef>& weights) override {
         require_table(c, "add_eq_powers");
-        // z^(2^k) for each of the log2(length) <= 63 variables, as the CPU tables compute them.
+        require_points(points.size(), weights.size());
+        if (points.empty()) return;
         SumcheckAddEqPowersParams p{};
         p.lanes = length();
-        p.weight = weight;
-        for (size_t len = length(); len > 1; len >>= 1, z = ef_square(z)) p.z[p.vars++] = z;
+        p.vars = log2_exact(length());
+        p.count = uint32_t(points.size());
+        // Per point (weight, z^(2^k) for k < vars), the powers as the CPU tables compute them.
+        std::vector<Ef> records;
+        records.reserve(points.size() * (p.vars + 1));
+        for (size_t q = 0; q < points.size(); ++q) {
+            records.push_back(weights[q]);
+            Ef z = points[q];
+            for (uint32_t k = 0; k < p.vars; ++k, z = ef_square(z)) records.push_back(z);
+        }
+        const size_t bytes = records.size() * sizeof(Ef);
         Call call(device_, "ef_tables.add_eq_powers");
+        const Buffer d_records = device_.allocate(bytes);
+        device_.reserve_staging(staged_size(bytes));
+        device_.upload(d_records, records.data(), bytes);
         device_.dispatch(Kernel::SumcheckAddEqPowers, device_.lane_plan(Kernel::SumcheckAddEqPowers, p.lanes),
-                         2 * p.lanes * sizeof(Ef), {table_at(c, current())}, p);
-        call.commit();  // no wait, as for fold
+                         2 * p.lanes * sizeof(Ef), {table_at(c, current()), d_records}, p);
+        call.commit();  // no wait here (a device that staged the upload waits for it as the call ends)
     }
 
     void write_table(size_t c, const Ef* values) override {

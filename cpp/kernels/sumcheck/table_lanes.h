@@ -38,13 +38,12 @@ struct SumcheckFractionParams {
     Ef lambda;
 };
 
-// add_eq_powers: lanes = length = 2^vars; z[k] = z^(2^k) for k < vars.
+// add_eq_powers: lanes = length = 2^vars; `count` points, each a record of vars + 1 Ef in device
+// memory: (weight, z, z^2, z^4, ..., z^(2^(vars-1))). One launch adds them all (WHIR's round).
 struct SumcheckAddEqPowersParams {
     u64 lanes;
-    Ef weight;
     u32 vars;
-    u32 pad;
-    Ef z[GS_SUMCHECK_MAX_EQ_VARS];
+    u32 count;
 };
 
 #ifndef __METAL_VERSION__
@@ -55,9 +54,8 @@ static_assert(sizeof(SumcheckPairProductParams) == 24 && __builtin_offsetof(Sumc
               "SumcheckPairProductParams layout is shared with MSL");
 static_assert(sizeof(SumcheckFractionParams) == 32 && __builtin_offsetof(SumcheckFractionParams, lambda) == 16,
               "SumcheckFractionParams layout is shared with MSL");
-static_assert(sizeof(SumcheckAddEqPowersParams) == 1056 && __builtin_offsetof(SumcheckAddEqPowersParams, weight) == 8 &&
-                  __builtin_offsetof(SumcheckAddEqPowersParams, vars) == 24 &&
-                  __builtin_offsetof(SumcheckAddEqPowersParams, z) == 32,
+static_assert(sizeof(SumcheckAddEqPowersParams) == 16 && __builtin_offsetof(SumcheckAddEqPowersParams, vars) == 8 &&
+                  __builtin_offsetof(SumcheckAddEqPowersParams, count) == 12,
               "SumcheckAddEqPowersParams layout is shared with MSL");
 #endif
 
@@ -92,9 +90,14 @@ GS_FN void sumcheck_fraction_lane(u64 i, GS_DEVICE const Ef* tables, u64 stride,
                            q1[2 * i + 1], eq[2 * i], eq[2 * i + 1], lambda, s);
 }
 
-// Lane = entry i: table[i] += weight * eq(bits(i), (z, z^2, z^4, ...)). z_powers lives in the
-// launch arguments (CUDA parameter memory, a Metal constant buffer), so lanes index it there.
-GS_FN void sumcheck_add_eq_powers_lane(u64 i, GS_DEVICE Ef* table, u32 vars, GS_CONSTANT const Ef* z_powers,
-                                       Ef weight) {
-    table[i] = ef_add(table[i], ef_mul(weight, sumcheck_eq_power_weight(i, vars, z_powers)));
+// Lane = entry i: table[i] += sum over the points of weight * eq(bits(i), (z, z^2, z^4, ...)),
+// the records as SumcheckAddEqPowersParams lays them out.
+GS_FN void sumcheck_add_eq_powers_lane(u64 i, GS_DEVICE Ef* table, u32 vars, u32 count,
+                                       GS_DEVICE const Ef* points) {
+    Ef acc = table[i];
+    for (u32 q = 0; q < count; ++q) {
+        GS_DEVICE const Ef* record = points + (u64)q * (vars + 1u);
+        acc = ef_add(acc, ef_mul(record[0], sumcheck_eq_power_weight(i, vars, record + 1)));
+    }
+    table[i] = acc;
 }

@@ -37,8 +37,8 @@ GS_FN void sumcheck_fraction_pair(Ef p0_lo, Ef p0_hi, Ef p1_lo, Ef p1_hi, Ef q0_
 }
 
 // eq(bits(i), (z, z^2, z^4, ...)) over `vars` variables, given z_powers[k] = z^(2^k):
-// prod_k (bit k of i ? z^(2^k) : 1 - z^(2^k)). The powers are launch arguments (constant memory).
-GS_FN Ef sumcheck_eq_power_weight(u64 i, u32 vars, GS_CONSTANT const Ef* z_powers) {
+// prod_k (bit k of i ? z^(2^k) : 1 - z^(2^k)). The powers are in device memory (one record per point).
+GS_FN Ef sumcheck_eq_power_weight(u64 i, u32 vars, GS_DEVICE const Ef* z_powers) {
     Ef acc = ef_one();
     for (u32 k = 0; k < vars; ++k) {
         Ef zk = z_powers[k];

@@ -70,7 +70,7 @@ const Scenario kScenarios[] = {
     {"sumcheck_pair_product", 3, "COUNT LENGTH STRIDE", "sumcheck_pair_product",
      gs_emu::scenario_sumcheck_pair_product},
     {"sumcheck_fraction", 2, "LENGTH STRIDE", "sumcheck_fraction", gs_emu::scenario_sumcheck_fraction},
-    {"sumcheck_add_eq_powers", 1, "VARS", "sumcheck_add_eq_powers", gs_emu::scenario_sumcheck_add_eq_powers},
+    {"sumcheck_add_eq_powers", 2, "VARS POINTS", "sumcheck_add_eq_powers", gs_emu::scenario_sumcheck_add_eq_powers},
     {"gkr_layer", 1, "NODES", "gkr_layer", gs_emu::scenario_gkr_layer},
     {"gkr_tree", 1, "LOG_LEAVES", "gkr_layer", gs_emu::scenario_gkr_tree},
     {"gkr_split", 1, "HALF", "gkr_split", gs_emu::scenario_gkr_split},

@@ -85,21 +85,26 @@ void scenario_sumcheck_fraction(const Args& a, const Options& o) {
     write_output(partials);
 }
 
-// args: VARS. in: a table of 2^VARS Ef, then z and weight; out: the table after
-// table += weight * eq(., (z, z^2, z^4, ...)), the powers computed as the host does.
+// args: VARS POINTS. in: a table of 2^VARS Ef, then POINTS pairs (z, weight); out: the table after
+// table += sum of weight * eq(., (z, z^2, z^4, ...)), the records laid out as the host does.
 void scenario_sumcheck_add_eq_powers(const Args& a, const Options& o) {
-    uint32_t vars = arg(a, 0);
-    if (vars > 20) die("sumcheck_add_eq_powers: VARS must be <= 20 here");
+    uint32_t vars = arg(a, 0), points = arg(a, 1);
+    if (vars > 20 || points > 256) die("sumcheck_add_eq_powers: VARS must be <= 20 and POINTS <= 256 here");
     const uint64_t length = uint64_t(1) << vars;
-    Input in(size_t(length) * 4 + 8);
+    Input in(size_t(length) * 4 + size_t(points) * 8);
     std::vector<Ef> table = in.efs(length);
-    Ef z = in.ef();
     SumcheckAddEqPowersParams p{};
     p.lanes = length;
-    p.weight = in.ef();
-    for (uint64_t len = length; len > 1; len >>= 1, z = ef_square(z)) p.z[p.vars++] = z;
+    p.vars = vars;
+    p.count = points;
+    std::vector<Ef> records;  // per point: weight, then z^(2^k) for k < vars
+    for (uint32_t q = 0; q < points; ++q) {
+        Ef z = in.ef();
+        records.push_back(in.ef());
+        for (uint32_t k = 0; k < vars; ++k, z = ef_square(z)) records.push_back(z);
+    }
     run_lanes(p.lanes, o, [&](uint32_t pos, uint32_t threads) {
-                    sumcheck_add_eq_powers(table.data(), p, pos, threads);
+                    sumcheck_add_eq_powers(table.data(), records.data(), p, pos, threads);
                 });
     write_output(table);
 }
