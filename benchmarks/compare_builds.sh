@@ -5,7 +5,7 @@
 #   benchmarks/compare_builds.sh BASE_DIR [ROUNDS] [OUT_DIR]
 # BASE_DIR holds the build before (e.g. `git archive COMMIT | tar -x -C BASE_DIR`). Each round runs
 # `gpustark bench keccakf --backend cuda --runs 5 --warmup 1` once per build; GPUSTARK_CHECK_PERMS sets the
-# size (default 1024). Prints each round's median of stark_prove_excluding_trace and the ratio of medians.
+# size (default 1024). Proofs are compared as OpenVM bytes (--raw: file headers may differ). Prints each round's median of stark_prove_excluding_trace and the ratio of medians.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 base=$(cd "$1" && pwd)
@@ -33,7 +33,7 @@ run() {  # run NAME SRC_DIR ROUND
 }
 for name in base this; do
     src=$base; [ $name = this ] && src=$PWD
-    PYTHONPATH="$src/python" python3 -m gpustark prove keccakf --perms "$perms" --backend cuda --out "$out/$name.proof" \
+    PYTHONPATH="$src/python" python3 -m gpustark prove keccakf --perms "$perms" --backend cuda --raw --out "$out/$name.proof" \
         >/dev/null 2>&1 || { echo "$name: prove failed"; exit 1; }
 done
 cmp -s "$out/base.proof" "$out/this.proof" && echo "proofs identical (base, this)" || { echo "proofs DIFFER"; exit 1; }
