@@ -127,6 +127,8 @@ def test_a_budget_below_one_proof_still_proves_every_job(multi_key):
     jobs = workload_jobs("multi", 3)
     proofs = prove_many(pk, jobs, "cpu", streams=2, device_memory_budget=1)
     assert [p.to_bytes() for p in proofs] == [alone(pk, job, "cpu") for job in jobs]
+    unchecked = prove_many(pk, jobs, "cpu", streams=2, check_witness=False)
+    assert [p.to_bytes() for p in unchecked] == [p.to_bytes() for p in proofs]
 
 
 def test_an_unsatisfied_job_raises(multi_key):

@@ -131,13 +131,15 @@ def _default_budget(backend: str) -> int | None:
 
 
 def prove_many(pk: ProvingKey, jobs: Iterable[Job | WorkloadJob], backend: str | None = None, streams: int = 1, *,
-               device_memory_budget: int | None = None,
+               device_memory_budget: int | None = None, check_witness: bool = True,
                on_done: Callable[[JobResult], None] | None = None) -> list[Proof]:
     """Prove every job under `pk` on `streams` streams of one backend; the proofs in job order.
 
     device_memory_budget (bytes; default 90% of the device's memory where it reports it) bounds
     the memory the streams hold together: the first job runs alone and its peak is what each later
-    job is expected to need. on_done(result) is called as each job finishes (from its stream's
+    job is expected to need. check_witness=False skips each job's witness check on the CPU (for
+    witnesses checked when they were made; an unsatisfied one then gives a proof the verifier
+    rejects). on_done(result) is called as each job finishes (from its stream's
     thread). A job that fails raises its error here once the running jobs end.
     """
     backend = _backend.resolve(backend)
@@ -164,7 +166,7 @@ def prove_many(pk: ProvingKey, jobs: Iterable[Job | WorkloadJob], backend: str |
             start = time.perf_counter()
             _backend.reset_device_memory_peak(name)
             traces, pvs = job.witness()
-            proof = prove(pk, traces, pvs, backend=name)
+            proof = prove(pk, traces, pvs, backend=name, check_witness=check_witness)
             memory = _backend.device_memory(name)
             measured = memory["peak_bytes"] if memory["tracked"] else None
             if on_done is not None:
