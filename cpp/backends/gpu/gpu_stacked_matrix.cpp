@@ -1,9 +1,9 @@
 // The stacked commitment and the stacked matrix on the device (core/stacked_matrix.h), written
 // once over gpu::Device: the traces go up once; stacking, the message, the codeword and its tree
-// are computed on the device. The matrix stays with the tree's upper levels and the codeword: the
-// message (one pass over the matrix) is made again where it is read, and with
-// GPUSTARK_KEEP_CODEWORD=0 the codeword (the message's NTT, twice the traces) too, as OpenVM's
-// prover does by default. The openings' passes run there too: round 0's slot sums come back (N per slot),
+// are computed on the device. Only the matrix stays with the tree's upper levels: the message (one
+// pass over the matrix) and the codeword (the message's NTT, twice the traces) are made again where
+// they are read, as OpenVM's prover does by default (GPUSTARK_KEEP_CODEWORD=1 keeps the codeword).
+// The openings' passes run there too: round 0's slot sums come back (N per slot),
 // the tables after u_0 stay for the rounds, and WHIR's batched message comes back (one value per
 // row) or is written into a table in place.
 #include <algorithm>
@@ -26,14 +26,14 @@ namespace gpustark {
 namespace gpu {
 namespace {
 
-// GPUSTARK_KEEP_CODEWORD: 1 (unset) keeps the stacked codeword on the device from the commitment to
-// the openings; 0 drops it after hashing and makes it again for the openings: on an H200 at keccakf
-// 1024, 0.7 GB less from the commit to the openings for about 7.5 ms more in WHIR
-// (docs/benchmarks.md). Read at each commitment.
+// GPUSTARK_KEEP_CODEWORD: 0 (unset) drops the stacked codeword after hashing and makes it again for
+// the openings, as OpenVM's prover does by default; 1 keeps it on the device from the commitment to
+// the openings: on an H200 at keccakf 1024, about 7.5 ms less in WHIR for 0.66 GiB more held through
+// round 0, where the proof's peak is (docs/benchmarks.md). Read at each commitment.
 bool keep_stacked_codeword() {
     const char* v = std::getenv("GPUSTARK_KEEP_CODEWORD");
-    if (!v || !*v || std::string(v) == "1") return true;
-    if (std::string(v) == "0") return false;
+    if (!v || !*v || std::string(v) == "0") return false;
+    if (std::string(v) == "1") return true;
     throw std::invalid_argument(std::string("GPUSTARK_KEEP_CODEWORD: expected 0 or 1 (or unset), found '") + v + "'");
 }
 
@@ -313,8 +313,8 @@ StackedCommit commit_stacked(Device& device, const StackedLayout& layout, const 
     }
 
     // PROTOCOL 6.3 and 6.4: the message and codeword from the matrix, on the device, and its tree.
-    // The tree keeps the codeword for the openings, or with GPUSTARK_KEEP_CODEWORD=0 lets it go once
-    // hashed (twice the traces' memory) and an opening makes it again (OpenVM's default).
+    // The tree lets the codeword go once hashed (twice the traces' memory) and an opening makes it
+    // again, as OpenVM's prover does by default; GPUSTARK_KEEP_CODEWORD=1 keeps it instead.
     const uint32_t log_rows = m + log_blowup;
     Buffer code;
     {
