@@ -30,7 +30,7 @@ def prepared_jobs(workload: str, count: int, options: dict) -> list[Job]:
     return [Job(j.id, *j.witness()) for j in workload_jobs(workload, count, options)]
 
 
-def streams_run(pk, jobs, backend: str, streams: int) -> dict:
+def streams_run(pk, jobs, backend: str, streams: int, check_witness: bool = True) -> dict:
     latencies, peaks = [], {}
 
     def on_done(result):
@@ -39,7 +39,7 @@ def streams_run(pk, jobs, backend: str, streams: int) -> dict:
             peaks[result.stream] = max(peaks.get(result.stream, 0), result.device_peak_bytes)
 
     start = time.perf_counter()
-    prove_many(pk, jobs, backend, streams, on_done=on_done)
+    prove_many(pk, jobs, backend, streams, check_witness=check_witness, on_done=on_done)
     return {"seconds": time.perf_counter() - start, "latencies": latencies, "peak": max(peaks.values(), default=None)}
 
 
@@ -65,6 +65,8 @@ def main() -> None:
     parser.add_argument("--ray-workers", default="", help="local Ray worker counts, e.g. 1,2 (default none)")
     parser.add_argument("--ray-backend", default="cpu", help="the Ray workers' backend (default cpu)")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--skip-witness-check", action="store_true",
+                        help="streams: prove_many(check_witness=False) (the witnesses are checked once, before)")
     args = parser.parse_args()
 
     workload = WORKLOADS[args.workload]
@@ -74,6 +76,9 @@ def main() -> None:
     pk, _ = gpustark.keygen(workload.airs(options), params)
     backend = _backend.resolve(args.backend)
     jobs = prepared_jobs(args.workload, args.count, options)
+    if args.skip_witness_check:
+        for job in jobs:
+            pk.check_witness(job.traces, job.public_values)
     configs = [("streams", int(s), backend) for s in args.streams.split(",") if s]
     configs += [("ray", int(w), args.ray_backend) for w in args.ray_workers.split(",") if w]
 
@@ -82,12 +87,16 @@ def main() -> None:
         if any(kind == "ray" for kind, _, _ in configs):  # one local Ray for every Ray run
             from gpustark import cluster
             stack.enter_context(cluster.ray_session())
+        def one(kind, n, name, some):
+            if kind == "streams":
+                return streams_run(pk, some, name, n, check_witness=not args.skip_witness_check)
+            return ray_run(pk, some, name, n)
+
         for kind, n, name in configs:  # warm-up: each stream's instance and tables
-            (streams_run if kind == "streams" else ray_run)(pk, jobs[:n], name, n)
+            one(kind, n, name, jobs[:n])
         for _ in range(args.rounds):
             for c in configs:
-                kind, n, name = c
-                results[c].append((streams_run if kind == "streams" else ray_run)(pk, jobs, name, n))
+                results[c].append(one(*c, jobs))
 
     print(f"prove-many {args.workload} {options} ({params.name}), {args.count} proofs per run, "
           f"median of {args.rounds} rounds; device: {_backend.device_info(backend)['name']}")
