@@ -151,7 +151,7 @@ def prove_many(pk: ProvingKey, jobs: Iterable[Job | WorkloadJob], backend: str |
         raise ValueError("jobs: ids must be unique")
     names = [stream_backend(backend, s) for s in range(streams)]
     for name in names[1:]:
-        _backend.resolve(name)  # makes the instance now, so a backend without streams fails before any job
+        _backend.device_info(name)  # starts the instance now: one that cannot start fails before any job
     budget = device_memory_budget if device_memory_budget is not None else _default_budget(backend)
     gate = _MemoryGate(budget)
     free_streams = list(reversed(names))
