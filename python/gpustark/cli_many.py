@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import threading
 import time
 
 from . import _backend
+from .bench_stats import median, p95
 from .keygen import keygen
 from .many import JobResult, prove_many, workload_jobs
 from .proof import Proof
@@ -42,10 +42,8 @@ class _JobProgress:
 
 
 def latency_summary(seconds: list[float]) -> tuple[float, float]:
-    """(median, p95) of per-proof latencies, in ms; p95 by the nearest-rank rule."""
-    ordered = sorted(seconds)
-    p95 = ordered[max(0, -(-95 * len(ordered) // 100) - 1)]
-    return statistics.median(ordered) * 1e3, p95 * 1e3
+    """(median, p95) of per-proof latencies, in ms; p95 by the nearest-rank rule, as the bench's."""
+    return median(seconds) * 1e3, p95(seconds) * 1e3
 
 
 def _note_peak(peaks: dict, where: str, peak: int | None) -> None:
