@@ -17,6 +17,9 @@ void register_metal_backend() {
         options.reduce_groups = 16;
         // Blocks of one or two chunks, so that round 0 runs several blocks on small traces.
         options.round0_block_elements = 256;
+        // Copies of held traces, as CUDA keeps them: the commitment then drops the stacked matrix
+        // and scatters it again from them (gpu_stacked_matrix.cpp), a path Linux would not run.
+        options.hold_trace_copies = true;
         return std::make_unique<MetalBackend>(std::make_unique<test_metal::FakeDevice>(), options);
     });
 }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <stdexcept>
@@ -30,8 +31,23 @@ constexpr uint64_t kFallbackWaveGroups = 1024;
 // slots x threads values fit. 512 MiB keeps a resident wave of an H100 for programs of up to
 // ~480 extension-field slots, and fewer threads only when a program is larger.
 constexpr uint64_t kSlotScratchBytes = uint64_t(512) << 20;
-// Values round 0 gathers per block; each of its six block buffers holds this many words.
-constexpr uint64_t kRound0BlockElements = uint64_t(1) << 27;
+// Values round 0 gathers per block (each of its six block buffers holds this many words): 64 per
+// resident thread, a power of two, at least 2^22 (2^24 on an H100 or H200). Larger blocks only
+// hold more memory: the block's kernels already fill the device.
+// GPUSTARK_ROUND0_BLOCK_ELEMENTS=N sets it instead (for tuning; read when a phase asks).
+uint64_t round0_block_elements(uint64_t resident_threads) {
+    if (const char* v = std::getenv("GPUSTARK_ROUND0_BLOCK_ELEMENTS"); v && *v) {
+        char* end = nullptr;
+        const unsigned long long n = std::strtoull(v, &end, 10);
+        if (*end != '\0' || n == 0)
+            throw std::invalid_argument(std::string("GPUSTARK_ROUND0_BLOCK_ELEMENTS: expected a positive integer, found '") +
+                                        v + "'");
+        return n;
+    }
+    uint64_t elements = uint64_t(1) << 22;
+    while (elements * 2 <= resident_threads * 64) elements *= 2;
+    return elements;
+}
 
 void log_line(const std::string& line) { std::fprintf(stderr, "gpustark debug: %s\n", line.c_str()); }
 
@@ -173,7 +189,7 @@ gpu::LaunchCaps Device::launch_caps() {
     caps.reduce_groups = threads == 0 ? kFallbackWaveGroups : std::max<uint64_t>(threads / kCudaMaxLaneGroup, 1);
     caps.scratch_groups = caps.reduce_groups;
     caps.slot_scratch_bytes = kSlotScratchBytes;
-    caps.round0_block_elements = kRound0BlockElements;
+    caps.round0_block_elements = round0_block_elements(threads);
     return caps;
 }
 
@@ -372,6 +388,7 @@ void Device::hold_traces(const std::vector<TraceView>& traces) {
 }
 
 void Device::release_traces() {
+    if (held_) run_traces_released_hooks();  // what was made from the traces and dropped, again
     std::lock_guard<std::mutex> lock(mutex_);
     cudaSetDevice(index_);
     if (stream_) cudaStreamSynchronize(stream_);  // no queued kernel still reads a copy

@@ -181,6 +181,7 @@ public:
     std::unique_ptr<Scope> open(const char* stage) override;
     gpu::Buffer allocate(size_t bytes) override;
     gpu::Buffer held(const void* host, size_t bytes) override;
+    bool holds_copy(const void* host, size_t bytes) override { return held(host, bytes).base != nullptr; }
     void upload(const gpu::Buffer& dst, const void* host, size_t bytes) override;
     const void* download(const gpu::Buffer& src, size_t bytes) override;
     void dispatch_raw(gpu::Kernel k, const device::LaunchPlan& plan, uint64_t bytes, const gpu::Buffer* buffers,

@@ -50,8 +50,9 @@ __global__ void stacked_scatter_kernel(const u32* __restrict__ trace, const Stac
         stacked_scatter_lane(lane, trace, p.trace_width, slots, p.slot_count, p.width, matrix);
 }
 
-__global__ void stacked_message_kernel(const u32* __restrict__ matrix, const Fp* __restrict__ inv_powers,
-                                       u32* __restrict__ message, StackedMessageParams p) {
+// matrix and message may be one buffer (the commitment writes the message in place): no __restrict__.
+__global__ void stacked_message_kernel(const u32* matrix, const Fp* __restrict__ inv_powers, u32* message,
+                                       StackedMessageParams p) {
     for (uint64_t lane = first_lane(); lane < p.lanes; lane += lane_stride())
         stacked_message_lane(lane, matrix, inv_powers, p.inv_n, p.width, p.l_skip, message);
 }

@@ -17,7 +17,9 @@
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <type_traits>
 
 #include "../../core/device/launch_plan.h"
@@ -96,6 +98,9 @@ public:
     // The device's own copy of host memory it already holds (a held trace, a caller's buffer on
     // unified memory), or an empty Buffer: then the phase copies the data itself.
     virtual Buffer held(const void* host, size_t bytes) = 0;
+    // Whether held(host, bytes) is a copy hold_traces made, kept until release_traces (which runs
+    // the hooks below first), rather than a caller's own array, which may change at any time.
+    virtual bool holds_copy(const void* host, size_t bytes) = 0;
     // Room for the operation's copies: the larger of its upload and download totals, each the sum
     // of staged_size() of its copies. Once per operation, before its first copy; called again
     // after a finish(), it starts the copies over (a loop that reads one word per wait).
@@ -123,6 +128,14 @@ public:
     NttTables& ntt_tables() { return *ntt_tables_; }
     // Drops them (the device's release of kept memory, and its destructor before it stops).
     void release_ntt_tables();
+
+    // ---- held traces ----
+    // A phase object that dropped what it made from the held traces (Backend::hold_traces) and
+    // reads it later registers a hook: the device's release_traces runs every hook first, outside
+    // any operation, so that it is made again while the traces are still there. The owner forgets
+    // its hook before it goes.
+    void on_traces_released(const void* owner, std::function<void()> hook);
+    void forget_traces_released(const void* owner);
 
     // Device -> host: `rows` pieces of row_bytes, pitch bytes apart on the device (entry i of
     // every table), packed into row_bytes * rows bytes; valid after finish(), as download's.
@@ -158,8 +171,14 @@ public:
                               size_t count, const void* params, size_t params_bytes) = 0;
 
 
+protected:
+    // For release_traces, before the held copies go.
+    void run_traces_released_hooks();
+
 private:
     std::unique_ptr<NttTables> ntt_tables_;
+    std::mutex hooks_mutex_;
+    std::map<const void*, std::function<void()>> release_hooks_;
 };
 
 // One operation on a device, for its scope: the lock, the stage and the counters.

@@ -3,6 +3,7 @@
 set(GPUSTARK_GPU_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/gpu_backend.cpp
   ${CMAKE_CURRENT_LIST_DIR}/gpu_dag.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/gpu_device_hooks.cpp
   ${CMAKE_CURRENT_LIST_DIR}/gpu_ef_tables.cpp
   ${CMAKE_CURRENT_LIST_DIR}/gpu_fraction_tree.cpp
   ${CMAKE_CURRENT_LIST_DIR}/gpu_grind.cpp

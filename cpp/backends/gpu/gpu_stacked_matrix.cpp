@@ -1,14 +1,17 @@
 // The stacked commitment and the stacked matrix on the device (core/stacked_matrix.h), written
 // once over gpu::Device: the traces go up once; stacking, the message, the codeword and its tree
-// are computed on the device. Only the matrix stays with the tree's upper levels: the message (one
-// pass over the matrix) and the codeword (the message's NTT, twice the traces) are made again where
-// they are read, as OpenVM's prover does by default (GPUSTARK_KEEP_CODEWORD=1 keeps the codeword).
-// The openings' passes run there too: round 0's slot sums come back (N per slot),
-// the tables after u_0 stay for the rounds, and WHIR's batched message comes back (one value per
-// row) or is written into a table in place.
+// are computed on the device. What stays after the commitment is the tree's upper levels and the
+// matrix, and not even the matrix while the device holds copies of the traces (hold_traces): it
+// is scattered again from them when first read or as they are released (StackedSource). The
+// message (one pass over the matrix) and the codeword (the message's NTT, twice the traces) are
+// made again where they are read, as OpenVM's prover does by default (GPUSTARK_KEEP_CODEWORD=1
+// keeps the codeword). The openings' passes run there too: round 0's slot sums come back (N per
+// slot), the tables after u_0 stay for the rounds, and WHIR's batched message comes back (one
+// value per row) or is written into a table in place.
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -64,8 +67,9 @@ DeviceStacked stacked_on_device(Device& device, Buffer matrix, size_t height, ui
 }
 
 // PROTOCOL 6.3 steps 1-2, inside an operation: each chunk's inverse DFT and subset zeta, from
-// the matrix into the first height rows of `message` (the message itself, or a codeword's start).
-void write_message(Device& device, const DeviceStacked& d, const Buffer& message) {
+// `matrix` into the first height rows of `message` (the message itself, or a codeword's start).
+// The two may be one buffer: each lane reads its chunk of a column before it writes it.
+void write_message(Device& device, const DeviceStacked& d, const Buffer& matrix, const Buffer& message) {
     StackedMessageParams p{};
     p.lanes = uint64_t(d.height >> d.l_skip) * d.width;
     p.inv_n = d.inv_n;
@@ -74,7 +78,7 @@ void write_message(Device& device, const DeviceStacked& d, const Buffer& message
     const uint64_t bytes = 2 * uint64_t(d.height) * d.width * sizeof(uint32_t);
     if (p.lanes != 0)
         device.dispatch(Kernel::StackedMessage, device.lane_plan(Kernel::StackedMessage, p.lanes), bytes,
-                        {d.matrix, d.powers, message}, p);
+                        {matrix, d.powers, message}, p);
 }
 
 // Inside an operation, before its staged copies: new memory for the codeword (2^log_rows x width
@@ -82,16 +86,99 @@ void write_message(Device& device, const DeviceStacked& d, const Buffer& message
 Buffer codeword_with_message(Device& device, const DeviceStacked& d, uint32_t log_rows) {
     device.ntt_tables().twiddles(device, log_rows, false);
     const Buffer code = device.allocate((size_t(1) << log_rows) * d.width * sizeof(uint32_t));
-    write_message(device, d, code);
+    write_message(device, d, d.matrix, code);
     return code;
 }
 
+// One trace's part of PROTOCOL 6.2 on the device: its slots in device memory, its launch.
+struct DeviceScatter {
+    const uint32_t* host;  // the trace, found on the device by held() or uploaded
+    size_t bytes;
+    Buffer slots;
+    StackedScatterParams params;
+};
+
+// Inside an operation, before its staged copies: every trace's slots (tables, no staging).
+std::vector<DeviceScatter> device_scatters(Device& device, const StackedLayout& layout,
+                                           const std::vector<TraceView>& traces) {
+    std::vector<DeviceScatter> out;
+    for (const TraceScatter& scatter : stacked_scatter_plan(layout)) {
+        const TraceView& t = traces.at(scatter.trace);
+        const uint64_t lanes = uint64_t(t.height) * scatter.slots.size();
+        if (lanes == 0) continue;
+        DeviceScatter s{t.data, t.height * t.width * sizeof(uint32_t), {}, {}};
+        s.slots = device.upload_table(scatter.slots.data(), scatter.slots.size() * sizeof(scatter.slots[0]));
+        s.params.lanes = lanes;
+        s.params.trace_width = uint32_t(t.width);
+        s.params.slot_count = uint32_t(scatter.slots.size());
+        s.params.width = layout.width;
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+// Enqueues one trace's scatter from `trace` (its device copy) into `matrix`.
+void enqueue_scatter(Device& device, const DeviceScatter& s, const Buffer& trace, const Buffer& matrix) {
+    device.dispatch(Kernel::StackedScatter, device.lane_plan(Kernel::StackedScatter, s.params.lanes),
+                    2 * s.params.lanes * 4, {trace, s.slots, matrix}, s.params);
+}
+
+// Inside an operation: the matrix (height x width words, zero off the slots) in `matrix` from the
+// traces the device holds.
+void scatter_held(Device& device, const std::vector<DeviceScatter>& scatters, const Buffer& matrix, size_t bytes) {
+    device.fill_zero(matrix, bytes);  // short columns leave gaps
+    for (const DeviceScatter& s : scatters) {
+        const Buffer trace = device.held(s.host, s.bytes);
+        if (!trace)
+            throw std::logic_error("stacked matrix: its traces are no longer held on the device, and it was "
+                                   "dropped after the commitment to be scattered again from them");
+        enqueue_scatter(device, s, trace, matrix);
+    }
+}
+
+// The stacked matrix, kept or (when every trace was a held copy) dropped after the commitment
+// and scattered again from the held traces on first read, or as they are released, whichever
+// comes first: round 0 and the MLE rounds, where the proof's memory peaks, run without it.
+class StackedSource {
+public:
+    // Keeps d.matrix; or, when d.matrix is empty, makes it again from `scatters`.
+    StackedSource(Device& device, DeviceStacked d, std::vector<DeviceScatter> scatters)
+        : device_(device), d_(std::move(d)), scatters_(std::move(scatters)) {
+        if (!d_.matrix) device_.on_traces_released(this, [this] {
+                Call call(device_, "stacked_matrix.restack");
+                stacked();
+                call.commit();
+            });
+    }
+    ~StackedSource() { device_.forget_traces_released(this); }
+    StackedSource(const StackedSource&) = delete;
+    StackedSource& operator=(const StackedSource&) = delete;
+
+    // Inside an operation, before its staged copies: the matrix, scattered again first if dropped.
+    const DeviceStacked& stacked() {
+        if (!d_.matrix) {
+            const size_t bytes = d_.height * d_.width * sizeof(uint32_t);
+            const Buffer matrix = device_.allocate(bytes);
+            scatter_held(device_, scatters_, matrix, bytes);
+            d_.matrix = matrix;
+            scatters_.clear();
+            device_.forget_traces_released(this);
+        }
+        return d_;
+    }
+
+private:
+    Device& device_;
+    DeviceStacked d_;
+    std::vector<DeviceScatter> scatters_;  // while the matrix is dropped
+};
+
 class DeviceStackedMatrix final : public StackedMatrix {
 public:
-    // Adopts the matrix, written by work already enqueued on the device (its work runs in order,
-    // so later operations' kernels see it).
-    DeviceStackedMatrix(Device& device, DeviceStacked d)
-        : StackedMatrix(d.height, d.width, d.l_skip), device_(device), d_(std::move(d)) {}
+    // Reads the matrix through `source` (written by work already enqueued on the device, which
+    // runs in order, so later operations' kernels see it).
+    DeviceStackedMatrix(Device& device, std::shared_ptr<StackedSource> source, const DeviceStacked& d)
+        : StackedMatrix(d.height, d.width, d.l_skip), device_(device), source_(std::move(source)) {}
     ~DeviceStackedMatrix() override { device_.drain(); }
 
     void slot_sums(const std::vector<StackedSlotSums>& slots, const std::vector<std::vector<Ef>>& eq_tables, Ef* s,
@@ -105,6 +192,7 @@ public:
         const size_t partial_bytes = out_count * kStackedSlotPieces * 2 * sizeof(Ef), out_bytes = out_count * sizeof(Ef);
 
         Call call(device_, "stacked_matrix.slot_sums");
+        const Buffer matrix = source_->stacked().matrix;
         const Buffer d_eq = device_.allocate(eq_bytes), d_desc = device_.allocate(desc_bytes);
         const Buffer partials = device_.allocate(partial_bytes), out = device_.allocate(2 * out_bytes);
         device_.reserve_staging(std::max(staged_size(eq_bytes) + staged_size(desc_bytes), staged_size(2 * out_bytes)));
@@ -116,7 +204,7 @@ public:
         p.l_skip = l_skip();
         p.pieces = kStackedSlotPieces;
         device_.dispatch(Kernel::StackedSlotSums, device_.lane_plan(Kernel::StackedSlotSums, p.lanes),
-                         uint64_t(height()) * width() * 4 + partial_bytes, {d_.matrix, d_desc, d_eq, partials}, p);
+                         uint64_t(height()) * width() * 4 + partial_bytes, {matrix, d_desc, d_eq, partials}, p);
         StackedPieceSumsParams q{};
         q.lanes = out_count;
         q.l_skip = l_skip();
@@ -145,6 +233,7 @@ public:
         Buffer tables;
         {
             Call call(device_, "stacked_matrix.column_tables");
+            const Buffer matrix = source_->stacked().matrix;
             const Buffer d_lagrange = device_.allocate(lagrange_bytes), d_eq = device_.allocate(eq_bytes);
             const Buffer d_desc = device_.allocate(desc_bytes), d_first = device_.allocate(first_bytes);
             const Buffer d_coeffs = device_.allocate(coeff_bytes);
@@ -165,7 +254,7 @@ public:
             p.l_skip = l_skip();
             if (p.lanes != 0)
                 device_.dispatch(Kernel::StackedFoldColumns, device_.lane_plan(Kernel::StackedFoldColumns, p.lanes),
-                                 uint64_t(height()) * w * 4 + table_bytes / 2, {d_.matrix, d_lagrange, tables}, p);
+                                 uint64_t(height()) * w * 4 + table_bytes / 2, {matrix, d_lagrange, tables}, p);
             StackedKernelTableParams q{};
             q.lanes = lanes;
             q.chunks = chunks;
@@ -184,11 +273,12 @@ public:
         check_weights(weights.size(), width());
         const size_t weight_bytes = weights.size() * sizeof(Ef), f_bytes = height() * sizeof(Ef);
         Call call(device_, "stacked_matrix.batched_message");
+        const Buffer msg = message();
         const Buffer d_weights = device_.allocate(weight_bytes), d_f = device_.allocate(f_bytes);
         device_.reserve_staging(std::max(staged_size(weight_bytes), staged_size(f_bytes)));
         device_.upload(d_weights, weights.data(), weight_bytes);
         device_.dispatch(Kernel::StackedBatchMessage, device_.lane_plan(Kernel::StackedBatchMessage, height()),
-                         uint64_t(height()) * width() * 4 + f_bytes, {message(), d_weights, d_f},
+                         uint64_t(height()) * width() * 4 + f_bytes, {msg, d_weights, d_f},
                          batch_params(false));
         const void* values = device_.download(d_f, f_bytes);
         call.finish("batched message");
@@ -202,19 +292,20 @@ public:
         check_weights(weights.size(), width());
         const size_t weight_bytes = weights.size() * sizeof(Ef);
         Call call(device_, "stacked_matrix.batched_message_into");
+        const Buffer msg = message();
         const Buffer d_weights = device_.allocate(weight_bytes);
         device_.reserve_staging(staged_size(weight_bytes));
         device_.upload(d_weights, weights.data(), weight_bytes);
         device_.dispatch(Kernel::StackedBatchMessage, device_.lane_plan(Kernel::StackedBatchMessage, height()),
                          uint64_t(height()) * width() * 4 + height() * sizeof(Ef) * (accumulate ? 2 : 1),
-                         {message(), d_weights, table}, batch_params(accumulate));
+                         {msg, d_weights, table}, batch_params(accumulate));
         call.finish("batched message");
         return true;
     }
 
     std::vector<uint32_t> matrix_words() override {
         Call call(device_, "stacked_matrix.matrix");
-        return read(d_.matrix, "stacked_matrix.matrix");
+        return read(source_->stacked().matrix, "stacked_matrix.matrix");
     }
     std::vector<uint32_t> message_words() override {
         Call call(device_, "stacked_matrix.message");
@@ -222,10 +313,12 @@ public:
     }
 
 private:
-    // Inside an operation: the message in new memory (it lives while the operation's kernels use it).
+    // Inside an operation, before its staged copies: the message in new memory (it lives while
+    // the operation's kernels use it).
     Buffer message() const {
+        const DeviceStacked& d = source_->stacked();
         const Buffer out = device_.allocate(height() * width() * sizeof(uint32_t));
-        write_message(device_, d_, out);
+        write_message(device_, d, d.matrix, out);
         return out;
     }
 
@@ -249,33 +342,22 @@ private:
     }
 
     Device& device_;
-    DeviceStacked d_;
+    std::shared_ptr<StackedSource> source_;
 };
 
-// PROTOCOL 6.2: each trace up once (unless the device holds it) and scattered into its slots.
-void scatter_traces(Device& device, const StackedLayout& layout, const std::vector<TraceView>& traces,
-                    const Buffer& matrix) {
-    for (const TraceScatter& scatter : stacked_scatter_plan(layout)) {
-        const TraceView& t = traces.at(scatter.trace);
-        const std::vector<StackedScatterSlot>& slots = scatter.slots;
-        const uint64_t lanes = uint64_t(t.height) * slots.size();
-        if (lanes == 0) continue;
-        const size_t trace_bytes = t.height * t.width * sizeof(uint32_t), slot_bytes = slots.size() * sizeof(slots[0]);
+// PROTOCOL 6.2 for traces the device does not hold: each trace up, one at a time, and scattered
+// into its slots of `matrix` (already zero).
+void scatter_uploaded(Device& device, const std::vector<DeviceScatter>& scatters, const Buffer& matrix) {
+    for (const DeviceScatter& s : scatters) {
         Call call(device, "stacked_commit.stack");
-        Buffer d_trace = device.held(t.data, trace_bytes);
-        const bool copied = !d_trace;
-        if (copied) d_trace = device.allocate(trace_bytes);
-        const Buffer d_slots = device.allocate(slot_bytes);
-        device.reserve_staging((copied ? staged_size(trace_bytes) : 0) + staged_size(slot_bytes));
-        if (copied) device.upload(d_trace, t.data, trace_bytes);
-        device.upload(d_slots, slots.data(), slot_bytes);
-        StackedScatterParams p{};
-        p.lanes = lanes;
-        p.trace_width = uint32_t(t.width);
-        p.slot_count = uint32_t(slots.size());
-        p.width = layout.width;
-        device.dispatch(Kernel::StackedScatter, device.lane_plan(Kernel::StackedScatter, lanes), 2 * lanes * 4,
-                        {d_trace, d_slots, matrix}, p);
+        Buffer trace = device.held(s.host, s.bytes);
+        const bool copied = !trace;
+        if (copied) {
+            trace = device.allocate(s.bytes);
+            device.reserve_staging(staged_size(s.bytes));
+            device.upload(trace, s.host, s.bytes);
+        }
+        enqueue_scatter(device, s, trace, matrix);
         call.finish("trace scattered");  // a copied trace goes when this scope ends
     }
 }
@@ -296,33 +378,44 @@ StackedCommit commit_stacked(Device& device, const StackedLayout& layout, const 
         throw std::invalid_argument("commit_stacked: the codeword exceeds 2^" + std::to_string(GS_TWO_ADICITY) +
                                     " rows");
     const size_t height = size_t(1) << m, bytes = height * width * sizeof(uint32_t);
-    Buffer matrix;
+    const uint32_t log_rows = m + log_blowup;
+    // With every trace a held copy, the matrix is scattered into the codeword's first rows and
+    // becomes the message there; it is made again from the held traces (StackedSource).
+    std::vector<DeviceScatter> scatters;
+    DeviceStacked d;
+    Buffer code;
+    bool held = true;
     {
         Call call(device, "stacked_commit.stack");
-        matrix = device.allocate(bytes);
-        device.fill_zero(matrix, bytes);  // short columns leave gaps
-        call.commit();
-    }
-    scatter_traces(device, layout, traces, matrix);
-    DeviceStacked d;
-    {
-        Call call(device, "stacked_commit.powers");
+        scatters = device_scatters(device, layout, traces);
+        for (const DeviceScatter& s : scatters) held = held && device.holds_copy(s.host, s.bytes);
         device.reserve_staging(staged_size(powers_bytes(l_skip)));
-        d = stacked_on_device(device, std::move(matrix), height, width, l_skip);
+        d = stacked_on_device(device, Buffer{}, height, width, l_skip);
+        if (held) {
+            ScopedSpan rs_span("rs_code_matrix");
+            device.ntt_tables().twiddles(device, log_rows, false);
+            code = device.allocate((size_t(1) << log_rows) * width * sizeof(uint32_t));
+            scatter_held(device, scatters, code, bytes);
+            write_message(device, d, code, code);
+        } else {
+            d.matrix = device.allocate(bytes);
+            device.fill_zero(d.matrix, bytes);  // short columns leave gaps
+        }
         call.commit();
     }
-
-    // PROTOCOL 6.3 and 6.4: the message and codeword from the matrix, on the device, and its tree.
-    // The tree lets the codeword go once hashed (twice the traces' memory) and an opening makes it
-    // again, as OpenVM's prover does by default; GPUSTARK_KEEP_CODEWORD=1 keeps it instead.
-    const uint32_t log_rows = m + log_blowup;
-    Buffer code;
-    {
+    if (!held) {
+        scatter_uploaded(device, scatters, d.matrix);
+        scatters.clear();
         ScopedSpan rs_span("rs_code_matrix");
         Call call(device, "stacked_commit.message");
         code = codeword_with_message(device, d, log_rows);
         call.commit();
     }
+    auto source = std::make_shared<StackedSource>(device, d, std::move(scatters));
+
+    // PROTOCOL 6.3 and 6.4: the codeword from the message, on the device, and its tree. The tree
+    // lets the codeword go once hashed (twice the traces' memory) and an opening makes it again,
+    // as OpenVM's prover does by default; GPUSTARK_KEEP_CODEWORD=1 keeps it instead.
     StackedCommit out;
     {
         ScopedSpan merkle_span("merkle_tree");
@@ -331,14 +424,15 @@ StackedCommit commit_stacked(Device& device, const StackedLayout& layout, const 
         Device* dev = &device;
         MatrixSource remake;
         if (!keep_stacked_codeword())
-            remake = [dev, d, log_rows, height] {
-                const Buffer again = codeword_with_message(*dev, d, log_rows);
-                encode_in_place(*dev, again, height, d.width, log_rows);
+            remake = [dev, source, log_rows, height] {
+                const DeviceStacked& again_from = source->stacked();
+                const Buffer again = codeword_with_message(*dev, again_from, log_rows);
+                encode_in_place(*dev, again, height, again_from.width, log_rows);
                 return again;
             };
         out.tree = commit_codeword(device, std::move(code), height, width, log_rows, k, "commit_stacked", std::move(remake));
     }
-    out.stacked = std::make_unique<DeviceStackedMatrix>(device, std::move(d));
+    out.stacked = std::make_unique<DeviceStackedMatrix>(device, std::move(source), d);
     return out;
 }
 
@@ -357,7 +451,8 @@ std::unique_ptr<StackedMatrix> stacked_matrix(Device& device, const std::vector<
         d = stacked_on_device(device, std::move(d_matrix), height, width, l_skip);
         call.commit();  // a device that staged the copies waits for them as the operation ends
     }
-    return std::make_unique<DeviceStackedMatrix>(device, std::move(d));
+    auto source = std::make_shared<StackedSource>(device, d, std::vector<DeviceScatter>{});
+    return std::make_unique<DeviceStackedMatrix>(device, std::move(source), d);
 }
 
 }  // namespace gpu

@@ -66,9 +66,9 @@ std::unique_ptr<StackedMatrix> stacked_matrix(Device& device, const std::vector<
                                               const std::vector<uint32_t>& message, size_t height, uint32_t width,
                                               uint32_t l_skip);
 
-// Round 0 of one trace on the device (gpu_round0.cpp): the trace up once (unless held), per block
-// of chunks of at most launch_caps().round0_block_elements values one wait, for the block's
-// per-point sums; the host weights and adds them.
+// Round 0 of one trace on the device (gpu_round0.cpp): the trace up once (unless held), blocks of
+// chunks of at most launch_caps().round0_block_elements values, one wait per group of blocks for
+// their per-point sums; the host weights and adds them.
 Round0Sums round0_sums(Device& device, const Round0Trace& trace);
 
 }  // namespace gpu

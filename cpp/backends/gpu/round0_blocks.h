@@ -21,15 +21,27 @@ struct Round0Blocks {
     size_t evals = 0;   // DAG evaluations per block: one per coset, and D's when logup_on_d
 };
 
-// Blocks of at most block_elements gathered values (N x chunks x (width + 3)), at least a chunk.
+// Blocks of at most block_elements gathered values (N x chunks x (width + 3)), at least a chunk,
+// and as even as whole chunks allow: no short last block whose kernels leave the device idle.
 inline Round0Blocks round0_blocks(const Round0Trace& t, uint64_t block_elements) {
     Round0Blocks b;
     b.n = size_t(1) << t.l_skip;
     b.cols = size_t(t.dag->program->width) + 3;
     b.chunks = t.log_height > t.l_skip ? size_t(1) << (t.log_height - t.l_skip) : 1;
-    b.block = std::max<size_t>(1, std::min(b.chunks, size_t(block_elements / (b.n * b.cols))));
+    const size_t most = std::max<size_t>(1, std::min(b.chunks, size_t(block_elements / (b.n * b.cols))));
+    const size_t blocks = (b.chunks + most - 1) / most;
+    b.block = (b.chunks + blocks - 1) / blocks;
     b.evals = t.coset_shifts.size() + (t.logup_on_d ? 1 : 0);
     return b;
+}
+
+// Blocks whose sums share one buffer and one wait: at most as many sums (evals per point) as a
+// block has gathered values, and at least one block. A small trace in many blocks, or a wide one
+// in a few, waits once for several.
+inline size_t round0_blocks_per_wait(const Round0Blocks& b, uint64_t block_elements) {
+    const size_t block_sums = b.evals * b.n * b.block;
+    const size_t blocks = (b.chunks + b.block - 1) / b.block;
+    return std::max<size_t>(1, std::min<uint64_t>(blocks, block_sums ? block_elements / block_sums : blocks));
 }
 
 // Every sum of the trace at zero, in the shapes round0_sums returns.

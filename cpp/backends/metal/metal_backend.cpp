@@ -198,6 +198,24 @@ DeviceMemory MetalBackend::device_memory() const {
 
 void MetalBackend::reset_device_memory_peak() { buffers_.reset_peak(); }
 
+void MetalBackend::hold_traces(const std::vector<TraceView>& traces) {
+    release_traces();
+    if (!options_.hold_trace_copies) return;
+    for (const TraceView& t : traces) {
+        const size_t bytes = t.height * t.width * sizeof(uint32_t);
+        if (bytes == 0 || held_copies_.count(t.data)) continue;
+        metal::BufferPtr copy = allocate(bytes);
+        copy_in(copy->contents(), t.data, bytes);
+        held_copies_.emplace(t.data, std::make_pair(bytes, std::move(copy)));
+    }
+}
+
+void MetalBackend::release_traces() {
+    if (held_copies_.empty()) return;
+    phase_device_->before_traces_released();  // what was made from them and dropped, again
+    held_copies_.clear();  // a command buffer keeps the buffers it binds until it has completed
+}
+
 void MetalBackend::copy_in(void* dst, const void* src, size_t bytes) {
     gpu::host_copy(dst, src, bytes);
     h2d_bytes_ += bytes;

@@ -62,8 +62,13 @@ struct MetalOptions {
     // at most this many threadgroups, whose threads loop over the lanes, for the host to add.
     uint64_t reduce_groups = 1024;
     // round0_sums gathers blocks of chunks of at most this many values (N x chunks x (width + 3)),
-    // at least one chunk per block; each block is one wait.
+    // at least one chunk per block; the sums of several blocks come back after one wait.
     uint64_t round0_block_elements = uint64_t(1) << 24;
+    // hold_traces copies each trace into a buffer of its own until release_traces, as CUDA does.
+    // Off by default: on unified memory the copy costs as much as the stacked matrix it lets the
+    // commitment drop. The fake device's tests turn it on so that the held-trace paths of the
+    // shared phases run on Linux.
+    bool hold_trace_copies = false;
 };
 
 class MetalBackend final : public gpu::GpuBackend {
@@ -86,6 +91,9 @@ public:
     // Every buffer the backend allocated, including those handed out by new_buffer.
     DeviceMemory device_memory() const override;
     void reset_device_memory_peak() override;
+    // Copies of the traces (options().hold_trace_copies; otherwise nothing), found by held().
+    void hold_traces(const std::vector<TraceView>& traces) override;
+    void release_traces() override;
 
     // A zero-filled buffer in shared storage for the caller (gpustark.metal): a primitive handed
     // memory inside it binds it in place.
@@ -157,7 +165,7 @@ protected:
     gpu::Device& gpu_device() override;
 
 private:
-    friend class metal::PhaseDevice;  // finds held buffers in buffers_
+    friend class metal::PhaseDevice;  // finds held buffers in buffers_ and held_copies_
 
 
     std::unique_ptr<metal::Device> device_;
@@ -167,6 +175,7 @@ private:
     DeviceInfo info_;
     std::unique_ptr<device::Stager> stager_;
     metal::SharedBuffers buffers_;
+    std::map<const void*, std::pair<size_t, metal::BufferPtr>> held_copies_;  // host pointer -> (bytes, copy)
     std::map<std::string, device::PipelineLimits> pipelines_;
 
     std::mutex mutex_;  // one call at a time: the device and the stager are shared

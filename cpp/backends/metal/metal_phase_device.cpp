@@ -74,7 +74,16 @@ gpu::Buffer PhaseDevice::adopt(BufferPtr buffer) {
 
 gpu::Buffer PhaseDevice::allocate(size_t bytes) { return adopt(backend_.allocate(bytes)); }
 
+bool PhaseDevice::holds_copy(const void* host, size_t bytes) {
+    auto it = backend_.held_copies_.find(host);
+    return it != backend_.held_copies_.end() && it->second.first == bytes;
+}
+
 gpu::Buffer PhaseDevice::held(const void* host, size_t bytes) {
+    if (holds_copy(host, bytes)) {
+        const BufferPtr& copy = backend_.held_copies_.at(host).second;
+        return {copy, copy->contents(), 0};
+    }
     std::pair<BufferPtr, size_t> found = backend_.buffers_.find(host, bytes);
     if (!found.first) return {};
     void* base = found.first->contents();

@@ -36,7 +36,11 @@ public:
     // A new buffer filled on the host.
     gpu::Buffer upload_table(const void* host, size_t bytes) override;
     // A caller's array that lives in one of the backend's buffers (gpustark.metal) is bound in place.
+    // And a copy hold_traces made (MetalOptions::hold_trace_copies), which holds_copy names.
     gpu::Buffer held(const void* host, size_t bytes) override;
+    bool holds_copy(const void* host, size_t bytes) override;
+    // MetalBackend::release_traces, before the copies go: the hooks (gpu/device.h).
+    void before_traces_released() { run_traces_released_hooks(); }
     gpu::Buffer allocate(size_t bytes) override;
     // Nothing to wait for: a command buffer keeps the buffers it binds until it has completed.
     void drain() noexcept override {}
