@@ -207,12 +207,17 @@ def test_ntt_inverse(emu, log_n, batch, log_block, lanes, columns, group, fused,
         assert_words(ref.ntt(out, shift), evals, "naive DFT of inverse ntt")
 
 
+@pytest.mark.parametrize("log_n,batch,log_block,lanes,columns,fused", [
+    (6, 3, 4, 5, 2, 0),     # two block passes, 2 columns a group (pitch 3)
+    (4, 13, 4, 32, 6, 1),   # round 0's fused size-16 transforms: 6 columns a group (pitch 7), a short last run
+    (5, 10, 5, 7, 5, 1),    # an odd count of columns (pitch 5), lanes not a multiple of anything
+])
 @pytest.mark.parametrize("inverse", [0, 1])
-def test_ntt_column_major(emu, inverse):
-    log_n, batch = 6, 3
-    data = field(np.random.default_rng(5 + inverse), 1 << log_n, batch)
-    row_major = emu.run("ntt", log_n, batch, 4, 5, inverse, COSET, 2, 0, data=data)
-    col_major = emu.run("ntt", log_n, batch, 4, 5, inverse, COSET, 2, 0, data=data.T, col_major=True)
+def test_ntt_column_major(emu, log_n, batch, log_block, lanes, columns, fused, inverse):
+    data = field(np.random.default_rng(5 + inverse + batch), 1 << log_n, batch)
+    args = (log_n, batch, log_block, lanes, inverse, COSET, columns, fused)
+    row_major = emu.run("ntt", *args, data=data)
+    col_major = emu.run("ntt", *args, data=data.T, col_major=True)
     assert_words(col_major.reshape(batch, -1).T, row_major.reshape(-1, batch), "column-major vs row-major ntt")
 
 

@@ -116,11 +116,11 @@ def test_trace_tables_vs_cpu_column_openings(emu, width, log_height, l_skip):
 
 
 def gather_model(trace, l_skip, first, count, shift, selectors):
-    """Element (a, x, c): row (N (first + x) + a + shift) mod h, column c (then the selectors)."""
+    """Element (c, x, a): row (N (first + x) + a + shift) mod h, column c (then the selectors)."""
     h, n = len(trace), 1 << l_skip
     values = row_values(trace, rot=False, selectors=selectors)
     rows = (n * (first + np.arange(count))[None, :] + np.arange(n)[:, None] + shift) % h  # (a, x)
-    return values[rows]
+    return values[rows].transpose(2, 1, 0)
 
 
 @pytest.mark.parametrize("width,log_height,l_skip,first,count,shift,selectors,group,groups", [
@@ -129,22 +129,11 @@ def gather_model(trace, l_skip, first, count, shift, selectors):
     (2, 4, 2, 1, 2, 1, 1, 3, None),    # chunks 1..2, next rows
     (4, 2, 3, 0, 1, 5, 0, 7, None),    # h = 4 < N = 8: rows wrap
     (5, 5, 2, 3, 5, 1, 1, 6, 2),       # 320 lanes on 12 threads
+    (5, 6, 4, 1, 3, 1, 1, 32, 3),      # N = 16: tiles of 8 points by 8 columns, 384 lanes on 96 threads
 ])
 def test_round0_gather(emu, width, log_height, l_skip, first, count, shift, selectors, group, groups):
     trace = field(np.random.default_rng(width + log_height + first), 1 << log_height, width)
     out = emu.run("round0_gather", width, log_height, l_skip, first, count, shift, selectors, data=trace,
                   group=group, groups=groups)
     assert_words(out, gather_model(trace, l_skip, first, count, shift, selectors).ravel(), "round0_gather")
-
-
-@pytest.mark.parametrize("rows,cols,group,groups", [
-    (1, 1, 32, None),    # one word
-    (5, 3, 4, None),
-    (16, 7, 32, None),
-    (33, 10, 8, 3),      # 330 lanes on 24 threads
-])
-def test_round0_transpose(emu, rows, cols, group, groups):
-    block = field(np.random.default_rng(rows * 100 + cols), rows, cols)
-    out = emu.run("round0_transpose", rows, cols, data=block, group=group, groups=groups)
-    assert_words(out, block.T.ravel(), "round0_transpose")
 

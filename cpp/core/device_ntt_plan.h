@@ -34,25 +34,34 @@ struct DeviceNttPlan {
     }
 };
 
+// Where element (row, col) of a batch of `batch` columns of n rows lies.
+enum class NttLayout {
+    RowMajor,     // at row * batch + col (a matrix's columns side by side)
+    ColumnMajor,  // at col * n + row (each column's n values one after another)
+};
+
 // `scaled`: the transform has scale factors (a forward coset's shift^j, an inverse's shift^-j / n).
 inline DeviceNttPlan plan_device_ntt(const device::DeviceLimits& device, const device::PipelineLimits& block_pipeline,
-                                     NttShape shape, bool inverse, bool scaled) {
+                                     NttShape shape, bool inverse, bool scaled,
+                                     NttLayout layout = NttLayout::RowMajor) {
     DeviceNttPlan plan;
     NttParams& p = plan.params;
     p.log_n = shape.log_n;
     p.batch = shape.batch;
-    p.row_stride = shape.batch;  // row-major: element (row, col) at row * batch + col
-    p.col_stride = 1;
+    const bool rows = layout == NttLayout::RowMajor;
+    p.row_stride = rows ? shape.batch : 1u;
+    p.col_stride = rows ? 1u : 1u << shape.log_n;
     // As few passes as the largest block allows, with the stages shared out evenly (a short
     // last pass would run groups of a few rows). No room for a block, or a grid too large: every
     // stage runs as its own pass.
     try {
-        const uint32_t largest = device::plan_ntt_block(device, block_pipeline, shape.log_n, shape.batch).log_block;
+        const uint32_t largest =
+            device::plan_ntt_block(device, block_pipeline, shape.log_n, shape.batch, 31, !rows).log_block;
         const uint32_t count = largest == 0 ? 0 : (shape.log_n + largest - 1) / largest;
         for (uint32_t i = 0, stage = 0; i < count; ++i) {
             const uint32_t stages = (shape.log_n - stage + (count - i) - 1) / (count - i);
             plan.passes.push_back(
-                {stage, device::plan_ntt_block(device, block_pipeline, shape.log_n, shape.batch, stages)});
+                {stage, device::plan_ntt_block(device, block_pipeline, shape.log_n, shape.batch, stages, !rows)});
             stage += plan.passes.back().block.log_block;
         }
     } catch (const std::invalid_argument&) {

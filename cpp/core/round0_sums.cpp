@@ -34,13 +34,15 @@ std::vector<uint32_t> gather_chunks(const Round0Trace& t, uint32_t width, size_t
 }  // namespace
 
 void add_round0_block(const Round0Trace& t, const DagSums* sums, size_t first, size_t count, bool constraints,
-                Ef* zerocheck, Ef* logup) {
+                      Ef* zerocheck, Ef* logup, Round0PointOrder order) {
     const size_t n = size_t(1) << t.l_skip;
+    const bool by_chunk = order == Round0PointOrder::ChunkMajor;
+    const size_t a_stride = by_chunk ? 1 : count, x_stride = by_chunk ? n : 1;
     parallel_for(n, 1, [&](size_t begin, size_t end) {
         for (size_t a = begin; a < end; ++a) {
             Ef c = ef_zero(), l = ef_zero();
             for (size_t x = 0; x < count; ++x) {
-                const DagSums& s = sums[a * count + x];
+                const DagSums& s = sums[a * a_stride + x * x_stride];
                 const Ef eq = t.eq_cube[first + x];
                 if (constraints) c = ef_add(c, ef_mul(eq, s.constraint));
                 l = ef_add(l, ef_mul(eq, ef_add(ef_mul(t.numerator_weight, s.numerator),

@@ -31,11 +31,16 @@ struct Round0Sums {
     std::vector<Ef> zerocheck, logup_on_cosets, logup_on_d;
 };
 
-// Adds the DAG's sums at the N x count points (a, x) of block [first, first + count) (point
-// a * count + x), weighted by eq_cube[first + x], to the per-a sums: zerocheck only when
-// `constraints` (off D), LogUp always. zerocheck and logup point at N sums.
+// Where a block's point (a, x), a < N of chunk first + x, lies in its sums: at a * count + x as
+// the host gathers a block (row by row, a size-N NTT's rows), or at x * N + a as the GPUs gather
+// it (column by column, each chunk's N points together).
+enum class Round0PointOrder { RowMajor, ChunkMajor };
+
+// Adds the DAG's sums at the N x count points (a, x) of block [first, first + count), in `order`,
+// weighted by eq_cube[first + x], to the per-a sums: zerocheck only when `constraints` (off D),
+// LogUp always. zerocheck and logup point at N sums.
 void add_round0_block(const Round0Trace& trace, const DagSums* sums, size_t first, size_t count, bool constraints,
-                      Ef* zerocheck, Ef* logup);
+                      Ef* zerocheck, Ef* logup, Round0PointOrder order = Round0PointOrder::RowMajor);
 
 // The reference composition of Backend primitives (ntt, dag_base_sums) on host buffers, in
 // blocks of chunks of at most max_block_elements gathered values.

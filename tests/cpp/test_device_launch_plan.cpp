@@ -351,6 +351,15 @@ TEST(DeviceNttPlan, StagesSharedOutOverAsFewBlockPassesAsFit) {
     EXPECT_EQ(codeword.passes[1].first_stage, 8u);
     EXPECT_EQ(codeword.passes[2].first_stage, 15u);
     EXPECT_EQ(codeword.passes[2].block.log_block, 7u);
+    EXPECT_EQ(codeword.params.row_stride, 42u);
+    EXPECT_EQ(codeword.params.col_stride, 1u);
+    // Round 0's size-16 NTTs over a block gathered column by column: each column's 16 values
+    // together, the passes as for rows.
+    const gpustark::DeviceNttPlan round0 =
+        gpustark::plan_device_ntt(kH100, pipe, {4, 1000}, true, true, gpustark::NttLayout::ColumnMajor);
+    EXPECT_EQ(round0.params.row_stride, 1u);
+    EXPECT_EQ(round0.params.col_stride, 16u);
+    EXPECT_TRUE(round0.single_pass);
 }
 
 TEST(DeviceNttBlockPlan, ImpossibleInputsThrow) {

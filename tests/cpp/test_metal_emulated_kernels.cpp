@@ -350,12 +350,6 @@ bool run_phase_kernel(const Launch& l, const Binder& b) {
         const uint32_t* trace = b.buffer<uint32_t>(0, (uint64_t(1) << p.log_height) * p.width);
         uint32_t* out = b.buffer<uint32_t>(1, p.lanes);
         each_position(l, [&](uint32_t pos, uint32_t n) { gs_msl::round0_gather(trace, out, p, pos, n); });
-    } else if (k == "round0_transpose") {
-        b.arity(3);
-        auto p = b.value<gs_msl::Round0TransposeParams>(2);
-        const uint32_t* in = b.buffer<uint32_t>(0, p.rows * p.cols);
-        uint32_t* out = b.buffer<uint32_t>(1, p.rows * p.cols);
-        each_position(l, [&](uint32_t pos, uint32_t n) { gs_msl::round0_transpose(in, out, p, pos, n); });
     } else if (k == "dag_base_sums") {
         b.arity(9);
         auto p = b.value<gs_msl::DagBaseSumsParams>(8);

@@ -31,9 +31,10 @@ constexpr uint64_t kFallbackWaveGroups = 1024;
 // slots x threads values fit. 512 MiB keeps a resident wave of an H100 for programs of up to
 // ~480 extension-field slots, and fewer threads only when a program is larger.
 constexpr uint64_t kSlotScratchBytes = uint64_t(512) << 20;
-// Values round 0 gathers per block (each of its six block buffers holds this many words): 64 per
-// resident thread, a power of two, at least 2^22 (2^24 on an H100 or H200). Larger blocks only
-// hold more memory: the block's kernels already fill the device.
+// Values round 0 gathers per block (each of its four block buffers holds this many words): 256 per
+// resident thread, a power of two, at least 2^22 (2^26 on an H100 or H200). Smaller blocks hold
+// less memory but run slower: each DAG launch then has too few points to fill the device
+// (docs/benchmarks.md, 2026-12-06: round 0 took 23.4 ms in blocks of 2^25, 21.4 in 2^26).
 // GPUSTARK_ROUND0_BLOCK_ELEMENTS=N sets it instead (for tuning; read when a phase asks).
 uint64_t round0_block_elements(uint64_t resident_threads) {
     if (const char* v = std::getenv("GPUSTARK_ROUND0_BLOCK_ELEMENTS"); v && *v) {
@@ -45,7 +46,7 @@ uint64_t round0_block_elements(uint64_t resident_threads) {
         return n;
     }
     uint64_t elements = uint64_t(1) << 22;
-    while (elements * 2 <= resident_threads * 64) elements *= 2;
+    while (elements * 2 <= resident_threads * 256) elements *= 2;
     return elements;
 }
 

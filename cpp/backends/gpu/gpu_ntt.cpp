@@ -14,11 +14,11 @@ namespace gpustark {
 namespace gpu {
 
 void ntt(Device& device, const Buffer& data, NttShape shape, bool inverse, const Buffer& twiddles,
-         const Buffer& factors) {
+         const Buffer& factors, NttLayout layout) {
     if (shape.log_n == 0 || shape.batch == 0) return;
     const uint64_t elements = (uint64_t(1) << shape.log_n) * shape.batch, bytes = elements * sizeof(uint32_t);
     const DeviceNttPlan plan = plan_device_ntt(device.limits(), device.kernel_limits(Kernel::NttBlock), shape,
-                                               inverse, bool(factors));
+                                               inverse, bool(factors), layout);
     // ntt_block(data, twiddles, factors, params): the factors are read only when the pass fuses
     // the scale, so without them any buffer (the twiddles) stands in.
     const Buffer block_factors = factors ? factors : twiddles;

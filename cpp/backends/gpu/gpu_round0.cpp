@@ -1,9 +1,10 @@
 // Round 0 of one trace (core/round0_sums.h) on the device, written once for every GPU: the trace
 // goes up once (unless held); per block of chunks the gather, the inverse NTT, each coset's copy,
-// shifted NTT, transpose and DAG evaluation are enqueued, and the per-point sums of a group of
-// blocks come back after one wait (round0_blocks_per_wait); the host weights them by eq and adds them per a (round0_blocks.h), as the
-// reference does. The NTTs want a block point by point, the DAG column by column (neighbouring
-// threads read neighbouring words), so each evaluated block is transposed first.
+// shifted NTT and DAG evaluation are enqueued, and the per-point sums of a group of blocks come
+// back after one wait (round0_blocks_per_wait); the host weights them by eq and adds them per a
+// (round0_blocks.h), as the reference does. The gather lays a block out column by column, each
+// chunk's N points together: the NTTs run on it column-major and the DAG reads it as it is
+// (neighbouring threads, neighbouring points, read neighbouring words), with no transpose between.
 #include <algorithm>
 #include <cstring>
 #include <stdexcept>
@@ -46,7 +47,6 @@ Round0Sums round0_sums(Device& device, const Round0Trace& t) {
     // Each coset but the last transforms a copy of the block's coefficients.
     const Buffer local_c = cosets > 1 ? device.allocate(local_bytes) : Buffer{};
     const Buffer next_c = cosets > 1 ? device.allocate(next_bytes) : Buffer{};
-    const Buffer local_t = device.allocate(local_bytes), next_t = device.allocate(next_bytes);
     // The sums of `group` blocks share one buffer and come back after one wait; the blocks between
     // reuse the block buffers in the device's order.
     const size_t group = round0_blocks_per_wait(blocks, block_elements);
@@ -70,32 +70,24 @@ Round0Sums round0_sums(Device& device, const Round0Trace& t) {
     if (upload_trace) device.upload(trace, t.values, trace_bytes);
     dag.upload(device);
 
-    // round0_gather(trace, out, params): chunks [first, first + count) into (N, count * cols).
+    // round0_gather(trace, out, params): chunks [first, first + count) into (cols, count, N).
     auto gather = [&](size_t first, size_t count, size_t shift, bool selectors, const Buffer& dst) {
         const Round0GatherParams p = round0_gather_params(first, count, shift, selectors, width, t.log_height, l);
         if (p.lanes == 0) return;
         device.dispatch(Kernel::Round0Gather, device.lane_plan(Kernel::Round0Gather, p.lanes), 2 * p.lanes * 4,
                         {trace, dst}, p);
     };
-    // round0_transpose(in, out, params): a block of `rows` points of `row_words` words.
-    auto transpose = [&](const Buffer& in, uint64_t rows, uint64_t row_words, const Buffer& dst) {
-        const Round0TransposeParams p = round0_transpose_params(rows, row_words);
-        device.dispatch(Kernel::Round0Transpose, device.lane_plan(Kernel::Round0Transpose, p.lanes), 2 * p.lanes * 4,
-                        {in, dst}, p);
-    };
     // The block's points (local rows with their selectors, next rows) at `slot` of the sums of
     // the group's block `in_group`.
     auto evaluate = [&](const Buffer& here, const Buffer& after, size_t count, size_t in_group, size_t slot) {
         const uint64_t block_points = uint64_t(n) * count;
-        transpose(here, block_points, cols, local_t);
-        transpose(after, block_points, width, next_t);
-        eval.enqueue({local_t, 1, block_points, next_t, 1, block_points, block_points},
+        eval.enqueue({here, 1, block_points, after, 1, block_points, block_points},
                      sums.at_element<DagSums>(in_group * evals * points + slot * block_points));
     };
     auto transform = [&](const Buffer& l_data, const Buffer& n_data, size_t count, bool inverse, const Buffer& twiddles,
                          const Buffer& factors) {
-        ntt(device, l_data, {l, uint32_t(count * cols)}, inverse, twiddles, factors);
-        ntt(device, n_data, {l, uint32_t(count * width)}, inverse, twiddles, factors);
+        ntt(device, l_data, {l, uint32_t(count * cols)}, inverse, twiddles, factors, NttLayout::ColumnMajor);
+        ntt(device, n_data, {l, uint32_t(count * width)}, inverse, twiddles, factors, NttLayout::ColumnMajor);
     };
     std::vector<DagSums> host;
     for (size_t group_first = 0; group_first < chunks; group_first += block * group) {

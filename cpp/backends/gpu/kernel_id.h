@@ -36,7 +36,6 @@ enum class Kernel : int {
     StackedScatter,
     StackedMessage,
     DagFoldPoints,
-    Round0Transpose,
     WhirSubsetStep,
     WhirProductTable,
     WhirPowerSum,
@@ -56,7 +55,7 @@ inline const char* kernel_name(Kernel k) {
         "gkr_layer", "gkr_split", "gather_words",
         "stacked_slot_sums", "stacked_piece_sums", "stacked_fold_columns", "stacked_kernel_table",
         "stacked_batch_message", "stacked_scatter", "stacked_message", "dag_fold_points",
-        "round0_transpose", "whir_subset_step", "whir_product_table", "whir_power_sum", "whir_ef_words"};
+        "whir_subset_step", "whir_product_table", "whir_power_sum", "whir_ef_words"};
     static_assert(sizeof(names) / sizeof(names[0]) == kKernelCount, "one name per kernel id");
     const int i = static_cast<int>(k);
     return i >= 0 && i < kKernelCount ? names[i] : "unknown";

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "../../core/backend.h"
+#include "../../core/device_ntt_plan.h"
 #include "../../core/merkle_tree.h"
 #include "device.h"
 
@@ -15,11 +16,11 @@ namespace gpu {
 
 constexpr uint32_t kMaxLogN = 27;  // no NTT here is longer than 2^27
 
-// Inside an operation: the NTT of `shape` (row-major) over `data` in place, in the pass order of
-// core/device_ntt_plan.h. twiddles: ntt_tables().twiddles(log_n, inverse); factors: its
-// scale_factors (empty: nothing to scale).
+// Inside an operation: the NTT of `shape` (laid out as `layout` says) over `data` in place, in the
+// pass order of core/device_ntt_plan.h. twiddles: ntt_tables().twiddles(log_n, inverse); factors:
+// its scale_factors (empty: nothing to scale).
 void ntt(Device& device, const Buffer& data, NttShape shape, bool inverse, const Buffer& twiddles,
-         const Buffer& factors);
+         const Buffer& factors, NttLayout layout = NttLayout::RowMajor);
 
 // Inside an operation: the leaf digests of the rows x width `matrix` and every compress level
 // into `levels` (level k at word offsets[k]: merkle_level_offsets).

@@ -54,15 +54,17 @@ inline Round0Sums round0_zero_sums(const Round0Trace& t) {
     return out;
 }
 
-// A block's per-point sums (one run of N * count per coset, then D's) added into `out`.
+// A block's per-point sums (one run of N * count per coset, then D's; point (a, x) at x N + a, as
+// the gather lays the block out) added into `out`.
 inline void add_round0_sums(const Round0Trace& t, const DagSums* sums, size_t first, size_t count, Round0Sums& out) {
     const size_t n = size_t(1) << t.l_skip, cosets = t.coset_shifts.size(), points = n * count;
     for (size_t c = 0; c < cosets; ++c)
         add_round0_block(t, sums + c * points, first, count, true, out.zerocheck.data() + c * n,
-                         out.logup_on_cosets.data() + c * n);
+                         out.logup_on_cosets.data() + c * n, Round0PointOrder::ChunkMajor);
     if (t.logup_on_d) {
         std::vector<Ef> unused(n, ef_zero());  // D carries no zerocheck
-        add_round0_block(t, sums + cosets * points, first, count, false, unused.data(), out.logup_on_d.data());
+        add_round0_block(t, sums + cosets * points, first, count, false, unused.data(), out.logup_on_d.data(),
+                         Round0PointOrder::ChunkMajor);
     }
 }
 

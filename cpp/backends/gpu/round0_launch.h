@@ -1,4 +1,4 @@
-// The Params of round 0's gather and transpose (kernels/constraints/round0_gather.h), filled once
+// The Params of round 0's gather (kernels/constraints/round0_gather.h), filled once
 // for CUDA and Metal alike: the first pieces of round 0 written for every GPU.
 #pragma once
 #include <cstddef>
@@ -22,15 +22,6 @@ inline Round0GatherParams round0_gather_params(size_t first, size_t count, size_
     p.width = width;
     p.log_height = log_height;
     p.l_skip = l_skip;
-    return p;
-}
-
-// A block of `rows` points of `row_words` words each, transposed to column by column.
-inline Round0TransposeParams round0_transpose_params(uint64_t rows, uint64_t row_words) {
-    Round0TransposeParams p{};
-    p.rows = rows;
-    p.cols = row_words;
-    p.lanes = rows * row_words;
     return p;
 }
 

@@ -127,7 +127,7 @@ LaunchPlan plan(const DeviceLimits& device, const PipelineLimits& pipeline, cons
 }
 
 NttBlockPlan plan_ntt_block(const DeviceLimits& device, const PipelineLimits& pipeline, uint32_t log_n,
-                            uint32_t batch, uint32_t max_log_block) {
+                            uint32_t batch, uint32_t max_log_block, bool column_major) {
     const char* who = "block NTT plan";
     uint32_t cap = group_cap(device, pipeline, who);
     if (log_n > 31)
@@ -138,10 +138,15 @@ NttBlockPlan plan_ntt_block(const DeviceLimits& device, const PipelineLimits& pi
     // With several columns, a group takes at least kNttBlockMinColumns of them (when the batch has
     // them): neighbouring lanes then read a whole 32-byte segment of each row of a row-major
     // batch, at the price of a shorter block (and more global stages) than one column allows.
+    // Scratch of a block of 2^lb rows of `columns` columns (ntt_block_pitch words a row).
+    auto scratch = [&](uint32_t lb, uint64_t columns) {
+        const uint64_t pitch = column_major ? (columns | 1u) : columns;
+        return round_up((uint64_t(4) << lb) * pitch, kScratchGranularity);
+    };
     auto largest_block = [&](uint64_t columns) {
         uint32_t largest = 0;
         for (uint32_t lb = 1; lb <= std::min(log_n, max_log_block); ++lb)
-            if (round_up((uint64_t(4) << lb) * columns, kScratchGranularity) <= room) largest = lb;
+            if (scratch(lb, columns) <= room) largest = lb;
         return largest;
     };
     uint64_t min_columns = std::min<uint64_t>(batch, kNttBlockMinColumns);
@@ -158,9 +163,9 @@ NttBlockPlan plan_ntt_block(const DeviceLimits& device, const PipelineLimits& pi
     const uint64_t block_bytes = uint64_t(4) << log_block;
     uint64_t columns = std::max<uint64_t>({uint64_t(1), min_columns, uint64_t(kNttBlockTargetRows) >> log_block});
     columns = std::min<uint64_t>({columns, batch, std::max<uint64_t>(1, room / block_bytes)});
-    while (columns > 1 && round_up(block_bytes * columns, kScratchGranularity) > room) --columns;
+    while (columns > 1 && scratch(log_block, columns) > room) --columns;
     p.columns = uint32_t(columns);
-    p.scratch_bytes = round_up(block_bytes * columns, kScratchGranularity);
+    p.scratch_bytes = scratch(log_block, columns);
     // kNttBlockWordsPerLane words a lane, but a whole SIMD group where the block has the words.
     const uint64_t words = columns << log_block, simd = simd_width(device, pipeline);
     const uint64_t lanes = std::max<uint64_t>(words / kNttBlockWordsPerLane, std::min<uint64_t>(words, simd));

@@ -82,7 +82,7 @@ struct NttBlockPlan {
     uint32_t lanes = 0;          // threads per group
     uint32_t columns = 0;        // columns per group (NttParams::block_columns)
     uint64_t groups = 0;         // (2^log_n >> log_block) * ceil(batch / columns)
-    uint64_t scratch_bytes = 0;  // (4 << log_block) * columns rounded up to kScratchGranularity
+    uint64_t scratch_bytes = 0;  // (4 << log_block) * pitch rounded up to kScratchGranularity
 };
 
 // Rows a block NTT group aims to hold: short transforms take several columns per group up to
@@ -103,11 +103,13 @@ constexpr uint32_t kNttBlockWordsPerLane = 8;
 // stages the passes before it left); then columns = as many of the batch's columns as fit
 // kNttBlockTargetRows rows and the scratch (at least min(batch, kNttBlockMinColumns)); lanes =
 // min(max(columns 2^log_block / kNttBlockWordsPerLane, min(words, SIMD width)), device and
-// pipeline max threads), rounded down to a multiple of the SIMD width when at least one SIMD group. Throws
-// std::invalid_argument for log_n > 31 (rows are 32-bit in the kernel), missing limits, no room
-// for even a 2-row block, or more groups than the grid (or a 32-bit group index) allows.
+// pipeline max threads), rounded down to a multiple of the SIMD width when at least one SIMD group. The
+// scratch holds a block row of `columns` words (pitch), one more for an even count of a
+// column-major batch (kernels/ntt/ntt_block.h, ntt_block_pitch). Throws std::invalid_argument for
+// log_n > 31 (rows are 32-bit in the kernel), missing limits, no room for even a 2-row block, or
+// more groups than the grid (or a 32-bit group index) allows.
 NttBlockPlan plan_ntt_block(const DeviceLimits& device, const PipelineLimits& pipeline, uint32_t log_n,
-                            uint32_t batch, uint32_t max_log_block = 31);
+                            uint32_t batch, uint32_t max_log_block = 31, bool column_major = false);
 // The block NTT plan as a launch: its groups, lanes and scratch, each lane covering its share of
 // the block's rows.
 LaunchPlan as_launch_plan(const NttBlockPlan& block);

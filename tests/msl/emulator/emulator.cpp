@@ -77,7 +77,6 @@ const Scenario kScenarios[] = {
     {"trace_tables", 3, "WIDTH LOG_HEIGHT L_SKIP", "trace_tables", gs_emu::scenario_trace_tables},
     {"round0_gather", 7, "WIDTH LOG_HEIGHT L_SKIP FIRST COUNT SHIFT SELECTORS", "round0_gather",
      gs_emu::scenario_round0_gather},
-    {"round0_transpose", 2, "ROWS COLS", "round0_transpose", gs_emu::scenario_round0_transpose},
     {"dag_base_sums", 13,
      "WIDTH SLOTS INSTRS GROUPS WEIGHTS CONSTANTS POINTS LOCAL_POINT_STRIDE LOCAL_COLUMN_STRIDE LOCAL_WORDS "
      "NEXT_POINT_STRIDE NEXT_COLUMN_STRIDE NEXT_WORDS",

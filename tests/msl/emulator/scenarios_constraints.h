@@ -35,7 +35,7 @@ void scenario_trace_tables(const Args& a, const Options& o) {
 }
 
 // args: WIDTH LOG_HEIGHT L_SKIP FIRST COUNT SHIFT SELECTORS. in: the 2^LOG_HEIGHT x WIDTH trace;
-// out: the 2^L_SKIP x COUNT x cols gathered words (cols = WIDTH, + 3 with SELECTORS != 0).
+// out: the cols x COUNT x 2^L_SKIP gathered words (cols = WIDTH, + 3 with SELECTORS != 0).
 void scenario_round0_gather(const Args& a, const Options& o) {
     uint32_t width = arg(a, 0), log_height = arg(a, 1), l_skip = arg(a, 2);
     uint32_t first = arg(a, 3), count = arg(a, 4), shift = arg(a, 5), selectors = arg(a, 6);
@@ -55,19 +55,6 @@ void scenario_round0_gather(const Args& a, const Options& o) {
     run_lanes(p.lanes, o, [&](uint32_t pos, uint32_t threads) {
         round0_gather(trace.data(), out.data(), p, pos, threads);
     });
-    write_output(out);
-}
-
-// args: ROWS COLS. in: a ROWS x COLS matrix of words, row by row. out: its transpose, COLS x ROWS.
-void scenario_round0_transpose(const Args& a, const Options& o) {
-    uint32_t rows = arg(a, 0), cols = arg(a, 1);
-    Words in = read_input(size_t(rows) * cols);
-    Round0TransposeParams p{};
-    p.rows = rows;
-    p.cols = cols;
-    p.lanes = uint64_t(rows) * cols;
-    Words out(p.lanes, kScratchPoison);
-    run_lanes(p.lanes, o, [&](uint32_t pos, uint32_t threads) { round0_transpose(in.data(), out.data(), p, pos, threads); });
     write_output(out);
 }
 

@@ -120,7 +120,7 @@ void scenario_ntt(const Args& a, const Options& o) {
     const bool scales = inverse || shift != 1u;
     const Words factors = inverse ? factors_of(fp_inv(fp_from_canonical(n)), fp_inv(s)) : factors_of(fp_one(), s);
     auto block_pass = [&] {
-        gs_emu::run_groups(ntt_block_groups(p), lanes, size_t(ntt_block_width(p)) << p.log_block,
+        gs_emu::run_groups(ntt_block_groups(p), lanes, size_t(ntt_block_pitch(p)) << p.log_block,
                            [&](uint32_t lane, uint32_t group, uint32_t group_lanes, uint32_t* scratch) {
                                ntt_block(data.data(), twiddles.data(), factors.data(), p, scratch, lane, group,
                                          group_lanes);
