@@ -9,17 +9,17 @@
 namespace gpustark {
 namespace {
 
-// Rows of chunks [first, first + count), laid out (N, count * cols) row-major for a batched NTT
-// over each (chunk, column): element (a, x, c) is row (N x + a + shift) mod h, column c; with
-// selectors, three more columns (is_first, is_last, is_transition) of that row.
-std::vector<uint32_t> gather_chunks(const Round0Trace& t, uint32_t width, size_t first, size_t count, size_t shift,
-                                    bool selectors) {
+// Rows of chunks [first, first + count) into `out`, laid out (N, count * cols) row-major for a
+// batched NTT over each (chunk, column): element (a, x, c) is row (N x + a + shift) mod h, column
+// c; with selectors, three more columns (is_first, is_last, is_transition) of that row. A point is
+// a whole trace row, so a few points make a task.
+void gather_chunks(const Round0Trace& t, uint32_t width, size_t first, size_t count, size_t shift, bool selectors,
+                   uint32_t* out) {
     const size_t n = size_t(1) << t.l_skip, height = size_t(1) << t.log_height, cols = width + (selectors ? 3 : 0);
-    std::vector<uint32_t> out(n * count * cols);
-    parallel_for(n * count, 256, [&](size_t begin, size_t end) {
+    parallel_for(n * count, 8, [&](size_t begin, size_t end) {
         for (size_t k = begin; k < end; ++k) {
             const size_t a = k / count, x = k % count, row = (n * (first + x) + a + shift) % height;
-            uint32_t* dst = out.data() + k * cols;
+            uint32_t* dst = out + k * cols;
             std::copy(t.values + row * width, t.values + (row + 1) * width, dst);
             if (selectors) {
                 dst[width] = row == 0;
@@ -28,7 +28,10 @@ std::vector<uint32_t> gather_chunks(const Round0Trace& t, uint32_t width, size_t
             }
         }
     });
-    return out;
+}
+
+void copy_words(const uint32_t* from, size_t words, uint32_t* to) {
+    parallel_for(words, size_t(1) << 16, [&](size_t begin, size_t end) { std::copy(from + begin, from + end, to + begin); });
 }
 
 }  // namespace
@@ -54,6 +57,15 @@ void add_round0_block(const Round0Trace& t, const DagSums* sums, size_t first, s
     });
 }
 
+size_t host_round0_block_chunks(size_t n, size_t cols, size_t max_block_elements) {
+    if (max_block_elements != 0) return std::max<size_t>(1, max_block_elements / (n * cols));
+    // 2^20 values, or 128 points (8 lane groups) per thread if that is more: dag_base_sums spreads
+    // a block's lane groups over the threads, and with one or two each its last wave leaves most
+    // threads idle. At most 2^25 values (128 MiB a buffer).
+    const size_t by_memory = (size_t(1) << 20) / (n * cols), by_threads = (num_threads() * 128 + n - 1) / n;
+    return std::max<size_t>(1, std::min(std::max(by_memory, by_threads), (size_t(1) << 25) / (n * cols)));
+}
+
 Round0Sums host_round0_sums(Backend& backend, const Round0Trace& t, size_t max_block_elements) {
     if (!t.dag || !t.dag->program) throw std::invalid_argument("round0_sums: the trace has no DAG binding");
     const uint32_t width = t.dag->program->width, l = t.l_skip;
@@ -63,12 +75,16 @@ Round0Sums host_round0_sums(Backend& backend, const Round0Trace& t, size_t max_b
     out.zerocheck.assign(cosets * n, ef_zero());
     out.logup_on_cosets.assign(cosets * n, ef_zero());
     if (t.logup_on_d) out.logup_on_d.assign(n, ef_zero());
-    const size_t block = std::max<size_t>(1, std::min(chunks, max_block_elements / (n * cols)));
+    const size_t block = std::min(chunks, host_round0_block_chunks(n, cols, max_block_elements));
+    // One set of block buffers for every block; each coset transforms a copy of the coefficients.
+    const size_t local_words = n * block * cols, next_words = n * block * width;
+    std::vector<uint32_t> local(local_words), next(next_words);
+    std::vector<uint32_t> local_c(cosets > 0 ? local_words : 0), next_c(cosets > 0 ? next_words : 0);
+    std::vector<DagSums> sums(n * block);
     for (size_t first = 0; first < chunks; first += block) {
         const size_t count = std::min(block, chunks - first), points = n * count;
-        std::vector<uint32_t> local = gather_chunks(t, width, first, count, 0, true);
-        std::vector<uint32_t> next = gather_chunks(t, width, first, count, 1, false);
-        std::vector<DagSums> sums(points);
+        gather_chunks(t, width, first, count, 0, true, local.data());
+        gather_chunks(t, width, first, count, 1, false, next.data());
         if (t.logup_on_d) {  // on D the values are the rows themselves; the zerocheck sum vanishes
             backend.dag_base_sums(*t.dag, {local.data(), cols, next.data(), width, points}, sums.data());
             std::vector<Ef> unused(n, ef_zero());
@@ -78,7 +94,8 @@ Round0Sums host_round0_sums(Backend& backend, const Round0Trace& t, size_t max_b
         backend.ntt(local.data(), {l, uint32_t(count * cols)}, true, 1);
         backend.ntt(next.data(), {l, uint32_t(count * width)}, true, 1);
         for (size_t c = 0; c < cosets; ++c) {
-            std::vector<uint32_t> local_c = local, next_c = next;
+            copy_words(local.data(), points * cols, local_c.data());
+            copy_words(next.data(), points * width, next_c.data());
             backend.ntt(local_c.data(), {l, uint32_t(count * cols)}, false, t.coset_shifts[c]);
             backend.ntt(next_c.data(), {l, uint32_t(count * width)}, false, t.coset_shifts[c]);
             backend.dag_base_sums(*t.dag, {local_c.data(), cols, next_c.data(), width, points}, sums.data());

@@ -43,7 +43,13 @@ void add_round0_block(const Round0Trace& trace, const DagSums* sums, size_t firs
                       Ef* zerocheck, Ef* logup, Round0PointOrder order = Round0PointOrder::RowMajor);
 
 // The reference composition of Backend primitives (ntt, dag_base_sums) on host buffers, in
-// blocks of chunks of at most max_block_elements gathered values.
-Round0Sums host_round0_sums(Backend& backend, const Round0Trace& trace, size_t max_block_elements = size_t(1) << 20);
+// blocks of chunks of at most max_block_elements gathered values (0: host_round0_block_chunks's
+// choice for this machine's threads).
+Round0Sums host_round0_sums(Backend& backend, const Round0Trace& trace, size_t max_block_elements = 0);
+
+// Chunks of N = n points per block of `cols` gathered columns: max_block_elements / (n cols) (at
+// least 1), or with max_block_elements = 0 enough for every thread to get several of the block's
+// lane groups of points.
+size_t host_round0_block_chunks(size_t n, size_t cols, size_t max_block_elements);
 
 }  // namespace gpustark

@@ -14,6 +14,7 @@
 #include "backends/builtin.h"
 #include "core/backend.h"
 #include "core/dag_program.h"
+#include "core/parallel.h"
 #include "core/round0_sums.h"
 #include "core/trace_tables.h"
 #include "core/air_program.h"
@@ -219,6 +220,22 @@ TEST(Round0Sums, EveryBackendMatchesTheHostComposition) {
                 for (size_t a = 0; a < want.logup_on_d.size(); ++a)
                     EXPECT_TRUE(ef_eq(got.logup_on_d[a], want.logup_on_d[a])) << where << " logup on D " << a;
             }
+}
+
+// The host's blocks: a size given is honoured; by default 2^20 values or 128 points per thread,
+// whichever holds more, and never more than 2^25 values.
+TEST(Round0Sums, HostBlocksFitTheThreads) {
+    EXPECT_EQ(gpustark::host_round0_block_chunks(16, 100, 3200), 2u);
+    EXPECT_EQ(gpustark::host_round0_block_chunks(16, 100, 10), 1u);
+    const size_t threads = gpustark::num_threads();
+    for (size_t cols : {4u, 2636u, 100000u}) {
+        const size_t chunks = gpustark::host_round0_block_chunks(16, cols, 0), values = chunks * 16 * cols;
+        EXPECT_GE(chunks, 1u);
+        EXPECT_LE(values, std::max<size_t>(16 * cols, size_t(1) << 25)) << cols;
+        if (16 * cols * ((threads * 128 + 15) / 16) <= (size_t(1) << 25))
+            EXPECT_GE(chunks * 16, threads * 128) << cols;
+        EXPECT_GE(values + 16 * cols, std::min<size_t>(size_t(1) << 20, size_t(1) << 25)) << cols;
+    }
 }
 
 // The tables at r_0 on every backend against the host's, for traces taller and shorter than N.
