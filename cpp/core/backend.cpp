@@ -14,9 +14,7 @@ std::vector<uint32_t> Backend::encode_codeword(const uint32_t* message, size_t m
     if (message_rows > rows) throw std::invalid_argument("encode_and_commit: the message has more rows than the codeword");
     std::vector<uint32_t> codeword = zeroed_vector<uint32_t>(rows * size_t(width));  // rows beyond the message: zero
     const size_t filled = message_rows * size_t(width);
-    parallel_for(filled, size_t(1) << 16, [&](size_t begin, size_t end) {
-        std::copy(message + begin, message + end, codeword.begin() + begin);
-    });
+    parallel_copy(message, filled, codeword.data());
     ntt(codeword.data(), NttShape{log_rows, width}, /*inverse=*/false, /*shift=*/1);
     return codeword;
 }

@@ -30,10 +30,6 @@ void gather_chunks(const Round0Trace& t, uint32_t width, size_t first, size_t co
     });
 }
 
-void copy_words(const uint32_t* from, size_t words, uint32_t* to) {
-    parallel_for(words, size_t(1) << 16, [&](size_t begin, size_t end) { std::copy(from + begin, from + end, to + begin); });
-}
-
 }  // namespace
 
 void add_round0_block(const Round0Trace& t, const DagSums* sums, size_t first, size_t count, bool constraints,
@@ -94,8 +90,8 @@ Round0Sums host_round0_sums(Backend& backend, const Round0Trace& t, size_t max_b
         backend.ntt(local.data(), {l, uint32_t(count * cols)}, true, 1);
         backend.ntt(next.data(), {l, uint32_t(count * width)}, true, 1);
         for (size_t c = 0; c < cosets; ++c) {
-            copy_words(local.data(), points * cols, local_c.data());
-            copy_words(next.data(), points * width, next_c.data());
+            parallel_copy(local.data(), points * cols, local_c.data());
+            parallel_copy(next.data(), points * width, next_c.data());
             backend.ntt(local_c.data(), {l, uint32_t(count * cols)}, false, t.coset_shifts[c]);
             backend.ntt(next_c.data(), {l, uint32_t(count * width)}, false, t.coset_shifts[c]);
             backend.dag_base_sums(*t.dag, {local_c.data(), cols, next_c.data(), width, points}, sums.data());

@@ -62,9 +62,7 @@ public:
 
     MerkleTree merkle_tree(const uint32_t* matrix, size_t rows, uint32_t width, uint32_t log_group) override {
         std::vector<uint32_t> kept = zeroed_vector<uint32_t>(rows * width);
-        parallel_for(rows * width, size_t(1) << 16, [&](size_t begin, size_t end) {  // often hundreds of MB
-            std::copy(matrix + begin, matrix + end, kept.begin() + begin);
-        });
+        parallel_copy(matrix, rows * width, kept.data());  // often hundreds of MB
         return tree_over(std::move(kept), rows, width, log_group);
     }
 

@@ -137,8 +137,7 @@ public:
     void write_table(size_t c, const Ef* values) override {
         require_table(c, "write_table");
         std::vector<Ef>& t = tables_[c];
-        parallel_for(length(), size_t(1) << 16,
-                     [&](size_t begin, size_t end) { std::copy(values + begin, values + end, t.begin() + begin); });
+        parallel_copy(values, length(), t.data());
     }
 
     std::unique_ptr<EfTables> copy_table(size_t c) override {

@@ -50,7 +50,7 @@ cudaError_t check_ntt_block(const NttParams& p, const gpustark::device::LaunchPl
                          ((p.fused & (GS_NTT_FUSE_SCALE_IN | GS_NTT_FUSE_SCALE_OUT)) != 0 && !has_factors)))
         return cudaErrorInvalidValue;
     const uint64_t width = p.block_columns > 1 ? p.block_columns : 1;  // ntt_block_width, on the host
-    const uint64_t pitch = p.col_stride != 1 ? (width | 1) : width;     // ntt_block_pitch
+    const uint64_t pitch = gpustark::device::ntt_block_scratch_pitch(width, p.col_stride != 1);
     const uint64_t groups = (uint64_t(1) << (p.log_n - p.log_block)) * ((p.batch + width - 1) / width);
     if (plan.scratch_bytes < (uint64_t(4) << p.log_block) * pitch || plan.grid != groups)
         return cudaErrorInvalidConfiguration;

@@ -138,10 +138,9 @@ NttBlockPlan plan_ntt_block(const DeviceLimits& device, const PipelineLimits& pi
     // With several columns, a group takes at least kNttBlockMinColumns of them (when the batch has
     // them): neighbouring lanes then read a whole 32-byte segment of each row of a row-major
     // batch, at the price of a shorter block (and more global stages) than one column allows.
-    // Scratch of a block of 2^lb rows of `columns` columns (ntt_block_pitch words a row).
+    // Scratch of a block of 2^lb rows of `columns` columns (ntt_block_scratch_pitch words a row).
     auto scratch = [&](uint32_t lb, uint64_t columns) {
-        const uint64_t pitch = column_major ? (columns | 1u) : columns;
-        return round_up((uint64_t(4) << lb) * pitch, kScratchGranularity);
+        return round_up((uint64_t(4) << lb) * ntt_block_scratch_pitch(columns, column_major), kScratchGranularity);
     };
     auto largest_block = [&](uint64_t columns) {
         uint32_t largest = 0;

@@ -74,15 +74,22 @@ constexpr uint64_t kScratchGranularity = 16;
 // (zero max threads or SIMD width), items_per_thread == 0, or scratch that cannot fit.
 LaunchPlan plan(const DeviceLimits& device, const PipelineLimits& pipeline, const Problem& problem);
 
+// Words a row of a block NTT group's scratch takes: its columns, made odd for a column-major
+// batch (the host's copy of kernels/ntt/ntt_block.h's ntt_block_pitch, which CUDA compiles for
+// the device only).
+inline uint64_t ntt_block_scratch_pitch(uint64_t columns, bool column_major) {
+    return column_major ? (columns | 1u) : columns;
+}
+
 // The block NTT (kernels/ntt/ntt_block.h): groups of `lanes` threads each run log_block stages
-// of 2^log_block rows of `columns` neighbouring columns in (4 << log_block) * columns bytes of
+// of 2^log_block rows of `columns` neighbouring columns in (4 << log_block) * pitch bytes of
 // scratch.
 struct NttBlockPlan {
     uint32_t log_block = 0;      // 0 = nothing to do (log_n == 0 or batch == 0)
     uint32_t lanes = 0;          // threads per group
     uint32_t columns = 0;        // columns per group (NttParams::block_columns)
     uint64_t groups = 0;         // (2^log_n >> log_block) * ceil(batch / columns)
-    uint64_t scratch_bytes = 0;  // (4 << log_block) * pitch rounded up to kScratchGranularity
+    uint64_t scratch_bytes = 0;  // (4 << log_block) * ntt_block_scratch_pitch rounded up to kScratchGranularity
 };
 
 // Rows a block NTT group aims to hold: short transforms take several columns per group up to
@@ -104,8 +111,7 @@ constexpr uint32_t kNttBlockWordsPerLane = 8;
 // kNttBlockTargetRows rows and the scratch (at least min(batch, kNttBlockMinColumns)); lanes =
 // min(max(columns 2^log_block / kNttBlockWordsPerLane, min(words, SIMD width)), device and
 // pipeline max threads), rounded down to a multiple of the SIMD width when at least one SIMD group. The
-// scratch holds a block row of `columns` words (pitch), one more for an even count of a
-// column-major batch (kernels/ntt/ntt_block.h, ntt_block_pitch). Throws std::invalid_argument for
+// scratch holds a block row in ntt_block_scratch_pitch(columns, column_major) words. Throws std::invalid_argument for
 // log_n > 31 (rows are 32-bit in the kernel), missing limits, no room for even a 2-row block, or
 // more groups than the grid (or a 32-bit group index) allows.
 NttBlockPlan plan_ntt_block(const DeviceLimits& device, const PipelineLimits& pipeline, uint32_t log_n,
