@@ -116,11 +116,12 @@ def test_trace_tables_vs_cpu_column_openings(emu, width, log_height, l_skip):
 
 
 def gather_model(trace, l_skip, first, count, shift, selectors):
-    """Element (c, x, a): row (N (first + x) + a + shift) mod h, column c (then the selectors)."""
+    """Element (c, x, a): row (N (first + x) + a + shift) mod h, column c (then the selectors), in
+    Montgomery form (x 2^32 mod p), as round 0's NTTs and DAG take it."""
     h, n = len(trace), 1 << l_skip
     values = row_values(trace, rot=False, selectors=selectors)
     rows = (n * (first + np.arange(count))[None, :] + np.arange(n)[:, None] + shift) % h  # (a, x)
-    return values[rows].transpose(2, 1, 0)
+    return (values[rows].transpose(2, 1, 0) << np.uint64(32)) % np.uint64(P)
 
 
 @pytest.mark.parametrize("width,log_height,l_skip,first,count,shift,selectors,group,groups", [

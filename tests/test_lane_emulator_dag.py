@@ -1,6 +1,6 @@
 """metal/dag.metal on the lane emulator: random constraint-DAG programs (tests/msl/dag_reference.py)
 run at base-field points (dag_base_sums, then dag_group_sums; rows point by point as the host
-gives them, or column by column as round 0 hands them over on a device) and in a batch-constraint
+gives them, or column by column in Montgomery form as round 0 hands them over on a device) and in a batch-constraint
 round (dag_fold_points, then dag_round: one partial per threadgroup), against the program's meaning evaluated with numpy
 arithmetic ("reference") and with the CPU's native field arithmetic ("cpu", gpustark.field).
 
@@ -50,19 +50,22 @@ def lay_out(values, column_major, pad):
     (2, 3, 12, 2, 64, 2, 0, 32, None),
     (2, 2, 10, 0, 6, 0, 0, 4, None),     # no slots: leaves only
 ])
-@pytest.mark.parametrize("column_major", [False, True], ids=["point-major", "column-major"])
+@pytest.mark.parametrize("column_major,montgomery", [(False, False), (True, False), (True, True)],
+                         ids=["point-major", "column-major", "column-major-montgomery"])
 @pytest.mark.parametrize("kind", KINDS)
 def test_dag_base_sums(emu, width, groups, instrs, slots, points, local_pad, next_pad, group, cap, column_major,
-                       kind):
+                       montgomery, kind):
     F = field_ops(kind)
     rng = np.random.default_rng(width * 1000 + groups * 100 + points)
     prog = random_program(rng, width, groups, instrs, slots)
     local = rng.integers(0, P, size=(points, width + 3), dtype=np.uint64)
     nxt = rng.integers(0, P, size=(points, width), dtype=np.uint64)
-    local_words, local_point, local_column = lay_out(local, column_major, local_pad)
-    next_words, next_point, next_column = lay_out(nxt, column_major, next_pad)
+    # Round 0's blocks hold Montgomery-form words (x 2^32 mod p), which the kernel reads unconverted.
+    form = (lambda v: (v << np.uint64(32)) % np.uint64(P)) if montgomery else (lambda v: v)
+    local_words, local_point, local_column = lay_out(form(local), column_major, local_pad)
+    next_words, next_point, next_column = lay_out(form(nxt), column_major, next_pad)
     out = emu.run("dag_base_sums", width, *prog.sizes(), points, local_point, local_column, len(local_words),
-                  next_point, next_column, len(next_words),
+                  next_point, next_column, len(next_words), int(montgomery),
                   data=words(*prog.words(), local_words, next_words), group=group, groups=cap)
     partial, total = out[: points * groups * 12], out[points * groups * 12:]
 

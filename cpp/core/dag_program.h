@@ -2,10 +2,11 @@
 // list becomes a straight-line program whose intermediate values live in a few reusable slots.
 //
 // Leaves (columns, selectors, constants, public values) are read where they are used instead of
-// being copied into slots, each intermediate node gets a slot from its definition to its last
-// use, and every constraint and interaction is accumulated as soon as its operands exist. So a
-// thread needs `slots` values of scratch rather than one per node: that is what lets a GPU keep
-// thousands of points in flight for a DAG of tens of thousands of nodes.
+// being copied into slots, nodes are computed depth first from each constraint, each intermediate
+// node gets a slot from its definition to its last use, and every constraint and interaction is
+// accumulated as soon as its operands exist. So a thread needs `slots` values of scratch rather
+// than one per node: that is what lets a GPU keep thousands of points in flight for a DAG of tens
+// of thousands of nodes.
 #pragma once
 #include <cstddef>
 #include <cstdint>

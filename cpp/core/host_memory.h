@@ -12,6 +12,11 @@ namespace gpustark {
 // and other platforms are left alone).
 void advise_huge_pages(const void* data, size_t bytes);
 
+// Faults the pages of [data, data + bytes) in on every thread (Linux; elsewhere, or for small
+// ranges, nothing): the kernel's zeroing of fresh pages is then spread over the threads instead of
+// falling on the one thread that writes the buffer first.
+void fault_in_parallel(void* data, size_t bytes);
+
 // n uninitialised values of a trivial type: for buffers whose every element is written before
 // it is read (ideally first written in parallel, so the page faults spread over threads).
 template <class T>
@@ -21,12 +26,14 @@ std::unique_ptr<T[]> uninitialized_buffer(size_t n) {
     return p;
 }
 
-// A vector of n value-initialised (zero) elements, its storage advised before it is filled.
+// A vector of n value-initialised (zero) elements, its storage advised and faulted in on every
+// thread before one thread fills it (a vector can only be zeroed by the thread that resizes it).
 template <class T>
 std::vector<T> zeroed_vector(size_t n) {
     std::vector<T> v;
     v.reserve(n);
     advise_huge_pages(v.data(), n * sizeof(T));
+    fault_in_parallel(v.data(), n * sizeof(T));
     v.resize(n);
     return v;
 }

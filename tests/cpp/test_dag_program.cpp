@@ -87,6 +87,47 @@ TEST(DagProgram, GroupsSplitTheConstraintsAndTileTheCode) {
     EXPECT_TRUE(several);
 }
 
+// Balanced product trees over the columns, their nodes listed level by level (as a builder that
+// combines a whole layer at a time lists them): evaluated in that order, a tree of depth d keeps
+// its 2^(d-1) first-level products waiting in slots; evaluated depth first, the needier operand
+// first, it needs d. Each tree is one constraint; the program computes every node exactly once.
+TEST(DagProgram, DeepTreesNeedSlotsByTheirDepth) {
+    const uint32_t depth = 6, width = 1u << depth, trees = 3;
+    AirProgram air;
+    air.name = "trees";
+    air.width = width;
+    for (uint32_t c = 0; c < width; ++c) air.nodes.push_back({gpustark::kNodeMain, 0, c, 0});
+    uint32_t ops = 0;
+    for (uint32_t t = 0; t < trees; ++t) {
+        std::vector<uint32_t> level(width);
+        for (uint32_t c = 0; c < width; ++c) level[c] = (c + t) % width;  // each tree its own leaf order
+        while (level.size() > 1) {
+            std::vector<uint32_t> up;
+            for (size_t i = 0; i < level.size(); i += 2) {
+                up.push_back(uint32_t(air.nodes.size()));
+                air.nodes.push_back({gpustark::kNodeMul, level[i], level[i + 1], 0});
+                ++ops;
+            }
+            level = up;
+        }
+        air.constraints.push_back(level[0]);
+    }
+    air.validate();
+    const DagProgram program = gpustark::compile_dag(air);
+    EXPECT_EQ(program.slots, depth);
+    EXPECT_EQ(program.instructions(), ops + trees);
+    // And the program still computes the trees: every product of all columns at 1, 2, ..., width.
+    std::vector<Fp> local(width), next(width, fp_zero()), sel(3, fp_zero()), slots(program.slots);
+    Fp product = fp_one();
+    for (uint32_t c = 0; c < width; ++c) local[c] = fp_from_canonical(c + 1), product = fp_mul(product, local[c]);
+    const std::vector<Ef> lambda(trees, ef_one());
+    DagBinding binding{&program, &air, gpustark::bind_publics(program, {}), gpustark::dag_weights(program, lambda, {}, {ef_one()})};
+    BasePoint point{local.data(), next.data(), sel.data(), slots.data()};
+    const DagSums got = dag_run<Fp>(program.code.data(), program.instructions(), binding.weights.data(),
+                                    binding.constants.data(), point);
+    EXPECT_TRUE(ef_eq(got.constraint, ef_from_base(fp_mul(fp_from_canonical(trees), product))));
+}
+
 TEST(DagProgram, HostRunMatchesTheNodeList) {
     for (uint32_t seed = 1; seed <= 50; ++seed) {
         Fixture f(seed);

@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "core/host_memory.h"
 #include "core/parallel.h"
 
 namespace {
@@ -27,6 +28,22 @@ TEST(Parallel, ExceptionsReachTheCaller) {
     size_t total = 0;
     gpustark::parallel_for(10, 100, [&](size_t b, size_t e) { total += e - b; });  // one chunk: inline
     EXPECT_EQ(total, 10u);
+}
+
+// zeroed_vector faults large buffers in on every thread before it zeroes them: the result must
+// still be all zeros, at sizes around the 8 MiB where that starts and at odd lengths, even where
+// the allocator hands back memory a freed buffer had filled.
+TEST(HostMemory, ZeroedVectorsAreZeroAtEverySize) {
+    for (size_t n : {size_t(0), size_t(1), (size_t(8) << 20) / 4 - 1, (size_t(8) << 20) / 4 + 1, (size_t(24) << 20) / 4 + 3}) {
+        {
+            std::vector<uint32_t> dirty(n, 0xffffffffu);  // freed below, likely reused
+        }
+        const std::vector<uint32_t> v = gpustark::zeroed_vector<uint32_t>(n);
+        ASSERT_EQ(v.size(), n);
+        size_t nonzero = 0;
+        for (uint32_t x : v) nonzero += x != 0;
+        EXPECT_EQ(nonzero, 0u) << "n = " << n;
+    }
 }
 
 }  // namespace

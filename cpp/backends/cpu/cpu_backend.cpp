@@ -75,11 +75,11 @@ public:
     // The tree over a matrix it keeps.
     MerkleTree tree_over(std::vector<uint32_t> matrix, size_t rows, uint32_t width, uint32_t log_group) {
         std::vector<std::vector<uint32_t>> levels;
-        levels.emplace_back(rows * GS_DIGEST_WIDTH);
+        levels.push_back(zeroed_vector<uint32_t>(rows * GS_DIGEST_WIDTH));
         hash_rows(matrix.data(), rows, width, levels.back().data());
         for (size_t size = rows / 2, level = 1; size >= 1; size /= 2, ++level) {
             MerkleParams p{width, uint32_t(level <= log_group ? rows >> log_group : 1), uint32_t(size)};
-            std::vector<uint32_t> parents(size * GS_DIGEST_WIDTH);
+            std::vector<uint32_t> parents = zeroed_vector<uint32_t>(size * GS_DIGEST_WIDTH);
             const std::vector<uint32_t>& children = levels.back();
             for_lane_batches(size, [&](size_t first, size_t n) {
                 const uint32_t *l[kPoseidon2Lanes], *r[kPoseidon2Lanes];

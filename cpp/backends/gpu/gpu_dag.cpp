@@ -106,6 +106,7 @@ void DagBaseSums::enqueue(const DagPointsOnDevice& in, const Buffer& out) {
     p.next_column_stride = in.next_column_stride;
     p.group_count = groups_;
     p.width = dag_.program().width;
+    p.montgomery = in.montgomery ? 1u : 0u;
     // With one group the sums go straight out; with several, per (point, group) first, then added.
     const Buffer& first = groups_ > 1 ? partial_ : out;
     const uint64_t reads = in.points * (2 * uint64_t(p.width) + 3) * sizeof(uint32_t);

@@ -45,6 +45,7 @@ struct DagPointsOnDevice {
     Buffer next;
     uint64_t next_point_stride, next_column_stride;
     uint64_t points;
+    bool montgomery = false;  // words in Montgomery form (round 0's blocks), else canonical
 };
 
 // The DAG's sums at up to max_points base-field points per launch: every (point, group) on its

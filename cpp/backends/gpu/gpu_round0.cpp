@@ -3,8 +3,9 @@
 // shifted NTT and DAG evaluation are enqueued, and the per-point sums of a group of blocks come
 // back after one wait (round0_blocks_per_wait); the host weights them by eq and adds them per a
 // (round0_blocks.h), as the reference does. The gather lays a block out column by column, each
-// chunk's N points together: the NTTs run on it column-major and the DAG reads it as it is
-// (neighbouring threads, neighbouring points, read neighbouring words), with no transpose between.
+// chunk's N points together, in Montgomery form: the NTTs run on it column-major and the DAG reads
+// it as it is (neighbouring threads, neighbouring points, read neighbouring words), with no
+// transpose and no conversion between.
 #include <algorithm>
 #include <cstring>
 #include <stdexcept>
@@ -81,7 +82,7 @@ Round0Sums round0_sums(Device& device, const Round0Trace& t) {
     // the group's block `in_group`.
     auto evaluate = [&](const Buffer& here, const Buffer& after, size_t count, size_t in_group, size_t slot) {
         const uint64_t block_points = uint64_t(n) * count;
-        eval.enqueue({here, 1, block_points, after, 1, block_points, block_points},
+        eval.enqueue({here, 1, block_points, after, 1, block_points, block_points, /*montgomery=*/true},
                      sums.at_element<DagSums>(in_group * evals * points + slot * block_points));
     };
     auto transform = [&](const Buffer& l_data, const Buffer& n_data, size_t count, bool inverse, const Buffer& twiddles,

@@ -5,7 +5,7 @@
 // (backends/cuda/round0.cu) and the Metal kernel (metal/round0.metal) are grid-stride loops over
 // this body.
 #pragma once
-#include "../platform.h"
+#include "../field/babybear.h"
 
 // Chunks [first, first + count) of N = 2^l_skip rows, each row shifted by `shift`; cols = width,
 // or width + 3 with the selectors; lanes = N * count * cols.
@@ -27,9 +27,12 @@ static_assert(sizeof(Round0GatherParams) == 48 && __builtin_offsetof(Round0Gathe
 
 // Element (c, x, a) of the block, at out[c N count + x N + a] (point x N + a of column c): row
 // (N (first + x) + a + shift) mod h of the trace, column c < width; then is_first, is_last,
-// is_transition of that row. Lanes go in tiles of T = min(8, N) points by every column, so that a
-// SIMD group reads a few neighbouring columns of T rows and writes T neighbouring points of each:
-// lane = (tile cols + c) T + (point mod T), tile = point / T.
+// is_transition of that row. Written in Montgomery form: the NTTs after it are linear maps with
+// Montgomery-form constants, so they keep the form, and the DAG then reads each value with one
+// load instead of a load and a multiply (it reads each column many times). Lanes go in tiles of
+// T = min(8, N) points by every column, so that a SIMD group reads a few neighbouring columns of
+// T rows and writes T neighbouring points of each: lane = (tile cols + c) T + (point mod T),
+// tile = point / T.
 GS_FN void round0_gather_lane(u64 lane, GS_DEVICE const u32* trace, u32 width, u32 log_height, u32 l_skip, u64 first,
                               u64 count, u64 shift, u32 cols, GS_DEVICE u32* out) {
     const u64 height_mask = ((u64)1 << log_height) - 1, n = (u64)1 << l_skip, points = n * count;
@@ -38,9 +41,11 @@ GS_FN void round0_gather_lane(u64 lane, GS_DEVICE const u32* trace, u32 width, u
     const u64 c = rest % cols, point = ((rest / cols) << log_tile) | in_tile;
     const u64 row = (n * first + point + shift) & height_mask;
     u32 v;
-    if (c < width) v = trace[row * width + c];
-    else if (c == width) v = row == 0;
-    else if (c == width + 1) v = row == height_mask;
-    else v = row != height_mask;
+    if (c < width) {
+        v = fp_from_canonical(trace[row * width + c]).m;
+    } else {
+        const bool flag = c == width ? row == 0 : c == width + 1 ? row == height_mask : row != height_mask;
+        v = flag ? fp_one().m : 0u;
+    }
     out[c * points + point] = v;
 }

@@ -19,7 +19,9 @@
 
 // dag_base_sums: lanes = points * group_count; value (point k, column c) of the local columns
 // (then the selectors) at local[k * local_point_stride + c * local_column_stride], of the next
-// columns at next[k * next_point_stride + c * next_column_stride].
+// columns at next[k * next_point_stride + c * next_column_stride]; canonical words, or with
+// montgomery != 0 Montgomery-form words (round 0's blocks: a leaf read is then one load, not a
+// load and a multiply).
 struct DagBaseSumsParams {
     u64 lanes;
     u64 local_point_stride;
@@ -28,6 +30,8 @@ struct DagBaseSumsParams {
     u64 next_column_stride;
     u32 group_count;
     u32 width;
+    u32 montgomery;
+    u32 pad;
 };
 
 // dag_group_sums: one lane per point.
@@ -63,7 +67,8 @@ struct DagRoundParams {
 };
 
 #ifndef __METAL_VERSION__
-static_assert(sizeof(DagBaseSumsParams) == 48 && __builtin_offsetof(DagBaseSumsParams, group_count) == 40,
+static_assert(sizeof(DagBaseSumsParams) == 56 && __builtin_offsetof(DagBaseSumsParams, group_count) == 40 &&
+                  __builtin_offsetof(DagBaseSumsParams, montgomery) == 48,
               "DagBaseSumsParams layout is shared with MSL");
 static_assert(sizeof(DagGroupSumsParams) == 16, "DagGroupSumsParams layout is shared with MSL");
 static_assert(sizeof(DagFoldPointsParams) == 168 && __builtin_offsetof(DagFoldPointsParams, lanes) == 128 &&
@@ -78,12 +83,12 @@ static_assert(sizeof(DagSums) == 48, "DagSums layout is shared with MSL");
 // Lane = (group g, point k), k fastest, of lanes = points * group_count: out[k * group_count + g]
 // = group g's sums at point k. Neighbouring threads run the same group's program (one instruction
 // stream per SIMD group) at neighbouring points.
-GS_FN void dag_base_sums_lane(u64 lane, u64 grid_thread, u64 grid_threads, GS_CONSTANT const u32* code,
-                              GS_CONSTANT const u32* groups, GS_CONSTANT const Ef* weights,
-                              GS_CONSTANT const Fp* constants, GS_DEVICE const u32* local, GS_DEVICE const u32* next,
-                              GS_CONSTANT const DagBaseSumsParams& q, GS_DEVICE Fp* slots, GS_DEVICE DagSums* out) {
-    const u64 points = q.lanes / q.group_count, g = lane / points, k = lane % points;
-    DagBasePoint p;
+template <bool kMontgomery>
+GS_FN DagSums dag_base_sums_at(u64 k, u64 grid_thread, u64 grid_threads, GS_CONSTANT const u32* code, u32 count,
+                               GS_CONSTANT const Ef* weights, GS_CONSTANT const Fp* constants,
+                               GS_DEVICE const u32* local, GS_DEVICE const u32* next,
+                               GS_CONSTANT const DagBaseSumsParams& q, GS_DEVICE Fp* slots) {
+    DagBasePoint<kMontgomery> p;
     p.base = slots + grid_thread;
     p.stride = (u32)grid_threads;
     p.here = local + k * q.local_point_stride;
@@ -91,7 +96,20 @@ GS_FN void dag_base_sums_lane(u64 lane, u64 grid_thread, u64 grid_threads, GS_CO
     p.here_column_stride = q.local_column_stride;
     p.after_column_stride = q.next_column_stride;
     p.width = q.width;
-    out[k * q.group_count + g] = dag_run<Fp>(code + 4 * (u64)groups[2 * g], groups[2 * g + 1], weights, constants, p);
+    return dag_run<Fp>(code, count, weights, constants, p);
+}
+
+GS_FN void dag_base_sums_lane(u64 lane, u64 grid_thread, u64 grid_threads, GS_CONSTANT const u32* code,
+                              GS_CONSTANT const u32* groups, GS_CONSTANT const Ef* weights,
+                              GS_CONSTANT const Fp* constants, GS_DEVICE const u32* local, GS_DEVICE const u32* next,
+                              GS_CONSTANT const DagBaseSumsParams& q, GS_DEVICE Fp* slots, GS_DEVICE DagSums* out) {
+    const u64 points = q.lanes / q.group_count, g = lane / points, k = lane % points;
+    GS_CONSTANT const u32* group_code = code + 4 * (u64)groups[2 * g];
+    const u32 count = groups[2 * g + 1];
+    out[k * q.group_count + g] =
+        q.montgomery != 0u
+            ? dag_base_sums_at<true>(k, grid_thread, grid_threads, group_code, count, weights, constants, local, next, q, slots)
+            : dag_base_sums_at<false>(k, grid_thread, grid_threads, group_code, count, weights, constants, local, next, q, slots);
 }
 
 // Lane = point k: out[k] = the sum of its groups' sums partial[k * group_count + g], g in order.

@@ -16,19 +16,22 @@ struct DagSlotColumn {
     GS_FN void set_slot(u32 k, V v) { base[k * stride] = v; }
 };
 
-// A base-field point: canonical words of its local columns (then its three selectors) and of its
-// next columns, column c at `here`/`after` + c * the column stride. Rows stored point by point
-// have a column stride of 1; points stored column by column (round 0 on a device, so that
-// neighbouring threads read neighbouring words) have a column stride of the point count.
+// A base-field point: words of its local columns (then its three selectors) and of its next
+// columns, column c at `here`/`after` + c * the column stride; canonical, or in Montgomery form
+// (kMontgomery: read as they are). Rows stored point by point have a column stride of 1; points
+// stored column by column (round 0 on a device, so that neighbouring threads read neighbouring
+// words) have a column stride of the point count.
+template <bool kMontgomery>
 struct DagBasePoint : DagSlotColumn<Fp> {
     GS_DEVICE const u32* here;
     GS_DEVICE const u32* after;
     u64 here_column_stride;
     u64 after_column_stride;
     u32 width;
-    GS_FN Fp local(u32 c) const { return fp_from_canonical(here[c * here_column_stride]); }
-    GS_FN Fp next(u32 c) const { return fp_from_canonical(after[c * after_column_stride]); }
-    GS_FN Fp selector(u32 s) const { return fp_from_canonical(here[(width + s) * here_column_stride]); }
+    GS_FN static Fp value(u32 word) { return kMontgomery ? fp_raw(word) : fp_from_canonical(word); }
+    GS_FN Fp local(u32 c) const { return value(here[c * here_column_stride]); }
+    GS_FN Fp next(u32 c) const { return value(after[c * after_column_stride]); }
+    GS_FN Fp selector(u32 s) const { return value(here[(width + s) * here_column_stride]); }
 };
 
 // A point of a round: its tables' values already folded at (x, pair) by dag_fold_points_lane

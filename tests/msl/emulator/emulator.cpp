@@ -77,9 +77,9 @@ const Scenario kScenarios[] = {
     {"trace_tables", 3, "WIDTH LOG_HEIGHT L_SKIP", "trace_tables", gs_emu::scenario_trace_tables},
     {"round0_gather", 7, "WIDTH LOG_HEIGHT L_SKIP FIRST COUNT SHIFT SELECTORS", "round0_gather",
      gs_emu::scenario_round0_gather},
-    {"dag_base_sums", 13,
+    {"dag_base_sums", 14,
      "WIDTH SLOTS INSTRS GROUPS WEIGHTS CONSTANTS POINTS LOCAL_POINT_STRIDE LOCAL_COLUMN_STRIDE LOCAL_WORDS "
-     "NEXT_POINT_STRIDE NEXT_COLUMN_STRIDE NEXT_WORDS",
+     "NEXT_POINT_STRIDE NEXT_COLUMN_STRIDE NEXT_WORDS MONTGOMERY",
      "dag_base_sums dag_group_sums", gs_emu::scenario_dag_base_sums},
     {"dag_round", 10, "WIDTH SLOTS INSTRS GROUPS WEIGHTS CONSTANTS LENGTH FIRST_PAIR PAIRS POINTS",
      "dag_fold_points dag_round", gs_emu::scenario_dag_round},

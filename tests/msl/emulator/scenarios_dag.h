@@ -43,7 +43,8 @@ inline void append(Words& out, const std::vector<DagSums>& sums) {
 }
 
 // args: WIDTH SLOTS INSTRS GROUPS WEIGHTS CONSTANTS POINTS LOCAL_POINT_STRIDE LOCAL_COLUMN_STRIDE
-// LOCAL_WORDS NEXT_POINT_STRIDE NEXT_COLUMN_STRIDE NEXT_WORDS. in: the program, then LOCAL_WORDS
+// LOCAL_WORDS NEXT_POINT_STRIDE NEXT_COLUMN_STRIDE NEXT_WORDS MONTGOMERY (the words' form: 0
+// canonical, 1 Montgomery). in: the program, then LOCAL_WORDS
 // words holding value (point k, column c < WIDTH + 3: the columns, then is_first, is_last,
 // is_transition) at k LOCAL_POINT_STRIDE + c LOCAL_COLUMN_STRIDE, then NEXT_WORDS words of the
 // next columns likewise. out: the (point, group) sums of dag_base_sums, POINTS x GROUPS x 3 Ef,
@@ -53,6 +54,7 @@ void scenario_dag_base_sums(const Args& a, const Options& o) {
     uint32_t weight_count = arg(a, 4), constant_count = arg(a, 5), points = arg(a, 6);
     uint64_t local_point_stride = arg(a, 7), local_column_stride = arg(a, 8), local_words = arg(a, 9);
     uint64_t next_point_stride = arg(a, 10), next_column_stride = arg(a, 11), next_words = arg(a, 12);
+    uint32_t montgomery = arg(a, 13);
     auto last = [&](uint64_t point_stride, uint64_t column_stride, uint64_t columns) {
         return points && columns ? (points - 1) * point_stride + (columns - 1) * column_stride + 1 : 0;
     };
@@ -71,6 +73,7 @@ void scenario_dag_base_sums(const Args& a, const Options& o) {
     p.next_column_stride = next_column_stride;
     p.group_count = group_count;
     p.width = width;
+    p.montgomery = montgomery;
     const StridedGrid grid = strided_grid(p.lanes, o);
     std::vector<Fp> slots = poisoned_slots<Fp>(slot_count, grid.threads());
     const Ef bad = poisoned_partials(1)[0];
