@@ -1,6 +1,6 @@
 // Merkle tree levels (PROTOCOL 6.4): leaf digests, then one compress pass per level. They also
 // stand for hash_rows and compress on every GPU (gpu/gpu_hash.cpp): hash_rows is merkle_leaf
-// with MerkleParams{width, 0, rows}, and compress(left, right) of `count` digests is
+// with MerkleParams{width, 0, rows, 0}, and compress(left, right) of `count` digests is
 // merkle_compress over one buffer holding left then right, child_stride = count.
 #include "merkle/merkle.h"
 

@@ -207,6 +207,35 @@ def test_ntt_inverse(emu, log_n, batch, log_block, lanes, columns, group, fused,
         assert_words(ref.ntt(out, shift), evals, "naive DFT of inverse ntt")
 
 
+REVERSED_OUT_CASES = [
+    (12, 5, 5, 32, 2, 64),   # the codeword's shape, small: passes of 5, 5 and 2 stages
+    (6, 2, 3, 64, 1, 16),    # two passes
+    (4, 9, 4, 32, 4, 32),    # one pass (it takes the scale too)
+    (5, 7, 2, 64, 3, 16),    # passes of 2, 2 and 1 stages with columns
+]
+
+
+def bit_reverse_rows(values):
+    """Row i of `values` moved to row rev(i) (log2(len) bits)."""
+    n = len(values)
+    bits = n.bit_length() - 1
+    rev = [int(format(i, f"0{bits}b")[::-1], 2) if bits else 0 for i in range(n)]
+    out = np.empty_like(values)
+    out[rev] = values
+    return out
+
+
+@pytest.mark.parametrize("log_n,batch,log_block,lanes,columns,group", REVERSED_OUT_CASES)
+@pytest.mark.parametrize("shift", [1, COSET])
+def test_ntt_forward_bit_reversed_out(emu, log_n, batch, log_block, lanes, columns, group, shift):
+    """The codeword's transform: natural order in, output i at row rev(i), no bit-reversal pass."""
+    n = 1 << log_n
+    coeffs = field(np.random.default_rng(log_n * 13 + shift), n, batch)
+    out = emu.run("ntt", log_n, batch, log_block, lanes, 0, shift, columns, 2, data=coeffs,
+                  group=group).reshape(n, batch)
+    assert_words(out, bit_reverse_rows(ref.ntt(coeffs, shift)), "bit-reversed forward ntt vs naive DFT")
+
+
 @pytest.mark.parametrize("log_n,batch,log_block,lanes,columns,fused", [
     (6, 3, 4, 5, 2, 0),     # two block passes, 2 columns a group (pitch 3)
     (4, 13, 4, 32, 6, 1),   # round 0's fused size-16 transforms: 6 columns a group (pitch 7), a short last run

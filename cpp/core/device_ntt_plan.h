@@ -40,10 +40,18 @@ enum class NttLayout {
     ColumnMajor,  // at col * n + row (each column's n values one after another)
 };
 
+// The order a transform leaves its rows in.
+enum class NttOutput {
+    Natural,      // row i holds output i (the input is in natural order too)
+    BitReversed,  // row rev(i) holds output i: forward only, no bit-reversal pass (GS_NTT_REVERSED_OUT)
+};
+
 // `scaled`: the transform has scale factors (a forward coset's shift^j, an inverse's shift^-j / n).
 inline DeviceNttPlan plan_device_ntt(const device::DeviceLimits& device, const device::PipelineLimits& block_pipeline,
                                      NttShape shape, bool inverse, bool scaled,
-                                     NttLayout layout = NttLayout::RowMajor) {
+                                     NttLayout layout = NttLayout::RowMajor, NttOutput output = NttOutput::Natural) {
+    if (output == NttOutput::BitReversed && inverse)
+        throw std::invalid_argument("ntt: bit-reversed output is for forward transforms only");
     DeviceNttPlan plan;
     NttParams& p = plan.params;
     p.log_n = shape.log_n;
@@ -68,8 +76,12 @@ inline DeviceNttPlan plan_device_ntt(const device::DeviceLimits& device, const d
         plan.passes.clear();
     }
     plan.single_pass = plan.passes.size() == 1 && plan.passes[0].block.log_block == shape.log_n;
-    if (plan.single_pass)
+    if (output == NttOutput::BitReversed && !plan.passes.empty()) {
+        // Every pass addresses rows through the bit reversal; one pass also takes the scale.
+        p.fused = GS_NTT_REVERSED_OUT | (plan.single_pass && scaled ? GS_NTT_FUSE_SCALE_IN : 0u);
+    } else if (plan.single_pass) {
         p.fused = GS_NTT_FUSE_BIT_REVERSE | (scaled ? (inverse ? GS_NTT_FUSE_SCALE_OUT : GS_NTT_FUSE_SCALE_IN) : 0u);
+    }
     return plan;
 }
 

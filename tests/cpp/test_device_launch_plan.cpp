@@ -9,6 +9,7 @@
 
 #include "core/device/launch_plan.h"
 #include "core/device_ntt_plan.h"
+#include "kernels/ntt/ntt.h"
 
 namespace {
 
@@ -360,6 +361,35 @@ TEST(DeviceNttPlan, StagesSharedOutOverAsFewBlockPassesAsFit) {
     EXPECT_EQ(round0.params.row_stride, 1u);
     EXPECT_EQ(round0.params.col_stride, 16u);
     EXPECT_TRUE(round0.single_pass);
+}
+
+// A codeword left in bit-reversed order: every pass addresses rows through the bit reversal and
+// none fuses a bit reversal (there is no bit-reversal pass to fuse); the one pass of a short
+// transform takes a coset's scale too. Inverse transforms keep natural order.
+TEST(DeviceNttPlan, BitReversedOutputOnEveryPass) {
+    const PipelineLimits pipe{1024, 0, 32};
+    const gpustark::DeviceNttPlan codeword = gpustark::plan_device_ntt(
+        kH100, pipe, {22, 42}, false, false, gpustark::NttLayout::RowMajor, gpustark::NttOutput::BitReversed);
+    ASSERT_EQ(codeword.passes.size(), 3u);
+    for (size_t i = 0; i < codeword.passes.size(); ++i) EXPECT_EQ(codeword.pass_params(i).fused, GS_NTT_REVERSED_OUT);
+    const gpustark::DeviceNttPlan short_coset = gpustark::plan_device_ntt(
+        kH100, pipe, {4, 8}, false, true, gpustark::NttLayout::RowMajor, gpustark::NttOutput::BitReversed);
+    ASSERT_TRUE(short_coset.single_pass);
+    EXPECT_EQ(short_coset.params.fused, GS_NTT_REVERSED_OUT | GS_NTT_FUSE_SCALE_IN);
+    EXPECT_THROW(gpustark::plan_device_ntt(kH100, pipe, {22, 42}, true, false, gpustark::NttLayout::RowMajor,
+                                           gpustark::NttOutput::BitReversed),
+                 std::invalid_argument);
+}
+
+// The branch-free bit reversal against the definition, at every width the kernels use.
+TEST(DeviceNttPlan, BitReverseMatchesTheDefinition) {
+    for (uint32_t bits = 0; bits <= 32; ++bits)
+        for (uint32_t x : {0u, 1u, 2u, 3u, 5u, 0x12345u, 0x7ffffffu, 0xfffffffeu, 0xffffffffu}) {
+            const uint32_t in = bits == 32 ? x : x & ((1u << bits) - 1u);
+            uint32_t expected = 0;
+            for (uint32_t i = 0; i < bits; ++i) expected |= ((in >> i) & 1u) << (bits - 1 - i);
+            EXPECT_EQ(ntt_bit_reverse(in, bits), expected) << "bits " << bits << " x " << in;
+        }
 }
 
 TEST(DeviceNttBlockPlan, ImpossibleInputsThrow) {

@@ -78,7 +78,7 @@ public:
         levels.push_back(zeroed_vector<uint32_t>(rows * GS_DIGEST_WIDTH));
         hash_rows(matrix.data(), rows, width, levels.back().data());
         for (size_t size = rows / 2, level = 1; size >= 1; size /= 2, ++level) {
-            MerkleParams p{width, uint32_t(level <= log_group ? rows >> log_group : 1), uint32_t(size)};
+            MerkleParams p{width, uint32_t(level <= log_group ? rows >> log_group : 1), uint32_t(size), 0};
             std::vector<uint32_t> parents = zeroed_vector<uint32_t>(size * GS_DIGEST_WIDTH);
             const std::vector<uint32_t>& children = levels.back();
             for_lane_batches(size, [&](size_t first, size_t n) {

@@ -43,11 +43,13 @@ uint64_t ntt_lanes(const NttParams& p, gpustark::gpu::Kernel kernel) {
 }
 
 // The block NTT's checks: the plan is plan_ntt_block's for p (one block per 2^log_block rows of
-// block_columns columns, scratch for them), and a fused pass is the whole transform.
+// block_columns columns, scratch for them), and a pass that fuses a bit reversal or a scale is the
+// whole transform (GS_NTT_REVERSED_OUT may be on any pass).
 cudaError_t check_ntt_block(const NttParams& p, const gpustark::device::LaunchPlan& plan, bool has_factors) {
     if (p.log_block == 0 || p.stage + p.log_block > p.log_n) return cudaErrorInvalidValue;
-    if (p.fused != 0 && (p.log_block != p.log_n || p.stage != 0 ||
-                         ((p.fused & (GS_NTT_FUSE_SCALE_IN | GS_NTT_FUSE_SCALE_OUT)) != 0 && !has_factors)))
+    const u32 fuses = p.fused & (GS_NTT_FUSE_BIT_REVERSE | GS_NTT_FUSE_SCALE_IN | GS_NTT_FUSE_SCALE_OUT);
+    if (fuses != 0 && (p.log_block != p.log_n || p.stage != 0 ||
+                       ((fuses & (GS_NTT_FUSE_SCALE_IN | GS_NTT_FUSE_SCALE_OUT)) != 0 && !has_factors)))
         return cudaErrorInvalidValue;
     const uint64_t width = p.block_columns > 1 ? p.block_columns : 1;  // ntt_block_width, on the host
     const uint64_t pitch = gpustark::device::ntt_block_scratch_pitch(width, p.col_stride != 1);

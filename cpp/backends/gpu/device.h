@@ -53,6 +53,10 @@ struct Buffer {
 // its staged copies, and returns it.
 using MatrixSource = std::function<Buffer()>;
 
+// Where a committed matrix keeps its rows: row i at row i, or at its bit reversal (a codeword as
+// the forward NTT leaves it without a bit-reversal pass: gpu_merkle.cpp's encode_in_place).
+enum class RowOrder { Natural, BitReversed };
+
 // The size a copy takes in the pinned staging of a device that stages (copies start aligned).
 constexpr size_t kStagingAlign = 256;
 constexpr size_t staged_size(size_t bytes) { return (bytes + kStagingAlign - 1) / kStagingAlign * kStagingAlign; }

@@ -16,6 +16,7 @@
 
 #include "../../kernels/hash/poseidon2.h"
 #include "../../kernels/merkle/gather_params.h"
+#include "../../kernels/ntt/ntt.h"
 #include "phases.h"
 #include "primitives.h"
 
@@ -27,9 +28,11 @@ class DeviceMerkleStore final : public MerkleStore {
 public:
     // levels: the digest levels from log_group up, level k at word offsets[k] - offsets[log_group].
     DeviceMerkleStore(Device& device, Buffer matrix, MatrixSource remake, Buffer levels, size_t rows, uint32_t width,
-                      uint32_t log_group, std::vector<size_t> offsets)
+                      uint32_t log_group, std::vector<size_t> offsets, RowOrder order)
         : device_(device), matrix_(std::move(matrix)), remake_(std::move(remake)), levels_(std::move(levels)),
-          rows_(rows), width_(width), log_group_(log_group), offsets_(std::move(offsets)) {}
+          rows_(rows), width_(width), log_group_(log_group), offsets_(std::move(offsets)), order_(order) {
+        while ((size_t(1) << log_rows_) < rows_) ++log_rows_;
+    }
     ~DeviceMerkleStore() override { device_.drain(); }
 
     void read(const std::vector<size_t>& rows, const std::vector<MerkleNode>& nodes, uint32_t* row_words,
@@ -38,7 +41,7 @@ public:
         starts.reserve(rows.size() + nodes.size());
         for (size_t r : rows) {
             if (r >= rows_) throw std::out_of_range("merkle store: row " + std::to_string(r) + " out of range");
-            starts.push_back(uint64_t(r) * width_);
+            starts.push_back(uint64_t(stored_row(r)) * width_);
         }
         bool below_kept = false;
         for (const MerkleNode& n : nodes) {
@@ -73,7 +76,12 @@ public:
 
     std::vector<uint32_t> matrix() const override {
         Call call(device_, "merkle_tree.matrix");
-        return words(matrix_on_device(), rows_ * width_, "merkle_tree.matrix");
+        std::vector<uint32_t> stored = words(matrix_on_device(), rows_ * width_, "merkle_tree.matrix");
+        if (order_ == RowOrder::Natural) return stored;
+        std::vector<uint32_t> out(stored.size());
+        for (size_t r = 0; r < rows_; ++r)
+            std::copy_n(stored.data() + stored_row(r) * width_, width_, out.data() + r * width_);
+        return out;
     }
 
     std::vector<uint32_t> level(uint32_t k) const override {
@@ -89,10 +97,15 @@ private:
     // Inside an operation, before its staged copies.
     Buffer matrix_on_device() const { return matrix_ ? matrix_ : remake_(); }
 
+    // Where row r lies in the matrix.
+    size_t stored_row(size_t r) const {
+        return order_ == RowOrder::BitReversed ? ntt_bit_reverse(uint32_t(r), log_rows_) : r;
+    }
+
     // Every level of the tree over `matrix`, in new memory (inside an operation).
     Buffer all_levels(const Buffer& matrix) const {
         const Buffer levels = device_.allocate(offsets_.back() * sizeof(uint32_t));
-        merkle_levels(device_, matrix, rows_, width_, log_group_, levels, offsets_);
+        merkle_levels(device_, matrix, rows_, width_, log_group_, levels, offsets_, order_);
         return levels;
     }
 
@@ -124,12 +137,14 @@ private:
     size_t rows_;
     uint32_t width_, log_group_;
     std::vector<size_t> offsets_;  // of every level, as merkle_level_offsets gives them
+    RowOrder order_;
+    uint32_t log_rows_ = 0;
 };
 
 }  // namespace
 
 MerkleTree keep_merkle_tree(Device& device, Buffer matrix, MatrixSource remake, Buffer levels, size_t rows,
-                            uint32_t width, uint32_t log_group, std::vector<size_t> level_offsets) {
+                            uint32_t width, uint32_t log_group, std::vector<size_t> level_offsets, RowOrder order) {
     size_t log_rows = 0;
     while ((size_t(1) << log_rows) < rows) ++log_rows;
     // The levels the openings read, from the group level up, in memory of their own; the rest go
@@ -151,7 +166,7 @@ MerkleTree keep_merkle_tree(Device& device, Buffer matrix, MatrixSource remake, 
     tree.root_digest.assign(root, root + GS_DIGEST_WIDTH);
     if (remake) matrix = Buffer{};  // made again for each read
     tree.store = std::make_shared<DeviceMerkleStore>(device, std::move(matrix), std::move(remake), std::move(kept), rows,
-                                                     width, log_group, std::move(level_offsets));
+                                                     width, log_group, std::move(level_offsets), order);
     return tree;
 }
 

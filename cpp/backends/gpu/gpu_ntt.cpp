@@ -14,11 +14,12 @@ namespace gpustark {
 namespace gpu {
 
 void ntt(Device& device, const Buffer& data, NttShape shape, bool inverse, const Buffer& twiddles,
-         const Buffer& factors, NttLayout layout) {
+         const Buffer& factors, NttLayout layout, NttOutput output) {
     if (shape.log_n == 0 || shape.batch == 0) return;
     const uint64_t elements = (uint64_t(1) << shape.log_n) * shape.batch, bytes = elements * sizeof(uint32_t);
     const DeviceNttPlan plan = plan_device_ntt(device.limits(), device.kernel_limits(Kernel::NttBlock), shape,
-                                               inverse, bool(factors), layout);
+                                               inverse, bool(factors), layout, output);
+    const bool reversed_out = output == NttOutput::BitReversed;
     // ntt_block(data, twiddles, factors, params): the factors are read only when the pass fuses
     // the scale, so without them any buffer (the twiddles) stands in.
     const Buffer block_factors = factors ? factors : twiddles;
@@ -34,7 +35,11 @@ void ntt(Device& device, const Buffer& data, NttShape shape, bool inverse, const
     };
     if (factors && !inverse) scale_pass();
     // ntt_bit_reverse(data, params)
-    device.dispatch(Kernel::NttBitReverse, device.lane_plan(Kernel::NttBitReverse, elements), 2 * bytes, {data}, p);
+    auto bit_reverse = [&] {
+        device.dispatch(Kernel::NttBitReverse, device.lane_plan(Kernel::NttBitReverse, elements), 2 * bytes, {data}, p);
+    };
+    // Block passes with a bit-reversed output read the natural order as it lies (GS_NTT_REVERSED_OUT).
+    if (!(reversed_out && !plan.passes.empty())) bit_reverse();
     for (size_t i = 0; i < plan.passes.size(); ++i) block_pass(i);
     if (plan.passes.empty()) {
         // ntt_stage(data, twiddles, params): one butterfly per lane
@@ -43,6 +48,7 @@ void ntt(Device& device, const Buffer& data, NttShape shape, bool inverse, const
             p.stage = stage;
             device.dispatch(Kernel::NttStage, stage_plan, 2 * bytes, {data, twiddles}, p);
         }
+        if (reversed_out) bit_reverse();  // the stages leave natural order
     }
     if (factors && inverse) scale_pass();
 }

@@ -44,14 +44,14 @@ std::unique_ptr<FractionTree> fraction_tree(Device& device, const Ef* p, const E
 std::unique_ptr<EfTables> trace_tables(Device& device, const TraceTablesInput& in);
 
 // The end of the operation that wrote a committed tree (gpu_merkle_store.cpp; its staging
-// reserved room for the 32-byte root): `matrix` (rows x width words, a codeword) and every digest
-// level (level k at word level_offsets[k], the last entry the total), written by work already
-// enqueued. Waits for the root, the operation's one wait. The store keeps the levels from
-// log_group up (what openings read) and the matrix, or, given `remake`, not the matrix: each
-// read makes it again. Openings gather only their rows and path digests. The tree must not
-// outlive the device.
+// reserved room for the 32-byte root): `matrix` (rows x width words, a codeword, its rows in
+// `order`; a remade matrix comes in the same order) and every digest level (level k at word
+// level_offsets[k], the last entry the total), written by work already enqueued. Waits for the
+// root, the operation's one wait. The store keeps the levels from log_group up (what openings
+// read) and the matrix, or, given `remake`, not the matrix: each read makes it again. Openings
+// gather only their rows and path digests. The tree must not outlive the device.
 MerkleTree keep_merkle_tree(Device& device, Buffer matrix, MatrixSource remake, Buffer levels, size_t rows,
-                            uint32_t width, uint32_t log_group, std::vector<size_t> level_offsets);
+                            uint32_t width, uint32_t log_group, std::vector<size_t> level_offsets, RowOrder order);
 
 // The stacked commitment on the device (gpu_stacked_matrix.cpp): each trace up once (unless held)
 // and scattered, the message, the codeword and its tree computed there; only the matrix stays

@@ -17,25 +17,27 @@ namespace gpu {
 constexpr uint32_t kMaxLogN = 27;  // no NTT here is longer than 2^27
 
 // Inside an operation: the NTT of `shape` (laid out as `layout` says) over `data` in place, in the
-// pass order of core/device_ntt_plan.h. twiddles: ntt_tables().twiddles(log_n, inverse); factors:
-// its scale_factors (empty: nothing to scale).
+// pass order of core/device_ntt_plan.h, its rows left in the `output` order. twiddles:
+// ntt_tables().twiddles(log_n, inverse); factors: its scale_factors (empty: nothing to scale).
 void ntt(Device& device, const Buffer& data, NttShape shape, bool inverse, const Buffer& twiddles,
-         const Buffer& factors, NttLayout layout = NttLayout::RowMajor);
+         const Buffer& factors, NttLayout layout = NttLayout::RowMajor, NttOutput output = NttOutput::Natural);
 
-// Inside an operation: the leaf digests of the rows x width `matrix` and every compress level
-// into `levels` (level k at word offsets[k]: merkle_level_offsets).
+// Inside an operation: the leaf digests of the rows x width `matrix` (its rows in `order`) and every
+// compress level into `levels` (level k at word offsets[k]: merkle_level_offsets).
 void merkle_levels(Device& device, const Buffer& matrix, size_t rows, uint32_t width, uint32_t log_group,
-                   const Buffer& levels, const std::vector<size_t>& offsets);
+                   const Buffer& levels, const std::vector<size_t>& offsets, RowOrder order);
 
 // Inside an operation, before its staged copies: the codeword whose first message_rows rows
 // `code` (2^log_rows x width words) holds, written by work already enqueued: the rows below are
-// zeroed and the transform runs in place.
+// zeroed and the transform runs in place, leaving codeword row i at row rev(i)
+// (RowOrder::BitReversed: no bit-reversal pass).
 void encode_in_place(Device& device, const Buffer& code, size_t message_rows, uint32_t width, uint32_t log_rows);
 // Inside an operation whose staging has room for the 32-byte root: the tree over `matrix` (rows x
-// width words, written by work already enqueued), kept on the device with the matrix, or without
-// it given `remake` (phases.h, keep_merkle_tree). Ends with the operation's one wait, for the root.
+// width words in `order`, written by work already enqueued), kept on the device with the matrix, or
+// without it given `remake` (phases.h, keep_merkle_tree). Ends with the operation's one wait, for
+// the root.
 MerkleTree commit_rows(Device& device, Buffer matrix, size_t rows, uint32_t width, uint32_t log_group,
-                       MatrixSource remake);
+                       MatrixSource remake, RowOrder order);
 // encode_in_place, then commit_rows over the codeword. `what` names the caller in errors.
 MerkleTree commit_codeword(Device& device, Buffer code, size_t message_rows, uint32_t width, uint32_t log_rows,
                            uint32_t log_group, const char* what, MatrixSource remake);

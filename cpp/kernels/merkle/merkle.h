@@ -5,20 +5,24 @@
 // ordinary tree over adjacent pairs.
 #pragma once
 #include "../hash/hash.h"
+#include "../ntt/ntt.h"
 
 struct MerkleParams {
     u32 width;        // leaf level: words per row
     u32 child_stride; // compress levels: s above
     u32 count;        // lanes of the dispatch: rows (leaf level) or nodes of the level built
+    u32 row_bits;     // leaf level: 0, or log2(rows) when row i lies at its bit reversal (a
+                      // codeword left in an NTT's bit-reversed order, ntt_params.h)
 };
 
 #ifndef __METAL_VERSION__
-static_assert(sizeof(MerkleParams) == 12, "MerkleParams layout is shared with MSL and CUDA");
+static_assert(sizeof(MerkleParams) == 16, "MerkleParams layout is shared with MSL and CUDA");
 #endif
 
-// Lane = row index: digests[row] = H(matrix[row][0..width]).
+// Lane = row index: digests[row] = H(matrix[row][0..width]), row read where p.row_bits says.
 GS_FN void merkle_leaf_lane(u32 row, GS_DEVICE const u32* matrix, GS_DEVICE u32* digests, MerkleParams p) {
-    hash_row(matrix + (u64)row * p.width, p.width, digests + (u64)row * GS_DIGEST_WIDTH);
+    const u32 at = p.row_bits != 0u ? ntt_bit_reverse(row, p.row_bits) : row;
+    hash_row(matrix + (u64)at * p.width, p.width, digests + (u64)row * GS_DIGEST_WIDTH);
 }
 
 GS_FN u32 merkle_left_child(u32 node, u32 child_stride) {

@@ -12,13 +12,16 @@
 #include "../field/babybear.h"
 #include "ntt_params.h"
 
+// The low `bits` bits of x in reverse order (bits <= 32): five swaps of ever smaller halves of the
+// word, then the reversed bits shifted down. Branch-free, so that the block passes can address
+// every row through it.
 GS_FN u32 ntt_bit_reverse(u32 x, u32 bits) {
-    u32 r = 0;
-    for (u32 i = 0; i < bits; ++i) {
-        r = (r << 1) | (x & 1u);
-        x >>= 1;
-    }
-    return r;
+    x = ((x >> 1) & 0x55555555u) | ((x & 0x55555555u) << 1);
+    x = ((x >> 2) & 0x33333333u) | ((x & 0x33333333u) << 2);
+    x = ((x >> 4) & 0x0f0f0f0fu) | ((x & 0x0f0f0f0fu) << 4);
+    x = ((x >> 8) & 0x00ff00ffu) | ((x & 0x00ff00ffu) << 8);
+    x = (x >> 16) | (x << 16);
+    return bits == 0u ? 0u : x >> (32u - bits);
 }
 
 GS_FN u32 ntt_index(NttParams p, u32 row, u32 col) { return row * p.row_stride + col * p.col_stride; }

@@ -30,10 +30,13 @@ GS_FN u32 ntt_block_groups(NttParams p) {
 }
 
 // Row `k` of the block `block` (in [0, n >> log_block)): the low p.stage bits of the block number
-// are the row's low bits and the rest its bits above the pass's stages.
+// are the row's low bits and the rest its bits above the pass's stages. With GS_NTT_REVERSED_OUT
+// that logical row lies at its bit reversal (a block's rows are then 2^(log_n - stage - log_block)
+// apart; blocks still split the rows between them).
 GS_FN u32 ntt_block_row(NttParams p, u32 block, u32 k) {
     const u32 low = block & ((1u << p.stage) - 1u), high = block >> p.stage;
-    return (high << (p.stage + p.log_block)) | (k << p.stage) | low;
+    const u32 row = (high << (p.stage + p.log_block)) | (k << p.stage) | low;
+    return (p.fused & GS_NTT_REVERSED_OUT) != 0u ? ntt_bit_reverse(row, p.log_n) : row;
 }
 
 // A lane's walk over a grid of (rows x cols) items, `lanes` items a step in row-major order:
@@ -128,7 +131,8 @@ GS_FN void ntt_block_store(GS_THREADGROUP const u32* scratch, u32 pitch, u32 k, 
 // row for a row-major batch, down a column for a column-major one), so that neighbouring lanes
 // touch neighbouring words; the butterflies walk it row by row. The data must already be in
 // bit-reversed order, unless p.fused does it (with the scale factors, Montgomery form; unused
-// without a GS_NTT_FUSE_SCALE_* flag; fused needs p.stage = 0 and log_block = log_n).
+// without a GS_NTT_FUSE_SCALE_* flag; fused needs p.stage = 0 and log_block = log_n) or the
+// transform reads natural order into bit-reversed order (GS_NTT_REVERSED_OUT, every pass).
 GS_FN void ntt_block_lane(u32 lane, u32 group, u32 lanes, GS_THREADGROUP u32* scratch,
                           GS_DEVICE u32* data, GS_DEVICE const u32* twiddles, GS_DEVICE const u32* factors,
                           NttParams p) {

@@ -17,7 +17,7 @@ void scenario_poseidon2(const Args& a, const Options& o) {
 
 // Leaf digests of a rows x width matrix into `digests`.
 void leaf_pass(const Words& matrix, uint rows, uint width, Words& digests, const Options& o) {
-    MerkleParams p{width, 0, rows};
+    MerkleParams p{width, 0, rows, 0};
     gs_emu::run_grid(rows, o.group,
                      [&](uint32_t pos) { merkle_leaf(matrix.data(), digests.data(), p, pos); });
 }
@@ -26,7 +26,7 @@ void leaf_pass(const Words& matrix, uint rows, uint width, Words& digests, const
 Words compress_pass(const Words& children, uint count, uint stride, const Options& o) {
     if (stride == 0 || count % stride != 0) die("compress: N must be a multiple of STRIDE");
     Words parents(size_t(count) * GS_DIGEST_WIDTH);
-    MerkleParams p{0, stride, count};
+    MerkleParams p{0, stride, count, 0};
     gs_emu::run_grid(count, o.group,
                      [&](uint32_t pos) { merkle_compress(children.data(), parents.data(), p, pos); });
     return parents;
@@ -84,16 +84,20 @@ void scenario_gather_words(const Args& a, const Options& o) {
 // row-major (or column-major with --col-major). The host's pass sequence: [scale by shift^j],
 // bit_reverse, ntt_block passes of LOG_BLOCK stages each from stage 0 until every stage is done
 // (the last pass shorter; LANES lanes per group of COLUMNS columns), or with LOG_BLOCK = 0 one
-// ntt_stage per stage, [scale by shift^-j / n]. With FUSED (LOG_BLOCK = LOG_N), one ntt_block
-// does the bit reversal and the scale too. Tables are computed here from the kernel headers.
+// ntt_stage per stage, [scale by shift^-j / n]. With FUSED = 1 (LOG_BLOCK = LOG_N), one ntt_block
+// does the bit reversal and the scale too. With FUSED = 2 (forward, LOG_BLOCK > 0) the output is
+// left bit-reversed: no bit_reverse pass, every ntt_block pass with GS_NTT_REVERSED_OUT (the one
+// pass of LOG_BLOCK = LOG_N takes the scale too). Tables are computed here from the kernel headers.
 void scenario_ntt(const Args& a, const Options& o) {
     uint log_n = arg(a, 0), batch = arg(a, 1), log_block = arg(a, 2), lanes = arg(a, 3);
     bool inverse = arg(a, 4) != 0;
     uint shift = arg(a, 5), columns = arg(a, 6);
-    bool fused = arg(a, 7) != 0;
-    if (log_n > GS_TWO_ADICITY || log_block > log_n || batch == 0)
-        die("ntt: need LOG_BLOCK <= LOG_N <= 27 and BATCH > 0");
+    uint mode = arg(a, 7);
+    bool fused = mode == 1, reversed_out = mode == 2;
+    if (log_n > GS_TWO_ADICITY || log_block > log_n || batch == 0 || mode > 2)
+        die("ntt: need LOG_BLOCK <= LOG_N <= 27, BATCH > 0 and FUSED in 0..2");
     if (fused && (log_block != log_n || log_n == 0)) die("ntt: FUSED needs 1 <= LOG_BLOCK = LOG_N");
+    if (reversed_out && (inverse || log_block == 0)) die("ntt: FUSED = 2 needs a forward transform and LOG_BLOCK > 0");
     if (shift == 0 || shift >= GS_P) die("ntt: SHIFT must be in [1, p)");
     uint n = 1u << log_n;
     Words data = read_input(size_t(n) * batch);
@@ -129,6 +133,18 @@ void scenario_ntt(const Args& a, const Options& o) {
     if (fused) {
         p.fused = GS_NTT_FUSE_BIT_REVERSE | (scales ? (inverse ? GS_NTT_FUSE_SCALE_OUT : GS_NTT_FUSE_SCALE_IN) : 0u);
         block_pass();
+        write_output(data);
+        return;
+    }
+    if (reversed_out) {
+        const bool one_pass = log_block == log_n;
+        if (!one_pass && shift != 1u) scale_pass(factors);
+        p.fused = GS_NTT_REVERSED_OUT | (one_pass && shift != 1u ? GS_NTT_FUSE_SCALE_IN : 0u);
+        for (uint stage = 0; stage < log_n; stage += p.log_block) {
+            p.stage = stage;
+            p.log_block = log_n - stage < log_block ? log_n - stage : log_block;
+            block_pass();
+        }
         write_output(data);
         return;
     }
