@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <utility>
 
 #include "parallel.h"
 
@@ -13,13 +14,17 @@ namespace gpustark {
 namespace {
 constexpr uintptr_t kPage = 4096;
 constexpr size_t kMinBytes = size_t(8) << 20;  // below this the faults cost little
+
+// The whole pages inside [data, data + bytes): [begin, end), empty when end <= begin.
+std::pair<uintptr_t, uintptr_t> whole_pages(const void* data, size_t bytes) {
+    return {(uintptr_t(data) + kPage - 1) & ~(kPage - 1), (uintptr_t(data) + bytes) & ~(kPage - 1)};
+}
 }  // namespace
 
 void advise_huge_pages(const void* data, size_t bytes) {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
     if (bytes < kMinBytes) return;
-    const uintptr_t begin = (uintptr_t(data) + kPage - 1) & ~(kPage - 1);
-    const uintptr_t end = (uintptr_t(data) + bytes) & ~(kPage - 1);
+    const auto [begin, end] = whole_pages(data, bytes);
     if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);  // a hint: errors are ignored
 #else
     (void)data;
@@ -34,8 +39,7 @@ void fault_in_parallel(void* data, size_t bytes) {
     constexpr int kPopulateWrite = 23;
     constexpr size_t kSlice = size_t(2) << 20;  // one huge page
     if (bytes < kMinBytes || num_threads() < 2) return;
-    const uintptr_t begin = (uintptr_t(data) + kPage - 1) & ~(kPage - 1);
-    const uintptr_t end = (uintptr_t(data) + bytes) & ~(kPage - 1);
+    const auto [begin, end] = whole_pages(data, bytes);
     if (end <= begin) return;
     const size_t slices = (end - begin + kSlice - 1) / kSlice;
     parallel_for(slices, 1, [&](size_t first, size_t last) {

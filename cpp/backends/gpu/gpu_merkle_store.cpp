@@ -28,11 +28,10 @@ class DeviceMerkleStore final : public MerkleStore {
 public:
     // levels: the digest levels from log_group up, level k at word offsets[k] - offsets[log_group].
     DeviceMerkleStore(Device& device, Buffer matrix, MatrixSource remake, Buffer levels, size_t rows, uint32_t width,
-                      uint32_t log_group, std::vector<size_t> offsets, RowOrder order)
+                      uint32_t log_rows, uint32_t log_group, std::vector<size_t> offsets, RowOrder order)
         : device_(device), matrix_(std::move(matrix)), remake_(std::move(remake)), levels_(std::move(levels)),
-          rows_(rows), width_(width), log_group_(log_group), offsets_(std::move(offsets)), order_(order) {
-        while ((size_t(1) << log_rows_) < rows_) ++log_rows_;
-    }
+          rows_(rows), width_(width), log_group_(log_group), offsets_(std::move(offsets)), order_(order),
+          log_rows_(log_rows) {}
     ~DeviceMerkleStore() override { device_.drain(); }
 
     void read(const std::vector<size_t>& rows, const std::vector<MerkleNode>& nodes, uint32_t* row_words,
@@ -138,7 +137,7 @@ private:
     uint32_t width_, log_group_;
     std::vector<size_t> offsets_;  // of every level, as merkle_level_offsets gives them
     RowOrder order_;
-    uint32_t log_rows_ = 0;
+    uint32_t log_rows_;  // rows_ = 2^log_rows_
 };
 
 }  // namespace
@@ -166,7 +165,8 @@ MerkleTree keep_merkle_tree(Device& device, Buffer matrix, MatrixSource remake, 
     tree.root_digest.assign(root, root + GS_DIGEST_WIDTH);
     if (remake) matrix = Buffer{};  // made again for each read
     tree.store = std::make_shared<DeviceMerkleStore>(device, std::move(matrix), std::move(remake), std::move(kept), rows,
-                                                     width, log_group, std::move(level_offsets), order);
+                                                     width, uint32_t(log_rows), log_group, std::move(level_offsets),
+                                                     order);
     return tree;
 }
 

@@ -19,7 +19,6 @@ void ntt(Device& device, const Buffer& data, NttShape shape, bool inverse, const
     const uint64_t elements = (uint64_t(1) << shape.log_n) * shape.batch, bytes = elements * sizeof(uint32_t);
     const DeviceNttPlan plan = plan_device_ntt(device.limits(), device.kernel_limits(Kernel::NttBlock), shape,
                                                inverse, bool(factors), layout, output);
-    const bool reversed_out = output == NttOutput::BitReversed;
     // ntt_block(data, twiddles, factors, params): the factors are read only when the pass fuses
     // the scale, so without them any buffer (the twiddles) stands in.
     const Buffer block_factors = factors ? factors : twiddles;
@@ -38,8 +37,8 @@ void ntt(Device& device, const Buffer& data, NttShape shape, bool inverse, const
     auto bit_reverse = [&] {
         device.dispatch(Kernel::NttBitReverse, device.lane_plan(Kernel::NttBitReverse, elements), 2 * bytes, {data}, p);
     };
-    // Block passes with a bit-reversed output read the natural order as it lies (GS_NTT_REVERSED_OUT).
-    if (!(reversed_out && !plan.passes.empty())) bit_reverse();
+    // Block passes that leave a bit-reversed output read the natural order as it lies.
+    if ((plan.params.fused & GS_NTT_REVERSED_OUT) == 0) bit_reverse();
     for (size_t i = 0; i < plan.passes.size(); ++i) block_pass(i);
     if (plan.passes.empty()) {
         // ntt_stage(data, twiddles, params): one butterfly per lane
@@ -48,7 +47,7 @@ void ntt(Device& device, const Buffer& data, NttShape shape, bool inverse, const
             p.stage = stage;
             device.dispatch(Kernel::NttStage, stage_plan, 2 * bytes, {data, twiddles}, p);
         }
-        if (reversed_out) bit_reverse();  // the stages leave natural order
+        if (output == NttOutput::BitReversed) bit_reverse();  // the stages leave natural order
     }
     if (factors && inverse) scale_pass();
 }
