@@ -5,6 +5,7 @@
 #include "../prover/constraint_check.h"
 #include "../prover/rap.h"
 #include "../core/dag_program.h"
+#include "../core/dag_source.h"
 #include "arrays.h"
 #include "bindings.h"
 #include "ef_arrays.h"
@@ -142,6 +143,11 @@ void bind_rap(py::module_& m) {
             for (const DagGroup& g : p->groups) counts.append(g.count);
             out["group_instructions"] = counts;
             return out;
+        })
+        // The device program as source code (core/dag_source.h): what a GPU compiles for this AIR.
+        .def_property_readonly("dag_source", [](const AirProgram& air) {
+            const std::shared_ptr<const DagProgram> p = compiled_dag(air);
+            return dag_program_source(*p, 0, p->groups.size());
         });
 
     // The first (constraint position, row) where the trace fails, or None.

@@ -18,5 +18,6 @@ void bind_spans(pybind11::module_& m);
 void bind_verifier(pybind11::module_& m);
 // gpustark._native.metal: Metal buffers as numpy views (or why Metal is not built).
 void bind_metal(pybind11::module_& m);
+void bind_cuda(pybind11::module_& m);
 
 }  // namespace gpustark

@@ -57,4 +57,5 @@ PYBIND11_MODULE(_native, m) {
     bind_spans(m);
     bind_verifier(m);
     bind_metal(m);
+    bind_cuda(m);
 }

@@ -22,7 +22,13 @@ typedef ulong u64;
 #define GS_UNROLL
 
 #elif defined(__CUDACC__)
+#if defined(__CUDACC_RTC__)
+// NVRTC (a constraint DAG compiled at run time, backends/cuda/compiled_dag.cpp) has no <cstdint>.
+typedef unsigned int uint32_t;
+typedef unsigned long long uint64_t;
+#else
 #include <cstdint>
+#endif
 typedef uint32_t u32;
 typedef uint64_t u64;
 // Device-only: nvcc rejects barriers inside __host__ __device__ code, and the CPU backend

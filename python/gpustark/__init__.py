@@ -22,6 +22,10 @@ Each prover phase alone (commit, LogUp-GKR, batch constraints, stacking, WHIR): 
 
 Every function takes `backend=` ('cpu', or a device backend from gpustark.backends()).
 """
+from ._nvrtc import point_native_loader_at_wheel
+
+point_native_loader_at_wheel()  # before any CUDA proof: NVRTC compiles the AIRs' DAGs
+
 from . import field, hash, merkle, ntt, phases  # noqa: A004 - `hash` is the protocol's name
 from ._backend import backends, device_info, device_memory, release_device_memory
 from .air import Air

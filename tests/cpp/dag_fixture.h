@@ -70,17 +70,19 @@ struct Fixture {
     }
 };
 
-// Host slots for dag_run on one base-field point.
-struct BasePoint {
-    const Fp* here;
-    const Fp* after;
-    const Fp* sel;
-    Fp* slots;
-    Fp local(uint32_t c) const { return here[c]; }
-    Fp next(uint32_t c) const { return after[c]; }
-    Fp selector(uint32_t s) const { return sel[s]; }
-    Fp slot(uint32_t k) const { return slots[k]; }
-    void set_slot(uint32_t k, Fp v) { slots[k] = v; }
+// Host slots for dag_run on one point of values V (Fp at base-field points, Ef at extension ones).
+template <class V>
+struct HostPoint {
+    const V* here;
+    const V* after;
+    const V* sel;
+    V* slots;
+    V local(uint32_t c) const { return here[c]; }
+    V next(uint32_t c) const { return after[c]; }
+    V selector(uint32_t s) const { return sel[s]; }
+    V slot(uint32_t k) const { return slots[k]; }
+    void set_slot(uint32_t k, V v) { slots[k] = v; }
 };
+using BasePoint = HostPoint<Fp>;
 
 }  // namespace test_support

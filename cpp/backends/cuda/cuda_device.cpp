@@ -16,7 +16,9 @@
 #include "cuda_held_traces.h"
 #include "device_buffer.h"
 #include "device_memory.h"
+#include "compiled_dag.h"
 #include "launch.h"
+#include "../../kernels/dag/dag_lanes.h"
 
 namespace gpustark {
 
@@ -95,6 +97,7 @@ Device::Device(int index) : index_(index) {
     limits_.max_threads_per_core = static_cast<uint32_t>(prop.maxThreadsPerMultiProcessor);
     limits_.max_groups = static_cast<uint64_t>(prop.maxGridSize[0]);
     max_pitch_ = prop.memPitch;
+    arch_ = prop.major * 10 + prop.minor;
 
     for (int k = 0; k < gpu::kKernelCount; ++k) {
         gpu::Kernel kernel = static_cast<gpu::Kernel>(k);
@@ -440,6 +443,24 @@ void Device::dispatch_raw(gpu::Kernel k, const device::LaunchPlan& plan, uint64_
     for (size_t i = 0; i < count; ++i) pointers[i] = buffers[i].as<void>();
     const KernelArgs args{pointers, count, params, params_bytes};
     dispatch(k, plan, bytes, [&] { return int(launch_entry(k, plan, args, stream_)); });
+}
+
+std::shared_ptr<const gpu::CompiledDag> Device::compiled_dag(const DagProgram& program) {
+    return compiled_dag_for(program, arch_, limits_.core_count);
+}
+
+void Device::dispatch_compiled_base_sums(const gpu::CompiledDag& dag, uint64_t bytes,
+                                         std::initializer_list<gpu::Buffer> buffers, const DagBaseSumsParams& params) {
+    const auto& compiled = dynamic_cast<const CompiledDag&>(dag);
+    if (buffers.size() != 5) throw std::invalid_argument("dispatch_compiled_base_sums: expected 5 buffers");
+    const void* pointers[5];
+    size_t i = 0;
+    for (const gpu::Buffer& b : buffers) pointers[i++] = b.as<void>();
+    device::LaunchPlan plan;  // for the stage's counters: the first part's launch
+    plan.group = kCompiledDagBlock;
+    plan.grid = compiled.parts.empty() ? 0 : compiled.parts.front().grid;
+    dispatch(gpu::Kernel::DagBaseSums, plan, bytes,
+             [&] { return int(launch_compiled_base_sums(compiled, pointers, &params, sizeof params, stream_)); });
 }
 
 void Device::fill_zero(const gpu::Buffer& dst, size_t bytes) {

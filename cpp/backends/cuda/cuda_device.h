@@ -197,6 +197,10 @@ public:
     // one wave of blocks whose threads stride over it.
     uint64_t grind_window(uint64_t want) override;
     device::LaunchPlan grind_plan(uint64_t lanes) override;
+    // NVRTC's compile for this GPU's architecture (compiled_dag.h), kept for the process.
+    std::shared_ptr<const gpu::CompiledDag> compiled_dag(const DagProgram& program) override;
+    void dispatch_compiled_base_sums(const gpu::CompiledDag& dag, uint64_t bytes, std::initializer_list<gpu::Buffer> buffers,
+                                     const DagBaseSumsParams& params) override;
     // A buffer allocated here, handed to a shared phase (which then owns it).
     static gpu::Buffer adopt(DeviceBuffer buffer);
 
@@ -210,6 +214,7 @@ private:
     void plan_grind();
 
     int index_ = 0;
+    int arch_ = 0;  // compute capability, major * 10 + minor
     CUstream_st* stream_ = nullptr;
     // stream_ where the device has memory pools (allocations are then ordered on it and freed
     // memory stays in the pool, device_memory.h), else null (cudaMalloc / cudaFree).

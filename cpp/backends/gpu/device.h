@@ -26,8 +26,18 @@
 #include "../../core/merkle_tree.h"
 #include "kernel_id.h"
 
+struct DagBaseSumsParams;  // kernels/dag/dag_lanes.h
+
 namespace gpustark {
+
+struct DagProgram;  // core/dag_program.h
+
 namespace gpu {
+
+// An AIR's constraint DAG compiled for one device, in the device's own form (Device::compiled_dag).
+struct CompiledDag {
+    virtual ~CompiledDag() = default;
+};
 
 // Device memory, or a view into it: `owner` keeps the allocation alive (a Metal launch binds the
 // owner; CUDA frees it, stream-ordered, with the last reference), `base` is the allocation's
@@ -174,6 +184,16 @@ public:
     virtual void dispatch_raw(Kernel k, const device::LaunchPlan& plan, uint64_t bytes, const Buffer* buffers,
                               size_t count, const void* params, size_t params_bytes) = 0;
 
+    // ---- programs compiled at run time ----
+    // `program` compiled for this device (core/dag_source.h: the AIR's own straight-line code),
+    // or null: the device compiles nothing (the default), compiling is switched off, or it failed.
+    // The phases then run the interpreter. The first call for an AIR may take seconds; devices
+    // keep what they compiled.
+    virtual std::shared_ptr<const CompiledDag> compiled_dag(const DagProgram& program);
+    // Round 0's base sums by a compiled program, as Kernel::DagBaseSums with the same params over
+    // Montgomery-form points; buffers (weights, constants, local, next, out). Counted by the stage.
+    virtual void dispatch_compiled_base_sums(const CompiledDag& dag, uint64_t bytes, std::initializer_list<Buffer> buffers,
+                                             const DagBaseSumsParams& params);
 
 protected:
     // For release_traces, before the held copies go.

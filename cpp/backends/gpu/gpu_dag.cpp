@@ -87,12 +87,15 @@ bool DagOnDevice::same_binding(const DagBinding& other) const {
 
 // ---- base sums ----
 
-DagBaseSums::DagBaseSums(Device& device, const DagOnDevice& dag, uint64_t max_points)
+DagBaseSums::DagBaseSums(Device& device, const DagOnDevice& dag, uint64_t max_points, bool montgomery_points)
     : device_(device), dag_(dag), groups_(dag.group_count()) {
     if (groups_ == 0) throw std::invalid_argument("dag base sums: the program has no group");
-    const uint64_t slots = slot_bytes<Fp>(dag.program());
-    plan_ = dag_plan(device, Kernel::DagBaseSums, max_points * groups_, slots, false);
-    slots_ = device.allocate(size_t(slots * plan_.grid * plan_.group));
+    if (montgomery_points) compiled_ = device.compiled_dag(dag.program());
+    if (!compiled_) {
+        const uint64_t slots = slot_bytes<Fp>(dag.program());
+        plan_ = dag_plan(device, Kernel::DagBaseSums, max_points * groups_, slots, false);
+        slots_ = device.allocate(size_t(slots * plan_.grid * plan_.group));
+    }
     if (groups_ > 1) partial_ = device.allocate(size_t(max_points * groups_ * sizeof(DagSums)));
 }
 
@@ -110,8 +113,14 @@ void DagBaseSums::enqueue(const DagPointsOnDevice& in, const Buffer& out) {
     // With one group the sums go straight out; with several, per (point, group) first, then added.
     const Buffer& first = groups_ > 1 ? partial_ : out;
     const uint64_t reads = in.points * (2 * uint64_t(p.width) + 3) * sizeof(uint32_t);
-    device_.dispatch(Kernel::DagBaseSums, plan_, reads + p.lanes * sizeof(DagSums),
-                     {dag_.code, dag_.groups, dag_.weights, dag_.constants, in.local, in.next, slots_, first}, p);
+    if (compiled_) {
+        if (!in.montgomery) throw std::logic_error("dag base sums: compiled for Montgomery-form points, given canonical");
+        device_.dispatch_compiled_base_sums(*compiled_, reads + p.lanes * sizeof(DagSums),
+                                            {dag_.weights, dag_.constants, in.local, in.next, first}, p);
+    } else {
+        device_.dispatch(Kernel::DagBaseSums, plan_, reads + p.lanes * sizeof(DagSums),
+                         {dag_.code, dag_.groups, dag_.weights, dag_.constants, in.local, in.next, slots_, first}, p);
+    }
     if (groups_ == 1) return;
     DagGroupSumsParams q{};
     q.points = in.points;

@@ -51,10 +51,12 @@ struct DagPointsOnDevice {
 // The DAG's sums at up to max_points base-field points per launch: every (point, group) on its
 // own thread, then (with several groups) a second kernel adding each point's groups. The
 // constructor plans for max_points and allocates the slot scratch and the per-group sums (inside
-// an operation, before its staged copies); the DAG must have a group.
+// an operation, before its staged copies); the DAG must have a group. For points in Montgomery
+// form (`montgomery_points`: every enqueue's), the program the device compiled for the AIR runs
+// where it has one (Device::compiled_dag), with no slot scratch; else the interpreter.
 class DagBaseSums {
 public:
-    DagBaseSums(Device& device, const DagOnDevice& dag, uint64_t max_points);
+    DagBaseSums(Device& device, const DagOnDevice& dag, uint64_t max_points, bool montgomery_points = false);
     // out[k] = the sums at point k < in.points, enqueued.
     void enqueue(const DagPointsOnDevice& in, const Buffer& out);
 
@@ -62,6 +64,7 @@ private:
     Device& device_;
     const DagOnDevice& dag_;
     uint32_t groups_;
+    std::shared_ptr<const CompiledDag> compiled_;
     device::LaunchPlan plan_;
     Buffer slots_, partial_;
 };

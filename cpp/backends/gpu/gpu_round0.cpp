@@ -53,7 +53,7 @@ Round0Sums round0_sums(Device& device, const Round0Trace& t) {
     const size_t group = round0_blocks_per_wait(blocks, block_elements);
     const Buffer sums = device.allocate(group * evals * points * sizeof(DagSums));
     const DagOnDevice dag(device, *t.dag);
-    DagBaseSums eval(device, dag, points);
+    DagBaseSums eval(device, dag, points, /*montgomery_points=*/true);
     NttTables& tables = device.ntt_tables();
     Buffer inverse_twiddles, forward_twiddles, inverse_factors;
     std::vector<Buffer> coset_factors;  // empty (no scale pass) for a shift of 1

@@ -2,6 +2,7 @@
 # library compiles them beside its own device (cuda/CMakeLists.txt, metal/CMakeLists.txt).
 set(GPUSTARK_GPU_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/gpu_backend.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/gpu_compiled_default.cpp
   ${CMAKE_CURRENT_LIST_DIR}/gpu_dag.cpp
   ${CMAKE_CURRENT_LIST_DIR}/gpu_device_hooks.cpp
   ${CMAKE_CURRENT_LIST_DIR}/gpu_ef_tables.cpp

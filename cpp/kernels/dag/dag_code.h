@@ -55,6 +55,12 @@ GS_FN Ef dag_scale(Ef w, Ef a) { return ef_mul(w, a); }
 GS_FN void dag_lift(Fp c, GS_THREAD Fp* out) { *out = c; }
 GS_FN void dag_lift(Fp c, GS_THREAD Ef* out) { *out = ef_from_base(c); }
 GS_FN void dag_lift(Ef c, GS_THREAD Ef* out) { *out = c; }
+template <class V>
+GS_FN V dag_lifted(Fp c) {
+    V v;
+    dag_lift(c, &v);
+    return v;
+}
 
 // Instruction pc of a program: [op, aux, a, b].
 struct DagInstruction {
@@ -91,11 +97,7 @@ GS_FN V dag_operand(u32 ref, GS_CONSTANT const Fp* constants, GS_THREAD const Po
         case GS_DAG_SRC_LOCAL: return point.local(index);
         case GS_DAG_SRC_NEXT: return point.next(index);
         case GS_DAG_SRC_SELECTOR: return point.selector(index);
-        default: {
-            V v;
-            dag_lift(constants[index], &v);
-            return v;
-        }
+        default: return dag_lifted<V>(constants[index]);
     }
 }
 

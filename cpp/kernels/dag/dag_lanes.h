@@ -31,7 +31,7 @@ struct DagBaseSumsParams {
     u32 group_count;
     u32 width;
     u32 montgomery;
-    u32 pad;
+    u32 first_group;  // a compiled program's part (dag_compiled.h): its groups start here; else 0
 };
 
 // dag_group_sums: one lane per point.
@@ -66,9 +66,11 @@ struct DagRoundParams {
     u32 pad;
 };
 
-#ifndef __METAL_VERSION__
+// (Checked where the host compiler and nvcc see them; NVRTC has no __builtin_offsetof.)
+#if !defined(__METAL_VERSION__) && !defined(__CUDACC_RTC__)
 static_assert(sizeof(DagBaseSumsParams) == 56 && __builtin_offsetof(DagBaseSumsParams, group_count) == 40 &&
-                  __builtin_offsetof(DagBaseSumsParams, montgomery) == 48,
+                  __builtin_offsetof(DagBaseSumsParams, montgomery) == 48 &&
+                  __builtin_offsetof(DagBaseSumsParams, first_group) == 52,
               "DagBaseSumsParams layout is shared with MSL");
 static_assert(sizeof(DagGroupSumsParams) == 16, "DagGroupSumsParams layout is shared with MSL");
 static_assert(sizeof(DagFoldPointsParams) == 168 && __builtin_offsetof(DagFoldPointsParams, lanes) == 128 &&
@@ -80,25 +82,34 @@ static_assert(sizeof(DagRoundParams) == 80 && __builtin_offsetof(DagRoundParams,
 static_assert(sizeof(DagSums) == 48, "DagSums layout is shared with MSL");
 #endif
 
-// Lane = (group g, point k), k fastest, of lanes = points * group_count: out[k * group_count + g]
-// = group g's sums at point k. Neighbouring threads run the same group's program (one instruction
-// stream per SIMD group) at neighbouring points.
+// Point k of dag_base_sums' values, its slots at `slots` (every grid_threads-th value).
 template <bool kMontgomery>
-GS_FN DagSums dag_base_sums_at(u64 k, u64 grid_thread, u64 grid_threads, GS_CONSTANT const u32* code, u32 count,
-                               GS_CONSTANT const Ef* weights, GS_CONSTANT const Fp* constants,
-                               GS_DEVICE const u32* local, GS_DEVICE const u32* next,
-                               GS_CONSTANT const DagBaseSumsParams& q, GS_DEVICE Fp* slots) {
+GS_FN DagBasePoint<kMontgomery> dag_base_point(u64 k, GS_DEVICE const u32* local, GS_DEVICE const u32* next,
+                                               GS_CONSTANT const DagBaseSumsParams& q, GS_DEVICE Fp* slots,
+                                               u64 grid_threads) {
     DagBasePoint<kMontgomery> p;
-    p.base = slots + grid_thread;
+    p.base = slots;
     p.stride = (u32)grid_threads;
     p.here = local + k * q.local_point_stride;
     p.after = next + k * q.next_point_stride;
     p.here_column_stride = q.local_column_stride;
     p.after_column_stride = q.next_column_stride;
     p.width = q.width;
+    return p;
+}
+
+template <bool kMontgomery>
+GS_FN DagSums dag_base_sums_at(u64 k, u64 grid_thread, u64 grid_threads, GS_CONSTANT const u32* code, u32 count,
+                               GS_CONSTANT const Ef* weights, GS_CONSTANT const Fp* constants,
+                               GS_DEVICE const u32* local, GS_DEVICE const u32* next,
+                               GS_CONSTANT const DagBaseSumsParams& q, GS_DEVICE Fp* slots) {
+    DagBasePoint<kMontgomery> p = dag_base_point<kMontgomery>(k, local, next, q, slots + grid_thread, grid_threads);
     return dag_run<Fp>(code, count, weights, constants, p);
 }
 
+// Lane = (group g, point k), k fastest, of lanes = points * group_count: out[k * group_count + g]
+// = group g's sums at point k. Neighbouring threads run the same group's program (one instruction
+// stream per SIMD group) at neighbouring points.
 GS_FN void dag_base_sums_lane(u64 lane, u64 grid_thread, u64 grid_threads, GS_CONSTANT const u32* code,
                               GS_CONSTANT const u32* groups, GS_CONSTANT const Ef* weights,
                               GS_CONSTANT const Fp* constants, GS_DEVICE const u32* local, GS_DEVICE const u32* next,
