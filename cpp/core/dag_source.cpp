@@ -72,7 +72,7 @@ std::string dag_program_source(const DagProgram& p, size_t first, size_t count) 
                       "// A group is a function of its own (GS_DAG_GROUP_FN: CUDA keeps it out of line, so that the\n"
                       "// compiler optimizes one group at a time).\n"
                       "#ifndef GS_DAG_GROUP_FN\n#define GS_DAG_GROUP_FN GS_FN\n#endif\n"
-                      "#define GS_DAG_PART_GROUPS " + n + "u\n\n";
+                      "GS_FN u32 gs_dag_part_groups() { return " + n + "u; }\n\n";
     for (size_t g = 0; g < count; ++g) write_group(out, p, first + g, g);
     out += "template <class V, class S, class Point>\n"
            "GS_FN DagSumsOf<S> gs_dag_run_group(u32 g, GS_CONSTANT const Ef* weights, GS_CONSTANT const Fp* constants,\n"

@@ -15,7 +15,7 @@ namespace gpustark {
 // Groups [first, first + count) of the program as functions (text), valid after
 // kernels/dag/dag_code.h:
 //
-//     #define GS_DAG_PART_GROUPS count
+//     GS_FN u32 gs_dag_part_groups();  // count
 //     template <class V, class S, class Point>
 //     GS_FN DagSumsOf<S> gs_dag_run_group(u32 g, GS_CONSTANT const Ef* weights,
 //                                         GS_CONSTANT const Fp* constants, Point point);

@@ -19,10 +19,10 @@ int main(int argc, char** argv) {
     for (uint32_t seed : {3u, 4u, 5u}) {
         const test_support::Fixture f(seed);
         const size_t groups = f.program.groups.size();
-        out << "namespace dag_source_" << seed << " {\n#undef GS_DAG_PART_GROUPS\n"
+        out << "namespace dag_source_" << seed << " {\n"
             << gpustark::dag_program_source(f.program, 0, groups) << "}\n";
         if (seed == 5)
-            out << "namespace dag_source_5_from_1 {\n#undef GS_DAG_PART_GROUPS\n"
+            out << "namespace dag_source_5_from_1 {\n"
                 << gpustark::dag_program_source(f.program, 1, groups - 1) << "}\n";
     }
     return out ? 0 : 1;

@@ -17,9 +17,9 @@
 
 namespace gpustark {
 
-// The kernel headers' text (generated at build time by cmake/embed_kernel_text.cmake).
+// The kernel headers' text, dag_compiled.h last (generated at build time by
+// cmake/embed_kernel_text.cmake).
 const char* cuda_dag_kernel_headers();
-const char* cuda_dag_compiled_lanes();
 
 namespace cuda {
 namespace {
@@ -71,7 +71,6 @@ std::string part_source(const DagProgram& p, uint32_t first, uint32_t count) {
     // several times longer and the kernel more registers).
     s += "\n#define GS_DAG_GROUP_FN __device__ __noinline__\n";
     s += dag_program_source(p, first, count);
-    s += cuda_dag_compiled_lanes();
     s += kKernel;
     return s;
 }
