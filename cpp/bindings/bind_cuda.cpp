@@ -40,7 +40,6 @@ void bind_cuda(py::module_& m) {
             (void)air;
             (void)arch;
             throw std::runtime_error("cuda_dag_cubins: this build has no CUDA backend");
-            return py::dict();
 #endif
         },
         py::arg("air"), py::arg("arch"));

@@ -1,6 +1,6 @@
 """Where the CUDA backend finds NVRTC, which compiles each AIR's constraint DAG for the GPU at run
 time (cpp/backends/cuda/compiled_dag.h). The native loader tries $GPUSTARK_NVRTC, then the system's
-libnvrtc; a pip-installed NVRTC (the `nvidia-cuda-nvrtc` wheel, as `pip install gpustark[cuda]`
+libnvrtc; a pip-installed NVRTC (the `nvidia-cuda-nvrtc` wheel, as `pip install gpustark-cuda13[cuda]`
 brings) lies in site-packages, off the loader's path, so its path is handed over here, before the
 first CUDA proof. Without NVRTC the interpreter runs (slower, same proofs)."""
 from __future__ import annotations

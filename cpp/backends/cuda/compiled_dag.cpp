@@ -50,6 +50,20 @@ std::string hex(uint64_t v) {
     return buf;
 }
 
+// Whether DAGs are compiled at all: not when GPUSTARK_DAG_COMPILE=0.
+bool dag_compile_enabled() {
+    const char* v = std::getenv("GPUSTARK_DAG_COMPILE");
+    return !(v && std::strcmp(v, "0") == 0);
+}
+
+// Where compiled parts are kept; "" when none can be named.
+std::string cache_directory() {
+    if (const char* d = std::getenv("GPUSTARK_CACHE_DIR"); d && *d) return d;
+    if (const char* d = std::getenv("XDG_CACHE_HOME"); d && *d) return std::string(d) + "/gpustark";
+    if (const char* d = std::getenv("HOME"); d && *d) return std::string(d) + "/.cache/gpustark";
+    return "";
+}
+
 // Consecutive groups of at most about kPartInstructions instructions (a larger group alone).
 std::vector<std::pair<uint32_t, uint32_t>> split_parts(const DagProgram& p) {
     std::vector<std::pair<uint32_t, uint32_t>> parts;
@@ -203,22 +217,10 @@ CompiledDag::~CompiledDag() {
         if (p.library) cudaLibraryUnload(p.library);
 }
 
-bool dag_compile_enabled() {
-    const char* v = std::getenv("GPUSTARK_DAG_COMPILE");
-    return !(v && std::strcmp(v, "0") == 0);
-}
-
-std::string cache_directory() {
-    if (const char* d = std::getenv("GPUSTARK_CACHE_DIR"); d && *d) return d;
-    if (const char* d = std::getenv("XDG_CACHE_HOME"); d && *d) return std::string(d) + "/gpustark";
-    if (const char* d = std::getenv("HOME"); d && *d) return std::string(d) + "/.cache/gpustark";
-    return "";
-}
-
 std::shared_ptr<const CompiledDag> compiled_dag_for(const DagProgram& program, int arch, uint32_t sms) {
     if (!dag_compile_enabled() || program.groups.empty()) return nullptr;
     // The source depends on the code and its groups only (constants and weights are arguments).
-    // Hashed a word at a time: this runs on every round 0 and every trace's MLE rounds.
+    // Hashed a word at a time: this runs on every round 0 of every proof.
     uint64_t key = 1469598103934665603ull;
     for (uint32_t w : program.code) key = (key ^ w) * 1099511628211ull;
     for (const DagGroup& g : program.groups) key = fnv1a(&g, sizeof g, key);

@@ -6,8 +6,9 @@
 // A program is compiled in parts of about kPartInstructions instructions (whole groups), each
 // its own NVRTC program, on as many host threads as there are parts: NVRTC's time grows faster
 // than the code, and Keccak's 42,739 instructions take minutes as one program. Each part is kept
-// on disk (the cache directory below) under a hash of its text, the compiler's version and
-// options, so an AIR is compiled once per machine; in memory, once per process.
+// on disk ($GPUSTARK_CACHE_DIR, else $XDG_CACHE_HOME/gpustark, else ~/.cache/gpustark) under a
+// hash of its text, the compiler's version and options, so an AIR is compiled once per machine;
+// in memory, once per process. GPUSTARK_DAG_COMPILE=0 turns compiling off (the interpreter runs).
 #pragma once
 #include <cuda_runtime.h>
 
@@ -50,11 +51,8 @@ struct DagCubins {
 };
 DagCubins dag_cubins(const DagProgram& program, int arch);
 
-// Whether DAGs are compiled at all: not when GPUSTARK_DAG_COMPILE=0.
-bool dag_compile_enabled();
-
 // The program compiled for GPUs of compute capability sm_<arch> with `sms` multiprocessors, or
-// null when it cannot be (no NVRTC, or it failed: the reason goes to stderr once per process and
+// null when it is not (GPUSTARK_DAG_COMPILE=0, no NVRTC, or it failed: the reason goes to stderr once per process and
 // the interpreter runs). Kept per (program text, arch) for the process.
 std::shared_ptr<const CompiledDag> compiled_dag_for(const DagProgram& program, int arch, uint32_t sms);
 
@@ -63,10 +61,6 @@ std::shared_ptr<const CompiledDag> compiled_dag_for(const DagProgram& program, i
 // (weights, constants, local, next, out).
 cudaError_t launch_compiled_base_sums(const CompiledDag& dag, const void* const* buffers, const void* params,
                                       size_t params_bytes, cudaStream_t stream);
-
-// Where compiled parts are kept: $GPUSTARK_CACHE_DIR, else $XDG_CACHE_HOME/gpustark, else
-// ~/.cache/gpustark; "" when none can be named.
-std::string cache_directory();
 
 }  // namespace cuda
 }  // namespace gpustark
