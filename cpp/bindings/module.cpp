@@ -4,6 +4,7 @@
 
 #include "../backends/builtin.h"
 #include "../core/backend.h"
+#include "../core/host_block_cache.h"
 #include "arrays.h"
 #include "bindings.h"
 
@@ -45,6 +46,18 @@ PYBIND11_MODULE(_native, m) {
         py::gil_scoped_release release;  // it waits for the device's queued work
         b.release_cached_memory();
     }, py::arg("backend"), "Gives the memory the backend keeps for reuse back to the system.");
+    m.def("host_memory", [] {
+        const host_cache::Stats s = host_cache::stats();
+        py::dict out;
+        out["live_bytes"] = s.live_bytes;
+        out["cached_bytes"] = s.cached_bytes;
+        out["peak_bytes"] = s.peak_bytes;
+        out["hits"] = s.hits;
+        out["misses"] = s.misses;
+        return out;
+    }, "The host block cache's counters (core/host_block_cache.h).");
+    m.def("release_host_memory", [] { return host_cache::release(); },
+          "Gives the large host blocks kept for reuse back to the OS; returns how many bytes that was.");
     m.attr("P") = py::int_(GS_P);
 
     bind_field(m);

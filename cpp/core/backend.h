@@ -68,7 +68,7 @@ public:
     virtual MerkleTree encode_and_commit(const uint32_t* message, size_t message_rows, uint32_t width, uint32_t log_rows,
                                          uint32_t log_group);
     // The codeword alone, on the host: the message zero-padded to 2^log_rows rows, then ntt.
-    std::vector<uint32_t> encode_codeword(const uint32_t* message, size_t message_rows, uint32_t width, uint32_t log_rows);
+    HostVector<uint32_t> encode_codeword(const uint32_t* message, size_t message_rows, uint32_t width, uint32_t log_rows);
     // The smallest witness w in [0, p) that passes the proof-of-work check for this state.
     virtual uint32_t grind(const PowParams& params) = 0;
 
@@ -101,7 +101,7 @@ public:
     // A stacked matrix and its RS message (2^m x width each, row-major, PROTOCOL 6.3) handed over
     // from the host: kept as they are by default. A device backend copies only the matrix up and
     // makes the message again from it where read, so a message that is not the matrix's is wrong.
-    virtual std::unique_ptr<StackedMatrix> stacked_matrix(std::vector<uint32_t> matrix, std::vector<uint32_t> message,
+    virtual std::unique_ptr<StackedMatrix> stacked_matrix(HostVector<uint32_t> matrix, HostVector<uint32_t> message,
                                                           size_t height, uint32_t width, uint32_t l_skip) {
         return host_stacked_matrix(*this, std::move(matrix), std::move(message), height, width, l_skip);
     }

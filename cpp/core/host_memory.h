@@ -1,10 +1,15 @@
-// Large host buffers for the prover's passes over whole matrices. Writing fresh memory costs a
-// page fault per 4 KiB page, a large share of a pass that only moves data; on Linux these
-// buffers ask for transparent huge pages (one fault per 2 MiB), elsewhere nothing changes.
+// Large host buffers for the prover's passes over whole matrices. Their storage comes from the host
+// block cache (host_block_cache.h), so that a buffer freed by one proof serves the next without
+// fresh pages to fault in and zero; on Linux those blocks ask for transparent huge pages.
 #pragma once
 #include <cstddef>
-#include <memory>
+#include <cstring>
+#include <new>
+#include <utility>
 #include <vector>
+
+#include "host_block_cache.h"
+#include "parallel.h"
 
 namespace gpustark {
 
@@ -12,30 +17,66 @@ namespace gpustark {
 // and other platforms are left alone).
 void advise_huge_pages(const void* data, size_t bytes);
 
-// Faults the pages of [data, data + bytes) in on every thread (Linux; elsewhere, or for small
-// ranges, nothing): the kernel's zeroing of fresh pages is then spread over the threads instead of
-// falling on the one thread that writes the buffer first.
-void fault_in_parallel(void* data, size_t bytes);
-
-// n uninitialised values of a trivial type: for buffers whose every element is written before
-// it is read (ideally first written in parallel, so the page faults spread over threads).
+// The allocator of HostVector: requests of host_cache::kMinBytes and more come from the block
+// cache, smaller ones from operator new. Elements made without a value are left uninitialised
+// (as `new T[n]` leaves them), so that a buffer is first written by the pass that fills it, on
+// every thread, rather than zeroed by one thread first.
 template <class T>
-std::unique_ptr<T[]> uninitialized_buffer(size_t n) {
-    std::unique_ptr<T[]> p(new T[n]);
-    advise_huge_pages(p.get(), n * sizeof(T));
-    return p;
+struct HostAllocator {
+    using value_type = T;
+    HostAllocator() = default;
+    template <class U>
+    HostAllocator(const HostAllocator<U>&) noexcept {}
+
+    T* allocate(size_t n) {
+        if (n > size_t(-1) / sizeof(T)) throw std::bad_array_new_length();
+        const size_t bytes = n * sizeof(T);
+        if (bytes >= host_cache::kMinBytes) return static_cast<T*>(host_cache::take(bytes));
+        return static_cast<T*>(::operator new(bytes));
+    }
+    void deallocate(T* p, size_t n) noexcept {
+        if (n * sizeof(T) >= host_cache::kMinBytes) host_cache::give(p, n * sizeof(T));
+        else ::operator delete(p);
+    }
+    template <class U>
+    void construct(U* p) noexcept {
+        ::new (static_cast<void*>(p)) U;  // default-initialised: no zeroing
+    }
+    template <class U, class... Args>
+    void construct(U* p, Args&&... args) {
+        ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+    }
+    template <class U>
+    bool operator==(const HostAllocator<U>&) const noexcept { return true; }
+    template <class U>
+    bool operator!=(const HostAllocator<U>&) const noexcept { return false; }
+};
+
+// A vector for the prover's large buffers. HostVector<T>(n) and resize(n) leave the new elements
+// uninitialised: use zeroed_vector for zeros, and write every element before reading it.
+template <class T>
+using HostVector = std::vector<T, HostAllocator<T>>;
+
+// n uninitialised values of a trivial type, for a buffer whose every element is written before
+// it is read.
+template <class T>
+HostVector<T> uninitialized_vector(size_t n) {
+    return HostVector<T>(n);
 }
 
-// A vector of n value-initialised (zero) elements, its storage advised and faulted in on every
-// thread before one thread fills it (a vector can only be zeroed by the thread that resizes it).
+// n zero values of a trivial type, zeroed on every thread.
 template <class T>
-std::vector<T> zeroed_vector(size_t n) {
-    std::vector<T> v;
-    v.reserve(n);
-    advise_huge_pages(v.data(), n * sizeof(T));
-    fault_in_parallel(v.data(), n * sizeof(T));
-    v.resize(n);
+HostVector<T> zeroed_vector(size_t n) {
+    HostVector<T> v(n);
+    T* data = v.data();
+    parallel_for(n, size_t(1) << 16, [&](size_t begin, size_t end) { std::memset(static_cast<void*>(data + begin), 0, (end - begin) * sizeof(T)); });
     return v;
+}
+
+// A HostVector copy of a std::vector (for callers that hold one).
+template <class T>
+HostVector<T> host_copy(const std::vector<T>& v) {
+    return HostVector<T>(v.begin(), v.end());
 }
 
 }  // namespace gpustark

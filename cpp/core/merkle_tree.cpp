@@ -17,13 +17,13 @@ void HostMerkleStore::read(const std::vector<size_t>& rows, const std::vector<Me
                     node_words + i * GS_DIGEST_WIDTH);
 }
 
-MerkleTree MerkleTree::in_host_memory(std::vector<uint32_t> matrix, size_t rows, uint32_t width, uint32_t log_group,
-                                      std::vector<std::vector<uint32_t>> levels) {
+MerkleTree MerkleTree::in_host_memory(HostVector<uint32_t> matrix, size_t rows, uint32_t width, uint32_t log_group,
+                                      std::vector<HostVector<uint32_t>> levels) {
     MerkleTree tree;
     tree.rows = rows;
     tree.width = width;
     tree.log_group = log_group;
-    tree.root_digest = levels.back();
+    tree.root_digest.assign(levels.back().begin(), levels.back().end());
     tree.store = std::make_shared<HostMerkleStore>(std::move(matrix), width, std::move(levels));
     return tree;
 }

@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "host_memory.h"
+
 namespace gpustark {
 
 using Digest = std::vector<uint32_t>;  // 8 canonical field elements
@@ -41,17 +43,17 @@ public:
 // The store of a tree built in host memory.
 class HostMerkleStore : public MerkleStore {
 public:
-    HostMerkleStore(std::vector<uint32_t> matrix, uint32_t width, std::vector<std::vector<uint32_t>> levels)
+    HostMerkleStore(HostVector<uint32_t> matrix, uint32_t width, std::vector<HostVector<uint32_t>> levels)
         : matrix_(std::move(matrix)), width_(width), levels_(std::move(levels)) {}
     void read(const std::vector<size_t>& rows, const std::vector<MerkleNode>& nodes, uint32_t* row_words,
               uint32_t* node_words) const override;
-    std::vector<uint32_t> matrix() const override { return matrix_; }
-    std::vector<uint32_t> level(uint32_t k) const override { return levels_.at(k); }
+    std::vector<uint32_t> matrix() const override { return {matrix_.begin(), matrix_.end()}; }
+    std::vector<uint32_t> level(uint32_t k) const override { return {levels_.at(k).begin(), levels_.at(k).end()}; }
 
 private:
-    std::vector<uint32_t> matrix_;
+    HostVector<uint32_t> matrix_;
     uint32_t width_;
-    std::vector<std::vector<uint32_t>> levels_;
+    std::vector<HostVector<uint32_t>> levels_;
 };
 
 struct MerkleTree {
@@ -63,8 +65,8 @@ struct MerkleTree {
 
     // A tree whose matrix and levels (levels[0] = leaf digests, ..., levels.back() = root) are in
     // host memory.
-    static MerkleTree in_host_memory(std::vector<uint32_t> matrix, size_t rows, uint32_t width, uint32_t log_group,
-                                     std::vector<std::vector<uint32_t>> levels);
+    static MerkleTree in_host_memory(HostVector<uint32_t> matrix, size_t rows, uint32_t width, uint32_t log_group,
+                                     std::vector<HostVector<uint32_t>> levels);
 
     size_t num_queries() const { return rows >> log_group; }
     uint32_t num_levels() const;  // log2(rows) + 1

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "backend.h"
+#include "host_memory.h"
 #include "parallel.h"
 
 namespace gpustark {
@@ -74,8 +75,10 @@ Round0Sums host_round0_sums(Backend& backend, const Round0Trace& t, size_t max_b
     const size_t block = std::min(chunks, host_round0_block_chunks(n, cols, max_block_elements));
     // One set of block buffers for every block; each coset transforms a copy of the coefficients.
     const size_t local_words = n * block * cols, next_words = n * block * width;
-    std::vector<uint32_t> local(local_words), next(next_words);
-    std::vector<uint32_t> local_c(cosets > 0 ? local_words : 0), next_c(cosets > 0 ? next_words : 0);
+    // Every value of a block is gathered (or copied) before it is read.
+    HostVector<uint32_t> local = uninitialized_vector<uint32_t>(local_words), next = uninitialized_vector<uint32_t>(next_words);
+    HostVector<uint32_t> local_c = uninitialized_vector<uint32_t>(cosets > 0 ? local_words : 0);
+    HostVector<uint32_t> next_c = uninitialized_vector<uint32_t>(cosets > 0 ? next_words : 0);
     std::vector<DagSums> sums(n * block);
     for (size_t first = 0; first < chunks; first += block) {
         const size_t count = std::min(block, chunks - first), points = n * count;

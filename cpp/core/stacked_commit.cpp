@@ -78,17 +78,17 @@ void eval_to_coeff_into(const uint32_t* matrix, uint32_t log_height, uint32_t wi
                         const std::vector<uint32_t*>& outs) {
     const size_t n = size_t(1) << l_skip, chunks = size_t(1) << (log_height - l_skip);
     const size_t batch = chunks * width;
-    std::unique_ptr<uint32_t[]> t = uninitialized_buffer<uint32_t>(n * batch);
-    regroup_by_chunk_position(matrix, chunks, n, width, t.get());
-    backend.ntt(t.get(), NttShape{l_skip, uint32_t(batch)}, /*inverse=*/true, /*shift=*/1);
-    zeta_and_ungroup(t.get(), chunks, l_skip, width, outs);
+    HostVector<uint32_t> t = uninitialized_vector<uint32_t>(n * batch);
+    regroup_by_chunk_position(matrix, chunks, n, width, t.data());
+    backend.ntt(t.data(), NttShape{l_skip, uint32_t(batch)}, /*inverse=*/true, /*shift=*/1);
+    zeta_and_ungroup(t.data(), chunks, l_skip, width, outs);
 }
 
 
 // PROTOCOL 6.2: the stacked matrix (2^m x layout.width) of traces that match `layout`.
-std::vector<uint32_t> stack_traces(const StackedLayout& layout, const std::vector<TraceView>& traces) {
+HostVector<uint32_t> stack_traces(const StackedLayout& layout, const std::vector<TraceView>& traces) {
     const size_t height = size_t(1) << layout.log_height;
-    std::vector<uint32_t> q = zeroed_vector<uint32_t>(height * layout.width);
+    HostVector<uint32_t> q = zeroed_vector<uint32_t>(height * layout.width);
     // Slots are listed matrix by matrix: each trace takes one contiguous run.
     for (size_t first = 0, last; first < layout.slots.size(); first = last) {
         const uint32_t mi = layout.slots[first].matrix;
@@ -103,12 +103,12 @@ std::vector<uint32_t> stack_traces(const StackedLayout& layout, const std::vecto
 StackedCommit host_commit_stacked(Backend& backend, const StackedLayout& layout, const std::vector<TraceView>& traces,
                                   uint32_t log_blowup, uint32_t k) {
     const uint32_t m = layout.log_height;
-    std::vector<uint32_t> matrix = stack_traces(layout, traces);
+    HostVector<uint32_t> matrix = stack_traces(layout, traces);
     ScopedSpan rs_span("rs_code_matrix");
     // The message (6.3 steps 1-2); the backend encodes and commits it in one call (step 3 zero-pads
     // it to 2^(m + log_blowup) rows), so a device hashes the codeword where it computed it. The
     // RS NTT therefore runs inside the merkle_tree span.
-    std::vector<uint32_t> message = zeroed_vector<uint32_t>(matrix.size());
+    HostVector<uint32_t> message = uninitialized_vector<uint32_t>(matrix.size());  // every word written
     eval_to_coeff_into(matrix.data(), m, layout.width, layout.l_skip, backend, {message.data()});
     rs_span.close();
     StackedCommit out;

@@ -127,7 +127,7 @@ private:
 
 class HostStackedMatrix final : public StackedMatrix {
 public:
-    HostStackedMatrix(Backend& backend, std::vector<uint32_t> matrix, std::vector<uint32_t> message, size_t height,
+    HostStackedMatrix(Backend& backend, HostVector<uint32_t> matrix, HostVector<uint32_t> message, size_t height,
                       uint32_t width, uint32_t l_skip)
         : StackedMatrix(height, width, l_skip), backend_(backend), matrix_(std::move(matrix)),
           message_(std::move(message)), m_(matrix_.data()) {}
@@ -164,7 +164,7 @@ public:
         const size_t n = size_t(1) << l_skip(), chunks = height() >> l_skip();
         check_column_tables(lagrange, slots, eq_tables, coeffs);
         const uint32_t width = this->width();
-        std::unique_ptr<Ef[]> tables = uninitialized_buffer<Ef>(2 * size_t(width) * chunks);  // all written below
+        HostVector<Ef> tables = uninitialized_vector<Ef>(2 * size_t(width) * chunks);  // all written below
         parallel_for(chunks, 64, [&](size_t begin, size_t end) {
             for (size_t x = begin; x < end; ++x) {
                 const uint32_t* rows = m_ + x * n * width;
@@ -176,20 +176,20 @@ public:
             }
         });
         parallel_for(width, 1, [&](size_t c0, size_t c1) {  // the kernels: zero off the slots
-            for (size_t c = c0; c < c1; ++c) std::fill_n(tables.get() + (2 * c + 1) * chunks, chunks, ef_zero());
+            for (size_t c = c0; c < c1; ++c) std::fill_n(tables.data() + (2 * c + 1) * chunks, chunks, ef_zero());
         });
         parallel_for(slots.size(), 1, [&](size_t j0, size_t j1) {
             for (size_t j = j0; j < j1; ++j) {
                 const StackedSlotSums& sl = slots[j];
                 const EfVec& eq = eq_tables[sl.eq_table];
-                Ef* k = tables.get() + (2 * size_t(sl.column) + 1) * chunks + sl.x_begin;
+                Ef* k = tables.data() + (2 * size_t(sl.column) + 1) * chunks + sl.x_begin;
                 for (size_t x = 0; x < sl.x_len; ++x) {
                     const Ef wrap = ef_sub(eq[(x + sl.x_len - 1) % sl.x_len], eq[x]);
                     k[x] = ef_add(ef_mul(coeffs[j].eq, eq[x]), ef_mul(coeffs[j].wrap, wrap));
                 }
             }
         });
-        return backend_.ef_tables(tables.get(), 2 * size_t(width), chunks);
+        return backend_.ef_tables(tables.data(), 2 * size_t(width), chunks);
     }
 
     void batched_message(const EfVec& weights, Ef* f) override {
@@ -206,12 +206,12 @@ public:
         });
     }
 
-    std::vector<uint32_t> matrix_words() override { return matrix_; }
-    std::vector<uint32_t> message_words() override { return message_; }
+    std::vector<uint32_t> matrix_words() override { return {matrix_.begin(), matrix_.end()}; }
+    std::vector<uint32_t> message_words() override { return {message_.begin(), message_.end()}; }
 
 private:
     Backend& backend_;
-    std::vector<uint32_t> matrix_, message_;
+    HostVector<uint32_t> matrix_, message_;
     const uint32_t* m_;  // matrix_.data()
 };
 
@@ -266,8 +266,8 @@ void check_stacked_shape(size_t matrix_words, size_t message_words, size_t heigh
         throw std::invalid_argument("stacked matrix: the matrix and the message must both hold height x width values");
 }
 
-std::unique_ptr<StackedMatrix> host_stacked_matrix(Backend& backend, std::vector<uint32_t> matrix,
-                                                   std::vector<uint32_t> message, size_t height, uint32_t width,
+std::unique_ptr<StackedMatrix> host_stacked_matrix(Backend& backend, HostVector<uint32_t> matrix,
+                                                   HostVector<uint32_t> message, size_t height, uint32_t width,
                                                    uint32_t l_skip) {
     check_stacked_shape(matrix.size(), message.size(), height, width, l_skip);
     return std::make_unique<HostStackedMatrix>(backend, std::move(matrix), std::move(message), height, width, l_skip);

@@ -14,6 +14,7 @@
 #include "../kernels/stacked/stacked_commit.h"
 #include "../kernels/stacked/stacked_reduction_lanes.h"
 #include "ef_tables.h"
+#include "host_memory.h"
 #include "merkle_tree.h"
 #include "stacked_layout.h"
 
@@ -86,8 +87,8 @@ private:
 };
 
 // The host implementation, owning the matrix and the message; its tables go to backend.ef_tables.
-std::unique_ptr<StackedMatrix> host_stacked_matrix(Backend& backend, std::vector<uint32_t> matrix,
-                                                   std::vector<uint32_t> message, size_t height, uint32_t width,
+std::unique_ptr<StackedMatrix> host_stacked_matrix(Backend& backend, HostVector<uint32_t> matrix,
+                                                   HostVector<uint32_t> message, size_t height, uint32_t width,
                                                    uint32_t l_skip);
 
 // For device backends: the slots as the kernels read them (kernels/stacked/stacked_reduction_lanes.h),

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "backend.h"
+#include "host_memory.h"
 #include "parallel.h"
 #include "simd/trace_chunk_lanes.h"
 
@@ -14,7 +15,7 @@ std::unique_ptr<EfTables> host_trace_tables(Backend& backend, const TraceTablesI
     const uint32_t width = in.width;
     if (in.lagrange.size() != n || size != chunks)
         throw std::invalid_argument("trace_tables: expected N Lagrange weights and one eq entry per chunk");
-    std::vector<Ef> values((2 * size_t(width) + 4) * size);
+    HostVector<Ef> values = uninitialized_vector<Ef>((2 * size_t(width) + 4) * size);  // every entry written below
     // L_a times R (a Montgomery product by R^2 mod p): the lanes multiply it by canonical trace
     // values straight into Montgomery form.
     std::vector<Ef> lagrange_r(n);

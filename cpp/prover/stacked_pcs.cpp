@@ -51,7 +51,7 @@ StackedLayout stacked_layout(uint32_t l_skip, uint32_t log_stacked_height,
 
 std::shared_ptr<StackedMatrix> stacked_on(const StackedPcsData& d, Backend& backend) {
     if (d.stacked_backend == &backend) return d.stacked;
-    return backend.stacked_matrix(d.matrix(), d.message(), d.height(), d.width(), d.l_skip);
+    return backend.stacked_matrix(host_copy(d.matrix()), host_copy(d.message()), d.height(), d.width(), d.l_skip);
 }
 
 StackedPcsData stacked_commit(const std::vector<TraceView>& traces, uint32_t l_skip, uint32_t n_stack,

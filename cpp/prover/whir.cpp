@@ -57,11 +57,11 @@ void write_batched_coefficients(const std::vector<const StackedPcsData*>& commit
         on_device = matrices[ci]->batched_message_into(weights[ci], tables, 0, ci > 0);
     if (on_device) return;
     const size_t height = commits[0]->height();
-    std::unique_ptr<Ef[]> f = uninitialized_buffer<Ef>(height);
+    HostVector<Ef> f = uninitialized_vector<Ef>(height);
     EfVec part;
     for (size_t ci = 0; ci < commits.size(); ++ci) {
         if (ci == 0) {
-            matrices[ci]->batched_message(weights[ci], f.get());
+            matrices[ci]->batched_message(weights[ci], f.data());
             continue;
         }
         part.resize(height);
@@ -70,7 +70,7 @@ void write_batched_coefficients(const std::vector<const StackedPcsData*>& commit
             for (size_t i = b; i < e; ++i) f[i] = ef_add(f[i], part[i]);
         });
     }
-    tables.write_table(0, f.get());
+    tables.write_table(0, f.data());
 }
 
 void append(std::vector<uint32_t>& out, const std::vector<uint32_t>& v) { out.insert(out.end(), v.begin(), v.end()); }

@@ -27,7 +27,7 @@ from ._nvrtc import point_native_loader_at_wheel
 point_native_loader_at_wheel()  # before any CUDA proof: NVRTC compiles the AIRs' DAGs
 
 from . import field, hash, merkle, ntt, phases  # noqa: A004 - `hash` is the protocol's name
-from ._backend import backends, device_info, device_memory, release_device_memory
+from ._backend import backends, device_info, device_memory, host_memory, release_device_memory, release_host_memory
 from .air import Air
 from .keygen import ProvingKey, VerifyingKey, keygen
 from .many import prove_many
@@ -42,4 +42,4 @@ __version__ = "0.1.0"
 __all__ = ["Air", "keygen", "prove", "prove_many", "verify", "Proof", "ProofFormatError", "VerificationError", "ProvingKey",
            "VerifyingKey", "SystemParams", "test_params_small", "app_params_with_100_bits_security", "field", "hash",
            "merkle", "ntt", "phases", "Transcript", "backends", "device_info", "device_memory", "release_device_memory",
-           "__version__"]
+           "host_memory", "release_host_memory", "__version__"]

@@ -84,6 +84,22 @@ def reset_device_memory_peak(backend: str | None = None) -> None:
     _native.device_memory(resolve(backend), reset_peak=True)
 
 
+def host_memory() -> dict:
+    """The host block cache, in bytes: the prover's large host buffers (the codeword, the stacked
+    matrix, the Merkle levels, ...) come from it, and a freed one is kept for the next proof rather
+    than given back to the OS, whose fresh pages cost a page fault and a zeroing each.
+    `live_bytes` are in buffers now, `cached_bytes` kept for reuse, `peak_bytes` the most ever live
+    at once (what is kept never makes live + cached exceed it); `hits` and `misses` count the
+    requests served from the cache and from the OS. GPUSTARK_HOST_CACHE=0 turns the keeping off."""
+    return dict(_native.host_memory())
+
+
+def release_host_memory() -> int:
+    """Gives the host blocks kept for reuse back to the OS (for a long-lived process between
+    proofs); returns how many bytes that was. The next proof maps fresh pages again."""
+    return int(_native.release_host_memory())
+
+
 def release_device_memory(backend: str | None = None) -> None:
     """Gives back what the backend keeps for reuse, once the work queued so far has run: its
     scratch and tables kept between calls, and the pool's free blocks (`cached_bytes`; a block

@@ -53,10 +53,10 @@ public:
     MerkleTree merkle_tree(const uint32_t* matrix, size_t rows, uint32_t width, uint32_t log_group) override {
         MerkleTree tree = inner_.merkle_tree(matrix, rows, width, log_group);
         if (fault_ != Fault::MerkleNode) return tree;
-        std::vector<std::vector<uint32_t>> levels;
-        for (uint32_t k = 0; k < tree.num_levels(); ++k) levels.push_back(tree.level(k));
+        std::vector<gpustark::HostVector<uint32_t>> levels;
+        for (uint32_t k = 0; k < tree.num_levels(); ++k) levels.push_back(gpustark::host_copy(tree.level(k)));
         levels[2][8 * 1 + 4] = bump(levels[2][8 * 1 + 4]);
-        return MerkleTree::in_host_memory(tree.matrix(), rows, width, log_group, std::move(levels));
+        return MerkleTree::in_host_memory(gpustark::host_copy(tree.matrix()), rows, width, log_group, std::move(levels));
     }
     uint32_t grind(const PowParams& params) override {
         uint32_t w = inner_.grind(params);

@@ -30,15 +30,15 @@ TEST(Parallel, ExceptionsReachTheCaller) {
     EXPECT_EQ(total, 10u);
 }
 
-// zeroed_vector faults large buffers in on every thread before it zeroes them: the result must
-// still be all zeros, at sizes around the 8 MiB where that starts and at odd lengths, even where
-// the allocator hands back memory a freed buffer had filled.
+// zeroed_vector zeroes on every thread: the result must be all zeros, at sizes around the 8 MiB
+// where buffers start coming from the host block cache and at odd lengths, also where the cache
+// hands back a block a freed buffer had filled.
 TEST(HostMemory, ZeroedVectorsAreZeroAtEverySize) {
     for (size_t n : {size_t(0), size_t(1), (size_t(8) << 20) / 4 - 1, (size_t(8) << 20) / 4 + 1, (size_t(24) << 20) / 4 + 3}) {
         {
-            std::vector<uint32_t> dirty(n, 0xffffffffu);  // freed below, likely reused
+            gpustark::HostVector<uint32_t> dirty(n, 0xffffffffu);  // freed below, its block kept for reuse
         }
-        const std::vector<uint32_t> v = gpustark::zeroed_vector<uint32_t>(n);
+        const gpustark::HostVector<uint32_t> v = gpustark::zeroed_vector<uint32_t>(n);
         ASSERT_EQ(v.size(), n);
         size_t nonzero = 0;
         for (uint32_t x : v) nonzero += x != 0;

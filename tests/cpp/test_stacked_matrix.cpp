@@ -92,7 +92,7 @@ TEST(StackedMatrix, EveryPassMatchesItsDefinitionOnEveryBackend) {
             const size_t n = size_t(1) << c.l_skip, chunks = size_t(1) << c.log_chunks;
             gpustark::Backend& backend = gpustark::get_backend(name);
             std::unique_ptr<gpustark::StackedMatrix> m =
-                backend.stacked_matrix(c.matrix, c.message, chunks << c.l_skip, c.width, c.l_skip);
+                backend.stacked_matrix(gpustark::host_copy(c.matrix), gpustark::host_copy(c.message), chunks << c.l_skip, c.width, c.l_skip);
             ASSERT_FALSE(c.slots.empty());
 
             std::vector<Ef> s(c.slots.size() * n), t(c.slots.size() * n);
@@ -184,8 +184,8 @@ TEST(StackedMatrix, CommitStackedMatchesTheHostOnEveryBackend) {
 
 TEST(StackedMatrix, RejectsASlotOutsideTheMatrix) {
     for (const std::string& name : backend_names()) {
-        std::vector<uint32_t> matrix(16 * 2, 1);
-        EXPECT_THROW(gpustark::get_backend(name).stacked_matrix(matrix, std::vector<uint32_t>(3), 16, 2, 2),
+        gpustark::HostVector<uint32_t> matrix(16 * 2, 1);
+        EXPECT_THROW(gpustark::get_backend(name).stacked_matrix(matrix, gpustark::HostVector<uint32_t>(3, 0), 16, 2, 2),
                      std::invalid_argument) << name;
         std::unique_ptr<gpustark::StackedMatrix> m = gpustark::get_backend(name).stacked_matrix(matrix, matrix, 16, 2, 2);
         std::vector<std::vector<Ef>> eq = {{ef_one()}, {ef_one(), ef_one()}};

@@ -61,7 +61,7 @@ public:
     void ntt(uint32_t* data, NttShape shape, bool inverse, uint32_t shift) override { cpu_ntt(data, shape, inverse, shift); }
 
     MerkleTree merkle_tree(const uint32_t* matrix, size_t rows, uint32_t width, uint32_t log_group) override {
-        std::vector<uint32_t> kept = zeroed_vector<uint32_t>(rows * width);
+        HostVector<uint32_t> kept = uninitialized_vector<uint32_t>(rows * width);
         parallel_copy(matrix, rows * width, kept.data());  // often hundreds of MB
         return tree_over(std::move(kept), rows, width, log_group);
     }
@@ -73,14 +73,14 @@ public:
     }
 
     // The tree over a matrix it keeps.
-    MerkleTree tree_over(std::vector<uint32_t> matrix, size_t rows, uint32_t width, uint32_t log_group) {
-        std::vector<std::vector<uint32_t>> levels;
-        levels.push_back(zeroed_vector<uint32_t>(rows * GS_DIGEST_WIDTH));
+    MerkleTree tree_over(HostVector<uint32_t> matrix, size_t rows, uint32_t width, uint32_t log_group) {
+        std::vector<HostVector<uint32_t>> levels;
+        levels.push_back(uninitialized_vector<uint32_t>(rows * GS_DIGEST_WIDTH));  // every digest written below
         hash_rows(matrix.data(), rows, width, levels.back().data());
         for (size_t size = rows / 2, level = 1; size >= 1; size /= 2, ++level) {
             MerkleParams p{width, uint32_t(level <= log_group ? rows >> log_group : 1), uint32_t(size), 0};
-            std::vector<uint32_t> parents = zeroed_vector<uint32_t>(size * GS_DIGEST_WIDTH);
-            const std::vector<uint32_t>& children = levels.back();
+            HostVector<uint32_t> parents = uninitialized_vector<uint32_t>(size * GS_DIGEST_WIDTH);
+            const HostVector<uint32_t>& children = levels.back();
             for_lane_batches(size, [&](size_t first, size_t n) {
                 const uint32_t *l[kPoseidon2Lanes], *r[kPoseidon2Lanes];
                 uint32_t* o[kPoseidon2Lanes];

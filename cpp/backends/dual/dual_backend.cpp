@@ -188,9 +188,9 @@ StackedCommit DualBackend::commit_stacked(const StackedLayout& layout, const std
     return out;
 }
 
-std::unique_ptr<StackedMatrix> DualBackend::stacked_matrix(std::vector<uint32_t> matrix, std::vector<uint32_t> message,
+std::unique_ptr<StackedMatrix> DualBackend::stacked_matrix(HostVector<uint32_t> matrix, HostVector<uint32_t> message,
                                                            size_t height, uint32_t width, uint32_t l_skip) {
-    std::vector<uint32_t> matrix_b = matrix, message_b = message;
+    HostVector<uint32_t> matrix_b = matrix, message_b = message;
     return make_dual_stacked_matrix(a_.stacked_matrix(std::move(matrix), std::move(message), height, width, l_skip),
                                     b_.stacked_matrix(std::move(matrix_b), std::move(message_b), height, width, l_skip),
                                     name_a_, name_b_);

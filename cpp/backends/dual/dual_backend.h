@@ -47,7 +47,7 @@ public:
     StackedCommit commit_stacked(const StackedLayout& layout, const std::vector<TraceView>& traces, uint32_t log_blowup,
                                  uint32_t k) override;
     // Each side's copy of the stacked data; slot sums, column tables and batched messages compared.
-    std::unique_ptr<StackedMatrix> stacked_matrix(std::vector<uint32_t> matrix, std::vector<uint32_t> message,
+    std::unique_ptr<StackedMatrix> stacked_matrix(HostVector<uint32_t> matrix, HostVector<uint32_t> message,
                                                   size_t height, uint32_t width, uint32_t l_skip) override;
     // The side that tracks its device memory (B, the device, in dual:cpu,X), else A.
     void hold_traces(const std::vector<TraceView>& traces) override {

@@ -99,7 +99,7 @@ StackedCommit GpuBackend::commit_stacked(const StackedLayout& layout, const std:
     return gpu::commit_stacked(gpu_device(), layout, traces, log_blowup, k);
 }
 
-std::unique_ptr<StackedMatrix> GpuBackend::stacked_matrix(std::vector<uint32_t> matrix, std::vector<uint32_t> message,
+std::unique_ptr<StackedMatrix> GpuBackend::stacked_matrix(HostVector<uint32_t> matrix, HostVector<uint32_t> message,
                                                           size_t height, uint32_t width, uint32_t l_skip) {
     return gpu::stacked_matrix(gpu_device(), matrix, message, height, width, l_skip);
 }

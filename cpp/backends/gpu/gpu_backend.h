@@ -43,7 +43,7 @@ public:
     std::unique_ptr<EfTables> trace_tables(const TraceTablesInput& in) override;
     StackedCommit commit_stacked(const StackedLayout& layout, const std::vector<TraceView>& traces,
                                  uint32_t log_blowup, uint32_t k) override;
-    std::unique_ptr<StackedMatrix> stacked_matrix(std::vector<uint32_t> matrix, std::vector<uint32_t> message,
+    std::unique_ptr<StackedMatrix> stacked_matrix(HostVector<uint32_t> matrix, HostVector<uint32_t> message,
                                                   size_t height, uint32_t width, uint32_t l_skip) override;
 
     // Drops the slots and the NTT tables, then what the device keeps (release_device_memory).

@@ -436,8 +436,8 @@ StackedCommit commit_stacked(Device& device, const StackedLayout& layout, const 
     return out;
 }
 
-std::unique_ptr<StackedMatrix> stacked_matrix(Device& device, const std::vector<uint32_t>& matrix,
-                                              const std::vector<uint32_t>& message, size_t height, uint32_t width,
+std::unique_ptr<StackedMatrix> stacked_matrix(Device& device, const HostVector<uint32_t>& matrix,
+                                              const HostVector<uint32_t>& message, size_t height, uint32_t width,
                                               uint32_t l_skip) {
     // The message is made from the matrix on the device when read, as for a commitment made there.
     check_stacked_shape(matrix.size(), message.size(), height, width, l_skip);

@@ -62,8 +62,8 @@ StackedCommit commit_stacked(Device& device, const StackedLayout& layout, const 
                              uint32_t log_blowup, uint32_t k);
 // A stacked matrix from the host, uploaded once (gpu_stacked_matrix.cpp); the message (checked
 // for its shape) is made from it on the device where read.
-std::unique_ptr<StackedMatrix> stacked_matrix(Device& device, const std::vector<uint32_t>& matrix,
-                                              const std::vector<uint32_t>& message, size_t height, uint32_t width,
+std::unique_ptr<StackedMatrix> stacked_matrix(Device& device, const HostVector<uint32_t>& matrix,
+                                              const HostVector<uint32_t>& message, size_t height, uint32_t width,
                                               uint32_t l_skip);
 
 // Round 0 of one trace on the device (gpu_round0.cpp): the trace up once (unless held), blocks of
