@@ -111,18 +111,35 @@ void dag_round_lanes(const DagBinding& dag, const DagRoundTables& t, const Ef co
     const DagProgram& p = *dag.program;
     const bool bound = t.length == 1;
     const size_t points = bound ? 1 : xs.size(), units = (bound ? 1 : count) * points;
-    const size_t tables = 2 * size_t(p.width) + 4;
+    const size_t tables = 2 * size_t(p.width) + 4, lane_groups = (units + kLanes - 1) / kLanes;
     const EfLanes weigh[3] = {ef_lanes_splat(combine[0]), ef_lanes_splat(combine[1]), ef_lanes_splat(combine[2])};
+    // A late round's few pairs make fewer lane groups than threads: then the program is split
+    // into its groups too (their sums add up to the program's), each lane group's tables folded
+    // once first, so that every thread has work rather than one running the whole program.
+    const bool by_group = lane_groups < num_threads() && p.groups.size() > 1;
+    const size_t parts = by_group ? p.groups.size() : 1;
+    std::vector<EfLanes> folded(by_group ? lane_groups * tables : 0);
+    if (by_group)
+        parallel_for(lane_groups, 1, [&](size_t begin, size_t end) {
+            for (size_t g = begin; g < end; ++g) {
+                const size_t u0 = g * kLanes;
+                fold_tables(t, tables, round_lanes(xs, points, first, u0, std::min(kLanes, units - u0)),
+                            folded.data() + g * tables);
+            }
+        });
     std::mutex merge;
-    parallel_for((units + kLanes - 1) / kLanes, 1, [&](size_t begin, size_t end) {
-        std::vector<EfLanes> values(tables), slots(std::max<uint32_t>(p.slots, 1));
+    parallel_for(lane_groups * parts, 1, [&](size_t begin, size_t end) {
+        std::vector<EfLanes> own(by_group ? 0 : tables), slots(std::max<uint32_t>(p.slots, 1));
         std::vector<Ef> part(points, ef_zero());
-        for (size_t group = begin; group < end; ++group) {
-            const size_t u0 = group * kLanes, live = std::min(kLanes, units - u0);
-            fold_tables(t, tables, round_lanes(xs, points, first, u0, live), values.data());
-            FoldedLanesPoint point{values.data(), slots.data(), p.width};
-            const DagSumsOf<EfLanes> d =
-                dag_run<EfLanes, EfLanes>(p.code.data(), p.instructions(), dag.weights.data(), dag.constants.data(), point);
+        for (size_t task = begin; task < end; ++task) {
+            const size_t group = task / parts, u0 = group * kLanes, live = std::min(kLanes, units - u0);
+            const EfLanes* values = by_group ? folded.data() + group * tables : own.data();
+            if (!by_group) fold_tables(t, tables, round_lanes(xs, points, first, u0, live), own.data());
+            const DagGroup whole{0, p.instructions(), p.slots};
+            const DagGroup& code = by_group ? p.groups[task % parts] : whole;
+            FoldedLanesPoint point{values, slots.data(), p.width};
+            const DagSumsOf<EfLanes> d = dag_run<EfLanes, EfLanes>(p.code.data() + 4 * size_t(code.first), code.count,
+                                                                   dag.weights.data(), dag.constants.data(), point);
             const EfLanes inner = ef_add(ef_mul(weigh[0], d.constraint),
                                          ef_add(ef_mul(weigh[1], d.numerator), ef_mul(weigh[2], d.denominator)));
             const EfLanes v = ef_mul(values[tables - 1], inner);
