@@ -10,8 +10,6 @@
 #include <unordered_map>
 #include <utility>
 
-#include "host_memory.h"
-
 #if defined(__unix__) || defined(__APPLE__)
 #include <sys/mman.h>
 #define GS_HOST_MMAP 1
@@ -35,7 +33,9 @@ void* map_block(size_t bytes) {
     if (aligned > begin) munmap(raw, aligned - begin);
     if (begin + padded > aligned + bytes) munmap(reinterpret_cast<void*>(aligned + bytes), begin + padded - aligned - bytes);
     void* block = reinterpret_cast<void*>(aligned);
-    advise_huge_pages(block, bytes);
+#if defined(MADV_HUGEPAGE)
+    madvise(block, bytes, MADV_HUGEPAGE);  // a hint (Linux): errors are ignored
+#endif
     return block;
 #else
     return ::operator new(bytes, std::align_val_t(kAlign), std::nothrow);

@@ -1,6 +1,6 @@
 // Large host buffers for the prover's passes over whole matrices. Their storage comes from the host
 // block cache (host_block_cache.h), so that a buffer freed by one proof serves the next without
-// fresh pages to fault in and zero; on Linux those blocks ask for transparent huge pages.
+// fresh pages to fault in and zero.
 #pragma once
 #include <cstddef>
 #include <cstring>
@@ -12,10 +12,6 @@
 #include "parallel.h"
 
 namespace gpustark {
-
-// Asks the OS to back [data, data + bytes) with huge pages where it can (a hint; small ranges
-// and other platforms are left alone).
-void advise_huge_pages(const void* data, size_t bytes);
 
 // The allocator of HostVector: requests of host_cache::kMinBytes and more come from the block
 // cache, smaller ones from operator new. Elements made without a value are left uninitialised

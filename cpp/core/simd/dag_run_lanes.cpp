@@ -127,6 +127,7 @@ void dag_round_lanes(const DagBinding& dag, const DagRoundTables& t, const Ef co
                             folded.data() + g * tables);
             }
         });
+    const DagGroup whole{0, p.instructions(), p.slots};
     std::mutex merge;
     parallel_for(lane_groups * parts, 1, [&](size_t begin, size_t end) {
         std::vector<EfLanes> own(by_group ? 0 : tables), slots(std::max<uint32_t>(p.slots, 1));
@@ -135,7 +136,6 @@ void dag_round_lanes(const DagBinding& dag, const DagRoundTables& t, const Ef co
             const size_t group = task / parts, u0 = group * kLanes, live = std::min(kLanes, units - u0);
             const EfLanes* values = by_group ? folded.data() + group * tables : own.data();
             if (!by_group) fold_tables(t, tables, round_lanes(xs, points, first, u0, live), own.data());
-            const DagGroup whole{0, p.instructions(), p.slots};
             const DagGroup& code = by_group ? p.groups[task % parts] : whole;
             FoldedLanesPoint point{values, slots.data(), p.width};
             const DagSumsOf<EfLanes> d = dag_run<EfLanes, EfLanes>(p.code.data() + 4 * size_t(code.first), code.count,
