@@ -5,13 +5,15 @@
 #   benchmarks/compare_builds.sh BASE_DIR [ROUNDS] [OUT_DIR]
 # BASE_DIR holds the build before (e.g. `git archive COMMIT | tar -x -C BASE_DIR`). Each round runs
 # `gpustark bench keccakf --backend cuda --runs 5 --warmup 1` once per build; GPUSTARK_CHECK_PERMS sets the
-# size (default 1024). Proofs are compared as OpenVM bytes (--raw: file headers may differ). Prints each round's median of stark_prove_excluding_trace and the ratio of medians.
+# size (default 1024), GPUSTARK_CHECK_WORKLOAD another workload (e.g. interactions-large). Proofs are compared as OpenVM bytes (--raw: file headers may differ). Prints each round's median of stark_prove_excluding_trace and the ratio of medians.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 base=$(cd "$1" && pwd)
 rounds=${2:-2}
 out=${3:-compare_out}
 perms=${GPUSTARK_CHECK_PERMS:-1024}
+workload=${GPUSTARK_CHECK_WORKLOAD:-keccakf}
+size=(); [ "$workload" = keccakf ] && size=(--perms "$perms")
 mkdir -p "$out"
 
 build() {  # build SRC_DIR BUILD_DIR: the extension with CUDA, copied next to the tree's Python package
@@ -28,12 +30,12 @@ build "$PWD" build/compare this &
 wait
 
 run() {  # run NAME SRC_DIR ROUND
-    PYTHONPATH="$2/python" python3 -m gpustark bench keccakf --perms "$perms" --backend cuda --runs 5 --warmup 1 \
+    PYTHONPATH="$2/python" python3 -m gpustark bench "$workload" ${size[@]+"${size[@]}"} --backend cuda --runs 5 --warmup 1 \
         --json "$out/$1_$3.json" >"$out/$1_$3.txt" 2>&1 || { tail -20 "$out/$1_$3.txt"; exit 1; }
 }
 for name in base this; do
     src=$base; [ $name = this ] && src=$PWD
-    PYTHONPATH="$src/python" python3 -m gpustark prove keccakf --perms "$perms" --backend cuda --raw --out "$out/$name.proof" \
+    PYTHONPATH="$src/python" python3 -m gpustark prove "$workload" ${size[@]+"${size[@]}"} --backend cuda --raw --out "$out/$name.proof" \
         >/dev/null 2>&1 || { echo "$name: prove failed"; exit 1; }
 done
 cmp -s "$out/base.proof" "$out/this.proof" && echo "proofs identical (base, this)" || { echo "proofs DIFFER"; exit 1; }

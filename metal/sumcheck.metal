@@ -3,6 +3,7 @@
 // grid-stride loop over p.lanes (lane += threads_per_grid), so any grid works, including one whose
 // last threadgroup is not full. Params structs: cpp/kernels/sumcheck/table_lanes.h.
 #include "reduce/group_sum.h"
+#include "sumcheck/round_sponge.h"
 #include "sumcheck/table_lanes.h"
 
 // buffer 0: in (Ef), 1: out (Ef, another buffer, tables at stride >> out_shift), 2: SumcheckFoldParams.
@@ -57,4 +58,57 @@ kernel void sumcheck_add_eq_powers(device Ef* table [[buffer(0)]],
                                    uint pos [[thread_position_in_grid]],
                                    uint threads [[threads_per_grid]]) {
     for (u64 i = pos; i < p.lanes; i += threads) sumcheck_add_eq_powers_lane(i, table, p.vars, p.count, points);
+}
+
+// A round's transcript step (sumcheck/round_sponge.h), one threadgroup: buffer 0: the round
+// kernel's partials (Ef, p.sums per group), 1: the sponge (SpongeState), 2: the log (Ef,
+// GS_ROUND_LOG_STRIDE per round), 3: SumcheckSpongeStepParams; threadgroup(0): GS_ROUND_LOG_SUMS *
+// threads_per_threadgroup Ef. No early return: every lane reaches group_sum's barriers.
+kernel void sumcheck_sponge_step(device const Ef* partials [[buffer(0)]],
+                                 device SpongeState* sponge [[buffer(1)]],
+                                 device Ef* log [[buffer(2)]],
+                                 constant SumcheckSpongeStepParams& p [[buffer(3)]],
+                                 threadgroup Ef* scratch [[threadgroup(0)]],
+                                 uint lane [[thread_position_in_threadgroup]],
+                                 uint lanes [[threads_per_threadgroup]]) {
+    Ef s[GS_ROUND_LOG_SUMS] = {ef_zero(), ef_zero(), ef_zero()};
+    sumcheck_sponge_partials_lane(lane, lanes, partials, p.groups, p.sums, s);
+    device Ef* entry = log + (u64)p.round * GS_ROUND_LOG_STRIDE;
+    group_sum<GS_ROUND_LOG_SUMS>(s, lane, lanes, scratch, entry);
+    if (lane == 0) sumcheck_sponge_observe_and_sample(sponge, entry, p.sums, p.sample);
+}
+
+// A round's grind against the sponge: buffer 0: best (u32, lowered atomically), 1: the sponge,
+// 2: SumcheckSpongeGrindParams; witnesses 0 .. p.window - 1.
+kernel void sumcheck_sponge_grind(device u32* best [[buffer(0)]],
+                                  device const SpongeState* sponge [[buffer(1)]],
+                                  constant SumcheckSpongeGrindParams& p [[buffer(2)]],
+                                  uint pos [[thread_position_in_grid]],
+                                  uint threads [[threads_per_grid]]) {
+    for (u32 w = pos; w < p.window; w += threads) sumcheck_sponge_grind_lane(w, sponge, p.bits, best);
+}
+
+// The grind's witness observed and r sampled, one lane: buffer 0: the sponge, 1: best, 2: the log
+// (Ef), 3: the witnesses (u32, one per round), 4: SumcheckSpongeWitnessParams.
+kernel void sumcheck_sponge_witness(device SpongeState* sponge [[buffer(0)]],
+                                    device u32* best [[buffer(1)]],
+                                    device Ef* log [[buffer(2)]],
+                                    device u32* witnesses [[buffer(3)]],
+                                    constant SumcheckSpongeWitnessParams& p [[buffer(4)]],
+                                    uint pos [[thread_position_in_grid]]) {
+    if (pos != 0) return;
+    sumcheck_sponge_witness_lane(sponge, best, log + (u64)p.round * GS_ROUND_LOG_STRIDE, witnesses + p.round, p.bits);
+}
+
+// sumcheck_fold with the challenge from the log: buffer 0: in (Ef), 1: out (Ef, another buffer),
+// 2: the log (Ef), 3: SumcheckFoldLoggedParams.
+kernel void sumcheck_fold_logged(device const Ef* in [[buffer(0)]],
+                                 device Ef* out [[buffer(1)]],
+                                 device const Ef* log [[buffer(2)]],
+                                 constant SumcheckFoldLoggedParams& p [[buffer(3)]],
+                                 uint pos [[thread_position_in_grid]],
+                                 uint threads [[threads_per_grid]]) {
+    const Ef r = log[p.r_index];
+    for (u64 lane = pos; lane < p.lanes; lane += threads)
+        sumcheck_fold_lane(lane, in, out, p.log_half, p.stride, p.out_shift, r);
 }

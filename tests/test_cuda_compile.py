@@ -103,7 +103,9 @@ def test_backend_header_is_plain_cpp():
 def test_lane_kernels_stride_over_the_grid():
     """The planner may raise items_per_thread above 1 (a grid over max_groups, or the grinder's one
     wave of resident threads), so every lane kernel loops `lane += lane_stride()` (launch.h)
-    instead of assuming one lane per thread; the block NTT is the only kernel that does not."""
+    instead of assuming one lane per thread; the block NTT does not, and the sumcheck rounds' sponge
+    step runs as one block (its launcher refuses any other grid) whose threads stride over the
+    round's partial sums."""
     import re
 
     kernels = {}
@@ -118,6 +120,9 @@ def test_lane_kernels_stride_over_the_grid():
     for name, body in kernels.items():
         if name == "ntt_block_kernel":
             assert "lane_stride" not in body
+            continue
+        if name == "sumcheck_sponge_step_kernel":
+            assert "sumcheck_sponge_partials_lane(threadIdx.x, blockDim.x" in body, body
             continue
         assert re.search(r"for \(uint64_t \w+ = first_lane\(\); \w+ < [\w.]+; \w+ \+= lane_stride\(\)\)", body), (
             f"{name} is not a grid-stride loop:\n{body}")

@@ -1,5 +1,5 @@
-"""metal/sumcheck.metal on the lane emulator: fold, the pair-product and fraction rounds and
-add_eq_powers, against models written from the definitions (core/ef_tables.h), with numpy
+"""metal/sumcheck.metal on the lane emulator: fold, the pair-product and fraction rounds,
+add_eq_powers and whole runs of rounds with the transcript's sponge on the device, against models written from the definitions (core/ef_tables.h), with numpy
 arithmetic ("reference") and with the CPU's native field arithmetic ("cpu", gpustark.field).
 
 The rounds are checked threadgroup by threadgroup: lane l runs on thread l % threads, so each
@@ -17,6 +17,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent / "msl"))
 from ef_reference import ext_from_base, ext_one, ext_sum, group_partials, random_ext  # noqa: E402
 from lane_tests import assert_words, emulator, field_ops, words  # noqa: E402
+from msl_reference import Sponge, grind  # noqa: E402
 
 KINDS = ["reference", "cpu"]
 
@@ -157,3 +158,62 @@ def test_sumcheck_add_eq_powers(emu, vars_, points, group, groups, kind):
     for z, weight in pairs:
         want = add_eq_powers_model(F, want, z, weight)
     assert_words(out.reshape(-1, 4), want, f"sumcheck_add_eq_powers vs {kind}")
+
+
+# --- rounds with the sponge on the device ------------------------------------------------------
+
+def sponge_at(state, absorb_idx, sample_idx):
+    sponge = Sponge()
+    sponge.state, sponge.absorb_idx, sponge.sample_idx = [int(v) for v in state], absorb_idx, sample_idx
+    return sponge
+
+
+def rounds_model(F, t, sums, rounds, lam, sponge, bits=0):
+    """EfTables::transcript_rounds: per round its sums, observed limb by limb, with bits the smallest
+    passing witness (found by brute force, then checked), r = 4 samples, fold."""
+    log, witnesses = [], []
+    for _ in range(rounds):
+        live = t.shape[1]  # each round keeps only the folded half
+        lanes = fraction_lanes(F, t, live, lam) if sums == 3 else pair_product_lanes(F, t, live)
+        s = [ext_sum(lanes[:, k]) for k in range(sums)]
+        for value in s:
+            for limb in value:
+                sponge.observe(int(limb))
+        if bits:
+            witnesses.append(grind(sponge.state, sponge.absorb_idx, bits))
+            assert sponge.check_witness(bits, witnesses[-1])
+        r = np.array([sponge.sample() for _ in range(4)], dtype=np.uint64)
+        log.append(s + [np.zeros(4, dtype=np.uint64)] * (3 - sums) + [r])
+        t = fold_model(F, t[:, :live], live, 1, r[None, :])[:, : live // 2]
+    return np.array(log, dtype=np.uint64), t, witnesses
+
+
+@pytest.mark.parametrize("sums,count,length,rounds,group,groups,absorb_idx,sample_idx,bits", [
+    (2, 2, 2, 1, 1, None, 0, 0, 0),     # one lane, one round; a fresh sponge
+    (2, 4, 16, 4, 3, None, 5, 0, 0),    # to length 1; groups of 3; input pending in the sponge
+    (2, 6, 32, 3, 7, 2, 0, 3, 0),       # more groups than the step's lanes; samples left over
+    (3, 5, 2, 1, 1, None, 0, 0, 0),
+    (3, 5, 64, 6, 5, 3, 2, 0, 0),       # a GKR layer's rounds to length 1
+    (3, 5, 16, 2, 32, None, 0, 8, 0),
+    (2, 2, 16, 4, 32, None, 0, 0, 5),   # WHIR's folding rounds: a 5-bit grind in each
+    (2, 4, 8, 2, 7, 3, 3, 2, 3),
+])
+@pytest.mark.parametrize("kind", KINDS)
+def test_sumcheck_rounds(emu, sums, count, length, rounds, group, groups, absorb_idx, sample_idx, bits, kind):
+    F = field_ops(kind)
+    rng = np.random.default_rng(sums * 1000 + length + group)
+    t, lam = tables(rng, count, length), random_ext(rng)
+    state = rng.integers(0, 2**31 - 2**27 + 1, size=16, dtype=np.uint64)
+    sponge = np.concatenate([state, [absorb_idx, sample_idx]])
+    out = emu.run("sumcheck_rounds", sums, count, length, rounds, bits, data=words(t, lam, sponge), group=group,
+                  groups=groups)
+    model = sponge_at(state, absorb_idx, sample_idx)
+    log, folded, witnesses = rounds_model(F, t, sums, rounds, lam, model, bits)
+    n_log = rounds * 4 * 4
+    assert_words(out[:n_log].reshape(rounds, 4, 4), log, f"sumcheck_rounds log vs {kind}")
+    assert_words(out[n_log:n_log + 18], model.state + [model.absorb_idx, model.sample_idx],
+                 f"sumcheck_rounds sponge vs {kind}")
+    n_tables = count * (length >> rounds) * 4
+    assert_words(out[n_log + 18:n_log + 18 + n_tables].reshape(count, -1, 4), folded,
+                 f"sumcheck_rounds folded tables vs {kind}")
+    assert_words(out[n_log + 18 + n_tables:], witnesses, f"sumcheck_rounds witnesses vs {kind}")

@@ -26,6 +26,29 @@
 
 namespace gpustark {
 
+class Transcript;
+
+// What a round of EfTables::transcript_rounds evaluates: pair_product_round (degree 2: s(1), s(2))
+// or fraction_round(lambda) (degree 3: s(1), s(2), s(3)).
+enum class SumcheckRoundKind { PairProduct, Fraction };
+
+class Backend;
+
+// Per round: its sums s(1), s(2)[, s(3)] (a degree-2 round's third is zero), its proof-of-work
+// witness (with a grind) and its challenge.
+struct SumcheckRounds {
+    std::vector<std::array<Ef, 3>> sums;
+    std::vector<uint32_t> witnesses;
+    std::vector<Ef> challenges;
+};
+
+// A proof-of-work grind in every round of EfTables::transcript_rounds, between the observed sums
+// and r (WHIR's folding rounds): `bits` bits, ground by `backend` where the host runs the rounds.
+struct RoundGrind {
+    uint32_t bits = 0;
+    Backend* backend = nullptr;
+};
+
 class EfTables {
 public:
     EfTables(size_t count, size_t length) : count_(count), length_(length) {}
@@ -51,6 +74,14 @@ public:
     // Degree 3 (a LogUp-GKR layer): exactly five tables p0, p1, q0, q1, eq;
     // s(1), s(2), s(3) of s(X) = sum_i eq(X, i) (p0 q1 + p1 q0 + lambda q0 q1)(X, i).
     virtual std::array<Ef, 3> fraction_round(Ef lambda) = 0;
+    // `rounds` rounds of a sumcheck whose rounds are all alike: the round's sums (as above, by
+    // kind), observed into `transcript` (s(1), s(2)[, s(3)] as 4 canonical limbs each), with
+    // `grind` a proof-of-work grind (Transcript::grind), r sampled from it, every table folded by
+    // r. This default runs them one by one against the host transcript; a device keeps the
+    // transcript's sponge beside the tables instead, so that no round waits for the host
+    // (kernels/sumcheck/round_sponge.h), and hands it back at the end.
+    virtual SumcheckRounds transcript_rounds(Transcript& transcript, SumcheckRoundKind kind, Ef lambda, size_t rounds,
+                                             RoundGrind grind = {});
     // Table c += sum_q weights[q] * eq(., (z_q, z_q^2, z_q^4, ...)) over the table's log2(length)
     // variables, for the points z_q of `points` (as many as weights): WHIR's constraints of a round,
     // added at once (one launch on a device).
@@ -91,6 +122,14 @@ protected:
     void require_foldable(const char* op) const { require(length_ >= 2, op, "tables of length >= 2"); }
     void require_pairs() const {
         require(count_ % 2 == 0 && length_ >= 2, "pair_product_round", "an even count of tables of length >= 2");
+    }
+    // Before transcript_rounds: every round needs tables of length >= 2.
+    void require_rounds(SumcheckRoundKind kind, size_t rounds, const RoundGrind& grind) const {
+        if (kind == SumcheckRoundKind::Fraction) require_fraction();
+        else require_pairs();
+        require(rounds < 64 && (size_t(1) << rounds) <= length_, "transcript_rounds", "length >= 2^rounds");
+        require(grind.bits < 31 && (grind.bits == 0 || grind.backend), "transcript_rounds",
+                "grind bits < 31 and, to grind, a backend");
     }
     void require_fraction() const {
         require(count_ == 5 && length_ >= 2, "fraction_round", "five tables (p0, p1, q0, q1, eq) of length >= 2");

@@ -38,6 +38,9 @@ public:
     // Whole copies, for checks and the Python API.
     virtual std::vector<uint32_t> matrix() const = 0;
     virtual std::vector<uint32_t> level(uint32_t k) const = 0;
+    // Rows will be read soon: a store that dropped its matrix may start making it again now,
+    // beside other work, for the next read. Stores that keep theirs do nothing.
+    virtual void prepare_rows() const {}
 };
 
 // The store of a tree built in host memory.
@@ -74,6 +77,11 @@ struct MerkleTree {
     // The openings of `queries` (each < num_queries()), read from the store in one batch.
     std::vector<MerkleOpening> open_many(const std::vector<size_t>& queries) const;
     MerkleOpening open(size_t query) const { return open_many({query}).front(); }
+    // MerkleStore::prepare_rows: openings will follow (the stacked commitment's, once the openings
+    // phase starts).
+    void prepare_rows() const {
+        if (store) store->prepare_rows();
+    }
     std::vector<uint32_t> matrix() const { return store->matrix(); }
     std::vector<uint32_t> level(uint32_t k) const { return store->level(k); }
 };

@@ -1,5 +1,7 @@
 #include "transcript.h"
 
+#include <algorithm>
+#include <iterator>
 #include <stdexcept>
 #include <string>
 
@@ -97,11 +99,32 @@ void Transcript::replay_witnesses(const std::vector<uint32_t>& witnesses) {
     replay_.assign(witnesses.rbegin(), witnesses.rend());
 }
 
-PowParams Transcript::pow_params(uint32_t bits) const {
+SpongeState Transcript::sponge() const {
     settle();
+    SpongeState s{};
+    for (size_t i = 0; i < 16; ++i) s.state[i] = state_[i];
+    s.absorb_idx = absorb_idx_;
+    s.sample_idx = sample_idx_;
+    return s;
+}
+
+void Transcript::set_sponge(const SpongeState& sponge) {
+    settle();
+    for (uint32_t v : sponge.state)
+        if (v >= GS_P) throw std::invalid_argument("set_sponge: lane value " + std::to_string(v) + " is not < p");
+    if (sponge.absorb_idx >= GS_P2_RATE || sponge.sample_idx > GS_P2_RATE)
+        throw std::invalid_argument("set_sponge: absorb index " + std::to_string(sponge.absorb_idx) +
+                                    " or sample index " + std::to_string(sponge.sample_idx) + " out of range");
+    for (size_t i = 0; i < 16; ++i) state_[i] = sponge.state[i];
+    absorb_idx_ = sponge.absorb_idx;
+    sample_idx_ = sponge.sample_idx;
+}
+
+PowParams Transcript::pow_params(uint32_t bits) const {
+    const SpongeState s = sponge();
     PowParams p{};
-    for (size_t i = 0; i < 16; ++i) p.state[i] = state_[i];
-    p.absorb_idx = absorb_idx_;
+    std::copy(std::begin(s.state), std::end(s.state), p.state);
+    p.absorb_idx = s.absorb_idx;
     p.bits = bits;
     return p;
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "../kernels/pow/pow.h"
+#include "../kernels/transcript/sponge.h"
 
 namespace gpustark {
 
@@ -43,8 +44,18 @@ public:
     // Witnesses for the next grinds, in order: replays a recorded transcript (OpenVM's grinding
     // returns any passing witness, gpustark's the smallest).
     void replay_witnesses(const std::vector<uint32_t>& witnesses);
+    // Whether replayed witnesses are still queued (the next grind takes one instead of searching).
+    bool replaying() const {
+        settle();
+        return !replay_.empty();
+    }
     // The proof-of-work search problem for the current state.
     PowParams pow_params(uint32_t bits) const;
+    // The sponge as words, for a device that runs rounds of the transcript beside its tables
+    // (EfTables::transcript_rounds), and the state it hands back (checked: canonical lanes, indices
+    // in range). Queued replay witnesses stay queued.
+    SpongeState sponge() const;
+    void set_sponge(const SpongeState& sponge);
 
     const std::array<uint32_t, 16>& state() const {
         settle();

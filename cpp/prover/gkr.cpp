@@ -29,19 +29,13 @@ GkrOutput prove_fraction_tree(Transcript& transcript, const EfVec& p, const EfVe
 
     for (size_t j = 2; j <= depth; ++j) {
         // Five tables on the backend's device: p0, p1, q0, q1 (layer j's even and odd children)
-        // and eq(xi, .); each round reads s(1..3) back and folds them all with its challenge.
+        // and eq(xi, .); each round observes s(1..3) and folds them all with its challenge (on a
+        // GPU with the transcript's sponge beside the tables: no round waits for the host).
         std::unique_ptr<EfTables> tables = tree->layer_tables(j, eq_table(xi));
         Ef lambda = sample_ef(transcript);
-        std::vector<std::array<Ef, 3>> polys;
-        EfVec rho;
-        for (size_t round = 0; round + 1 < j; ++round) {
-            std::array<Ef, 3> s = tables->fraction_round(lambda);
-            for (Ef v : s) observe_ef(transcript, v);
-            polys.push_back(s);
-            Ef r = sample_ef(transcript);
-            rho.push_back(r);
-            tables->fold(r);
-        }
+        SumcheckRounds rounds = tables->transcript_rounds(transcript, SumcheckRoundKind::Fraction, lambda, j - 1);
+        std::vector<std::array<Ef, 3>> polys = std::move(rounds.sums);
+        EfVec rho = std::move(rounds.challenges);
         EfVec last = tables->read(0);
         Ef p0 = last[0], p1 = last[1], q0 = last[2], q1 = last[3];
         for (Ef v : {p0, q0, p1, q1}) observe_ef(transcript, v);

@@ -279,6 +279,10 @@ StackedReductionOutput prove_stacked_reduction(Transcript& transcript, const std
         throw std::invalid_argument("prove_stacked_reduction: r needs " + std::to_string(n_max + 1) + " entries, found " +
                                     std::to_string(r.size()));
 
+    // WHIR opens every commitment's codeword rows after this reduction: a device that dropped a
+    // codeword once it was hashed starts making it again now, beside the reduction's rounds.
+    for (const StackedPcsData* d : commits) d->tree.prepare_rows();
+
     StackedReductionOutput out;
     std::vector<SlotTerm> terms = slot_terms(commits, need_rot, l_skip);
     // eq(x, r_1..r_n) tables for every cube dimension n a slot can have.
@@ -295,9 +299,16 @@ StackedReductionOutput prove_stacked_reduction(Transcript& transcript, const std
     out.u.push_back(sample_ef(transcript));                                           // step 17
 
     // The multilinear rounds run on the backend's tables: per commit, (q_c, k_c) in pairs, column
-    // after column; a round's sums add over the commits.
+    // after column; a round's sums add over the commits. One commit's tables run every round with
+    // the transcript beside them (on a GPU, no round waits for the host).
     std::vector<std::unique_ptr<EfTables>> tables = round1_tables(matrices, terms, r, l_skip, eq_r, out.u[0]);
-    for (uint32_t round = 1; round <= n_stack; ++round) {  // step 18
+    if (tables.size() == 1) {  // step 18
+        const SumcheckRounds rounds =
+            tables[0]->transcript_rounds(transcript, SumcheckRoundKind::PairProduct, ef_zero(), n_stack);
+        for (const auto& s : rounds.sums) out.proof.sumcheck_round_polys.push_back({s[0], s[1]});
+        out.u.insert(out.u.end(), rounds.challenges.begin(), rounds.challenges.end());
+    }
+    for (uint32_t round = 1; round <= n_stack && tables.size() > 1; ++round) {  // step 18, several commits
         std::array<Ef, 2> s = {ef_zero(), ef_zero()};
         for (const auto& t : tables) {
             const std::array<Ef, 2> part = t->pair_product_round();

@@ -109,14 +109,13 @@ WhirProof prove_whir(Transcript& transcript, const std::vector<const StackedPcsD
     uint32_t log_rs = m + log_blowup;
     for (size_t round = 0; round < rounds; ++round) {  // step 21
         const bool last = round + 1 == rounds;
+        // k sumcheck rounds, each: s(1), s(2) observed, a folding grind, alpha sampled, f and w
+        // folded by it (on a GPU with the transcript's sponge beside the tables).
+        const SumcheckRounds folds = tables->transcript_rounds(transcript, SumcheckRoundKind::PairProduct, ef_zero(), k,
+                                                               {params.folding_pow_bits, &backend});
         for (uint32_t sub = 0; sub < k; ++sub) {
-            const std::array<Ef, 2> s = tables->pair_product_round();
-            observe_ef(transcript, s[0]);
-            observe_ef(transcript, s[1]);
-            proof.whir_sumcheck_polys.push_back({s[0], s[1]});
-            proof.folding_pow_witnesses.push_back(transcript.grind(params.folding_pow_bits, backend));
-            const Ef alpha = sample_ef(transcript);
-            tables->fold(alpha);
+            proof.whir_sumcheck_polys.push_back({folds.sums[sub][0], folds.sums[sub][1]});
+            proof.folding_pow_witnesses.push_back(params.folding_pow_bits ? folds.witnesses[sub] : 0);
         }
         // g = f(alpha, .) in coefficient form, beside f on the device: the next codeword's
         // message (one Ef per row) / the final polynomial.

@@ -16,6 +16,7 @@
 #include "backends/dual/dual_backend.h"
 #include "backends/metal/metal_backend.h"
 #include "core/backend.h"
+#include "core/transcript.h"
 #include "prover/stacked_pcs.h"
 #include "test_metal_fake_device.h"
 
@@ -24,6 +25,9 @@ namespace {
 using gpustark::Backend;
 using gpustark::MetalBackend;
 using gpustark::MetalOptions;
+using gpustark::SumcheckRoundKind;
+using gpustark::SumcheckRounds;
+using gpustark::Transcript;
 using gpustark::device::StageCounters;
 using test_metal::FakeDevice;
 using test_metal::FakeOptions;
@@ -414,6 +418,65 @@ TEST(MetalBackend, TablesFoldAndReduceOnTheDeviceWithoutWaitingForFolds) {
     const auto x = got->table(2), y = want->table(2);
     ASSERT_EQ(x.size(), y.size());
     for (size_t i = 0; i < x.size(); ++i) EXPECT_TRUE(ef_eq(x[i], y[i]));
+}
+
+// A run of rounds with the transcript's sponge on the device (EfTables::transcript_rounds): the
+// same sums, challenges, sponge and folded tables as the host's round-by-round loop over the CPU's
+// tables, with every round enqueued and one wait at the end.
+TEST(MetalBackend, TranscriptRoundsKeepTheSpongeOnTheDeviceAndWaitOnce) {
+    Rig rig = make_rig();
+    std::mt19937 rng(7);
+    auto random_ef = [&] {
+        return ef_make(fp_from_canonical(rng() % GS_P), fp_from_canonical(rng() % GS_P),
+                       fp_from_canonical(rng() % GS_P), fp_from_canonical(rng() % GS_P));
+    };
+    // (kind, grind bits): the stacked reduction's rounds, a GKR layer's, WHIR's folding rounds.
+    const std::pair<SumcheckRoundKind, uint32_t> cases[] = {
+        {SumcheckRoundKind::PairProduct, 0}, {SumcheckRoundKind::Fraction, 0}, {SumcheckRoundKind::PairProduct, 4}};
+    for (const auto& [kind, bits] : cases) {
+        const bool fraction = kind == SumcheckRoundKind::Fraction;
+        const gpustark::RoundGrind grind{bits, &cpu()};
+        const size_t count = fraction ? 5 : 6, length = 16, rounds = fraction ? 4 : 3;
+        std::vector<Ef> values(count * length);
+        for (Ef& v : values) v = random_ef();
+        const Ef lambda = random_ef();
+        auto got = rig.backend->ef_tables(values.data(), count, length);
+        auto want = cpu().ef_tables(values.data(), count, length);
+        Transcript t_got, t_want;
+        for (uint32_t v : {3u, 1u, 4u}) {  // input pending in the sponge
+            t_got.observe(v);
+            t_want.observe(v);
+        }
+        rig.device->clear_trace();
+        const SumcheckRounds a = got->transcript_rounds(t_got, kind, lambda, rounds, grind);
+        const std::string trace = rig.device->trace();
+        const SumcheckRounds b = want->transcript_rounds(t_want, kind, lambda, rounds, grind);
+        EXPECT_EQ(a.witnesses, b.witnesses);
+        EXPECT_EQ(a.witnesses.size(), bits ? rounds : 0u);
+        size_t waits = 0;
+        for (size_t at = trace.find("wait"); at != std::string::npos; at = trace.find("wait", at + 1)) ++waits;
+        EXPECT_EQ(waits, 1u) << trace;
+        ASSERT_EQ(a.sums.size(), rounds);
+        ASSERT_EQ(b.sums.size(), rounds);
+        for (size_t r = 0; r < rounds; ++r) {
+            for (int k = 0; k < 3; ++k) EXPECT_TRUE(ef_eq(a.sums[r][k], b.sums[r][k])) << "round " << r << " sum " << k;
+            EXPECT_TRUE(ef_eq(a.challenges[r], b.challenges[r])) << "round " << r;
+        }
+        EXPECT_EQ(t_got.state(), t_want.state());
+        EXPECT_EQ(t_got.absorb_index(), t_want.absorb_index());
+        EXPECT_EQ(t_got.sample_index(), t_want.sample_index());
+        EXPECT_EQ(t_got.sample(), t_want.sample());  // and the transcript goes on alike
+        ASSERT_EQ(got->length(), length >> rounds);
+        for (size_t c = 0; c < count; ++c) {
+            const auto x = got->table(c), y = want->table(c);
+            ASSERT_EQ(x.size(), y.size());
+            for (size_t i = 0; i < x.size(); ++i) EXPECT_TRUE(ef_eq(x[i], y[i])) << "table " << c << " index " << i;
+        }
+    }
+    auto tables = rig.backend->ef_tables(nullptr, 2, 4);
+    Transcript t;
+    EXPECT_THROW(tables->transcript_rounds(t, SumcheckRoundKind::PairProduct, ef_zero(), 3), std::logic_error);
+    EXPECT_THROW(tables->transcript_rounds(t, SumcheckRoundKind::Fraction, ef_zero(), 1), std::logic_error);
 }
 
 // The stacked commitment on the device: a trace already in a Metal buffer is scattered from it in

@@ -306,6 +306,42 @@ bool run_phase_kernel(const Launch& l, const Binder& b) {
                                           lanes, group);
             });
         }
+    } else if (k == "sumcheck_sponge_step") {
+        b.arity(4);
+        auto p = b.value<gs_msl::SumcheckSpongeStepParams>(3);
+        if (l.groups != 1) throw Mismatch("sumcheck_sponge_step runs as one threadgroup, the launch has " +
+                                          std::to_string(l.groups));
+        const Ef* partials = b.buffer<Ef>(0, uint64_t(p.groups) * p.sums);
+        gs_msl::SpongeState* sponge = b.buffer<gs_msl::SpongeState>(1, 1);
+        Ef* log = b.buffer<Ef>(2, uint64_t(p.round + 1) * GS_ROUND_LOG_STRIDE);
+        b.scratch(uint64_t(GS_ROUND_LOG_SUMS) * l.group * sizeof(Ef));
+        each_group(l, [&](uint32_t, uint32_t lane, uint32_t lanes, uint32_t, void* s) {
+            gs_msl::sumcheck_sponge_step(partials, sponge, log, p, static_cast<Ef*>(s), lane, lanes);
+        });
+    } else if (k == "sumcheck_sponge_grind") {
+        b.arity(3);
+        auto p = b.value<gs_msl::SumcheckSpongeGrindParams>(2);
+        uint32_t* best = b.buffer<uint32_t>(0, 1);
+        const gs_msl::SpongeState* sponge = b.buffer<gs_msl::SpongeState>(1, 1);
+        each_position(l, [&](uint32_t pos, uint32_t n) { gs_msl::sumcheck_sponge_grind(best, sponge, p, pos, n); });
+    } else if (k == "sumcheck_sponge_witness") {
+        b.arity(5);
+        auto p = b.value<gs_msl::SumcheckSpongeWitnessParams>(4);
+        gs_msl::SpongeState* sponge = b.buffer<gs_msl::SpongeState>(0, 1);
+        uint32_t* best = b.buffer<uint32_t>(1, 1);
+        Ef* log = b.buffer<Ef>(2, uint64_t(p.round + 1) * GS_ROUND_LOG_STRIDE);
+        uint32_t* witnesses = b.buffer<uint32_t>(3, uint64_t(p.round) + 1);
+        each_position(l, [&](uint32_t pos, uint32_t) {
+            gs_msl::sumcheck_sponge_witness(sponge, best, log, witnesses, p, pos);
+        });
+    } else if (k == "sumcheck_fold_logged") {
+        b.arity(4);
+        auto p = b.value<gs_msl::SumcheckFoldLoggedParams>(3);
+        const uint64_t half = uint64_t(1) << p.log_half, tables = (p.lanes + half - 1) >> p.log_half;
+        const Ef* in = b.buffer<Ef>(0, tables ? (tables - 1) * p.stride + 2 * half : 0);
+        Ef* out = b.buffer<Ef>(1, tables ? (tables - 1) * (p.stride >> p.out_shift) + half : 0);
+        const Ef* log = b.buffer<Ef>(2, uint64_t(p.r_index) + 1);
+        each_position(l, [&](uint32_t pos, uint32_t n) { gs_msl::sumcheck_fold_logged(in, out, log, p, pos, n); });
     } else if (k == "sumcheck_add_eq_powers") {
         b.arity(3);
         auto p = b.value<gs_msl::SumcheckAddEqPowersParams>(2);

@@ -71,4 +71,29 @@ TEST(Transcript, BackgroundObservationsCheckTheirValuesFirst) {
     EXPECT_EQ(t.absorb_index(), 0u);
 }
 
+// The sponge handed to a device and back (EfTables::transcript_rounds): the same state goes on
+// alike; a state no transcript can be in is refused, and leaves the transcript as it was.
+TEST(Transcript, SpongeStateRoundTripsAndIsChecked) {
+    Transcript a;
+    for (uint32_t v : {5u, 6u, 7u}) a.observe(v);
+    Transcript b;
+    b.set_sponge(a.sponge());
+    EXPECT_EQ(b.sample(), a.sample());
+    EXPECT_EQ(b.sponge().sample_idx, a.sponge().sample_idx);
+
+    Transcript c;
+    const SpongeState before = c.sponge();
+    SpongeState bad = a.sponge();
+    bad.state[3] = GS_P;
+    EXPECT_THROW(c.set_sponge(bad), std::invalid_argument);
+    bad = a.sponge();
+    bad.absorb_idx = 8;
+    EXPECT_THROW(c.set_sponge(bad), std::invalid_argument);
+    bad = a.sponge();
+    bad.sample_idx = 9;
+    EXPECT_THROW(c.set_sponge(bad), std::invalid_argument);
+    EXPECT_EQ(c.state(), Transcript().state());
+    EXPECT_EQ(c.sponge().absorb_idx, before.absorb_idx);
+}
+
 }  // namespace

@@ -1,5 +1,7 @@
 #include "cuda_device.h"
 
+#include "../../core/env_flags.h"
+
 #include <cuda_runtime_api.h>
 
 #include <algorithm>
@@ -116,9 +118,13 @@ Device::Device(int index) : index_(index) {
         registers_[k] = attr.numRegs;
     }
 
+    // The highest priority: work beside it (begin_beside) takes the lowest, so that a phase's
+    // short kernels are scheduled first while long work beside fills what they leave idle.
+    int least_priority = 0, greatest_priority = 0;
+    GS_CUDA_CHECK(cudaDeviceGetStreamPriorityRange(&least_priority, &greatest_priority));
     cudaStream_t stream = nullptr;
-    GS_CUDA_CHECK(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking));
-    stream_ = stream;
+    GS_CUDA_CHECK(cudaStreamCreateWithPriority(&stream, cudaStreamNonBlocking, greatest_priority));
+    stream_ = main_stream_ = stream;
     if (keep_freed_memory_in_pool(index_)) allocation_stream_ = stream_;
     sink_ = std::make_unique<CudaSink>(stream_);
     device::StagerOptions options;
@@ -148,9 +154,13 @@ void Device::plan_grind() {
     if (grind_wave_ == 0) grind_wave_ = uint64_t(grind_group_) * std::max<uint32_t>(limits_.core_count, 1);
 }
 
+// Windows of about the expected trials: a grind of few bits (WHIR's 5-bit folding grinds) runs
+// one block and is done, where a whole wave of resident threads would each run a permutation first;
+// a large window is whole waves, which the grid strides over until a hit.
 uint64_t Device::grind_window(uint64_t want) {
-    const uint64_t window = std::min(std::max(want, grind_wave_), grind_wave_ * 64);
-    return (window + grind_wave_ - 1) / grind_wave_ * grind_wave_;
+    const uint64_t window = std::min(std::max<uint64_t>(want, grind_group_), grind_wave_ * 64);
+    const uint64_t unit = window < grind_wave_ ? grind_group_ : grind_wave_;
+    return (window + unit - 1) / unit * unit;
 }
 
 device::LaunchPlan Device::grind_plan(uint64_t lanes) {
@@ -164,13 +174,66 @@ device::LaunchPlan Device::grind_plan(uint64_t lanes) {
 Device::~Device() {
     // Errors are ignored: at process exit the runtime may already be unloading.
     cudaSetDevice(index_);
-    if (stream_) cudaStreamSynchronize(stream_);
+    synchronize_streams();
     held_.reset();
     release_ntt_tables();
     if (allocation_stream_) trim_pool(allocation_stream_);  // the pool's cached blocks go back to the driver
     if (staging_) cudaFreeHost(staging_);
-    if (stream_) cudaStreamDestroy(stream_);
+    if (side_start_) cudaEventDestroy(side_start_);
+    if (side_done_) cudaEventDestroy(side_done_);
+    if (side_stream_) cudaStreamDestroy(side_stream_);
+    if (main_stream_) cudaStreamDestroy(main_stream_);
     cudaGetLastError();
+}
+
+void Device::synchronize_streams() noexcept {
+    if (main_stream_) cudaStreamSynchronize(main_stream_);
+    if (side_stream_) cudaStreamSynchronize(side_stream_);
+    side_pending_ = false;
+}
+
+// ---- work beside the queue ----
+
+void Device::begin_beside() {
+    // GPUSTARK_BESIDE=0: work beside stays on the one stream, in order, for comparison.
+    static const bool beside = !env_switched_off("GPUSTARK_BESIDE");
+    if (!beside) return;
+    if (!side_stream_) {
+        int least_priority = 0, greatest_priority = 0;
+        GS_CUDA_CHECK(cudaDeviceGetStreamPriorityRange(&least_priority, &greatest_priority));
+        cudaStream_t side = nullptr;
+        GS_CUDA_CHECK(cudaStreamCreateWithPriority(&side, cudaStreamNonBlocking, least_priority));
+        side_stream_ = side;
+        cudaEvent_t start = nullptr, done = nullptr;
+        GS_CUDA_CHECK(cudaEventCreateWithFlags(&start, cudaEventDisableTiming));
+        side_start_ = start;
+        GS_CUDA_CHECK(cudaEventCreateWithFlags(&done, cudaEventDisableTiming));
+        side_done_ = done;
+    }
+    if (side_depth_++ > 0) return;  // already beside
+    GS_CUDA_CHECK(cudaEventRecord(side_start_, main_stream_));
+    GS_CUDA_CHECK(cudaStreamWaitEvent(side_stream_, side_start_, 0));
+    stream_ = side_stream_;
+    // Buffers made beside are ordered, and freed, on the side stream (device_buffer.h).
+    if (allocation_stream_) cuda::t_allocation_stream = side_stream_;
+}
+
+void Device::end_beside() noexcept {
+    if (side_depth_ == 0 || --side_depth_ > 0) return;  // (depth 0: beside was switched off)
+    stream_ = main_stream_;
+    if (allocation_stream_) cuda::t_allocation_stream = allocation_stream_;
+    if (cudaEventRecord(side_done_, side_stream_) == cudaSuccess) {
+        side_pending_ = true;
+    } else {  // nothing beside can then be waited for by event: wait for it here
+        cudaGetLastError();
+        cudaStreamSynchronize(side_stream_);
+    }
+}
+
+void Device::join_beside() {
+    if (!side_pending_) return;
+    GS_CUDA_CHECK(cudaStreamWaitEvent(main_stream_, side_done_, 0));
+    side_pending_ = false;
 }
 
 device::LaunchPlan Device::lane_plan(gpu::Kernel k, uint64_t lanes) {
@@ -238,7 +301,9 @@ Device::Call::~Call() {
 void Device::drain() noexcept {
     std::lock_guard<std::mutex> lock(mutex_);
     cudaSetDevice(index_);
-    if (stream_) cudaStreamSynchronize(stream_);
+    // The main stream only: work beside it is waited for by whoever joins it (a phase object
+    // that frees what that work reads joins it first, so the wait here covers it).
+    if (main_stream_) cudaStreamSynchronize(main_stream_);
     cudaGetLastError();
 }
 
@@ -336,7 +401,7 @@ void Device::finish(const char* reason) {
 }
 
 void Device::recover() noexcept {
-    cudaStreamSynchronize(stream_);
+    synchronize_streams();
     cudaGetLastError();
     staging_busy_ = false;
     try {
@@ -395,7 +460,7 @@ void Device::release_traces() {
     if (held_) run_traces_released_hooks();  // what was made from the traces and dropped, again
     std::lock_guard<std::mutex> lock(mutex_);
     cudaSetDevice(index_);
-    if (stream_) cudaStreamSynchronize(stream_);  // no queued kernel still reads a copy
+    synchronize_streams();  // no queued kernel still reads a copy
     cudaGetLastError();
     held_.reset();
 }

@@ -35,6 +35,7 @@
 #include "memory_account.h"
 
 struct CUstream_st;  // cudaStream_t is CUstream_st*
+struct CUevent_st;   // cudaEvent_t is CUevent_st*
 
 namespace gpustark {
 
@@ -193,8 +194,11 @@ public:
     // A pool allocation and a copy waited for at once (the host memory is pageable).
     gpu::Buffer upload_table(const void* host, size_t bytes) override;
     bool shares_host_memory() const override { return false; }
-    // At least one wave of resident grind threads and at most 64, in whole waves; each window is
-    // one wave of blocks whose threads stride over it.
+    // Work beside the queue (gpu::Device::Beside): on a second stream of the lowest priority
+    // (the device's own stream has the highest), ordered by events.
+    void join_beside() override;
+    // About `want` witnesses: whole blocks below one wave of resident grind threads, else whole
+    // waves (at most 64), which one wave of blocks strides over.
     uint64_t grind_window(uint64_t want) override;
     device::LaunchPlan grind_plan(uint64_t lanes) override;
     // NVRTC's compile for this GPU's architecture (compiled_dag.h), kept for the process.
@@ -204,8 +208,14 @@ public:
     // A buffer allocated here, handed to a shared phase (which then owns it).
     static gpu::Buffer adopt(DeviceBuffer buffer);
 
+protected:
+    void begin_beside() override;
+    void end_beside() noexcept override;
+
 private:
     void activate() const;  // cudaSetDevice(index_)
+    // Waits for the device's stream and, where there is one, the stream beside it.
+    void synchronize_streams() noexcept;
     char* take_download_staging(size_t bytes);
     // After an error inside a call: let the stream drain so that no copy still reads or writes
     // the staging buffer when the next call reuses it.
@@ -215,7 +225,13 @@ private:
 
     int index_ = 0;
     int arch_ = 0;  // compute capability, major * 10 + minor
-    CUstream_st* stream_ = nullptr;
+    CUstream_st* stream_ = nullptr;       // where work is enqueued: main_stream_, or side_stream_ beside
+    CUstream_st* main_stream_ = nullptr;  // the device's own stream (highest priority)
+    CUstream_st* side_stream_ = nullptr;  // work beside it (lowest priority), made on first use
+    CUevent_st* side_start_ = nullptr;    // recorded on main_stream_ as beside work begins
+    CUevent_st* side_done_ = nullptr;     // recorded on side_stream_ as it ends
+    bool side_pending_ = false;           // side_done_ not yet waited for by main_stream_
+    int side_depth_ = 0;                  // open Besides
     // stream_ where the device has memory pools (allocations are then ordered on it and freed
     // memory stays in the pool, device_memory.h), else null (cudaMalloc / cudaFree).
     CUstream_st* allocation_stream_ = nullptr;

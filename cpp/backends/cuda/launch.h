@@ -108,6 +108,9 @@ const void* stacked_kernel(gpu::Kernel kernel);
 //   round0.cu: round0_gather (trace, out; Round0GatherParams);
 //   sumcheck.cu: sumcheck_fold (in, out), sumcheck_pair_product and sumcheck_fraction (tables,
 //     partials), sumcheck_add_eq_powers (table), with kernels/sumcheck/table_lanes.h's Params;
+//     sumcheck_sponge_step (partials, sponge, log; one block), sumcheck_fold_logged (in, out,
+//     log), sumcheck_sponge_grind (best, sponge) and sumcheck_sponge_witness (sponge, best, log,
+//     witnesses), with kernels/sumcheck/round_sponge.h's;
 //   whir.cu: whir_subset_step and whir_product_table (table), whir_power_sum (table, partials),
 //     whir_ef_words (table, words), with kernels/whir/whir_tables.h's Params;
 //   dag.cu: dag_base_sums (code, groups, weights, constants, local, next, slots, out),

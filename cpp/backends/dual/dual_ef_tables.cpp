@@ -2,6 +2,8 @@
 
 #include "dual_compare.h"
 
+#include "../../core/transcript.h"
+
 #include <stdexcept>
 
 namespace gpustark {
@@ -49,6 +51,39 @@ public:
         std::array<Ef, 3> va = a_->fraction_round(lambda), vb = b_->fraction_round(lambda);
         compare({va.begin(), va.end()}, {vb.begin(), vb.end()}, "ef_tables fraction_round", "s(1 + ");
         return va;
+    }
+
+    // Each side from the same transcript state; their sums, challenges and sponges must agree
+    // (a device's sponge on the device against the host transcript, on cpu and a GPU).
+    SumcheckRounds transcript_rounds(Transcript& transcript, SumcheckRoundKind kind, Ef lambda, size_t rounds,
+                                     RoundGrind grind) override {
+        require_rounds(kind, rounds, grind);
+        Transcript other = transcript;
+        SumcheckRounds ra = a_->transcript_rounds(transcript, kind, lambda, rounds, grind);
+        const SumcheckRounds rb = b_->transcript_rounds(other, kind, lambda, rounds, grind);
+        std::vector<Ef> sa, sb;
+        for (const auto& s : ra.sums) sa.insert(sa.end(), s.begin(), s.end());
+        for (const auto& s : rb.sums) sb.insert(sb.end(), s.begin(), s.end());
+        compare(sa, sb, "ef_tables transcript_rounds sums", "round x 3 + sum ");
+        compare(ra.challenges, rb.challenges, "ef_tables transcript_rounds challenges", "round ");
+        if (ra.witnesses.size() != rb.witnesses.size())
+            dual_fail(name_a_, name_b_, "ef_tables transcript_rounds", "the number of witnesses", ra.witnesses.size(),
+                      rb.witnesses.size());
+        for (size_t r = 0; r < ra.witnesses.size(); ++r)
+            if (ra.witnesses[r] != rb.witnesses[r])
+                dual_fail(name_a_, name_b_, "ef_tables transcript_rounds witnesses", "round " + str(r), ra.witnesses[r],
+                          rb.witnesses[r]);
+        const SpongeState za = transcript.sponge(), zb = other.sponge();
+        for (size_t i = 0; i < 16; ++i)
+            if (za.state[i] != zb.state[i])
+                dual_fail(name_a_, name_b_, "ef_tables transcript_rounds sponge", "lane " + str(i), za.state[i],
+                          zb.state[i]);
+        if (za.absorb_idx != zb.absorb_idx || za.sample_idx != zb.sample_idx)
+            dual_fail(name_a_, name_b_, "ef_tables transcript_rounds sponge", "absorb index x 16 + sample index",
+                      za.absorb_idx * 16 + za.sample_idx, zb.absorb_idx * 16 + zb.sample_idx);
+        for (size_t r = 0; r < rounds; ++r) halve();
+        compare_all("ef_tables transcript_rounds");
+        return ra;
     }
 
     void add_eq_powers(size_t c, const std::vector<Ef>& points, const std::vector<Ef>& weights) override {

@@ -60,8 +60,9 @@ struct Buffer {
 
 // How a committed tree's store makes its matrix again when it does not keep it (phases.h,
 // keep_merkle_tree): enqueues the matrix into new device memory inside the open operation, before
-// its staged copies, and returns it.
-using MatrixSource = std::function<Buffer()>;
+// its staged copies, and returns it. With `beside`, the making itself is enqueued beside the
+// device's queue (Device::Beside), after whatever it reads is ready on the queue.
+using MatrixSource = std::function<Buffer(bool beside)>;
 
 // Where a committed matrix keeps its rows: row i at row i, or at its bit reversal (a codeword as
 // the forward NTT leaves it without a bit-reversal pass: gpu_merkle.cpp's encode_in_place).
@@ -104,6 +105,24 @@ public:
     // destructor before it frees memory queued kernels may use (a no-op where the device keeps
     // buffers alive until their kernels have run).
     virtual void drain() noexcept = 0;
+
+    // ---- work beside the queue ----
+    // Inside one operation, the work enqueued while a Beside lives may run beside the work
+    // enqueued before and after it (CUDA: on a second stream of lower priority, started after
+    // everything enqueued so far); join_beside() then orders the work enqueued after it after
+    // that work, without a host wait. Memory allocated beside is allocated and freed in that
+    // work's order. A device without a second queue (the default) enqueues it in order.
+    class Beside {
+    public:
+        explicit Beside(Device& device) : device_(device) { device_.begin_beside(); }
+        ~Beside() { device_.end_beside(); }
+        Beside(const Beside&) = delete;
+        Beside& operator=(const Beside&) = delete;
+
+    private:
+        Device& device_;
+    };
+    virtual void join_beside() {}
 
     // ---- memory ----
     // `bytes` of device memory (contents unspecified), counted in device_memory(); allocate inside
@@ -196,6 +215,8 @@ public:
                                              const DagBaseSumsParams& params);
 
 protected:
+    virtual void begin_beside() {}
+    virtual void end_beside() noexcept {}
     // For release_traces, before the held copies go.
     void run_traces_released_hooks();
 

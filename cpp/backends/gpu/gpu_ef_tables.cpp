@@ -1,16 +1,20 @@
 // gpu::ef_tables (phases.h): the sumcheck tables of core/ef_tables.h in device memory, one
-// operation (stage "ef_tables.<operation>") per step. fold, add_eq_powers and WHIR's in-place
-// steps only commit (the next read or round is ordered after them and waits); a round waits once
-// for its per-group sums. Kernel arguments follow metal/sumcheck.metal's and metal/whir.metal's
-// order; params: kernels/sumcheck/table_lanes.h, kernels/whir/whir_tables.h.
+// operation (stage "ef_tables.<operation>") per step, or per run of rounds (transcript_rounds).
+// fold, add_eq_powers and WHIR's in-place steps only commit (the next read or round is ordered
+// after them and waits); a round waits once for its per-group sums. Kernel arguments follow
+// metal/sumcheck.metal's and metal/whir.metal's order; params: kernels/sumcheck/table_lanes.h,
+// kernels/sumcheck/round_sponge.h, kernels/whir/whir_tables.h.
 #include <array>
 #include <cstring>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "../../core/env_flags.h"
+#include "../../core/transcript.h"
 #include "../../core/whir_params.h"
 #include "../../kernels/field/two_adic.h"
+#include "../../kernels/sumcheck/round_sponge.h"
 #include "../../kernels/sumcheck/table_lanes.h"
 #include "../../kernels/whir/whir_tables.h"
 #include "gpu_dag.h"
@@ -55,23 +59,10 @@ public:
 
     void fold(Ef r) override {
         require_foldable("fold");
-        const uint64_t half = length() / 2, lanes = uint64_t(count()) * half;
-        if (lanes != 0) {
+        if (count() != 0) {
             Call call(device_, "ef_tables.fold");
-            // The folded tables go packed at half the stride: the first fold's output buffer is
-            // half the size, and each later fold fits in whichever buffer it writes.
-            if (!other()) buffers_[current_ ^ 1] = device_.allocate(bytes_ / 2);
-            SumcheckFoldParams p{};
-            p.lanes = lanes;
-            p.stride = stride_;
-            p.r = r;
-            p.log_half = log2_exact(half);
-            p.out_shift = 1;
-            device_.dispatch(Kernel::SumcheckFold, device_.lane_plan(Kernel::SumcheckFold, lanes),
-                             3 * lanes * sizeof(Ef), {current(), other()}, p);
+            enqueue_fold(r, nullptr, 0);
             call.commit();  // no wait: the next read or round is ordered after it
-            current_ ^= 1;  // no tables: nothing to swap (and no second buffer)
-            stride_ /= 2;
         }
         halve();
     }
@@ -104,23 +95,80 @@ public:
 
     std::array<Ef, 2> pair_product_round() override {
         require_pairs();
-        const uint64_t half = length() / 2;
-        SumcheckPairProductParams p{};
-        p.lanes = uint64_t(count() / 2) * half;
-        p.stride = stride_;
-        p.log_half = log2_exact(half);
+        const SumcheckPairProductParams p = pair_product_params();
         return reduce<GS_SUMCHECK_PAIR_PRODUCT_SUMS>("ef_tables.pair_product_round", Kernel::SumcheckPairProduct,
                                                      p.lanes, 4 * p.lanes, current(), p);
     }
 
     std::array<Ef, 3> fraction_round(Ef lambda) override {
         require_fraction();
-        SumcheckFractionParams p{};
-        p.lanes = length() / 2;
-        p.stride = stride_;
-        p.lambda = lambda;
+        const SumcheckFractionParams p = fraction_params(lambda);
         return reduce<GS_SUMCHECK_FRACTION_SUMS>("ef_tables.fraction_round", Kernel::SumcheckFraction, p.lanes,
                                                  5 * length(), current(), p);
+    }
+
+    // Every round enqueued at once: the round kernel's per-group sums, one group of the sponge
+    // step (their sum observed, r sampled into the log; with a grind, the grind's window and the
+    // witness step first), the fold by the logged r; one wait at the end reads the log, the
+    // witnesses and the sponge back (kernels/sumcheck/round_sponge.h).
+    SumcheckRounds transcript_rounds(Transcript& transcript, SumcheckRoundKind kind, Ef lambda, size_t rounds,
+                                     RoundGrind grind) override {
+        require_rounds(kind, rounds, grind);
+        // GPUSTARK_DEVICE_TRANSCRIPT=0: round by round through the host transcript, for comparison.
+        // Replayed witnesses, and grinds whose window would be large, take that way too.
+        static const bool on_device = !env_switched_off("GPUSTARK_DEVICE_TRANSCRIPT");
+        if (rounds == 0 || count() == 0 || !on_device || grind.bits > kMaxDeviceGrindBits ||
+            (grind.bits != 0 && transcript.replaying()))
+            return EfTables::transcript_rounds(transcript, kind, lambda, rounds, grind);
+        const bool fraction = kind == SumcheckRoundKind::Fraction;
+        const uint32_t sums = fraction ? GS_SUMCHECK_FRACTION_SUMS : GS_SUMCHECK_PAIR_PRODUCT_SUMS;
+        const SpongeState start = transcript.sponge();
+        const uint32_t no_witness = GS_SPONGE_NO_WITNESS;
+        const size_t log_bytes = rounds * GS_ROUND_LOG_STRIDE * sizeof(Ef), witness_bytes = rounds * sizeof(uint32_t);
+        Call call(device_, "ef_tables.transcript_rounds");
+        const Buffer sponge = device_.allocate(sizeof(SpongeState)), log = device_.allocate(log_bytes);
+        const Buffer best = grind.bits ? device_.allocate(sizeof(uint32_t)) : Buffer{};
+        const Buffer witnesses = grind.bits ? device_.allocate(witness_bytes) : Buffer{};
+        device_.reserve_staging(staged_size(log_bytes) + staged_size(sizeof(SpongeState)) + staged_size(witness_bytes));
+        device_.upload(sponge, &start, sizeof(start));
+        if (grind.bits) device_.upload(best, &no_witness, sizeof(no_witness));
+        for (size_t round = 0; round < rounds; ++round) {
+            device::LaunchPlan plan;
+            if (fraction) {
+                const SumcheckFractionParams p = fraction_params(lambda);
+                plan = round_plan<GS_SUMCHECK_FRACTION_SUMS>(Kernel::SumcheckFraction, p.lanes);
+                enqueue_round_sums<GS_SUMCHECK_FRACTION_SUMS>(Kernel::SumcheckFraction, plan, 5 * length(), current(), p);
+            } else {
+                const SumcheckPairProductParams p = pair_product_params();
+                plan = round_plan<GS_SUMCHECK_PAIR_PRODUCT_SUMS>(Kernel::SumcheckPairProduct, p.lanes);
+                enqueue_round_sums<GS_SUMCHECK_PAIR_PRODUCT_SUMS>(Kernel::SumcheckPairProduct, plan, 4 * p.lanes,
+                                                                  current(), p);
+            }
+            enqueue_sponge_step(plan.grid, sums, uint32_t(round), grind.bits == 0, sponge, log);
+            if (grind.bits) enqueue_sponge_grind(grind.bits, uint32_t(round), sponge, best, log, witnesses);
+            enqueue_fold(ef_zero(), &log, uint32_t(round * GS_ROUND_LOG_STRIDE + GS_ROUND_LOG_STRIDE - 1));
+            halve();
+        }
+        const Ef* entries = static_cast<const Ef*>(device_.download(log, log_bytes));
+        const SpongeState* end = static_cast<const SpongeState*>(device_.download(sponge, sizeof(SpongeState)));
+        const uint32_t* found =
+            grind.bits ? static_cast<const uint32_t*>(device_.download(witnesses, witness_bytes)) : nullptr;
+        call.finish("transcript rounds");
+        SumcheckRounds out;
+        for (size_t round = 0; round < rounds; ++round) {
+            const Ef* e = entries + round * GS_ROUND_LOG_STRIDE;
+            out.sums.push_back({e[0], e[1], e[2]});
+            out.challenges.push_back(e[GS_ROUND_LOG_STRIDE - 1]);
+            if (!found) continue;
+            if (found[round] == GS_SPONGE_NO_WITNESS)  // about e^-64 per round: the window is 64 x 2^bits
+                throw std::runtime_error("ef_tables transcript_rounds: no " + std::to_string(grind.bits) +
+                                         "-bit proof-of-work witness below " +
+                                         std::to_string(device_grind_window(grind.bits)) + " in round " +
+                                         std::to_string(round));
+            out.witnesses.push_back(found[round]);
+        }
+        transcript.set_sponge(*end);
+        return out;
     }
 
     void add_eq_powers(size_t c, const std::vector<Ef>& points, const std::vector<Ef>& weights) override {
@@ -229,34 +277,140 @@ public:
 private:
     static constexpr uint32_t kMaxSums = 3;  // per group: s(1), s(2)[, s(3)]
 
+    // The round kernels' params at the current length and stride.
+    SumcheckPairProductParams pair_product_params() const {
+        const uint64_t half = length() / 2;
+        SumcheckPairProductParams p{};
+        p.lanes = uint64_t(count() / 2) * half;
+        p.stride = stride_;
+        p.log_half = log2_exact(half);
+        return p;
+    }
+    SumcheckFractionParams fraction_params(Ef lambda) const {
+        SumcheckFractionParams p{};
+        p.lanes = length() / 2;
+        p.stride = stride_;
+        p.lambda = lambda;
+        return p;
+    }
+
     // A round: one reduction kernel over `lanes` lanes reading `reads` values (arguments: the
-    // tables, the partials, params) writes K sums per group, in group memory sized for the group
-    // the planner picks; the one wait; then the host adds the groups' sums.
+    // tables, the partials, params) writes K sums per group; the one wait; then the host adds the
+    // groups' sums.
     template <uint32_t K, typename Params>
     std::array<Ef, K> reduce(const char* stage, Kernel kernel, uint64_t lanes, uint64_t reads, const Buffer& tables,
                              const Params& params) {
-        static_assert(K <= kMaxSums, "the partials hold kMaxSums sums per group");
         std::array<Ef, K> sums;
         sums.fill(ef_zero());
         if (lanes == 0) return sums;
         Call call(device_, stage);
+        const device::LaunchPlan plan = round_plan<K>(kernel, lanes);
+        const size_t bytes = size_t(plan.grid) * K * sizeof(Ef);
+        device_.reserve_staging(staged_size(bytes));
+        enqueue_round_sums<K>(kernel, plan, reads, tables, params);
+        const Ef* partial = static_cast<const Ef*>(device_.download(partials_, bytes));
+        call.finish(stage);
+        for (size_t g = 0; g < plan.grid; ++g)
+            for (size_t k = 0; k < K; ++k) sums[k] = ef_add(sums[k], partial[g * K + k]);
+        return sums;
+    }
+
+    // A round kernel's plan: K sums per lane added over each group, in group memory sized for
+    // the group the planner picks.
+    template <uint32_t K>
+    device::LaunchPlan round_plan(Kernel kernel, uint64_t lanes) {
         const LaunchCaps caps = device_.launch_caps();
         device::Problem work;
         work.items = lanes;
         work.max_group_threads = caps.max_lane_group;
         work.max_groups = caps.reduce_groups;
         work.scratch_for_group = [](uint32_t group) { return uint64_t(K) * group * sizeof(Ef); };
-        const device::LaunchPlan plan = device_.plan(kernel, work);
-        // Kept between rounds: each round waits before it ends, so no kernel still writes it.
-        if (!partials_) partials_ = device_.allocate(caps.reduce_groups * kMaxSums * sizeof(Ef));
-        const size_t bytes = size_t(plan.grid) * K * sizeof(Ef);
-        device_.reserve_staging(staged_size(bytes));
-        device_.dispatch(kernel, plan, reads * sizeof(Ef) + bytes, {tables, partials_}, params);
-        const Ef* partial = static_cast<const Ef*>(device_.download(partials_, bytes));
-        call.finish(stage);
-        for (size_t g = 0; g < plan.grid; ++g)
-            for (size_t k = 0; k < K; ++k) sums[k] = ef_add(sums[k], partial[g * K + k]);
-        return sums;
+        return device_.plan(kernel, work);
+    }
+
+    // Inside an operation: the round kernel on round_plan's plan, its K sums per group into partials_.
+    template <uint32_t K, typename Params>
+    void enqueue_round_sums(Kernel kernel, const device::LaunchPlan& plan, uint64_t reads, const Buffer& tables,
+                            const Params& params) {
+        static_assert(K <= kMaxSums, "the partials hold kMaxSums sums per group");
+        // Kept between rounds: a round's sums are read (by the host after its wait, or by the
+        // sponge step queued after it) before the next round's kernel writes them.
+        if (!partials_) partials_ = device_.allocate(device_.launch_caps().reduce_groups * kMaxSums * sizeof(Ef));
+        device_.dispatch(kernel, plan, reads * sizeof(Ef) + plan.grid * K * sizeof(Ef), {tables, partials_}, params);
+    }
+
+    // Grinds inside the rounds test one window of 64 x 2^bits witnesses from 0 (one launch, no
+    // wait for the host): the smallest passing witness is in it but for about e^-64. Its cost
+    // grows with the window (64K permutations at 10 bits, a few microseconds on a large GPU), so
+    // larger grinds run round by round through the host's grinder, whose windows stop early.
+    static constexpr uint32_t kMaxDeviceGrindBits = 10;
+    static uint32_t device_grind_window(uint32_t bits) { return uint32_t(64) << bits; }
+
+    // Inside an operation: the round's grind against the sponge, then one lane observes the
+    // smallest passing witness, samples r into the log and writes the witness.
+    void enqueue_sponge_grind(uint32_t bits, uint32_t round, const Buffer& sponge, const Buffer& best, const Buffer& log,
+                              const Buffer& witnesses) {
+        SumcheckSpongeGrindParams g{};
+        g.bits = bits;
+        g.window = device_grind_window(bits);
+        device_.dispatch(Kernel::SumcheckSpongeGrind, device_.lane_plan(Kernel::SumcheckSpongeGrind, g.window),
+                         sizeof(SpongeState) + sizeof(uint32_t), {best, sponge}, g);
+        SumcheckSpongeWitnessParams w{};
+        w.round = round;
+        w.bits = bits;
+        device_.dispatch(Kernel::SumcheckSpongeWitness, device_.lane_plan(Kernel::SumcheckSpongeWitness, 1),
+                         2 * sizeof(SpongeState) + sizeof(Ef) + 3 * sizeof(uint32_t), {sponge, best, log, witnesses}, w);
+    }
+
+    // Inside an operation: one group adds the `groups` groups' sums in partials_, observes them into
+    // the sponge and writes the round's log entry (its sums and, with `sample`, its challenge).
+    void enqueue_sponge_step(uint64_t groups, uint32_t sums, uint32_t round, bool sample, const Buffer& sponge,
+                             const Buffer& log) {
+        device::Problem work;
+        work.items = groups;
+        work.max_group_threads = device_.launch_caps().max_lane_group;
+        work.max_groups = 1;
+        work.scratch_for_group = [](uint32_t group) { return uint64_t(GS_ROUND_LOG_SUMS) * group * sizeof(Ef); };
+        SumcheckSpongeStepParams p{};
+        p.groups = uint32_t(groups);
+        p.sums = sums;
+        p.round = round;
+        p.sample = sample ? 1 : 0;
+        device_.dispatch(Kernel::SumcheckSpongeStep, device_.plan(Kernel::SumcheckSpongeStep, work),
+                         (groups * sums + GS_ROUND_LOG_STRIDE) * sizeof(Ef) + 2 * sizeof(SpongeState),
+                         {partials_, sponge, log}, p);
+    }
+
+    // Inside an operation: every table folded by r, or by the log's entry r_index when `log` is
+    // set; the folded tables are then current. The folded tables go packed at half the stride: the
+    // first fold's output buffer is half the size, and each later fold fits in whichever buffer it
+    // writes. The caller halves the length.
+    void enqueue_fold(Ef r, const Buffer* log, uint32_t r_index) {
+        const uint64_t half = length() / 2, lanes = uint64_t(count()) * half;
+        if (lanes == 0) return;  // no tables: nothing to swap (and no second buffer)
+        if (!other()) buffers_[current_ ^ 1] = device_.allocate(bytes_ / 2);
+        const uint64_t bytes = 3 * lanes * sizeof(Ef);
+        if (log) {
+            SumcheckFoldLoggedParams p{};
+            p.lanes = lanes;
+            p.stride = stride_;
+            p.log_half = log2_exact(half);
+            p.out_shift = 1;
+            p.r_index = r_index;
+            device_.dispatch(Kernel::SumcheckFoldLogged, device_.lane_plan(Kernel::SumcheckFoldLogged, lanes), bytes,
+                             {current(), other(), *log}, p);
+        } else {
+            SumcheckFoldParams p{};
+            p.lanes = lanes;
+            p.stride = stride_;
+            p.r = r;
+            p.log_half = log2_exact(half);
+            p.out_shift = 1;
+            device_.dispatch(Kernel::SumcheckFold, device_.lane_plan(Kernel::SumcheckFold, lanes), bytes,
+                             {current(), other()}, p);
+        }
+        current_ ^= 1;
+        stride_ /= 2;
     }
 
     // Table c of `tables` at the current stride.

@@ -32,7 +32,25 @@ public:
         : device_(device), matrix_(std::move(matrix)), remake_(std::move(remake)), levels_(std::move(levels)),
           rows_(rows), width_(width), log_group_(log_group), offsets_(std::move(offsets)), order_(order),
           log_rows_(log_rows) {}
-    ~DeviceMerkleStore() override { device_.drain(); }
+    ~DeviceMerkleStore() override {
+        if (prepared_) {  // made beside and never read: that work may still read what goes with the store
+            try {
+                Call call(device_, "merkle_tree.drop_prepared");
+                device_.join_beside();
+            } catch (...) {  // a failed device: drain() below is all that is left to do
+            }
+        }
+        device_.drain();
+    }
+
+    // The dropped matrix made again now, beside the work enqueued next (on CUDA a second stream:
+    // the reduction before the openings leaves the GPU mostly idle), and kept for the next read.
+    void prepare_rows() const override {
+        if (matrix_ || !remake_ || prepared_) return;
+        Call call(device_, "merkle_tree.prepare_rows");
+        prepared_ = remake_(true);
+        call.commit();  // no wait: the read that takes it joins the work beside first
+    }
 
     void read(const std::vector<size_t>& rows, const std::vector<MerkleNode>& nodes, uint32_t* row_words,
               uint32_t* node_words) const override {
@@ -93,8 +111,16 @@ public:
     }
 
 private:
-    // Inside an operation, before its staged copies.
-    Buffer matrix_on_device() const { return matrix_ ? matrix_ : remake_(); }
+    // Inside an operation, before its staged copies: the kept matrix, the prepared one (once), or
+    // one made again now.
+    Buffer matrix_on_device() const {
+        if (matrix_) return matrix_;
+        if (!prepared_) return remake_(false);
+        device_.join_beside();
+        Buffer made = std::move(prepared_);
+        prepared_ = Buffer{};
+        return made;
+    }
 
     // Where row r lies in the matrix.
     size_t stored_row(size_t r) const {
@@ -132,6 +158,7 @@ private:
     Device& device_;
     Buffer matrix_;           // empty when remake_ makes it again
     MatrixSource remake_;
+    mutable Buffer prepared_;  // made by prepare_rows, for the next read
     Buffer levels_;           // from level log_group_ up
     size_t rows_;
     uint32_t width_, log_group_;

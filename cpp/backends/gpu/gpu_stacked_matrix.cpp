@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -424,8 +425,10 @@ StackedCommit commit_stacked(Device& device, const StackedLayout& layout, const 
         Device* dev = &device;
         MatrixSource remake;
         if (!keep_stacked_codeword())
-            remake = [dev, source, log_rows, height] {
-                const DeviceStacked& again_from = source->stacked();
+            remake = [dev, source, log_rows, height](bool beside) {
+                const DeviceStacked& again_from = source->stacked();  // on the queue: others read it
+                std::optional<Device::Beside> scope;
+                if (beside) scope.emplace(*dev);
                 const Buffer again = codeword_with_message(*dev, again_from, log_rows);
                 encode_in_place(*dev, again, height, again_from.width, log_rows);
                 return again;

@@ -16,12 +16,19 @@ struct PowParams {
 static_assert(sizeof(PowParams) == 80, "PowParams layout is shared with MSL and CUDA");
 #endif
 
-GS_FN bool pow_witness_passes(GS_CONSTANT const PowParams& p, u32 witness) {
+// `state`: 16 canonical words in any address space (the params' constant copy, or a sponge in
+// device memory: kernels/sumcheck/round_sponge.h).
+template <typename Words>
+GS_FN bool pow_state_passes(Words state, u32 absorb_idx, u32 bits, u32 witness) {
     P2State st;
-    for (u32 i = 0; i < 16u; ++i) st.s[i] = fp_from_canonical(p.state[i]);
-    st.s[p.absorb_idx] = fp_from_canonical(witness);
+    for (u32 i = 0; i < 16u; ++i) st.s[i] = fp_from_canonical(state[i]);
+    st.s[absorb_idx] = fp_from_canonical(witness);
     p2_permute(st);
-    return (fp_to_canonical(st.s[7]) & ((1u << p.bits) - 1u)) == 0u;
+    return (fp_to_canonical(st.s[7]) & ((1u << bits) - 1u)) == 0u;
+}
+
+GS_FN bool pow_witness_passes(GS_CONSTANT const PowParams& p, u32 witness) {
+    return pow_state_passes(p.state, p.absorb_idx, p.bits, witness);
 }
 
 #ifdef GS_ATOMIC_MIN

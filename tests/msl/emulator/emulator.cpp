@@ -71,6 +71,9 @@ const Scenario kScenarios[] = {
      gs_emu::scenario_sumcheck_pair_product},
     {"sumcheck_fraction", 2, "LENGTH STRIDE", "sumcheck_fraction", gs_emu::scenario_sumcheck_fraction},
     {"sumcheck_add_eq_powers", 2, "VARS POINTS", "sumcheck_add_eq_powers", gs_emu::scenario_sumcheck_add_eq_powers},
+    {"sumcheck_rounds", 5, "SUMS COUNT LENGTH ROUNDS BITS",
+     "sumcheck_pair_product sumcheck_fraction sumcheck_sponge_step sumcheck_sponge_grind sumcheck_sponge_witness "
+     "sumcheck_fold_logged", gs_emu::scenario_sumcheck_rounds},
     {"gkr_layer", 1, "NODES", "gkr_layer", gs_emu::scenario_gkr_layer},
     {"gkr_tree", 1, "LOG_LEAVES", "gkr_layer", gs_emu::scenario_gkr_tree},
     {"gkr_split", 1, "HALF", "gkr_split", gs_emu::scenario_gkr_split},

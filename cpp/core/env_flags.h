@@ -1,0 +1,14 @@
+// Switches read from the environment, for measuring a change side by side in one build.
+#pragma once
+#include <cstdlib>
+#include <cstring>
+
+namespace gpustark {
+
+// Whether the environment variable `name` is set to "0" (a default-on behaviour switched off).
+inline bool env_switched_off(const char* name) {
+    const char* v = std::getenv(name);
+    return v && std::strcmp(v, "0") == 0;
+}
+
+}  // namespace gpustark
