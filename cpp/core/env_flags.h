@@ -11,4 +11,10 @@ inline bool env_switched_off(const char* name) {
     return v && std::strcmp(v, "0") == 0;
 }
 
+// Whether it is set to "1" (a default-off behaviour switched on).
+inline bool env_switched_on(const char* name) {
+    const char* v = std::getenv(name);
+    return v && std::strcmp(v, "1") == 0;
+}
+
 }  // namespace gpustark

@@ -194,10 +194,11 @@ void Device::synchronize_streams() noexcept {
 
 // ---- work beside the queue ----
 
+// GPUSTARK_BESIDE=0: no second stream (phases then do not start such work early either).
+bool Device::runs_beside() const { return !env_switched_off("GPUSTARK_BESIDE"); }
+
 void Device::begin_beside() {
-    // GPUSTARK_BESIDE=0: work beside stays on the one stream, in order, for comparison.
-    static const bool beside = !env_switched_off("GPUSTARK_BESIDE");
-    if (!beside) return;
+    if (!runs_beside()) return;  // in order, on the one stream
     if (!side_stream_) {
         int least_priority = 0, greatest_priority = 0;
         GS_CUDA_CHECK(cudaDeviceGetStreamPriorityRange(&least_priority, &greatest_priority));
@@ -219,7 +220,7 @@ void Device::begin_beside() {
 }
 
 void Device::end_beside() noexcept {
-    if (side_depth_ == 0 || --side_depth_ > 0) return;  // (depth 0: beside was switched off)
+    if (side_depth_ == 0 || --side_depth_ > 0) return;  // (depth 0: beside is switched off)
     stream_ = main_stream_;
     if (allocation_stream_) cuda::t_allocation_stream = allocation_stream_;
     if (cudaEventRecord(side_done_, side_stream_) == cudaSuccess) {

@@ -197,6 +197,7 @@ public:
     // Work beside the queue (gpu::Device::Beside): on a second stream of the lowest priority
     // (the device's own stream has the highest), ordered by events.
     void join_beside() override;
+    bool runs_beside() const override;
     // About `want` witnesses: whole blocks below one wave of resident grind threads, else whole
     // waves (at most 64), which one wave of blocks strides over.
     uint64_t grind_window(uint64_t want) override;

@@ -123,6 +123,9 @@ public:
         Device& device_;
     };
     virtual void join_beside() {}
+    // Whether work beside can run at the same time as the queue (else there is no point in
+    // starting it early: it would only hold its memory longer).
+    virtual bool runs_beside() const { return false; }
 
     // ---- memory ----
     // `bytes` of device memory (contents unspecified), counted in device_memory(); allocate inside

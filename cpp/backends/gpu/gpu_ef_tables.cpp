@@ -114,9 +114,11 @@ public:
     SumcheckRounds transcript_rounds(Transcript& transcript, SumcheckRoundKind kind, Ef lambda, size_t rounds,
                                      RoundGrind grind) override {
         require_rounds(kind, rounds, grind);
-        // GPUSTARK_DEVICE_TRANSCRIPT=0: round by round through the host transcript, for comparison.
-        // Replayed witnesses, and grinds whose window would be large, take that way too.
-        static const bool on_device = !env_switched_off("GPUSTARK_DEVICE_TRANSCRIPT");
+        // Only with GPUSTARK_DEVICE_TRANSCRIPT=1: on an H100 with a fast host, one round's host
+        // round trip (~25 us) costs less than the round's permutations on one GPU thread, and
+        // keccakf and interactions-large ran slower this way (docs/benchmarks.md, 2026-12-07).
+        // Replayed witnesses, and grinds whose window would be large, take the host loop too.
+        const bool on_device = env_switched_on("GPUSTARK_DEVICE_TRANSCRIPT");
         if (rounds == 0 || count() == 0 || !on_device || grind.bits > kMaxDeviceGrindBits ||
             (grind.bits != 0 && transcript.replaying()))
             return EfTables::transcript_rounds(transcript, kind, lambda, rounds, grind);

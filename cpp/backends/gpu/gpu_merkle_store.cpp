@@ -45,8 +45,9 @@ public:
 
     // The dropped matrix made again now, beside the work enqueued next (on CUDA a second stream:
     // the reduction before the openings leaves the GPU mostly idle), and kept for the next read.
+    // A device that cannot run it beside makes it when it is read, holding its memory no longer.
     void prepare_rows() const override {
-        if (matrix_ || !remake_ || prepared_) return;
+        if (matrix_ || !remake_ || prepared_ || !device_.runs_beside()) return;
         Call call(device_, "merkle_tree.prepare_rows");
         prepared_ = remake_(true);
         call.commit();  // no wait: the read that takes it joins the work beside first
