@@ -50,14 +50,25 @@ kernel void sumcheck_fraction(device const Ef* tables [[buffer(0)]],
     group_sum<GS_SUMCHECK_FRACTION_SUMS>(s, lane, lanes, scratch, partials + (u64)group * GS_SUMCHECK_FRACTION_SUMS);
 }
 
-// buffer 0: table (Ef, 2^p.vars entries, updated in place), 1: the points' records (Ef, p.count
-// x (p.vars + 1)), 2: SumcheckAddEqPowersParams.
+// add_eq_powers' first launch: buffer 0: the points' records (Ef, p.count x (p.vars + 1)), 1: their
+// half tables (Ef, p.count x sumcheck_eq_halves_len(p.vars)), 2: SumcheckAddEqPowersParams.
+kernel void sumcheck_eq_halves(device const Ef* points [[buffer(0)]],
+                               device Ef* halves [[buffer(1)]],
+                               constant SumcheckAddEqPowersParams& p [[buffer(2)]],
+                               uint pos [[thread_position_in_grid]],
+                               uint threads [[threads_per_grid]]) {
+    const u64 lanes = (u64)p.count * sumcheck_eq_halves_len(p.vars);
+    for (u64 i = pos; i < lanes; i += threads) sumcheck_eq_halves_lane(i, p.vars, points, halves);
+}
+
+// buffer 0: table (Ef, 2^p.vars entries, updated in place), 1: the points' half tables (Ef, as
+// sumcheck_eq_halves wrote them), 2: SumcheckAddEqPowersParams.
 kernel void sumcheck_add_eq_powers(device Ef* table [[buffer(0)]],
-                                   device const Ef* points [[buffer(1)]],
+                                   device const Ef* halves [[buffer(1)]],
                                    constant SumcheckAddEqPowersParams& p [[buffer(2)]],
                                    uint pos [[thread_position_in_grid]],
                                    uint threads [[threads_per_grid]]) {
-    for (u64 i = pos; i < p.lanes; i += threads) sumcheck_add_eq_powers_lane(i, table, p.vars, p.count, points);
+    for (u64 i = pos; i < p.lanes; i += threads) sumcheck_add_eq_powers_lane(i, table, p.vars, p.count, halves);
 }
 
 // A round's transcript step (sumcheck/round_sponge.h), one threadgroup: buffer 0: the round

@@ -404,7 +404,8 @@ TEST(MetalBackend, TablesFoldAndReduceOnTheDeviceWithoutWaitingForFolds) {
     rig.device->clear_trace();
     got->fold(r);
     got->add_eq_powers(2, {values[7], values[8]}, {values[9], values[10]});
-    EXPECT_EQ(rig.device->trace(), "begin encode:sumcheck_fold commit begin encode:sumcheck_add_eq_powers commit");
+    EXPECT_EQ(rig.device->trace(),
+              "begin encode:sumcheck_fold commit begin encode:sumcheck_eq_halves encode:sumcheck_add_eq_powers commit");
     want->fold(r);
     want->add_eq_powers(2, {values[7], values[8]}, {values[9], values[10]});
     const auto a = got->pair_product_round(), b = want->pair_product_round();  // waits for both

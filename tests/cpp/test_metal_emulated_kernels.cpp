@@ -342,12 +342,18 @@ bool run_phase_kernel(const Launch& l, const Binder& b) {
         Ef* out = b.buffer<Ef>(1, tables ? (tables - 1) * (p.stride >> p.out_shift) + half : 0);
         const Ef* log = b.buffer<Ef>(2, uint64_t(p.r_index) + 1);
         each_position(l, [&](uint32_t pos, uint32_t n) { gs_msl::sumcheck_fold_logged(in, out, log, p, pos, n); });
+    } else if (k == "sumcheck_eq_halves") {
+        b.arity(3);
+        auto p = b.value<gs_msl::SumcheckAddEqPowersParams>(2);
+        const Ef* points = b.buffer<Ef>(0, uint64_t(p.count) * (p.vars + 1));
+        Ef* halves = b.buffer<Ef>(1, uint64_t(p.count) * gs_msl::sumcheck_eq_halves_len(p.vars));
+        each_position(l, [&](uint32_t pos, uint32_t n) { gs_msl::sumcheck_eq_halves(points, halves, p, pos, n); });
     } else if (k == "sumcheck_add_eq_powers") {
         b.arity(3);
         auto p = b.value<gs_msl::SumcheckAddEqPowersParams>(2);
         Ef* table = b.buffer<Ef>(0, p.lanes);
-        const Ef* points = b.buffer<Ef>(1, uint64_t(p.count) * (p.vars + 1));
-        each_position(l, [&](uint32_t pos, uint32_t n) { gs_msl::sumcheck_add_eq_powers(table, points, p, pos, n); });
+        const Ef* halves = b.buffer<Ef>(1, uint64_t(p.count) * gs_msl::sumcheck_eq_halves_len(p.vars));
+        each_position(l, [&](uint32_t pos, uint32_t n) { gs_msl::sumcheck_add_eq_powers(table, halves, p, pos, n); });
     } else if (k == "gkr_layer") {
         b.arity(5);
         auto p = b.value<gs_msl::GkrLayerParams>(4);

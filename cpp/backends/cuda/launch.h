@@ -107,7 +107,8 @@ const void* stacked_kernel(gpu::Kernel kernel);
 //   stacked.cu: the stacked_* kernels (kernels/stacked/stacked_params.h);
 //   round0.cu: round0_gather (trace, out; Round0GatherParams);
 //   sumcheck.cu: sumcheck_fold (in, out), sumcheck_pair_product and sumcheck_fraction (tables,
-//     partials), sumcheck_add_eq_powers (table), with kernels/sumcheck/table_lanes.h's Params;
+//     partials), sumcheck_eq_halves (points, halves), sumcheck_add_eq_powers (table, halves), with
+//     kernels/sumcheck/table_lanes.h's Params;
 //     sumcheck_sponge_step (partials, sponge, log; one block), sumcheck_fold_logged (in, out,
 //     log), sumcheck_sponge_grind (best, sponge) and sumcheck_sponge_witness (sponge, best, log,
 //     witnesses), with kernels/sumcheck/round_sponge.h's;

@@ -46,11 +46,18 @@ __global__ void sumcheck_fraction_kernel(const Ef* __restrict__ tables, Ef* __re
     block_sum<kFractionSums>(s, sumcheck_scratch, partials);
 }
 
-// Lane = entry i; every lane reads the same point records (cached).
-__global__ void sumcheck_add_eq_powers_kernel(Ef* __restrict__ table, const Ef* __restrict__ points,
+// Lane = (point, entry of its two half tables).
+__global__ void sumcheck_eq_halves_kernel(const Ef* __restrict__ points, Ef* __restrict__ halves,
+                                          const SumcheckAddEqPowersParams p) {
+    const uint64_t lanes = uint64_t(p.count) * sumcheck_eq_halves_len(p.vars);
+    for (uint64_t i = first_lane(); i < lanes; i += lane_stride()) sumcheck_eq_halves_lane(i, p.vars, points, halves);
+}
+
+// Lane = entry i; every lane reads the points' half tables (a few MB at most: cached).
+__global__ void sumcheck_add_eq_powers_kernel(Ef* __restrict__ table, const Ef* __restrict__ halves,
                                               const SumcheckAddEqPowersParams p) {
     for (uint64_t i = first_lane(); i < p.lanes; i += lane_stride())
-        sumcheck_add_eq_powers_lane(i, table, p.vars, p.count, points);
+        sumcheck_add_eq_powers_lane(i, table, p.vars, p.count, halves);
 }
 
 // A round's transcript step, one block: adds the round kernel's per-block partials, observes the
@@ -101,6 +108,7 @@ const void* sumcheck_kernel(gpu::Kernel kernel) {
         case gpu::Kernel::SumcheckPairProduct: return reinterpret_cast<const void*>(&sumcheck_pair_product_kernel);
         case gpu::Kernel::SumcheckFraction: return reinterpret_cast<const void*>(&sumcheck_fraction_kernel);
         case gpu::Kernel::SumcheckAddEqPowers: return reinterpret_cast<const void*>(&sumcheck_add_eq_powers_kernel);
+        case gpu::Kernel::SumcheckEqHalves: return reinterpret_cast<const void*>(&sumcheck_eq_halves_kernel);
         case gpu::Kernel::SumcheckSpongeStep: return reinterpret_cast<const void*>(&sumcheck_sponge_step_kernel);
         case gpu::Kernel::SumcheckFoldLogged: return reinterpret_cast<const void*>(&sumcheck_fold_logged_kernel);
         case gpu::Kernel::SumcheckSpongeGrind: return reinterpret_cast<const void*>(&sumcheck_sponge_grind_kernel);
@@ -132,11 +140,14 @@ cudaError_t launch_sumcheck_entry(gpu::Kernel kernel, const device::LaunchPlan& 
         return launch_planned(sumcheck_fraction_kernel, plan, size_t(plan.scratch_bytes), stream,
                               a.buffer<const Ef>(0), a.buffer<Ef>(1), *p);
     }
-    if (kernel == gpu::Kernel::SumcheckAddEqPowers) {  // (table, points)
+    if (kernel == gpu::Kernel::SumcheckAddEqPowers || kernel == gpu::Kernel::SumcheckEqHalves) {
+        // (table, halves) and (points, halves)
         const SumcheckAddEqPowersParams* p = a.params_as<SumcheckAddEqPowersParams>();
         if (!p || a.count != 2 || p->vars >= GS_SUMCHECK_MAX_EQ_VARS || p->lanes != (uint64_t(1) << p->vars))
             return cudaErrorInvalidValue;
         if (p->count == 0) return cudaSuccess;
+        if (kernel == gpu::Kernel::SumcheckEqHalves)
+            return launch_planned(sumcheck_eq_halves_kernel, plan, 0, stream, a.buffer<const Ef>(0), a.buffer<Ef>(1), *p);
         return launch_planned(sumcheck_add_eq_powers_kernel, plan, 0, stream, a.buffer<Ef>(0), a.buffer<const Ef>(1), *p);
     }
     if (kernel == gpu::Kernel::SumcheckSpongeStep) {  // (partials, sponge, log): one block

@@ -190,12 +190,17 @@ public:
             for (uint32_t k = 0; k < p.vars; ++k, z = ef_square(z)) records.push_back(z);
         }
         const size_t bytes = records.size() * sizeof(Ef);
+        const uint64_t half_lanes = uint64_t(p.count) * sumcheck_eq_halves_len(p.vars);
         Call call(device_, "ef_tables.add_eq_powers");
-        const Buffer d_records = device_.allocate(bytes);
+        const Buffer d_records = device_.allocate(bytes), halves = device_.allocate(half_lanes * sizeof(Ef));
         device_.reserve_staging(staged_size(bytes));
         device_.upload(d_records, records.data(), bytes);
+        // Each point's eq as two half tables (about 2^(vars/2 + 1) values), then one product per
+        // point and entry instead of vars of them.
+        device_.dispatch(Kernel::SumcheckEqHalves, device_.lane_plan(Kernel::SumcheckEqHalves, half_lanes),
+                         (bytes + half_lanes * sizeof(Ef)), {d_records, halves}, p);
         device_.dispatch(Kernel::SumcheckAddEqPowers, device_.lane_plan(Kernel::SumcheckAddEqPowers, p.lanes),
-                         2 * p.lanes * sizeof(Ef), {table_at(c, current()), d_records}, p);
+                         2 * p.lanes * sizeof(Ef), {table_at(c, current()), halves}, p);
         call.commit();  // no wait here (a device that staged the upload waits for it as the call ends)
     }
 

@@ -20,6 +20,7 @@ enum class Kernel : int {
     SumcheckPairProduct,
     SumcheckFraction,
     SumcheckAddEqPowers,
+    SumcheckEqHalves,
     SumcheckSpongeStep,
     SumcheckFoldLogged,
     SumcheckSpongeGrind,
@@ -54,7 +55,7 @@ inline const char* kernel_name(Kernel k) {
     static const char* const names[] = {
         "poseidon2_permute", "merkle_leaf", "merkle_compress",
         "ntt_bit_reverse", "ntt_stage", "ntt_scale", "ntt_block", "pow_grind",
-        "sumcheck_fold", "sumcheck_pair_product", "sumcheck_fraction", "sumcheck_add_eq_powers",
+        "sumcheck_fold", "sumcheck_pair_product", "sumcheck_fraction", "sumcheck_add_eq_powers", "sumcheck_eq_halves",
         "sumcheck_sponge_step", "sumcheck_fold_logged", "sumcheck_sponge_grind", "sumcheck_sponge_witness",
         "dag_base_sums", "dag_round", "dag_group_sums", "round0_gather", "trace_tables",
         "gkr_layer", "gkr_split", "gather_words",

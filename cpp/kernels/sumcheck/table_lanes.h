@@ -38,8 +38,12 @@ struct SumcheckFractionParams {
     Ef lambda;
 };
 
-// add_eq_powers: lanes = length = 2^vars; `count` points, each a record of vars + 1 Ef in device
-// memory: (weight, z, z^2, z^4, ..., z^(2^(vars-1))). One launch adds them all (WHIR's round).
+// add_eq_powers: `count` points, each a record of vars + 1 Ef in device memory: (weight, z, z^2,
+// z^4, ..., z^(2^(vars-1))). eq over the index bits is the product of eq over the low
+// sumcheck_eq_low_vars(vars) bits and eq over the rest, so sumcheck_eq_halves first writes each
+// point's two half tables (lanes = count x sumcheck_eq_halves_len(vars)), and then
+// sumcheck_add_eq_powers (lanes = length = 2^vars) adds one product per point to each entry, not
+// vars of them. Two launches add them all (WHIR's round).
 struct SumcheckAddEqPowersParams {
     u64 lanes;
     u32 vars;
@@ -90,14 +94,33 @@ GS_FN void sumcheck_fraction_lane(u64 i, GS_DEVICE const Ef* tables, u64 stride,
                            q1[2 * i + 1], eq[2 * i], eq[2 * i + 1], lambda, s);
 }
 
+// The index bits the low half table covers, and one point's two half tables' length.
+GS_FN u32 sumcheck_eq_low_vars(u32 vars) { return (vars + 1u) / 2u; }
+GS_FN u64 sumcheck_eq_halves_len(u32 vars) {
+    return ((u64)1 << sumcheck_eq_low_vars(vars)) + ((u64)1 << (vars - sumcheck_eq_low_vars(vars)));
+}
+
+// Lane = (point q, entry j of its halves): the low table, weight * eq over the low bits at j,
+// then the high table, eq over the other bits at j - 2^low; the records as
+// SumcheckAddEqPowersParams lays them out.
+GS_FN void sumcheck_eq_halves_lane(u64 lane, u32 vars, GS_DEVICE const Ef* points, GS_DEVICE Ef* halves) {
+    const u64 len = sumcheck_eq_halves_len(vars), q = lane / len, j = lane - q * len;
+    const u32 low = sumcheck_eq_low_vars(vars);
+    GS_DEVICE const Ef* record = points + q * (vars + 1u);
+    const u64 low_len = (u64)1 << low;
+    halves[lane] = j < low_len ? ef_mul(record[0], sumcheck_eq_power_weight(j, low, record + 1))
+                               : sumcheck_eq_power_weight(j - low_len, vars - low, record + 1 + low);
+}
+
 // Lane = entry i: table[i] += sum over the points of weight * eq(bits(i), (z, z^2, z^4, ...)),
-// the records as SumcheckAddEqPowersParams lays them out.
-GS_FN void sumcheck_add_eq_powers_lane(u64 i, GS_DEVICE Ef* table, u32 vars, u32 count,
-                                       GS_DEVICE const Ef* points) {
+// one product of the point's two half tables each.
+GS_FN void sumcheck_add_eq_powers_lane(u64 i, GS_DEVICE Ef* table, u32 vars, u32 count, GS_DEVICE const Ef* halves) {
+    const u32 low = sumcheck_eq_low_vars(vars);
+    const u64 len = sumcheck_eq_halves_len(vars), lo = i & (((u64)1 << low) - 1u), hi = ((u64)1 << low) + (i >> low);
     Ef acc = table[i];
     for (u32 q = 0; q < count; ++q) {
-        GS_DEVICE const Ef* record = points + (u64)q * (vars + 1u);
-        acc = ef_add(acc, ef_mul(record[0], sumcheck_eq_power_weight(i, vars, record + 1)));
+        GS_DEVICE const Ef* h = halves + (u64)q * len;
+        acc = ef_add(acc, ef_mul(h[lo], h[hi]));
     }
     table[i] = acc;
 }

@@ -70,7 +70,8 @@ const Scenario kScenarios[] = {
     {"sumcheck_pair_product", 3, "COUNT LENGTH STRIDE", "sumcheck_pair_product",
      gs_emu::scenario_sumcheck_pair_product},
     {"sumcheck_fraction", 2, "LENGTH STRIDE", "sumcheck_fraction", gs_emu::scenario_sumcheck_fraction},
-    {"sumcheck_add_eq_powers", 2, "VARS POINTS", "sumcheck_add_eq_powers", gs_emu::scenario_sumcheck_add_eq_powers},
+    {"sumcheck_add_eq_powers", 2, "VARS POINTS", "sumcheck_eq_halves sumcheck_add_eq_powers",
+     gs_emu::scenario_sumcheck_add_eq_powers},
     {"sumcheck_rounds", 5, "SUMS COUNT LENGTH ROUNDS BITS",
      "sumcheck_pair_product sumcheck_fraction sumcheck_sponge_step sumcheck_sponge_grind sumcheck_sponge_witness "
      "sumcheck_fold_logged", gs_emu::scenario_sumcheck_rounds},

@@ -86,7 +86,8 @@ void scenario_sumcheck_fraction(const Args& a, const Options& o) {
 }
 
 // args: VARS POINTS. in: a table of 2^VARS Ef, then POINTS pairs (z, weight); out: the table after
-// table += sum of weight * eq(., (z, z^2, z^4, ...)), the records laid out as the host does.
+// table += sum of weight * eq(., (z, z^2, z^4, ...)), the records laid out and the two launches
+// (sumcheck_eq_halves, sumcheck_add_eq_powers) made as the host does.
 void scenario_sumcheck_add_eq_powers(const Args& a, const Options& o) {
     uint32_t vars = arg(a, 0), points = arg(a, 1);
     if (vars > 20 || points > 256) die("sumcheck_add_eq_powers: VARS must be <= 20 and POINTS <= 256 here");
@@ -103,9 +104,14 @@ void scenario_sumcheck_add_eq_powers(const Args& a, const Options& o) {
         records.push_back(in.ef());
         for (uint32_t k = 0; k < vars; ++k, z = ef_square(z)) records.push_back(z);
     }
+    // The host's two launches: the half tables, then the sum into the table.
+    std::vector<Ef> halves(size_t(points) * sumcheck_eq_halves_len(vars), ef_zero());
+    run_lanes(halves.size(), o, [&](uint32_t pos, uint32_t threads) {
+        sumcheck_eq_halves(records.data(), halves.data(), p, pos, threads);
+    });
     run_lanes(p.lanes, o, [&](uint32_t pos, uint32_t threads) {
-                    sumcheck_add_eq_powers(table.data(), records.data(), p, pos, threads);
-                });
+        sumcheck_add_eq_powers(table.data(), halves.data(), p, pos, threads);
+    });
     write_output(table);
 }
 
