@@ -77,9 +77,9 @@ public:
     // `rounds` rounds of a sumcheck whose rounds are all alike: the round's sums (as above, by
     // kind), observed into `transcript` (s(1), s(2)[, s(3)] as 4 canonical limbs each), with
     // `grind` a proof-of-work grind (Transcript::grind), r sampled from it, every table folded by
-    // r. This default runs them one by one against the host transcript; a device keeps the
-    // transcript's sponge beside the tables instead, so that no round waits for the host
-    // (kernels/sumcheck/round_sponge.h), and hands it back at the end.
+    // r. This default runs them one by one against the host transcript; a GPU asked to
+    // (GPUSTARK_DEVICE_TRANSCRIPT=1) keeps the transcript's sponge beside the tables instead, so
+    // that no round waits for the host (kernels/sumcheck/round_sponge.h), and hands it back.
     virtual SumcheckRounds transcript_rounds(Transcript& transcript, SumcheckRoundKind kind, Ef lambda, size_t rounds,
                                              RoundGrind grind = {});
     // Table c += sum_q weights[q] * eq(., (z_q, z_q^2, z_q^4, ...)) over the table's log2(length)

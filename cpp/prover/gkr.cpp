@@ -29,8 +29,8 @@ GkrOutput prove_fraction_tree(Transcript& transcript, const EfVec& p, const EfVe
 
     for (size_t j = 2; j <= depth; ++j) {
         // Five tables on the backend's device: p0, p1, q0, q1 (layer j's even and odd children)
-        // and eq(xi, .); each round observes s(1..3) and folds them all with its challenge (on a
-        // GPU with the transcript's sponge beside the tables: no round waits for the host).
+        // and eq(xi, .); each round observes s(1..3) and folds them all with its challenge
+        // (EfTables::transcript_rounds: on a GPU asked to, with the transcript's sponge there).
         std::unique_ptr<EfTables> tables = tree->layer_tables(j, eq_table(xi));
         Ef lambda = sample_ef(transcript);
         SumcheckRounds rounds = tables->transcript_rounds(transcript, SumcheckRoundKind::Fraction, lambda, j - 1);

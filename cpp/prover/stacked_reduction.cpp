@@ -299,8 +299,8 @@ StackedReductionOutput prove_stacked_reduction(Transcript& transcript, const std
     out.u.push_back(sample_ef(transcript));                                           // step 17
 
     // The multilinear rounds run on the backend's tables: per commit, (q_c, k_c) in pairs, column
-    // after column; a round's sums add over the commits. One commit's tables run every round with
-    // the transcript beside them (on a GPU, no round waits for the host).
+    // after column; a round's sums add over the commits. One commit's tables run all the rounds in
+    // one call (EfTables::transcript_rounds: on a GPU asked to, with the transcript's sponge there).
     std::vector<std::unique_ptr<EfTables>> tables = round1_tables(matrices, terms, r, l_skip, eq_r, out.u[0]);
     if (tables.size() == 1) {  // step 18
         const SumcheckRounds rounds =

@@ -110,7 +110,7 @@ WhirProof prove_whir(Transcript& transcript, const std::vector<const StackedPcsD
     for (size_t round = 0; round < rounds; ++round) {  // step 21
         const bool last = round + 1 == rounds;
         // k sumcheck rounds, each: s(1), s(2) observed, a folding grind, alpha sampled, f and w
-        // folded by it (on a GPU with the transcript's sponge beside the tables).
+        // folded by it (EfTables::transcript_rounds).
         const SumcheckRounds folds = tables->transcript_rounds(transcript, SumcheckRoundKind::PairProduct, ef_zero(), k,
                                                                {params.folding_pow_bits, &backend});
         for (uint32_t sub = 0; sub < k; ++sub) {

@@ -1,7 +1,5 @@
 #include "cuda_device.h"
 
-#include "../../core/env_flags.h"
-
 #include <cuda_runtime_api.h>
 
 #include <algorithm>
@@ -13,6 +11,7 @@
 #include <string>
 #include <utility>
 
+#include "../../core/env_flags.h"
 #include "../../core/parallel.h"
 #include "../gpu/call_counters.h"
 #include "cuda_held_traces.h"

@@ -114,9 +114,9 @@ public:
     SumcheckRounds transcript_rounds(Transcript& transcript, SumcheckRoundKind kind, Ef lambda, size_t rounds,
                                      RoundGrind grind) override {
         require_rounds(kind, rounds, grind);
-        // Only with GPUSTARK_DEVICE_TRANSCRIPT=1: on an H100 with a fast host, one round's host
-        // round trip (~25 us) costs less than the round's permutations on one GPU thread, and
-        // keccakf and interactions-large ran slower this way (docs/benchmarks.md, 2026-12-07).
+        // Only with GPUSTARK_DEVICE_TRANSCRIPT=1: on an H100 with a fast host, one round's wait
+        // for the host cost less than the round's permutations on one GPU thread, and keccakf and
+        // interactions-large ran slower this way (docs/benchmarks.md, 2026-12-07).
         // Replayed witnesses, and grinds whose window would be large, take the host loop too.
         const bool on_device = env_switched_on("GPUSTARK_DEVICE_TRANSCRIPT");
         if (rounds == 0 || count() == 0 || !on_device || grind.bits > kMaxDeviceGrindBits ||
