@@ -20,13 +20,9 @@ SumcheckRounds EfTables::transcript_rounds(Transcript& transcript, SumcheckRound
             s = {pair[0], pair[1], ef_zero()};
             observed = 2;
         }
-        for (size_t k = 0; k < observed; ++k)
-            transcript.observe_ext({fp_to_canonical(s[k].c0), fp_to_canonical(s[k].c1), fp_to_canonical(s[k].c2),
-                                    fp_to_canonical(s[k].c3)});
+        for (size_t k = 0; k < observed; ++k) observe_ef(transcript, s[k]);
         if (grind.bits != 0) out.witnesses.push_back(transcript.grind(grind.bits, *grind.backend));
-        const ExtElement limbs = transcript.sample_ext();
-        const Ef r = ef_make(fp_from_canonical(limbs[0]), fp_from_canonical(limbs[1]), fp_from_canonical(limbs[2]),
-                             fp_from_canonical(limbs[3]));
+        const Ef r = sample_ef(transcript);
         out.sums.push_back(s);
         out.challenges.push_back(r);
         fold(r);

@@ -2,13 +2,13 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstdlib>
-#include <cstring>
 #include <deque>
 #include <mutex>
 #include <new>
 #include <unordered_map>
 #include <utility>
+
+#include "env_flags.h"
 
 #if defined(__unix__) || defined(__APPLE__)
 #include <sys/mman.h>
@@ -52,10 +52,7 @@ void unmap_block(void* block, size_t bytes) {
 }
 
 bool keeping_enabled() {
-    static const bool on = [] {
-        const char* env = std::getenv("GPUSTARK_HOST_CACHE");
-        return !(env && std::strcmp(env, "0") == 0);
-    }();
+    static const bool on = !env_switched_off("GPUSTARK_HOST_CACHE");
     return on;
 }
 

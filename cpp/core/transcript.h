@@ -81,4 +81,10 @@ private:
     std::vector<uint32_t> replay_;  // witnesses still to replay, next one last
 };
 
+// Extension-field values in the transcript: 4 canonical limbs each, c0 first (PROTOCOL 2.5).
+Ef ef_from_limbs(const ExtElement& limbs);
+ExtElement ef_to_limbs(Ef a);
+void observe_ef(Transcript& t, Ef a);
+Ef sample_ef(Transcript& t);
+
 }  // namespace gpustark

@@ -8,17 +8,6 @@ namespace gpustark {
 
 Ef ef_from_canonical(uint32_t x) { return ef_from_base(fp_from_canonical(x)); }
 
-Ef ef_from_limbs(const ExtElement& l) {
-    return ef_make(fp_from_canonical(l[0]), fp_from_canonical(l[1]), fp_from_canonical(l[2]), fp_from_canonical(l[3]));
-}
-
-ExtElement ef_to_limbs(Ef a) {
-    return {fp_to_canonical(a.c0), fp_to_canonical(a.c1), fp_to_canonical(a.c2), fp_to_canonical(a.c3)};
-}
-
-void observe_ef(Transcript& t, Ef a) { t.observe_ext(ef_to_limbs(a)); }
-Ef sample_ef(Transcript& t) { return ef_from_limbs(t.sample_ext()); }
-
 namespace {
 
 // The product table of few factors, one variable at a time.

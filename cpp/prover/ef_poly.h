@@ -17,11 +17,7 @@ using EfVec = std::vector<Ef>;
 using EfPair = std::array<Ef, 2>;
 
 Ef ef_from_canonical(uint32_t x);
-Ef ef_from_limbs(const ExtElement& limbs);
-ExtElement ef_to_limbs(Ef a);
-
-void observe_ef(Transcript& t, Ef a);
-Ef sample_ef(Transcript& t);
+// ef_from_limbs, ef_to_limbs, observe_ef and sample_ef: core/transcript.h.
 
 // table[b] = prod_k factors[k][b_k] for b < 2^|factors| (bit k of b picks factor k's entry).
 // Writes 2^|factors| values to `out`; large tables are built in parallel.

@@ -242,6 +242,26 @@ std::vector<std::unique_ptr<EfTables>> round1_tables(const Matrices& matrices, c
     return out;
 }
 
+// Step 18 over several commits' tables: each round's sums add over them before the transcript
+// sees them, so the rounds go one by one through the host transcript.
+void rounds_over_commits(Transcript& transcript, const std::vector<std::unique_ptr<EfTables>>& tables,
+                         uint32_t n_stack, StackedReductionOutput& out) {
+    for (uint32_t round = 1; round <= n_stack; ++round) {
+        std::array<Ef, 2> s = {ef_zero(), ef_zero()};
+        for (const auto& t : tables) {
+            const std::array<Ef, 2> part = t->pair_product_round();
+            s[0] = ef_add(s[0], part[0]);
+            s[1] = ef_add(s[1], part[1]);
+        }
+        observe_ef(transcript, s[0]);
+        observe_ef(transcript, s[1]);
+        out.proof.sumcheck_round_polys.push_back({s[0], s[1]});
+        const Ef u = sample_ef(transcript);
+        out.u.push_back(u);
+        for (const auto& t : tables) t->fold(u);
+    }
+}
+
 }  // namespace
 
 EfVec u_cube_from_u(const EfVec& u, uint32_t l_skip) {
@@ -307,20 +327,8 @@ StackedReductionOutput prove_stacked_reduction(Transcript& transcript, const std
             tables[0]->transcript_rounds(transcript, SumcheckRoundKind::PairProduct, ef_zero(), n_stack);
         for (const auto& s : rounds.sums) out.proof.sumcheck_round_polys.push_back({s[0], s[1]});
         out.u.insert(out.u.end(), rounds.challenges.begin(), rounds.challenges.end());
-    }
-    for (uint32_t round = 1; round <= n_stack && tables.size() > 1; ++round) {  // step 18, several commits
-        std::array<Ef, 2> s = {ef_zero(), ef_zero()};
-        for (const auto& t : tables) {
-            const std::array<Ef, 2> part = t->pair_product_round();
-            s[0] = ef_add(s[0], part[0]);
-            s[1] = ef_add(s[1], part[1]);
-        }
-        observe_ef(transcript, s[0]);
-        observe_ef(transcript, s[1]);
-        out.proof.sumcheck_round_polys.push_back({s[0], s[1]});
-        const Ef u = sample_ef(transcript);
-        out.u.push_back(u);
-        for (const auto& t : tables) t->fold(u);
+    } else {
+        rounds_over_commits(transcript, tables, n_stack, out);
     }
     EfVec bound;  // q_c(u) at 2c, k_c(u) at 2c + 1, commit after commit
     for (const auto& t : tables) {

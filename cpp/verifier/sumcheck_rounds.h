@@ -37,11 +37,6 @@ inline Ef next_claim(Ef claim, const uint32_t* v, size_t d, Ef r, const std::vec
     return total;
 }
 
-inline Ef sample_ef(Transcript& transcript) {
-    const ExtElement s = transcript.sample_ext();
-    return ef_make(fp_from_canonical(s[0]), fp_from_canonical(s[1]), fp_from_canonical(s[2]), fp_from_canonical(s[3]));
-}
-
 // `rounds` rounds of d canonical EF values each (values[round][i] is the polynomial at i + 1):
 // observe them, sample r, move the claim. Returns the final claim; the r's go to challenges.
 inline Ef sumcheck_rounds(Transcript& transcript, Ef claim, const uint32_t* values, size_t rounds, size_t d,

@@ -5,13 +5,13 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <map>
 #include <mutex>
 #include <thread>
 
 #include "../../core/dag_source.h"
+#include "../../core/env_flags.h"
 #include "../../kernels/dag/dag_lanes.h"
 #include "nvrtc.h"
 
@@ -51,10 +51,7 @@ std::string hex(uint64_t v) {
 }
 
 // Whether DAGs are compiled at all: not when GPUSTARK_DAG_COMPILE=0.
-bool dag_compile_enabled() {
-    const char* v = std::getenv("GPUSTARK_DAG_COMPILE");
-    return !(v && std::strcmp(v, "0") == 0);
-}
+bool dag_compile_enabled() { return !env_switched_off("GPUSTARK_DAG_COMPILE"); }
 
 // Where compiled parts are kept; "" when none can be named.
 std::string cache_directory() {

@@ -124,6 +124,7 @@ Device::Device(int index) : index_(index) {
     cudaStream_t stream = nullptr;
     GS_CUDA_CHECK(cudaStreamCreateWithPriority(&stream, cudaStreamNonBlocking, greatest_priority));
     stream_ = main_stream_ = stream;
+    side_priority_ = least_priority;
     if (keep_freed_memory_in_pool(index_)) allocation_stream_ = stream_;
     sink_ = std::make_unique<CudaSink>(stream_);
     device::StagerOptions options;
@@ -199,10 +200,8 @@ bool Device::runs_beside() const { return !env_switched_off("GPUSTARK_BESIDE"); 
 void Device::begin_beside() {
     if (!runs_beside()) return;  // in order, on the one stream
     if (!side_stream_) {
-        int least_priority = 0, greatest_priority = 0;
-        GS_CUDA_CHECK(cudaDeviceGetStreamPriorityRange(&least_priority, &greatest_priority));
         cudaStream_t side = nullptr;
-        GS_CUDA_CHECK(cudaStreamCreateWithPriority(&side, cudaStreamNonBlocking, least_priority));
+        GS_CUDA_CHECK(cudaStreamCreateWithPriority(&side, cudaStreamNonBlocking, side_priority_));
         side_stream_ = side;
         cudaEvent_t start = nullptr, done = nullptr;
         GS_CUDA_CHECK(cudaEventCreateWithFlags(&start, cudaEventDisableTiming));

@@ -233,6 +233,7 @@ private:
     CUevent_st* side_done_ = nullptr;     // recorded on side_stream_ as it ends
     bool side_pending_ = false;           // side_done_ not yet waited for by main_stream_
     int side_depth_ = 0;                  // open Besides
+    int side_priority_ = 0;               // the device's lowest stream priority
     // stream_ where the device has memory pools (allocations are then ordered on it and freed
     // memory stays in the pool, device_memory.h), else null (cudaMalloc / cudaFree).
     CUstream_st* allocation_stream_ = nullptr;
