@@ -34,7 +34,7 @@ def _compile(program):
 
 
 def _check_parts(program, built):
-    groups = len(program.dag_stats["group_instructions"])
+    groups = len(program.dag_stats()["group_instructions"])
     expected_first = 0
     for first, count in built["parts"]:
         assert first == expected_first and count > 0

@@ -100,3 +100,21 @@ def test_grind_zero_bits_is_a_no_op(backend):
 def test_bad_input(call, message):
     with pytest.raises(ValueError, match=message):
         call(gpustark.Transcript())
+
+
+@pytest.mark.parametrize("bits, on_device", [(5, False), (6, False), (7, True)])
+def test_a_gpu_grinds_few_bits_on_the_host(backend, bits, on_device):
+    """A GPU backend scans a grind of at most 6 bits (64 expected permutations) on the host, with
+    no kernel and no wait; more bits go to the device. The witness is the smallest either way."""
+    if backend not in ("cuda", "metal"):
+        pytest.skip(f"where a GPU backend grinds; this run's backend is {backend} (run with --backend metal or cuda)")
+    from gpustark import spans
+
+    t = gpustark.Transcript()
+    t.observe_many([3, 1, 4])
+    reference = t.copy()
+    with spans.record() as recorded, spans.span("grind_here"):
+        witness = t.grind(bits, backend=backend)
+    counters = next(s for s in recorded if s.name == "grind_here").counters
+    assert (counters.get("kernel_count", 0) > 0) == on_device, counters
+    assert witness == reference.grind(bits, backend="cpu")

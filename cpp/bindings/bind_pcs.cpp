@@ -124,6 +124,24 @@ void bind_pcs(py::module_& m) {
         py::gil_scoped_release release;
         b.hold_traces(views);
     });
+    // An empty (height, width) uint32 trace in the backend's trace memory (Backend::trace_host_memory),
+    // or None where the backend has none; the array keeps the memory alive.
+    m.def("trace_host_array", [](size_t height, size_t width, const std::string& backend) -> py::object {
+        if (width != 0 && height > (size_t(1) << 62) / sizeof(uint32_t) / width)
+            throw py::value_error("trace_host_array: " + std::to_string(height) + " x " + std::to_string(width) +
+                                  " words is too large");
+        std::shared_ptr<void> memory;
+        {
+            Backend& b = get_backend(backend);
+            py::gil_scoped_release release;
+            memory = b.trace_host_memory(height * width * sizeof(uint32_t));
+        }
+        if (!memory) return py::none();
+        void* data = memory.get();
+        py::capsule owner(new std::shared_ptr<void>(std::move(memory)),
+                          [](void* p) { delete static_cast<std::shared_ptr<void>*>(p); });
+        return py::array_t<uint32_t>({height, width}, static_cast<uint32_t*>(data), owner);
+    });
     m.def("release_traces", [](const std::string& backend) {
         Backend& b = get_backend(backend);
         py::gil_scoped_release release;

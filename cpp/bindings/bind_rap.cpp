@@ -131,8 +131,9 @@ void bind_rap(py::module_& m) {
         .def_readonly("width", &AirProgram::width)
         .def_readonly("need_rot", &AirProgram::need_rot)
         // The device program's size (core/dag_program.h), for kernel tuning: what a thread evaluates.
-        .def_property_readonly("dag_stats", [](const AirProgram& air) {
-            const std::shared_ptr<const DagProgram> p = compiled_dag(air);
+        .def("dag_stats", [](const AirProgram& air, bool short_groups) {
+            const std::shared_ptr<const DagProgram> p =
+                compiled_dag(air, short_groups ? DagGrouping::Short : DagGrouping::Long);
             py::dict out;
             out["nodes"] = air.nodes.size();
             out["instructions"] = p->instructions();
@@ -143,7 +144,7 @@ void bind_rap(py::module_& m) {
             for (const DagGroup& g : p->groups) counts.append(g.count);
             out["group_instructions"] = counts;
             return out;
-        })
+        }, py::arg("short_groups") = false)
         // The device program as source code (core/dag_source.h): what a GPU compiles for this AIR.
         .def_property_readonly("dag_source", [](const AirProgram& air) {
             const std::shared_ptr<const DagProgram> p = compiled_dag(air);

@@ -50,11 +50,12 @@ struct AirProgram {
     // out of range, unknown kind) so that a bad program never reads out of bounds.
     void validate() const;
 
-    // compile_dag's result, made on first use by compiled_dag (core/dag_program.h) and kept: an
+    // compile_dag's results, made on first use by compiled_dag (core/dag_program.h) and kept: an
     // AIR does not change after keygen, and Keccak's takes tens of milliseconds to compile.
     struct CompiledDag {
         std::mutex mutex;
-        std::shared_ptr<const DagProgram> program;
+        std::shared_ptr<const DagProgram> program;       // DagGrouping::Long
+        std::shared_ptr<const DagProgram> short_groups;  // DagGrouping::Short
     };
     std::shared_ptr<CompiledDag> compiled = std::make_shared<CompiledDag>();
 };

@@ -112,6 +112,13 @@ public:
     // by their host pointer and size. A backend that reads host memory ignores both.
     virtual void hold_traces(const std::vector<TraceView>& traces) { (void)traces; }
     virtual void release_traces() {}
+    // Host memory for traces that this backend's device copies straight from, without staging,
+    // while the host goes on (page-locked memory on CUDA); freed when the last copy of the
+    // pointer goes. nullptr where any host memory is as good (the CPU, which reads it in place).
+    virtual std::shared_ptr<void> trace_host_memory(size_t bytes) {
+        (void)bytes;
+        return nullptr;
+    }
 
     virtual DeviceMemory device_memory() const { return {}; }
     virtual void reset_device_memory_peak() {}

@@ -177,17 +177,21 @@ uint64_t single_group_size(const AirProgram& air) {
 
 }  // namespace
 
-uint64_t dag_group_target(const AirProgram& air) {
+uint64_t dag_group_target(const AirProgram& air, DagGrouping grouping) {
+    if (grouping == DagGrouping::Short)
+        return std::max<uint64_t>(kMinShortGroupInstructions, single_group_size(air) / kTargetShortDagGroups);
     return std::max<uint64_t>(kMinGroupInstructions, single_group_size(air) / kTargetDagGroups);
 }
 
-std::shared_ptr<const DagProgram> compiled_dag(const AirProgram& air) {
+std::shared_ptr<const DagProgram> compiled_dag(const AirProgram& air, DagGrouping grouping) {
     std::lock_guard<std::mutex> lock(air.compiled->mutex);
-    if (!air.compiled->program) air.compiled->program = std::make_shared<const DagProgram>(compile_dag(air));
-    return air.compiled->program;
+    std::shared_ptr<const DagProgram>& kept =
+        grouping == DagGrouping::Short ? air.compiled->short_groups : air.compiled->program;
+    if (!kept) kept = std::make_shared<const DagProgram>(compile_dag(air, grouping));
+    return kept;
 }
 
-DagProgram compile_dag(const AirProgram& air) {
+DagProgram compile_dag(const AirProgram& air, DagGrouping grouping) {
     const size_t n = air.nodes.size();
     DagProgram p;
     p.width = air.width;
@@ -222,7 +226,7 @@ DagProgram compile_dag(const AirProgram& air) {
     }
     // Constraints in runs of about equal program size (the interactions in a group of their own):
     // a device runs each group on its own thread, recomputing the few nodes groups share.
-    for (const auto& [begin, end] : constraint_runs(air, dag_group_target(air))) append_group(air, leaf_ref, begin, end, false, p);
+    for (const auto& [begin, end] : constraint_runs(air, dag_group_target(air, grouping))) append_group(air, leaf_ref, begin, end, false, p);
     if (!air.interactions.empty()) append_group(air, leaf_ref, 0, 0, true, p);
     if (p.slots >= (1u << 28) || p.constants.size() >= (1u << 28) || p.width >= (1u << 28))
         throw std::invalid_argument("compile_dag: " + air.name + " is too large for 28-bit operand indices");

@@ -36,6 +36,14 @@ struct DagGroup {
 constexpr uint32_t kMinGroupInstructions = 256;
 constexpr uint32_t kTargetDagGroups = 64;
 
+// The same program in more, shorter groups (DagGrouping::Short) for rounds with too few points to
+// fill a GPU: there a round lasts as long as its longest group, so shorter groups finish sooner
+// though together they recompute more of the nodes they share.
+constexpr uint32_t kMinShortGroupInstructions = 32;
+constexpr uint32_t kTargetShortDagGroups = 1024;
+
+enum class DagGrouping { Long, Short };
+
 struct DagProgram {
     uint32_t width = 0;               // columns of a row (local and next)
     uint32_t slots = 0;               // scratch values per point: the largest group's
@@ -77,13 +85,16 @@ struct DagBasePoints {
     size_t points = 0;
 };
 
-// The instructions a group of several constraints stays within (kMinGroupInstructions, or the
-// whole program's over kTargetDagGroups).
-uint64_t dag_group_target(const AirProgram& air);
-// Compiles an AIR program that passed AirProgram::validate (operands precede their nodes). Public values are placeholders until bind_publics.
-DagProgram compile_dag(const AirProgram& air);
-// compile_dag(air), compiled once per AIR and kept with it (shared by its copies).
-std::shared_ptr<const DagProgram> compiled_dag(const AirProgram& air);
+// The instructions a group of several constraints stays within: for Long groups
+// kMinGroupInstructions or the whole program's over kTargetDagGroups, for Short groups
+// kMinShortGroupInstructions or the whole program's over kTargetShortDagGroups.
+uint64_t dag_group_target(const AirProgram& air, DagGrouping grouping = DagGrouping::Long);
+// Compiles an AIR program that passed AirProgram::validate (operands precede their nodes). Public
+// values are placeholders until bind_publics. Every grouping has the same constants and weight
+// table, and its groups' sums add up to the same AIR sums: a binding serves all of them.
+DagProgram compile_dag(const AirProgram& air, DagGrouping grouping = DagGrouping::Long);
+// compile_dag(air, grouping), compiled once per AIR and grouping and kept with it (shared by its copies).
+std::shared_ptr<const DagProgram> compiled_dag(const AirProgram& air, DagGrouping grouping = DagGrouping::Long);
 // The constant table with this trace's public values filled in.
 std::vector<Fp> bind_publics(const DagProgram& program, const std::vector<Fp>& publics);
 // The weight table W of the program's accumulating instructions.

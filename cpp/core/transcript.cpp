@@ -1,11 +1,14 @@
 #include "transcript.h"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <iterator>
 #include <stdexcept>
 #include <string>
 
 #include "backend.h"
+#include "spans.h"
 #include "poseidon2_host.h"
 
 namespace gpustark {
@@ -41,7 +44,17 @@ Transcript::~Transcript() {
 }
 
 void Transcript::settle() const {
-    if (background_.valid()) background_.get();
+    if (!background_.valid()) return;
+    if (background_.wait_for(std::chrono::seconds(0)) == std::future_status::ready || !spans::active()) {
+        background_.get();
+        return;
+    }
+    // How long a phase waited for it: a counter on the innermost span, and a debug line.
+    const auto start = std::chrono::steady_clock::now();
+    background_.get();
+    const double us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count();
+    spans::count("transcript_wait_us", int64_t(us));
+    if (spans::logging()) std::fprintf(stderr, "gpustark debug: transcript waited %.3f ms for its background absorption\n", us * 1e-3);
 }
 
 void Transcript::absorb(uint32_t value) {
@@ -59,7 +72,12 @@ void Transcript::observe_in_background(std::vector<uint32_t> values) {
     settle();
     for (uint32_t v : values) require_canonical(v);
     background_ = std::async(std::launch::async, [this, values = std::move(values)] {
+        const auto start = std::chrono::steady_clock::now();
         for (uint32_t v : values) absorb(v);
+        if (spans::logging())
+            std::fprintf(stderr, "gpustark debug: transcript absorbed %zu values in the background in %.3f ms\n",
+                         values.size(),
+                         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
     });
 }
 

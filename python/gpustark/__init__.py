@@ -34,6 +34,7 @@ from .many import prove_many
 from .params import SystemParams, app_params_with_100_bits_security, test_params_small
 from .proof import Proof, ProofFormatError
 from .prover import prove
+from .trace_memory import empty_trace, trace_in_backend_memory
 from .transcript import Transcript
 from .verifier.errors import VerificationError
 from .verifier.verify import verify
@@ -42,4 +43,4 @@ __version__ = "0.1.0"
 __all__ = ["Air", "keygen", "prove", "prove_many", "verify", "Proof", "ProofFormatError", "VerificationError", "ProvingKey",
            "VerifyingKey", "SystemParams", "test_params_small", "app_params_with_100_bits_security", "field", "hash",
            "merkle", "ntt", "phases", "Transcript", "backends", "device_info", "device_memory", "release_device_memory",
-           "host_memory", "release_host_memory", "__version__"]
+           "host_memory", "release_host_memory", "empty_trace", "trace_in_backend_memory", "__version__"]

@@ -32,6 +32,7 @@ from .keygen import keygen
 from .params import SystemParams
 from .prover import prove
 from .spans import Span, record
+from .trace_memory import trace_in_backend_memory
 from .verifier.verify import verify
 from .workloads import WORKLOADS, Workload, make_params, resolve_params
 
@@ -158,11 +159,16 @@ def _params_json(params: SystemParams) -> dict:
 
 def run_bench(workload: str | Workload, options: dict | None = None, params: SystemParams | None = None,
               backend: str | None = None, runs: int = 5, warmup: int = 1, progress: bool | None = None,
-              on_run: Callable[[int, list[Span]], None] | None = None) -> BenchResult:
+              on_run: Callable[[int, list[Span]], None] | None = None, trace_memory: str = "backend") -> BenchResult:
     """Prove `workload` warmup + runs times; options default to the workload's, params to its preset.
 
     progress: a bar on stderr (None: only when stderr is a TTY). on_run(i, spans) sees each timed run.
+    trace_memory: 'backend' copies the traces into gpustark.empty_trace memory first (page-locked
+    on cuda, as a trace generator that fills reused page-locked arrays has them); 'numpy' proves
+    from the workload's own arrays.
     """
+    if trace_memory not in ("backend", "numpy"):
+        raise ValueError(f"bench: trace_memory must be 'backend' or 'numpy', found {trace_memory!r}")
     wl = WORKLOADS[workload] if isinstance(workload, str) else workload
     if runs < 1 or warmup < 0:
         raise ValueError(f"bench: expected runs >= 1 and warmup >= 0, found runs={runs}, warmup={warmup}")
@@ -173,6 +179,8 @@ def run_bench(workload: str | Workload, options: dict | None = None, params: Sys
     pk, vk = keygen(wl.airs(options), params)
     traces, public_values = wl.witness(options)
     pk.check_witness(traces, public_values)
+    if trace_memory == "backend":
+        traces = [None if t is None else trace_in_backend_memory(t, backend) for t in traces]
 
     _native.device_memory(backend, reset_peak=True)
     bar = Progress(f"bench {wl.name}", warmup + runs, progress)
@@ -200,7 +208,8 @@ def run_bench(workload: str | Workload, options: dict | None = None, params: Sys
     verify_ms = (time.perf_counter() - start) * 1e3
     return BenchResult(wl.name, options, _params_json(params), backend, warmup, recorded, wall_ms, verify_ms,
                        len(proof.to_bytes()), peak_rss_bytes(), machine_info(backend),
-                       {"created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")},
+                       {"created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+                        "trace_memory": trace_memory},
                        device_memory["peak_bytes"] if device_memory["tracked"] else None)
 
 
@@ -213,6 +222,8 @@ def report(result: BenchResult, baseline: BenchResult | None = None) -> str:
     m = result.machine
     title = (f"{_describe(result)}: {len(result.runs)} runs after {result.warmup} warm-up\n"
              f"machine: {m.get('cpu_model')}, {m.get('cores')} cores, {m.get('device_info', {}).get('name')}")
+    if "trace_memory" in result.extra:
+        title += f"\ntraces in {result.extra['trace_memory']} memory (--trace-memory)"
     if baseline is not None:
         title += f"\nbaseline: {_describe(baseline)}, {len(baseline.runs)} runs ({baseline.extra.get('created', '?')})"
         if (baseline.workload, baseline.options, baseline.params) != (result.workload, result.options, result.params):

@@ -202,7 +202,8 @@ def _bench(args: argparse.Namespace) -> int:
         bench.require_matplotlib()
     params = make_params(*resolve_params(workload, options, args.params, args.log_stacked_height))
     check_trace_sizes(workload, options, [air.width for air in workload.airs(options)], params)
-    result = bench.run_bench(workload, options, params, args.backend, runs=args.runs, warmup=args.warmup)
+    result = bench.run_bench(workload, options, params, args.backend, runs=args.runs, warmup=args.warmup,
+                             trace_memory=args.trace_memory)
     print(bench.report(result, baseline))
     if args.json:
         result.save(args.json)
@@ -327,6 +328,10 @@ def _parser() -> argparse.ArgumentParser:
     bench_cmd.add_argument("--runs", type=int, default=5, help="timed runs (default 5)")
     bench_cmd.add_argument("--warmup", type=int, default=1, help="untimed runs first (default 1)")
     bench_cmd.add_argument("--backend", default=None, help="cpu (default) or a device backend")
+    bench_cmd.add_argument("--trace-memory", choices=("backend", "numpy"), default="backend",
+                           help="where the traces live while proving: 'backend' (default) copies them into "
+                                "gpustark.empty_trace memory (page-locked on cuda) before the runs, 'numpy' "
+                                "keeps the workload's arrays")
     bench_cmd.add_argument("--json", metavar="FILE", help="write every run's spans, the machine and the summary")
     bench_cmd.add_argument("--baseline", metavar="FILE", help="a --json file of an earlier run: adds deltas and a speed-up")
     bench_cmd.add_argument("--plot", metavar="FILE.png", help="a bar chart of the medians (needs matplotlib)")

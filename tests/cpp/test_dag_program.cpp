@@ -59,32 +59,64 @@ void expect_equal(const DagSums& a, const DagSums& b, const std::string& where) 
     EXPECT_TRUE(ef_eq(a.denominator, b.denominator)) << where << ": denominator";
 }
 
+uint32_t longest_group(const DagProgram& p) {
+    uint32_t longest = 0;
+    for (const gpustark::DagGroup& g : p.groups) longest = std::max(longest, g.count);
+    return longest;
+}
+
 TEST(DagProgram, GroupsSplitTheConstraintsAndTileTheCode) {
-    bool several = false;
+    for (gpustark::DagGrouping grouping : {gpustark::DagGrouping::Long, gpustark::DagGrouping::Short}) {
+        bool several = false;
+        for (uint32_t seed = 1; seed <= 20; ++seed) {
+            Fixture f(seed);
+            const DagProgram program = gpustark::compile_dag(f.air, grouping);
+            const std::string where = "seed " + std::to_string(seed) + (grouping == gpustark::DagGrouping::Short ? " short" : " long");
+            EXPECT_LT(program.slots, f.air.nodes.size()) << where;
+            EXPECT_EQ(program.weight_count(), f.binding.weights.size()) << where;
+            const uint64_t target = gpustark::dag_group_target(f.air, grouping);
+            ASSERT_GE(program.groups.size(), 2u) << where;  // constraints, then the interactions
+            uint32_t next = 0, constraints = 0;
+            for (size_t k = 0; k < program.groups.size(); ++k) {
+                const gpustark::DagGroup& g = program.groups[k];
+                EXPECT_EQ(g.first, next);
+                EXPECT_LE(g.slots, program.slots);
+                next += g.count;
+                uint32_t own = 0;  // this group's constraints
+                for (uint32_t pc = g.first; pc < g.first + g.count; ++pc) own += program.code[4 * pc] == GS_DAG_OP_CONSTRAINT;
+                constraints += own;
+                // A group of several constraints stays within the target; one constraint may exceed it.
+                if (k + 1 < program.groups.size() && own > 1) EXPECT_LE(g.count, target) << where;
+            }
+            EXPECT_EQ(next, program.instructions());
+            EXPECT_EQ(constraints, f.air.constraints.size());  // each constraint in exactly one group
+            several |= program.groups.size() > 2;
+        }
+        EXPECT_TRUE(several);
+    }
+}
+
+// The short grouping (the GPU's sumcheck rounds) splits the same program finer: more groups, the
+// longest one shorter, the same constants and weights, and the same sums (HostRunMatchesTheNodeList
+// runs both).
+TEST(DagProgram, ShortGroupsSplitTheSameProgramFiner) {
+    bool shorter = false;
     for (uint32_t seed = 1; seed <= 20; ++seed) {
         Fixture f(seed);
-        EXPECT_LT(f.program.slots, f.air.nodes.size()) << "seed " << seed;
-        EXPECT_EQ(f.program.weight_count(), f.binding.weights.size());
-        const uint64_t target = gpustark::dag_group_target(f.air);
-        ASSERT_GE(f.program.groups.size(), 2u) << "seed " << seed;  // constraints, then the interactions
-        uint32_t next = 0, constraints = 0;
-        for (size_t k = 0; k < f.program.groups.size(); ++k) {
-            const gpustark::DagGroup& g = f.program.groups[k];
-            EXPECT_EQ(g.first, next);
-            EXPECT_LE(g.slots, f.program.slots);
-            next += g.count;
-            uint32_t own = 0;  // this group's constraints
-            for (uint32_t pc = g.first; pc < g.first + g.count; ++pc)
-                own += f.program.code[4 * pc] == GS_DAG_OP_CONSTRAINT;
-            constraints += own;
-            // A group of several constraints stays within the target; one constraint may exceed it.
-            if (k + 1 < f.program.groups.size() && own > 1) EXPECT_LE(g.count, target) << "seed " << seed;
-        }
-        EXPECT_EQ(next, f.program.instructions());
-        EXPECT_EQ(constraints, f.air.constraints.size());  // each constraint in exactly one group
-        several |= f.program.groups.size() > 2;
+        const DagProgram fine = gpustark::compile_dag(f.air, gpustark::DagGrouping::Short);
+        EXPECT_GE(fine.groups.size(), f.program.groups.size()) << "seed " << seed;
+        EXPECT_LE(longest_group(fine), longest_group(f.program)) << "seed " << seed;
+        EXPECT_EQ(fine.constants.size(), f.program.constants.size());
+        EXPECT_EQ(fine.weight_count(), f.program.weight_count());
+        EXPECT_EQ(fine.num_constraints, f.program.num_constraints);
+        shorter |= longest_group(fine) < longest_group(f.program);
     }
-    EXPECT_TRUE(several);
+    EXPECT_TRUE(shorter);
+    // compiled_dag keeps one program per grouping.
+    Fixture f(2);
+    EXPECT_EQ(gpustark::compiled_dag(f.air, gpustark::DagGrouping::Short),
+              gpustark::compiled_dag(f.air, gpustark::DagGrouping::Short));
+    EXPECT_NE(gpustark::compiled_dag(f.air, gpustark::DagGrouping::Short), gpustark::compiled_dag(f.air));
 }
 
 // Balanced product trees over the columns, their nodes listed level by level (as a builder that
@@ -137,11 +169,15 @@ TEST(DagProgram, HostRunMatchesTheNodeList) {
         std::vector<Fp> nodes(f.air.nodes.size());
         gpustark::RowPoint<Fp> row{local.data(), next.data(), sel[0], sel[1], sel[2], f.publics.data()};
         gpustark::evaluate_nodes<Fp>(f.air, row, nodes.data());
-        std::vector<Fp> slots(f.program.slots + 1);
-        BasePoint point{local.data(), next.data(), sel.data(), slots.data()};
-        DagSums got = dag_run<Fp>(f.program.code.data(), f.program.instructions(), f.binding.weights.data(),
-                                  f.binding.constants.data(), point);
-        expect_equal(got, reference_sums(f.air, nodes, f.lambda, f.e, f.beta), "seed " + std::to_string(seed));
+        const DagProgram fine = gpustark::compile_dag(f.air, gpustark::DagGrouping::Short);
+        for (const DagProgram* p : {static_cast<const DagProgram*>(&f.program), &fine}) {
+            std::vector<Fp> slots(p->slots + 1);
+            BasePoint point{local.data(), next.data(), sel.data(), slots.data()};
+            DagSums got = dag_run<Fp>(p->code.data(), p->instructions(), f.binding.weights.data(),
+                                      f.binding.constants.data(), point);
+            expect_equal(got, reference_sums(f.air, nodes, f.lambda, f.e, f.beta),
+                         "seed " + std::to_string(seed) + (p == &fine ? " short groups" : ""));
+        }
     }
 }
 

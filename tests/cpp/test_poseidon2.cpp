@@ -53,6 +53,8 @@ TEST(Poseidon2, EveryOneStateCopyMatchesTheSharedBody) {
         for (u32& v : s) v = rng() % GS_P;
         states.push_back(s);
     }
+    states.push_back(std::vector<u32>(16, GS_P - 1));  // the largest products a lane can see
+    states.push_back(std::vector<u32>(16, 0));
     for (const auto& [isa, permute] : gpustark::p2_permute_single_copies()) {
         for (const std::vector<u32>& start : states) {
             std::vector<u32> expected = start, got = start;

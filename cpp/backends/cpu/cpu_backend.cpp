@@ -106,12 +106,10 @@ public:
             uint64_t count = std::min<uint64_t>(window, GS_P - start);
             parallel_for((count + kPoseidon2Lanes - 1) / kPoseidon2Lanes, 128, [&](size_t begin, size_t end) {
                 for (size_t batch = begin; batch < end; ++batch) {
-                    uint32_t first = uint32_t(start + batch * kPoseidon2Lanes);
+                    uint64_t first = start + batch * kPoseidon2Lanes;
                     if (first >= best.load(std::memory_order_relaxed)) return;
-                    uint32_t mask = pow_check_lanes(params, first);
-                    if (uint64_t(first) + kPoseidon2Lanes > GS_P) mask &= (1u << (GS_P - first)) - 1u;  // w < p only
-                    if (mask == 0) continue;
-                    uint32_t w = first + uint32_t(__builtin_ctz(mask));  // the lowest passing lane
+                    uint32_t w = first_passing_witness(params, first, kPoseidon2Lanes);
+                    if (w == UINT32_MAX) continue;
                     uint32_t cur = best.load();
                     while (w < cur && !best.compare_exchange_weak(cur, w)) {}
                     return;

@@ -33,6 +33,8 @@ public:
     // The proof's traces copied up once and kept until release_traces (cuda::Device).
     void hold_traces(const std::vector<TraceView>& traces) override { device_->hold_traces(traces); }
     void release_traces() override { device_->release_traces(); }
+    // Page-locked: hold_traces copies such a trace asynchronously, straight from it.
+    std::shared_ptr<void> trace_host_memory(size_t bytes) override { return device_->page_locked(bytes); }
     // The device copy of a held trace (host pointer and size as held), or nullptr: then the
     // caller copies the trace itself. For use inside a Call.
     const uint32_t* held_trace(const uint32_t* host, size_t bytes) const { return device_->held_trace(host, bytes); }

@@ -437,21 +437,57 @@ void Device::reset_memory_peak() { memory_account_.peak.store(memory_account_.in
 
 // ---- held traces ----
 
+namespace {
+// Whether [p, p + bytes) starts and ends in page-locked host memory (cudaHostAlloc, cudaMallocHost
+// or cudaHostRegister), which the copy engine reads directly.
+bool is_page_locked(const void* p, size_t bytes) {
+    for (const void* q : {p, static_cast<const void*>(static_cast<const char*>(p) + bytes - 1)}) {
+        cudaPointerAttributes a{};
+        if (cudaPointerGetAttributes(&a, q) != cudaSuccess) {
+            cudaGetLastError();  // not an error of the device's: the pointer is plain host memory
+            return false;
+        }
+        if (a.type != cudaMemoryTypeHost) return false;
+    }
+    return true;
+}
+}  // namespace
+
+std::shared_ptr<void> Device::page_locked(size_t bytes) {
+    activate();
+    void* p = nullptr;
+    // Portable: any device (and stream instance) of the process copies from it at full speed.
+    GS_CUDA_CHECK(cudaHostAlloc(&p, std::max<size_t>(bytes, 1), cudaHostAllocPortable));
+    return std::shared_ptr<void>(p, [](void* q) { cudaFreeHost(q); });
+}
+
 void Device::hold_traces(const std::vector<TraceView>& traces) {
     release_traces();
     auto held = std::make_unique<HeldTraces>();
+    std::vector<const uint32_t*> direct;  // page-locked: copied from where they are
     size_t staged = 0;
+    activate();
     for (const TraceView& t : traces) {
         const size_t bytes = t.height * t.width * sizeof(uint32_t);
         if (bytes == 0 || held->copies.count(t.data)) continue;
         held->copies.emplace(t.data, std::make_pair(bytes, DeviceBuffer()));
-        staged += gpu::staged_size(bytes);
+        if (is_page_locked(t.data, bytes)) direct.push_back(t.data);
+        else staged += gpu::staged_size(bytes);
     }
-    Call call(*this, "hold_traces");  // holds the lock until the copies are in place
+    Call call(*this, "hold_traces");  // holds the lock until the copies are enqueued
     for (auto& [host, copy] : held->copies) copy.second = DeviceBuffer(copy.first);  // before the copies
-    call.reserve_staging(staged);
-    for (auto& [host, copy] : held->copies) call.upload(copy.second.data(), host, copy.first);
-    call.finish("traces held");
+    if (staged) call.reserve_staging(staged);
+    for (auto& [host, copy] : held->copies) {
+        if (std::find(direct.begin(), direct.end(), host) == direct.end()) {
+            call.upload(copy.second.data(), host, copy.first);
+            continue;
+        }
+        // The kernels that read the copy queue behind it on the stream; release_traces waits
+        // for the stream before the host memory may change.
+        GS_CUDA_CHECK(cudaMemcpyAsync(copy.second.data(), host, copy.first, cudaMemcpyHostToDevice, stream_));
+        h2d_bytes_ += copy.first;
+    }
+    if (staged) call.finish("traces held");  // the staging is reused by the next call
     held_ = std::move(held);
 }
 

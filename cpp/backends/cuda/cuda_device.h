@@ -170,6 +170,9 @@ public:
     // hold_traces' copies (Backend::hold_traces): each trace up once, found by host pointer and
     // size until release_traces; held_trace is for use inside a Call (nullptr: not held).
     void hold_traces(const std::vector<TraceView>& traces);
+    // Page-locked host memory for traces (Backend::trace_host_memory): hold_traces copies such a
+    // trace with one asynchronous copy on the stream, not through the staging, and does not wait.
+    std::shared_ptr<void> page_locked(size_t bytes);
     void release_traces();
     const uint32_t* held_trace(const uint32_t* host, size_t bytes) const;
     // Every cudaMalloc is counted (device_memory.h); the pool's free blocks are the cached bytes.

@@ -56,10 +56,13 @@ void grow(Device& device, Buffer& buffer, size_t& have, size_t bytes) {
 
 // ---- the program ----
 
-DagOnDevice::DagOnDevice(Device& device, const DagBinding& binding)
-    : dag_(binding), bound_weights_(binding.weights.data()), bound_constants_(binding.constants.data()) {
+DagOnDevice::DagOnDevice(Device& device, const DagBinding& binding, const DagProgram* program)
+    : dag_(binding), program_(program ? program : binding.program), bound_weights_(binding.weights.data()),
+      bound_constants_(binding.constants.data()) {
     check_binding(binding);
-    const DagProgram& p = *dag_.program;
+    const DagProgram& p = *program_;
+    if (p.weight_count() != binding.program->weight_count() || p.constants.size() != binding.program->constants.size())
+        throw std::invalid_argument("dag: the program is not a grouping of the binding's program");
     for (const DagGroup& g : p.groups) group_table_.push_back(g.first), group_table_.push_back(g.count);
     code = device.allocate(p.code.size() * sizeof(uint32_t));
     groups = device.allocate(group_table_.size() * sizeof(uint32_t));
@@ -68,21 +71,21 @@ DagOnDevice::DagOnDevice(Device& device, const DagBinding& binding)
 }
 
 size_t DagOnDevice::staged() const {
-    return staged_size(dag_.program->code.size() * sizeof(uint32_t)) +
+    return staged_size(program_->code.size() * sizeof(uint32_t)) +
            staged_size(group_table_.size() * sizeof(uint32_t)) + staged_size(dag_.weights.size() * sizeof(Ef)) +
            staged_size(dag_.constants.size() * sizeof(Fp));
 }
 
 void DagOnDevice::upload(Device& device) const {
-    device.upload(code, dag_.program->code.data(), dag_.program->code.size() * sizeof(uint32_t));
+    device.upload(code, program_->code.data(), program_->code.size() * sizeof(uint32_t));
     device.upload(groups, group_table_.data(), group_table_.size() * sizeof(uint32_t));
     device.upload(weights, dag_.weights.data(), dag_.weights.size() * sizeof(Ef));
     device.upload(constants, dag_.constants.data(), dag_.constants.size() * sizeof(Fp));
 }
 
-bool DagOnDevice::same_binding(const DagBinding& other) const {
-    return &other == &dag_ && other.program == dag_.program && other.weights.data() == bound_weights_ &&
-           other.constants.data() == bound_constants_;
+bool DagOnDevice::same_binding(const DagBinding& other, const DagProgram* program) const {
+    return &other == &dag_ && (program ? program : other.program) == program_ &&
+           other.weights.data() == bound_weights_ && other.constants.data() == bound_constants_;
 }
 
 // ---- base sums ----
@@ -168,17 +171,21 @@ void dag_base_sums(Device& device, const DagBinding& dag, const DagBasePoints& i
 
 std::vector<Ef> dag_round(Device& device, const Buffer& tables, size_t stride, size_t length, const DagBinding& dag,
                           const Ef combine[3], const std::vector<Ef>& xs, size_t max_pairs, DagRoundState& state) {
-    DagRoundLaunch r(*dag.program, combine, xs, stride, length, max_pairs, "dag_round");
+    check_binding(dag);
+    // Kept with the AIR (compiled_dag), which outlives the state's copy of it.
+    const std::shared_ptr<const DagProgram> short_groups = dag.air ? compiled_dag(*dag.air, DagGrouping::Short) : nullptr;
+    const DagProgram& program_in_groups = short_groups ? *short_groups : *dag.program;
+    DagRoundLaunch r(program_in_groups, combine, xs, stride, length, max_pairs, "dag_round");
     if (r.points == 0) return {};
-    const uint64_t slots = slot_bytes<Ef>(*dag.program);
+    const uint64_t slots = slot_bytes<Ef>(program_in_groups);
     std::vector<Ef> sums(r.points, ef_zero());
     // One operation (one wait) per piece of pairs; one piece unless a memory plan asked for less.
     for (size_t first = 0; first < r.pairs; first += r.piece) {
         r.set_piece(first, std::min(r.piece, r.pairs - first));
         Call call(device, "dag_round");
         // The program goes up once per binding: every round of a trace reuses it, and the scratch.
-        const bool upload = !state.program || !state.program->same_binding(dag);
-        if (upload) state.program = std::make_unique<DagOnDevice>(device, dag);
+        const bool upload = !state.program || !state.program->same_binding(dag, &program_in_groups);
+        if (upload) state.program = std::make_unique<DagOnDevice>(device, dag, &program_in_groups);
         const DagOnDevice& program = *state.program;
         const device::LaunchPlan plan = dag_plan(device, Kernel::DagRound, r.round.lanes, slots, true);
         const size_t folded_bytes = size_t(r.fold.lanes) * sizeof(Ef);

@@ -16,22 +16,25 @@
 namespace gpustark {
 namespace gpu {
 
-// A bound program in device memory. Make it inside an operation, before its staged copies;
-// upload() copies it up (staged() bytes of staging).
+// A bound program in device memory: the binding's program, or `program`, another grouping of the
+// same AIR's (compiled_dag), with the binding's weights and constants. Make it inside an
+// operation, before its staged copies; upload() copies it up (staged() bytes of staging).
 class DagOnDevice {
 public:
-    DagOnDevice(Device& device, const DagBinding& binding);
+    DagOnDevice(Device& device, const DagBinding& binding, const DagProgram* program = nullptr);
     size_t staged() const;
     void upload(Device& device) const;
-    // Whether `other` is the binding this copy was made from, unchanged in place.
-    bool same_binding(const DagBinding& other) const;
-    const DagProgram& program() const { return *dag_.program; }
+    // Whether `other` is the binding this copy was made from, unchanged in place, and `program`
+    // (nullptr: the binding's) the program it holds.
+    bool same_binding(const DagBinding& other, const DagProgram* program = nullptr) const;
+    const DagProgram& program() const { return *program_; }
     uint32_t group_count() const { return uint32_t(group_table_.size() / 2); }
     // The first four arguments of the DAG kernels: code, groups, weights, constants.
     Buffer code, groups, weights, constants;
 
 private:
     const DagBinding& dag_;
+    const DagProgram* program_;
     const Ef* bound_weights_;
     const Fp* bound_constants_;
     std::vector<uint32_t> group_table_;  // (first instruction, count) per group
@@ -71,7 +74,10 @@ private:
 
 // What one trace's tables keep between dag_round calls: the program (uploaded on the first
 // round, again only for another binding), the tables folded at the round's points, the slot
-// scratch and the per-group sums, each grown to the largest round's.
+// scratch and the per-group sums, each grown to the largest round's. The rounds run the AIR's
+// program in short groups (DagGrouping::Short) where the binding names its AIR: a round has no
+// per-group buffer, so more groups cost only their few shared nodes, and the late rounds, with
+// a few points, then last as long as a short group rather than a long one.
 struct DagRoundState {
     std::unique_ptr<DagOnDevice> program;
     Buffer folded, slots, partials;

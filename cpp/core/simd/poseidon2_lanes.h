@@ -26,6 +26,10 @@ void compress_lanes(const uint32_t* const* left, const uint32_t* const* right, s
 // Bit mask of which of the kPoseidon2Lanes witnesses first_witness + i pass the proof-of-work check.
 uint32_t pow_check_lanes(const PowParams& params, uint32_t first_witness);
 
+// The smallest witness in [first, first + count) and below p that passes the proof-of-work check,
+// or UINT32_MAX: kPoseidon2Lanes witnesses a step, on the calling thread.
+uint32_t first_passing_witness(const PowParams& params, uint64_t first, uint64_t count);
+
 // The instruction set the functions above use on this CPU ("avx512", "avx2" or "baseline").
 const char* poseidon2_lanes_isa();
 

@@ -1,5 +1,8 @@
 // Chooses the widest compiled copy of the batched and the one-state Poseidon2 functions that this
 // CPU supports.
+#include <algorithm>
+#include <cstdint>
+
 #include "cpu_isa.h"
 #include "poseidon2_lanes.h"
 
@@ -28,6 +31,15 @@ void compress_lanes(const uint32_t* const* left, const uint32_t* const* right, s
 }
 uint32_t pow_check_lanes(const PowParams& params, uint32_t first_witness) {
     GS_ISA_DISPATCH(pow_check_lanes, params, first_witness);
+}
+uint32_t first_passing_witness(const PowParams& params, uint64_t first, uint64_t count) {
+    const uint64_t end = std::min<uint64_t>(first + count, GS_P);
+    for (uint64_t batch = first; batch < end; batch += kPoseidon2Lanes) {
+        uint32_t mask = pow_check_lanes(params, uint32_t(batch));
+        if (end - batch < kPoseidon2Lanes) mask &= (1u << (end - batch)) - 1u;  // the range's end, p included
+        if (mask != 0) return uint32_t(batch) + uint32_t(__builtin_ctz(mask));  // the lowest passing lane
+    }
+    return UINT32_MAX;
 }
 const char* poseidon2_lanes_isa() { return cpu_isa_name(); }
 
