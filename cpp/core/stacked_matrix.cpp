@@ -247,6 +247,14 @@ std::vector<TraceScatter> stacked_scatter_plan(const StackedLayout& layout) {
         const uint64_t step = s.log_h < layout.l_skip ? uint64_t(1) << (layout.l_skip - s.log_h) : 1;
         plan.back().slots.push_back({s.column, s.stacked_col, s.row_idx, step});
     }
+    // Each trace's slots by first row, then stacked column: the kernel's neighbouring lanes (one
+    // trace row, neighbouring slots) then write neighbouring words of one row of the row-major
+    // matrix, instead of one word in each of 32 rows (keccakf's 64 columns per stacked column
+    // start 2^15 rows apart); they read words of one trace row, which the cache holds.
+    for (TraceScatter& t : plan)
+        std::stable_sort(t.slots.begin(), t.slots.end(), [](const StackedScatterSlot& a, const StackedScatterSlot& b) {
+            return a.row_idx != b.row_idx ? a.row_idx < b.row_idx : a.stacked_col < b.stacked_col;
+        });
     return plan;
 }
 

@@ -101,8 +101,8 @@ constexpr uint32_t kStackedSlotPieces = 64;
 // The lanes of stacked_kernel_table: slot j's x_len lanes start at (*first_lane)[j]; returns the total.
 uint64_t stacked_kernel_table_lanes(const std::vector<StackedSlotSums>& slots, std::vector<uint64_t>* first_lane);
 // The commitment's scatter, trace by trace: each trace of the layout with slots (its index into
-// the traces, and its slots in layout order as stacked_scatter reads them, kernels/stacked/
-// stacked_commit.h).
+// the traces, and its slots as stacked_scatter reads them, kernels/stacked/stacked_commit.h, by
+// first row and then stacked column).
 struct TraceScatter {
     uint32_t trace;
     std::vector<StackedScatterSlot> slots;

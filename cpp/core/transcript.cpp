@@ -54,7 +54,8 @@ void Transcript::settle() const {
     background_.get();
     const double us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count();
     spans::count("transcript_wait_us", int64_t(us));
-    if (spans::logging()) std::fprintf(stderr, "gpustark debug: transcript waited %.3f ms for its background absorption\n", us * 1e-3);
+    if (spans::logging())
+        std::fprintf(stderr, "gpustark debug: transcript waited %.3f ms for its background absorption\n", us * 1e-3);
 }
 
 void Transcript::absorb(uint32_t value) {

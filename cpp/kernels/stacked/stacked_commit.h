@@ -29,25 +29,52 @@ GS_FN void stacked_scatter_lane(u64 lane, GS_DEVICE const u32* trace, u32 trace_
     matrix[(slot.row_idx + i * slot.step) * width + slot.stacked_col] = trace[i * trace_width + slot.column];
 }
 
-// Lane = (chunk x, column c), lane = x width + c: the chunk's N values of column c turned into
-// coefficients (an inverse DFT of size N: coefficient j = N^-1 sum_a v_a omega^(-a j), with
-// inv_powers[k] = omega_N^-k), then the subset-zeta transform over the bits of the index
-// (coefficient j' adds into every superset of j'); written to the same place in `message`.
+// i with its low `bits` bits in reverse order.
+GS_FN u32 stacked_bit_reverse(u32 i, u32 bits) {
+    u32 r = 0;
+    for (u32 b = 0; b < bits; ++b) r |= ((i >> b) & 1u) << (bits - 1u - b);
+    return r;
+}
+
+// One chunk of N = 2^kLogN values of a column, read at in[a width], turned into coefficients (an
+// inverse DFT of size N: coefficient j = N^-1 sum_a v_a omega^(-a j), with inv_powers[k] =
+// omega_N^-k), then the subset-zeta transform over the bits of the index (coefficient j' adds
+// into every superset of j'); written at out[j width]. The DFT is radix 2 (N/2 log N products
+// rather than N^2) and every loop has a constant trip count, so the values stay in registers.
+template <u32 kLogN>
+GS_FN void stacked_message_chunk(GS_DEVICE const u32* in, GS_DEVICE const Fp* inv_powers, Fp inv_n, u32 width,
+                                 GS_DEVICE u32* out) {
+    const u32 n = 1u << kLogN;
+    Fp v[1u << kLogN];
+    GS_UNROLL for (u32 a = 0; a < n; ++a) v[stacked_bit_reverse(a, kLogN)] = fp_from_canonical(in[(u64)a * width]);
+    GS_UNROLL for (u32 half = 1; half < n; half <<= 1)
+        GS_UNROLL for (u32 start = 0; start < n; start += 2 * half)
+            GS_UNROLL for (u32 k = 0; k < half; ++k) {
+                const Fp t = fp_mul(v[start + k + half], inv_powers[k * (n / (2 * half))]);
+                const Fp u = v[start + k];
+                v[start + k] = fp_add(u, t);
+                v[start + k + half] = fp_sub(u, t);
+            }
+    GS_UNROLL for (u32 j = 0; j < n; ++j) v[j] = fp_mul(v[j], inv_n);
+    GS_UNROLL for (u32 b = 0; b < kLogN; ++b)
+        GS_UNROLL for (u32 j = 0; j < n; ++j)
+            if ((j >> b) & 1u) v[j] = fp_add(v[j], v[j ^ (1u << b)]);
+    GS_UNROLL for (u32 j = 0; j < n; ++j) out[(u64)j * width] = fp_to_canonical(v[j]);
+}
+
+// Lane = (chunk x, column c), lane = x width + c: stacked_message_chunk of the chunk's N values of
+// column c, written to the same place in `message` (l_skip <= 5: GS_STACKED_MAX_CHUNK).
 GS_FN void stacked_message_lane(u64 lane, GS_DEVICE const u32* matrix, GS_DEVICE const Fp* inv_powers, Fp inv_n,
                                 u32 width, u32 l_skip, GS_DEVICE u32* message) {
-    const u32 n = 1u << l_skip;
-    const u64 x = lane / width, c = lane % width;
-    GS_DEVICE const u32* in = matrix + x * n * width + c;
-    Fp v[GS_STACKED_MAX_CHUNK], coeff[GS_STACKED_MAX_CHUNK];
-    for (u32 a = 0; a < n; ++a) v[a] = fp_from_canonical(in[(u64)a * width]);
-    for (u32 j = 0; j < n; ++j) {
-        Fp acc = fp_zero();
-        for (u32 a = 0; a < n; ++a) acc = fp_add(acc, fp_mul(v[a], inv_powers[(a * j) & (n - 1)]));
-        coeff[j] = fp_mul(acc, inv_n);
+    const u64 x = lane / width, c = lane % width, first = (x << l_skip) * width + c;
+    GS_DEVICE const u32* in = matrix + first;
+    GS_DEVICE u32* out = message + first;
+    switch (l_skip) {
+        case 0u: stacked_message_chunk<0u>(in, inv_powers, inv_n, width, out); break;
+        case 1u: stacked_message_chunk<1u>(in, inv_powers, inv_n, width, out); break;
+        case 2u: stacked_message_chunk<2u>(in, inv_powers, inv_n, width, out); break;
+        case 3u: stacked_message_chunk<3u>(in, inv_powers, inv_n, width, out); break;
+        case 4u: stacked_message_chunk<4u>(in, inv_powers, inv_n, width, out); break;
+        default: stacked_message_chunk<5u>(in, inv_powers, inv_n, width, out); break;
     }
-    for (u32 b = 0; b < l_skip; ++b)
-        for (u32 j = 0; j < n; ++j)
-            if ((j >> b) & 1u) coeff[j] = fp_add(coeff[j], coeff[j ^ (1u << b)]);
-    GS_DEVICE u32* out = message + x * n * width + c;
-    for (u32 j = 0; j < n; ++j) out[(u64)j * width] = fp_to_canonical(coeff[j]);
 }
