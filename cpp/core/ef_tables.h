@@ -26,13 +26,12 @@
 
 namespace gpustark {
 
+class Backend;
 class Transcript;
 
 // What a round of EfTables::transcript_rounds evaluates: pair_product_round (degree 2: s(1), s(2))
 // or fraction_round(lambda) (degree 3: s(1), s(2), s(3)).
 enum class SumcheckRoundKind { PairProduct, Fraction };
-
-class Backend;
 
 // Per round: its sums s(1), s(2)[, s(3)] (a degree-2 round's third is zero), its proof-of-work
 // witness (with a grind) and its challenge.

@@ -9,6 +9,7 @@
 #include <exception>
 #include <stdexcept>
 #include <string>
+#include <unordered_set>
 #include <utility>
 
 #include "../../core/env_flags.h"
@@ -464,21 +465,21 @@ std::shared_ptr<void> Device::page_locked(size_t bytes) {
 void Device::hold_traces(const std::vector<TraceView>& traces) {
     release_traces();
     auto held = std::make_unique<HeldTraces>();
-    std::vector<const uint32_t*> direct;  // page-locked: copied from where they are
+    std::unordered_set<const uint32_t*> direct;  // page-locked: copied from where they are
     size_t staged = 0;
     activate();
     for (const TraceView& t : traces) {
         const size_t bytes = t.height * t.width * sizeof(uint32_t);
         if (bytes == 0 || held->copies.count(t.data)) continue;
         held->copies.emplace(t.data, std::make_pair(bytes, DeviceBuffer()));
-        if (is_page_locked(t.data, bytes)) direct.push_back(t.data);
+        if (is_page_locked(t.data, bytes)) direct.insert(t.data);
         else staged += gpu::staged_size(bytes);
     }
     Call call(*this, "hold_traces");  // holds the lock until the copies are enqueued
     for (auto& [host, copy] : held->copies) copy.second = DeviceBuffer(copy.first);  // before the copies
     if (staged) call.reserve_staging(staged);
     for (auto& [host, copy] : held->copies) {
-        if (std::find(direct.begin(), direct.end(), host) == direct.end()) {
+        if (!direct.count(host)) {
             call.upload(copy.second.data(), host, copy.first);
             continue;
         }

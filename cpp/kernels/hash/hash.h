@@ -10,8 +10,10 @@ struct Poseidon2Params {
     u32 count;
 };
 
-// Permute one 16-lane state held as canonical values at `state`.
-GS_FN void p2_permute_canonical(GS_DEVICE u32* state) {
+// Permute one 16-lane state held as canonical values at `state` (words in any address space:
+// a buffer, or a thread's sponge, kernels/transcript/sponge.h).
+template <typename Words>
+GS_FN void p2_permute_canonical(Words state) {
     P2State st;
     for (u32 i = 0; i < 16u; ++i) st.s[i] = fp_from_canonical(state[i]);
     p2_permute(st);

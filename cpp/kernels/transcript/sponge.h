@@ -5,7 +5,7 @@
 // of samples left, so the host hands it over and takes it back as plain words.
 #pragma once
 #include "../field/ext4.h"
-#include "../hash/poseidon2.h"
+#include "../hash/hash.h"
 
 struct SpongeState {
     u32 state[16];   // canonical
@@ -18,10 +18,7 @@ static_assert(sizeof(SpongeState) == 72, "SpongeState layout is shared with MSL,
 #endif
 
 GS_FN void sponge_permute(GS_THREAD SpongeState& t) {
-    P2State st;
-    for (u32 i = 0; i < 16u; ++i) st.s[i] = fp_from_canonical(t.state[i]);
-    p2_permute(st);
-    for (u32 i = 0; i < 16u; ++i) t.state[i] = fp_to_canonical(st.s[i]);
+    p2_permute_canonical(t.state);
     t.absorb_idx = 0u;
     t.sample_idx = GS_P2_RATE;
 }
