@@ -50,6 +50,14 @@ def test_multi_air_small_params(backend, seed):
     prove_and_verify(*multi(seed), backend)
 
 
+@pytest.mark.parametrize("l_skip", [1, 3, 5, 6])
+def test_chunk_sizes(backend, l_skip):
+    """Chunks of 2 to 64 rows: a device keeps a chunk of at most 32 in registers (round 0's gather,
+    the stacked message) and takes longer ones on the host's composition of its primitives."""
+    params = gpustark.test_params_small(l_skip, 10 - l_skip, 2)
+    prove_and_verify(*multi(5, params, table_log_height=4, user_log_height=7, pair_log_height=2), backend)
+
+
 @pytest.mark.parametrize("sizes", [dict(table_log_height=2, user_log_height=2, pair_log_height=0),
                                    dict(table_log_height=5, user_log_height=3, pair_log_height=1)])
 def test_multi_air_other_heights(backend, sizes):

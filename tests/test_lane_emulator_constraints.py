@@ -1,9 +1,11 @@
 """metal/trace_tables.metal and metal/round0.metal on the lane emulator: the batch-constraint
 inputs built from a trace (core/trace_tables.h, core/round0_sums.h), against numpy models written
 from the definitions ("reference", plus "cpu": the same model on gpustark.field's native
-arithmetic), and the trace tables against the CPU's column openings (gpustark.pcs). Sizes include
-one row, one column, traces shorter than a chunk (rows wrap), shifted and offset blocks of
-chunks, and grids capped below the lane count."""
+arithmetic), and the trace tables against the CPU's column openings (gpustark.pcs). Round 0's
+gather takes each chunk to D or a coset in registers; its model evaluates the chunk's interpolant
+at the coset's points by the definition (checked against galois). Sizes include one row, one
+column, traces shorter than a chunk (rows wrap), offset blocks of chunks, and grids capped below
+the lane count."""
 
 import sys
 from pathlib import Path
@@ -12,7 +14,9 @@ import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "msl"))
+import msl_emulator  # noqa: E402
 from ef_reference import P, ext_from_base, ext_sum, random_ext  # noqa: E402
+from msl_reference import OMEGA  # noqa: E402
 from lane_tests import assert_words, emulator, field, field_ops, gpustark_module, words  # noqa: E402
 
 KINDS = ["reference", "cpu"]
@@ -115,26 +119,78 @@ def test_trace_tables_vs_cpu_column_openings(emu, width, log_height, l_skip):
     assert_words(openings[width:], expected[:, 1], "trace tables' rotated openings vs CPU column_openings")
 
 
-def gather_model(trace, l_skip, first, count, shift, selectors):
-    """Element (c, x, a): row (N (first + x) + a + shift) mod h, column c (then the selectors), in
-    Montgomery form (x 2^32 mod p), as round 0's NTTs and DAG take it."""
-    h, n = len(trace), 1 << l_skip
-    values = row_values(trace, rot=False, selectors=selectors)
-    rows = (n * (first + np.arange(count))[None, :] + np.arange(n)[:, None] + shift) % h  # (a, x)
-    return (values[rows].transpose(2, 1, 0) << np.uint64(32)) % np.uint64(P)
+SHIFT = 31  # round 0's first coset g D (g = 31, BabyBear's generator); the second is g^2 D
 
 
-@pytest.mark.parametrize("width,log_height,l_skip,first,count,shift,selectors,group,groups", [
-    (1, 0, 0, 0, 1, 0, 0, 32, None),   # one value
-    (3, 3, 1, 0, 4, 0, 1, 5, None),    # the whole trace, with selectors
-    (2, 4, 2, 1, 2, 1, 1, 3, None),    # chunks 1..2, next rows
-    (4, 2, 3, 0, 1, 5, 0, 7, None),    # h = 4 < N = 8: rows wrap
-    (5, 5, 2, 3, 5, 1, 1, 6, 2),       # 320 lanes on 12 threads
-    (5, 6, 4, 1, 3, 1, 1, 32, 3),      # N = 16: tiles of 8 points by 8 columns, 384 lanes on 96 threads
+def coset_powers(l_skip, shift):
+    """The coset's tables as the host builds them (core/ntt_tables.h coset_dft_powers), from the
+    definition: w^-k and w^k for k < N/2 (w = omega_N), then shift^j / N for j < N."""
+    n, w = 1 << l_skip, OMEGA[l_skip]
+    w_inv, n_inv = pow(w, P - 2, P), pow(n, P - 2, P)
+    return np.array([pow(w_inv, k, P) for k in range(n // 2)] + [pow(w, k, P) for k in range(n // 2)]
+                    + [pow(shift, j, P) * n_inv % P for j in range(n)], np.uint64)
+
+
+def to_coset(values, l_skip, shift):
+    """Each length-N run of `values` (last axis, canonical) read as a polynomial's values at
+    omega_N^a, evaluated at shift omega_N^b instead: the polynomial's coefficients
+    c_j = N^-1 sum_a v_a omega^(-a j), then sum_j c_j (shift omega^b)^j."""
+    n, w = 1 << l_skip, OMEGA[l_skip]
+    w_inv, n_inv = pow(w, P - 2, P), pow(n, P - 2, P)
+    to_coeffs = np.array([[pow(w_inv, a * j, P) * n_inv % P for j in range(n)] for a in range(n)], object)
+    at_coset = np.array([[pow(shift * pow(w, b, P) % P, j, P) for b in range(n)] for j in range(n)], object)
+    v = values.astype(object)
+    return ((v @ to_coeffs % P) @ at_coset % P).astype(np.uint64)
+
+
+def gather_model(trace, l_skip, first, count, shift):
+    """Local point (c, x, a): row N (first + x) + a (mod h), column c (then is_first, is_last,
+    is_transition); next point (c, x, a): the row after it, column c < width. On a coset (shift
+    not None) each (c, x) run of N points is taken there (to_coset). Montgomery form (x 2^32 mod
+    p), as the DAG reads it: local words, then next words."""
+    h, n, width = len(trace), 1 << l_skip, trace.shape[1]
+    values = row_values(trace, rot=False, selectors=True)
+    rows = (n * (first + np.arange(count))[:, None] + np.arange(n)[None, :]) % h  # (x, a)
+    local = values[rows].transpose(2, 0, 1)                  # (c, x, a)
+    nxt = values[(rows + 1) % h][..., :width].transpose(2, 0, 1)
+    if shift is not None:
+        local, nxt = to_coset(local, l_skip, shift), to_coset(nxt, l_skip, shift)
+    montgomery = lambda v: (v.astype(np.uint64) << np.uint64(32)) % np.uint64(P)  # noqa: E731
+    return np.concatenate([montgomery(local).ravel(), montgomery(nxt).ravel()])
+
+
+def test_to_coset_model_against_galois():
+    """The model's coset values are galois' interpolant evaluated at shift omega^b."""
+    galois = pytest.importorskip("galois", reason="galois (the test oracle) is not installed")
+    GF = galois.GF(P)
+    rng = np.random.default_rng(41)
+    for l_skip in range(6):
+        n, values = 1 << l_skip, field(rng, 1 << l_skip)
+        coeffs = galois.intt(GF(values)) if n > 1 else GF(values)
+        points = GF([SHIFT * pow(OMEGA[l_skip], b, P) % P for b in range(n)])
+        expected = galois.Poly(coeffs[::-1])(points)
+        assert_words(to_coset(values[None], l_skip, SHIFT)[0], np.asarray(expected), f"to_coset, N = {n}")
+
+
+@pytest.mark.parametrize("width,log_height,l_skip,first,count,group,groups", [
+    (1, 0, 0, 0, 1, 32, None),   # one value
+    (3, 3, 1, 0, 4, 5, None),    # the whole trace
+    (2, 4, 2, 1, 2, 3, None),    # chunks 1..2
+    (4, 2, 3, 0, 1, 7, None),    # h = 4 < N = 8: rows wrap
+    (5, 5, 2, 3, 5, 6, 2),       # 40 lanes on 12 threads
+    (5, 6, 4, 1, 3, 32, 1),      # N = 16, 24 lanes on one group
+    (34, 6, 4, 0, 4, 32, None),  # N = 16, wider than a SIMD group
+    (2, 7, 5, 1, 3, 4, 2),       # N = 32, the largest chunk
 ])
-def test_round0_gather(emu, width, log_height, l_skip, first, count, shift, selectors, group, groups):
+@pytest.mark.parametrize("shift", [None, SHIFT, SHIFT * SHIFT], ids=["D", "gD", "g2D"])
+def test_round0_gather(emu, width, log_height, l_skip, first, count, group, groups, shift):
     trace = field(np.random.default_rng(width + log_height + first), 1 << log_height, width)
-    out = emu.run("round0_gather", width, log_height, l_skip, first, count, shift, selectors, data=trace,
+    data = trace if shift is None else words(trace, coset_powers(l_skip, shift))
+    out = emu.run("round0_gather", width, log_height, l_skip, first, count, int(shift is not None), data=data,
                   group=group, groups=groups)
-    assert_words(out, gather_model(trace, l_skip, first, count, shift, selectors).ravel(), "round0_gather")
+    assert_words(out, gather_model(trace, l_skip, first, count, shift), "round0_gather")
 
+
+def test_round0_gather_refuses_chunks_past_the_registers(emu):
+    with pytest.raises(msl_emulator.EmulatorError, match="register DFT"):
+        emu.run("round0_gather", 1, 6, 6, 0, 1, 0, data=np.zeros(64, np.uint32))

@@ -35,4 +35,14 @@ std::vector<uint32_t> ntt_scale_factors(uint32_t log_n, bool inverse, uint32_t s
     return out;
 }
 
+std::vector<uint32_t> coset_dft_powers(uint32_t log_n, uint32_t shift) {
+    std::vector<uint32_t> out = ntt_twiddles(log_n, true);
+    const std::vector<uint32_t> forward = ntt_twiddles(log_n, false);
+    out.insert(out.end(), forward.begin(), forward.end());
+    // shift^j / n is the inverse transform's factor for the shift's inverse.
+    const std::vector<uint32_t> scale = ntt_scale_factors(log_n, true, fp_to_canonical(fp_inv(fp_from_canonical(shift))));
+    out.insert(out.end(), scale.begin(), scale.end());
+    return out;
+}
+
 }  // namespace gpustark

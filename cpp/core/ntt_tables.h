@@ -17,4 +17,9 @@ std::vector<uint32_t> ntt_stage_twiddles(uint32_t log_n, bool inverse);
 // (shift^-j / n). Empty when there is nothing to scale (forward, shift 1).
 std::vector<uint32_t> ntt_scale_factors(uint32_t log_n, bool inverse, uint32_t shift);
 
+// What a thread needs to take 2^log_n values on D to the coset shift D in its registers
+// (kernels/constraints/round0_gather.h): the inverse twiddles, the forward twiddles, then
+// shift^j / n for j < n.
+std::vector<uint32_t> coset_dft_powers(uint32_t log_n, uint32_t shift);
+
 }  // namespace gpustark

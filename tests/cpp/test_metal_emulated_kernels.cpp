@@ -387,11 +387,16 @@ bool run_phase_kernel(const Launch& l, const Binder& b) {
         uint32_t* out = b.buffer<uint32_t>(2, p.lanes);
         each_position(l, [&](uint32_t pos, uint32_t n) { gs_msl::gather_words(src, starts, out, p, pos, n); });
     } else if (k == "round0_gather") {
-        b.arity(3);
-        auto p = b.value<gs_msl::Round0GatherParams>(2);
+        b.arity(5);
+        auto p = b.value<gs_msl::Round0GatherParams>(4);
+        const uint64_t points = p.count << p.l_skip;
         const uint32_t* trace = b.buffer<uint32_t>(0, (uint64_t(1) << p.log_height) * p.width);
-        uint32_t* out = b.buffer<uint32_t>(1, p.lanes);
-        each_position(l, [&](uint32_t pos, uint32_t n) { gs_msl::round0_gather(trace, out, p, pos, n); });
+        uint32_t* local = b.buffer<uint32_t>(1, points * (uint64_t(p.width) + 3));
+        uint32_t* next = b.buffer<uint32_t>(2, points * p.width);
+        // A coset's tables: both twiddle halves and the scale (coset_dft_powers); none read on D.
+        const uint64_t n = uint64_t(1) << p.l_skip;
+        const Fp* powers = b.buffer<Fp>(3, p.coset ? 2 * (n / 2) + n : 0);
+        each_position(l, [&](uint32_t pos, uint32_t n) { gs_msl::round0_gather(trace, local, next, powers, p, pos, n); });
     } else if (k == "dag_base_sums") {
         b.arity(9);
         auto p = b.value<gs_msl::DagBaseSumsParams>(8);

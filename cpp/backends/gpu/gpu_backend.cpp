@@ -10,6 +10,7 @@
 #include "gpu_ntt_tables.h"
 #include "phases.h"
 #include "primitives.h"
+#include "round0_launch.h"
 
 namespace gpustark {
 namespace gpu {
@@ -83,7 +84,12 @@ void GpuBackend::dag_base_sums(const DagBinding& dag, const DagBasePoints& point
     gpu::dag_base_sums(gpu_device(), dag, points, out);
 }
 
-Round0Sums GpuBackend::round0_sums(const Round0Trace& trace) { return gpu::round0_sums(gpu_device(), trace); }
+Round0Sums GpuBackend::round0_sums(const Round0Trace& trace) {
+    // Chunks longer than a thread's registers hold take the host's composition of ntt and
+    // dag_base_sums (each still on the device).
+    if (!round0_on_device(trace.l_skip)) return host_round0_sums(*this, trace);
+    return gpu::round0_sums(gpu_device(), trace);
+}
 
 std::unique_ptr<FractionTree> GpuBackend::fraction_tree(const Ef* p, const Ef* q, size_t leaves) {
     return gpu::fraction_tree(gpu_device(), p, q, leaves);
@@ -95,12 +101,15 @@ std::unique_ptr<EfTables> GpuBackend::trace_tables(const TraceTablesInput& in) {
 
 StackedCommit GpuBackend::commit_stacked(const StackedLayout& layout, const std::vector<TraceView>& traces,
                                          uint32_t log_blowup, uint32_t k) {
-    if (!stacked_commit_on_device(layout)) return host_commit_stacked(*this, layout, traces, log_blowup, k);
+    if (!stacked_chunk_in_registers(layout.l_skip)) return host_commit_stacked(*this, layout, traces, log_blowup, k);
     return gpu::commit_stacked(gpu_device(), layout, traces, log_blowup, k);
 }
 
 std::unique_ptr<StackedMatrix> GpuBackend::stacked_matrix(HostVector<uint32_t> matrix, HostVector<uint32_t> message,
                                                           size_t height, uint32_t width, uint32_t l_skip) {
+    // The device remakes the message in registers; longer chunks keep the host's matrix.
+    if (!stacked_chunk_in_registers(l_skip))
+        return host_stacked_matrix(*this, std::move(matrix), std::move(message), height, width, l_skip);
     return gpu::stacked_matrix(gpu_device(), matrix, message, height, width, l_skip);
 }
 

@@ -9,19 +9,22 @@
 namespace gpustark {
 namespace gpu {
 
-// Chunks [first, first + count) of N = 2^l_skip rows of a 2^log_height x width trace, each row
-// shifted by `shift`, with the three selector columns when `selectors`.
-inline Round0GatherParams round0_gather_params(size_t first, size_t count, size_t shift, bool selectors,
-                                               uint32_t width, uint32_t log_height, uint32_t l_skip) {
+// Whether a device takes round 0 of chunks of 2^l_skip rows: its gather keeps a chunk in
+// registers. Longer chunks take the host's composition of the backend's primitives.
+inline bool round0_on_device(uint32_t l_skip) { return l_skip <= GS_REGISTER_DFT_MAX_LOG; }
+
+// Chunks [first, first + count) of N = 2^l_skip rows of a 2^log_height x width trace, on a coset
+// (the launch binds its tables) or on D.
+inline Round0GatherParams round0_gather_params(size_t first, size_t count, bool coset, uint32_t width,
+                                               uint32_t log_height, uint32_t l_skip) {
     Round0GatherParams p{};
     p.first = first;
     p.count = count;
-    p.shift = shift;
-    p.cols = selectors ? width + 3 : width;
-    p.lanes = (uint64_t(1) << l_skip) * count * p.cols;
+    p.lanes = uint64_t(count) * (uint64_t(width) + 3);
     p.width = width;
     p.log_height = log_height;
     p.l_skip = l_skip;
+    p.coset = coset ? 1u : 0u;
     return p;
 }
 

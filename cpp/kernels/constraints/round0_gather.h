@@ -1,51 +1,90 @@
-// One lane of round 0's gather (core/round0_sums.h): a trace's rows into a block laid out column
-// by column, each (column, chunk) pair's N = 2^l_skip values one after another: the layout of a
-// column-major batched size-N NTT per (column, chunk), and the one the DAG reads (neighbouring
-// threads, neighbouring points, read neighbouring words). Lane = one gathered value. The CUDA kernel
-// (backends/cuda/round0.cu) and the Metal kernel (metal/round0.metal) are grid-stride loops over
-// this body.
+// One lane of round 0's gather (core/round0_sums.h): one chunk of N = 2^l_skip rows of one column
+// of a trace, and of the next rows, taken to the points round 0 evaluates the DAG at, and written
+// into a block laid out column by column, each (column, chunk) pair's N points one after another:
+// the layout the DAG reads (neighbouring threads, neighbouring points, read neighbouring words).
+// On D (the rows themselves) the values are copied; on a coset g D the chunk's N values are
+// interpolated and evaluated there in the thread's registers (an inverse DFT, the coset's powers,
+// a forward DFT), so a coset costs one read of the trace and one write of its points rather than a
+// gather, NTT passes and a copy. The CUDA kernel (backends/cuda/round0.cu) and the Metal kernel
+// (metal/round0.metal) are grid-stride loops over round0_gather_lane.
 #pragma once
 #include "../field/babybear.h"
+#include "../ntt/ntt_registers.h"
 
-// Chunks [first, first + count) of N = 2^l_skip rows, each row shifted by `shift`; cols = width,
-// or width + 3 with the selectors; lanes = N * count * cols.
+// Chunks [first, first + count) of N = 2^l_skip <= 2^GS_REGISTER_DFT_MAX_LOG rows; lanes = count *
+// (width + 3), one per (chunk, column or selector). coset != 0: the values go to the coset whose
+// table the launch binds (round0_to_coset); 0: they stay on D.
 struct Round0GatherParams {
     u64 first;
     u64 count;
-    u64 shift;
     u64 lanes;
     u32 width;
     u32 log_height;
     u32 l_skip;
-    u32 cols;
+    u32 coset;
 };
 
 #ifndef __METAL_VERSION__
-static_assert(sizeof(Round0GatherParams) == 48 && __builtin_offsetof(Round0GatherParams, width) == 32,
+static_assert(sizeof(Round0GatherParams) == 40 && __builtin_offsetof(Round0GatherParams, width) == 24,
               "Round0GatherParams layout is shared with MSL");
 #endif
 
-// Element (c, x, a) of the block, at out[c N count + x N + a] (point x N + a of column c): row
-// (N (first + x) + a + shift) mod h of the trace, column c < width; then is_first, is_last,
-// is_transition of that row. Written in Montgomery form: the NTTs after it are linear maps with
-// Montgomery-form constants, so they keep the form, and the DAG then reads each value with one
-// load instead of a load and a multiply (it reads each column many times). Lanes go in tiles of
-// T = min(8, N) points by every column, so that a SIMD group reads a few neighbouring columns of
-// T rows and writes T neighbouring points of each: lane = (tile cols + c) T + (point mod T),
-// tile = point / T.
-GS_FN void round0_gather_lane(u64 lane, GS_DEVICE const u32* trace, u32 width, u32 log_height, u32 l_skip, u64 first,
-                              u64 count, u64 shift, u32 cols, GS_DEVICE u32* out) {
-    const u64 height_mask = ((u64)1 << log_height) - 1, n = (u64)1 << l_skip, points = n * count;
-    const u32 log_tile = l_skip < 3u ? l_skip : 3u;
-    const u64 in_tile = lane & (((u64)1 << log_tile) - 1), rest = lane >> log_tile;
-    const u64 c = rest % cols, point = ((rest / cols) << log_tile) | in_tile;
-    const u64 row = (n * first + point + shift) & height_mask;
-    u32 v;
-    if (c < width) {
-        v = fp_from_canonical(trace[row * width + c]).m;
+// The N values of one chunk, interpolated over D and evaluated at the coset's points s w^a. The
+// tables, in Montgomery form: `powers` holds w^-k, then w^k, for k < N/2 (w = omega_N: the NTT's
+// twiddles, N/2 and N/2), then the coset's scale s^j / N for j < N (coefficient j of the
+// interpolant times s^j: evaluating it at s w^a is evaluating the scaled one at w^a).
+template <u32 kLogN>
+GS_FN void round0_to_coset(GS_THREAD Fp* v, GS_DEVICE const Fp* powers) {
+    const u32 half = (1u << kLogN) / 2u;
+    dft_in_registers<kLogN>(v, powers);
+    GS_UNROLL for (u32 j = 0; j < (1u << kLogN); ++j) v[j] = fp_mul(v[j], powers[2u * half + j]);
+    dft_in_registers<kLogN>(v, powers + half);
+}
+
+// Chunk x of the block, column c: point a is row N (first + x) + a (mod h) for local, one row on
+// for next, or the selector c - width (is_first, is_last, is_transition) of the local row. Local
+// point (c, x, a) goes to local[c N count + x N + a], next's to the same place in `next` (which
+// has no selector columns). Written in Montgomery form: the DAG reads each value with one load
+// instead of a load and a multiply (it reads each column many times). Neighbouring lanes take
+// neighbouring columns of one chunk, so a SIMD group reads neighbouring words of each row.
+template <u32 kLogN>
+GS_FN void round0_gather_chunk(u64 x, u32 c, GS_DEVICE const u32* trace, Round0GatherParams p, GS_DEVICE const Fp* powers,
+                               GS_DEVICE u32* local, GS_DEVICE u32* next) {
+    const u32 n = 1u << kLogN;
+    const u64 height_mask = ((u64)1 << p.log_height) - 1, row0 = (p.first + x) << kLogN;
+    const u64 at = (u64)c * (n * p.count) + x * n;
+    Fp v[1u << kLogN];
+    if (c < p.width) {
+        Fp w[1u << kLogN];
+        GS_UNROLL for (u32 a = 0; a < n; ++a) v[a] = fp_from_canonical(trace[((row0 + a) & height_mask) * p.width + c]);
+        GS_UNROLL for (u32 a = 0; a + 1u < n; ++a) w[a] = v[a + 1u];
+        w[n - 1u] = fp_from_canonical(trace[((row0 + n) & height_mask) * p.width + c]);
+        if (p.coset != 0u) round0_to_coset<kLogN>(w, powers);
+        GS_UNROLL for (u32 a = 0; a < n; ++a) next[at + a] = w[a].m;
     } else {
-        const bool flag = c == width ? row == 0 : c == width + 1 ? row == height_mask : row != height_mask;
-        v = flag ? fp_one().m : 0u;
+        GS_UNROLL for (u32 a = 0; a < n; ++a) {
+            const u64 row = (row0 + a) & height_mask;
+            const bool flag = c == p.width ? row == 0 : c == p.width + 1u ? row == height_mask : row != height_mask;
+            v[a] = flag ? fp_one() : fp_zero();
+        }
     }
-    out[c * points + point] = v;
+    if (p.coset != 0u) round0_to_coset<kLogN>(v, powers);
+    GS_UNROLL for (u32 a = 0; a < n; ++a) local[at + a] = v[a].m;
+}
+
+// Lane = (chunk x, column c), lane = x (width + 3) + c, for l_skip <= GS_REGISTER_DFT_MAX_LOG
+// (the host checks).
+GS_FN void round0_gather_lane(u64 lane, GS_DEVICE const u32* trace, Round0GatherParams p, GS_DEVICE const Fp* powers,
+                              GS_DEVICE u32* local, GS_DEVICE u32* next) {
+    const u32 cols = p.width + 3u;
+    const u64 x = lane / cols;
+    const u32 c = (u32)(lane % cols);
+    switch (p.l_skip) {
+        case 0u: round0_gather_chunk<0u>(x, c, trace, p, powers, local, next); break;
+        case 1u: round0_gather_chunk<1u>(x, c, trace, p, powers, local, next); break;
+        case 2u: round0_gather_chunk<2u>(x, c, trace, p, powers, local, next); break;
+        case 3u: round0_gather_chunk<3u>(x, c, trace, p, powers, local, next); break;
+        case 4u: round0_gather_chunk<4u>(x, c, trace, p, powers, local, next); break;
+        default: round0_gather_chunk<5u>(x, c, trace, p, powers, local, next); break;
+    }
 }

@@ -2,9 +2,10 @@
 // stacked matrix (PROTOCOL 6.2), and each chunk's eval-to-coeff message (6.3 steps 1-2).
 #pragma once
 #include "../field/babybear.h"
+#include "../ntt/ntt_registers.h"
 
 // The message lane keeps one chunk of one column in registers: N = 2^l_skip <= this.
-#define GS_STACKED_MAX_CHUNK 32u
+#define GS_STACKED_MAX_CHUNK (1u << GS_REGISTER_DFT_MAX_LOG)
 
 // One slot of one trace: its source column, the stacked column and first row it fills, and the
 // row step (2^(l_skip - log_h) for a short column, else 1).
@@ -29,32 +30,17 @@ GS_FN void stacked_scatter_lane(u64 lane, GS_DEVICE const u32* trace, u32 trace_
     matrix[(slot.row_idx + i * slot.step) * width + slot.stacked_col] = trace[i * trace_width + slot.column];
 }
 
-// i with its low `bits` bits in reverse order.
-GS_FN u32 stacked_bit_reverse(u32 i, u32 bits) {
-    u32 r = 0;
-    for (u32 b = 0; b < bits; ++b) r |= ((i >> b) & 1u) << (bits - 1u - b);
-    return r;
-}
-
 // One chunk of N = 2^kLogN values of a column, read at in[a width], turned into coefficients (an
 // inverse DFT of size N: coefficient j = N^-1 sum_a v_a omega^(-a j), with inv_powers[k] =
 // omega_N^-k), then the subset-zeta transform over the bits of the index (coefficient j' adds
-// into every superset of j'); written at out[j width]. The DFT is radix 2 (N/2 log N products
-// rather than N^2) and every loop has a constant trip count, so the values stay in registers.
+// into every superset of j'); written at out[j width]. The values stay in registers throughout.
 template <u32 kLogN>
 GS_FN void stacked_message_chunk(GS_DEVICE const u32* in, GS_DEVICE const Fp* inv_powers, Fp inv_n, u32 width,
                                  GS_DEVICE u32* out) {
     const u32 n = 1u << kLogN;
     Fp v[1u << kLogN];
-    GS_UNROLL for (u32 a = 0; a < n; ++a) v[stacked_bit_reverse(a, kLogN)] = fp_from_canonical(in[(u64)a * width]);
-    GS_UNROLL for (u32 half = 1; half < n; half <<= 1)
-        GS_UNROLL for (u32 start = 0; start < n; start += 2 * half)
-            GS_UNROLL for (u32 k = 0; k < half; ++k) {
-                const Fp t = fp_mul(v[start + k + half], inv_powers[k * (n / (2 * half))]);
-                const Fp u = v[start + k];
-                v[start + k] = fp_add(u, t);
-                v[start + k + half] = fp_sub(u, t);
-            }
+    GS_UNROLL for (u32 a = 0; a < n; ++a) v[a] = fp_from_canonical(in[(u64)a * width]);
+    dft_in_registers<kLogN>(v, inv_powers);
     GS_UNROLL for (u32 j = 0; j < n; ++j) v[j] = fp_mul(v[j], inv_n);
     GS_UNROLL for (u32 b = 0; b < kLogN; ++b)
         GS_UNROLL for (u32 j = 0; j < n; ++j)

@@ -79,7 +79,7 @@ const Scenario kScenarios[] = {
     {"gkr_tree", 1, "LOG_LEAVES", "gkr_layer", gs_emu::scenario_gkr_tree},
     {"gkr_split", 1, "HALF", "gkr_split", gs_emu::scenario_gkr_split},
     {"trace_tables", 3, "WIDTH LOG_HEIGHT L_SKIP", "trace_tables", gs_emu::scenario_trace_tables},
-    {"round0_gather", 7, "WIDTH LOG_HEIGHT L_SKIP FIRST COUNT SHIFT SELECTORS", "round0_gather",
+    {"round0_gather", 6, "WIDTH LOG_HEIGHT L_SKIP FIRST COUNT COSET", "round0_gather",
      gs_emu::scenario_round0_gather},
     {"dag_base_sums", 14,
      "WIDTH SLOTS INSTRS GROUPS WEIGHTS CONSTANTS POINTS LOCAL_POINT_STRIDE LOCAL_COLUMN_STRIDE LOCAL_WORDS "

@@ -34,28 +34,34 @@ void scenario_trace_tables(const Args& a, const Options& o) {
     write_output(tables);
 }
 
-// args: WIDTH LOG_HEIGHT L_SKIP FIRST COUNT SHIFT SELECTORS. in: the 2^LOG_HEIGHT x WIDTH trace;
-// out: the cols x COUNT x 2^L_SKIP gathered words (cols = WIDTH, + 3 with SELECTORS != 0).
+// args: WIDTH LOG_HEIGHT L_SKIP FIRST COUNT COSET. in: the 2^LOG_HEIGHT x WIDTH trace, then with
+// COSET != 0 the coset's powers (canonical: w^-k, w^k for k < N/2, then s^j / N for j < N);
+// out: the (WIDTH + 3) x COUNT x 2^L_SKIP local words, then the WIDTH x COUNT x 2^L_SKIP next
+// words (Montgomery form, as the kernel writes them).
 void scenario_round0_gather(const Args& a, const Options& o) {
     uint32_t width = arg(a, 0), log_height = arg(a, 1), l_skip = arg(a, 2);
-    uint32_t first = arg(a, 3), count = arg(a, 4), shift = arg(a, 5), selectors = arg(a, 6);
+    uint32_t first = arg(a, 3), count = arg(a, 4), coset = arg(a, 5);
     check_trace(width, log_height, l_skip);
-    const size_t height = size_t(1) << log_height;
-    Words trace = read_input(height * width);
-    Round0GatherParams p{};
+    if (l_skip > GS_REGISTER_DFT_MAX_LOG) die("round0_gather: 2^L_SKIP exceeds the register DFT's chunk");
+    const size_t height = size_t(1) << log_height, n = size_t(1) << l_skip;
+    const size_t tables = coset ? 2 * (n / 2) + n : 0;
+    Input in(height * width + tables);
+    Words trace = in.words(height * width);
+    std::vector<Fp> powers = in.fps(tables);
+    Round0GatherParams p = {};
     p.first = first;
     p.count = count;
-    p.shift = shift;
+    p.lanes = uint64_t(count) * (width + 3);
     p.width = width;
     p.log_height = log_height;
     p.l_skip = l_skip;
-    p.cols = width + (selectors ? 3 : 0);
-    p.lanes = (uint64_t(1) << l_skip) * count * p.cols;
-    Words out(p.lanes, kScratchPoison);
+    p.coset = coset ? 1u : 0u;
+    Words local(n * count * (width + 3), kScratchPoison), next(n * count * width, kScratchPoison);
     run_lanes(p.lanes, o, [&](uint32_t pos, uint32_t threads) {
-        round0_gather(trace.data(), out.data(), p, pos, threads);
+        round0_gather(trace.data(), local.data(), next.data(), powers.data(), p, pos, threads);
     });
-    write_output(out);
+    local.insert(local.end(), next.begin(), next.end());
+    write_output(local);
 }
 
 }  // namespace gs_emu
