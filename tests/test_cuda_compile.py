@@ -48,6 +48,8 @@ def _compile(source: Path, out_dir: Path) -> subprocess.CompletedProcess:
         "-o",
         str(out_dir / (source.name + ".o")),
     ]
+    if source.suffix == ".cu":
+        cmd[1:1] = ["-Xptxas", "-v"]  # each kernel's registers and stack frame (test_arrays_stay_in_registers)
     try:
         return subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT_S, cwd=ROOT)
     except subprocess.TimeoutExpired as e:
@@ -79,6 +81,27 @@ def test_nvcc_compiles(source: Path, compiled):
         f"nvcc failed on {source.relative_to(ROOT)} (exit {result.returncode}):\n"
         f"$ {' '.join(map(str, result.args))}\n{output}"
     )
+
+
+# Kernels whose per-thread arrays must live in registers: a chunk of the register DFT
+# (kernels/ntt/ntt_registers.h) or a Poseidon2 state. An array indexed in a loop that nvcc did not
+# unroll goes to local memory instead, which ptxas reports as a stack frame: round 0's gather and
+# the stacked message had 128 bytes of it at l_skip = 4 while the DFT's stages ran `half <<= 1`.
+IN_REGISTERS = [("round0.cu", "round0_gather_kernel"), ("stacked.cu", "stacked_message_kernel"),
+                ("merkle.cu", "merkle_leaf_kernel"), ("merkle.cu", "merkle_compress_kernel"),
+                ("poseidon2.cu", "poseidon2_permute_kernel"), ("pow.cu", "pow_grind_kernel")]
+
+
+@pytest.mark.parametrize("source,kernel", IN_REGISTERS, ids=lambda v: v)
+def test_arrays_stay_in_registers(source: str, kernel: str, compiled):
+    import re
+
+    output = (compiled[source].stdout or "") + (compiled[source].stderr or "")
+    frames = {name: int(size) for name, size in
+              re.findall(r"Function properties for (\S+)\s+(\d+) bytes stack frame", output)}
+    mine = {name: size for name, size in frames.items() if kernel in name}
+    assert mine, f"ptxas reported no properties for {kernel} in {source}:\n{output}"
+    assert all(size == 0 for size in mine.values()), f"{kernel} has a stack frame (local memory): {mine}"
 
 
 def _host_cxx() -> str | None:

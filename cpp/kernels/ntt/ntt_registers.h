@@ -22,12 +22,15 @@ GS_FN void dft_in_registers(GS_THREAD Fp* v, GS_DEVICE const Fp* powers) {
             v[r] = t;
         }
     }
-    GS_UNROLL for (u32 half = 1; half < n; half <<= 1)
-        GS_UNROLL for (u32 start = 0; start < n; start += 2 * half)
-            GS_UNROLL for (u32 k = 0; k < half; ++k) {
-                const Fp t = fp_mul(v[start + k + half], powers[k * (n / (2 * half))]);
-                const Fp u = v[start + k];
-                v[start + k] = fp_add(u, t);
-                v[start + k + half] = fp_sub(u, t);
-            }
+    // Counted loops (not half <<= 1): nvcc unrolls only loops whose trip count it can see, and
+    // an array indexed in a rolled loop lives in local memory instead of registers.
+    GS_UNROLL for (u32 stage = 1; stage <= kLogN; ++stage)
+        GS_UNROLL for (u32 pair = 0; 2u * pair + 1u < n; ++pair) {
+            // Pair `pair` of this stage: element k of its block of 2 half, and k + half.
+            const u32 half = 1u << (stage - 1u), k = pair & (half - 1u), at = 2u * (pair - k) + k;
+            const Fp t = fp_mul(v[at + half], powers[k << (kLogN - stage)]);
+            const Fp u = v[at];
+            v[at] = fp_add(u, t);
+            v[at + half] = fp_sub(u, t);
+        }
 }

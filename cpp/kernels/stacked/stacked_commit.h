@@ -42,9 +42,9 @@ GS_FN void stacked_message_chunk(GS_DEVICE const u32* in, GS_DEVICE const Fp* in
     GS_UNROLL for (u32 a = 0; a < n; ++a) v[a] = fp_from_canonical(in[(u64)a * width]);
     dft_in_registers<kLogN>(v, inv_powers);
     GS_UNROLL for (u32 j = 0; j < n; ++j) v[j] = fp_mul(v[j], inv_n);
-    GS_UNROLL for (u32 b = 0; b < kLogN; ++b)
+    GS_UNROLL for (u32 bit = 1; bit <= kLogN; ++bit)  // index bit `bit - 1` (no b < 0 loop at N = 1)
         GS_UNROLL for (u32 j = 0; j < n; ++j)
-            if ((j >> b) & 1u) v[j] = fp_add(v[j], v[j ^ (1u << b)]);
+            if ((j >> (bit - 1u)) & 1u) v[j] = fp_add(v[j], v[j ^ (1u << (bit - 1u))]);
     GS_UNROLL for (u32 j = 0; j < n; ++j) out[(u64)j * width] = fp_to_canonical(v[j]);
 }
 
