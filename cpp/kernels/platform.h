@@ -20,6 +20,12 @@ typedef ulong u64;
 #define GS_ATOMIC_MIN(ptr, value) \
     atomic_fetch_min_explicit((device atomic_uint*)(ptr), (value), memory_order_relaxed)
 #define GS_UNROLL
+// Four words to a 16-byte aligned address in one store: a warp or SIMD group whose lanes write
+// runs of words far apart makes a quarter of the memory transactions. The lane emulator and the
+// fake device (C++) define it as four plain stores first.
+#ifndef GS_STORE4
+#define GS_STORE4(ptr, a, b, c, d) (*(GS_DEVICE uint4*)(ptr) = uint4((a), (b), (c), (d)))
+#endif
 
 #elif defined(__CUDACC__)
 #if defined(__CUDACC_RTC__)
@@ -44,6 +50,7 @@ typedef uint64_t u64;
 // Before a short constant-trip loop that indexes a thread's array (s[k]): unrolled, the array
 // stays in registers instead of on the thread's stack.
 #define GS_UNROLL _Pragma("unroll")
+#define GS_STORE4(ptr, a, b, c, d) (*reinterpret_cast<uint4*>(ptr) = make_uint4((a), (b), (c), (d)))
 
 #else
 #include <cstdint>
@@ -56,6 +63,7 @@ typedef uint64_t u64;
 #define GS_THREADGROUP
 #define GS_TABLE static const
 #define GS_UNROLL
+#define GS_STORE4(ptr, a, b, c, d) ((ptr)[0] = (a), (ptr)[1] = (b), (ptr)[2] = (c), (ptr)[3] = (d))
 // Plain C++ runs one lane at a time, so GS_GROUP_BARRIER is left undefined here: a body that
 // needs a barrier is run only on devices and by the lane emulator, which compiles the MSL branch
 // above against its own <metal_stdlib>.

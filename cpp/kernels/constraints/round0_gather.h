@@ -41,6 +41,19 @@ GS_FN void round0_to_coset(GS_THREAD Fp* v, GS_DEVICE const Fp* powers) {
     dft_in_registers<kLogN>(v, powers + half);
 }
 
+// A chunk's N words to `out`, which is 16-byte aligned for N >= 4 (the block's buffers are, and
+// every chunk starts at a multiple of N words): neighbouring lanes write chunks N count words apart,
+// so four words a store make a quarter of the memory transactions of one word a store.
+template <u32 kLogN>
+GS_FN void round0_store_chunk(GS_DEVICE u32* out, GS_THREAD const Fp* v) {
+    if (kLogN >= 2u) {
+        GS_UNROLL for (u32 a = 0; a + 3u < (1u << kLogN); a += 4u)
+            GS_STORE4(out + a, v[a].m, v[a + 1u].m, v[a + 2u].m, v[a + 3u].m);
+    } else {
+        GS_UNROLL for (u32 a = 0; a < (1u << kLogN); ++a) out[a] = v[a].m;
+    }
+}
+
 // Chunk x of the block, column c: point a is row N (first + x) + a (mod h) for local, one row on
 // for next, or the selector c - width (is_first, is_last, is_transition) of the local row. Local
 // point (c, x, a) goes to local[c N count + x N + a], next's to the same place in `next` (which
@@ -60,7 +73,7 @@ GS_FN void round0_gather_chunk(u64 x, u32 c, GS_DEVICE const u32* trace, Round0G
         GS_UNROLL for (u32 a = 0; a + 1u < n; ++a) w[a] = v[a + 1u];
         w[n - 1u] = fp_from_canonical(trace[((row0 + n) & height_mask) * p.width + c]);
         if (p.coset != 0u) round0_to_coset<kLogN>(w, powers);
-        GS_UNROLL for (u32 a = 0; a < n; ++a) next[at + a] = w[a].m;
+        round0_store_chunk<kLogN>(next + at, w);
     } else {
         GS_UNROLL for (u32 a = 0; a < n; ++a) {
             const u64 row = (row0 + a) & height_mask;
@@ -69,7 +82,7 @@ GS_FN void round0_gather_chunk(u64 x, u32 c, GS_DEVICE const u32* trace, Round0G
         }
     }
     if (p.coset != 0u) round0_to_coset<kLogN>(v, powers);
-    GS_UNROLL for (u32 a = 0; a < n; ++a) local[at + a] = v[a].m;
+    round0_store_chunk<kLogN>(local + at, v);
 }
 
 // Lane = (chunk x, column c), lane = x (width + 3) + c, for l_skip <= GS_REGISTER_DFT_MAX_LOG
