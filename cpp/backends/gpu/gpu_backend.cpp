@@ -10,7 +10,6 @@
 #include "gpu_ntt_tables.h"
 #include "phases.h"
 #include "primitives.h"
-#include "round0_launch.h"
 
 namespace gpustark {
 namespace gpu {
@@ -87,7 +86,7 @@ void GpuBackend::dag_base_sums(const DagBinding& dag, const DagBasePoints& point
 Round0Sums GpuBackend::round0_sums(const Round0Trace& trace) {
     // Chunks longer than a thread's registers hold take the host's composition of ntt and
     // dag_base_sums (each still on the device).
-    if (!round0_on_device(trace.l_skip)) return host_round0_sums(*this, trace);
+    if (!chunk_in_registers(trace.l_skip)) return host_round0_sums(*this, trace);
     return gpu::round0_sums(gpu_device(), trace);
 }
 
@@ -101,14 +100,14 @@ std::unique_ptr<EfTables> GpuBackend::trace_tables(const TraceTablesInput& in) {
 
 StackedCommit GpuBackend::commit_stacked(const StackedLayout& layout, const std::vector<TraceView>& traces,
                                          uint32_t log_blowup, uint32_t k) {
-    if (!stacked_chunk_in_registers(layout.l_skip)) return host_commit_stacked(*this, layout, traces, log_blowup, k);
+    if (!chunk_in_registers(layout.l_skip)) return host_commit_stacked(*this, layout, traces, log_blowup, k);
     return gpu::commit_stacked(gpu_device(), layout, traces, log_blowup, k);
 }
 
 std::unique_ptr<StackedMatrix> GpuBackend::stacked_matrix(HostVector<uint32_t> matrix, HostVector<uint32_t> message,
                                                           size_t height, uint32_t width, uint32_t l_skip) {
     // The device remakes the message in registers; longer chunks keep the host's matrix.
-    if (!stacked_chunk_in_registers(l_skip))
+    if (!chunk_in_registers(l_skip))
         return host_stacked_matrix(*this, std::move(matrix), std::move(message), height, width, l_skip);
     return gpu::stacked_matrix(gpu_device(), matrix, message, height, width, l_skip);
 }

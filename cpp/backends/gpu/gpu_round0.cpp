@@ -25,7 +25,7 @@ Round0Sums round0_sums(Device& device, const Round0Trace& t) {
     if (!t.dag || !t.dag->program) throw std::invalid_argument("round0_sums: the trace has no DAG binding");
     const DagProgram& program = *t.dag->program;
     const uint32_t width = program.width, l = t.l_skip;
-    if (!round0_on_device(l))
+    if (!chunk_in_registers(l))
         throw std::invalid_argument("round0_sums: l_skip must be <= " + std::to_string(GS_REGISTER_DFT_MAX_LOG) +
                                     " on a device (longer chunks take the host's composition)");
     const uint64_t block_elements = device.launch_caps().round0_block_elements;

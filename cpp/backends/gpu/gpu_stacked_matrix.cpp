@@ -365,15 +365,10 @@ void scatter_uploaded(Device& device, const std::vector<DeviceScatter>& scatters
 
 }  // namespace
 
-bool stacked_chunk_in_registers(uint32_t l_skip) {
-    // The message kernel keeps a chunk in registers; longer chunks take the host's path.
-    return (size_t(1) << l_skip) <= GS_STACKED_MAX_CHUNK;
-}
-
 StackedCommit commit_stacked(Device& device, const StackedLayout& layout, const std::vector<TraceView>& traces,
                              uint32_t log_blowup, uint32_t k) {
     const uint32_t m = layout.log_height, l_skip = layout.l_skip, width = layout.width;
-    if (!stacked_chunk_in_registers(l_skip))
+    if (!chunk_in_registers(l_skip))
         throw std::invalid_argument("commit_stacked: chunks longer than GS_STACKED_MAX_CHUNK take the host's path");
     if (m + log_blowup > GS_TWO_ADICITY)
         throw std::invalid_argument("commit_stacked: the codeword exceeds 2^" + std::to_string(GS_TWO_ADICITY) +
@@ -444,7 +439,7 @@ std::unique_ptr<StackedMatrix> stacked_matrix(Device& device, const HostVector<u
                                               uint32_t l_skip) {
     // The message is made from the matrix on the device when read, as for a commitment made there.
     check_stacked_shape(matrix.size(), message.size(), height, width, l_skip);
-    if (!stacked_chunk_in_registers(l_skip))
+    if (!chunk_in_registers(l_skip))
         throw std::invalid_argument("stacked_matrix: chunks longer than GS_STACKED_MAX_CHUNK take the host's path");
     const size_t bytes = matrix.size() * sizeof(uint32_t);
     DeviceStacked d;

@@ -56,13 +56,12 @@ MerkleTree keep_merkle_tree(Device& device, Buffer matrix, MatrixSource remake, 
 // The stacked commitment on the device (gpu_stacked_matrix.cpp): each trace up once (unless held)
 // and scattered, the message, the codeword and its tree computed there; only the matrix stays
 // for the openings, which make the message and codeword from it again. Only for chunks of 2^l_skip
-// rows that stacked_chunk_in_registers accepts (else the caller takes host_commit_stacked, and for a
-// matrix from the host host_stacked_matrix). The stacked matrix must not outlive the device.
-bool stacked_chunk_in_registers(uint32_t l_skip);
+// rows that chunk_in_registers accepts (primitives.h; else the caller takes host_commit_stacked, and
+// for a matrix from the host host_stacked_matrix). The stacked matrix must not outlive the device.
 StackedCommit commit_stacked(Device& device, const StackedLayout& layout, const std::vector<TraceView>& traces,
                              uint32_t log_blowup, uint32_t k);
 // A stacked matrix from the host, uploaded once (gpu_stacked_matrix.cpp); the message (checked
-// for its shape) is made from it on the device where read. Only where stacked_chunk_in_registers(l_skip).
+// for its shape) is made from it on the device where read. Only where chunk_in_registers(l_skip).
 std::unique_ptr<StackedMatrix> stacked_matrix(Device& device, const HostVector<uint32_t>& matrix,
                                               const HostVector<uint32_t>& message, size_t height, uint32_t width,
                                               uint32_t l_skip);

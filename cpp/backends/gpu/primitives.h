@@ -9,12 +9,18 @@
 #include "../../core/backend.h"
 #include "../../core/device_ntt_plan.h"
 #include "../../core/merkle_tree.h"
+#include "../../kernels/ntt/ntt_registers.h"
 #include "device.h"
 
 namespace gpustark {
 namespace gpu {
 
 constexpr uint32_t kMaxLogN = 27;  // no NTT here is longer than 2^27
+
+// Whether a chunk of 2^l_skip rows fits one thread's registers (kernels/ntt/ntt_registers.h), as
+// round 0's gather and the stacked message keep it; longer chunks take the host's composition of
+// the primitives (host_round0_sums, host_commit_stacked, host_stacked_matrix).
+inline bool chunk_in_registers(uint32_t l_skip) { return l_skip <= GS_REGISTER_DFT_MAX_LOG; }
 
 // Inside an operation: the NTT of `shape` (laid out as `layout` says) over `data` in place, in the
 // pass order of core/device_ntt_plan.h, its rows left in the `output` order. twiddles:

@@ -9,10 +9,6 @@
 namespace gpustark {
 namespace gpu {
 
-// Whether a device takes round 0 of chunks of 2^l_skip rows: its gather keeps a chunk in
-// registers. Longer chunks take the host's composition of the backend's primitives.
-inline bool round0_on_device(uint32_t l_skip) { return l_skip <= GS_REGISTER_DFT_MAX_LOG; }
-
 // Chunks [first, first + count) of N = 2^l_skip rows of a 2^log_height x width trace, on a coset
 // (the launch binds its tables) or on D.
 inline Round0GatherParams round0_gather_params(size_t first, size_t count, bool coset, uint32_t width,
