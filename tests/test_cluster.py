@@ -129,9 +129,17 @@ def test_stopping_early_ends_the_workers(local_ray, keys):
     results = prove_on_ray(pk, workload_jobs("multi", 10), workers=2)
     _, _, info = next(results)
     results.close()
+    # ray.kill is asynchronous: the names go once the actors are dead, shortly after close() returns.
+    deadline = time.monotonic() + 30
+    while _prover_actors() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _prover_actors(), "workers still alive 30 s after the stream was closed"
     with pytest.raises(ValueError):
         ray.get_actor(info["actor"])
-    assert not [a for a in ray.util.list_named_actors() if a.startswith("gpustark-prover-")]
+
+
+def _prover_actors():
+    return [a for a in ray.util.list_named_actors() if a.startswith("gpustark-prover-")]
 
 
 @pytest.mark.parametrize("options, message", [
