@@ -26,6 +26,18 @@ TEST(Field, ArithmeticMatchesModularIntegers) {
     }
 }
 
+// The additions reduce by an unsigned min (fp_reduce_once): check the words where s - p wraps or
+// does not, on Montgomery words directly (the edges of the form, not of the canonical values).
+TEST(Field, AdditionsAtTheReductionEdges) {
+    for (uint32_t s : {0u, 1u, GS_P - 1, GS_P, GS_P + 1, 2 * GS_P - 1}) EXPECT_EQ(fp_reduce_once(s), s % GS_P);
+    const uint32_t words[] = {0u, 1u, 2u, GS_P / 2, GS_P / 2 + 1, GS_P - 2, GS_P - 1};
+    for (uint32_t a : words)
+        for (uint32_t b : words) {
+            EXPECT_EQ(fp_add(fp_raw(a), fp_raw(b)).m, (uint64_t(a) + b) % P) << a << " + " << b;
+            EXPECT_EQ(fp_sub(fp_raw(a), fp_raw(b)).m, (uint64_t(a) + P - b) % P) << a << " - " << b;
+        }
+}
+
 TEST(Field, CanonicalRoundTripAndInverse) {
     for (uint32_t a : {0u, 1u, 2u, 11u, GS_P - 1, GS_P - 2, 123456789u}) {
         EXPECT_EQ(canon(fp(a)), a);
