@@ -36,6 +36,7 @@ TEST(Field, AdditionsAtTheReductionEdges) {
             EXPECT_EQ(fp_add(fp_raw(a), fp_raw(b)).m, (uint64_t(a) + b) % P) << a << " + " << b;
             EXPECT_EQ(fp_sub(fp_raw(a), fp_raw(b)).m, (uint64_t(a) + P - b) % P) << a << " - " << b;
         }
+    for (uint32_t a : words) EXPECT_EQ(fp_neg(fp_raw(a)).m, (P - a) % P) << "-" << a;
 }
 
 TEST(Field, CanonicalRoundTripAndInverse) {

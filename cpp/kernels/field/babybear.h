@@ -53,7 +53,7 @@ GS_FN Fp fp_add(Fp a, Fp b) {
 }
 // a - b + p < 2p, reduced once.
 GS_FN Fp fp_sub(Fp a, Fp b) { return fp_raw(fp_reduce_once(a.m + (GS_P - b.m))); }
-GS_FN Fp fp_neg(Fp a) { return fp_raw(a.m == 0u ? 0u : GS_P - a.m); }
+GS_FN Fp fp_neg(Fp a) { return fp_raw(fp_reduce_once(GS_P - a.m)); }  // p - 0 = p reduces to 0
 GS_FN Fp fp_mul(Fp a, Fp b) { return fp_raw(fp_monty_reduce((u64)a.m * b.m)); }
 GS_FN Fp fp_square(Fp a) { return fp_mul(a, a); }
 GS_FN Fp fp_double(Fp a) { return fp_add(a, a); }
