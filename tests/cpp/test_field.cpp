@@ -39,6 +39,21 @@ TEST(Field, AdditionsAtTheReductionEdges) {
     for (uint32_t a : words) EXPECT_EQ(fp_neg(fp_raw(a)).m, (P - a) % P) << "-" << a;
 }
 
+// fp_monty_reduce_sum(x) = x / 2^32 mod p for every x < 4p^2 (a sum of four products): check the
+// sums around p 2^32, where its high-word reduction switches, and at the top of the range.
+TEST(Field, LazySumReductionAroundItsThreshold) {
+    const unsigned __int128 p = GS_P, r_inv = [&] {  // 2^-32 mod p
+        unsigned __int128 r = 1;
+        for (uint64_t e = GS_P - 2, b = (uint64_t(1) << 32) % GS_P; e; e >>= 1, b = uint64_t(b * (unsigned __int128)b % p))
+            if (e & 1) r = r * b % p;
+        return r;
+    }();
+    const uint64_t threshold = uint64_t(GS_P) << 32, top = uint64_t(4 * p * p - 1);
+    for (uint64_t x : {uint64_t(0), uint64_t(1), threshold - 1, threshold, threshold + 1, threshold + 0xffffffffu,
+                       top - 0xffffffffu, top})
+        EXPECT_EQ(fp_monty_reduce_sum(x), uint32_t(x % p * r_inv % p)) << x;
+}
+
 TEST(Field, CanonicalRoundTripAndInverse) {
     for (uint32_t a : {0u, 1u, 2u, 11u, GS_P - 1, GS_P - 2, 123456789u}) {
         EXPECT_EQ(canon(fp(a)), a);
