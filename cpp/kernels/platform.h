@@ -25,6 +25,7 @@ typedef ulong u64;
 // fake device (C++) define it as four plain stores first.
 #ifndef GS_STORE4
 #define GS_STORE4(ptr, a, b, c, d) (*(GS_DEVICE uint4*)(ptr) = uint4((a), (b), (c), (d)))
+#define GS_WIDE_ALU 0
 #endif
 
 #elif defined(__CUDACC__)
@@ -51,6 +52,7 @@ typedef uint64_t u64;
 // stays in registers instead of on the thread's stack.
 #define GS_UNROLL _Pragma("unroll")
 #define GS_STORE4(ptr, a, b, c, d) (*reinterpret_cast<uint4*>(ptr) = make_uint4((a), (b), (c), (d)))
+#define GS_WIDE_ALU 0
 
 #else
 #include <cstdint>
@@ -64,6 +66,9 @@ typedef uint64_t u64;
 #define GS_TABLE static const
 #define GS_UNROLL
 #define GS_STORE4(ptr, a, b, c, d) ((ptr)[0] = (a), (ptr)[1] = (b), (ptr)[2] = (c), (ptr)[3] = (d))
+// 64-bit compares and selects are single instructions here (GPUs have 32-bit registers): the
+// field picks its reductions by it (babybear.h).
+#define GS_WIDE_ALU 1
 // Plain C++ runs one lane at a time, so GS_GROUP_BARRIER is left undefined here: a body that
 // needs a barrier is run only on devices and by the lane emulator, which compiles the MSL branch
 // above against its own <metal_stdlib>.

@@ -40,7 +40,8 @@ TEST(Field, AdditionsAtTheReductionEdges) {
 }
 
 // fp_monty_reduce_sum(x) = x / 2^32 mod p for every x < 4p^2 (a sum of four products): check the
-// sums around p 2^32, where its high-word reduction switches, and at the top of the range.
+// sums around p 2^32, where its reduction switches, and at the top of the range, in both forms
+// (this build's, and the other platform's brought under p 2^32 alike).
 TEST(Field, LazySumReductionAroundItsThreshold) {
     const unsigned __int128 p = GS_P, r_inv = [&] {  // 2^-32 mod p
         unsigned __int128 r = 1;
@@ -51,7 +52,11 @@ TEST(Field, LazySumReductionAroundItsThreshold) {
     const uint64_t threshold = uint64_t(GS_P) << 32, top = uint64_t(4 * p * p - 1);
     for (uint64_t x : {uint64_t(0), uint64_t(1), threshold - 1, threshold, threshold + 1, threshold + 0xffffffffu,
                        top - 0xffffffffu, top})
+    {
         EXPECT_EQ(fp_monty_reduce_sum(x), uint32_t(x % p * r_inv % p)) << x;
+        EXPECT_EQ(fp_sum_under_p_shifted_by_high_word(x), fp_sum_under_p_shifted_wide(x)) << x;
+        EXPECT_LT(fp_sum_under_p_shifted_wide(x), threshold) << x;
+    }
 }
 
 TEST(Field, CanonicalRoundTripAndInverse) {

@@ -34,14 +34,26 @@ GS_FN u32 fp_monty_reduce(u64 x) {
     return fp_reduce_once(t);
 }
 
+// x < 4p^2 brought under p 2^32 by subtracting p 2^32 (a multiple of p) when x reaches it. Two
+// forms, equal for every such x. GPUs: p 2^32 has a zero low word and x's high word is below
+// 4p^2 / 2^32 < 2p, so the test and the subtraction touch only the high word, one fp_reduce_once.
+// 64-bit CPUs: a 64-bit compare and select, as splitting and joining the words costs them more.
+GS_FN u64 fp_sum_under_p_shifted_by_high_word(u64 x) {
+    return ((u64)fp_reduce_once((u32)(x >> 32)) << 32) | (u32)x;
+}
+GS_FN u64 fp_sum_under_p_shifted_wide(u64 x) {
+    const u64 p_shifted = (u64)GS_P << 32;
+    return x >= p_shifted ? x - p_shifted : x;
+}
+
 // A sum of up to four products of Montgomery values (each < p^2, so the sum < 4p^2 < 2^64)
-// reduced once: one subtraction of p 2^32 (a multiple of p) brings it under p 2^32, as
-// fp_monty_reduce needs. Lazy reduction for the extension field's products. p 2^32 has a zero low
-// word, so the test and the subtraction touch only the high word (< 4p^2 / 2^32 < 2p): one
-// fp_reduce_once of it instead of a 64-bit compare, subtraction and select.
+// reduced once: lazy reduction for the extension field's products.
 GS_FN u32 fp_monty_reduce_sum(u64 x) {
-    const u32 high = fp_reduce_once((u32)(x >> 32));
-    return fp_monty_reduce(((u64)high << 32) | (u32)x);
+#if GS_WIDE_ALU
+    return fp_monty_reduce(fp_sum_under_p_shifted_wide(x));
+#else
+    return fp_monty_reduce(fp_sum_under_p_shifted_by_high_word(x));
+#endif
 }
 
 GS_FN Fp fp_raw(u32 montgomery) { Fp r; r.m = montgomery; return r; }
