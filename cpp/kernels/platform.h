@@ -25,8 +25,8 @@ typedef ulong u64;
 // fake device (C++) define it as four plain stores first.
 #ifndef GS_STORE4
 #define GS_STORE4(ptr, a, b, c, d) (*(GS_DEVICE uint4*)(ptr) = uint4((a), (b), (c), (d)))
-#define GS_WIDE_ALU 0
 #endif
+#define GS_WIDE_ALU 0
 
 #elif defined(__CUDACC__)
 #if defined(__CUDACC_RTC__)

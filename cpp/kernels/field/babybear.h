@@ -7,6 +7,10 @@
 #pragma once
 #include "../platform.h"
 
+#ifndef GS_WIDE_ALU
+#error "platform.h must say whether 64-bit compares are single instructions (GS_WIDE_ALU)"
+#endif
+
 #define GS_P 0x78000001u
 // -p^{-1} mod 2^32
 #define GS_P_NEG_INV 0x77ffffffu
