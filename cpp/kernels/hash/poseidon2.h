@@ -58,12 +58,16 @@ GS_FN void p2_add_internal_diag(GS_THREAD P2Lanes<F>& st, F sum) {
         st.s[i] = fp_add(sum, fp_mul(st.s[i], p2_lane_constant(sum, GS_P2_INTERNAL_DIAG[i])));
 }
 
-// s_i <- sum(s) + V_i s_i.
+// s_i <- sum(s) + V_i s_i. Only s_0 comes out of the round's S-box, so s_1..s_15 are summed first,
+// as a tree, alongside it; s_0 joins last. A left-to-right sum would put 15 dependent additions
+// after the S-box, on the path a single permutation waits for (a transcript's, a tree's top levels).
 template <class F>
 GS_FN void p2_internal_layer(GS_THREAD P2Lanes<F>& st) {
-    F sum = st.s[0];
-    for (u32 i = 1; i < 16u; ++i) sum = fp_add(sum, st.s[i]);
-    p2_add_internal_diag(st, sum);
+    F pairs[7];
+    for (u32 i = 0; i < 7u; ++i) pairs[i] = fp_add(st.s[2u * i + 1u], st.s[2u * i + 2u]);
+    F quads0 = fp_add(pairs[0], pairs[1]), quads1 = fp_add(pairs[2], pairs[3]), quads2 = fp_add(pairs[4], pairs[5]);
+    F rest = fp_add(fp_add(quads0, quads1), fp_add(quads2, fp_add(pairs[6], st.s[15])));
+    p2_add_internal_diag(st, fp_add(st.s[0], rest));
 }
 
 template <class F>
