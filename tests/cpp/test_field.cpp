@@ -43,17 +43,14 @@ TEST(Field, AdditionsAtTheReductionEdges) {
 // sums around p 2^32, where its reduction switches, and at the top of the range, in both forms
 // (this build's, and the other platform's brought under p 2^32 alike).
 TEST(Field, LazySumReductionAroundItsThreshold) {
-    const unsigned __int128 p = GS_P, r_inv = [&] {  // 2^-32 mod p
-        unsigned __int128 r = 1;
-        for (uint64_t e = GS_P - 2, b = (uint64_t(1) << 32) % GS_P; e; e >>= 1, b = uint64_t(b * (unsigned __int128)b % p))
-            if (e & 1) r = r * b % p;
-        return r;
-    }();
+    const unsigned __int128 p = GS_P;
     const uint64_t threshold = uint64_t(GS_P) << 32, top = uint64_t(4 * p * p - 1);
     for (uint64_t x : {uint64_t(0), uint64_t(1), threshold - 1, threshold, threshold + 1, threshold + 0xffffffffu,
-                       top - 0xffffffffu, top})
-    {
-        EXPECT_EQ(fp_monty_reduce_sum(x), uint32_t(x % p * r_inv % p)) << x;
+                       top - 0xffffffffu, top}) {
+        // The one r < p with r 2^32 = x (mod p).
+        const uint32_t r = fp_monty_reduce_sum(x);
+        EXPECT_LT(r, GS_P) << x;
+        EXPECT_EQ(((unsigned __int128)r << 32) % p, x % p) << x;
         EXPECT_EQ(fp_sum_under_p_shifted_by_high_word(x), fp_sum_under_p_shifted_wide(x)) << x;
         EXPECT_LT(fp_sum_under_p_shifted_wide(x), threshold) << x;
     }
