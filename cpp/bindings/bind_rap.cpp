@@ -173,8 +173,8 @@ void bind_rap(py::module_& m) {
 
     // The LogUp-GKR input layer a phase built: leaves p, q as (n, 4) arrays, read on demand.
     py::class_<LogUpInput>(m, "LogUpInput")
-        .def_property_readonly("p", [](const LogUpInput& in) { return ef_vector_to_array(in.p); })
-        .def_property_readonly("q", [](const LogUpInput& in) { return ef_vector_to_array(in.q); })
+        .def_property_readonly("p", [](const LogUpInput& in) { return ef_values_to_array(in.p.data(), in.p.size()); })
+        .def_property_readonly("q", [](const LogUpInput& in) { return ef_values_to_array(in.q.data(), in.q.size()); })
         .def_property_readonly("n_logup", [](const LogUpInput& in) { return in.n_logup; })
         .def_property_readonly("slot_offsets", [](const LogUpInput& in) { return in.slot_offsets; })
         .def_property_readonly("alpha", [](const LogUpInput& in) { return ef_to_array(in.alpha); })

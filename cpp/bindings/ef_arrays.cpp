@@ -2,11 +2,13 @@
 
 namespace gpustark {
 
-U32Array ef_vector_to_array(const EfVec& values) {
-    U32Array out({py::ssize_t(values.size()), py::ssize_t(4)});
-    for (size_t i = 0; i < values.size(); ++i) ef_store(out.mutable_data() + 4 * i, values[i]);
+U32Array ef_values_to_array(const Ef* values, size_t n) {
+    U32Array out({py::ssize_t(n), py::ssize_t(4)});
+    for (size_t i = 0; i < n; ++i) ef_store(out.mutable_data() + 4 * i, values[i]);
     return out;
 }
+
+U32Array ef_vector_to_array(const EfVec& values) { return ef_values_to_array(values.data(), values.size()); }
 
 U32Array ef_to_array(Ef value) {
     U32Array out(py::ssize_t(4));

@@ -8,7 +8,8 @@
 
 namespace gpustark {
 
-U32Array ef_vector_to_array(const EfVec& values);  // (n, 4)
+U32Array ef_values_to_array(const Ef* values, size_t n);  // (n, 4)
+U32Array ef_vector_to_array(const EfVec& values);          // (n, 4)
 U32Array ef_to_array(Ef value);                     // (4,)
 EfVec array_to_ef_vector(const py::array& values, const char* name);  // (n, 4) -> EfVec
 

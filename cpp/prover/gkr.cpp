@@ -10,10 +10,10 @@ Ef interpolate_linear(Ef v0, Ef v1, Ef x) { return ef_add(v0, ef_mul(x, ef_sub(v
 
 }  // namespace
 
-GkrOutput prove_fraction_tree(Transcript& transcript, const EfVec& p, const EfVec& q, GkrProofData& proof,
+GkrOutput prove_fraction_tree(Transcript& transcript, const Ef* p, const Ef* q, size_t leaves, GkrProofData& proof,
                               Backend& backend) {
     // Every layer on the backend's device (core/fraction_tree.h); single nodes come back.
-    std::unique_ptr<FractionTree> tree = backend.fraction_tree(p.data(), q.data(), p.size());
+    std::unique_ptr<FractionTree> tree = backend.fraction_tree(p, q, leaves);
     const size_t depth = tree->depth();  // J = l_skip + n_logup >= 1
 
     // Round 1: the root's two children.

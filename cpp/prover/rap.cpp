@@ -33,7 +33,8 @@ LogUpGkrData prove_logup_gkr(Transcript& transcript, const std::vector<RapTrace>
     ScopedSpan input_span("input_evals");  // OpenVM: prover.rap_constraints.logup_gkr.input_evals
     out.input = build_logup_input(traces, params.l_skip, alpha, beta);
     input_span.close();
-    if (!out.input.p.empty()) out.xi = prove_fraction_tree(transcript, out.input.p, out.input.q, out.proof, backend).xi;
+    if (!out.input.p.empty())
+        out.xi = prove_fraction_tree(transcript, out.input.p.data(), out.input.q.data(), out.input.p.size(), out.proof, backend).xi;
 
     // Step 7: extend xi to l_skip + max(n_max, n_logup).
     const size_t length = xi_length(traces, params.l_skip, out.input.n_logup);

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "../core/backend.h"
+#include "../core/host_memory.h"
 #include "../core/transcript.h"
 #include "../core/air_program.h"
 #include "ef_poly.h"
@@ -54,7 +55,9 @@ struct RapProofData {
 // each (trace, interaction) slot's offset. Empty leaves when there are no interactions. alpha and
 // beta are the challenges the leaves were built from.
 struct LogUpInput {
-    EfVec p, q;
+    // The leaves, 2^(l_skip + n_logup) of each; build_logup_input writes each once, on the worker
+    // threads (no zero fill on one thread first).
+    HostVector<Ef> p, q;
     uint32_t n_logup = 0;
     std::vector<std::vector<uint64_t>> slot_offsets;  // [trace][interaction]
     Ef alpha = ef_zero(), beta = ef_zero();
@@ -99,7 +102,7 @@ struct GkrOutput {
 };
 // Proves the fraction tree over the leaves (PROTOCOL 8.2-8.3) on the transcript; each layer's
 // sumcheck runs on the backend's tables.
-GkrOutput prove_fraction_tree(Transcript& transcript, const EfVec& p, const EfVec& q, GkrProofData& proof,
+GkrOutput prove_fraction_tree(Transcript& transcript, const Ef* p, const Ef* q, size_t leaves, GkrProofData& proof,
                               Backend& backend);
 
 // h_beta(message, bus) = sum_j beta^j m_j + beta^L (bus + 1), given beta^0..beta^L.
