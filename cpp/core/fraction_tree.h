@@ -26,12 +26,15 @@ public:
     // (p, q) of node x of layer j.
     virtual std::array<Ef, 2> node(size_t j, size_t x) = 0;
     // Layer j's sumcheck tables (2 <= j <= J), 2^(j-1) entries each: p0, p1, q0, q1 (the layer's
-    // even and odd nodes) and the given eq table.
-    virtual std::unique_ptr<EfTables> layer_tables(size_t j, const std::vector<Ef>& eq) = 0;
+    // even and odd nodes) and eq(xi, .) over its j - 1 variables (xi_k on index bit k), made
+    // where the tables live (no eq table crosses to a device).
+    std::unique_ptr<EfTables> layer_tables(size_t j, const std::vector<Ef>& xi);
+    // Layer j's five tables with the fifth (eq) still zero: what layer_tables fills in.
+    virtual std::unique_ptr<EfTables> node_tables(size_t j) = 0;
 
 protected:
     void require_node(size_t j, size_t x) const;
-    void require_layer(size_t j, size_t eq_size) const;
+    void require_layer(size_t j) const;
 
 private:
     size_t depth_;

@@ -31,7 +31,7 @@ GkrOutput prove_fraction_tree(Transcript& transcript, const Ef* p, const Ef* q, 
         // Five tables on the backend's device: p0, p1, q0, q1 (layer j's even and odd children)
         // and eq(xi, .); each round observes s(1..3) and folds them all with its challenge
         // (EfTables::transcript_rounds: on a GPU asked to, with the transcript's sponge there).
-        std::unique_ptr<EfTables> tables = tree->layer_tables(j, eq_table(xi));
+        std::unique_ptr<EfTables> tables = tree->layer_tables(j, xi);
         Ef lambda = sample_ef(transcript);
         SumcheckRounds rounds = tables->transcript_rounds(transcript, SumcheckRoundKind::Fraction, lambda, j - 1);
         std::vector<std::array<Ef, 3>> polys = std::move(rounds.sums);

@@ -37,19 +37,23 @@ TEST(FractionTree, EveryBackendAddsTheFractionsLayerByLayer) {
                     EXPECT_TRUE(ef_eq(v[0], p[j][x]) && ef_eq(v[1], q[j][x])) << name << " layer " << j << " node " << x;
                 }
             for (size_t j = 2; j <= depth; ++j) {
-                std::vector<Ef> eq(size_t(1) << (j - 1));
-                for (Ef& v : eq) v = random_ef(rng);
-                auto tables = tree->layer_tables(j, eq);
+                std::vector<Ef> xi(j - 1);
+                for (Ef& v : xi) v = random_ef(rng);
+                auto tables = tree->layer_tables(j, xi);
                 ASSERT_EQ(tables->count(), 5u);
-                for (size_t y = 0; y < eq.size(); ++y) {
+                for (size_t y = 0; y < (size_t(1) << (j - 1)); ++y) {
+                    // eq(xi, y) by its definition: xi_k where bit k of y is set, else 1 - xi_k.
+                    Ef eq = ef_one();
+                    for (size_t k = 0; k < xi.size(); ++k) eq = ef_mul(eq, (y >> k) & 1 ? xi[k] : ef_sub(ef_one(), xi[k]));
                     std::vector<Ef> at = tables->read(y);
                     EXPECT_TRUE(ef_eq(at[0], p[j][2 * y]) && ef_eq(at[1], p[j][2 * y + 1]) && ef_eq(at[2], q[j][2 * y]) &&
-                                ef_eq(at[3], q[j][2 * y + 1]) && ef_eq(at[4], eq[y]))
+                                ef_eq(at[3], q[j][2 * y + 1]) && ef_eq(at[4], eq))
                         << name << " layer " << j << " pair " << y;
                 }
             }
             EXPECT_THROW(tree->node(depth + 1, 0), std::logic_error);
-            EXPECT_THROW(tree->layer_tables(1, {ef_one()}), std::logic_error);
+            EXPECT_THROW(tree->layer_tables(1, {}), std::logic_error);
+            if (depth >= 2) EXPECT_THROW(tree->layer_tables(2, {ef_one(), ef_one()}), std::logic_error);  // 2 coordinates for 1 variable
         }
 }
 

@@ -45,20 +45,20 @@ public:
         return out;
     }
 
-    std::unique_ptr<EfTables> layer_tables(size_t j, const std::vector<Ef>& eq) override {
-        require_layer(j, eq.size());
-        const size_t half = eq.size();
+    // The fifth table (eq) is zero here; layer_tables makes it on the device too.
+    std::unique_ptr<EfTables> node_tables(size_t j) override {
+        require_layer(j);
+        const size_t half = size_t(1) << (j - 1);
         Buffer tables;
         {
-            Call call(device_, "fraction_tree.layer_tables");
+            Call call(device_, "fraction_tree.node_tables");
             tables = device_.allocate(5 * half * sizeof(Ef));
-            device_.reserve_staging(staged_size(half * sizeof(Ef)));
-            device_.upload(tables.at_element<Ef>(4 * half), eq.data(), half * sizeof(Ef));  // the fifth table: eq
+            device_.fill_zero(tables.at_element<Ef>(4 * half), half * sizeof(Ef));
             GkrSplitParams params{};
             params.half = half;
             device_.dispatch(Kernel::GkrSplit, device_.lane_plan(Kernel::GkrSplit, half), half * 8 * sizeof(Ef),
                              {layer(p_, j), layer(q_, j), tables}, params);
-            call.commit();  // the tables' first round is ordered after it, and waits
+            call.commit();  // no wait: the tables' next operation is ordered after it
         }
         return adopt_tables(device_, std::move(tables), 5, half);
     }
