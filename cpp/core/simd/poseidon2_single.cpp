@@ -105,10 +105,22 @@ void permute_montgomery(U32x16& x) {
     x = vec_external_layer(x);
     for (u32 r = 0; r < GS_P2_HALF_EXTERNAL_ROUNDS; ++r)
         x = vec_external_layer(vec_pow7(vec_add(x, load16(GS_P2_EXTERNAL_INITIAL + 16 * r))));
+    // The internal rounds with s_0 in a scalar register: only s_0 passes the S-box, so the sum of
+    // s_1..s_15 and the products V_i s_i are made on the vector while the S-box runs, and what
+    // waits for the S-box is two scalar additions (s_0' + rest, then sum + V_0 s_0') and one
+    // broadcast, rather than moving s_0 into the vector and summing all 16 lanes after it.
+    const U32x16 lanes_1_to_15 = {0, ~0u, ~0u, ~0u, ~0u, ~0u, ~0u, ~0u, ~0u, ~0u, ~0u, ~0u, ~0u, ~0u, ~0u, ~0u};
+    const Fp v0 = fp_raw(GS_P2_INTERNAL_DIAG[0]);
+    Fp s0 = fp_raw(x[0]);
     for (u32 r = 0; r < GS_P2_INTERNAL_ROUNDS; ++r) {
-        x[0] = fp_pow7(fp_add(fp_raw(x[0]), fp_raw(GS_P2_INTERNAL[r]))).m;
-        x = vec_add(vec_sum_lanes(x), vec_mul(x, diag));  // s_i <- sum(s) + V_i s_i
+        const U32x16 rest = vec_sum_lanes(x & lanes_1_to_15);  // s_1 + ... + s_15 in every lane
+        const U32x16 scaled = vec_mul(x, diag);                // V_i s_i (lane 0 unused)
+        const Fp sboxed = fp_pow7(fp_add(s0, fp_raw(GS_P2_INTERNAL[r])));
+        const Fp sum = fp_add(sboxed, fp_raw(rest[0]));
+        s0 = fp_add(sum, fp_mul(v0, sboxed));
+        x = vec_add(scaled, U32x16{} + sum.m);  // s_i <- sum + V_i s_i for i >= 1
     }
+    x[0] = s0.m;
     for (u32 r = 0; r < GS_P2_HALF_EXTERNAL_ROUNDS; ++r)
         x = vec_external_layer(vec_pow7(vec_add(x, load16(GS_P2_EXTERNAL_FINAL + 16 * r))));
 }
