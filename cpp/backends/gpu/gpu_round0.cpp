@@ -6,7 +6,6 @@
 // (round0_blocks.h), as the reference does. The gather lays a block out column by column, each
 // chunk's N points together, in Montgomery form, which the DAG reads as it is.
 #include <algorithm>
-#include <cstring>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -73,7 +72,6 @@ Round0Sums round0_sums(Device& device, const Round0Trace& t) {
         eval.enqueue({local, 1, block_points, next, 1, block_points, block_points, /*montgomery=*/true},
                      sums.at_element<DagSums>(in_group * evals * points + slot * block_points));
     };
-    std::vector<DagSums> host;
     for (size_t group_first = 0; group_first < chunks; group_first += block * group) {
         const size_t group_end = std::min(chunks, group_first + block * group);
         for (size_t first = group_first; first < group_end; first += block) {
@@ -86,13 +84,13 @@ Round0Sums round0_sums(Device& device, const Round0Trace& t) {
         const size_t blocks_in_group = (group_end - group_first + block - 1) / block;
         const size_t last_count = group_end - group_first - (blocks_in_group - 1) * block;
         const size_t bytes = ((blocks_in_group - 1) * evals * points + evals * n * last_count) * sizeof(DagSums);
-        const void* staged = device.download(sums, bytes);
-        call.finish("round0 block sums");  // the next group rewrites the buffers
-        host.resize(bytes / sizeof(DagSums));
-        std::memcpy(host.data(), staged, bytes);
+        // Added where the download left them (a copy first cost a fresh host buffer and a pass
+        // over it on one thread); the next group's kernels are enqueued only after this.
+        const DagSums* staged = static_cast<const DagSums*>(device.download(sums, bytes));
+        call.finish("round0 block sums");
         for (size_t b = 0; b < blocks_in_group; ++b) {
             const size_t first = group_first + b * block;
-            add_round0_sums(t, host.data() + b * evals * points, first, std::min(block, group_end - first), out);
+            add_round0_sums(t, staged + b * evals * points, first, std::min(block, group_end - first), out);
         }
     }
     return out;
