@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <vector>
 
 #include "backend.h"
 #include "host_memory.h"
@@ -38,20 +39,41 @@ void add_round0_block(const Round0Trace& t, const DagSums* sums, size_t first, s
     const size_t n = size_t(1) << t.l_skip;
     const bool by_chunk = order == Round0PointOrder::ChunkMajor;
     const size_t a_stride = by_chunk ? 1 : count, x_stride = by_chunk ? n : 1;
-    parallel_for(n, 1, [&](size_t begin, size_t end) {
-        for (size_t a = begin; a < end; ++a) {
-            Ef c = ef_zero(), l = ef_zero();
-            for (size_t x = 0; x < count; ++x) {
-                const DagSums& s = sums[a * a_stride + x * x_stride];
+    // Per a, the eq-weighted sums of C, N and D over the block's chunks; the trace's weights come
+    // after the sums (3 extension products a point rather than 4). The chunks are split over the
+    // threads, each keeping its own 3N sums (in chunk-major order its reads are contiguous), and
+    // the tasks' sums are added at the end: a block of a few points per a still fills the pool.
+    const size_t tasks = std::max<size_t>(1, std::min(count, num_threads() * 4));
+    const size_t per_task = (count + tasks - 1) / tasks;
+    std::vector<DagSums> partial(tasks * n, DagSums{ef_zero(), ef_zero(), ef_zero()});
+    parallel_for(tasks, 1, [&](size_t task_begin, size_t task_end) {
+        for (size_t task = task_begin; task < task_end; ++task) {
+            DagSums* acc = partial.data() + task * n;
+            const size_t x_end = std::min(count, (task + 1) * per_task);
+            for (size_t x = task * per_task; x < x_end; ++x) {
                 const Ef eq = t.eq_cube[first + x];
-                if (constraints) c = ef_add(c, ef_mul(eq, s.constraint));
-                l = ef_add(l, ef_mul(eq, ef_add(ef_mul(t.numerator_weight, s.numerator),
-                                                ef_mul(t.denominator_weight, s.denominator))));
+                const DagSums* row = sums + x * x_stride;
+                for (size_t a = 0; a < n; ++a) {
+                    const DagSums& s = row[a * a_stride];
+                    if (constraints) acc[a].constraint = ef_add(acc[a].constraint, ef_mul(eq, s.constraint));
+                    acc[a].numerator = ef_add(acc[a].numerator, ef_mul(eq, s.numerator));
+                    acc[a].denominator = ef_add(acc[a].denominator, ef_mul(eq, s.denominator));
+                }
             }
-            if (constraints) zerocheck[a] = ef_add(zerocheck[a], ef_mul(t.zerocheck_weight, c));
-            logup[a] = ef_add(logup[a], l);
         }
     });
+    for (size_t a = 0; a < n; ++a) {
+        DagSums total{ef_zero(), ef_zero(), ef_zero()};
+        for (size_t task = 0; task < tasks; ++task) {
+            const DagSums& part = partial[task * n + a];
+            total.constraint = ef_add(total.constraint, part.constraint);
+            total.numerator = ef_add(total.numerator, part.numerator);
+            total.denominator = ef_add(total.denominator, part.denominator);
+        }
+        if (constraints) zerocheck[a] = ef_add(zerocheck[a], ef_mul(t.zerocheck_weight, total.constraint));
+        logup[a] = ef_add(logup[a], ef_add(ef_mul(t.numerator_weight, total.numerator),
+                                           ef_mul(t.denominator_weight, total.denominator)));
+    }
 }
 
 size_t host_round0_block_chunks(size_t n, size_t cols, size_t max_block_elements) {
