@@ -22,22 +22,19 @@ void FractionTree::require_node(size_t j, size_t x) const {
         throw std::logic_error("FractionTree::node: no node " + std::to_string(x) + " in layer " + std::to_string(j));
 }
 
-void FractionTree::require_layer(size_t j) const {
+void FractionTree::require_layer(size_t j, const std::vector<Ef>& xi) const {
     if (j < 2 || j > depth_)
         throw std::logic_error("FractionTree::layer_tables: no layer " + std::to_string(j) + " (2 <= j <= depth " +
                                std::to_string(depth_) + ")");
-}
-
-std::unique_ptr<EfTables> FractionTree::layer_tables(size_t j, const std::vector<Ef>& xi) {
-    require_layer(j);
     if (xi.size() != j - 1)
         throw std::logic_error("FractionTree::layer_tables: layer " + std::to_string(j) + " needs a point of " +
                                std::to_string(j - 1) + " coordinates, found " + std::to_string(xi.size()));
-    std::unique_ptr<EfTables> tables = node_tables(j);
+}
+
+void FractionTree::set_eq_table(EfTables& tables, const std::vector<Ef>& xi) {
     std::vector<std::array<Ef, 2>> factors;  // eq(xi, y) = prod_k (bit k of y ? xi_k : 1 - xi_k)
     for (const Ef& x : xi) factors.push_back({ef_sub(ef_one(), x), x});
-    tables->set_product_table(4, factors);
-    return tables;
+    tables.set_product_table(4, factors);
 }
 
 namespace {
@@ -65,15 +62,17 @@ public:
         return {p_[j][x], q_[j][x]};
     }
 
-    std::unique_ptr<EfTables> node_tables(size_t j) override {
-        require_layer(j);
+    std::unique_ptr<EfTables> layer_tables(size_t j, const std::vector<Ef>& xi) override {
+        require_layer(j, xi);
         const size_t half = size_t(1) << (j - 1);
-        std::vector<Ef> values(5 * half, ef_zero());  // the fifth is layer_tables' eq
+        std::vector<Ef> values(5 * half, ef_zero());  // the fifth is set_eq_table's
         for (size_t y = 0; y < half; ++y) {
             values[y] = p_[j][2 * y], values[half + y] = p_[j][2 * y + 1];
             values[2 * half + y] = q_[j][2 * y], values[3 * half + y] = q_[j][2 * y + 1];
         }
-        return backend_.ef_tables(values.data(), 5, half);
+        std::unique_ptr<EfTables> tables = backend_.ef_tables(values.data(), 5, half);
+        set_eq_table(*tables, xi);
+        return tables;
     }
 
 private:

@@ -28,13 +28,14 @@ public:
     // Layer j's sumcheck tables (2 <= j <= J), 2^(j-1) entries each: p0, p1, q0, q1 (the layer's
     // even and odd nodes) and eq(xi, .) over its j - 1 variables (xi_k on index bit k), made
     // where the tables live (no eq table crosses to a device).
-    std::unique_ptr<EfTables> layer_tables(size_t j, const std::vector<Ef>& xi);
-    // Layer j's five tables with the fifth (eq) still zero: what layer_tables fills in.
-    virtual std::unique_ptr<EfTables> node_tables(size_t j) = 0;
+    virtual std::unique_ptr<EfTables> layer_tables(size_t j, const std::vector<Ef>& xi) = 0;
 
 protected:
     void require_node(size_t j, size_t x) const;
-    void require_layer(size_t j) const;
+    // Throws std::logic_error unless 2 <= j <= J and xi has j - 1 coordinates.
+    void require_layer(size_t j, const std::vector<Ef>& xi) const;
+    // Table 4 of a layer's tables := eq(xi, .), by the tables' own set_product_table.
+    static void set_eq_table(EfTables& tables, const std::vector<Ef>& xi);
 
 private:
     size_t depth_;

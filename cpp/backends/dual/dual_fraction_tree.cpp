@@ -23,8 +23,8 @@ public:
         return va;
     }
 
-    std::unique_ptr<EfTables> node_tables(size_t j) override {
-        return make_dual_ef_tables(a_->node_tables(j), b_->node_tables(j), name_a_, name_b_);
+    std::unique_ptr<EfTables> layer_tables(size_t j, const std::vector<Ef>& xi) override {
+        return make_dual_ef_tables(a_->layer_tables(j, xi), b_->layer_tables(j, xi), name_a_, name_b_);
     }
 
 private:

@@ -45,22 +45,23 @@ public:
         return out;
     }
 
-    // The fifth table (eq) is zero here; layer_tables makes it on the device too.
-    std::unique_ptr<EfTables> node_tables(size_t j) override {
-        require_layer(j);
+    // p0, p1, q0, q1 split out of layer j by one kernel; eq made by another (set_eq_table).
+    std::unique_ptr<EfTables> layer_tables(size_t j, const std::vector<Ef>& xi) override {
+        require_layer(j, xi);
         const size_t half = size_t(1) << (j - 1);
         Buffer tables;
         {
-            Call call(device_, "fraction_tree.node_tables");
+            Call call(device_, "fraction_tree.layer_tables");
             tables = device_.allocate(5 * half * sizeof(Ef));
-            device_.fill_zero(tables.at_element<Ef>(4 * half), half * sizeof(Ef));
             GkrSplitParams params{};
             params.half = half;
             device_.dispatch(Kernel::GkrSplit, device_.lane_plan(Kernel::GkrSplit, half), half * 8 * sizeof(Ef),
                              {layer(p_, j), layer(q_, j), tables}, params);
             call.commit();  // no wait: the tables' next operation is ordered after it
         }
-        return adopt_tables(device_, std::move(tables), 5, half);
+        std::unique_ptr<EfTables> out = adopt_tables(device_, std::move(tables), 5, half);
+        set_eq_table(*out, xi);
+        return out;
     }
 
 private:
