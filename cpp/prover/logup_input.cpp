@@ -49,6 +49,7 @@ LogUpInput logup_layout(const std::vector<RapTrace>& traces, uint32_t l_skip) {
             total += slot;
         }
     }
+    input.slot_leaves = total;
     if (total != 0) input.n_logup = bit_length(total) - l_skip;
     return input;
 }
@@ -57,14 +58,12 @@ LogUpInput build_logup_input(const std::vector<RapTrace>& traces, uint32_t l_ski
     LogUpInput input = logup_layout(traces, l_skip);
     input.alpha = alpha;
     input.beta = beta;
-    size_t max_message = 0, used = 0;
-    for (const RapTrace& trace : traces) {
+    size_t max_message = 0;
+    for (const RapTrace& trace : traces)
         for (const auto& interaction : trace.air->interactions) max_message = std::max(max_message, interaction.message.size());
-        used += (size_t(1) << std::max(trace.log_height, l_skip)) * trace.air->interactions.size();
-    }
     if (input.n_logup == 0) return input;  // no interactions: no leaves
-    // Every leaf is written once below, on the worker threads: the slots (which run from 0 to
-    // `used`), then the unused leaves. Filling both layers on one thread first took 1.4-3.4 ms
+    // Every leaf is written once below, on the worker threads: the slots, then the unused leaves
+    // after them. Filling both layers on one thread first took 1.4-3.4 ms
     // for interactions-large's 2 x 4 MiB (this repository's 2-core guest), longer than the rows.
     const size_t leaves = size_t(1) << (l_skip + input.n_logup);
     input.p = uninitialized_vector<Ef>(leaves);
@@ -96,6 +95,7 @@ LogUpInput build_logup_input(const std::vector<RapTrace>& traces, uint32_t l_ski
         });
     }
     // Unused leaves are (0, alpha).
+    const size_t used = input.slot_leaves;
     parallel_for(leaves - used, size_t(1) << 12, [&](size_t begin, size_t end) {
         std::fill(input.p.begin() + used + begin, input.p.begin() + used + end, ef_zero());
         std::fill(input.q.begin() + used + begin, input.q.begin() + used + end, alpha);

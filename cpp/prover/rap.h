@@ -60,9 +60,10 @@ struct LogUpInput {
     HostVector<Ef> p, q;
     uint32_t n_logup = 0;
     std::vector<std::vector<uint64_t>> slot_offsets;  // [trace][interaction]
+    uint64_t slot_leaves = 0;  // the slots fill leaves 0 .. slot_leaves - 1; the rest are (0, alpha)
     Ef alpha = ef_zero(), beta = ef_zero();
 };
-// The input layer's shape alone (slot offsets and n_logup, no leaves): what the traces' heights
+// The input layer's shape alone (slot offsets, slot_leaves and n_logup, no leaves): what the traces' heights
 // and interaction counts decide.
 LogUpInput logup_layout(const std::vector<RapTrace>& traces, uint32_t l_skip);
 LogUpInput build_logup_input(const std::vector<RapTrace>& traces, uint32_t l_skip, Ef alpha, Ef beta);
