@@ -321,8 +321,9 @@ def prove_on_ray(pk: ProvingKey, jobs: Iterable[Job | WorkloadJob], *, backend: 
     actor name, the job's seconds on it (witness included), its peak device memory
     (device_peak_bytes, None on the CPU) and attempts (1 unless a worker died).
     Bad arguments raise here; a repeated job id raises when it is reached. Stopping early (break)
-    ends the workers (by ray.kill, so they are gone shortly after the stream closes). Raises JobError if a job's prover raised, WorkerLostError if a job's worker
-    died more than max_retries times or every worker is gone.
+    ends the workers (by ray.kill, so they are gone shortly after the stream closes). Raises
+    JobError if a job's prover raised, WorkerLostError if a job's worker died more than
+    max_retries times or every worker is gone.
     """
     ray = _import_ray()
     _check_options(pk, backend, workers, max_in_flight_per_worker, cpus_per_worker, max_restarts, max_retries)
