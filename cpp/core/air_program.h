@@ -82,24 +82,34 @@ template <class V> V val_from_base(Fp a);
 template <> inline Fp val_from_base<Fp>(Fp a) { return a; }
 template <> inline Ef val_from_base<Ef>(Fp a) { return ef_from_base(a); }
 
+// out[i] = value of node i at `point`, given the values of its operands in `out`.
+template <class V>
+inline void evaluate_node(const AirProgram& air, size_t i, const RowPoint<V>& point, V* out) {
+    const DagNode& n = air.nodes[i];
+    switch (n.kind) {
+        case kNodeMain: out[i] = n.c ? point.next[n.b] : point.local[n.b]; break;
+        case kNodePublic: out[i] = val_from_base<V>(point.publics[n.a]); break;
+        case kNodeIsFirst: out[i] = point.is_first; break;
+        case kNodeIsLast: out[i] = point.is_last; break;
+        case kNodeIsTransition: out[i] = point.is_transition; break;
+        case kNodeConstant: out[i] = val_from_base<V>(fp_from_canonical(n.a)); break;
+        case kNodeAdd: out[i] = val_add(out[n.a], out[n.b]); break;
+        case kNodeSub: out[i] = val_sub(out[n.a], out[n.b]); break;
+        case kNodeNeg: out[i] = val_neg(out[n.a]); break;
+        default: out[i] = val_mul(out[n.a], out[n.b]); break;  // kNodeMul (validated)
+    }
+}
+
 // out[i] = value of node i at `point`. `out` must hold air.nodes.size() values.
 template <class V>
 void evaluate_nodes(const AirProgram& air, const RowPoint<V>& point, V* out) {
-    for (size_t i = 0; i < air.nodes.size(); ++i) {
-        const DagNode& n = air.nodes[i];
-        switch (n.kind) {
-            case kNodeMain: out[i] = n.c ? point.next[n.b] : point.local[n.b]; break;
-            case kNodePublic: out[i] = val_from_base<V>(point.publics[n.a]); break;
-            case kNodeIsFirst: out[i] = point.is_first; break;
-            case kNodeIsLast: out[i] = point.is_last; break;
-            case kNodeIsTransition: out[i] = point.is_transition; break;
-            case kNodeConstant: out[i] = val_from_base<V>(fp_from_canonical(n.a)); break;
-            case kNodeAdd: out[i] = val_add(out[n.a], out[n.b]); break;
-            case kNodeSub: out[i] = val_sub(out[n.a], out[n.b]); break;
-            case kNodeNeg: out[i] = val_neg(out[n.a]); break;
-            default: out[i] = val_mul(out[n.a], out[n.b]); break;  // kNodeMul (validated)
-        }
-    }
+    for (size_t i = 0; i < air.nodes.size(); ++i) evaluate_node(air, i, point, out);
 }
+
+// The nodes the interactions read (their counts and messages) and every node those depend on,
+// ascending: evaluating them in this order gives each its operands first. Columns of the local
+// and next rows they read go to `local_columns` and `next_columns`, ascending, when given.
+std::vector<uint32_t> interaction_nodes(const AirProgram& air, std::vector<uint32_t>* local_columns = nullptr,
+                                        std::vector<uint32_t>* next_columns = nullptr);
 
 }  // namespace gpustark

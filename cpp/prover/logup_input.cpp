@@ -16,17 +16,19 @@ EfVec powers(Ef x, size_t count) {
     return out;
 }
 
+TraceRow::TraceRow(const AirProgram& air) {
+    nodes = interaction_nodes(air, &local_columns, &next_columns);
+    local.resize(air.width);
+    next.resize(air.width);
+}
+
 RowPoint<Fp> TraceRow::point(const RapTrace& trace, size_t row) {
-    uint32_t width = trace.air->width;
-    size_t height = size_t(1) << trace.log_height;
-    local.resize(width);
-    next.resize(width);
+    const uint32_t width = trace.air->width;
+    const size_t height = size_t(1) << trace.log_height;
     const uint32_t* here = trace.values + row * width;
     const uint32_t* after = trace.values + ((row + 1) % height) * width;
-    for (uint32_t c = 0; c < width; ++c) {
-        local[c] = fp_from_canonical(here[c]);
-        next[c] = fp_from_canonical(after[c]);
-    }
+    for (uint32_t c : local_columns) local[c] = fp_from_canonical(here[c]);
+    for (uint32_t c : next_columns) next[c] = fp_from_canonical(after[c]);
     bool last = row == height - 1;
     return {local.data(), next.data(), row == 0 ? fp_one() : fp_zero(), last ? fp_one() : fp_zero(),
             last ? fp_zero() : fp_one(), trace.publics.data()};
@@ -76,19 +78,30 @@ LogUpInput build_logup_input(const std::vector<RapTrace>& traces, uint32_t l_ski
         if (air.interactions.empty()) continue;
         size_t height = size_t(1) << trace.log_height;
         size_t slot = size_t(1) << std::max(trace.log_height, l_skip);
-        Fp norm = trace.log_height < l_skip ? fp_inv(fp_from_canonical(uint32_t(slot / height))) : fp_one();
+        const bool lifted_slot = slot > height;
+        const Fp norm = lifted_slot ? fp_inv(fp_from_canonical(uint32_t(slot / height))) : fp_one();
+        // Per interaction: alpha + beta^L (bus + 1), the part of q no row changes, and its slot.
+        std::vector<Ef> q_init;
+        std::vector<Ef*> slot_p, slot_q;
+        for (size_t s = 0; s < air.interactions.size(); ++s) {
+            q_init.push_back(ef_add(alpha, logup_bus_term(air.interactions[s], beta_powers)));
+            slot_p.push_back(input.p.data() + input.slot_offsets[t][s]);
+            slot_q.push_back(input.q.data() + input.slot_offsets[t][s]);
+        }
         parallel_for(height, 64, [&](size_t begin, size_t end) {
-            TraceRow row_values;
+            TraceRow row_values(air);
             std::vector<Fp> nodes(air.nodes.size());
             for (size_t row = begin; row < end; ++row) {
-                evaluate_nodes(air, row_values.point(trace, row), nodes.data());
+                const RowPoint<Fp> point = row_values.point(trace, row);
+                for (uint32_t i : row_values.nodes) evaluate_node(air, i, point, nodes.data());
                 for (size_t s = 0; s < air.interactions.size(); ++s) {
                     const InteractionProgram& interaction = air.interactions[s];
-                    Ef p = ef_from_base(fp_mul(norm, nodes[interaction.count]));
-                    Ef q = ef_add(alpha, logup_denominator(nodes.data(), interaction, beta_powers));
+                    const Fp count = nodes[interaction.count];
+                    const Ef p = ef_from_base(lifted_slot ? fp_mul(norm, count) : count);
+                    const Ef q = ef_add(q_init[s], logup_message_sum(nodes.data(), interaction, beta_powers));
                     for (size_t lifted = row; lifted < slot; lifted += height) {
-                        input.p[input.slot_offsets[t][s] + lifted] = p;
-                        input.q[input.slot_offsets[t][s] + lifted] = q;
+                        slot_p[s][lifted] = p;
+                        slot_q[s][lifted] = q;
                     }
                 }
             }

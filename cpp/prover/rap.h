@@ -106,22 +106,30 @@ struct GkrOutput {
 GkrOutput prove_fraction_tree(Transcript& transcript, const Ef* p, const Ef* q, size_t leaves, GkrProofData& proof,
                               Backend& backend);
 
-// h_beta(message, bus) = sum_j beta^j m_j + beta^L (bus + 1), given beta^0..beta^L.
+// h_beta(message, bus) = sum_j beta^j m_j + beta^L (bus + 1), given beta^0..beta^L: the
+// message's part, which changes from row to row, and the bus's, which does not.
 inline Ef ef_scale(Ef a, Fp b) { return ef_mul_base(a, b); }
 inline Ef ef_scale(Ef a, Ef b) { return ef_mul(a, b); }
 // node_values: anything indexable by node (a pointer, or a lane view of a lane-major table).
 template <class Nodes>
-Ef logup_denominator(const Nodes& node_values, const InteractionProgram& interaction, const EfVec& beta_powers) {
-    size_t length = interaction.message.size();
-    Ef acc = ef_mul_base(beta_powers[length], fp_from_canonical(interaction.bus + 1));
-    for (size_t j = 0; j < length; ++j) acc = ef_add(acc, ef_scale(beta_powers[j], node_values[interaction.message[j]]));
+Ef logup_message_sum(const Nodes& node_values, const InteractionProgram& interaction, const EfVec& beta_powers) {
+    Ef acc = ef_zero();
+    for (size_t j = 0; j < interaction.message.size(); ++j)
+        acc = ef_add(acc, ef_scale(beta_powers[j], node_values[interaction.message[j]]));
     return acc;
 }
+inline Ef logup_bus_term(const InteractionProgram& interaction, const EfVec& beta_powers) {
+    return ef_mul_base(beta_powers[interaction.message.size()], fp_from_canonical(interaction.bus + 1));
+}
 
-// Base-field values of one row of a trace of height 2^log_height (row < height): the local and
-// next (cyclic) rows and the selectors, as RowPoint<Fp> reads them.
+// What the LogUp input needs of one row of a trace of height 2^log_height (row < height): the
+// columns of the local and next (cyclic) rows that the interactions read, and the selectors, as
+// RowPoint<Fp> reads them; `nodes` are the nodes to evaluate there (interaction_nodes), so a
+// wide AIR's constraints and unread columns cost nothing here.
 struct TraceRow {
-    std::vector<Fp> local, next;
+    explicit TraceRow(const AirProgram& air);
+    std::vector<uint32_t> nodes, local_columns, next_columns;
+    std::vector<Fp> local, next;  // width values each; only the listed columns are written
     RowPoint<Fp> point(const RapTrace& trace, size_t row);
 };
 
