@@ -99,6 +99,7 @@ def test_bench_runs_end_to_end_and_its_json_round_trips(tmp_path):
     assert loaded.to_json() == data                                        # load . save is the identity
     assert data["summary"] == json.loads(json.dumps([r.__dict__ for r in loaded.summary()]))
     assert data["machine"]["cores"] >= 1 and data["machine"]["device_info"]["backend"] == "cpu"
+    assert data["machine"]["threads"] >= 1
     assert data["machine"]["cpu_model"] and data["peak_rss_bytes"] > 2**20 and data["proof_bytes"] > 0
     assert data["params"]["name"] == "test_params_small(2,8,3)" and data["params"]["l_skip"] == 2
     assert data["peak_device_bytes"] is None and "peak device memory" not in result.stdout  # host memory

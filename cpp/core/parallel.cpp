@@ -1,5 +1,7 @@
 #include "parallel.h"
 
+#include "cpu_count.h"
+
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -110,7 +112,7 @@ size_t num_threads() {
             long v = std::strtol(env, nullptr, 10);
             if (v > 0) return size_t(v);
         }
-        return std::max<size_t>(1, std::thread::hardware_concurrency());
+        return available_cpus();
     }();
     return n;
 }

@@ -7,7 +7,8 @@
 
 namespace gpustark {
 
-// Number of threads parallel_for uses (GPUSTARK_NUM_THREADS, else the hardware concurrency).
+// Number of threads parallel_for uses (GPUSTARK_NUM_THREADS, else available_cpus(): the CPUs the
+// affinity mask and a container's cgroup quota allow).
 size_t num_threads();
 
 // fn(begin, end) over chunks of at least `grain` items. Runs inline when n is small or when

@@ -115,8 +115,11 @@ def _cpu_model() -> str:
 
 
 def machine_info(backend: str) -> dict:
-    """CPU model, logical cores, OS, Python and gpustark versions, and the backend's device_info."""
-    return {"cpu_model": _cpu_model(), "cores": os.cpu_count(), "platform": platform.platform(),
+    """CPU model, logical cores, the host threads gpustark uses (the CPUs the process may run on:
+    its affinity mask and cgroup quota, or GPUSTARK_NUM_THREADS), OS, Python and gpustark versions,
+    and the backend's device_info."""
+    threads = int(_backend.device_info("cpu")["limits"]["threads"])
+    return {"cpu_model": _cpu_model(), "cores": os.cpu_count(), "threads": threads, "platform": platform.platform(),
             "python": platform.python_version(), "gpustark": __version__, "backend": backend,
             "device_info": _backend.device_info(backend)}
 
@@ -220,8 +223,9 @@ def _describe(result: BenchResult) -> str:
 def report(result: BenchResult, baseline: BenchResult | None = None) -> str:
     """The bench table of `result` (and deltas against `baseline`), with a footer of totals."""
     m = result.machine
+    threads = f" ({m['threads']} host threads)" if "threads" in m else ""  # results saved before it was kept
     title = (f"{_describe(result)}: {len(result.runs)} runs after {result.warmup} warm-up\n"
-             f"machine: {m.get('cpu_model')}, {m.get('cores')} cores, {m.get('device_info', {}).get('name')}")
+             f"machine: {m.get('cpu_model')}, {m.get('cores')} cores{threads}, {m.get('device_info', {}).get('name')}")
     if "trace_memory" in result.extra:
         title += f"\ntraces in {result.extra['trace_memory']} memory (--trace-memory)"
     if baseline is not None:

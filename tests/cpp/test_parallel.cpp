@@ -1,9 +1,16 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
+#ifdef __linux__
+#include <sched.h>
+#endif
+
+#include "core/cpu_count.h"
 #include "core/host_memory.h"
 #include "core/parallel.h"
 
@@ -44,6 +51,34 @@ TEST(HostMemory, ZeroedVectorsAreZeroAtEverySize) {
         for (uint32_t x : v) nonzero += x != 0;
         EXPECT_EQ(nonzero, 0u) << "n = " << n;
     }
+}
+
+// cgroup quotas as container runtimes write them: whole and fractional CPUs round up, no limit and
+// unreadable text give 0 (the hardware count stands).
+TEST(CpuCount, CgroupQuotasRoundUpAndMaxMeansNoLimit) {
+    EXPECT_EQ(gpustark::cgroup_v2_cpu_limit("1600000 100000\n"), 16u);
+    EXPECT_EQ(gpustark::cgroup_v2_cpu_limit("150000 100000"), 2u);
+    EXPECT_EQ(gpustark::cgroup_v2_cpu_limit("50000 100000"), 1u);
+    EXPECT_EQ(gpustark::cgroup_v2_cpu_limit("max 100000\n"), 0u);
+    EXPECT_EQ(gpustark::cgroup_v2_cpu_limit(""), 0u);
+    EXPECT_EQ(gpustark::cgroup_v2_cpu_limit("12x 100000"), 0u);
+    EXPECT_EQ(gpustark::cgroup_v2_cpu_limit("100000 0"), 0u);
+    EXPECT_EQ(gpustark::cgroup_v1_cpu_limit(-1, 100000), 0u);
+    EXPECT_EQ(gpustark::cgroup_v1_cpu_limit(400000, 100000), 4u);
+    EXPECT_EQ(gpustark::cgroup_v1_cpu_limit(250000, 100000), 3u);
+}
+
+// The pool never counts more CPUs than the process may run on (its affinity mask, which taskset
+// and container runtimes narrow), and always at least one.
+TEST(CpuCount, AvailableCpusWithinTheHardwareAndTheAffinityMask) {
+    const size_t cpus = gpustark::available_cpus();
+    EXPECT_GE(cpus, 1u);
+    EXPECT_LE(cpus, std::max(1u, std::thread::hardware_concurrency()));
+#ifdef __linux__
+    cpu_set_t mask;
+    ASSERT_EQ(sched_getaffinity(0, sizeof(mask), &mask), 0);
+    EXPECT_LE(cpus, size_t(CPU_COUNT(&mask)));
+#endif
 }
 
 }  // namespace

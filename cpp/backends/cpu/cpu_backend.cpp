@@ -9,6 +9,7 @@
 
 #include "../../core/backend.h"
 #include "../../core/host_memory.h"
+#include "../../core/cpu_count.h"
 #include "../../core/parallel.h"
 #include "../../kernels/merkle/merkle.h"
 #include "cpu_dag.h"
@@ -27,6 +28,7 @@ public:
         d.name = "host CPU";
         d.limits["threads"] = std::to_string(num_threads());
         d.limits["hardware_concurrency"] = std::to_string(std::thread::hardware_concurrency());
+        d.limits["available_cpus"] = std::to_string(available_cpus());  // affinity and cgroup quota
         d.limits["poseidon2_lanes"] = std::to_string(kPoseidon2Lanes) + " (" + poseidon2_lanes_isa() + ")";
         return d;
     }

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <thread>
 
+#include "../../core/cpu_count.h"
 #include "../../core/dag_source.h"
 #include "../../core/env_flags.h"
 #include "../../kernels/dag/dag_lanes.h"
@@ -198,7 +199,7 @@ DagCubins dag_cubins(const DagProgram& program, int arch) {
         }
     };
     // Every part on its own host thread (NVRTC compiles one program on one thread).
-    const size_t threads = std::min<size_t>(out.parts.size(), std::max(1u, std::thread::hardware_concurrency()));
+    const size_t threads = std::min<size_t>(out.parts.size(), available_cpus());
     std::vector<std::thread> pool;
     for (size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
     worker();

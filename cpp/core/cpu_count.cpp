@@ -1,0 +1,88 @@
+#include "cpu_count.h"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#ifdef __linux__
+#include <sched.h>
+#endif
+
+namespace gpustark {
+namespace {
+
+size_t quota_cpus(long long quota_us, long long period_us) {
+    if (quota_us <= 0 || period_us <= 0) return 0;
+    return size_t(std::max<long long>(1, (quota_us + period_us - 1) / period_us));
+}
+
+#ifdef __linux__
+std::string read_file(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    return in ? text.str() : std::string();
+}
+
+// The smallest limit of the process's cgroup and its ancestors (0: none). A container sees its
+// own cgroup as /sys/fs/cgroup; on a host the process's group is a path under it.
+size_t cgroup_cpu_limit() {
+    size_t limit = 0;
+    auto take = [&](size_t cpus) {
+        if (cpus != 0) limit = limit == 0 ? cpus : std::min(limit, cpus);
+    };
+    std::istringstream groups(read_file("/proc/self/cgroup"));
+    for (std::string line; std::getline(groups, line);) {
+        // v2: "0::/path"; v1: "N:cpu,cpuacct:/path" (the controller list names cpu).
+        const size_t first = line.find(':'), second = line.find(':', first + 1);
+        if (first == std::string::npos || second == std::string::npos) continue;
+        const std::string controllers = line.substr(first + 1, second - first - 1);
+        std::string path = line.substr(second + 1);
+        const bool v2 = line.compare(0, first, "0") == 0 && controllers.empty();
+        const bool v1_cpu = ("," + controllers + ",").find(",cpu,") != std::string::npos;
+        if (!v2 && !v1_cpu) continue;
+        for (;;) {
+            if (v2) {
+                take(cgroup_v2_cpu_limit(read_file("/sys/fs/cgroup" + path + "/cpu.max")));
+            } else {
+                for (const char* mount : {"/sys/fs/cgroup/cpu", "/sys/fs/cgroup/cpu,cpuacct"}) {
+                    const std::string dir = std::string(mount) + path;
+                    const std::string quota = read_file(dir + "/cpu.cfs_quota_us"), period = read_file(dir + "/cpu.cfs_period_us");
+                    if (!quota.empty() && !period.empty()) take(cgroup_v1_cpu_limit(std::atoll(quota.c_str()), std::atoll(period.c_str())));
+                }
+            }
+            if (path.empty() || path == "/") break;
+            const size_t slash = path.find_last_of('/');
+            path = slash == 0 || slash == std::string::npos ? "/" : path.substr(0, slash);
+        }
+    }
+    return limit;
+}
+#endif
+
+}  // namespace
+
+size_t cgroup_v2_cpu_limit(const std::string& cpu_max) {
+    std::istringstream in(cpu_max);
+    std::string quota;
+    long long period = 0;
+    if (!(in >> quota >> period) || quota == "max") return 0;
+    char* end = nullptr;
+    const long long q = std::strtoll(quota.c_str(), &end, 10);
+    return *end == '\0' ? quota_cpus(q, period) : 0;
+}
+
+size_t cgroup_v1_cpu_limit(long long quota_us, long long period_us) { return quota_cpus(quota_us, period_us); }
+
+size_t available_cpus() {
+    size_t cpus = std::max(1u, std::thread::hardware_concurrency());
+#ifdef __linux__
+    cpu_set_t mask;
+    if (sched_getaffinity(0, sizeof(mask), &mask) == 0) cpus = std::min<size_t>(cpus, std::max(1, CPU_COUNT(&mask)));
+    if (const size_t limit = cgroup_cpu_limit()) cpus = std::min(cpus, limit);
+#endif
+    return cpus;
+}
+
+}  // namespace gpustark
