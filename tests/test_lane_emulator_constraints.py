@@ -3,7 +3,8 @@ inputs built from a trace (core/trace_tables.h, core/round0_sums.h), against num
 from the definitions ("reference", plus "cpu": the same model on gpustark.field's native
 arithmetic), and the trace tables against the CPU's column openings (gpustark.pcs). Round 0's
 gather takes each chunk to D or a coset in registers; its model evaluates the chunk's interpolant
-at the coset's points by the definition (checked against galois). Sizes include one row, one
+at the coset's points by the definition (checked against galois). Round 0's eq-weighted sums are
+checked against their definition over every chunk, in blocks and pieces of several shapes. Sizes include one row, one
 column, traces shorter than a chunk (rows wrap), offset blocks of chunks, and grids capped below
 the lane count."""
 
@@ -189,6 +190,32 @@ def test_round0_gather(emu, width, log_height, l_skip, first, count, group, grou
     out = emu.run("round0_gather", width, log_height, l_skip, first, count, int(shift is not None), data=data,
                   group=group, groups=groups)
     assert_words(out, gather_model(trace, l_skip, first, count, shift), "round0_gather")
+
+
+def round0_block_words(sums, block):
+    """The per-point sums (chunks, evals, N, 3, 4) as round0_eq_sums reads them: block after block,
+    each domain's points (a, x) at x N + a."""
+    blocks = [sums[first:first + block].transpose(1, 0, 2, 3, 4) for first in range(0, len(sums), block)]
+    return words(*blocks)
+
+
+@pytest.mark.parametrize("evals,l_skip,chunks,block,pieces,group,groups", [
+    (1, 0, 1, 1, 1, 32, None),  # one chunk, one point
+    (3, 2, 10, 4, 3, 5, None),  # a short last block; pieces that do not divide a block
+    (4, 2, 16, 16, 64, 8, 2),   # more pieces than chunks; a grid capped below the lanes
+    (2, 4, 7, 3, 2, 7, None),   # N = 16
+])
+@pytest.mark.parametrize("kind", KINDS)
+def test_round0_eq_sums(emu, evals, l_skip, chunks, block, pieces, group, groups, kind):
+    """Per domain and a: sum over the chunks x of eq[x] times each of the three sums at (a, x)."""
+    F = field_ops(kind)
+    rng = np.random.default_rng(evals * 100 + chunks * 10 + pieces)
+    n = 1 << l_skip
+    eq, sums = random_ext(rng, chunks), random_ext(rng, chunks, evals, n, 3)
+    out = emu.run("round0_eq_sums", evals, l_skip, chunks, block, pieces, data=words(eq, round0_block_words(sums, block)),
+                  group=group, groups=groups).reshape(evals, n, 3, 4)
+    expected = ext_sum(F.ext_mul(eq[:, None, None, None, :], sums), axis=0)
+    assert_words(out, expected, f"round0_eq_sums vs {kind}")
 
 
 def test_round0_gather_refuses_chunks_past_the_registers(emu):

@@ -205,7 +205,8 @@ void bind_rap(py::module_& m) {
           py::arg("range_checked") = false);
 
     // Steps 8-14 from xi (n, 4), alpha and beta (4,): {"batch": BatchConstraintProof fields, "lambda",
-    // "mu", "r"}. logup_input: the layer prove_logup_gkr built from alpha and beta, or None to build it.
+    // "mu", "r"}. logup_input: the layer prove_logup_gkr built from alpha and beta, or None: its layout
+// is made from the traces.
     m.def("prove_batch_constraints",
           [](Transcript& transcript, const TraceTuples& inputs, const py::array& xi_array, const py::array& alpha_array,
              const py::array& beta_array, uint32_t l_skip, uint32_t max_constraint_degree, const std::string& backend,
@@ -221,8 +222,13 @@ void bind_rap(py::module_& m) {
               BatchChallenges challenges;
               {
                   py::gil_scoped_release release;
+                  // The batch phase reads only the layer's layout (its slot offsets): no leaves.
                   LogUpInput rebuilt;
-                  if (!logup_input) rebuilt = build_logup_input(parsed.traces, l_skip, alpha, beta);
+                  if (!logup_input) {
+                      rebuilt = logup_layout(parsed.traces, l_skip);
+                      rebuilt.alpha = alpha;
+                      rebuilt.beta = beta;
+                  }
                   challenges = prove_batch_phase(transcript, parsed.traces, logup_input ? *logup_input : rebuilt, xi,
                                                  params, b, proof);
               }

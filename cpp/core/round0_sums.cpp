@@ -35,14 +35,13 @@ void gather_chunks(const Round0Trace& t, uint32_t width, size_t first, size_t co
 }  // namespace
 
 void add_round0_block(const Round0Trace& t, const DagSums* sums, size_t first, size_t count, bool constraints,
-                      Ef* zerocheck, Ef* logup, Round0PointOrder order) {
+                      DagSums* totals, Round0PointOrder order) {
     const size_t n = size_t(1) << t.l_skip;
     const bool by_chunk = order == Round0PointOrder::ChunkMajor;
     const size_t a_stride = by_chunk ? 1 : count, x_stride = by_chunk ? n : 1;
-    // Per a, the eq-weighted sums of C, N and D over the block's chunks; the trace's weights come
-    // after the sums (3 extension products a point rather than 4). The chunks are split over the
-    // threads, each keeping its own 3N sums (in chunk-major order its reads are contiguous), and
-    // the tasks' sums are added at the end: a block of a few points per a still fills the pool.
+    // Per a, the eq-weighted sums of C, N and D over the block's chunks. The chunks are split over
+    // the threads, each keeping its own 3N sums (in chunk-major order its reads are contiguous),
+    // and the tasks' sums are added at the end: a block of a few points per a still fills the pool.
     const size_t tasks = std::max<size_t>(1, std::min(count, num_threads() * 4));
     const size_t per_task = (count + tasks - 1) / tasks;
     std::vector<DagSums> partial(tasks * n, DagSums{ef_zero(), ef_zero(), ef_zero()});
@@ -62,18 +61,22 @@ void add_round0_block(const Round0Trace& t, const DagSums* sums, size_t first, s
             }
         }
     });
-    for (size_t a = 0; a < n; ++a) {
-        DagSums total{ef_zero(), ef_zero(), ef_zero()};
+    for (size_t a = 0; a < n; ++a)
         for (size_t task = 0; task < tasks; ++task) {
             const DagSums& part = partial[task * n + a];
-            total.constraint = ef_add(total.constraint, part.constraint);
-            total.numerator = ef_add(total.numerator, part.numerator);
-            total.denominator = ef_add(total.denominator, part.denominator);
+            totals[a].constraint = ef_add(totals[a].constraint, part.constraint);
+            totals[a].numerator = ef_add(totals[a].numerator, part.numerator);
+            totals[a].denominator = ef_add(totals[a].denominator, part.denominator);
         }
-        if (constraints) zerocheck[a] = ef_add(zerocheck[a], ef_mul(t.zerocheck_weight, total.constraint));
-        logup[a] = ef_add(logup[a], ef_add(ef_mul(t.numerator_weight, total.numerator),
-                                           ef_mul(t.denominator_weight, total.denominator)));
-    }
+}
+
+Round0Sums round0_zero_sums(const Round0Trace& t) {
+    const size_t n = size_t(1) << t.l_skip;
+    const DagSums zero{ef_zero(), ef_zero(), ef_zero()};
+    Round0Sums out;
+    out.on_cosets.assign(t.coset_shifts.size() * n, zero);
+    if (t.logup_on_d) out.on_d.assign(n, zero);
+    return out;
 }
 
 size_t host_round0_block_chunks(size_t n, size_t cols, size_t max_block_elements) {
@@ -90,10 +93,7 @@ Round0Sums host_round0_sums(Backend& backend, const Round0Trace& t, size_t max_b
     const uint32_t width = t.dag->program->width, l = t.l_skip;
     const size_t n = size_t(1) << l, cosets = t.coset_shifts.size(), cols = width + 3;
     const size_t chunks = t.log_height > l ? size_t(1) << (t.log_height - l) : 1;
-    Round0Sums out;
-    out.zerocheck.assign(cosets * n, ef_zero());
-    out.logup_on_cosets.assign(cosets * n, ef_zero());
-    if (t.logup_on_d) out.logup_on_d.assign(n, ef_zero());
+    Round0Sums out = round0_zero_sums(t);
     const size_t block = std::min(chunks, host_round0_block_chunks(n, cols, max_block_elements));
     // One set of block buffers for every block; each coset transforms a copy of the coefficients.
     const size_t local_words = n * block * cols, next_words = n * block * width;
@@ -108,8 +108,7 @@ Round0Sums host_round0_sums(Backend& backend, const Round0Trace& t, size_t max_b
         gather_chunks(t, width, first, count, 1, false, next.data());
         if (t.logup_on_d) {  // on D the values are the rows themselves; the zerocheck sum vanishes
             backend.dag_base_sums(*t.dag, {local.data(), cols, next.data(), width, points}, sums.data());
-            std::vector<Ef> unused(n, ef_zero());
-            add_round0_block(t, sums.data(), first, count, false, unused.data(), out.logup_on_d.data());
+            add_round0_block(t, sums.data(), first, count, false, out.on_d.data());
         }
         if (cosets == 0) continue;
         backend.ntt(local.data(), {l, uint32_t(count * cols)}, true, 1);
@@ -120,7 +119,7 @@ Round0Sums host_round0_sums(Backend& backend, const Round0Trace& t, size_t max_b
             backend.ntt(local_c.data(), {l, uint32_t(count * cols)}, false, t.coset_shifts[c]);
             backend.ntt(next_c.data(), {l, uint32_t(count * width)}, false, t.coset_shifts[c]);
             backend.dag_base_sums(*t.dag, {local_c.data(), cols, next_c.data(), width, points}, sums.data());
-            add_round0_block(t, sums.data(), first, count, true, out.zerocheck.data() + c * n, out.logup_on_cosets.data() + c * n);
+            add_round0_block(t, sums.data(), first, count, true, out.on_cosets.data() + c * n);
         }
     }
     return out;

@@ -2,7 +2,8 @@
 // skip that a device backend fuses: gather the trace's rows into chunks of N = 2^l_skip, take each
 // chunk column's PLE to the cosets g^c D by a batched size-N inverse NTT and shifted forward NTTs,
 // evaluate the constraint DAG at every point, and add the points up per a < N weighted by
-// eq over the chunks. Only the per-coset sums come back; the interpolation stays in the prover.
+// eq over the chunks. Only the per-coset sums come back; the weights and the interpolation stay
+// in the prover.
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -20,15 +21,16 @@ struct Round0Trace {
     uint32_t l_skip = 0;
     std::vector<uint32_t> coset_shifts;  // canonical g^(c+1), one per coset
     const Ef* eq_cube = nullptr;         // eq(xi[l..], x) for the 2^max(log_height - l_skip, 0) chunks
-    Ef zerocheck_weight, numerator_weight, denominator_weight;
     bool logup_on_d = false;             // the trace has interactions: LogUp sums on D too
 };
 
-// Per coset c and a < N (index c N + a): zerocheck = zerocheck_weight sum_x eq_x C(point) and
-// logup = sum_x eq_x (numerator_weight N(point) + denominator_weight D(point)); logup_on_d the
-// same LogUp sum at the rows themselves (empty unless logup_on_d).
+// Per coset c and a < N (index c N + a): sum_x eq_x (C, N, D)(point), the DAG's three sums at the
+// point (a, x) weighted by eq over the chunks; on_d the same at the rows themselves, without the
+// zerocheck sum (constraint zero: it vanishes there), or empty unless logup_on_d. No challenge
+// after lambda enters them: the prover draws the LogUp sums from on_d before mu, and weighs
+// them all with mu after (prover/round0.cpp).
 struct Round0Sums {
-    std::vector<Ef> zerocheck, logup_on_cosets, logup_on_d;
+    std::vector<DagSums> on_cosets, on_d;
 };
 
 // Where a block's point (a, x), a < N of chunk first + x, lies in its sums: at a * count + x as
@@ -37,10 +39,13 @@ struct Round0Sums {
 enum class Round0PointOrder { RowMajor, ChunkMajor };
 
 // Adds the DAG's sums at the N x count points (a, x) of block [first, first + count), in `order`,
-// weighted by eq_cube[first + x], to the per-a sums: zerocheck only when `constraints` (off D),
-// LogUp always. zerocheck and logup point at N sums.
+// weighted by eq_cube[first + x], to the per-a totals[0..N): the constraint sum only when
+// `constraints` (off D).
 void add_round0_block(const Round0Trace& trace, const DagSums* sums, size_t first, size_t count, bool constraints,
-                      Ef* zerocheck, Ef* logup, Round0PointOrder order = Round0PointOrder::RowMajor);
+                      DagSums* totals, Round0PointOrder order = Round0PointOrder::RowMajor);
+
+// Every sum of the trace at zero, in the shapes round0_sums returns.
+Round0Sums round0_zero_sums(const Round0Trace& trace);
 
 // The reference composition of Backend primitives (ntt, dag_base_sums) on host buffers, in
 // blocks of chunks of at most max_block_elements gathered values (0: host_round0_block_chunks's

@@ -28,43 +28,19 @@ TraceWeights trace_weights(const BatchInput& in, size_t t, const EfVec& lambda_p
 
 namespace {
 
-// sum_p[t], sum_q[t] (PROTOCOL 9.1). The GKR input layer already holds every row's values:
-// leaf p = norm count and leaf q = alpha + h_beta, in each interaction's slot, so the sums are
-// eq-weighted sums of the trace's slots rather than a second evaluation of its rows.
-void logup_sums(const BatchInput& in, size_t t, const TraceWeights& w, Ef& sum_p, Ef& sum_q) {
-    const RapTrace& trace = (*in.traces)[t];
+// sum_p[t], sum_q[t] (PROTOCOL 9.1): the eq-weighted sums of the trace's LogUp input slots, each
+// weighted by its slot weight. Leaf p = norm count and leaf q = alpha + h_beta in each
+// interaction's slot, and eq(xi, i) splits into eq(xi_<l, a) eq(xi[l..], x) for i = N x + a, so
+// they are round 0's sums on D (the DAG's numerator sum_k e_k count_k and denominator
+// sum_k e_k h_beta,k at each row, already weighted by eq over the chunks) added over a with
+// eq(xi_<l, a): N values a trace, where summing the slots took two extension products a leaf.
+void logup_sums(const Round0Sums& sums, const EfVec& eq_low, Fp norm, Ef& sum_p, Ef& sum_q) {
     sum_p = sum_q = ef_zero();
-    if (trace.air->interactions.empty()) return;
-    EfVec eq = eq_table(EfVec(in.xi.begin(), in.xi.begin() + in.l_skip + cube_vars(trace, in.l_skip)));
-    const size_t count = trace.air->interactions.size();
-    // Rows in blocks over the worker threads (two extension products per row and interaction: a
-    // 2^16-row trace took milliseconds on one thread); the blocks' sums are added in order.
-    constexpr size_t kRowsPerBlock = 4096;
-    const size_t blocks = (eq.size() + kRowsPerBlock - 1) / kRowsPerBlock;
-    std::vector<Ef> block_p(blocks * count, ef_zero()), block_q(blocks * count, ef_zero());
-    parallel_for(blocks, 1, [&](size_t begin, size_t end) {
-        for (size_t b = begin; b < end; ++b)
-            for (size_t k = 0; k < count; ++k) {
-                const Ef* p = in.logup->p.data() + in.logup->slot_offsets[t][k];
-                const Ef* q = in.logup->q.data() + in.logup->slot_offsets[t][k];
-                Ef slot_p = ef_zero(), slot_q = ef_zero();
-                for (size_t i = b * kRowsPerBlock; i < std::min(eq.size(), (b + 1) * kRowsPerBlock); ++i) {
-                    slot_p = ef_add(slot_p, ef_mul(eq[i], p[i]));
-                    slot_q = ef_add(slot_q, ef_mul(eq[i], ef_sub(q[i], in.alpha)));
-                }
-                block_p[b * count + k] = slot_p;
-                block_q[b * count + k] = slot_q;
-            }
-    });
-    for (size_t k = 0; k < count; ++k) {
-        Ef slot_p = ef_zero(), slot_q = ef_zero();
-        for (size_t b = 0; b < blocks; ++b) {
-            slot_p = ef_add(slot_p, block_p[b * count + k]);
-            slot_q = ef_add(slot_q, block_q[b * count + k]);
-        }
-        sum_p = ef_add(sum_p, ef_mul(w.slot_weights[k], slot_p));
-        sum_q = ef_add(sum_q, ef_mul(w.slot_weights[k], slot_q));
+    for (size_t a = 0; a < sums.on_d.size(); ++a) {
+        sum_p = ef_add(sum_p, ef_mul(eq_low[a], sums.on_d[a].numerator));
+        sum_q = ef_add(sum_q, ef_mul(eq_low[a], sums.on_d[a].denominator));
     }
+    sum_p = ef_mul_base(sum_p, norm);
 }
 
 }  // namespace
@@ -89,17 +65,24 @@ BatchChallenges prove_batch_constraints(Transcript& transcript, const BatchInput
     // OpenVM's GPU prover: round0 runs from lambda to r_0 and the tables at r_0; mle_rounds the rest.
     ScopedSpan round0_span("round0");
 
-    // Steps 8-10: lambda, the per-trace LogUp sums, mu.
+    // Steps 8-10: lambda, the per-trace LogUp sums, mu. Round 0's sums (step 11) need no challenge
+    // after lambda: they come first, and the LogUp sums are read off their values on D.
     Ef lambda = sample_ef(transcript);
     EfVec lambda_powers = powers(lambda, max_constraints);
     std::vector<TraceWeights> weights;
     std::vector<DagBinding> dags;
+    std::vector<EfVec> eq_cube(num_traces);  // eq(xi[l..l+n~_t], x)
     for (size_t t = 0; t < num_traces; ++t) {
         weights.push_back(trace_weights(in, t, lambda_powers));
         dags.push_back({&program(t), traces[t].air, bind_publics(program(t), traces[t].publics),
                         dag_weights(program(t), lambda_powers, weights[t].slot_weights, beta_powers)});
+        eq_cube[t] = eq_table(EfVec(in.xi.begin() + l, in.xi.begin() + l + cube_vars(traces[t], l)));
+    }
+    const std::vector<Round0Sums> round0_sums = round0_trace_sums({&in, &dags, &eq_cube}, *in.backend);
+    EfVec eq_low_table = eq_table(EfVec(in.xi.begin(), in.xi.begin() + l));  // eq(xi_<l, bits(a))
+    for (size_t t = 0; t < num_traces; ++t) {
         Ef sum_p, sum_q;
-        logup_sums(in, t, weights[t], sum_p, sum_q);
+        logup_sums(round0_sums[t], eq_low_table, weights[t].norm, sum_p, sum_q);
         proof.numerator_term_per_air.push_back(sum_p);
         proof.denominator_term_per_air.push_back(sum_q);
         observe_ef(transcript, sum_p);
@@ -109,11 +92,7 @@ BatchChallenges prove_batch_constraints(Transcript& transcript, const BatchInput
     EfVec mu_powers = powers(mu, 3 * num_traces);
 
     // Step 11: s_0 in coefficient form (round0.cpp).
-    std::vector<EfVec> eq_cube(num_traces);  // eq(xi[l..l+n~_t], x)
-    for (size_t t = 0; t < num_traces; ++t)
-        eq_cube[t] = eq_table(EfVec(in.xi.begin() + l, in.xi.begin() + l + cube_vars(traces[t], l)));
-    EfVec eq_low_table = eq_table(EfVec(in.xi.begin(), in.xi.begin() + l));  // eq(xi_<l, bits(a))
-    proof.univariate_round_coeffs = round0_coefficients({&in, &weights, &mu_powers, &dags}, *in.backend);
+    proof.univariate_round_coeffs = round0_coefficients(in, round0_sums, weights, mu_powers);
     for (Ef c : proof.univariate_round_coeffs) observe_ef(transcript, c);
     Ef r0 = sample_ef(transcript);
     EfVec r = {r0};

@@ -12,7 +12,7 @@ struct BatchInput {
     uint32_t l_skip;
     uint32_t degree;          // max_constraint_degree d
     EfVec xi;                 // length l_skip + max(n_max, n_logup)
-    Ef alpha, beta;
+    Ef beta;                  // the messages' weights (alpha only shifts the leaves' q: unread here)
     Backend* backend;         // batched NTTs for round 0
     uint64_t mle_memory_limit;  // the MLE evaluation budget: initial effective limit and hard cap
     uint64_t mle_memory_cap;

@@ -44,14 +44,12 @@ LogUpGkrData prove_logup_gkr(Transcript& transcript, const std::vector<RapTrace>
 
 namespace {
 
-// A given input layer must have the traces' shape and the given challenges: the batch sumcheck
-// reads its slots by offset.
+// A given input layer must have the traces' shape: the batch sumcheck weighs each slot by its
+// offset (its leaves are not read: the LogUp sums come from round 0's sums on D).
 void check_logup_input(const LogUpInput& input, const std::vector<RapTrace>& traces, const EfVec& xi,
                        const RapParams& params) {
     const LogUpInput layout = logup_layout(traces, params.l_skip);
-    const size_t leaves = layout.n_logup ? size_t(1) << (params.l_skip + layout.n_logup) : 0;
-    if (input.slot_offsets != layout.slot_offsets || input.n_logup != layout.n_logup || input.p.size() != leaves ||
-        input.q.size() != leaves)
+    if (input.slot_offsets != layout.slot_offsets || input.n_logup != layout.n_logup)
         throw std::invalid_argument("logup_input: built for traces of other heights or interactions");
     const size_t length = xi_length(traces, params.l_skip, layout.n_logup);
     if (xi.size() != length)
@@ -65,7 +63,7 @@ BatchChallenges prove_batch_phase(Transcript& transcript, const std::vector<RapT
                                   const EfVec& xi, const RapParams& params, Backend& backend, BatchProofData& proof) {
     if (traces.empty()) throw std::invalid_argument("prove_batch_constraints: no traces");
     check_logup_input(input, traces, xi, params);
-    BatchInput batch{&traces, &input, params.l_skip, params.max_constraint_degree, xi, input.alpha, input.beta, &backend,
+    BatchInput batch{&traces, &input, params.l_skip, params.max_constraint_degree, xi, input.beta, &backend,
                      params.mle_memory_limit, params.mle_memory_cap};
     return prove_batch_constraints(transcript, batch, proof);
 }

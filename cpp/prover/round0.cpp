@@ -3,8 +3,8 @@
 // with A the mu-batched LogUp sums (degree <= d(N-1)) and B the mu-batched zerocheck sums, which
 // vanish on D for a satisfied trace. So B = (Z^N - 1) B' with deg B' < (d-1)N: B' comes from d-1
 // cosets g^c D of D, A from D (the trace rows themselves) and the same cosets. The per-trace sums
-// on D and the cosets come from the backend (core/round0_sums.h); here they are batched over the
-// traces and interpolated.
+// on D and the cosets come from the backend (core/round0_sums.h) before mu; here they are
+// weighted by mu, batched over the traces and interpolated.
 #include <algorithm>
 
 #include "batch_terms.h"
@@ -14,6 +14,13 @@ namespace gpustark {
 namespace {
 
 constexpr uint32_t kCosetGenerator = 31;  // BabyBear's multiplicative generator g
+
+// g^1 .. g^(d-1): the d - 1 cosets g^c D round 0 evaluates on.
+std::vector<Fp> coset_shifts(uint32_t degree) {
+    std::vector<Fp> shifts(degree - 1);
+    for (size_t c = 0; c < shifts.size(); ++c) shifts[c] = fp_pow(fp_from_canonical(kCosetGenerator), c + 1);
+    return shifts;
+}
 
 // Coefficients of eq#(xi_<l; Z): the inverse DFT of its values eq(xi_<l, bits(a)) on D.
 EfVec eq_sharp_coefficients(const EfVec& xi, uint32_t l_skip) {
@@ -39,38 +46,46 @@ EfVec eq_d_coefficients(Ef x, uint32_t l_skip) {
 
 }  // namespace
 
-EfVec round0_coefficients(const Round0Input& in, Backend& backend) {
+std::vector<Round0Sums> round0_trace_sums(const Round0Input& in, Backend& backend) {
     const BatchInput& batch = *in.batch;
     const std::vector<RapTrace>& traces = *batch.traces;
-    const uint32_t l = batch.l_skip, d = batch.degree;
-    const size_t n = size_t(1) << l, cosets = d - 1, num_traces = traces.size();
-    std::vector<Fp> shifts(cosets);
-    for (size_t c = 0; c < cosets; ++c) shifts[c] = fp_pow(fp_from_canonical(kCosetGenerator), c + 1);
+    std::vector<Round0Sums> out;
+    for (size_t t = 0; t < traces.size(); ++t) {
+        Round0Trace job;
+        job.dag = &(*in.dags)[t];
+        job.values = traces[t].values;
+        job.log_height = traces[t].log_height;
+        job.l_skip = batch.l_skip;
+        for (Fp shift : coset_shifts(batch.degree)) job.coset_shifts.push_back(fp_to_canonical(shift));
+        job.eq_cube = (*in.eq_cube)[t].data();
+        job.logup_on_d = !traces[t].air->interactions.empty();
+        out.push_back(backend.round0_sums(job));
+    }
+    return out;
+}
 
+EfVec round0_coefficients(const BatchInput& batch, const std::vector<Round0Sums>& sums,
+                          const std::vector<TraceWeights>& weights, const EfVec& mu) {
+    const uint32_t l = batch.l_skip, d = batch.degree;
+    const size_t n = size_t(1) << l, cosets = d - 1, num_traces = sums.size();
+    const std::vector<Fp> shifts = coset_shifts(d);
+
+    // Each trace's sums weighted by mu: the zerocheck by mu^(2T + t), the LogUp numerator by
+    // mu^(2t) norm_t and its denominator by mu^(2t + 1).
     EfVec zerocheck(cosets * n, ef_zero()), logup_on_cosets(cosets * n, ef_zero()), logup_on_d(n, ef_zero());
     bool any_interactions = false;
     for (size_t t = 0; t < num_traces; ++t) {
-        const RapTrace& trace = traces[t];
-        const EfVec& mu = *in.mu_powers;
-        Round0Trace job;
-        job.dag = &(*in.dags)[t];
-        job.values = trace.values;
-        job.log_height = trace.log_height;
-        job.l_skip = l;
-        for (Fp shift : shifts) job.coset_shifts.push_back(fp_to_canonical(shift));
-        EfVec eq_cube = eq_table(EfVec(batch.xi.begin() + l, batch.xi.begin() + l + cube_vars(trace, l)));
-        job.eq_cube = eq_cube.data();
-        job.zerocheck_weight = mu[2 * num_traces + t];
-        job.numerator_weight = ef_mul_base(mu[2 * t], (*in.weights)[t].norm);
-        job.denominator_weight = mu[2 * t + 1];
-        job.logup_on_d = !trace.air->interactions.empty();
-        any_interactions |= job.logup_on_d;
-        Round0Sums sums = backend.round0_sums(job);
+        const Ef zerocheck_weight = mu[2 * num_traces + t];
+        const Ef numerator_weight = ef_mul_base(mu[2 * t], weights[t].norm), denominator_weight = mu[2 * t + 1];
+        auto logup = [&](const DagSums& s) {
+            return ef_add(ef_mul(numerator_weight, s.numerator), ef_mul(denominator_weight, s.denominator));
+        };
         for (size_t i = 0; i < cosets * n; ++i) {
-            zerocheck[i] = ef_add(zerocheck[i], sums.zerocheck[i]);
-            logup_on_cosets[i] = ef_add(logup_on_cosets[i], sums.logup_on_cosets[i]);
+            zerocheck[i] = ef_add(zerocheck[i], ef_mul(zerocheck_weight, sums[t].on_cosets[i].constraint));
+            logup_on_cosets[i] = ef_add(logup_on_cosets[i], logup(sums[t].on_cosets[i]));
         }
-        for (size_t a = 0; a < sums.logup_on_d.size(); ++a) logup_on_d[a] = ef_add(logup_on_d[a], sums.logup_on_d[a]);
+        for (size_t a = 0; a < sums[t].on_d.size(); ++a) logup_on_d[a] = ef_add(logup_on_d[a], logup(sums[t].on_d[a]));
+        any_interactions |= !sums[t].on_d.empty();
     }
 
     // B' = B / (Z^N - 1) from the cosets (where Z^N = g^(cN)), then B = (Z^N - 1) B'.

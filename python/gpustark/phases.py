@@ -281,10 +281,11 @@ def batch_constraints(transcript, airs: Sequence[AirVerifyingKey], traces: Seque
                       range_checked: bool = False) -> BatchConstraints:
     """Steps 8-14 from given xi, alpha, beta: the batch constraint sumcheck (PROTOCOL 9).
 
-    The LogUp input layer is rebuilt from alpha and beta unless logup_input (LogUpGkr.input, built
-    from the same alpha and beta for these traces) is given. A wrong xi or beta gives a proof the
-    verifier rejects; alpha only shifts the input layer's q (the sums read q - alpha), so a wrong
-    alpha gives the same proof. A wrong xi length raises ValueError.
+    The phase reads only the LogUp input layer's layout (its slots' offsets), made from the traces
+    unless logup_input (LogUpGkr.input, built from the same alpha and beta for these traces) is
+    given; the LogUp sums come from round 0's sums on the trace rows. A wrong xi or beta gives a
+    proof the verifier rejects; alpha only shifts the input layer's q, which this phase does not
+    read, so a wrong alpha gives the same proof. A wrong xi length raises ValueError.
     """
     params = _check_params(params)
     if not (isinstance(mle_memory_limit, int) and isinstance(mle_memory_cap, int)

@@ -397,6 +397,21 @@ bool run_phase_kernel(const Launch& l, const Binder& b) {
         const uint64_t n = uint64_t(1) << p.l_skip;
         const Fp* powers = b.buffer<Fp>(3, p.coset ? 2 * (n / 2) + n : 0);
         each_position(l, [&](uint32_t pos, uint32_t n) { gs_msl::round0_gather(trace, local, next, powers, p, pos, n); });
+    } else if (k == "round0_eq_sums") {
+        b.arity(4);
+        auto p = b.value<gs_msl::Round0EqSumsParams>(3);
+        // lanes = evals x pieces x N; the block's sums are evals x N x count.
+        const uint64_t evals_n = p.pieces ? p.lanes / p.pieces : 0;
+        const DagSums* sums = b.buffer<DagSums>(0, evals_n * p.count);
+        const Ef* eq = b.buffer<Ef>(1, p.first + p.count);
+        DagSums* partials = b.buffer<DagSums>(2, p.lanes);
+        each_position(l, [&](uint32_t pos, uint32_t n) { gs_msl::round0_eq_sums(sums, eq, partials, p, pos, n); });
+    } else if (k == "round0_piece_sums") {
+        b.arity(3);
+        auto p = b.value<gs_msl::Round0PieceSumsParams>(2);
+        const DagSums* partials = b.buffer<DagSums>(0, p.lanes * p.pieces);
+        DagSums* totals = b.buffer<DagSums>(1, p.lanes);
+        each_position(l, [&](uint32_t pos, uint32_t n) { gs_msl::round0_piece_sums(partials, totals, p, pos, n); });
     } else if (k == "dag_base_sums") {
         b.arity(9);
         auto p = b.value<gs_msl::DagBaseSumsParams>(8);

@@ -105,7 +105,9 @@ const void* stacked_kernel(gpu::Kernel kernel);
 //   fraction_tree.cu: gkr_layer (child_p, child_q, parent_p, parent_q; GkrLayerParams),
 //     gkr_split (p, q, tables; GkrSplitParams);
 //   stacked.cu: the stacked_* kernels (kernels/stacked/stacked_params.h);
-//   round0.cu: round0_gather (trace, local, next, powers; Round0GatherParams);
+//   round0.cu: round0_gather (trace, local, next, powers; Round0GatherParams), round0_eq_sums
+//     (sums, eq, partials; Round0EqSumsParams), round0_piece_sums (partials, totals;
+//     Round0PieceSumsParams);
 //   sumcheck.cu: sumcheck_fold (in, out), sumcheck_pair_product and sumcheck_fraction (tables,
 //     partials), sumcheck_eq_halves (points, halves), sumcheck_add_eq_powers (table, halves), with
 //     kernels/sumcheck/table_lanes.h's Params;

@@ -150,21 +150,18 @@ void DualBackend::dag_base_sums(const DagBinding& dag, const DagBasePoints& poin
     std::vector<DagSums> b_out(points.points);
     a_.dag_base_sums(dag, points, out);
     b_.dag_base_sums(dag, points, b_out.data());
-    static const char* kSum[3] = {"constraint", "numerator", "denominator"};
-    for (size_t k = 0; k < points.points; ++k) {
-        const Ef va[3] = {out[k].constraint, out[k].numerator, out[k].denominator};
-        const Ef vb[3] = {b_out[k].constraint, b_out[k].numerator, b_out[k].denominator};
-        if (auto d = first_ef_difference(va, vb, 3))
-            fail("dag_base_sums (" + str(points.points) + " points)",
-                 "point " + str(k) + ", " + kSum[d->index] + " sum, limb " + str(d->limb), d->a, d->b);
-    }
+    compare_sums("dag_base_sums (" + str(points.points) + " points)", "point", out, b_out.data(), points.points);
 }
 
-void DualBackend::compare_ef(const std::string& what, const std::string& where, const std::vector<Ef>& va,
-                             const std::vector<Ef>& vb) const {
-    if (va.size() != vb.size()) fail(what, where + " count", va.size(), vb.size());
-    if (auto d = first_ef_difference(va.data(), vb.data(), va.size()))
-        fail(what, where + " " + str(d->index) + ", limb " + str(d->limb), d->a, d->b);
+void DualBackend::compare_sums(const std::string& what, const std::string& where, const DagSums* sa, const DagSums* sb,
+                               size_t count) const {
+    static const char* kSum[3] = {"constraint", "numerator", "denominator"};
+    for (size_t k = 0; k < count; ++k) {
+        const Ef va[3] = {sa[k].constraint, sa[k].numerator, sa[k].denominator};
+        const Ef vb[3] = {sb[k].constraint, sb[k].numerator, sb[k].denominator};
+        if (auto d = first_ef_difference(va, vb, 3))
+            fail(what, where + " " + str(k) + ", " + kSum[d->index] + " sum, limb " + str(d->limb), d->a, d->b);
+    }
 }
 
 std::unique_ptr<FractionTree> DualBackend::fraction_tree(const Ef* p, const Ef* q, size_t leaves) {
@@ -199,9 +196,10 @@ std::unique_ptr<StackedMatrix> DualBackend::stacked_matrix(HostVector<uint32_t> 
 Round0Sums DualBackend::round0_sums(const Round0Trace& trace) {
     Round0Sums sa = a_.round0_sums(trace), sb = b_.round0_sums(trace);
     const std::string what = "round0_sums (2^" + str(trace.log_height) + " rows, " + str(trace.coset_shifts.size()) + " cosets)";
-    compare_ef(what, "zerocheck sum (coset x N + a)", sa.zerocheck, sb.zerocheck);
-    compare_ef(what, "LogUp sum on the cosets (coset x N + a)", sa.logup_on_cosets, sb.logup_on_cosets);
-    compare_ef(what, "LogUp sum on D, a =", sa.logup_on_d, sb.logup_on_d);
+    if (sa.on_cosets.size() != sb.on_cosets.size()) fail(what, "coset sums count", sa.on_cosets.size(), sb.on_cosets.size());
+    if (sa.on_d.size() != sb.on_d.size()) fail(what, "sums on D count", sa.on_d.size(), sb.on_d.size());
+    compare_sums(what, "coset x N + a =", sa.on_cosets.data(), sb.on_cosets.data(), sa.on_cosets.size());
+    compare_sums(what, "on D, a =", sa.on_d.data(), sb.on_d.data(), sa.on_d.size());
     return sa;
 }
 

@@ -71,8 +71,9 @@ public:
 private:
     // The shape, the kept matrix and every level of two trees, the first difference reported.
     void compare_trees(const std::string& what, const MerkleTree& ta, const MerkleTree& tb) const;
-    void compare_ef(const std::string& what, const std::string& where, const std::vector<Ef>& va,
-                    const std::vector<Ef>& vb) const;
+    // The DAG's three sums at `count` points (or positions), named `where` and the index.
+    void compare_sums(const std::string& what, const std::string& where, const DagSums* sa, const DagSums* sb,
+                      size_t count) const;
     [[noreturn]] void fail(const std::string& what, const std::string& where, uint64_t value_a,
                            uint64_t value_b) const;
 

@@ -67,8 +67,8 @@ std::unique_ptr<StackedMatrix> stacked_matrix(Device& device, const HostVector<u
                                               uint32_t l_skip);
 
 // Round 0 of one trace on the device (gpu_round0.cpp): the trace up once (unless held), blocks of
-// chunks of at most launch_caps().round0_block_elements values, one wait per group of blocks for
-// their per-point sums; the host weights and adds them.
+// chunks of at most launch_caps().round0_block_elements values, their per-point sums weighted by
+// eq and added per a on the device; one wait, for the N sums of each domain.
 Round0Sums round0_sums(Device& device, const Round0Trace& trace);
 
 }  // namespace gpu

@@ -1,6 +1,6 @@
 // Round 0 of one trace as every GPU takes it (core/round0_sums.h): the chunks of N = 2^l_skip rows
-// in blocks the device evaluates at once, the sums starting at zero, and each block's per-point
-// sums weighted and added on the host. Only the block size is the backend's (its memory budget).
+// in blocks the device evaluates at once, and the pieces its eq-weighted sums are added in. Only
+// the block size is the backend's (its memory budget).
 #pragma once
 #include <algorithm>
 #include <cstddef>
@@ -35,37 +35,15 @@ inline Round0Blocks round0_blocks(const Round0Trace& t, uint64_t block_elements)
     return b;
 }
 
-// Blocks whose sums share one buffer and one wait: at most as many sums (evals per point) as a
-// block has gathered values, and at least one block. A small trace in many blocks, or a wide one
-// in a few, waits once for several.
-inline size_t round0_blocks_per_wait(const Round0Blocks& b, uint64_t block_elements) {
-    const size_t block_sums = b.evals * b.n * b.block;
-    const size_t blocks = (b.chunks + b.block - 1) / b.block;
-    return std::max<size_t>(1, std::min<uint64_t>(blocks, block_sums ? block_elements / block_sums : blocks));
-}
-
-// Every sum of the trace at zero, in the shapes round0_sums returns.
-inline Round0Sums round0_zero_sums(const Round0Trace& t) {
-    const size_t n = size_t(1) << t.l_skip, cosets = t.coset_shifts.size();
-    Round0Sums out;
-    out.zerocheck.assign(cosets * n, ef_zero());
-    out.logup_on_cosets.assign(cosets * n, ef_zero());
-    if (t.logup_on_d) out.logup_on_d.assign(n, ef_zero());
-    return out;
-}
-
-// A block's per-point sums (one run of N * count per coset, then D's; point (a, x) at x N + a, as
-// the gather lays the block out) added into `out`.
-inline void add_round0_sums(const Round0Trace& t, const DagSums* sums, size_t first, size_t count, Round0Sums& out) {
-    const size_t n = size_t(1) << t.l_skip, cosets = t.coset_shifts.size(), points = n * count;
-    for (size_t c = 0; c < cosets; ++c)
-        add_round0_block(t, sums + c * points, first, count, true, out.zerocheck.data() + c * n,
-                         out.logup_on_cosets.data() + c * n, Round0PointOrder::ChunkMajor);
-    if (t.logup_on_d) {
-        std::vector<Ef> unused(n, ef_zero());  // D carries no zerocheck
-        add_round0_block(t, sums + cosets * points, first, count, false, unused.data(), out.logup_on_d.data(),
-                         Round0PointOrder::ChunkMajor);
-    }
+// Pieces of round0_eq_sums: each lane adds every pieces-th chunk of a block for one (domain, a), so
+// about kRound0SumLanes lanes share a block; at most kRound0MaxSumPieces (round0_piece_sums adds
+// them one after another) and no more than a block's chunks.
+constexpr uint64_t kRound0SumLanes = uint64_t(1) << 13;
+constexpr uint32_t kRound0MaxSumPieces = 256;
+inline uint32_t round0_sum_pieces(const Round0Blocks& b) {
+    const uint64_t per_piece = std::max<uint64_t>(1, uint64_t(b.evals) * b.n);
+    const uint64_t most = std::min<uint64_t>(kRound0MaxSumPieces, b.block);
+    return uint32_t(std::max<uint64_t>(1, std::min<uint64_t>(most, kRound0SumLanes / per_piece)));
 }
 
 }  // namespace gpu

@@ -81,6 +81,8 @@ const Scenario kScenarios[] = {
     {"trace_tables", 3, "WIDTH LOG_HEIGHT L_SKIP", "trace_tables", gs_emu::scenario_trace_tables},
     {"round0_gather", 6, "WIDTH LOG_HEIGHT L_SKIP FIRST COUNT COSET", "round0_gather",
      gs_emu::scenario_round0_gather},
+    {"round0_eq_sums", 5, "EVALS L_SKIP CHUNKS BLOCK PIECES", "round0_eq_sums round0_piece_sums",
+     gs_emu::scenario_round0_eq_sums},
     {"dag_base_sums", 14,
      "WIDTH SLOTS INSTRS GROUPS WEIGHTS CONSTANTS POINTS LOCAL_POINT_STRIDE LOCAL_COLUMN_STRIDE LOCAL_WORDS "
      "NEXT_POINT_STRIDE NEXT_COLUMN_STRIDE NEXT_WORDS MONTGOMERY",

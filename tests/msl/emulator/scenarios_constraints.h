@@ -1,5 +1,5 @@
 // Scenarios of metal/trace_tables.metal and metal/round0.metal: the batch-constraint inputs built
-// from a trace on the device. Included by emulator.cpp.
+// from a trace on the device, and round 0's eq-weighted sums. Included by emulator.cpp.
 #pragma once
 #include "scenario_io.h"
 
@@ -62,6 +62,45 @@ void scenario_round0_gather(const Args& a, const Options& o) {
     });
     local.insert(local.end(), next.begin(), next.end());
     write_output(local);
+}
+
+// args: EVALS L_SKIP CHUNKS BLOCK PIECES. in: the eq table (CHUNKS Ef), then the DAG sums of each
+// block of BLOCK chunks (the last may be shorter) in turn, EVALS x COUNT x 2^L_SKIP DagSums a block
+// (constraint, numerator, denominator: 3 Ef), as round0_gather's layout puts them. round0_eq_sums
+// into partials that start at zero, block after block, then round0_piece_sums; out: the EVALS x
+// 2^L_SKIP totals (3 Ef each).
+void scenario_round0_eq_sums(const Args& a, const Options& o) {
+    uint32_t evals = arg(a, 0), l_skip = arg(a, 1), chunks = arg(a, 2), block = arg(a, 3), pieces = arg(a, 4);
+    if (evals == 0 || block == 0 || pieces == 0 || l_skip > 8 || chunks > (1u << 16)) die("round0_eq_sums: bad shape");
+    const size_t n = size_t(1) << l_skip;
+    Input in(4 * size_t(chunks) + 12 * size_t(evals) * n * chunks);
+    std::vector<Ef> eq = in.efs(chunks), all = in.efs(3 * size_t(evals) * n * chunks);
+    Round0EqSumsParams p{};
+    p.lanes = uint64_t(evals) * pieces * n;
+    p.l_skip = l_skip;
+    p.pieces = pieces;
+    std::vector<DagSums> partials(p.lanes, DagSums{ef_zero(), ef_zero(), ef_zero()});
+    for (uint32_t first = 0; first < chunks; first += block) {
+        const uint32_t count = std::min(block, chunks - first);
+        std::vector<DagSums> sums(size_t(evals) * n * count);
+        for (size_t i = 0; i < sums.size(); ++i) {
+            const Ef* e = all.data() + 3 * (size_t(evals) * n * first + i);
+            sums[i] = DagSums{e[0], e[1], e[2]};
+        }
+        p.first = first;
+        p.count = count;
+        run_lanes(p.lanes, o, [&](uint32_t pos, uint32_t threads) {
+            round0_eq_sums(sums.data(), eq.data(), partials.data(), p, pos, threads);
+        });
+    }
+    Round0PieceSumsParams q{uint64_t(evals) * n, l_skip, pieces};
+    std::vector<DagSums> totals(q.lanes);
+    run_lanes(q.lanes, o, [&](uint32_t pos, uint32_t threads) {
+        round0_piece_sums(partials.data(), totals.data(), q, pos, threads);
+    });
+    std::vector<Ef> out;
+    for (const DagSums& t : totals) out.insert(out.end(), {t.constraint, t.numerator, t.denominator});
+    write_output(out);
 }
 
 }  // namespace gs_emu
