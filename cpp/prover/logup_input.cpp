@@ -16,19 +16,19 @@ EfVec powers(Ef x, size_t count) {
     return out;
 }
 
-TraceRow::TraceRow(const AirProgram& air) {
+InteractionReads::InteractionReads(const AirProgram& air) {
     nodes = interaction_nodes(air, &local_columns, &next_columns);
-    local.resize(air.width);
-    next.resize(air.width);
 }
+
+TraceRow::TraceRow(const InteractionReads& reads, uint32_t width) : reads(reads), local(width), next(width) {}
 
 RowPoint<Fp> TraceRow::point(const RapTrace& trace, size_t row) {
     const uint32_t width = trace.air->width;
     const size_t height = size_t(1) << trace.log_height;
     const uint32_t* here = trace.values + row * width;
     const uint32_t* after = trace.values + ((row + 1) % height) * width;
-    for (uint32_t c : local_columns) local[c] = fp_from_canonical(here[c]);
-    for (uint32_t c : next_columns) next[c] = fp_from_canonical(after[c]);
+    for (uint32_t c : reads.local_columns) local[c] = fp_from_canonical(here[c]);
+    for (uint32_t c : reads.next_columns) next[c] = fp_from_canonical(after[c]);
     bool last = row == height - 1;
     return {local.data(), next.data(), row == 0 ? fp_one() : fp_zero(), last ? fp_one() : fp_zero(),
             last ? fp_zero() : fp_one(), trace.publics.data()};
@@ -88,12 +88,13 @@ LogUpInput build_logup_input(const std::vector<RapTrace>& traces, uint32_t l_ski
             slot_p.push_back(input.p.data() + input.slot_offsets[t][s]);
             slot_q.push_back(input.q.data() + input.slot_offsets[t][s]);
         }
+        const InteractionReads reads(air);
         parallel_for(height, 64, [&](size_t begin, size_t end) {
-            TraceRow row_values(air);
+            TraceRow row_values(reads, air.width);
             std::vector<Fp> nodes(air.nodes.size());
             for (size_t row = begin; row < end; ++row) {
                 const RowPoint<Fp> point = row_values.point(trace, row);
-                for (uint32_t i : row_values.nodes) evaluate_node(air, i, point, nodes.data());
+                for (uint32_t i : reads.nodes) evaluate_node(air, i, point, nodes.data());
                 for (size_t s = 0; s < air.interactions.size(); ++s) {
                     const InteractionProgram& interaction = air.interactions[s];
                     const Fp count = nodes[interaction.count];

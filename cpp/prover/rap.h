@@ -122,13 +122,19 @@ inline Ef logup_bus_term(const InteractionProgram& interaction, const EfVec& bet
     return ef_mul_base(beta_powers[interaction.message.size()], fp_from_canonical(interaction.bus + 1));
 }
 
-// What the LogUp input needs of one row of a trace of height 2^log_height (row < height): the
-// columns of the local and next (cyclic) rows that the interactions read, and the selectors, as
-// RowPoint<Fp> reads them; `nodes` are the nodes to evaluate there (interaction_nodes), so a
-// wide AIR's constraints and unread columns cost nothing here.
-struct TraceRow {
-    explicit TraceRow(const AirProgram& air);
+// What the LogUp input reads of an AIR: the nodes its interactions depend on (interaction_nodes)
+// and the columns of the local and next rows those read, so a wide AIR's constraints and unread
+// columns cost nothing there.
+struct InteractionReads {
+    explicit InteractionReads(const AirProgram& air);
     std::vector<uint32_t> nodes, local_columns, next_columns;
+};
+
+// Base-field values of one row of a trace of height 2^log_height (row < height): the columns of
+// the local and next (cyclic) rows that `reads` lists, and the selectors, as RowPoint<Fp> reads them.
+struct TraceRow {
+    TraceRow(const InteractionReads& reads, uint32_t width);
+    const InteractionReads& reads;
     std::vector<Fp> local, next;  // width values each; only the listed columns are written
     RowPoint<Fp> point(const RapTrace& trace, size_t row);
 };
