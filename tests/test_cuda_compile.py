@@ -86,10 +86,13 @@ def test_nvcc_compiles(source: Path, compiled):
 # Kernels whose per-thread arrays must live in registers: a chunk of the register DFT
 # (kernels/ntt/ntt_registers.h) or a Poseidon2 state. An array indexed in a loop that nvcc did not
 # unroll goes to local memory instead, which ptxas reports as a stack frame: round 0's gather and
-# the stacked message had 128 bytes of it at l_skip = 4 while the DFT's stages ran `half <<= 1`.
+# the stacked message had 128 bytes of it at l_skip = 4 while the DFT's stages ran `half <<= 1`, and
+# the device transcript's sponge step 128 bytes while it wrote the rate lane absorb_idx by index.
 IN_REGISTERS = [("round0.cu", "round0_gather_kernel"), ("stacked.cu", "stacked_message_kernel"),
                 ("merkle.cu", "merkle_leaf_kernel"), ("merkle.cu", "merkle_compress_kernel"),
-                ("poseidon2.cu", "poseidon2_permute_kernel"), ("pow.cu", "pow_grind_kernel")]
+                ("poseidon2.cu", "poseidon2_permute_kernel"), ("pow.cu", "pow_grind_kernel"),
+                ("sumcheck.cu", "sumcheck_sponge_step_kernel"), ("sumcheck.cu", "sumcheck_sponge_grind_kernel"),
+                ("sumcheck.cu", "sumcheck_sponge_witness_kernel")]
 
 
 @pytest.mark.parametrize("source,kernel", IN_REGISTERS, ids=lambda v: v)

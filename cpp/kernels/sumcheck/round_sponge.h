@@ -58,11 +58,14 @@ static_assert(sizeof(SumcheckFoldLoggedParams) == 32 && __builtin_offsetof(Sumch
               "SumcheckFoldLoggedParams layout is shared with MSL");
 #endif
 
-// Lane `lane` of `lanes` adds the partials of groups lane, lane + lanes, ... into s[0..sums).
+// Lane `lane` of `lanes` adds the partials of groups lane, lane + lanes, ... into s[0..sums)
+// (sums <= GS_ROUND_LOG_SUMS). The loop over k runs to the constant bound, so that s stays in
+// registers (indexed at run time, it would live in local memory on CUDA).
 GS_FN void sumcheck_sponge_partials_lane(u32 lane, u32 lanes, GS_DEVICE const Ef* partials, u32 groups, u32 sums,
                                          GS_THREAD Ef* s) {
     for (u32 g = lane; g < groups; g += lanes)
-        for (u32 k = 0; k < sums; ++k) s[k] = ef_add(s[k], partials[(u64)g * sums + k]);
+        GS_UNROLL for (u32 k = 0; k < GS_ROUND_LOG_SUMS; ++k)
+            if (k < sums) s[k] = ef_add(s[k], partials[(u64)g * sums + k]);
 }
 
 // One lane, once the round's sums are in entry[0..sums): observes them and, with `sample`, writes

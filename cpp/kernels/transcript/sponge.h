@@ -17,6 +17,18 @@ struct SpongeState {
 static_assert(sizeof(SpongeState) == 72, "SpongeState layout is shared with MSL, CUDA and the host Transcript");
 #endif
 
+// Rate lane `index` (< GS_P2_RATE) written and read by a select over the constant lane indices:
+// indexed at run time, the state would live in local memory on CUDA (a 128-byte stack frame in
+// sumcheck_sponge_step), and every access of its permutations with it.
+GS_FN void sponge_set_lane(GS_THREAD u32* state, u32 index, u32 value) {
+    GS_UNROLL for (u32 i = 0; i < GS_P2_RATE; ++i) if (i == index) state[i] = value;
+}
+GS_FN u32 sponge_lane(GS_THREAD const u32* state, u32 index) {
+    u32 value = 0u;
+    GS_UNROLL for (u32 i = 0; i < GS_P2_RATE; ++i) if (i == index) value = state[i];
+    return value;
+}
+
 GS_FN void sponge_permute(GS_THREAD SpongeState& t) {
     p2_permute_canonical(t.state);
     t.absorb_idx = 0u;
@@ -25,7 +37,7 @@ GS_FN void sponge_permute(GS_THREAD SpongeState& t) {
 
 // Overwrite mode: the value replaces rate lane absorb_idx; a full rate permutes.
 GS_FN void sponge_absorb(GS_THREAD SpongeState& t, u32 canonical) {
-    t.state[t.absorb_idx] = canonical;
+    sponge_set_lane(t.state, t.absorb_idx, canonical);
     t.absorb_idx += 1u;
     if (t.absorb_idx == GS_P2_RATE) sponge_permute(t);
 }
@@ -34,7 +46,7 @@ GS_FN void sponge_absorb(GS_THREAD SpongeState& t, u32 canonical) {
 GS_FN u32 sponge_sample(GS_THREAD SpongeState& t) {
     if (t.absorb_idx != 0u || t.sample_idx == 0u) sponge_permute(t);
     t.sample_idx -= 1u;
-    return t.state[t.sample_idx];
+    return sponge_lane(t.state, t.sample_idx);
 }
 
 // An extension element is observed and sampled as its 4 canonical limbs, c0 first.
