@@ -205,8 +205,8 @@ void bind_rap(py::module_& m) {
           py::arg("range_checked") = false);
 
     // Steps 8-14 from xi (n, 4), alpha and beta (4,): {"batch": BatchConstraintProof fields, "lambda",
-    // "mu", "r"}. logup_input: the layer prove_logup_gkr built from alpha and beta, or None: its layout
-// is made from the traces.
+    // "mu", "r"}. logup_input: the layer prove_logup_gkr built from alpha and beta, or None: its
+    // layout is made from the traces.
     m.def("prove_batch_constraints",
           [](Transcript& transcript, const TraceTuples& inputs, const py::array& xi_array, const py::array& alpha_array,
              const py::array& beta_array, uint32_t l_skip, uint32_t max_constraint_degree, const std::string& backend,

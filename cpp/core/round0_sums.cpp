@@ -35,13 +35,11 @@ void gather_chunks(const Round0Trace& t, uint32_t width, size_t first, size_t co
 }  // namespace
 
 void add_round0_block(const Round0Trace& t, const DagSums* sums, size_t first, size_t count, bool constraints,
-                      DagSums* totals, Round0PointOrder order) {
+                      DagSums* totals) {
     const size_t n = size_t(1) << t.l_skip;
-    const bool by_chunk = order == Round0PointOrder::ChunkMajor;
-    const size_t a_stride = by_chunk ? 1 : count, x_stride = by_chunk ? n : 1;
     // Per a, the eq-weighted sums of C, N and D over the block's chunks. The chunks are split over
-    // the threads, each keeping its own 3N sums (in chunk-major order its reads are contiguous),
-    // and the tasks' sums are added at the end: a block of a few points per a still fills the pool.
+    // the threads, each keeping its own 3N sums, and the tasks' sums are added at the end: a block
+    // of a few points per a still fills the pool.
     const size_t tasks = std::max<size_t>(1, std::min(count, num_threads() * 4));
     const size_t per_task = (count + tasks - 1) / tasks;
     std::vector<DagSums> partial(tasks * n, DagSums{ef_zero(), ef_zero(), ef_zero()});
@@ -51,9 +49,8 @@ void add_round0_block(const Round0Trace& t, const DagSums* sums, size_t first, s
             const size_t x_end = std::min(count, (task + 1) * per_task);
             for (size_t x = task * per_task; x < x_end; ++x) {
                 const Ef eq = t.eq_cube[first + x];
-                const DagSums* row = sums + x * x_stride;
                 for (size_t a = 0; a < n; ++a) {
-                    const DagSums& s = row[a * a_stride];
+                    const DagSums& s = sums[a * count + x];
                     if (constraints) acc[a].constraint = ef_add(acc[a].constraint, ef_mul(eq, s.constraint));
                     acc[a].numerator = ef_add(acc[a].numerator, ef_mul(eq, s.numerator));
                     acc[a].denominator = ef_add(acc[a].denominator, ef_mul(eq, s.denominator));

@@ -33,16 +33,11 @@ struct Round0Sums {
     std::vector<DagSums> on_cosets, on_d;
 };
 
-// Where a block's point (a, x), a < N of chunk first + x, lies in its sums: at a * count + x as
-// the host gathers a block (row by row, a size-N NTT's rows), or at x * N + a as the GPUs gather
-// it (column by column, each chunk's N points together).
-enum class Round0PointOrder { RowMajor, ChunkMajor };
-
-// Adds the DAG's sums at the N x count points (a, x) of block [first, first + count), in `order`,
-// weighted by eq_cube[first + x], to the per-a totals[0..N): the constraint sum only when
-// `constraints` (off D).
+// Adds the DAG's sums at the N x count points (a, x) of block [first, first + count), point (a, x)
+// at a * count + x (as the host gathers a block: a size-N NTT's rows), weighted by
+// eq_cube[first + x], to the per-a totals[0..N): the constraint sum only when `constraints` (off D).
 void add_round0_block(const Round0Trace& trace, const DagSums* sums, size_t first, size_t count, bool constraints,
-                      DagSums* totals, Round0PointOrder order = Round0PointOrder::RowMajor);
+                      DagSums* totals);
 
 // Every sum of the trace at zero, in the shapes round0_sums returns.
 Round0Sums round0_zero_sums(const Round0Trace& trace);
