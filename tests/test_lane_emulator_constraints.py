@@ -4,9 +4,9 @@ from the definitions ("reference", plus "cpu": the same model on gpustark.field'
 arithmetic), and the trace tables against the CPU's column openings (gpustark.pcs). Round 0's
 gather takes each chunk to D or a coset in registers; its model evaluates the chunk's interpolant
 at the coset's points by the definition (checked against galois). Round 0's eq-weighted sums are
-checked against their definition over every chunk, in blocks and pieces of several shapes. Sizes include one row, one
-column, traces shorter than a chunk (rows wrap), offset blocks of chunks, and grids capped below
-the lane count."""
+checked against their definition over every chunk, in blocks and pieces of several shapes. Sizes
+include one row, one column, traces shorter than a chunk (rows wrap), offset blocks of chunks, and
+grids capped below the lane count."""
 
 import sys
 from pathlib import Path

@@ -1,6 +1,7 @@
 #include "cpu_count.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <thread>

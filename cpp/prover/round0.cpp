@@ -49,6 +49,8 @@ EfVec eq_d_coefficients(Ef x, uint32_t l_skip) {
 std::vector<Round0Sums> round0_trace_sums(const Round0Input& in, Backend& backend) {
     const BatchInput& batch = *in.batch;
     const std::vector<RapTrace>& traces = *batch.traces;
+    std::vector<uint32_t> shifts;  // the same cosets for every trace
+    for (Fp shift : coset_shifts(batch.degree)) shifts.push_back(fp_to_canonical(shift));
     std::vector<Round0Sums> out;
     for (size_t t = 0; t < traces.size(); ++t) {
         Round0Trace job;
@@ -56,7 +58,7 @@ std::vector<Round0Sums> round0_trace_sums(const Round0Input& in, Backend& backen
         job.values = traces[t].values;
         job.log_height = traces[t].log_height;
         job.l_skip = batch.l_skip;
-        for (Fp shift : coset_shifts(batch.degree)) job.coset_shifts.push_back(fp_to_canonical(shift));
+        job.coset_shifts = shifts;
         job.eq_cube = (*in.eq_cube)[t].data();
         job.logup_on_d = !traces[t].air->interactions.empty();
         out.push_back(backend.round0_sums(job));
