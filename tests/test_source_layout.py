@@ -78,3 +78,18 @@ def test_kernel_bodies_share_one_suffix():
     found = [f"{p.relative_to(CPP)}: {m.group(0)}" for p in (CPP / "kernels").rglob("*.h")
              for m in other.finditer(p.read_text())]
     assert not found, found
+
+
+# iostreams crashed inside the extension on the lent CUDA hosts: an ostream's number formatting in
+# core/dag_source.cpp, and (2026-12-07) every process that sized the CPU pool once
+# core/cpu_count.cpp read its cgroup files through them (a segfault in device_info('cpu') and on
+# the first parallel step; the same build's cpu_count.cpp alone is what changed from a build that
+# ran). Code that runs there reads and writes text with C stdio and std::string instead. Only the
+# Metal backend, which runs on Apple machines, reads its sources with them.
+IOSTREAM = re.compile(r"^\s*#\s*include\s+<(iostream|fstream|sstream|istream|ostream)>", re.M)
+
+
+def test_no_iostreams_where_the_cuda_extension_runs():
+    found = [str(p.relative_to(CPP)) for p in _sources()
+             if IOSTREAM.search(p.read_text(errors="replace")) and p.relative_to(CPP).parts[:2] != ("backends", "metal")]
+    assert not found, f"iostreams in {found}: use C stdio and std::string (see core/cpu_count.cpp)"

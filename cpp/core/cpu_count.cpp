@@ -1,10 +1,11 @@
 #include "cpu_count.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
+#include <cstring>
 #include <thread>
+#include <vector>
 
 #ifdef __linux__
 #include <sched.h>
@@ -19,11 +20,31 @@ size_t quota_cpus(long long quota_us, long long period_us) {
 }
 
 #ifdef __linux__
+// A small text file's contents, or "" when it cannot be read. C stdio, not iostreams: with
+// iostreams here the extension segfaulted on a lent CUDA host in every process, at the pool's
+// first parallel step (as an ostream had in core/dag_source.cpp); tests/test_source_layout.py keeps
+// them out.
 std::string read_file(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return in ? text.str() : std::string();
+    std::string text;
+    FILE* f = std::fopen(path.c_str(), "r");
+    if (!f) return text;
+    char buffer[4096];
+    for (size_t n; text.size() < (size_t(1) << 20) && (n = std::fread(buffer, 1, sizeof(buffer), f)) > 0;)
+        text.append(buffer, n);
+    std::fclose(f);
+    return text;
+}
+
+// The lines of `text`, without their newlines.
+std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> lines;
+    for (size_t begin = 0; begin < text.size();) {
+        size_t end = text.find('\n', begin);
+        if (end == std::string::npos) end = text.size();
+        lines.push_back(text.substr(begin, end - begin));
+        begin = end + 1;
+    }
+    return lines;
 }
 
 // The smallest limit of the process's cgroup and its ancestors (0: none). A container sees its
@@ -33,8 +54,7 @@ size_t cgroup_cpu_limit() {
     auto take = [&](size_t cpus) {
         if (cpus != 0) limit = limit == 0 ? cpus : std::min(limit, cpus);
     };
-    std::istringstream groups(read_file("/proc/self/cgroup"));
-    for (std::string line; std::getline(groups, line);) {
+    for (const std::string& line : lines_of(read_file("/proc/self/cgroup"))) {
         // v2: "0::/path"; v1: "N:cpu,cpuacct:/path" (the controller list names cpu).
         const size_t first = line.find(':'), second = line.find(':', first + 1);
         if (first == std::string::npos || second == std::string::npos) continue;
@@ -65,13 +85,18 @@ size_t cgroup_cpu_limit() {
 }  // namespace
 
 size_t cgroup_v2_cpu_limit(const std::string& cpu_max) {
-    std::istringstream in(cpu_max);
-    std::string quota;
-    long long period = 0;
-    if (!(in >> quota >> period) || quota == "max") return 0;
+    // "QUOTA PERIOD": QUOTA a whole number or "max", PERIOD a whole number, blanks around them.
+    const char* text = cpu_max.c_str();
+    while (*text == ' ' || *text == '\t') ++text;
+    if (std::strncmp(text, "max", 3) == 0) return 0;
     char* end = nullptr;
-    const long long q = std::strtoll(quota.c_str(), &end, 10);
-    return *end == '\0' ? quota_cpus(q, period) : 0;
+    const long long quota = std::strtoll(text, &end, 10);
+    if (end == text || (*end != ' ' && *end != '\t')) return 0;
+    const char* period_text = end;
+    const long long period = std::strtoll(period_text, &end, 10);
+    if (end == period_text) return 0;
+    while (*end == ' ' || *end == '\t' || *end == '\n') ++end;
+    return *end == '\0' ? quota_cpus(quota, period) : 0;
 }
 
 size_t cgroup_v1_cpu_limit(long long quota_us, long long period_us) { return quota_cpus(quota_us, period_us); }
