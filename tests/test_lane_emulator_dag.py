@@ -8,6 +8,10 @@ Programs reuse their slots, so a thread whose slots collide with another's, or a
 a slot its group did not write (slots start as poison), gives a wrong answer. Cases cover one
 point, one group, grids capped below the lane count (threads take several lanes and reuse their
 slot column), groups that are not powers of two, offset pairs and the bound round.
+
+metal/fraction_tree.metal's LogUp input-layer kernels run the same interpreter over trace rows:
+logup_leaves writes each interaction's count (scaled by 1/repeats) and term to its slot, at the
+row and its lifted copies, and logup_unused_leaves the (0, alpha) after the slots.
 """
 
 import sys
@@ -17,7 +21,8 @@ import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "msl"))
-from dag_reference import BaseValues, ExtValues, random_program, run_group  # noqa: E402
+from dag_reference import (NUMERATOR, BaseValues, ExtValues, random_interaction_program, random_program,  # noqa: E402
+                           run_group, walk_group)
 from ef_reference import P, ext_sum, group_partials, random_ext  # noqa: E402
 from lane_tests import assert_words, emulator, field_ops, words  # noqa: E402
 
@@ -135,3 +140,53 @@ def test_dag_round(emu, width, groups, instrs, slots, length, first_pair, pairs,
     partials = out[: expected.size]
     assert_words(out[expected.size:].reshape(folded.shape), folded, f"dag_fold_points vs {kind}")
     assert_words(partials.reshape(-1, MAX_POINTS, 4), expected, f"dag_round partials vs {kind}")
+
+
+@pytest.mark.parametrize("width,interactions,slots,log_height,repeats,group,cap", [
+    (2, 1, 0, 0, 1, 32, None),    # one row, no slots: leaves only
+    (3, 3, 2, 3, 1, 4, None),
+    (4, 2, 3, 2, 4, 3, 1),        # a lifted trace; one threadgroup of 3 threads takes every row
+    (5, 4, 4, 5, 2, 8, 2),
+])
+@pytest.mark.parametrize("kind", KINDS)
+def test_logup_leaves(emu, width, interactions, slots, log_height, repeats, group, cap, kind):
+    F = field_ops(kind)
+    rng = np.random.default_rng(width * 100 + interactions * 10 + log_height)
+    first_slot_weight = 5
+    prog = random_interaction_program(rng, width, interactions, slots, first_slot_weight)
+    height = 1 << log_height
+    trace = rng.integers(0, P, size=(height, width), dtype=np.uint64)
+    slot = height * repeats
+    offsets = [3 + k * (slot + 1) for k in range(interactions)]  # a gap between slots stays unwritten
+    slot_leaves = offsets[-1] + slot
+    leaves = slot_leaves + 6
+    alpha = random_ext(rng, 1)[0]
+    norm = pow(repeats, P - 2, P)
+    offset_words = np.array([[o & 0xFFFFFFFF, o >> 32] for o in offsets], np.uint64)
+    out = emu.run("logup_leaves", width, slots, len(prog.code), len(prog.weights), len(prog.constants), log_height,
+                  repeats, interactions, first_slot_weight, slot_leaves, leaves,
+                  data=words(prog.code, [0, len(prog.code)], prog.weights, prog.constants, trace, offset_words, alpha,
+                             [norm]),
+                  group=group, groups=cap).reshape(2, leaves, 4)
+
+    rows = np.arange(height)
+    selectors = np.stack([rows == 0, rows == height - 1, rows != height - 1], axis=1).astype(np.uint64)
+    counts, terms = {}, {}
+
+    def record(op, aux, value):
+        (counts if op == NUMERATOR else terms)[aux - first_slot_weight] = value
+
+    walk_group(F, BaseValues(F), prog, 0, trace, trace[(rows + 1) % height], selectors, record)
+    # Unwritten leaves (before and between the slots) keep the scenario's poison: the raw word
+    # 0xdeadbeef read back as a Montgomery-form value.
+    poison = 0xDEADBEEF * pow(2**32, -1, P) % P
+    expected = np.full((2, leaves, 4), poison, np.uint64)
+    for k, start in enumerate(offsets):
+        for copy in range(repeats):
+            at = start + copy * height + rows
+            expected[0, at] = 0
+            expected[0, at, 0] = F.mul(counts[k], np.full(height, norm, np.uint64))
+            expected[1, at] = terms[k]
+    expected[0, slot_leaves:] = 0
+    expected[1, slot_leaves:] = alpha
+    assert_words(out, expected, f"logup_leaves vs {kind}")

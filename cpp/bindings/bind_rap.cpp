@@ -171,7 +171,8 @@ void bind_rap(py::module_& m) {
         return bad ? py::object(py::make_tuple(bad->first, bad->second)) : py::object(py::none());
     });
 
-    // The LogUp-GKR input layer a phase built: leaves p, q as (n, 4) arrays, read on demand.
+    // The LogUp-GKR input layer a phase built: leaves p, q as (n, 4) arrays (read back from where
+    // the backend made them).
     py::class_<LogUpInput>(m, "LogUpInput")
         .def_property_readonly("p", [](const LogUpInput& in) { return ef_values_to_array(in.p.data(), in.p.size()); })
         .def_property_readonly("q", [](const LogUpInput& in) { return ef_values_to_array(in.q.data(), in.q.size()); })
@@ -191,7 +192,7 @@ void bind_rap(py::module_& m) {
               LogUpGkrData data;
               {
                   py::gil_scoped_release release;
-                  data = prove_logup_gkr(transcript, parsed.traces, params, b);
+                  data = prove_logup_gkr(transcript, parsed.traces, params, b, /*read_leaves=*/true);
               }
               py::dict out;
               out["gkr"] = gkr_proof_to_dict(data.proof);

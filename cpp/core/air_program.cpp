@@ -47,39 +47,4 @@ void AirProgram::validate() const {
     }
 }
 
-std::vector<uint32_t> interaction_nodes(const AirProgram& air, std::vector<uint32_t>* local_columns,
-                                        std::vector<uint32_t>* next_columns) {
-    std::vector<bool> needed(air.nodes.size(), false);
-    for (const InteractionProgram& interaction : air.interactions) {
-        needed[interaction.count] = true;
-        for (uint32_t m : interaction.message) needed[m] = true;
-    }
-    // Operands precede their nodes (validate), so one pass from the top marks every dependency.
-    std::vector<uint32_t> nodes;
-    std::vector<bool> local(air.width, false), next(air.width, false);
-    for (size_t i = air.nodes.size(); i-- > 0;) {
-        if (!needed[i]) continue;
-        const DagNode& n = air.nodes[i];
-        switch (n.kind) {
-            case kNodeMain: (n.c ? next : local)[n.b] = true; break;
-            case kNodeAdd:
-            case kNodeSub:
-            case kNodeMul: needed[n.a] = needed[n.b] = true; break;
-            case kNodeNeg: needed[n.a] = true; break;
-            default: break;  // leaves
-        }
-    }
-    for (uint32_t i = 0; i < air.nodes.size(); ++i)
-        if (needed[i]) nodes.push_back(i);
-    auto columns = [&](const std::vector<bool>& used, std::vector<uint32_t>* out) {
-        if (!out) return;
-        out->clear();
-        for (uint32_t c = 0; c < air.width; ++c)
-            if (used[c]) out->push_back(c);
-    };
-    columns(local, local_columns);
-    columns(next, next_columns);
-    return nodes;
-}
-
 }  // namespace gpustark

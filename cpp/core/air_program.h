@@ -106,10 +106,4 @@ void evaluate_nodes(const AirProgram& air, const RowPoint<V>& point, V* out) {
     for (size_t i = 0; i < air.nodes.size(); ++i) evaluate_node(air, i, point, out);
 }
 
-// The nodes the interactions read (their counts and messages) and every node those depend on,
-// ascending: evaluating them in this order gives each its operands first. Columns of the local
-// and next rows they read go to `local_columns` and `next_columns`, ascending, when given.
-std::vector<uint32_t> interaction_nodes(const AirProgram& air, std::vector<uint32_t>* local_columns = nullptr,
-                                        std::vector<uint32_t>* next_columns = nullptr);
-
 }  // namespace gpustark

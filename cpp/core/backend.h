@@ -87,6 +87,12 @@ public:
     virtual std::unique_ptr<FractionTree> fraction_tree(const Ef* p, const Ef* q, size_t leaves) {
         return host_fraction_tree(*this, p, q, leaves);
     }
+    // The fraction tree over the LogUp input layer (logup_leaves.h). By default the host makes the
+    // leaves and hands them to fraction_tree; a device backend evaluates the traces' interactions
+    // where it holds them and writes the leaves in place: only the nodes read come back.
+    virtual std::unique_ptr<FractionTree> logup_fraction_tree(const LogUpLeaves& in) {
+        return host_logup_fraction_tree(*this, in);
+    }
     // One trace's batch-constraint tables at r_0 (trace_tables.h). By default computed on the host
     // and handed to ef_tables; a device backend builds them on the device from the trace.
     virtual std::unique_ptr<EfTables> trace_tables(const TraceTablesInput& in) { return host_trace_tables(*this, in); }

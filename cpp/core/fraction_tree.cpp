@@ -5,6 +5,7 @@
 
 #include "../kernels/sumcheck/tables.h"
 #include "backend.h"
+#include "host_memory.h"
 #include "parallel.h"
 
 namespace gpustark {
@@ -20,6 +21,11 @@ size_t fraction_tree_depth(size_t leaves) {
 void FractionTree::require_node(size_t j, size_t x) const {
     if (j > depth_ || x >= (size_t(1) << j))
         throw std::logic_error("FractionTree::node: no node " + std::to_string(x) + " in layer " + std::to_string(j));
+}
+
+void FractionTree::require_layer_index(size_t j) const {
+    if (j > depth_)
+        throw std::logic_error("FractionTree::layer: no layer " + std::to_string(j) + " (depth " + std::to_string(depth_) + ")");
 }
 
 void FractionTree::require_layer(size_t j, const std::vector<Ef>& xi) const {
@@ -62,6 +68,11 @@ public:
         return {p_[j][x], q_[j][x]};
     }
 
+    std::array<std::vector<Ef>, 2> layer(size_t j) override {
+        require_layer_index(j);
+        return {p_[j], q_[j]};
+    }
+
     std::unique_ptr<EfTables> layer_tables(size_t j, const std::vector<Ef>& xi) override {
         require_layer(j, xi);
         const size_t half = size_t(1) << (j - 1);
@@ -84,6 +95,12 @@ private:
 
 std::unique_ptr<FractionTree> host_fraction_tree(Backend& backend, const Ef* p, const Ef* q, size_t leaves) {
     return std::make_unique<HostFractionTree>(backend, p, q, leaves);
+}
+
+std::unique_ptr<FractionTree> host_logup_fraction_tree(Backend& backend, const LogUpLeaves& in) {
+    HostVector<Ef> p = uninitialized_vector<Ef>(in.leaves), q = uninitialized_vector<Ef>(in.leaves);
+    host_logup_leaves(in, p.data(), q.data());
+    return backend.fraction_tree(p.data(), q.data(), in.leaves);
 }
 
 }  // namespace gpustark

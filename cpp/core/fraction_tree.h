@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "ef_tables.h"
+#include "logup_leaves.h"
 
 namespace gpustark {
 
@@ -25,6 +26,9 @@ public:
     size_t depth() const { return depth_; }
     // (p, q) of node x of layer j.
     virtual std::array<Ef, 2> node(size_t j, size_t x) = 0;
+    // Every node of layer j: p and q, 2^j values each (a device's come back in one copy). For
+    // reading a built input layer (layer J) and for checks, not for the rounds.
+    virtual std::array<std::vector<Ef>, 2> layer(size_t j) = 0;
     // Layer j's sumcheck tables (2 <= j <= J), 2^(j-1) entries each: p0, p1, q0, q1 (the layer's
     // even and odd nodes) and eq(xi, .) over its j - 1 variables (xi_k on index bit k), made
     // where the tables live (no eq table crosses to a device).
@@ -32,6 +36,7 @@ public:
 
 protected:
     void require_node(size_t j, size_t x) const;
+    void require_layer_index(size_t j) const;  // throws std::logic_error unless j <= J
     // Throws std::logic_error unless 2 <= j <= J and xi has j - 1 coordinates.
     void require_layer(size_t j, const std::vector<Ef>& xi) const;
     // Table 4 of a layer's tables := eq(xi, .), by the tables' own set_product_table.
@@ -44,6 +49,9 @@ private:
 // The tree in host vectors; layer_tables hands each layer's tables to backend.ef_tables.
 // `leaves` is a power of two >= 2.
 std::unique_ptr<FractionTree> host_fraction_tree(Backend& backend, const Ef* p, const Ef* q, size_t leaves);
+// The tree over the LogUp input layer's leaves, made on the host (host_logup_leaves), then
+// backend.fraction_tree over them.
+std::unique_ptr<FractionTree> host_logup_fraction_tree(Backend& backend, const LogUpLeaves& in);
 
 // log2 of a power of two >= 2; throws std::invalid_argument otherwise.
 size_t fraction_tree_depth(size_t leaves);

@@ -10,16 +10,14 @@ Ef interpolate_linear(Ef v0, Ef v1, Ef x) { return ef_add(v0, ef_mul(x, ef_sub(v
 
 }  // namespace
 
-GkrOutput prove_fraction_tree(Transcript& transcript, const Ef* p, const Ef* q, size_t leaves, GkrProofData& proof,
-                              Backend& backend) {
-    // Every layer on the backend's device (core/fraction_tree.h); single nodes come back.
-    std::unique_ptr<FractionTree> tree = backend.fraction_tree(p, q, leaves);
-    const size_t depth = tree->depth();  // J = l_skip + n_logup >= 1
+GkrOutput prove_fraction_tree(Transcript& transcript, FractionTree& tree, GkrProofData& proof) {
+    // Every layer where the backend built the tree (core/fraction_tree.h); single nodes come back.
+    const size_t depth = tree.depth();  // J = l_skip + n_logup >= 1
 
     // Round 1: the root's two children.
-    proof.q0_claim = tree->node(0, 0)[1];
+    proof.q0_claim = tree.node(0, 0)[1];
     observe_ef(transcript, proof.q0_claim);
-    const std::array<Ef, 2> left = tree->node(1, 0), right = tree->node(1, 1);
+    const std::array<Ef, 2> left = tree.node(1, 0), right = tree.node(1, 1);
     for (Ef v : {left[0], left[1], right[0], right[1]}) observe_ef(transcript, v);
     proof.claims_per_layer.push_back({left[0], right[0], left[1], right[1]});
     Ef mu = sample_ef(transcript);
@@ -31,7 +29,7 @@ GkrOutput prove_fraction_tree(Transcript& transcript, const Ef* p, const Ef* q, 
         // Five tables on the backend's device: p0, p1, q0, q1 (layer j's even and odd children)
         // and eq(xi, .); each round observes s(1..3) and folds them all with its challenge
         // (EfTables::transcript_rounds: on a GPU asked to, with the transcript's sponge there).
-        std::unique_ptr<EfTables> tables = tree->layer_tables(j, xi);
+        std::unique_ptr<EfTables> tables = tree.layer_tables(j, xi);
         Ef lambda = sample_ef(transcript);
         SumcheckRounds rounds = tables->transcript_rounds(transcript, SumcheckRoundKind::Fraction, lambda, j - 1);
         std::vector<std::array<Ef, 3>> polys = std::move(rounds.sums);

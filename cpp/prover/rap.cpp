@@ -18,7 +18,7 @@ size_t xi_length(const std::vector<RapTrace>& traces, uint32_t l_skip, uint32_t 
 }
 
 LogUpGkrData prove_logup_gkr(Transcript& transcript, const std::vector<RapTrace>& traces, const RapParams& params,
-                             Backend& backend) {
+                             Backend& backend, bool read_leaves) {
     if (traces.empty()) throw std::invalid_argument("prove_logup_gkr: no traces");
     LogUpGkrData out;
     // As in OpenVM's GPU prover, logup_gkr covers steps 4-7: the LogUp PoW, the input layer, the GKR
@@ -30,11 +30,21 @@ LogUpGkrData prove_logup_gkr(Transcript& transcript, const std::vector<RapTrace>
     const Ef beta = sample_ef(transcript);
 
     // Step 6: GKR over the input layer, when there is one.
-    ScopedSpan input_span("input_evals");  // OpenVM: prover.rap_constraints.logup_gkr.input_evals
-    out.input = build_logup_input(traces, params.l_skip, alpha, beta);
-    input_span.close();
-    if (!out.input.p.empty())
-        out.xi = prove_fraction_tree(transcript, out.input.p.data(), out.input.q.data(), out.input.p.size(), out.proof, backend).xi;
+    out.input = logup_layout(traces, params.l_skip);
+    out.input.alpha = alpha;
+    out.input.beta = beta;
+    if (out.input.slot_leaves != 0) {
+        // The leaves and every layer above them, where the backend runs the GKR.
+        ScopedSpan input_span("input_evals");  // OpenVM: prover.rap_constraints.logup_gkr.input_evals
+        std::unique_ptr<FractionTree> tree = backend.logup_fraction_tree(logup_leaves(traces, out.input, params.l_skip));
+        input_span.close();
+        if (read_leaves) {
+            std::array<std::vector<Ef>, 2> leaves = tree->layer(tree->depth());
+            out.input.p = std::move(leaves[0]);
+            out.input.q = std::move(leaves[1]);
+        }
+        out.xi = prove_fraction_tree(transcript, *tree, out.proof).xi;
+    }
 
     // Step 7: extend xi to l_skip + max(n_max, n_logup).
     const size_t length = xi_length(traces, params.l_skip, out.input.n_logup);

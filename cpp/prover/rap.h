@@ -51,13 +51,12 @@ struct RapProofData {
     EfVec r;  // (r_0, r_1..r_{n_max})
 };
 
-// The LogUp-GKR input layer (PROTOCOL 8.1): leaves p and q of length 2^(l_skip + n_logup), and
-// each (trace, interaction) slot's offset. Empty leaves when there are no interactions. alpha and
-// beta are the challenges the leaves were built from.
+// The LogUp-GKR input layer (PROTOCOL 8.1): each (trace, interaction) slot's offset, and the
+// leaves p and q (2^(l_skip + n_logup) of each) only where asked for (prove_logup_gkr's
+// read_leaves: the backend makes them where the GKR runs). alpha and beta are the challenges the
+// leaves are made from.
 struct LogUpInput {
-    // The leaves, 2^(l_skip + n_logup) of each; build_logup_input writes each once, on the worker
-    // threads (no zero fill on one thread first).
-    HostVector<Ef> p, q;
+    std::vector<Ef> p, q;
     uint32_t n_logup = 0;
     std::vector<std::vector<uint64_t>> slot_offsets;  // [trace][interaction]
     uint64_t slot_leaves = 0;  // the slots fill leaves 0 .. slot_leaves - 1; the rest are (0, alpha)
@@ -66,7 +65,9 @@ struct LogUpInput {
 // The input layer's shape alone (slot offsets, slot_leaves and n_logup, no leaves): what the traces' heights
 // and interaction counts decide.
 LogUpInput logup_layout(const std::vector<RapTrace>& traces, uint32_t l_skip);
-LogUpInput build_logup_input(const std::vector<RapTrace>& traces, uint32_t l_skip, Ef alpha, Ef beta);
+// What a backend needs to make the leaves of `layout` (built for `traces`, with its alpha and
+// beta set): each trace with interactions, its program and slots (core/logup_leaves.h).
+LogUpLeaves logup_leaves(const std::vector<RapTrace>& traces, const LogUpInput& layout, uint32_t l_skip);
 
 // The first phase of the RAP constraints, steps 4-7: the LogUp proof-of-work, alpha and beta (kept
 // in the input layer), the input layer, the GKR over it and xi extended to xi_length.
@@ -75,8 +76,9 @@ struct LogUpGkrData {
     LogUpInput input;
     EfVec xi;
 };
+// read_leaves: also read the input layer's leaves back into `input` (for inspection and tests).
 LogUpGkrData prove_logup_gkr(Transcript& transcript, const std::vector<RapTrace>& traces, const RapParams& params,
-                             Backend& backend);
+                             Backend& backend, bool read_leaves = false);
 
 // The second phase, steps 8-14: the batch constraint sumcheck from xi and an input layer (with the
 // alpha, beta it was built from). A layer of another shape than the traces' or a xi of another
@@ -101,43 +103,9 @@ struct GkrOutput {
     EfVec xi;  // length l_skip + n_logup
     Ef p_claim, q_claim;
 };
-// Proves the fraction tree over the leaves (PROTOCOL 8.2-8.3) on the transcript; each layer's
-// sumcheck runs on the backend's tables.
-GkrOutput prove_fraction_tree(Transcript& transcript, const Ef* p, const Ef* q, size_t leaves, GkrProofData& proof,
-                              Backend& backend);
-
-// h_beta(message, bus) = sum_j beta^j m_j + beta^L (bus + 1), given beta^0..beta^L: the
-// message's part, which changes from row to row, and the bus's, which does not.
-inline Ef ef_scale(Ef a, Fp b) { return ef_mul_base(a, b); }
-inline Ef ef_scale(Ef a, Ef b) { return ef_mul(a, b); }
-// node_values: anything indexable by node (a pointer, or a lane view of a lane-major table).
-template <class Nodes>
-Ef logup_message_sum(const Nodes& node_values, const InteractionProgram& interaction, const EfVec& beta_powers) {
-    Ef acc = ef_zero();
-    for (size_t j = 0; j < interaction.message.size(); ++j)
-        acc = ef_add(acc, ef_scale(beta_powers[j], node_values[interaction.message[j]]));
-    return acc;
-}
-inline Ef logup_bus_term(const InteractionProgram& interaction, const EfVec& beta_powers) {
-    return ef_mul_base(beta_powers[interaction.message.size()], fp_from_canonical(interaction.bus + 1));
-}
-
-// What the LogUp input reads of an AIR: the nodes its interactions depend on (interaction_nodes)
-// and the columns of the local and next rows those read, so a wide AIR's constraints and unread
-// columns cost nothing there.
-struct InteractionReads {
-    explicit InteractionReads(const AirProgram& air);
-    std::vector<uint32_t> nodes, local_columns, next_columns;
-};
-
-// Base-field values of one row of a trace of height 2^log_height (row < height): the columns of
-// the local and next (cyclic) rows that `reads` lists, and the selectors, as RowPoint<Fp> reads them.
-struct TraceRow {
-    TraceRow(const InteractionReads& reads, uint32_t width);
-    const InteractionReads& reads;
-    std::vector<Fp> local, next;  // width values each; only the listed columns are written
-    RowPoint<Fp> point(const RapTrace& trace, size_t row);
-};
+// Proves the fraction tree (PROTOCOL 8.2-8.3) on the transcript; each layer's sumcheck runs on
+// the tree's tables.
+GkrOutput prove_fraction_tree(Transcript& transcript, FractionTree& tree, GkrProofData& proof);
 
 // beta^0 .. beta^max_length.
 EfVec powers(Ef x, size_t count);

@@ -28,7 +28,6 @@ using test_support::random_fp;
 
 using gpustark::AirProgram;
 using gpustark::DagBinding;
-using gpustark::DagNode;
 using gpustark::DagProgram;
 using test_support::BasePoint;
 using test_support::Fixture;
@@ -63,44 +62,6 @@ uint32_t longest_group(const DagProgram& p) {
     uint32_t longest = 0;
     for (const gpustark::DagGroup& g : p.groups) longest = std::max(longest, g.count);
     return longest;
-}
-
-// The interactions' nodes alone (the LogUp input layer's evaluation): every listed node's operands
-// are listed, and evaluating only those nodes from only the listed columns (the others garbage)
-// gives every count and message value the whole node list gives.
-TEST(AirProgram, InteractionNodesAreClosedAndReadOnlyTheirColumns) {
-    for (uint32_t seed = 1; seed <= 40; ++seed) {
-        const AirProgram air = test_support::random_air(seed);
-        std::vector<uint32_t> local_columns, next_columns;
-        const std::vector<uint32_t> nodes = gpustark::interaction_nodes(air, &local_columns, &next_columns);
-        std::vector<bool> listed(air.nodes.size(), false);
-        for (uint32_t i : nodes) listed[i] = true;
-        EXPECT_TRUE(std::is_sorted(nodes.begin(), nodes.end())) << seed;
-        for (uint32_t i : nodes) {
-            const DagNode& n = air.nodes[i];
-            if (n.kind >= gpustark::kNodeAdd) EXPECT_TRUE(listed[n.a] && (n.kind == gpustark::kNodeNeg || listed[n.b]))
-                << "seed " << seed << " node " << i;
-        }
-        std::mt19937 rng(seed);
-        std::vector<Fp> local(air.width), next(air.width), local_part(air.width), next_part(air.width);
-        for (uint32_t c = 0; c < air.width; ++c) {
-            local[c] = random_fp(rng), next[c] = random_fp(rng);
-            local_part[c] = random_fp(rng), next_part[c] = random_fp(rng);  // garbage unless listed
-        }
-        for (uint32_t c : local_columns) local_part[c] = local[c];
-        for (uint32_t c : next_columns) next_part[c] = next[c];
-        const std::vector<Fp> publics = {random_fp(rng), random_fp(rng)};
-        const Fp first = random_fp(rng), last = random_fp(rng), transition = random_fp(rng);
-        std::vector<Fp> all(air.nodes.size()), part(air.nodes.size(), fp_zero());
-        gpustark::evaluate_nodes<Fp>(air, {local.data(), next.data(), first, last, transition, publics.data()}, all.data());
-        const gpustark::RowPoint<Fp> point{local_part.data(), next_part.data(), first, last, transition, publics.data()};
-        for (uint32_t i : nodes) gpustark::evaluate_node(air, i, point, part.data());
-        for (const gpustark::InteractionProgram& it : air.interactions) {
-            EXPECT_EQ(fp_to_canonical(part[it.count]), fp_to_canonical(all[it.count])) << "seed " << seed;
-            for (uint32_t m : it.message)
-                EXPECT_EQ(fp_to_canonical(part[m]), fp_to_canonical(all[m])) << "seed " << seed << " message node " << m;
-        }
-    }
 }
 
 TEST(DagProgram, GroupsSplitTheConstraintsAndTileTheCode) {

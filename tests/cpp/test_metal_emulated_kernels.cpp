@@ -369,6 +369,28 @@ bool run_phase_kernel(const Launch& l, const Binder& b) {
         const Ef* qv = b.buffer<Ef>(1, 2 * p.half);
         Ef* tables = b.buffer<Ef>(2, 4 * p.half);
         each_position(l, [&](uint32_t pos, uint32_t n) { gs_msl::gkr_split(pv, qv, tables, p, pos, n); });
+    } else if (k == "logup_leaves") {
+        b.arity(9);
+        auto p = b.value<gs_msl::LogUpLeavesParams>(8);
+        uint32_t* code = b.buffer<uint32_t>(0, 4 * (uint64_t(p.first) + p.count));
+        Ef* weights = b.buffer<Ef>(1, 1);
+        Fp* constants = b.buffer<Fp>(2, 1);
+        const uint32_t* trace = b.buffer<uint32_t>(3, p.height * p.width);
+        uint64_t* offsets = b.buffer<uint64_t>(4, p.interactions);
+        Fp* slots = b.buffer<Fp>(5, threads(l));
+        uint64_t leaves = 0;  // past the last leaf a row writes
+        for (uint32_t k = 0; k < p.interactions; ++k) leaves = std::max(leaves, offsets[k] + p.height * p.repeats);
+        Ef* pv = b.buffer<Ef>(6, leaves);
+        Ef* qv = b.buffer<Ef>(7, leaves);
+        each_position(l, [&](uint32_t pos, uint32_t n) {
+            gs_msl::logup_leaves(code, weights, constants, trace, offsets, slots, pv, qv, p, pos, n);
+        });
+    } else if (k == "logup_unused_leaves") {
+        b.arity(3);
+        auto p = b.value<gs_msl::LogUpUnusedLeavesParams>(2);
+        Ef* pv = b.buffer<Ef>(0, p.first + p.count);
+        Ef* qv = b.buffer<Ef>(1, p.first + p.count);
+        each_position(l, [&](uint32_t pos, uint32_t n) { gs_msl::logup_unused_leaves(pv, qv, p, pos, n); });
     } else if (k == "trace_tables") {
         b.arity(4);
         auto p = b.value<gs_msl::TraceTablesParams>(3);

@@ -43,6 +43,17 @@ class Program:
         return [self.slots, len(self.code), len(self.groups), len(self.weights), len(self.constants)]
 
 
+def random_operand(rng, width: int, constants: int, written: set) -> int:
+    """A reference to a local or next column, a selector, a constant (when there are any) or, more
+    often, a slot already written (its group's own: `written`)."""
+    sources = [LOCAL, NEXT, SELECTOR] + ([CONSTANT] if constants else []) + ([SLOT] * 3 if written else [])
+    src = int(rng.choice(sources))
+    index = {SLOT: lambda: int(rng.choice(sorted(written))), LOCAL: lambda: int(rng.integers(width)),
+             NEXT: lambda: int(rng.integers(width)), SELECTOR: lambda: int(rng.integers(3)),
+             CONSTANT: lambda: int(rng.integers(constants))}[src]()
+    return ref(src, index)
+
+
 def random_program(rng, width: int, groups: int, instructions: int, slots: int, weights: int = 6,
                    constants: int = 3) -> Program:
     """`groups` groups of about `instructions` instructions each, over `slots` reused slots. A slot
@@ -52,12 +63,7 @@ def random_program(rng, width: int, groups: int, instructions: int, slots: int, 
         first, written = len(code), set()
 
         def operand():
-            sources = [LOCAL, NEXT, SELECTOR] + ([CONSTANT] if constants else []) + ([SLOT] * 3 if written else [])
-            src = int(rng.choice(sources))
-            index = {SLOT: lambda: int(rng.choice(sorted(written))), LOCAL: lambda: int(rng.integers(width)),
-                     NEXT: lambda: int(rng.integers(width)), SELECTOR: lambda: int(rng.integers(3)),
-                     CONSTANT: lambda: int(rng.integers(constants))}[src]()
-            return ref(src, index)
+            return random_operand(rng, width, constants, written)
 
         def weight():
             return int(rng.integers(weights))
@@ -77,6 +83,34 @@ def random_program(rng, width: int, groups: int, instructions: int, slots: int, 
         table.append([first, len(code) - first])
     return Program(width, slots, np.array(code, np.uint32).reshape(-1, 4), np.array(table, np.uint32),
                    rng.integers(0, P, size=(weights, 4), dtype=np.uint64),
+                   rng.integers(0, P, size=constants, dtype=np.uint64))
+
+
+def random_interaction_program(rng, width: int, interactions: int, slots: int, first_slot_weight: int,
+                               weights: int = 8, constants: int = 3) -> Program:
+    """One group shaped as compile_dag's interaction group: per interaction k a few arithmetic ops,
+    NUMERATOR(first_slot_weight + k, count), then DEN_BEGIN, DEN_ADDs and DEN_END(first_slot_weight
+    + k). The other weights are drawn from those below first_slot_weight + interactions and after."""
+    code, written = [], set()
+    total_weights = first_slot_weight + interactions + weights
+
+    def operand():
+        return random_operand(rng, width, constants, written)
+
+    def other_weight():
+        return int(first_slot_weight + interactions + rng.integers(weights))
+
+    for k in range(interactions):
+        for _ in range(int(rng.integers(0, 4)) if slots else 0):
+            op, slot = int(rng.integers(4)), int(rng.integers(slots))
+            code.append([op, slot, operand(), operand() if op <= MUL else 0])
+            written.add(slot)
+        code.append([NUMERATOR, first_slot_weight + k, operand(), 0])
+        code.append([DEN_BEGIN, other_weight(), 0, 0])
+        code += [[DEN_ADD, other_weight(), operand(), 0] for _ in range(int(rng.integers(1, 4)))]
+        code.append([DEN_END, first_slot_weight + k, 0, 0])
+    return Program(width, slots, np.array(code, np.uint32).reshape(-1, 4), np.array([[0, len(code)]], np.uint32),
+                   rng.integers(0, P, size=(total_weights, 4), dtype=np.uint64),
                    rng.integers(0, P, size=constants, dtype=np.uint64))
 
 
@@ -108,12 +142,12 @@ class ExtValues:
         return np.broadcast_to(ext_from_base(np.uint64(c)), shape + (4,))
 
 
-def run_group(F, values, prog: Program, g: int, local, nxt, selectors):
-    """Group g's (constraint, numerator, denominator) sums at every point: (points, 3, 4).
+def walk_group(F, values, prog: Program, g: int, local, nxt, selectors, accumulate):
+    """Runs group g at every point, handing each accumulating op to accumulate(op, aux, value):
+    CONSTRAINT and NUMERATOR with their operand, DEN_END with the term (values at every point).
     local/nxt/selectors: column c of the points at [:, c] (base: (points, n); ext: (points, n, 4))."""
     points = local.shape[0]
-    zero = np.zeros((points, 4), np.uint64)
-    sums, term, slots = [zero, zero, zero], zero, {}
+    term, slots = np.zeros((points, 4), np.uint64), {}
     first, count = (int(v) for v in prog.groups[g])
 
     def weight(aux):
@@ -135,7 +169,7 @@ def run_group(F, values, prog: Program, g: int, local, nxt, selectors):
         if op == DEN_BEGIN:
             term = weight(aux)
         elif op == DEN_END:
-            sums[2] = F.ext_add(sums[2], F.ext_mul(weight(aux), term))
+            accumulate(op, aux, term)
         elif op <= NEG:
             x = read(a)
             slots[aux] = {ADD: lambda: values.add(x, read(b)), SUB: lambda: values.sub(x, read(b)),
@@ -143,6 +177,18 @@ def run_group(F, values, prog: Program, g: int, local, nxt, selectors):
         elif op == DEN_ADD:
             term = F.ext_add(term, values.scale(weight(aux), read(a)))
         else:
-            k = 0 if op == CONSTRAINT else 1
-            sums[k] = F.ext_add(sums[k], values.scale(weight(aux), read(a)))
+            accumulate(op, aux, read(a))
+
+
+def run_group(F, values, prog: Program, g: int, local, nxt, selectors):
+    """Group g's (constraint, numerator, denominator) sums at every point: (points, 3, 4)."""
+    zero = np.zeros((local.shape[0], 4), np.uint64)
+    sums = [zero, zero, zero]
+
+    def accumulate(op, aux, value):
+        k = {CONSTRAINT: 0, NUMERATOR: 1, DEN_END: 2}[op]
+        w = np.broadcast_to(prog.weights[aux], value.shape[:1] + (4,))
+        sums[k] = F.ext_add(sums[k], F.ext_mul(w, value) if op == DEN_END else values.scale(w, value))
+
+    walk_group(F, values, prog, g, local, nxt, selectors, accumulate)
     return np.stack(sums, axis=1)

@@ -103,7 +103,8 @@ const void* stacked_kernel(gpu::Kernel kernel);
 //   trace_tables.cu: trace_tables (trace, lagrange, tables; TraceTablesParams);
 //   merkle.cu: gather_words (src, starts, out; GatherWordsParams);
 //   fraction_tree.cu: gkr_layer (child_p, child_q, parent_p, parent_q; GkrLayerParams),
-//     gkr_split (p, q, tables; GkrSplitParams);
+//     gkr_split (p, q, tables; GkrSplitParams), logup_leaves (code, weights, constants, trace,
+//     slot_offsets, slots, p, q; LogUpLeavesParams), logup_unused_leaves (p, q; LogUpUnusedLeavesParams);
 //   stacked.cu: the stacked_* kernels (kernels/stacked/stacked_params.h);
 //   round0.cu: round0_gather (trace, local, next, powers; Round0GatherParams), round0_eq_sums
 //     (sums, eq, partials; Round0EqSumsParams), round0_piece_sums (partials, totals;

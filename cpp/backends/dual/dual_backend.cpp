@@ -168,6 +168,13 @@ std::unique_ptr<FractionTree> DualBackend::fraction_tree(const Ef* p, const Ef* 
     return make_dual_fraction_tree(a_.fraction_tree(p, q, leaves), b_.fraction_tree(p, q, leaves), name_a_, name_b_);
 }
 
+std::unique_ptr<FractionTree> DualBackend::logup_fraction_tree(const LogUpLeaves& in) {
+    std::unique_ptr<FractionTree> tree =
+        make_dual_fraction_tree(a_.logup_fraction_tree(in), b_.logup_fraction_tree(in), name_a_, name_b_);
+    tree->layer(tree->depth());  // the leaves compared whole, once: a wrong leaf shows at its place
+    return tree;
+}
+
 std::unique_ptr<EfTables> DualBackend::trace_tables(const TraceTablesInput& in) {
     return make_dual_ef_tables(a_.trace_tables(in), b_.trace_tables(in), name_a_, name_b_);
 }

@@ -40,6 +40,8 @@ public:
     Round0Sums round0_sums(const Round0Trace& trace) override;
     // Each side's own tree, compared node by node and layer by layer (dual_fraction_tree.h).
     std::unique_ptr<FractionTree> fraction_tree(const Ef* p, const Ef* q, size_t leaves) override;
+    // Each side's tree over the leaves it made; the leaves compared whole, then as fraction_tree.
+    std::unique_ptr<FractionTree> logup_fraction_tree(const LogUpLeaves& in) override;
     // Each side's own tables, compared in full as the dual tables start (dual_ef_tables.h).
     std::unique_ptr<EfTables> trace_tables(const TraceTablesInput& in) override;
     // Each side's commitment: trees, matrices and messages compared; then, as for stacked_matrix,

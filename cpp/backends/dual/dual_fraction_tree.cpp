@@ -23,6 +23,21 @@ public:
         return va;
     }
 
+    std::array<std::vector<Ef>, 2> layer(size_t j) override {
+        std::array<std::vector<Ef>, 2> la = a_->layer(j), lb = b_->layer(j);
+        for (int side = 0; side < 2; ++side) {
+            if (la[side].size() != lb[side].size())
+                dual_fail(name_a_, name_b_, "fraction_tree layer " + std::to_string(j), "its size", la[side].size(),
+                          lb[side].size());
+            if (auto d = first_ef_difference(la[side].data(), lb[side].data(), la[side].size()))
+                dual_fail(name_a_, name_b_, "fraction_tree layer " + std::to_string(j),
+                          std::string(side ? "q" : "p") + " of node " + std::to_string(d->index) + ", limb " +
+                              std::to_string(d->limb),
+                          d->a, d->b);
+        }
+        return la;
+    }
+
     std::unique_ptr<EfTables> layer_tables(size_t j, const std::vector<Ef>& xi) override {
         return make_dual_ef_tables(a_->layer_tables(j, xi), b_->layer_tables(j, xi), name_a_, name_b_);
     }

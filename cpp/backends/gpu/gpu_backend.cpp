@@ -94,6 +94,10 @@ std::unique_ptr<FractionTree> GpuBackend::fraction_tree(const Ef* p, const Ef* q
     return gpu::fraction_tree(gpu_device(), p, q, leaves);
 }
 
+std::unique_ptr<FractionTree> GpuBackend::logup_fraction_tree(const LogUpLeaves& in) {
+    return gpu::logup_fraction_tree(gpu_device(), in);
+}
+
 std::unique_ptr<EfTables> GpuBackend::trace_tables(const TraceTablesInput& in) {
     return gpu::trace_tables(gpu_device(), in);
 }

@@ -40,6 +40,7 @@ public:
     void dag_base_sums(const DagBinding& dag, const DagBasePoints& points, DagSums* out) override;
     Round0Sums round0_sums(const Round0Trace& trace) override;
     std::unique_ptr<FractionTree> fraction_tree(const Ef* p, const Ef* q, size_t leaves) override;
+    std::unique_ptr<FractionTree> logup_fraction_tree(const LogUpLeaves& in) override;
     std::unique_ptr<EfTables> trace_tables(const TraceTablesInput& in) override;
     StackedCommit commit_stacked(const StackedLayout& layout, const std::vector<TraceView>& traces,
                                  uint32_t log_blowup, uint32_t k) override;

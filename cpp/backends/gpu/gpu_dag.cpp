@@ -54,6 +54,10 @@ void grow(Device& device, Buffer& buffer, size_t& have, size_t bytes) {
 
 }  // namespace
 
+device::LaunchPlan dag_scratch_plan(Device& device, Kernel kernel, uint64_t lanes, uint64_t slot_bytes) {
+    return dag_plan(device, kernel, lanes, slot_bytes, false);
+}
+
 // ---- the program ----
 
 DagOnDevice::DagOnDevice(Device& device, const DagBinding& binding, const DagProgram* program)

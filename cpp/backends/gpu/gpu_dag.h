@@ -72,6 +72,11 @@ private:
     Buffer slots_, partial_;
 };
 
+// The plan of an interpreter launch (`kernel`) over `lanes` lanes whose threads each need
+// `slot_bytes` of slot scratch: the device's groups for such launches, fewer when the scratch
+// would not hold their slots. The scratch to allocate is slot_bytes x grid x group.
+device::LaunchPlan dag_scratch_plan(Device& device, Kernel kernel, uint64_t lanes, uint64_t slot_bytes);
+
 // What one trace's tables keep between dag_round calls: the program (uploaded on the first
 // round, again only for another binding), the tables folded at the round's points, the slot
 // scratch and the per-group sums, each grown to the largest round's. The rounds run the AIR's

@@ -34,6 +34,8 @@ enum class Kernel : int {
     TraceTables,
     GkrLayer,
     GkrSplit,
+    LogUpLeaves,
+    LogUpUnusedLeaves,
     GatherWords,
     StackedSlotSums,
     StackedPieceSums,
@@ -60,7 +62,7 @@ inline const char* kernel_name(Kernel k) {
         "sumcheck_fold", "sumcheck_pair_product", "sumcheck_fraction", "sumcheck_add_eq_powers", "sumcheck_eq_halves",
         "sumcheck_sponge_step", "sumcheck_fold_logged", "sumcheck_sponge_grind", "sumcheck_sponge_witness",
         "dag_base_sums", "dag_round", "dag_group_sums", "round0_gather", "round0_eq_sums", "round0_piece_sums", "trace_tables",
-        "gkr_layer", "gkr_split", "gather_words",
+        "gkr_layer", "gkr_split", "logup_leaves", "logup_unused_leaves", "gather_words",
         "stacked_slot_sums", "stacked_piece_sums", "stacked_fold_columns", "stacked_kernel_table",
         "stacked_batch_message", "stacked_scatter", "stacked_message", "dag_fold_points",
         "whir_subset_step", "whir_product_table", "whir_power_sum", "whir_ef_words"};

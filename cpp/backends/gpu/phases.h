@@ -38,6 +38,10 @@ void dag_base_sums(Device& device, const DagBinding& dag, const DagBasePoints& p
 // up once and every layer is built there; a layer's sumcheck tables are split out on the device.
 // The tree must not outlive the device.
 std::unique_ptr<FractionTree> fraction_tree(Device& device, const Ef* p, const Ef* q, size_t leaves);
+// The fraction tree over the LogUp input layer (core/logup_leaves.h): each trace's rows (held, or
+// uploaded once) run its interaction group on the device, which writes the leaves in place; the
+// unused leaves are filled there too. Nothing comes back until a node or layer is read.
+std::unique_ptr<FractionTree> logup_fraction_tree(Device& device, const LogUpLeaves& in);
 
 // One trace's tables at r_0 built on the device from the trace (gpu_trace_tables.cpp): the trace
 // (unless the device holds it), its Lagrange weights and eq go up once; nothing comes back.

@@ -101,18 +101,30 @@ GS_FN V dag_operand(u32 ref, GS_CONSTANT const Fp* constants, GS_THREAD const Po
     }
 }
 
+// What the accumulating ops do with their values, as dag_run_into's `sink`:
+//   sink.constraint(aux, V a), sink.numerator(aux, V a), sink.denominator(aux, S term)
+// (term: an interaction's beta^L (bus + 1) + sum_j beta^j message_j, built from the weights).
+// DagWeightedSums builds the AIR's three weighted sums; the LogUp input layer's sink
+// (gkr/logup_leaf_lanes.h) writes each interaction's count and term to its leaves instead.
+template <class S>
+struct DagWeightedSums {
+    GS_CONSTANT const Ef* weights;
+    DagSumsOf<S> sums;
+    template <class V>
+    GS_FN void constraint(u32 aux, V a) { sums.constraint = dag_add(sums.constraint, dag_scale(weights[aux], a)); }
+    template <class V>
+    GS_FN void numerator(u32 aux, V a) { sums.numerator = dag_add(sums.numerator, dag_scale(weights[aux], a)); }
+    GS_FN void denominator(u32 aux, S term) { sums.denominator = dag_add(sums.denominator, dag_scale(weights[aux], term)); }
+};
+
 // Runs the program at one point. `point` supplies the values and the slots:
 //   V point.local(column), V point.next(column), V point.selector(s),
 //   V point.slot(index), void point.set_slot(index, V)
 // (a device keeps slots in memory interleaved across threads; the host in a local array).
-// The sums accumulate in S (Ef unless the caller's lane types say otherwise).
-template <class V, class S = Ef, class Point>
-GS_FN DagSumsOf<S> dag_run(GS_CONSTANT const u32* code, u32 count, GS_CONSTANT const Ef* weights,
-                           GS_CONSTANT const Fp* constants, GS_THREAD Point& point) {
-    DagSumsOf<S> s;
-    dag_lift(ef_zero(), &s.constraint);
-    dag_lift(ef_zero(), &s.numerator);
-    dag_lift(ef_zero(), &s.denominator);
+// The accumulating ops go to `sink`; an interaction's term accumulates in S.
+template <class V, class S, class Point, class Sink>
+GS_FN void dag_run_into(GS_CONSTANT const u32* code, u32 count, GS_CONSTANT const Ef* weights,
+                        GS_CONSTANT const Fp* constants, GS_THREAD Point& point, GS_THREAD Sink& sink) {
     S term;
     dag_lift(ef_zero(), &term);
     // The next instruction is loaded before this one runs: with few threads (a late MLE round)
@@ -128,7 +140,7 @@ GS_FN DagSumsOf<S> dag_run(GS_CONSTANT const u32* code, u32 count, GS_CONSTANT c
             continue;
         }
         if (ins.op == GS_DAG_OP_DEN_END) {
-            s.denominator = dag_add(s.denominator, dag_scale(weights[ins.aux], term));
+            sink.denominator(ins.aux, term);
             continue;
         }
         // Every other op reads operand a (and the binary ones b).
@@ -138,10 +150,23 @@ GS_FN DagSumsOf<S> dag_run(GS_CONSTANT const u32* code, u32 count, GS_CONSTANT c
             case GS_DAG_OP_SUB: point.set_slot(ins.aux, dag_sub(a, dag_operand<V>(ins.b, constants, point))); break;
             case GS_DAG_OP_MUL: point.set_slot(ins.aux, dag_mul(a, dag_operand<V>(ins.b, constants, point))); break;
             case GS_DAG_OP_NEG: point.set_slot(ins.aux, dag_neg(a)); break;
-            case GS_DAG_OP_CONSTRAINT: s.constraint = dag_add(s.constraint, dag_scale(weights[ins.aux], a)); break;
-            case GS_DAG_OP_NUMERATOR: s.numerator = dag_add(s.numerator, dag_scale(weights[ins.aux], a)); break;
+            case GS_DAG_OP_CONSTRAINT: sink.constraint(ins.aux, a); break;
+            case GS_DAG_OP_NUMERATOR: sink.numerator(ins.aux, a); break;
             default: term = dag_add(term, dag_scale(weights[ins.aux], a)); break;  // GS_DAG_OP_DEN_ADD
         }
     }
-    return s;
+}
+
+// The AIR's three weighted sums at one point (DagWeightedSums), in S (Ef unless the caller's
+// lane types say otherwise).
+template <class V, class S = Ef, class Point>
+GS_FN DagSumsOf<S> dag_run(GS_CONSTANT const u32* code, u32 count, GS_CONSTANT const Ef* weights,
+                           GS_CONSTANT const Fp* constants, GS_THREAD Point& point) {
+    DagWeightedSums<S> sink;
+    sink.weights = weights;
+    dag_lift(ef_zero(), &sink.sums.constraint);
+    dag_lift(ef_zero(), &sink.sums.numerator);
+    dag_lift(ef_zero(), &sink.sums.denominator);
+    dag_run_into<V, S>(code, count, weights, constants, point, sink);
+    return sink.sums;
 }

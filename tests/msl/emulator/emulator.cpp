@@ -87,6 +87,9 @@ const Scenario kScenarios[] = {
      "WIDTH SLOTS INSTRS GROUPS WEIGHTS CONSTANTS POINTS LOCAL_POINT_STRIDE LOCAL_COLUMN_STRIDE LOCAL_WORDS "
      "NEXT_POINT_STRIDE NEXT_COLUMN_STRIDE NEXT_WORDS MONTGOMERY",
      "dag_base_sums dag_group_sums", gs_emu::scenario_dag_base_sums},
+    {"logup_leaves", 11,
+     "WIDTH SLOTS INSTRS WEIGHTS CONSTANTS LOG_HEIGHT REPEATS INTERACTIONS FIRST_SLOT_WEIGHT SLOT_LEAVES LEAVES",
+     "logup_leaves logup_unused_leaves", gs_emu::scenario_logup_leaves},
     {"dag_round", 10, "WIDTH SLOTS INSTRS GROUPS WEIGHTS CONSTANTS LENGTH FIRST_PAIR PAIRS POINTS",
      "dag_fold_points dag_round", gs_emu::scenario_dag_round},
     {"stacked_sums", 6, "WIDTH LOG_ROWS L_SKIP SLOTS PIECES EQ_LEN", "stacked_slot_sums stacked_piece_sums",

@@ -148,4 +148,55 @@ void scenario_dag_round(const Args& a, const Options& o) {
     write_output(out);
 }
 
+// metal/fraction_tree.metal's input-layer kernels (they run the DAG interpreter). args: WIDTH
+// SLOTS INSTRS WEIGHTS CONSTANTS LOG_HEIGHT REPEATS INTERACTIONS FIRST_SLOT_WEIGHT SLOT_LEAVES
+// LEAVES. in: the program (one group: the interactions), the trace (2^LOG_HEIGHT x WIDTH
+// canonical words), INTERACTIONS slot offsets (two words each, low first), alpha (Ef) and the
+// numerator's scale (a canonical word). logup_leaves runs over the rows, then logup_unused_leaves
+// from SLOT_LEAVES to LEAVES. out: the LEAVES p values, then the LEAVES q values (unwritten ones
+// read as poison).
+void scenario_logup_leaves(const Args& a, const Options& o) {
+    uint32_t width = arg(a, 0), slot_count = arg(a, 1), instrs = arg(a, 2), weight_count = arg(a, 3);
+    uint32_t constant_count = arg(a, 4), log_height = arg(a, 5), repeats = arg(a, 6), interactions = arg(a, 7);
+    uint32_t first_slot_weight = arg(a, 8), slot_leaves = arg(a, 9), leaves = arg(a, 10);
+    if (log_height > 16 || slot_leaves > leaves) die("logup_leaves: need LOG_HEIGHT <= 16 and SLOT_LEAVES <= LEAVES");
+    const uint64_t height = uint64_t(1) << log_height;
+    Input in(dag_input_words(instrs, 1, weight_count, constant_count) + height * width + 2 * size_t(interactions) + 5);
+    DagInput d = read_dag(in, instrs, 1, weight_count, constant_count);
+    Words trace = in.words(height * width), offset_words = in.words(2 * size_t(interactions));
+    const Ef alpha = in.ef();
+    const Fp norm = in.fps(1)[0];
+    std::vector<uint64_t> offsets(interactions);
+    for (uint32_t k = 0; k < interactions; ++k) {
+        offsets[k] = uint64_t(offset_words[2 * k]) | uint64_t(offset_words[2 * k + 1]) << 32;
+        if (offsets[k] + height * repeats > slot_leaves) die("logup_leaves: a slot runs past SLOT_LEAVES");
+    }
+
+    LogUpLeavesParams p{};
+    p.height = height;
+    p.repeats = repeats;
+    p.width = width;
+    p.first = d.groups[0];
+    p.count = d.groups[1];
+    p.first_slot_weight = first_slot_weight;
+    p.norm = norm;
+    p.interactions = interactions;
+    const StridedGrid grid = strided_grid(height, o);
+    std::vector<Fp> slots = poisoned_slots<Fp>(slot_count, grid.threads());
+    std::vector<Ef> pv = poisoned_partials(leaves), qv = poisoned_partials(leaves);
+    run_lanes(height, o, [&](uint32_t pos, uint32_t threads) {
+        logup_leaves(d.code.data(), d.weights.data(), d.constants.data(), trace.data(), offsets.data(), slots.data(),
+                     pv.data(), qv.data(), p, pos, threads);
+    });
+    LogUpUnusedLeavesParams u{};
+    u.alpha = alpha;
+    u.first = slot_leaves;
+    u.count = leaves - slot_leaves;
+    run_lanes(u.count, o, [&](uint32_t pos, uint32_t threads) { logup_unused_leaves(pv.data(), qv.data(), u, pos, threads); });
+    Words out;
+    append(out, pv);
+    append(out, qv);
+    write_output(out);
+}
+
 }  // namespace gs_emu
