@@ -35,8 +35,11 @@ run() {  # run NAME SRC_DIR ROUND
 }
 for name in base this; do
     src=$base; [ $name = this ] && src=$PWD
-    PYTHONPATH="$src/python" python3 -m gpustark prove "$workload" ${size[@]+"${size[@]}"} --backend cuda --raw --out "$out/$name.proof" \
-        >/dev/null 2>&1 || { echo "$name: prove failed"; exit 1; }
+    # Each build starts its backends and describes them first: a build that cannot start says so here.
+    PYTHONPATH="$src/python" python3 -X faulthandler -m gpustark devices >"$out/devices_$name.txt" 2>&1 \
+        || { echo "$name: gpustark devices failed:"; tail -20 "$out/devices_$name.txt"; exit 1; }
+    PYTHONPATH="$src/python" python3 -X faulthandler -m gpustark prove "$workload" ${size[@]+"${size[@]}"} --backend cuda --raw --out "$out/$name.proof" \
+        >"$out/prove_$name.log" 2>&1 || { echo "$name: prove failed:"; tail -20 "$out/prove_$name.log"; exit 1; }
 done
 cmp -s "$out/base.proof" "$out/this.proof" && echo "proofs identical (base, this)" || { echo "proofs DIFFER"; exit 1; }
 for r in $(seq 1 "$rounds"); do run base "$base" "$r"; run this "$PWD" "$r"; done
