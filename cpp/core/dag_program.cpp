@@ -242,6 +242,13 @@ std::vector<Fp> bind_publics(const DagProgram& program, const std::vector<Fp>& p
     return out;
 }
 
+std::vector<Ef> powers(Ef x, size_t count) {
+    std::vector<Ef> out(count);
+    Ef acc = ef_one();
+    for (size_t i = 0; i < count; ++i, acc = ef_mul(acc, x)) out[i] = acc;
+    return out;
+}
+
 std::vector<Ef> dag_weights(const DagProgram& program, const std::vector<Ef>& lambda_powers,
                             const std::vector<Ef>& slot_weights, const std::vector<Ef>& beta_powers) {
     if (lambda_powers.size() < program.num_constraints || slot_weights.size() != program.buses.size() ||

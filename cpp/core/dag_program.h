@@ -97,6 +97,8 @@ DagProgram compile_dag(const AirProgram& air, DagGrouping grouping = DagGrouping
 std::shared_ptr<const DagProgram> compiled_dag(const AirProgram& air, DagGrouping grouping = DagGrouping::Long);
 // The constant table with this trace's public values filled in.
 std::vector<Fp> bind_publics(const DagProgram& program, const std::vector<Fp>& publics);
+// x^0 .. x^(count - 1): the powers the weight tables are made of (lambda^i, beta^j, ...).
+std::vector<Ef> powers(Ef x, size_t count);
 // The weight table W of the program's accumulating instructions.
 std::vector<Ef> dag_weights(const DagProgram& program, const std::vector<Ef>& lambda_powers,
                             const std::vector<Ef>& slot_weights, const std::vector<Ef>& beta_powers);

@@ -9,11 +9,9 @@
 namespace gpustark {
 
 std::vector<Ef> logup_leaf_weights(const DagProgram& program, Ef alpha, Ef beta) {
-    std::vector<Ef> beta_powers(program.max_message + 1);
-    Ef power = ef_one();
-    for (Ef& b : beta_powers) b = power, power = ef_mul(power, beta);
-    std::vector<Ef> w = dag_weights(program, std::vector<Ef>(program.num_constraints, ef_zero()),
-                                    std::vector<Ef>(program.buses.size(), ef_zero()), beta_powers);
+    const std::vector<Ef> unused_lambda(program.num_constraints, ef_zero());
+    const std::vector<Ef> unused_slots(program.buses.size(), ef_zero());
+    std::vector<Ef> w = dag_weights(program, unused_lambda, unused_slots, powers(beta, program.max_message + 1));
     for (size_t k = 0; k < program.buses.size(); ++k) {
         Ef& den_init = w[program.den_init_offset() + k];
         den_init = ef_add(den_init, alpha);
@@ -21,11 +19,15 @@ std::vector<Ef> logup_leaf_weights(const DagProgram& program, Ef alpha, Ef beta)
     return w;
 }
 
-LogUpLeavesParams logup_leaves_params(const LogUpLeafTrace& trace, uint32_t l_skip) {
-    const DagProgram& program = *trace.dag.program;
+const DagGroup& logup_interaction_group(const DagProgram& program) {
     if (program.buses.empty() || program.groups.empty())
         throw std::invalid_argument("logup leaves: the AIR has no interactions");
-    const DagGroup& group = program.groups.back();  // compile_dag puts the interactions last
+    return program.groups.back();
+}
+
+LogUpLeavesParams logup_leaves_params(const LogUpLeafTrace& trace, uint32_t l_skip) {
+    const DagProgram& program = *trace.dag.program;
+    const DagGroup& group = logup_interaction_group(program);
     LogUpLeavesParams q{};
     q.height = uint64_t(1) << trace.log_height;
     q.repeats = trace.log_height < l_skip ? uint64_t(1) << (l_skip - trace.log_height) : 1;
@@ -60,7 +62,7 @@ void host_logup_leaves(const LogUpLeaves& in, Ef* p, Ef* q) {
     for (const LogUpLeafTrace& t : in.traces) {
         const LogUpLeavesParams params = logup_leaves_params(t, in.l_skip);
         const DagProgram& program = *t.dag.program;
-        const uint32_t slots = program.groups.back().slots;
+        const uint32_t slots = logup_interaction_group(program).slots;
         parallel_for(params.height, 64, [&](size_t begin, size_t end) {
             std::vector<Fp> scratch(std::max<uint32_t>(slots, 1));
             for (size_t row = begin; row < end; ++row)

@@ -33,8 +33,11 @@ struct LogUpLeaves {
 // The weight table for the program's interaction group: each term begins at alpha + beta^L (bus +
 // 1) and adds beta^j message_j; the constraint and slot weights are unused (zero).
 std::vector<Ef> logup_leaf_weights(const DagProgram& program, Ef alpha, Ef beta);
-// The lane's parameters for one trace: its interaction group (the program's last), its height
-// and its lifting under l_skip. Throws std::invalid_argument for a program without interactions.
+// The program's interaction group (compile_dag puts every interaction in one group, the last).
+// Throws std::invalid_argument for a program without interactions.
+const DagGroup& logup_interaction_group(const DagProgram& program);
+// The lane's parameters for one trace: its interaction group, its height and its lifting under
+// l_skip. Throws std::invalid_argument for a program without interactions.
 LogUpLeavesParams logup_leaves_params(const LogUpLeafTrace& trace, uint32_t l_skip);
 // Throws std::invalid_argument unless `in`'s slots fit its leaves, in.leaves is a power of two >= 2
 // and each trace has a bound program with one slot per interaction.

@@ -8,13 +8,6 @@
 
 namespace gpustark {
 
-EfVec powers(Ef x, size_t count) {
-    EfVec out(count);
-    Ef acc = ef_one();
-    for (size_t i = 0; i < count; ++i, acc = ef_mul(acc, x)) out[i] = acc;
-    return out;
-}
-
 static uint32_t bit_length(uint64_t x) {
     uint32_t n = 0;
     while (x) ++n, x >>= 1;

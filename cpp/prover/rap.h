@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "../core/backend.h"
+#include "../core/dag_program.h"  // powers
 #include "../core/host_memory.h"
 #include "../core/transcript.h"
 #include "../core/air_program.h"
@@ -106,8 +107,5 @@ struct GkrOutput {
 // Proves the fraction tree (PROTOCOL 8.2-8.3) on the transcript; each layer's sumcheck runs on
 // the tree's tables.
 GkrOutput prove_fraction_tree(Transcript& transcript, FractionTree& tree, GkrProofData& proof);
-
-// beta^0 .. beta^max_length.
-EfVec powers(Ef x, size_t count);
 
 }  // namespace gpustark

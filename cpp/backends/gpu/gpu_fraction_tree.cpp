@@ -116,7 +116,8 @@ struct LogUpLeavesOnDevice {
         upload_rows = !rows;
         if (upload_rows) rows = device.allocate(trace_bytes);
         offsets = device.allocate(t.slot_offsets.size() * sizeof(uint64_t));
-        const uint64_t slot_bytes = uint64_t(std::max<uint32_t>(t.dag.program->groups.back().slots, 1)) * sizeof(Fp);
+        const uint32_t group_slots = logup_interaction_group(*t.dag.program).slots;
+        const uint64_t slot_bytes = uint64_t(std::max<uint32_t>(group_slots, 1)) * sizeof(Fp);
         plan = dag_scratch_plan(device, Kernel::LogUpLeaves, params.height, slot_bytes);
         slots = device.allocate(size_t(slot_bytes * plan.grid * plan.group));
     }
